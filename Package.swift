@@ -1,0 +1,72 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Dependency rule (see docs/architecture.md): Core depends on nothing; Store on Core and
+// the SQL drivers; Web on Core and Store; only App and the CLI wire concrete things together.
+let package = Package(
+    name: "touchpoint",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "touchpoint", targets: ["touchpoint"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "TouchpointCore"),
+        .target(
+            name: "TouchpointStore",
+            dependencies: [
+                "TouchpointCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TouchpointWeb",
+            dependencies: [
+                "TouchpointCore",
+                "TouchpointStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")]
+        ),
+        .target(
+            name: "TouchpointApp",
+            dependencies: [
+                "TouchpointCore",
+                "TouchpointStore",
+                "TouchpointWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "touchpoint",
+            dependencies: [
+                "TouchpointApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TouchpointCoreTests", dependencies: ["TouchpointCore"]),
+        .testTarget(name: "TouchpointStoreTests", dependencies: ["TouchpointStore", "TouchpointCore"]),
+        .testTarget(
+            name: "TouchpointWebTests",
+            dependencies: [
+                "TouchpointWeb", "TouchpointApp", "TouchpointStore", "TouchpointCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,186 @@
+import Foundation
+import TouchpointCore
+import TouchpointStore
+
+/// A realistic demo data set: two brands, teams, staff at every role, accounts of every
+/// size and journey stage, contacts with identities on several contact points, and cases
+/// with interactions on every contact point over the last 90 days. Deterministic: the same
+/// seed gives the same data (apart from ids and the current date).
+public enum DemoData {
+    public static let adminEmail = "admin@acme.example"
+
+    public struct Summary: Sendable {
+        public var adminToken: String
+        public var accounts: Int
+        public var contacts: Int
+        public var cases: Int
+        public var interactions: Int
+
+        public var summary: String {
+            "\(accounts) accounts, \(contacts) contacts, \(cases) cases, \(interactions) interactions"
+        }
+    }
+
+    /// Loads the data into an empty database; refuses a database that has brands.
+    public static func load(into store: Store, now: Date = Date(), seed: UInt64 = 20261123) async throws -> Summary {
+        guard try await store.brands().isEmpty else { throw StoreError.conflict("the database already has data; demo data loads only into an empty one") }
+        var rng = SplitMix64(seed: seed)
+        let acme = try await store.createBrand(slug: "acme", name: "Acme Energy", casePrefix: "Acme", defaultCallingCode: "48")
+        let globex = try await store.createBrand(slug: "globex", name: "Globex Telecom", casePrefix: "Globex", defaultCallingCode: "44")
+
+        var teams: [String: Team] = [:]
+        for name in ["First line", "Technical", "Billing desk", "Field service", "Customer success"] {
+            teams[name] = try await store.createTeam(brand: acme.id, name: name)
+        }
+        let staffSpec: [(String, String, Role, String?)] = [
+            (adminEmail, "Ada Admin", .admin, nil),
+            ("manager@acme.example", "Marek Manager", .manager, "First line"),
+            ("executive@acme.example", "Eva Executive", .executive, nil),
+            ("agent1@acme.example", "Ola Basic", .agentL1, "First line"),
+            ("agent1b@acme.example", "Piotr Basic", .agentL1, "First line"),
+            ("agent2@acme.example", "Igor Intermediate", .agentL2, "Technical"),
+            ("agent3@acme.example", "Anna Advanced", .agentL3, "Technical"),
+            ("csm@acme.example", "Celina Success", .csm, "Customer success"),
+            ("csm2@acme.example", "Cyryl Success", .csm, "Customer success"),
+            ("technician@acme.example", "Tomasz Technician", .technician, "Field service"),
+            ("billing@acme.example", "Beata Billing", .billing, "Billing desk"),
+        ]
+        var staff: [StaffUser] = []
+        for (email, name, role, team) in staffSpec {
+            staff.append(try await store.createStaffUser(brand: acme.id, email: email, name: name, role: role, team: team.flatMap { teams[$0]?.id }))
+        }
+        let globexAdmin = try await store.createStaffUser(brand: globex.id, email: "admin@globex.example", name: "Gloria Admin", role: .admin, team: nil)
+        let csms = staff.filter { $0.role == .csm }
+        let agents = staff.filter { $0.role.supportLevel != nil }
+
+        // Accounts of every size and stage.
+        let companies = ["Baltic Foods", "Vistula Logistics", "Tatra Outdoor", "Mazury Hotels", "Odra Chemicals", "Warta Insurance",
+                         "Pomorze Shipping", "Krakow Bakeries", "Silesia Steel", "Gdansk Ports", "Lodz Textiles", "Poznan Motors",
+                         "Lublin Pharma", "Torun Gingerbread", "Wroclaw Software", "Kielce Mining", "Opole Ceramics", "Rzeszow Aero",
+                         "Bialystok Dairy", "Szczecin Wind", "Zakopane Resorts", "Sopot Studios", "Gdynia Yachts", "Plock Refining",
+                         "Radom Arms", "Tarnow Glass", "Elblag Rail", "Legnica Copper", "Kalisz Lace", "Nysa Vans"]
+        let people = ["Jan Kowalski", "Anna Nowak", "Piotr Wisniewski", "Maria Wojcik", "Krzysztof Kowalczyk", "Katarzyna Kaminska",
+                      "Tomasz Lewandowski", "Agnieszka Zielinska", "Pawel Szymanski", "Magdalena Wozniak", "Michal Dabrowski",
+                      "Joanna Kozlowska", "Lukasz Jankowski", "Ewa Mazur", "Marcin Krawczyk", "Barbara Piotrowska"]
+        let stages = JourneyStage.allCases
+        var accounts: [Account] = []
+        var contacts: [Contact] = []
+        for (index, company) in companies.enumerated() {
+            // Sizes from a single household to a large enterprise.
+            let tier = index % 4
+            let annual = [1_200.0, 18_000, 85_000, 420_000][tier] * (0.6 + rng.unit() * 0.8)
+            let profile = AccountProfile(
+                annualValue: annual.rounded(), averageOrderValue: (annual / Double(4 + rng.below(20))).rounded(),
+                complexity: [ProductComplexity.low, .medium, .medium, .high][tier], stage: stages[index % stages.count],
+                goals: [["lower energy bills"], ["green energy certificate"], ["single invoice for all sites", "24/7 outage support"],
+                        ["dedicated advisor", "quarterly business review"]][tier],
+                healthScore: 20 + rng.below(80), ownerCSM: tier >= 2 ? csms[index % csms.count].id : nil)
+            let account = try await store.createAccount(brand: acme.id, actor: .system, name: company, profile: profile)
+            accounts.append(account)
+            for person in 0..<(1 + tier) {
+                let name = people[(index * 3 + person) % people.count]
+                let slug = name.lowercased().replacingOccurrences(of: " ", with: ".")
+                let domain = company.lowercased().replacingOccurrences(of: " ", with: "") + ".example"
+                var identities = [Identity(storedKind: .email, value: "\(slug)@\(domain)"),
+                                  Identity(storedKind: .phone, value: "+48\(600_000_000 + index * 1000 + person * 7)")]
+                if person == 0 { identities.append(Identity(storedKind: .customerNumber, value: "C-\(10_000 + index)")) }
+                if rng.below(3) == 0 { identities.append(Identity(storedKind: .whatsApp, value: "+48\(700_000_000 + index * 1000 + person)")) }
+                contacts.append(try await store.createContact(brand: acme.id, actor: .system, accountID: account.id, name: name,
+                                                              title: person == 0 ? "decision maker" : "user",
+                                                              preferredContactPoint: person == 0 ? .email : .phone, identities: identities))
+            }
+        }
+        // A walk-in customer with no account yet, and one contact of the second brand.
+        contacts.append(try await store.createContact(brand: acme.id, actor: .system, accountID: nil, name: "Zofia Walk-in", title: nil,
+                                                      preferredContactPoint: .inPerson, identities: [Identity(storedKind: .phone, value: "+48500111222")]))
+        _ = try await store.createContact(brand: globex.id, actor: .system, accountID: nil, name: "Gary Globex", title: nil,
+                                          preferredContactPoint: .email, identities: [Identity(storedKind: .email, value: "gary@customer.example")])
+        _ = globexAdmin
+
+        // Cases over the last 90 days on every contact point.
+        let topics: [(String, String, ContactPoint)] = [
+            ("Invoice amount higher than expected", "My last invoice is twice the usual amount. Can you explain the charges?", .email),
+            ("Power outage at our site", "We have no power since 7 am at the main warehouse.", .phone),
+            ("How do I read my meter?", "Where do I find the meter number in the app?", .webChat),
+            ("Payment confirmation", "I paid yesterday, please confirm you received it.", .sms),
+            ("Tariff change request", "We want to move to the green tariff from next month.", .whatsApp),
+            ("Cannot log in to the portal", "The portal says my password is wrong after the reset.", .portal),
+            ("Moving house", "I am moving to a new address, how do I transfer the contract?", .chatbot),
+            ("Printed statement at kiosk", "Requested a statement at the kiosk in the branch.", .kiosk),
+            ("Contract question at the branch", "Customer came to the branch to discuss contract renewal.", .inPerson),
+            ("Meter replacement visit", "Technician visit to replace the smart meter.", .fieldService),
+            ("Payment plan for overdue invoices", "Customer asks to split the overdue amount into instalments.", .billing),
+        ]
+        let replies = ["Thank you, we are looking into it and will get back to you today.",
+                       "We checked your account; the difference comes from the winter estimate. A corrected invoice follows.",
+                       "A technician is booked for Thursday between 8 and 12.",
+                       "Your payment has been received, thank you."]
+        var caseCount = 0
+        var interactionCount = 0
+        let acmeContacts = contacts.filter { $0.brandID == acme.id }
+        let statuses: [CaseStatus] = [.new, .open, .pending, .resolved, .closed]
+        for index in 0..<240 {
+            let contact = acmeContacts[rng.below(acmeContacts.count)]
+            let (subject, body, point) = topics[index % topics.count]
+            let opened = now.addingTimeInterval(-Double(rng.below(90 * 24 * 60)) * 60)
+            guard let identity = contact.identities.first(where: { $0.kind == point.identityKind }) ?? contact.identities.first else { continue }
+            let level = SupportLevel(rawValue: 1 + rng.below(3)) ?? .basic
+            let team = [teams["First line"], teams["Technical"], teams["Billing desk"]][level.rawValue - 1] ?? nil
+            let result = try await store.openCase(
+                brand: acme.id, actor: nil,
+                request: OpenCase(contactPoint: point, from: identity, subject: subject, body: body,
+                                  priority: Priority.allCases[rng.below(Priority.allCases.count)], level: level, teamID: team?.id,
+                                  tags: [point.nature == .high ? "high-contact" : "low-contact"], occurredAt: opened))
+            caseCount += 1
+            interactionCount += 1
+            let agent = agents[rng.below(agents.count)]
+            let steps = rng.below(4)
+            var at = opened
+            for step in 0..<steps {
+                at = at.addingTimeInterval(Double(10 + rng.below(600)) * 60)
+                guard at < now else { break }
+                let direction: Direction = step % 2 == 0 ? .outbound : .inbound
+                let text = direction == .outbound ? replies[rng.below(replies.count)] : "Thanks, one more question about this."
+                _ = try await store.addInteraction(caseID: result.case.id, brand: acme.id,
+                                                   actor: direction == .outbound ? .staff(agent.id) : .contact(contact.id),
+                                                   request: NewInteraction(direction: direction, body: text, occurredAt: at))
+                interactionCount += 1
+            }
+            let target = statuses[rng.below(statuses.count)]
+            var update = CaseUpdate(assigneeID: .some(agent.id))
+            var current = try await store.case(result.case.id, brand: acme.id)
+            if target != current.status, current.status.allowedNext.contains(target) || target == .closed {
+                if target == .closed && current.status != .resolved {
+                    current = try await store.updateCase(current.id, brand: acme.id, actor: .staff(agent.id), update: CaseUpdate(status: .resolved))
+                }
+                update.status = target
+            }
+            _ = try await store.updateCase(current.id, brand: acme.id, actor: .staff(agent.id), update: update)
+        }
+        // Promises to customers, some overdue.
+        for (index, account) in accounts.enumerated() where index % 3 == 0 {
+            _ = try await store.createCommitment(brand: acme.id, actor: .staff(csms[index % csms.count].id), accountID: account.id, caseID: nil,
+                                                 what: ["Call back with the corrected invoice", "Send the green tariff offer", "Confirm the technician visit"][index % 3],
+                                                 dueAt: now.addingTimeInterval(Double(rng.below(14 * 24) - 3 * 24) * 3600), ownerID: nil)
+        }
+        let token = try await store.createToken(email: adminEmail, name: "demo admin", scope: .write)
+        return Summary(adminToken: token.token, accounts: accounts.count, contacts: contacts.count + 1, cases: caseCount, interactions: interactionCount)
+    }
+}
+
+/// A small deterministic generator (SplitMix64) so the demo data is the same every time.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

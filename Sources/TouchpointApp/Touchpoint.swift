@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import TouchpointCore
+import TouchpointStore
+import TouchpointWeb
+
+/// The composition root: opens the database, migrates it, wires the store into the HTTP
+/// API and runs the server until the process is asked to stop.
+public enum Touchpoint {
+    /// Opens and migrates the database a command works on.
+    public static func openStore(_ location: DatabaseLocation, logger: Logger) async throws -> Store {
+        let database = try await location.open(logger: logger)
+        do {
+            try await Migrator.migrate(database)
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+        return Store(database: database)
+    }
+
+    /// Builds the application for `store` (tests use it with `app.test(.router)`).
+    public static func application(store: Store, config: AppConfig, logger: Logger,
+                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = buildRouter(store: store, config: config.web)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "touchpoint"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? config.port) },
+            logger: logger)
+    }
+
+    /// `touchpoint serve`: migrate, load demo data on a new database, print how to start, serve.
+    public static func serve(config: AppConfig, logger: Logger) async throws {
+        let store = try await openStore(config.database, logger: logger)
+        var banner: [String] = []
+        if config.loadDemoData, try await store.brands().isEmpty {
+            let demo = try await DemoData.load(into: store)
+            banner.append("Loaded the demo data set: \(demo.summary)")
+            banner.append("Demo admin token (shown once): \(demo.adminToken)")
+            banner.append("Try: curl -H 'Authorization: Bearer \(demo.adminToken)' http://\(config.host):PORT/api/v1/cases")
+        } else if try await store.brands().isEmpty {
+            banner.append("The database is empty; run `touchpoint demo` to load demo data.")
+        } else {
+            banner.append("Create an API token with: touchpoint token create --email \(DemoData.adminEmail)")
+        }
+        let lines = banner
+        let app = application(store: store, config: config, logger: logger) { port in
+            var text = "Touchpoint is running at http://\(config.host):\(port)  (database: \(store.database.describe))\n"
+            for line in lines { text += line.replacingOccurrences(of: "PORT", with: "\(port)") + "\n" }
+            text += "API document: http://\(config.host):\(port)/api/v1/openapi.yaml\n"
+            // Unbuffered, so scripts waiting for this line see it at once.
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        do {
+            try await app.runService()
+        } catch {
+            await store.database.shutdown()
+            throw error
+        }
+        await store.database.shutdown()
+    }
+}

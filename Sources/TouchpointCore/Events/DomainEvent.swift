@@ -1,0 +1,113 @@
+import Foundation
+
+/// A JSON value, for event payloads whose shape depends on the event type.
+public enum JSONValue: Codable, Equatable, Sendable {
+    case null, bool(Bool), int(Int), double(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    public static func optionalString(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Int.self) { self = .int(value) }
+        else if let value = try? container.decode(Double.self) { self = .double(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}
+
+/// Every kind of change the system records.
+public enum EventType: String, WireEnum {
+    case accountCreated = "account.created"
+    case accountUpdated = "account.updated"
+    case contactCreated = "contact.created"
+    case contactUpdated = "contact.updated"
+    case contactIdentityAdded = "contact.identityAdded"
+    case contactMerged = "contact.merged"
+    case contactUnmerged = "contact.unmerged"
+    case caseCreated = "case.created"
+    case caseUpdated = "case.updated"
+    case caseStatusChanged = "case.statusChanged"
+    case caseLevelChanged = "case.levelChanged"
+    case caseEscalated = "case.escalated"
+    case caseDeescalated = "case.deescalated"
+    case caseAssigned = "case.assigned"
+    case caseLinked = "case.linked"
+    case caseMerged = "case.merged"
+    case interactionAdded = "interaction.added"
+    case commitmentCreated = "commitment.created"
+    case commitmentUpdated = "commitment.updated"
+    case tokenCreated = "token.created"
+
+    /// Whether the event is shown on timelines. Interactions appear there themselves,
+    /// so their event stays in the audit log only.
+    public var onTimeline: Bool { self != .interactionAdded && self != .tokenCreated }
+}
+
+/// An event as a rule produces it, before the store gives it an id, a time and its subjects.
+public struct EventDraft: Equatable, Sendable {
+    public var type: EventType
+    public var payload: [String: JSONValue]
+
+    public init(type: EventType, payload: [String: JSONValue] = [:]) {
+        self.type = type
+        self.payload = payload
+    }
+}
+
+/// Who caused an event.
+public struct Actor: Codable, Equatable, Sendable {
+    public var kind: AuthorKind
+    public var id: UUID?
+
+    public init(kind: AuthorKind, id: UUID?) {
+        self.kind = kind
+        self.id = id
+    }
+
+    public static let system = Actor(kind: .system, id: nil)
+    public static func staff(_ id: UserID) -> Actor { Actor(kind: .staff, id: id) }
+    public static func contact(_ id: ContactID) -> Actor { Actor(kind: .contact, id: id) }
+}
+
+/// A recorded change: stored in the same transaction as the change itself, it is the
+/// audit log and the timeline's case events.
+public struct DomainEvent: Codable, Equatable, Sendable {
+    public var id: EventID
+    public var brandID: BrandID
+    public var type: EventType
+    public var actor: Actor
+    public var accountID: AccountID?
+    public var contactID: ContactID?
+    public var caseID: CaseID?
+    public var payload: [String: JSONValue]
+    public var occurredAt: Date
+
+    public init(id: EventID, brandID: BrandID, type: EventType, actor: Actor, accountID: AccountID?, contactID: ContactID?,
+                caseID: CaseID?, payload: [String: JSONValue], occurredAt: Date) {
+        self.id = id
+        self.brandID = brandID
+        self.type = type
+        self.actor = actor
+        self.accountID = accountID
+        self.contactID = contactID
+        self.caseID = caseID
+        self.payload = payload
+        self.occurredAt = occurredAt
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+
+/// How hard the customer's product is to use and support.
+public enum ProductComplexity: String, WireEnum {
+    case low, medium, high
+}
+
+/// Where the customer is in their journey with the company.
+public enum JourneyStage: String, WireEnum {
+    case onboarding, adoption, renewal, expansion, atRisk, churned
+}
+
+/// What decides an account's service model (segmentation reads these fields).
+public struct AccountProfile: Codable, Equatable, Sendable {
+    /// Annual contract value in the brand's currency.
+    public var annualValue: Double
+    public var averageOrderValue: Double
+    public var complexity: ProductComplexity
+    public var stage: JourneyStage
+    public var goals: [String]
+    /// 0 (about to leave) … 100 (thriving).
+    public var healthScore: Int
+    public var ownerCSM: UserID?
+
+    public init(annualValue: Double = 0, averageOrderValue: Double = 0, complexity: ProductComplexity = .low,
+                stage: JourneyStage = .onboarding, goals: [String] = [], healthScore: Int = 50, ownerCSM: UserID? = nil) {
+        self.annualValue = annualValue
+        self.averageOrderValue = averageOrderValue
+        self.complexity = complexity
+        self.stage = stage
+        self.goals = goals
+        self.healthScore = healthScore
+        self.ownerCSM = ownerCSM
+    }
+
+    /// Rejects values that cannot be right; returns the profile with goals trimmed.
+    public func validated() throws(ValidationError) -> AccountProfile {
+        var copy = self
+        copy.annualValue = try Check.nonNegative(annualValue, field: "annualValue")
+        copy.averageOrderValue = try Check.nonNegative(averageOrderValue, field: "averageOrderValue")
+        guard (0...100).contains(healthScore) else {
+            throw ValidationError(field: "healthScore", reason: "must be between 0 and 100, got \(healthScore)")
+        }
+        guard goals.count <= 50 else { throw ValidationError(field: "goals", reason: "at most 50 goals") }
+        var trimmed: [String] = []
+        for (index, goal) in goals.enumerated() {
+            trimmed.append(try Check.text(goal, field: "goals[\(index)]", max: 500))
+        }
+        copy.goals = trimmed
+        return copy
+    }
+}
+
+/// A customer: a company or a person.
+public struct Account: Codable, Equatable, Sendable {
+    public var id: AccountID
+    public var brandID: BrandID
+    public var name: String
+    public var profile: AccountProfile
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: AccountID, brandID: BrandID, name: String, profile: AccountProfile, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.brandID = brandID
+        self.name = name
+        self.profile = profile
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// The names of the profile fields that differ between two profiles, for the event log.
+    public static func changedFields(from old: AccountProfile, to new: AccountProfile) -> [String] {
+        var fields: [String] = []
+        if old.annualValue != new.annualValue { fields.append("annualValue") }
+        if old.averageOrderValue != new.averageOrderValue { fields.append("averageOrderValue") }
+        if old.complexity != new.complexity { fields.append("complexity") }
+        if old.stage != new.stage { fields.append("stage") }
+        if old.goals != new.goals { fields.append("goals") }
+        if old.healthScore != new.healthScore { fields.append("healthScore") }
+        if old.ownerCSM != new.ownerCSM { fields.append("ownerCSM") }
+        return fields
+    }
+}
+
+/// A person of an account, recognised on each contact point by their identities.
+public struct Contact: Codable, Equatable, Sendable {
+    public var id: ContactID
+    public var brandID: BrandID
+    public var accountID: AccountID?
+    public var name: String?
+    /// Free role text such as "decision maker", used by segmentation later.
+    public var title: String?
+    public var preferredContactPoint: ContactPoint?
+    /// Set when this contact was merged into another; its history then shows there too.
+    public var mergedInto: ContactID?
+    public var identities: [Identity]
+    public var createdAt: Date
+
+    public init(id: ContactID, brandID: BrandID, accountID: AccountID?, name: String?, title: String? = nil,
+                preferredContactPoint: ContactPoint? = nil, mergedInto: ContactID? = nil,
+                identities: [Identity], createdAt: Date) {
+        self.id = id
+        self.brandID = brandID
+        self.accountID = accountID
+        self.name = name
+        self.title = title
+        self.preferredContactPoint = preferredContactPoint
+        self.mergedInto = mergedInto
+        self.identities = identities
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// The isolation boundary: staff see only their brand's data, and case numbers count per brand.
+public struct Brand: Codable, Equatable, Sendable {
+    public var id: BrandID
+    /// Short lower-case handle, unique (`acme`).
+    public var slug: String
+    public var name: String
+    /// Shown before case numbers, e.g. `Acme` in `[Acme #1234]`.
+    public var casePrefix: String
+    /// Completes national phone numbers written without a country code (digits, e.g. "48").
+    public var defaultCallingCode: String?
+
+    public init(id: BrandID, slug: String, name: String, casePrefix: String, defaultCallingCode: String?) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.casePrefix = casePrefix
+        self.defaultCallingCode = defaultCallingCode
+    }
+}
+
+/// A group of staff that owns cases.
+public struct Team: Codable, Equatable, Sendable {
+    public var id: TeamID
+    public var brandID: BrandID
+    public var name: String
+
+    public init(id: TeamID, brandID: BrandID, name: String) {
+        self.id = id
+        self.brandID = brandID
+        self.name = name
+    }
+}

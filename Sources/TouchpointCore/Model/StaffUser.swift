@@ -1,0 +1,20 @@
+import Foundation
+
+/// A member of staff: agent, CSM, technician, billing, manager, executive or administrator.
+public struct StaffUser: Codable, Equatable, Sendable {
+    public var id: UserID
+    public var brandID: BrandID
+    public var email: String
+    public var name: String
+    public var role: Role
+    public var teamID: TeamID?
+
+    public init(id: UserID, brandID: BrandID, email: String, name: String, role: Role, teamID: TeamID?) {
+        self.id = id
+        self.brandID = brandID
+        self.email = email
+        self.name = name
+        self.role = role
+        self.teamID = teamID
+    }
+}

@@ -1,0 +1,69 @@
+/// A rejected input, naming the field it concerns and why. Every edge maps it to its
+/// own error shape (problem+json for the API, an exit code for the CLI).
+public struct ValidationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The offending field as a JSON-pointer-like path (`from`, `identities[1].value`).
+    public var field: String
+    public var reason: String
+
+    public init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String { "\(field): \(reason)" }
+
+    /// The same error reported under an enclosing field, e.g. `identities[2]`.
+    public func nested(under parent: String) -> ValidationError {
+        ValidationError(field: field.isEmpty ? parent : "\(parent).\(field)", reason: reason)
+    }
+}
+
+/// A string-backed enum that travels over the wire. Decoding an unknown value fails with
+/// a message that lists the allowed ones, which the API passes on to the caller.
+public protocol WireEnum: RawRepresentable, CaseIterable, Codable, Sendable, Hashable where RawValue == String {}
+
+extension WireEnum {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let raw = try container.decode(String.self)
+        guard let value = Self(rawValue: raw) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: Self.unknownValueMessage(raw))
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    /// Parses a raw value, reporting an unknown one against `field`.
+    public static func parse(_ raw: String, field: String) throws(ValidationError) -> Self {
+        guard let value = Self(rawValue: raw) else {
+            throw ValidationError(field: field, reason: unknownValueMessage(raw))
+        }
+        return value
+    }
+
+    static func unknownValueMessage(_ raw: String) -> String {
+        "unknown value '\(raw)'; expected one of: " + allCases.map(\.rawValue).joined(separator: ", ")
+    }
+}
+
+/// Small checks shared by the domain types.
+public enum Check {
+    /// Trims and requires a non-empty string of at most `max` characters.
+    public static func text(_ value: String, field: String, max: Int) throws(ValidationError) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { throw ValidationError(field: field, reason: "must not be empty") }
+        if trimmed.count > max { throw ValidationError(field: field, reason: "must be at most \(max) characters") }
+        return trimmed
+    }
+
+    /// Requires `value` to be finite and not negative (money amounts, counts).
+    public static func nonNegative(_ value: Double, field: String) throws(ValidationError) -> Double {
+        if !value.isFinite || value < 0 { throw ValidationError(field: field, reason: "must be a number ≥ 0") }
+        return value
+    }
+}

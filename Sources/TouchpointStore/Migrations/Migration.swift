@@ -1,0 +1,51 @@
+import Foundation
+import SQLKit
+
+/// One numbered, append-only schema change. Never edit a migration that has shipped: add one.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    /// The statements to run, per dialect.
+    let statements: @Sendable (SQLDialectKind) -> [String]
+}
+
+/// Runs the migrations a database has not seen yet, each in its own transaction.
+public enum Migrator {
+    static let all: [Migration] = [Migration0001Initial.migration]
+
+    /// Applies pending migrations; returns the versions applied now.
+    @discardableResult
+    public static func migrate(_ database: any Database) async throws -> [Int] {
+        try await database.write { db in
+            try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
+        }
+        let dialect = database.dialect
+        var applied: [Int] = []
+        for migration in all {
+            let done = try await database.write { db -> Bool in
+                // Several nodes may start at once: the check and the change share a
+                // transaction, and on PostgreSQL an advisory lock serializes them.
+                if dialect == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(74201)").run() }
+                let existing = try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").first()
+                if existing != nil { return false }
+                for statement in migration.statements(dialect) {
+                    try await db.raw(SQLQueryString(statement)).run()
+                }
+                try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Int(Date().timeIntervalSince1970 * 1000)))").run()
+                return true
+            }
+            if done { applied.append(migration.version) }
+        }
+        return applied
+    }
+
+    /// The highest applied version, or 0 for an empty database.
+    public static func currentVersion(_ database: any Database) async throws -> Int {
+        try await database.read { db in
+            let row = try await db.raw("SELECT MAX(version) AS v FROM schema_migrations").first()
+            return (try? row?.decode(column: "v", as: Int?.self)) ?? 0
+        }
+    }
+
+    public static var latestVersion: Int { all.map(\.version).max() ?? 0 }
+}

@@ -1,0 +1,533 @@
+import Foundation
+import SQLKit
+import TouchpointCore
+
+/// A first inbound message that opens a case.
+public struct OpenCase: Sendable {
+    public var contactPoint: ContactPoint
+    /// The sender's identity on that contact point, already normalized.
+    public var from: Identity
+    /// The sender's name, used when a new contact is created.
+    public var name: String?
+    public var subject: String
+    public var body: String
+    public var html: String?
+    public var priority: Priority
+    public var level: SupportLevel
+    public var teamID: TeamID?
+    public var tags: [String]
+    public var providerMessageID: String?
+    public var metadata: [String: String]
+    /// When the customer made contact; defaults to now.
+    public var occurredAt: Date?
+
+    public init(contactPoint: ContactPoint, from: Identity, name: String? = nil, subject: String, body: String, html: String? = nil,
+                priority: Priority = .normal, level: SupportLevel = .basic, teamID: TeamID? = nil, tags: [String] = [],
+                providerMessageID: String? = nil, metadata: [String: String] = [:], occurredAt: Date? = nil) {
+        self.contactPoint = contactPoint
+        self.from = from
+        self.name = name
+        self.subject = subject
+        self.body = body
+        self.html = html
+        self.priority = priority
+        self.level = level
+        self.teamID = teamID
+        self.tags = tags
+        self.providerMessageID = providerMessageID
+        self.metadata = metadata
+        self.occurredAt = occurredAt
+    }
+}
+
+/// What opening a case did.
+public struct OpenedCase: Sendable {
+    public var `case`: Case
+    public var interaction: Interaction
+    /// The sender was not known and a contact was created for them.
+    public var contactCreated: Bool
+    /// The provider message id was seen before; nothing new was written.
+    public var duplicate: Bool
+}
+
+/// A new interaction on an existing case.
+public struct NewInteraction: Sendable {
+    public var direction: Direction
+    /// Defaults to the case's contact point.
+    public var contactPoint: ContactPoint?
+    public var body: String
+    public var html: String?
+    public var providerMessageID: String?
+    public var metadata: [String: String]
+    public var occurredAt: Date?
+
+    public init(direction: Direction, contactPoint: ContactPoint? = nil, body: String, html: String? = nil,
+                providerMessageID: String? = nil, metadata: [String: String] = [:], occurredAt: Date? = nil) {
+        self.direction = direction
+        self.contactPoint = contactPoint
+        self.body = body
+        self.html = html
+        self.providerMessageID = providerMessageID
+        self.metadata = metadata
+        self.occurredAt = occurredAt
+    }
+}
+
+/// Filters for listing cases; all optional and combined with AND.
+public struct CaseFilter: Sendable {
+    public var statuses: [CaseStatus]
+    public var teamID: TeamID?
+    public var assigneeID: UserID?
+    /// Only cases nobody is assigned to.
+    public var unassigned: Bool
+    public var level: SupportLevel?
+    /// Cases with at least one interaction on this contact point.
+    public var contactPoint: ContactPoint?
+    public var contactID: ContactID?
+    public var accountID: AccountID?
+    /// Full-text query over subjects and interaction texts.
+    public var text: String?
+
+    public init(statuses: [CaseStatus] = [], teamID: TeamID? = nil, assigneeID: UserID? = nil, unassigned: Bool = false,
+                level: SupportLevel? = nil, contactPoint: ContactPoint? = nil, contactID: ContactID? = nil,
+                accountID: AccountID? = nil, text: String? = nil) {
+        self.statuses = statuses
+        self.teamID = teamID
+        self.assigneeID = assigneeID
+        self.unassigned = unassigned
+        self.level = level
+        self.contactPoint = contactPoint
+        self.contactID = contactID
+        self.accountID = accountID
+        self.text = text
+    }
+}
+
+/// A link between two cases.
+public struct CaseLink: Sendable, Equatable {
+    public var caseID: CaseID
+    public var number: Int
+    public var subject: String
+    public var status: CaseStatus
+    /// `related`, `merged` (the other case was merged into this one) or `mergedInto`.
+    public var kind: String
+}
+
+extension Store {
+    /// Opens a case with its first inbound message, resolving the sender to a contact (or
+    /// creating one). A repeated provider message id returns the first result unchanged.
+    public func openCase(brand brandID: BrandID, actor explicitActor: Actor?, request: OpenCase) async throws -> OpenedCase {
+        let subject = try Case.validSubject(request.subject)
+        let body = try Interaction.validBody(request.body)
+        let tags = try Case.normalizedTags(request.tags)
+        let metadata = try Interaction.validMetadata(request.metadata)
+        let name = try request.name.map { try Check.text($0, field: "name", max: 200) }
+        let brand = try await self.brand(brandID)
+        let environment = self.environment
+        let dialect = self.dialect
+        return try await database.write { db in
+            if let providerID = request.providerMessageID,
+               let existing = try await Store.interaction(providerID: providerID, contactPoint: request.contactPoint, brand: brandID, on: db),
+               let caseID = existing.caseID {
+                let existingCase = try await Store.case(caseID, brand: brandID, on: db)
+                return OpenedCase(case: existingCase, interaction: existing, contactCreated: false, duplicate: true)
+            }
+            if let team = request.teamID { try await Store.requireTeam(team, brand: brandID, on: db) }
+            let now = environment.now()
+            let occurredAt = request.occurredAt ?? now
+            var drafts: [DomainEvent] = []
+            // Resolve the sender: an identity names its contact; a merged contact's history
+            // continues on the contact it was merged into.
+            let resolved = try await Store.resolve(request.from, brand: brandID, on: db)
+            let contactID: ContactID
+            let accountID: AccountID?
+            let created: Bool
+            if let resolved {
+                contactID = resolved.contact
+                accountID = resolved.account
+                created = false
+            } else {
+                contactID = environment.newID()
+                accountID = nil
+                created = true
+                let contact = Contact(id: contactID, brandID: brandID, accountID: nil, name: name,
+                                      preferredContactPoint: request.contactPoint, identities: [request.from], createdAt: now)
+                try await Store.insertContact(contact, on: db)
+                try await Store.attach(request.from, to: contactID, brand: brandID, id: environment.newID(), at: now, field: "from", on: db)
+                var payload: [String: JSONValue] = ["identities": .array([.string("\(request.from.kind.rawValue):\(request.from.value)")]),
+                                                    "source": .string(request.contactPoint.rawValue)]
+                if let name { payload["name"] = .string(name) }
+                drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .contactCreated, actor: .system,
+                                          accountID: nil, contactID: contactID, caseID: nil, payload: payload, occurredAt: now))
+            }
+            let actor = explicitActor ?? .contact(contactID)
+            let number = try await Store.nextCaseNumber(brand: brandID, dialect: dialect, on: db)
+            let newCase = Case(id: environment.newID(), brandID: brandID, number: number, contactID: contactID, accountID: accountID,
+                               subject: subject, priority: request.priority, level: request.level, teamID: request.teamID, tags: tags,
+                               contactPoint: request.contactPoint, createdAt: occurredAt, updatedAt: now)
+            let interaction = Interaction(id: environment.newID(), brandID: brandID, contactID: contactID, caseID: newCase.id,
+                                          contactPoint: request.contactPoint, direction: .inbound, authorKind: .contact, authorID: contactID,
+                                          text: body, html: request.html, providerMessageID: request.providerMessageID,
+                                          metadata: metadata, occurredAt: occurredAt)
+            try await Store.insert(case: newCase, on: db)
+            try await Store.insert(interaction: interaction, now: now, on: db)
+            try await Store.index(texts: [subject, body], brand: brandID, caseID: newCase.id, on: db)
+            drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .caseCreated, actor: actor, accountID: accountID,
+                                      contactID: contactID, caseID: newCase.id,
+                                      payload: ["number": .int(number), "subject": .string(subject), "contactPoint": .string(request.contactPoint.rawValue),
+                                                "reference": .string("\(brand.casePrefix) #\(number)")],
+                                      occurredAt: occurredAt))
+            drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .interactionAdded, actor: actor, accountID: accountID,
+                                      contactID: contactID, caseID: newCase.id,
+                                      payload: ["interactionId": .string(interaction.id.text), "direction": .string("inbound")], occurredAt: occurredAt))
+            try await Store.insert(events: drafts, on: db)
+            return OpenedCase(case: newCase, interaction: interaction, contactCreated: created, duplicate: false)
+        }
+    }
+
+    /// The contact an identity belongs to (following merges) and its account.
+    static func resolve(_ identity: Identity, brand: BrandID, on db: any SQLDatabase) async throws -> (contact: ContactID, account: AccountID?)? {
+        guard let row = try await db.raw("""
+            SELECT c.id, c.account_id, c.merged_into FROM identities i JOIN contacts c ON c.id = i.contact_id
+            WHERE i.brand_id = \(bind: brand.text) AND i.kind = \(bind: identity.kind.rawValue) AND i.value = \(bind: identity.value)
+            """).first() else { return nil }
+        var contact = try row.uuid("id")
+        var account = try row.optionalUUID("account_id")
+        var next = try row.optionalUUID("merged_into")
+        var hops = 0
+        while let target = next, hops < 32 {
+            guard let parent = try await db.raw("SELECT id, account_id, merged_into FROM contacts WHERE id = \(bind: target.text)").first() else { break }
+            contact = try parent.uuid("id")
+            account = try parent.optionalUUID("account_id")
+            next = try parent.optionalUUID("merged_into")
+            hops += 1
+        }
+        return (contact, account)
+    }
+
+    static func nextCaseNumber(brand: BrandID, dialect: SQLDialectKind, on db: any SQLDatabase) async throws -> Int {
+        // UPDATE … RETURNING locks the brand row on PostgreSQL, so concurrent nodes never
+        // hand out the same number; on SQLite the single writer serializes it anyway.
+        guard let row = try await db.raw("""
+            UPDATE brands SET next_case_number = next_case_number + 1 WHERE id = \(bind: brand.text) RETURNING next_case_number
+            """).first() else { throw StoreError.notFound("brand") }
+        return try row.int("next_case_number") - 1
+    }
+
+    static func insert(case item: Case, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO cases (id, brand_id, number, contact_id, account_id, subject, status, priority, level, rung, team_id, assignee_id, tags, contact_point, created_at, updated_at)
+            VALUES (\(bind: item.id.text), \(bind: item.brandID.text), \(bind: item.number), \(bind: item.contactID.text), \(bind: item.accountID?.text),
+            \(bind: item.subject), \(bind: item.status.rawValue), \(bind: item.priority.rawValue), \(bind: item.level.rawValue), \(bind: item.rung.rawValue),
+            \(bind: item.teamID?.text), \(bind: item.assigneeID?.text), \(bind: Convert.json(item.tags)), \(bind: item.contactPoint.rawValue),
+            \(bind: Convert.ms(item.createdAt)), \(bind: Convert.ms(item.updatedAt)))
+            """).run()
+    }
+
+    static func insert(interaction item: Interaction, now: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO interactions (id, brand_id, contact_id, case_id, contact_point, direction, author_kind, author_id, body, html, attachments, provider_message_id, metadata, occurred_at, created_at)
+            VALUES (\(bind: item.id.text), \(bind: item.brandID.text), \(bind: item.contactID.text), \(bind: item.caseID?.text), \(bind: item.contactPoint.rawValue),
+            \(bind: item.direction.rawValue), \(bind: item.authorKind.rawValue), \(bind: item.authorID?.text), \(bind: item.text), \(bind: item.html),
+            \(bind: Convert.json(item.attachments)), \(bind: item.providerMessageID), \(bind: Convert.json(item.metadata)),
+            \(bind: Convert.ms(item.occurredAt)), \(bind: Convert.ms(now)))
+            """).run()
+    }
+
+    static func index(texts: [String], brand: BrandID, caseID: CaseID, on db: any SQLDatabase) async throws {
+        var sql = SQLQueryString("INSERT INTO search_index (body, brand_id, case_id) VALUES ")
+        for (index, text) in texts.enumerated() {
+            if index > 0 { sql.appendLiteral(", ") }
+            sql.appendLiteral("(")
+            sql.appendInterpolation(bind: text)
+            sql.appendLiteral(", ")
+            sql.appendInterpolation(bind: brand.text)
+            sql.appendLiteral(", ")
+            sql.appendInterpolation(bind: caseID.text)
+            sql.appendLiteral(")")
+        }
+        try await db.raw(sql).run()
+    }
+
+    static func requireTeam(_ team: TeamID, brand: BrandID, on db: any SQLDatabase) async throws {
+        if try await db.raw("SELECT id FROM teams WHERE id = \(bind: team.text) AND brand_id = \(bind: brand.text)").first() == nil {
+            throw StoreError.invalid(field: "teamId", reason: "no team \(team.text) in this brand")
+        }
+    }
+
+    static func requireStaff(_ user: UserID, brand: BrandID, field: String, on db: any SQLDatabase) async throws {
+        if try await db.raw("SELECT id FROM staff_users WHERE id = \(bind: user.text) AND brand_id = \(bind: brand.text)").first() == nil {
+            throw StoreError.invalid(field: field, reason: "no staff user \(user.text) in this brand")
+        }
+    }
+
+    static func interaction(providerID: String, contactPoint: ContactPoint, brand: BrandID, on db: any SQLDatabase) async throws -> Interaction? {
+        try await db.raw("""
+            SELECT * FROM interactions WHERE brand_id = \(bind: brand.text) AND contact_point = \(bind: contactPoint.rawValue) AND provider_message_id = \(bind: providerID)
+            """).first().map(Store.interaction(from:))
+    }
+
+    public func `case`(_ id: CaseID, brand: BrandID) async throws -> Case {
+        try await database.read { db in try await Store.case(id, brand: brand, on: db) }
+    }
+
+    /// A case by its human-friendly number.
+    public func `case`(number: Int, brand: BrandID) async throws -> Case {
+        try await database.read { db in
+            guard let row = try await db.raw("SELECT * FROM cases WHERE brand_id = \(bind: brand.text) AND number = \(bind: number)").first() else {
+                throw StoreError.notFound("case #\(number)")
+            }
+            return try Store.case(from: row)
+        }
+    }
+
+    static func `case`(_ id: CaseID, brand: BrandID, on db: any SQLDatabase) async throws -> Case {
+        guard let row = try await db.raw("SELECT * FROM cases WHERE id = \(bind: id.text) AND brand_id = \(bind: brand.text)").first() else {
+            throw StoreError.notFound("case \(id.text)")
+        }
+        return try `case`(from: row)
+    }
+
+    static func `case`(from row: any SQLRow) throws -> Case {
+        Case(id: try row.uuid("id"), brandID: try row.uuid("brand_id"), number: try row.int("number"), contactID: try row.uuid("contact_id"),
+             accountID: try row.optionalUUID("account_id"), subject: try row.string("subject"), status: try row.wire("status", as: CaseStatus.self),
+             priority: try row.wire("priority", as: Priority.self), level: SupportLevel(rawValue: try row.int("level")) ?? .basic,
+             rung: try row.wire("rung", as: EscalationRung.self), teamID: try row.optionalUUID("team_id"), assigneeID: try row.optionalUUID("assignee_id"),
+             tags: Convert.decode([String].self, try row.string("tags")) ?? [], contactPoint: try row.wire("contact_point", as: ContactPoint.self),
+             mergedInto: try row.optionalUUID("merged_into"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+    }
+
+    static func interaction(from row: any SQLRow) throws -> Interaction {
+        Interaction(id: try row.uuid("id"), brandID: try row.uuid("brand_id"), contactID: try row.uuid("contact_id"), caseID: try row.optionalUUID("case_id"),
+                    contactPoint: try row.wire("contact_point", as: ContactPoint.self), direction: try row.wire("direction", as: Direction.self),
+                    authorKind: try row.wire("author_kind", as: AuthorKind.self), authorID: try row.optionalUUID("author_id"),
+                    text: try row.string("body"), html: try row.optionalString("html"),
+                    attachments: Convert.decode([AttachmentRef].self, try row.string("attachments")) ?? [],
+                    providerMessageID: try row.optionalString("provider_message_id"),
+                    metadata: Convert.decode([String: String].self, try row.string("metadata")) ?? [:],
+                    occurredAt: try row.date("occurred_at"))
+    }
+
+    /// Applies a validated update; each changed field becomes an event.
+    public func updateCase(_ id: CaseID, brand: BrandID, actor: Actor, update: CaseUpdate) async throws -> Case {
+        let environment = self.environment
+        return try await database.write { db in
+            let current = try await Store.case(id, brand: brand, on: db)
+            if let team = update.teamID, let team { try await Store.requireTeam(team, brand: brand, on: db) }
+            if let assignee = update.assigneeID, let assignee { try await Store.requireStaff(assignee, brand: brand, field: "assigneeId", on: db) }
+            let now = environment.now()
+            let (next, drafts) = try Store.apply(update, to: current, now: now)
+            guard !drafts.isEmpty else { return current }
+            try await db.raw("""
+                UPDATE cases SET subject = \(bind: next.subject), status = \(bind: next.status.rawValue), priority = \(bind: next.priority.rawValue),
+                level = \(bind: next.level.rawValue), rung = \(bind: next.rung.rawValue), team_id = \(bind: next.teamID?.text),
+                assignee_id = \(bind: next.assigneeID?.text), tags = \(bind: Convert.json(next.tags)), updated_at = \(bind: Convert.ms(now))
+                WHERE id = \(bind: id.text)
+                """).run()
+            if next.subject != current.subject { try await Store.index(texts: [next.subject], brand: brand, caseID: id, on: db) }
+            let events = drafts.map {
+                DomainEvent(id: environment.newID(), brandID: brand, type: $0.type, actor: actor, accountID: next.accountID,
+                            contactID: next.contactID, caseID: id, payload: $0.payload, occurredAt: now)
+            }
+            try await Store.insert(events: events, on: db)
+            return next
+        }
+    }
+
+    static func apply(_ update: CaseUpdate, to current: Case, now: Date) throws -> (Case, [EventDraft]) {
+        do {
+            return try current.applying(update, now: now)
+        } catch let error as CaseUpdateError {
+            switch error {
+            case .invalid(let validation): throw validation
+            case .transitionNotAllowed(let from, let to):
+                throw StoreError.invalid(field: "status", reason: "a \(from.rawValue) case cannot become \(to.rawValue); allowed: "
+                    + (from.allowedNext.isEmpty ? "none (closed is final)" : CaseStatus.allCases.filter(from.allowedNext.contains).map(\.rawValue).joined(separator: ", ")))
+            case .caseMerged(let into): throw StoreError.conflict("case was merged into \(into.text); change that case instead")
+            }
+        }
+    }
+
+    /// Adds a reply, a note or an inbound message to a case, moving its status where the
+    /// interaction calls for it (a customer writing again reopens it).
+    public func addInteraction(caseID: CaseID, brand: BrandID, actor: Actor, request: NewInteraction) async throws -> (Case, Interaction) {
+        let body = try Interaction.validBody(request.body)
+        let metadata = try Interaction.validMetadata(request.metadata)
+        let environment = self.environment
+        return try await database.write { db in
+            var current = try await Store.case(caseID, brand: brand, on: db)
+            if let target = current.mergedInto { throw StoreError.conflict("case was merged into \(target.text); add to that case instead") }
+            if current.status == .closed && request.direction == .inbound {
+                throw StoreError.conflict("case #\(current.number) is closed; open a follow-up case instead")
+            }
+            if let providerID = request.providerMessageID,
+               let existing = try await Store.interaction(providerID: providerID, contactPoint: request.contactPoint ?? current.contactPoint, brand: brand, on: db) {
+                return (current, existing)
+            }
+            let now = environment.now()
+            let authorKind: AuthorKind = request.direction == .inbound ? .contact : actor.kind
+            let interaction = Interaction(id: environment.newID(), brandID: brand, contactID: current.contactID, caseID: caseID,
+                                          contactPoint: request.contactPoint ?? current.contactPoint, direction: request.direction,
+                                          authorKind: authorKind, authorID: request.direction == .inbound ? current.contactID : actor.id,
+                                          text: body, html: request.html, providerMessageID: request.providerMessageID,
+                                          metadata: metadata, occurredAt: request.occurredAt ?? now)
+            try await Store.insert(interaction: interaction, now: now, on: db)
+            try await Store.index(texts: [body], brand: brand, caseID: caseID, on: db)
+            var drafts = [EventDraft(type: .interactionAdded, payload: ["interactionId": .string(interaction.id.text), "direction": .string(request.direction.rawValue)])]
+            if let status = current.statusAfter(interaction: request.direction) {
+                drafts.append(EventDraft(type: .caseStatusChanged, payload: [
+                    "field": .string("status"), "from": .string(current.status.rawValue), "to": .string(status.rawValue),
+                    "reason": .string(request.direction == .inbound ? "customer wrote" : "first reply")]))
+                current.status = status
+            }
+            current.updatedAt = now
+            try await db.raw("UPDATE cases SET status = \(bind: current.status.rawValue), updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: caseID.text)").run()
+            let events = drafts.map {
+                DomainEvent(id: environment.newID(), brandID: brand, type: $0.type, actor: actor, accountID: current.accountID,
+                            contactID: current.contactID, caseID: caseID, payload: $0.payload, occurredAt: now)
+            }
+            try await Store.insert(events: events, on: db)
+            return (current, interaction)
+        }
+    }
+
+    /// The interactions of a case, oldest first.
+    public func interactions(caseID: CaseID, brand: BrandID, limit: Int = 500) async throws -> [Interaction] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT * FROM interactions WHERE case_id = \(bind: caseID.text) AND brand_id = \(bind: brand.text)
+                ORDER BY occurred_at, id LIMIT \(bind: limit)
+                """).all().map(Store.interaction(from:))
+        }
+    }
+
+    /// Cases matching `filter`, newest first.
+    public func cases(brand: BrandID, filter: CaseFilter, limit: Int, cursor: Cursor?) async throws -> Page<Case> {
+        let dialect = self.dialect
+        return try await database.read { db in
+            var sql = SQLQueryString("SELECT c.* FROM cases c WHERE c.brand_id = \(bind: brand.text)")
+            if !filter.statuses.isEmpty {
+                sql.appendLiteral(" AND c.status IN (")
+                for (index, status) in filter.statuses.enumerated() {
+                    if index > 0 { sql.appendLiteral(", ") }
+                    sql.appendInterpolation(bind: status.rawValue)
+                }
+                sql.appendLiteral(")")
+            }
+            if let team = filter.teamID { sql.appendLiteral(" AND c.team_id = "); sql.appendInterpolation(bind: team.text) }
+            if let assignee = filter.assigneeID { sql.appendLiteral(" AND c.assignee_id = "); sql.appendInterpolation(bind: assignee.text) }
+            if filter.unassigned { sql.appendLiteral(" AND c.assignee_id IS NULL") }
+            if let level = filter.level { sql.appendLiteral(" AND c.level = "); sql.appendInterpolation(bind: level.rawValue) }
+            if let contact = filter.contactID { sql.appendLiteral(" AND c.contact_id = "); sql.appendInterpolation(bind: contact.text) }
+            if let account = filter.accountID { sql.appendLiteral(" AND c.account_id = "); sql.appendInterpolation(bind: account.text) }
+            if let point = filter.contactPoint {
+                sql.appendLiteral(" AND EXISTS (SELECT 1 FROM interactions i WHERE i.case_id = c.id AND i.contact_point = ")
+                sql.appendInterpolation(bind: point.rawValue)
+                sql.appendLiteral(")")
+            }
+            if let text = filter.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+                sql.appendLiteral(" AND c.id IN (SELECT case_id FROM search_index WHERE ")
+                switch dialect {
+                case .sqlite:
+                    sql.appendLiteral("search_index MATCH ")
+                    sql.appendInterpolation(bind: FullText.sqliteQuery(text))
+                case .postgres:
+                    sql.appendLiteral("tsv @@ plainto_tsquery('simple', ")
+                    sql.appendInterpolation(bind: text)
+                    sql.appendLiteral(")")
+                }
+                sql.appendLiteral(" AND brand_id = ")
+                sql.appendInterpolation(bind: brand.text)
+                sql.appendLiteral(")")
+            }
+            Store.appendCursor(&sql, cursor, timeColumn: "created_at", descending: true, prefix: "c.")
+            sql.appendLiteral(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
+            sql.appendInterpolation(bind: limit + 1)
+            let rows = try await db.raw(sql).all()
+            let items = try rows.prefix(limit).map(Store.case(from:))
+            let next = rows.count > limit ? items.last.map { Cursor(time: Convert.ms($0.createdAt), id: $0.id.text).token } : nil
+            return Page(items: items, nextCursor: next)
+        }
+    }
+
+    /// Links two cases of a brand as related (both directions).
+    public func linkCases(_ id: CaseID, to other: CaseID, brand: BrandID, actor: Actor) async throws {
+        let environment = self.environment
+        try await database.write { db in
+            guard id != other else { throw StoreError.invalid(field: "caseId", reason: "a case cannot be linked to itself") }
+            let first = try await Store.case(id, brand: brand, on: db)
+            let second = try await Store.case(other, brand: brand, on: db)
+            let now = environment.now()
+            for (a, b) in [(first, second), (second, first)] {
+                try await db.raw("""
+                    INSERT INTO case_links (case_id, other_case_id, kind, created_at) VALUES (\(bind: a.id.text), \(bind: b.id.text), 'related', \(bind: Convert.ms(now)))
+                    ON CONFLICT (case_id, other_case_id) DO NOTHING
+                    """).run()
+            }
+            try await Store.insert(events: [(first, second), (second, first)].map { a, b in
+                DomainEvent(id: environment.newID(), brandID: brand, type: .caseLinked, actor: actor, accountID: a.accountID, contactID: a.contactID,
+                            caseID: a.id, payload: ["otherCaseId": .string(b.id.text), "otherNumber": .int(b.number)], occurredAt: now)
+            }, on: db)
+        }
+    }
+
+    /// Merges `source` into `target`: the source's interactions move to the target, the
+    /// source is closed and points at the target.
+    public func mergeCase(_ source: CaseID, into target: CaseID, brand: BrandID, actor: Actor) async throws -> Case {
+        let environment = self.environment
+        return try await database.write { db in
+            guard source != target else { throw StoreError.invalid(field: "targetId", reason: "a case cannot be merged into itself") }
+            let from = try await Store.case(source, brand: brand, on: db)
+            var into = try await Store.case(target, brand: brand, on: db)
+            if from.mergedInto != nil { throw StoreError.conflict("case #\(from.number) is already merged") }
+            if into.mergedInto != nil { throw StoreError.conflict("case #\(into.number) was merged itself; merge into the case it went to") }
+            let now = environment.now()
+            try await db.raw("UPDATE interactions SET case_id = \(bind: target.text) WHERE case_id = \(bind: source.text)").run()
+            try await db.raw("UPDATE search_index SET case_id = \(bind: target.text) WHERE case_id = \(bind: source.text)").run()
+            try await db.raw("UPDATE cases SET status = 'closed', merged_into = \(bind: target.text), updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: source.text)").run()
+            if into.status == .resolved || into.status == .closed, from.status.isActive, into.status == .resolved {
+                into.status = .open
+            }
+            try await db.raw("UPDATE cases SET status = \(bind: into.status.rawValue), updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: target.text)").run()
+            for (a, b, kind) in [(from, into, "mergedInto"), (into, from, "merged")] {
+                try await db.raw("""
+                    INSERT INTO case_links (case_id, other_case_id, kind, created_at) VALUES (\(bind: a.id.text), \(bind: b.id.text), \(bind: kind), \(bind: Convert.ms(now)))
+                    ON CONFLICT (case_id, other_case_id) DO UPDATE SET kind = excluded.kind
+                    """).run()
+            }
+            try await Store.insert(events: [(from, into), (into, from)].map { a, b in
+                DomainEvent(id: environment.newID(), brandID: brand, type: .caseMerged, actor: actor, accountID: a.accountID, contactID: a.contactID,
+                            caseID: a.id, payload: ["sourceId": .string(source.text), "targetId": .string(target.text),
+                                                    "sourceNumber": .int(from.number), "targetNumber": .int(into.number)], occurredAt: now)
+            }, on: db)
+            into.updatedAt = now
+            return into
+        }
+    }
+
+    public func links(caseID: CaseID, brand: BrandID) async throws -> [CaseLink] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT l.kind, c.id, c.number, c.subject, c.status FROM case_links l JOIN cases c ON c.id = l.other_case_id
+                WHERE l.case_id = \(bind: caseID.text) AND c.brand_id = \(bind: brand.text) ORDER BY c.number
+                """).all().map {
+                CaseLink(caseID: try $0.uuid("id"), number: try $0.int("number"), subject: try $0.string("subject"),
+                         status: try $0.wire("status", as: CaseStatus.self), kind: try $0.string("kind"))
+            }
+        }
+    }
+}
+
+/// Dialect details of full-text search.
+enum FullText {
+    /// Turns user text into an FTS5 query that cannot be a syntax error: every word is a
+    /// quoted phrase (so `AND`, `"` or `*` typed by a user are just text), all must match,
+    /// and the last one matches as a prefix.
+    static func sqliteQuery(_ text: String) -> String {
+        let words = text.split(whereSeparator: { $0.isWhitespace }).prefix(16)
+        return words.enumerated().map { index, word in
+            let quoted = "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            return index == words.count - 1 ? quoted + "*" : quoted
+        }.joined(separator: " ")
+    }
+}

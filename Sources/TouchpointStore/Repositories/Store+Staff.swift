@@ -1,0 +1,150 @@
+import Crypto
+import Foundation
+import SQLKit
+import TouchpointCore
+
+extension Store {
+    // MARK: Brands and teams
+
+    /// Creates a brand (used by the demo data and administrators).
+    public func createBrand(slug: String, name: String, casePrefix: String, defaultCallingCode: String?) async throws -> Brand {
+        let brand = Brand(id: environment.newID(), slug: slug.lowercased(), name: name, casePrefix: casePrefix, defaultCallingCode: defaultCallingCode)
+        let now = Convert.ms(environment.now())
+        try await database.write { db in
+            let existing = try await db.raw("SELECT id FROM brands WHERE slug = \(bind: brand.slug)").first()
+            if existing != nil { throw StoreError.conflict("a brand with slug '\(brand.slug)' exists") }
+            try await db.raw("""
+                INSERT INTO brands (id, slug, name, case_prefix, default_calling_code, next_case_number, created_at)
+                VALUES (\(bind: brand.id.text), \(bind: brand.slug), \(bind: brand.name), \(bind: brand.casePrefix), \(bind: brand.defaultCallingCode), 1, \(bind: now))
+                """).run()
+        }
+        brands.put(brand)
+        return brand
+    }
+
+    /// The brand with this id (cached after the first read).
+    public func brand(_ id: BrandID) async throws -> Brand {
+        if let cached = brands.get(id) { return cached }
+        let brand = try await database.read { db -> Brand in
+            guard let row = try await db.raw("SELECT * FROM brands WHERE id = \(bind: id.text)").first() else {
+                throw StoreError.notFound("brand")
+            }
+            return try Store.brand(from: row)
+        }
+        brands.put(brand)
+        return brand
+    }
+
+    public func brands() async throws -> [Brand] {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM brands ORDER BY slug").all().map(Store.brand(from:))
+        }
+    }
+
+    static func brand(from row: any SQLRow) throws -> Brand {
+        Brand(id: try row.uuid("id"), slug: try row.string("slug"), name: try row.string("name"),
+              casePrefix: try row.string("case_prefix"), defaultCallingCode: try row.optionalString("default_calling_code"))
+    }
+
+    public func createTeam(brand: BrandID, name: String) async throws -> Team {
+        let team = Team(id: environment.newID(), brandID: brand, name: try Check.text(name, field: "name", max: 200))
+        let now = Convert.ms(environment.now())
+        try await database.write { db in
+            try await db.raw("INSERT INTO teams (id, brand_id, name, created_at) VALUES (\(bind: team.id.text), \(bind: brand.text), \(bind: team.name), \(bind: now))").run()
+        }
+        return team
+    }
+
+    public func teams(brand: BrandID) async throws -> [Team] {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM teams WHERE brand_id = \(bind: brand.text) ORDER BY name").all().map {
+                Team(id: try $0.uuid("id"), brandID: try $0.uuid("brand_id"), name: try $0.string("name"))
+            }
+        }
+    }
+
+    // MARK: Staff
+
+    public func createStaffUser(brand: BrandID, email: String, name: String, role: Role, team: TeamID?) async throws -> StaffUser {
+        let user = StaffUser(id: environment.newID(), brandID: brand, email: try Identity.normalizeEmail(email),
+                             name: try Check.text(name, field: "name", max: 200), role: role, teamID: team)
+        let now = Convert.ms(environment.now())
+        try await database.write { db in
+            if try await db.raw("SELECT id FROM staff_users WHERE email = \(bind: user.email)").first() != nil {
+                throw StoreError.conflict("a staff user with email \(user.email) exists")
+            }
+            try await db.raw("""
+                INSERT INTO staff_users (id, brand_id, email, name, role, team_id, created_at)
+                VALUES (\(bind: user.id.text), \(bind: brand.text), \(bind: user.email), \(bind: user.name), \(bind: role.rawValue), \(bind: team?.text), \(bind: now))
+                """).run()
+        }
+        return user
+    }
+
+    public func staffUser(email: String) async throws -> StaffUser {
+        let normalized = try Identity.normalizeEmail(email)
+        return try await database.read { db in
+            guard let row = try await db.raw("SELECT * FROM staff_users WHERE email = \(bind: normalized)").first() else {
+                throw StoreError.notFound("staff user \(normalized)")
+            }
+            return try Store.staffUser(from: row)
+        }
+    }
+
+    /// Staff of a brand, optionally only one id (to check an assignee belongs to the brand).
+    public func staffUsers(brand: BrandID) async throws -> [StaffUser] {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM staff_users WHERE brand_id = \(bind: brand.text) ORDER BY name").all().map(Store.staffUser(from:))
+        }
+    }
+
+    static func staffUser(from row: any SQLRow) throws -> StaffUser {
+        StaffUser(id: try row.uuid("id"), brandID: try row.uuid("brand_id"), email: try row.string("email"),
+                  name: try row.string("name"), role: try row.wire("role", as: Role.self), teamID: try row.optionalUUID("team_id"))
+    }
+
+    // MARK: API tokens
+
+    /// Creates an API token for a staff user and returns its plain text, which is shown
+    /// once and stored only as a SHA-256 hash (tokens are 256 random bits, so a fast hash
+    /// is enough: there is nothing to brute-force).
+    public func createToken(email: String, name: String, scope: TokenScope) async throws -> (token: String, user: StaffUser) {
+        let user = try await staffUser(email: email)
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var rng = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = rng.next() }
+        let token = "tp_" + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let id = environment.newID()
+        let now = environment.now()
+        let event = DomainEvent(id: environment.newID(), brandID: user.brandID, type: .tokenCreated, actor: .system,
+                                accountID: nil, contactID: nil, caseID: nil,
+                                payload: ["tokenId": .string(id.text), "userId": .string(user.id.text), "scope": .string(scope.rawValue)],
+                                occurredAt: now)
+        try await database.write { db in
+            try await db.raw("""
+                INSERT INTO api_tokens (id, user_id, token_hash, name, scope, created_at)
+                VALUES (\(bind: id.text), \(bind: user.id.text), \(bind: Store.hash(token: token)), \(bind: name), \(bind: scope.rawValue), \(bind: Convert.ms(now)))
+                """).run()
+            try await Store.insert(events: [event], on: db)
+        }
+        return (token, user)
+    }
+
+    /// The caller a bearer token stands for, or nil for an unknown or revoked token.
+    public func principal(forToken token: String) async throws -> Principal? {
+        let hash = Store.hash(token: token)
+        return try await database.read { db in
+            guard let row = try await db.raw("""
+                SELECT u.id AS user_id, u.brand_id, u.role, t.scope FROM api_tokens t JOIN staff_users u ON u.id = t.user_id
+                WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
+                """).first() else { return nil }
+            return Principal(userID: try row.uuid("user_id"), brandID: try row.uuid("brand_id"),
+                             role: try row.wire("role", as: Role.self), scope: try row.wire("scope", as: TokenScope.self))
+        }
+    }
+
+    static func hash(token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import Logging
+import SQLKit
+import TouchpointCore
+
+/// The store: every read and command of the domain, on either SQL dialect. Each command
+/// is one transaction that writes the change and its events together.
+public final class Store: Sendable {
+    public let database: any Database
+    let environment: TouchpointCore.Environment
+    let brands = BrandCache()
+
+    public init(database: any Database, environment: TouchpointCore.Environment = .live) {
+        self.database = database
+        self.environment = environment
+    }
+
+    public var dialect: SQLDialectKind { database.dialect }
+
+    /// Whether the database answers, for `/health`.
+    public func ping() async -> Bool {
+        (try? await database.read { db in try await db.raw("SELECT 1 AS one").first() != nil }) ?? false
+    }
+}
+
+// MARK: - Conversions shared by the repositories
+
+enum Convert {
+    static func ms(_ date: Date) -> Int { Int((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func date(_ ms: Int) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        // Encoding our own plain value types cannot fail.
+        String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
+        try? JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+
+    static func uuid(_ text: String?) -> UUID? { text.flatMap(UUID.init(uuidString:)) }
+}
+
+extension SQLRow {
+    func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
+    func optionalString(_ column: String) throws -> String? { try decode(column: column, as: String?.self) }
+    func int(_ column: String) throws -> Int { try decode(column: column, as: Int.self) }
+    func double(_ column: String) throws -> Double { try decode(column: column, as: Double.self) }
+    func uuid(_ column: String) throws -> UUID {
+        let text = try string(column)
+        guard let id = UUID(uuidString: text) else { throw StoreError.unavailable("corrupt id in column \(column)") }
+        return id
+    }
+    func optionalUUID(_ column: String) throws -> UUID? { Convert.uuid(try optionalString(column)) }
+    func date(_ column: String) throws -> Date { Convert.date(try int(column)) }
+    func wire<E: WireEnum>(_ column: String, as type: E.Type) throws -> E {
+        let raw = try string(column)
+        guard let value = E(rawValue: raw) else { throw StoreError.unavailable("unknown \(E.self) '\(raw)' in column \(column)") }
+        return value
+    }
+}
+
+/// A position in a list ordered by (time, id), passed to clients as an opaque string.
+public struct Cursor: Sendable, Equatable {
+    public var time: Int
+    public var id: String
+
+    public init(time: Int, id: String) {
+        self.time = time
+        self.id = id
+    }
+
+    public var token: String {
+        Data("\(time):\(id)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Parses a token made by `token`; a malformed one is a validation error on `cursor`.
+    public init(token: String) throws(ValidationError) {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64.append("=") }
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
+              let colon = text.firstIndex(of: ":"), let time = Int(text[..<colon]) else {
+            throw ValidationError(field: "cursor", reason: "not a cursor this server issued")
+        }
+        self.time = time
+        self.id = String(text[text.index(after: colon)...])
+    }
+}
+
+/// One page of a list, with the cursor of the next page when there is one.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var nextCursor: String?
+
+    public init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
+
+/// Brands change rarely and are read on every command (calling code, case prefix):
+/// kept in memory after the first read.
+final class BrandCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byID: [BrandID: Brand] = [:]
+
+    func get(_ id: BrandID) -> Brand? {
+        lock.lock()
+        defer { lock.unlock() }
+        return byID[id]
+    }
+
+    func put(_ brand: Brand) {
+        lock.lock()
+        defer { lock.unlock() }
+        byID[brand.id] = brand
+    }
+}
+
+// MARK: - Events
+
+extension Store {
+    /// Writes events in one statement; called inside the command's transaction.
+    static func insert(events: [DomainEvent], on db: any SQLDatabase) async throws {
+        guard !events.isEmpty else { return }
+        var query = SQLQueryString("INSERT INTO events (id, brand_id, type, actor_kind, actor_id, account_id, contact_id, case_id, on_timeline, payload, occurred_at) VALUES ")
+        for (index, event) in events.enumerated() {
+            if index > 0 { query.appendLiteral(", ") }
+            query.appendInterpolation(unsafeRaw: "(")
+            query.appendInterpolation(bind: event.id.text)
+            query.appendLiteral(", ")
+            query.appendInterpolation(bind: event.brandID.text)
+            query.appendLiteral(", ")
+            query.appendInterpolation(bind: event.type.rawValue)
+            query.appendLiteral(", ")
+            query.appendInterpolation(bind: event.actor.kind.rawValue)
+            query.appendLiteral(", ")
+            query.appendInterpolation(bind: event.actor.id?.text)
+            query.appendLiteral(", ")
+            query.appendInterpolation(bind: event.accountID?.text)
+            query.appendLiteral(", ")
+            query.appendInterpolation(bind: event.contactID?.text)
+            query.appendLiteral(", ")
+            query.appendInterpolation(bind: event.caseID?.text)
+            query.appendLiteral(", ")
+            query.appendInterpolation(bind: event.type.onTimeline ? 1 : 0)
+            query.appendLiteral(", ")
+            query.appendInterpolation(bind: Convert.json(event.payload))
+            query.appendLiteral(", ")
+            query.appendInterpolation(bind: Convert.ms(event.occurredAt))
+            query.appendLiteral(")")
+        }
+        try await db.raw(query).run()
+    }
+
+    /// Turns drafts from the core into events with ids, time, actor and subjects.
+    func events(_ drafts: [EventDraft], brand: BrandID, actor: Actor, account: AccountID?, contact: ContactID?,
+                caseID: CaseID?, at now: Date) -> [DomainEvent] {
+        drafts.map {
+            DomainEvent(id: environment.newID(), brandID: brand, type: $0.type, actor: actor, accountID: account,
+                        contactID: contact, caseID: caseID, payload: $0.payload, occurredAt: now)
+        }
+    }
+
+    /// The raw event log of a brand, newest first (the audit log).
+    public func auditLog(brand: BrandID, caseID: CaseID?, limit: Int, cursor: Cursor?) async throws -> Page<DomainEvent> {
+        try await database.read { db in
+            var query = SQLQueryString("SELECT * FROM events WHERE brand_id = \(bind: brand.text)")
+            if let caseID { query.appendLiteral(" AND case_id = "); query.appendInterpolation(bind: caseID.text) }
+            if let cursor {
+                query.appendLiteral(" AND (occurred_at, id) < (")
+                query.appendInterpolation(bind: cursor.time)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: cursor.id)
+                query.appendLiteral(")")
+            }
+            query.appendLiteral(" ORDER BY occurred_at DESC, id DESC LIMIT ")
+            query.appendInterpolation(bind: limit + 1)
+            let rows = try await db.raw(query).all()
+            let events = try rows.prefix(limit).map(Store.event(from:))
+            let next = rows.count > limit ? events.last.map { Cursor(time: Convert.ms($0.occurredAt), id: $0.id.text).token } : nil
+            return Page(items: events, nextCursor: next)
+        }
+    }
+
+    static func event(from row: any SQLRow) throws -> DomainEvent {
+        DomainEvent(
+            id: try row.uuid("id"), brandID: try row.uuid("brand_id"), type: try row.wire("type", as: EventType.self),
+            actor: Actor(kind: try row.wire("actor_kind", as: AuthorKind.self), id: try row.optionalUUID("actor_id")),
+            accountID: try row.optionalUUID("account_id"), contactID: try row.optionalUUID("contact_id"),
+            caseID: try row.optionalUUID("case_id"),
+            payload: Convert.decode([String: JSONValue].self, try row.string("payload")) ?? [:],
+            occurredAt: try row.date("occurred_at"))
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import Hummingbird
+import TouchpointCore
+import TouchpointStore
+
+extension API {
+    func addCommitmentRoutes(to group: RouterGroup<TouchpointContext>) {
+        group.get("accounts/{id}/commitments") { request, context in
+            let caller = try context.caller(may: .readCustomers)
+            let id = try context.parameters.id()
+            _ = try await store.account(id, brand: caller.brandID)
+            let all = Query(request: request).string("status") == "all"
+            let now = Date()
+            let items = try await store.commitments(accountID: id, brand: caller.brandID, includeSettled: all)
+            return try JSONIO.response(PageDTO(items: items.map { CommitmentDTO($0, now: now) }, nextCursor: nil))
+        }
+        group.post("accounts/{id}/commitments") { request, context in
+            let caller = try context.caller(may: .manageCommitments)
+            let body = try await io.decode(CommitmentCreateRequest.self, from: request)
+            let item = try await store.createCommitment(brand: caller.brandID, actor: .staff(caller.userID), accountID: try context.parameters.id(),
+                                                        caseID: body.caseId, what: body.what, dueAt: body.dueAt, ownerID: body.ownerId)
+            return try JSONIO.response(CommitmentDTO(item, now: Date()), status: .created)
+        }
+        group.patch("commitments/{id}") { request, context in
+            let caller = try context.caller(may: .manageCommitments)
+            let body = try await io.decode(CommitmentPatchRequest.self, from: request)
+            let item = try await store.updateCommitment(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID), changes: body.changes)
+            return try JSONIO.response(CommitmentDTO(item, now: Date()))
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Hummingbird
+import TouchpointCore
+import TouchpointStore
+
+/// Settings of the HTTP API, parsed once by the composition root.
+public struct WebConfig: Sendable {
+    /// Largest accepted request body in bytes (413 beyond it).
+    public var maxBodyBytes: Int
+
+    public init(maxBodyBytes: Int = 1_048_576) {
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// Builds the router with every route of the JSON API under `/api/v1` and `/health`.
+public func buildRouter(store: Store, config: WebConfig) -> Router<TouchpointContext> {
+    let router = Router(context: TouchpointContext.self)
+    let api = API(store: store, io: JSONIO(maxBodyBytes: config.maxBodyBytes))
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: BearerAuthMiddleware(store: store, publicPaths: ["/api/v1/openapi.yaml"]))
+    router.get("/health") { _, _ in try await api.health() }
+    let v1 = router.group("api/v1")
+    v1.get("openapi.yaml") { _, _ in api.openAPIDocument() }
+    v1.get("me") { _, context in try api.me(context) }
+    v1.get("teams") { _, context in try await api.teams(context) }
+    v1.get("staff") { _, context in try await api.staff(context) }
+    v1.get("events") { request, context in try await api.events(request, context) }
+    api.addAccountRoutes(to: v1)
+    api.addContactRoutes(to: v1)
+    api.addCaseRoutes(to: v1)
+    api.addCommitmentRoutes(to: v1)
+    return router
+}
+
+/// The handlers of the API; each checks the caller's permission first, then calls the store.
+struct API: Sendable {
+    let store: Store
+    let io: JSONIO
+
+    static let openAPI: String = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else { return "" }
+        return text
+    }()
+
+    func openAPIDocument() -> Response {
+        Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: API.openAPI)))
+    }
+
+    func health() async throws -> Response {
+        struct Health: Encodable {
+            var status: String
+            var database: DatabaseState
+        }
+        struct DatabaseState: Encodable {
+            var status: String
+            var driver: String
+            var schemaVersion: Int?
+        }
+        let reachable = await store.ping()
+        let version = reachable ? try? await Migrator.currentVersion(store.database) : nil
+        let health = Health(status: reachable ? "ok" : "degraded",
+                            database: DatabaseState(status: reachable ? "ok" : "unreachable", driver: store.dialect.rawValue, schemaVersion: version))
+        return try JSONIO.response(health, status: reachable ? .ok : .serviceUnavailable)
+    }
+
+    func me(_ context: TouchpointContext) throws -> Response {
+        let caller = try context.caller()
+        let permissions = Permission.allCases.filter(caller.may)
+        return try JSONIO.response(MeDTO(userId: caller.userID.text, brandId: caller.brandID.text, role: caller.role,
+                                         scope: caller.scope, permissions: permissions))
+    }
+
+    func teams(_ context: TouchpointContext) async throws -> Response {
+        let caller = try context.caller(may: .readCustomers)
+        let teams = try await store.teams(brand: caller.brandID)
+        return try JSONIO.response(PageDTO(items: teams.map { TeamDTO(id: $0.id.text, name: $0.name) }, nextCursor: nil))
+    }
+
+    func staff(_ context: TouchpointContext) async throws -> Response {
+        let caller = try context.caller(may: .readCustomers)
+        let users = try await store.staffUsers(brand: caller.brandID)
+        return try JSONIO.response(PageDTO(items: users.map(StaffDTO.init), nextCursor: nil))
+    }
+
+    func events(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let caller = try context.caller(may: .readAudit)
+        let query = Query(request: request)
+        let page = try await store.auditLog(brand: caller.brandID, caseID: try query.uuid("caseId"), limit: try query.limit(), cursor: try query.cursor())
+        return try JSONIO.response(PageDTO(items: page.items.map(EventDTO.init), nextCursor: page.nextCursor))
+    }
+
+    /// The brand's calling code, for completing national phone numbers.
+    func callingCode(_ caller: Principal) async throws -> String? {
+        try await store.brand(caller.brandID).defaultCallingCode
+    }
+}

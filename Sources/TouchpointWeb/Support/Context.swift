@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import TouchpointCore
+import TouchpointStore
+
+/// The request context: carries the authenticated caller once the auth middleware ran.
+public struct TouchpointContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var principal: Principal?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.principal = nil
+    }
+
+    /// The caller, or 401 when the route needs one and there is none.
+    func caller() throws -> Principal {
+        guard let principal else { throw Problem(.unauthorized, "a bearer token is required") }
+        return principal
+    }
+
+    /// The caller if they may do `permission`, else 403.
+    func caller(may permission: Permission) throws -> Principal {
+        let principal = try caller()
+        guard principal.may(permission) else {
+            let why = principal.role.permissions.contains(permission)
+                ? "this token is read-only"
+                : "the role \(principal.role.rawValue) may not \(permission.rawValue)"
+            throw Problem(.forbidden, why)
+        }
+        return principal
+    }
+
+    func actor() throws -> Actor { .staff(try caller().userID) }
+}
+
+/// Authenticates `Authorization: Bearer …` against the stored token hashes. Known tokens are
+/// cached briefly so a busy client does not cost a database read per request.
+struct BearerAuthMiddleware: RouterMiddleware {
+    typealias Context = TouchpointContext
+    let store: Store
+    let cache = TokenCache(ttl: 10)
+    /// Paths that answer without a token.
+    let publicPaths: Set<String>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        guard path.hasPrefix("/api/"), !publicPaths.contains(path) else { return try await next(request, context) }
+        guard let header = request.headers[.authorization] else {
+            throw unauthorized("a bearer token is required: Authorization: Bearer <token>")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw unauthorized("the Authorization header must be 'Bearer <token>'")
+        }
+        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let principal: Principal
+        if let cached = cache.get(token) {
+            principal = cached
+        } else if let found = try await store.principal(forToken: token) {
+            cache.put(token, found)
+            principal = found
+        } else {
+            throw unauthorized("the token is unknown or revoked")
+        }
+        var context = context
+        context.principal = principal
+        return try await next(request, context)
+    }
+
+    func unauthorized(_ detail: String) -> Problem {
+        var problem = Problem(.unauthorized, detail)
+        problem.headers[.wwwAuthenticate] = "Bearer realm=\"touchpoint\""
+        return problem
+    }
+}
+
+final class TokenCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (Principal, Date)] = [:]
+    private let ttl: TimeInterval
+
+    init(ttl: TimeInterval) { self.ttl = ttl }
+
+    func get(_ token: String) -> Principal? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let (principal, at) = entries[token], Date().timeIntervalSince(at) < ttl else { return nil }
+        return principal
+    }
+
+    func put(_ token: String, _ principal: Principal) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.count > 10_000 { entries.removeAll() }
+        entries[token] = (principal, Date())
+    }
+}

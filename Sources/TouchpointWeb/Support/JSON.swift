@@ -1,0 +1,127 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import TouchpointCore
+import TouchpointStore
+
+/// Reading request bodies and writing JSON responses, with the API's limits and formats.
+struct JSONIO: Sendable {
+    /// Largest request body accepted; bigger ones get 413.
+    let maxBodyBytes: Int
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(JSONIO.format(date))
+        }
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = JSONIO.parseDate(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an ISO 8601 date-time such as 2026-11-23T09:30:00Z")
+            }
+            return date
+        }
+        return decoder
+    }()
+
+    static func format(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted))
+    }
+
+    static func parseDate(_ text: String) -> Date? {
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
+        if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+        // Accept offsets such as +01:00 as well as Z.
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
+    /// Decodes the body as `T`, answering 413 past the limit, 415 for a non-JSON content
+    /// type and 400/422 (naming the field) for bad JSON.
+    func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        if let contentType = request.headers[.contentType], !contentType.lowercased().contains("json") {
+            throw Problem(.unsupportedMediaType, "send the body as application/json, not \(contentType)")
+        }
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: maxBodyBytes)
+        } catch {
+            throw Problem(.contentTooLarge, "the body is larger than the limit of \(maxBodyBytes) bytes", field: "body", reason: "too large")
+        }
+        if buffer.readableBytes == 0 { throw Problem(.badRequest, "the request needs a JSON body", field: "body", reason: "empty") }
+        return try JSONIO.decoder.decode(T.self, from: Data(buffer.readableBytesView))
+    }
+
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) throws -> Response {
+        let data = try encoder.encode(value)
+        var headers = extra
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Distinguishes a missing key (`nil`: leave as is) from an explicit `null` (`.some(nil)`: clear).
+    func decodePatch<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T?? {
+        guard contains(key) else { return nil }
+        if try decodeNil(forKey: key) { return .some(nil) }
+        return .some(try decode(T.self, forKey: key))
+    }
+}
+
+/// Query-string helpers that reject malformed values with a named field.
+struct Query {
+    let request: Request
+
+    func string(_ name: String) -> String? {
+        request.uri.queryParameters[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func limit(default value: Int = 50, max: Int = 200) throws -> Int {
+        guard let raw = string("limit") else { return value }
+        guard let number = Int(raw), number >= 1, number <= max else {
+            throw Problem.invalid(ValidationError(field: "limit", reason: "must be an integer from 1 to \(max)"))
+        }
+        return number
+    }
+
+    func cursor() throws -> Cursor? {
+        try string("cursor").map { try Cursor(token: $0) }
+    }
+
+    func uuid(_ name: String) throws -> UUID? {
+        guard let raw = string(name) else { return nil }
+        guard let id = UUID(uuidString: raw) else { throw Problem.invalid(ValidationError(field: name, reason: "'\(raw)' is not an id")) }
+        return id
+    }
+
+    func wire<E: WireEnum>(_ name: String, as type: E.Type) throws -> E? {
+        try string(name).map { try E.parse($0, field: name) }
+    }
+
+    /// A comma-separated list of enum values (`status=open,pending`).
+    func wireList<E: WireEnum>(_ name: String, as type: E.Type) throws -> [E] {
+        guard let raw = string(name) else { return [] }
+        return try raw.split(separator: ",").map { try E.parse(String($0).trimmingCharacters(in: .whitespaces), field: name) }
+    }
+}
+
+extension Parameters {
+    /// A path id, or 404 when it is not even an id (so nothing is revealed).
+    func id(_ name: String = "id") throws -> UUID {
+        guard let raw = get(name), let id = UUID(uuidString: raw) else { throw Problem(.notFound, "not found") }
+        return id
+    }
+}

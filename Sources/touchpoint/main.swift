@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TouchpointApp
+import TouchpointCore
+import TouchpointStore
+
+/// Options every command that opens the database shares, so a second process can work on
+/// the database a running `serve` uses.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "Directory of the embedded SQLite database (touchpoint.sqlite).")
+    var dataDir: String = "./data"
+
+    @Option(help: "PostgreSQL URL (postgres://user:password@host:port/db); also TOUCHPOINT_DATABASE_URL.")
+    var databaseURL: String?
+
+    var location: DatabaseLocation { AppConfig.databaseLocation(dataDir: dataDir, databaseURL: databaseURL) }
+}
+
+func makeLogger() -> Logger {
+    var logger = Logger(label: "touchpoint")
+    logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    return logger
+}
+
+@main
+struct TouchpointCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "touchpoint",
+        abstract: "Touchpoint: one customer history across every contact point.",
+        subcommands: [Serve.self, Migrate.self, Demo.self, TokenCommand.self],
+        defaultSubcommand: Serve.self)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server (migrates, and loads demo data into a new database).")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port: Int = 8080
+    @Option(help: "Largest accepted request body in bytes.") var maxBodyBytes: Int = 1_048_576
+    @Flag(help: "Do not load demo data into a new database.") var noDemo = false
+
+    func run() async throws {
+        let config = AppConfig(host: host, port: port, database: database.location, web: .init(maxBodyBytes: maxBodyBytes), loadDemoData: !noDemo)
+        try await Touchpoint.serve(config: config, logger: makeLogger())
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations.")
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let db = try await database.location.open(logger: makeLogger())
+        let applied = try await Migrator.migrate(db)
+        let version = try await Migrator.currentVersion(db)
+        await db.shutdown()
+        print(applied.isEmpty ? "Up to date at version \(version)." : "Applied \(applied.map(String.init).joined(separator: ", ")); now at version \(version).")
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load the demo data set into an empty database.")
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let store = try await Touchpoint.openStore(database.location, logger: makeLogger())
+        do {
+            let summary = try await DemoData.load(into: store)
+            print("Loaded \(summary.summary).")
+            print("Demo admin token (shown once): \(summary.adminToken)")
+        } catch StoreError.conflict(let why) {
+            await store.database.shutdown()
+            print("error: \(why)")
+            throw ExitCode(1)
+        }
+        await store.database.shutdown()
+    }
+}
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an API token for a staff user and print it once.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Email of the staff user the token acts as.") var email: String
+        @Option(help: "read or write.") var scope: String = "write"
+        @Option(help: "A name to recognise the token by.") var name: String = "cli"
+
+        func run() async throws {
+            guard let scope = TokenScope(rawValue: scope) else { throw ValidationError("--scope must be read or write") }
+            let store = try await Touchpoint.openStore(database.location, logger: makeLogger())
+            do {
+                let (token, user) = try await store.createToken(email: email, name: name, scope: scope)
+                await store.database.shutdown()
+                FileHandle.standardError.write(Data("Token for \(user.email) (\(user.role.rawValue), scope \(scope.rawValue)); it is not shown again:\n".utf8))
+                print(token)
+            } catch StoreError.notFound(let what) {
+                await store.database.shutdown()
+                FileHandle.standardError.write(Data("error: \(what) not found\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
