@@ -138,6 +138,7 @@ extension Store {
             var drafts: [DomainEvent] = []
             // Resolve the sender: an identity names its contact; a merged contact's history
             // continues on the contact it was merged into.
+            try await Store.lockIdentity(request.from, brand: brandID, dialect: dialect, on: db)
             let resolved = try await Store.resolve(request.from, brand: brandID, on: db)
             let contactID: ContactID
             let accountID: AccountID?
@@ -203,6 +204,15 @@ extension Store {
             hops += 1
         }
         return (contact, account)
+    }
+
+    /// On PostgreSQL, concurrent first messages from one new sender would both create a
+    /// contact; an advisory lock on the identity (held to commit) lets the second one find
+    /// the first's contact. SQLite's single writer serializes them already.
+    static func lockIdentity(_ identity: Identity, brand: BrandID, dialect: SQLDialectKind, on db: any SQLDatabase) async throws {
+        guard dialect == .postgres else { return }
+        let key = "\(brand.text)|\(identity.kind.rawValue)|\(identity.value)"
+        try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: key))) AS locked").run()
     }
 
     static func nextCaseNumber(brand: BrandID, dialect: SQLDialectKind, on db: any SQLDatabase) async throws -> Int {

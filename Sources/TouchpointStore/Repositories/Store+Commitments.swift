@@ -59,7 +59,10 @@ extension Store {
             var next = current
             var payload: [String: JSONValue] = ["commitmentId": .string(id.text)]
             if let status = changes.status, status != current.status {
-                next = try current.moving(to: status, now: now)
+                do { next = try current.moving(to: status, now: now) } catch {
+                    // Settled promises are a state clash, not a malformed request.
+                    throw StoreError.conflict((error as? ValidationError)?.reason ?? "\(error)")
+                }
                 payload["status"] = .object(["from": .string(current.status.rawValue), "to": .string(status.rawValue)])
             } else if current.status != .open, what != nil || changes.dueAt != nil || changes.ownerID != nil {
                 throw StoreError.conflict("a \(current.status.rawValue) commitment cannot be changed")

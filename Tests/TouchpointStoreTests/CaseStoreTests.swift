@@ -1,0 +1,206 @@
+import Foundation
+import SQLKit
+import Testing
+import TouchpointCore
+@testable import TouchpointStore
+
+@Suite("Cases, contacts and the one history, on every database")
+struct CaseStoreTests {
+    @Test(arguments: Backend.available)
+    func openingACaseResolvesOrCreatesTheContact(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            // setup
+            let fx = try await Fixture.make(store)
+            // act
+            let first = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("Jan@Example.com"))
+            let second = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("jan@example.COM", subject: "Again"))
+            // check
+            #expect(first.contactCreated)
+            #expect(!second.contactCreated)
+            #expect(first.case.contactID == second.case.contactID)
+            #expect(first.case.number == 1)
+            #expect(second.case.number == 2)
+            let contact = try await store.contact(first.case.contactID, brand: fx.brand.id)
+            #expect(contact.identities == [Identity(storedKind: .email, value: "jan@example.com")])
+            let events = try await store.auditLog(brand: fx.brand.id, caseID: first.case.id, limit: 10, cursor: nil)
+            #expect(Set(events.items.map(\.type)) == [.caseCreated, .interactionAdded])
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aRepeatedProviderMessageIdIsStoredOnce(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let fx = try await Fixture.make(store)
+            let first = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("a@example.com", providerID: "<m1@mx>"))
+            let again = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("a@example.com", providerID: "<m1@mx>"))
+            #expect(again.duplicate)
+            #expect(again.case.id == first.case.id)
+            let page = try await store.cases(brand: fx.brand.id, filter: CaseFilter(), limit: 10, cursor: nil)
+            #expect(page.items.count == 1)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func caseNumbersCountPerBrandAndBrandsNeverSeeEachOther(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let acme = try await Fixture.make(store, slug: "acme")
+            let globex = try await Fixture.make(store, slug: "globex")
+            let a = try await store.openCase(brand: acme.brand.id, actor: nil, request: try acme.email("x@example.com"))
+            let g = try await store.openCase(brand: globex.brand.id, actor: nil, request: try globex.email("x@example.com"))
+            #expect(a.case.number == 1 && g.case.number == 1)
+            // The same address is two different contacts in two brands.
+            #expect(a.case.contactID != g.case.contactID)
+            await #expect(throws: StoreError.notFound("case \(a.case.id.text)")) { try await store.case(a.case.id, brand: globex.brand.id) }
+            await #expect(throws: StoreError.self) { try await store.contactTimeline(a.case.contactID, brand: globex.brand.id, limit: 10, cursor: nil) }
+            await #expect(throws: StoreError.self) {
+                try await store.updateCase(a.case.id, brand: globex.brand.id, actor: .staff(globex.agent.id), update: CaseUpdate(priority: .high))
+            }
+            // Assigning to staff of another brand is refused.
+            await #expect(throws: StoreError.invalid(field: "assigneeId", reason: "no staff user \(globex.agent.id.text) in this brand")) {
+                try await store.updateCase(a.case.id, brand: acme.brand.id, actor: .staff(acme.agent.id), update: CaseUpdate(assigneeID: .some(globex.agent.id)))
+            }
+            let globexCases = try await store.cases(brand: globex.brand.id, filter: CaseFilter(), limit: 10, cursor: nil)
+            #expect(globexCases.items.map(\.id) == [g.case.id])
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func concurrentCaseCreationGivesUniqueNumbers(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let fx = try await Fixture.make(store)
+            let numbers = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<60 {
+                    group.addTask { try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("c\(index % 7)@example.com")).case.number }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(numbers.sorted() == Array(1...60))
+            let contacts = try await store.contacts(brand: fx.brand.id, accountID: nil, identity: nil, query: nil, limit: 100, cursor: nil)
+            #expect(contacts.items.count == 7)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aFailingCommandInABatchLeavesNothingAndTheOthersCommit(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let fx = try await Fixture.make(store)
+            let results = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        // Every fifth command names a team that does not exist and must fail whole.
+                        var request = try! fx.email("batch\(index)@example.com")
+                        if index % 5 == 0 { request.teamID = UUID() }
+                        return (try? await store.openCase(brand: fx.brand.id, actor: nil, request: request)) != nil
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.filter { $0 }.count == 16)
+            let cases = try await store.cases(brand: fx.brand.id, filter: CaseFilter(), limit: 100, cursor: nil)
+            #expect(cases.items.count == 16)
+            // The failed commands created no contact either.
+            let contacts = try await store.contacts(brand: fx.brand.id, accountID: nil, identity: nil, query: nil, limit: 100, cursor: nil)
+            #expect(contacts.items.count == 16)
+            #expect(!contacts.items.contains { $0.identities.first?.value == "batch0@example.com" })
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func statusRulesHoldAndInteractionsMoveStatus(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let fx = try await Fixture.make(store)
+            let opened = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("s@example.com"))
+            let actor = Actor.staff(fx.agent.id)
+            await #expect(throws: StoreError.self) {
+                try await store.updateCase(opened.case.id, brand: fx.brand.id, actor: actor, update: CaseUpdate(status: .closed))
+            }
+            let (afterReply, _) = try await store.addInteraction(caseID: opened.case.id, brand: fx.brand.id, actor: actor,
+                                                                 request: NewInteraction(direction: .outbound, body: "We are on it"))
+            #expect(afterReply.status == .open)
+            _ = try await store.updateCase(opened.case.id, brand: fx.brand.id, actor: actor, update: CaseUpdate(status: .resolved))
+            let (reopened, _) = try await store.addInteraction(caseID: opened.case.id, brand: fx.brand.id, actor: actor,
+                                                               request: NewInteraction(direction: .inbound, body: "Still broken"))
+            #expect(reopened.status == .open)
+            _ = try await store.updateCase(opened.case.id, brand: fx.brand.id, actor: actor, update: CaseUpdate(status: .resolved))
+            let closed = try await store.updateCase(opened.case.id, brand: fx.brand.id, actor: actor, update: CaseUpdate(status: .closed))
+            #expect(closed.status == .closed)
+            await #expect(throws: StoreError.self) {
+                try await store.addInteraction(caseID: opened.case.id, brand: fx.brand.id, actor: actor, request: NewInteraction(direction: .inbound, body: "Hello?"))
+            }
+            let stored = try await store.case(opened.case.id, brand: fx.brand.id)
+            #expect(stored.status == .closed)
+            #expect(try await store.interactions(caseID: opened.case.id, brand: fx.brand.id).count == 3)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func fullTextSearchFindsWordsAndSurvivesHostileQueries(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let fx = try await Fixture.make(store)
+            let invoice = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("f@example.com", subject: "Invoice question", body: "The amount is wrong"))
+            _ = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("g@example.com", subject: "Outage", body: "No power since morning"))
+            _ = try await store.addInteraction(caseID: invoice.case.id, brand: fx.brand.id, actor: .staff(fx.agent.id),
+                                               request: NewInteraction(direction: .outbound, body: "A corrected statement follows"))
+            for query in ["invoice", "amount wrong", "corrected statement"] {
+                let page = try await store.cases(brand: fx.brand.id, filter: CaseFilter(text: query), limit: 10, cursor: nil)
+                #expect(page.items.map(\.id) == [invoice.case.id], "query \(query)")
+            }
+            for hostile in ["\"", "AND OR NOT", "power\" OR \"x", "*", "NEAR(", "'; DROP TABLE cases; --"] {
+                _ = try await store.cases(brand: fx.brand.id, filter: CaseFilter(text: hostile), limit: 10, cursor: nil)
+            }
+            let all = try await store.cases(brand: fx.brand.id, filter: CaseFilter(), limit: 10, cursor: nil)
+            #expect(all.items.count == 2)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func listFiltersAndCursorPagination(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let fx = try await Fixture.make(store)
+            let t0 = Date(timeIntervalSince1970: 1_790_000_000)
+            var ids: [CaseID] = []
+            for index in 0..<7 {
+                var request = try fx.email("p\(index)@example.com", at: t0.addingTimeInterval(Double(index) * 60))
+                if index % 2 == 0 { request.contactPoint = .webChat; request.from = Identity(storedKind: .chatVisitor, value: "v\(index)") }
+                ids.append(try await store.openCase(brand: fx.brand.id, actor: nil, request: request).case.id)
+            }
+            _ = try await store.updateCase(ids[1], brand: fx.brand.id, actor: .staff(fx.agent.id),
+                                           update: CaseUpdate(level: .advanced, teamID: .some(fx.team.id), assigneeID: .some(fx.agent.id)))
+            var seen: [CaseID] = []
+            var cursor: Cursor?
+            repeat {
+                let page = try await store.cases(brand: fx.brand.id, filter: CaseFilter(), limit: 3, cursor: cursor)
+                seen += page.items.map(\.id)
+                cursor = try page.nextCursor.map { try Cursor(token: $0) }
+            } while cursor != nil
+            #expect(seen == ids.reversed())
+            let chats = try await store.cases(brand: fx.brand.id, filter: CaseFilter(contactPoint: .webChat), limit: 10, cursor: nil)
+            #expect(chats.items.count == 4)
+            let mine = try await store.cases(brand: fx.brand.id, filter: CaseFilter(assigneeID: fx.agent.id), limit: 10, cursor: nil)
+            #expect(mine.items.map(\.id) == [ids[1]])
+            let level3 = try await store.cases(brand: fx.brand.id, filter: CaseFilter(teamID: fx.team.id, level: .advanced), limit: 10, cursor: nil)
+            #expect(level3.items.map(\.id) == [ids[1]])
+            let unassigned = try await store.cases(brand: fx.brand.id, filter: CaseFilter(statuses: [.new], unassigned: true), limit: 10, cursor: nil)
+            #expect(unassigned.items.count == 6)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func mergingCasesMovesTheirHistory(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let fx = try await Fixture.make(store)
+            let a = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("m@example.com", subject: "First"))
+            let b = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("m@example.com", subject: "Same thing again"))
+            let target = try await store.mergeCase(b.case.id, into: a.case.id, brand: fx.brand.id, actor: .staff(fx.agent.id))
+            #expect(target.id == a.case.id)
+            #expect(try await store.interactions(caseID: a.case.id, brand: fx.brand.id).count == 2)
+            let source = try await store.case(b.case.id, brand: fx.brand.id)
+            #expect(source.status == .closed && source.mergedInto == a.case.id)
+            let links = try await store.links(caseID: a.case.id, brand: fx.brand.id)
+            #expect(links.map(\.kind) == ["merged"])
+            await #expect(throws: StoreError.self) {
+                try await store.updateCase(b.case.id, brand: fx.brand.id, actor: .staff(fx.agent.id), update: CaseUpdate(priority: .high))
+            }
+        }
+    }
+}

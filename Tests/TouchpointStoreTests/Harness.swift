@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import TouchpointCore
+@testable import TouchpointStore
+
+/// The databases every store test runs on: SQLite always, PostgreSQL when
+/// TOUCHPOINT_TEST_POSTGRES_URL names a server (`.ci/run` starts one).
+enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
+    case sqlite, postgres
+
+    var description: String { rawValue }
+
+    static var available: [Backend] {
+        ProcessInfo.processInfo.environment["TOUCHPOINT_TEST_POSTGRES_URL"].map { $0.isEmpty ? [.sqlite] : [.sqlite, .postgres] } ?? [.sqlite]
+    }
+}
+
+/// A fresh, migrated database per test, removed afterwards.
+func withStore<T>(_ backend: Backend, _ body: (Store) async throws -> T) async throws -> T {
+    var logger = Logger(label: "test")
+    logger.logLevel = .warning
+    switch backend {
+    case .sqlite:
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tp-test-\(UUID().uuidString)").path
+        let database = try await SQLiteDatabase.open(path: directory + "/touchpoint.sqlite", logger: logger)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await Migrator.migrate(database)
+        do {
+            let result = try await body(Store(database: database))
+            await database.shutdown()
+            return result
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+    case .postgres:
+        let baseURL = ProcessInfo.processInfo.environment["TOUCHPOINT_TEST_POSTGRES_URL"]!
+        let name = "tp_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        let admin = try await PostgresDatabase.connect(url: baseURL, logger: logger)
+        _ = try await admin.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: String(name))").run() }
+        var parts = URLComponents(string: baseURL)!
+        parts.path = "/" + name
+        let database = try await PostgresDatabase.connect(url: parts.string!, logger: logger)
+        func cleanUp() async {
+            await database.shutdown()
+            _ = try? await admin.read { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: String(name))").run() }
+            await admin.shutdown()
+        }
+        do {
+            try await Migrator.migrate(database)
+            let result = try await body(Store(database: database))
+            await cleanUp()
+            return result
+        } catch {
+            await cleanUp()
+            throw error
+        }
+    }
+}
+
+/// A brand with a team and staff at a few roles, for tests to act in.
+struct Fixture {
+    let brand: Brand
+    let team: Team
+    let admin: StaffUser
+    let agent: StaffUser
+    let csm: StaffUser
+
+    static func make(_ store: Store, slug: String = "acme") async throws -> Fixture {
+        let brand = try await store.createBrand(slug: slug, name: slug.capitalized, casePrefix: slug.capitalized, defaultCallingCode: "48")
+        let team = try await store.createTeam(brand: brand.id, name: "First line")
+        return Fixture(
+            brand: brand, team: team,
+            admin: try await store.createStaffUser(brand: brand.id, email: "admin@\(slug).example", name: "Admin", role: .admin, team: nil),
+            agent: try await store.createStaffUser(brand: brand.id, email: "agent@\(slug).example", name: "Agent", role: .agentL1, team: team.id),
+            csm: try await store.createStaffUser(brand: brand.id, email: "csm@\(slug).example", name: "CSM", role: .csm, team: nil))
+    }
+
+    func email(_ address: String, subject: String = "Help", body: String = "Please help", providerID: String? = nil, at: Date? = nil) throws -> OpenCase {
+        OpenCase(contactPoint: .email, from: try Identity(kind: .email, raw: address), subject: subject, body: body,
+                 providerMessageID: providerID, occurredAt: at)
+    }
+}
