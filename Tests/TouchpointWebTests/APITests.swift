@@ -288,3 +288,15 @@ struct APITests {
         #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served).sorted())")
     }
 }
+
+@Suite("Wire formats")
+struct WireFormatTests {
+    @Test(arguments: [0.0, 1_795_317_650.48, 951_782_400.999, 4_102_444_799.5, -86_400.25, 1_709_164_800.0])
+    func datesAreWrittenAsISO8601UTCWithMilliseconds(seconds: Double) throws {
+        let date = Date(timeIntervalSince1970: seconds)
+        let text = JSONIO.format(date)
+        #expect(text.count == 24 && text.hasSuffix("Z"))
+        let parsed = try #require(JSONIO.parseDate(text))
+        #expect(abs(parsed.timeIntervalSince1970 - (seconds * 1000).rounded(.down) / 1000) < 0.0005)
+    }
+}

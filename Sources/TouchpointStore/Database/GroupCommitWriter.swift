@@ -69,6 +69,25 @@ actor GroupCommitWriter {
             for job in batch { job.fail(StoreError.unavailable("could not start a transaction: \(error)")) }
             return
         }
+        // A batch of one needs no savepoint: a failure rolls back the whole transaction.
+        if batch.count == 1, let job = batch.first {
+            do {
+                try await job.perform(connection)
+            } catch {
+                try? await connection.raw("ROLLBACK").run()
+                job.fail(error)
+                return
+            }
+            do {
+                try await connection.raw("COMMIT").run()
+            } catch {
+                try? await connection.raw("ROLLBACK").run()
+                job.fail(StoreError.unavailable("could not commit: \(error)"))
+                return
+            }
+            job.succeed()
+            return
+        }
         do {
             for job in batch {
                 try await connection.raw("SAVEPOINT command").run()

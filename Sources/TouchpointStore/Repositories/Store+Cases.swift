@@ -312,9 +312,9 @@ extension Store {
                     contactPoint: try row.wire("contact_point", as: ContactPoint.self), direction: try row.wire("direction", as: Direction.self),
                     authorKind: try row.wire("author_kind", as: AuthorKind.self), authorID: try row.optionalUUID("author_id"),
                     text: try row.string("body"), html: try row.optionalString("html"),
-                    attachments: Convert.decode([AttachmentRef].self, try row.string("attachments")) ?? [],
+                    attachments: Convert.attachments(try row.string("attachments")),
                     providerMessageID: try row.optionalString("provider_message_id"),
-                    metadata: Convert.decode([String: String].self, try row.string("metadata")) ?? [:],
+                    metadata: Convert.stringMap(try row.string("metadata")),
                     occurredAt: try row.date("occurred_at"))
     }
 

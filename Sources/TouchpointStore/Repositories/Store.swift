@@ -40,9 +40,15 @@ enum Convert {
         String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 
+    nonisolated(unsafe) static let decoder = JSONDecoder()
+
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
-        try? JSONDecoder().decode(type, from: Data(text.utf8))
+        try? decoder.decode(type, from: Data(text.utf8))
     }
+
+    /// Most interactions have no metadata and no attachments: skip the JSON decoder for them.
+    static func stringMap(_ text: String) -> [String: String] { text == "{}" ? [:] : decode([String: String].self, text) ?? [:] }
+    static func attachments(_ text: String) -> [AttachmentRef] { text == "[]" ? [] : decode([AttachmentRef].self, text) ?? [] }
 
     static func uuid(_ text: String?) -> UUID? { text.flatMap(UUID.init(uuidString:)) }
 }
