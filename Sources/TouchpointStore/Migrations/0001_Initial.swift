@@ -90,8 +90,8 @@ enum Migration0001Initial {
                 actor_kind TEXT NOT NULL, actor_id TEXT, account_id TEXT, contact_id TEXT, case_id TEXT,
                 on_timeline INTEGER NOT NULL, payload TEXT NOT NULL, occurred_at BIGINT NOT NULL)
             """,
-            "CREATE INDEX events_contact_time ON events (contact_id, occurred_at, id)",
-            "CREATE INDEX events_account_time ON events (account_id, occurred_at, id)",
+            "CREATE INDEX events_contact_time ON events (contact_id, on_timeline, occurred_at, id)",
+            "CREATE INDEX events_account_time ON events (account_id, on_timeline, occurred_at, id)",
             "CREATE INDEX events_case_time ON events (case_id, occurred_at, id)",
             "CREATE INDEX events_brand_time ON events (brand_id, occurred_at, id)",
         ]
