@@ -49,7 +49,7 @@ public enum DemoData {
         for (email, name, role, team) in staffSpec {
             staff.append(try await store.createStaffUser(brand: acme.id, email: email, name: name, role: role, team: team.flatMap { teams[$0]?.id }))
         }
-        let globexAdmin = try await store.createStaffUser(brand: globex.id, email: "admin@globex.example", name: "Gloria Admin", role: .admin, team: nil)
+        _ = try await store.createStaffUser(brand: globex.id, email: "admin@globex.example", name: "Gloria Admin", role: .admin, team: nil)
         let csms = staff.filter { $0.role == .csm }
         let agents = staff.filter { $0.role.supportLevel != nil }
 
@@ -95,7 +95,6 @@ public enum DemoData {
                                                       preferredContactPoint: .inPerson, identities: [Identity(storedKind: .phone, value: "+48500111222")]))
         _ = try await store.createContact(brand: globex.id, actor: .system, accountID: nil, name: "Gary Globex", title: nil,
                                           preferredContactPoint: .email, identities: [Identity(storedKind: .email, value: "gary@customer.example")])
-        _ = globexAdmin
 
         // Cases over the last 90 days on every contact point.
         let topics: [(String, String, ContactPoint)] = [

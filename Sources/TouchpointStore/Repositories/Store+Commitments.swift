@@ -87,7 +87,7 @@ extension Store {
         }
     }
 
-    /// Commitments of an account, soonest due first; only open ones unless `all`.
+    /// Commitments of an account, soonest due first; only open ones unless `includeSettled`.
     public func commitments(accountID: AccountID, brand: BrandID, includeSettled: Bool) async throws -> [Commitment] {
         try await database.read { db in
             var sql = SQLQueryString("SELECT * FROM commitments WHERE account_id = \(bind: accountID.text) AND brand_id = \(bind: brand.text)")

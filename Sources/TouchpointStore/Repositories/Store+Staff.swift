@@ -91,7 +91,7 @@ extension Store {
         }
     }
 
-    /// Staff of a brand, optionally only one id (to check an assignee belongs to the brand).
+    /// Staff of a brand, by name.
     public func staffUsers(brand: BrandID) async throws -> [StaffUser] {
         try await database.read { db in
             try await db.raw("SELECT * FROM staff_users WHERE brand_id = \(bind: brand.text) ORDER BY name").all().map(Store.staffUser(from:))
