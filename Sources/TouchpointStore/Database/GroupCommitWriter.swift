@@ -69,39 +69,26 @@ actor GroupCommitWriter {
             for job in batch { job.fail(StoreError.unavailable("could not start a transaction: \(error)")) }
             return
         }
-        // A batch of one needs no savepoint: a failure rolls back the whole transaction.
-        if batch.count == 1, let job = batch.first {
-            do {
-                try await job.perform(connection)
-            } catch {
-                try? await connection.raw("ROLLBACK").run()
-                job.fail(error)
-                return
-            }
-            do {
-                try await connection.raw("COMMIT").run()
-            } catch {
-                try? await connection.raw("ROLLBACK").run()
-                job.fail(StoreError.unavailable("could not commit: \(error)"))
-                return
-            }
-            job.succeed()
-            return
-        }
+        // Savepoints isolate the commands of a shared batch; a batch of one needs none,
+        // since a failure there rolls back the whole transaction below.
+        let isolate = batch.count > 1
         do {
             for job in batch {
-                try await connection.raw("SAVEPOINT command").run()
+                if isolate { try await connection.raw("SAVEPOINT command").run() }
                 do {
                     try await job.perform(connection)
-                    try await connection.raw("RELEASE command").run()
+                    if isolate { try await connection.raw("RELEASE command").run() }
                     outcomes.append((job, nil))
                 } catch {
-                    try await connection.raw("ROLLBACK TO command").run()
-                    try await connection.raw("RELEASE command").run()
+                    if isolate {
+                        try await connection.raw("ROLLBACK TO command").run()
+                        try await connection.raw("RELEASE command").run()
+                    }
                     outcomes.append((job, error))
                 }
             }
-            try await connection.raw("COMMIT").run()
+            // Nothing to keep when every command failed: roll back and spare the fsync.
+            try await connection.raw(outcomes.contains { $0.1 == nil } ? "COMMIT" : "ROLLBACK").run()
         } catch {
             // The transaction itself failed (disk full, I/O error): nothing of the batch
             // is stored, so every caller is told to retry.

@@ -335,11 +335,8 @@ extension Store {
                 WHERE id = \(bind: id.text)
                 """).run()
             if next.subject != current.subject { try await Store.index(texts: [next.subject], brand: brand, caseID: id, on: db) }
-            let events = drafts.map {
-                DomainEvent(id: environment.newID(), brandID: brand, type: $0.type, actor: actor, accountID: next.accountID,
-                            contactID: next.contactID, caseID: id, payload: $0.payload, occurredAt: now)
-            }
-            try await Store.insert(events: events, on: db)
+            try await Store.insert(events: self.events(drafts, brand: brand, actor: actor, account: next.accountID,
+                                                       contact: next.contactID, caseID: id, at: now), on: db)
             return next
         }
     }
@@ -392,11 +389,8 @@ extension Store {
             }
             current.updatedAt = now
             try await db.raw("UPDATE cases SET status = \(bind: current.status.rawValue), updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: caseID.text)").run()
-            let events = drafts.map {
-                DomainEvent(id: environment.newID(), brandID: brand, type: $0.type, actor: actor, accountID: current.accountID,
-                            contactID: current.contactID, caseID: caseID, payload: $0.payload, occurredAt: now)
-            }
-            try await Store.insert(events: events, on: db)
+            try await Store.insert(events: self.events(drafts, brand: brand, actor: actor, account: current.accountID,
+                                                       contact: current.contactID, caseID: caseID, at: now), on: db)
             return (current, interaction)
         }
     }

@@ -135,11 +135,8 @@ extension Store {
                 UPDATE contacts SET name = \(bind: contact.name), title = \(bind: contact.title), account_id = \(bind: contact.accountID?.text),
                 preferred_contact_point = \(bind: contact.preferredContactPoint?.rawValue), updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: id.text)
                 """).run()
-            let events = drafts.map {
-                DomainEvent(id: environment.newID(), brandID: brand, type: $0.type, actor: actor, accountID: contact.accountID,
-                            contactID: id, caseID: nil, payload: $0.payload, occurredAt: now)
-            }
-            try await Store.insert(events: events, on: db)
+            try await Store.insert(events: self.events(drafts, brand: brand, actor: actor, account: contact.accountID,
+                                                       contact: id, caseID: nil, at: now), on: db)
             return contact
         }
     }
@@ -239,18 +236,19 @@ extension Store {
     }
 
     /// The contact and every contact merged into it (directly or through a chain).
-    static func family(of contact: ContactID, on db: any SQLDatabase) async throws -> [String] {
+    /// Also checks, in the same query, that the contact exists in `brand` (else not found),
+    /// so a timeline read costs one query here in the common case of no merges.
+    static func family(of contact: ContactID, brand: BrandID, on db: any SQLDatabase) async throws -> [String] {
+        let first = try await db.raw("""
+            SELECT id FROM contacts WHERE brand_id = \(bind: brand.text) AND (id = \(bind: contact.text) OR merged_into = \(bind: contact.text))
+            """).all().map { try $0.string("id") }
+        guard first.contains(contact.text) else { throw StoreError.notFound("contact \(contact.text)") }
         var family = [contact.text]
-        var frontier = [contact.text]
+        var frontier = first.filter { $0 != contact.text }
         while !frontier.isEmpty, family.count < 1000 {
-            var sql = SQLQueryString("SELECT id FROM contacts WHERE merged_into IN (")
-            for (index, id) in frontier.enumerated() {
-                if index > 0 { sql.appendLiteral(", ") }
-                sql.appendInterpolation(bind: id)
-            }
-            sql.appendLiteral(")")
-            frontier = try await db.raw(sql).all().map { try $0.string("id") }.filter { !family.contains($0) }
             family += frontier
+            let children = try await db.raw("SELECT id FROM contacts WHERE \(Store.inList("merged_into", frontier))").all()
+            frontier = try children.map { try $0.string("id") }.filter { !family.contains($0) }
         }
         return family
     }

@@ -27,11 +27,8 @@ extension Store {
     /// it — newest first, `limit` entries from `cursor`.
     public func contactTimeline(_ contactID: ContactID, brand: BrandID, limit: Int, cursor: Cursor?) async throws -> Page<TimelineEntry> {
         try await database.read { db in
-            _ = try await Store.contact(contactID, brand: brand, on: db)
-            let family = try await Store.family(of: contactID, on: db)
-            let interactions = Store.inList("contact_id", family)
-            let events = Store.inList("contact_id", family)
-            return try await Store.timeline(interactionFilter: interactions, eventFilter: events, limit: limit, cursor: cursor, on: db)
+            let byContact = Store.inList("contact_id", try await Store.family(of: contactID, brand: brand, on: db))
+            return try await Store.timeline(interactionFilter: byContact, eventFilter: byContact, limit: limit, cursor: cursor, on: db)
         }
     }
 

@@ -40,7 +40,7 @@ enum Convert {
         String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 
-    nonisolated(unsafe) static let decoder = JSONDecoder()
+    static let decoder = JSONDecoder()
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
         try? decoder.decode(type, from: Data(text.utf8))

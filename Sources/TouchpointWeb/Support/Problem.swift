@@ -39,7 +39,7 @@ public struct Problem: HTTPResponseError, Encodable, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var fields = headers
         fields[.contentType] = "application/problem+json"
-        let body = (try? JSONEncoder().encode(self)) ?? Data()
+        let body = (try? JSONIO.encoder.encode(self)) ?? Data()
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
