@@ -62,3 +62,31 @@ struct PropertyTests {
         }
     }
 }
+
+@Suite("Ids and payloads")
+struct EncodingTests {
+    @Test func timeOrderedIdsSortByTimeAndAreVersion7() {
+        var rng = SystemRandomNumberGenerator()
+        let t0 = Date(timeIntervalSince1970: 1_790_000_000)
+        let ids = (0..<200).map { UUID.timeOrdered(at: t0.addingTimeInterval(Double($0) / 100), using: &rng) }
+        #expect(ids.map(\.text) == ids.map(\.text).sorted())
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            let text = id.text
+            #expect(text[text.index(text.startIndex, offsetBy: 14)] == "7")
+            #expect("89ab".contains(text[text.index(text.startIndex, offsetBy: 19)]))
+        }
+    }
+
+    @Test func payloadsSerializeToJSONThatDecodesBackTheSame() throws {
+        let payload: [String: JSONValue] = [
+            "text": .string("quote \" backslash \\ newline \n tab \t bell \u{7} zażółć 🙂"),
+            "n": .int(-42), "x": .double(2.5), "none": .null, "yes": .bool(true),
+            "list": .array([.string("a"), .int(1), .object(["b": .array([])])]),
+        ]
+        let text = JSONValue.serialize(payload)
+        let decoded = try JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
+        #expect(decoded == payload)
+        #expect(JSONValue.serialize(["b": .int(1), "a": .int(2)]) == "{\"a\":2,\"b\":1}")
+    }
+}

@@ -16,6 +16,22 @@ public typealias EventID = UUID
 extension UUID {
     /// Lower-case text form used in the database and the API.
     public var text: String { uuidString.lowercased() }
+
+    /// A version 7 UUID (RFC 9562): 48 bits of Unix milliseconds, then random bits. Ids made
+    /// one after another sort after each other, so primary-key indexes grow at their end
+    /// instead of being rewritten at random places on every insert.
+    public static func timeOrdered(at date: Date, using rng: inout some RandomNumberGenerator) -> UUID {
+        let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        let high = rng.next() as UInt64
+        let low = rng.next() as UInt64
+        var bytes: [UInt8] = (0..<6).map { UInt8(truncatingIfNeeded: ms >> (40 - 8 * UInt64($0))) }
+        bytes += (0..<2).map { UInt8(truncatingIfNeeded: high >> (8 * UInt64($0))) }
+        bytes += (0..<8).map { UInt8(truncatingIfNeeded: low >> (8 * UInt64($0))) }
+        bytes[6] = 0x70 | (bytes[6] & 0x0F)  // version 7
+        bytes[8] = 0x80 | (bytes[8] & 0x3F)  // RFC 9562 variant
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
 }
 
 /// Where the core gets new ids and the current instant from; adapters pass the live one,
@@ -29,5 +45,8 @@ public struct Environment: Sendable {
         self.newID = newID
     }
 
-    public static let live = Environment(now: { Date() }, newID: { UUID() })
+    public static let live = Environment(now: { Date() }, newID: {
+        var rng = SystemRandomNumberGenerator()
+        return UUID.timeOrdered(at: Date(), using: &rng)
+    })
 }

@@ -28,12 +28,15 @@ actor GroupCommitWriter {
     }
 
     private let connection: any SQLDatabase
+    /// Where batches run: the connection's own thread, when the driver has one.
+    private let executor: (any TaskExecutor)?
     private let maxBatch: Int
     private var pending: [Job] = []
     private var draining = false
 
-    init(connection: any SQLDatabase, maxBatch: Int = 512) {
+    init(connection: any SQLDatabase, executor: (any TaskExecutor)? = nil, maxBatch: Int = 512) {
         self.connection = connection
+        self.executor = executor
         self.maxBatch = maxBatch
     }
 
@@ -55,7 +58,7 @@ actor GroupCommitWriter {
         while !pending.isEmpty {
             let batch = Array(pending.prefix(maxBatch))
             pending.removeFirst(batch.count)
-            await run(batch)
+            await withTaskExecutorPreference(executor) { await self.run(batch) }
         }
         draining = false
     }

@@ -50,7 +50,7 @@ public final class SQLiteDatabase: Database {
         self.describe = "sqlite:\(path)"
         self.writerConnection = writer
         self.readers = readers
-        self.writer = GroupCommitWriter(connection: writer.sql(queryLogLevel: nil))
+        self.writer = GroupCommitWriter(connection: writer.sql(queryLogLevel: nil), executor: ThreadPoolExecutor(pool: writerPool))
         self.writerPool = writerPool
         self.readerPool = readerPool
     }

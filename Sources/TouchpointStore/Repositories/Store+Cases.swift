@@ -154,7 +154,8 @@ extension Store {
                 let contact = Contact(id: contactID, brandID: brandID, accountID: nil, name: name,
                                       preferredContactPoint: request.contactPoint, identities: [request.from], createdAt: now)
                 try await Store.insertContact(contact, on: db)
-                try await Store.attach(request.from, to: contactID, brand: brandID, id: environment.newID(), at: now, field: "from", on: db)
+                // `resolve` just found the identity free, under the identity lock on PostgreSQL.
+                try await Store.insertIdentity(request.from, of: contactID, brand: brandID, id: environment.newID(), at: now, on: db)
                 var payload: [String: JSONValue] = ["identities": .array([.string("\(request.from.kind.rawValue):\(request.from.value)")]),
                                                     "source": .string(request.contactPoint.rawValue)]
                 if let name { payload["name"] = .string(name) }
@@ -172,7 +173,7 @@ extension Store {
                                           metadata: metadata, occurredAt: occurredAt)
             try await Store.insert(case: newCase, on: db)
             try await Store.insert(interaction: interaction, now: now, on: db)
-            try await Store.index(texts: [subject, body], brand: brandID, caseID: newCase.id, on: db)
+            try await Store.index(text: subject + "\n" + body, brand: brandID, caseID: newCase.id, on: db)
             drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .caseCreated, actor: actor, accountID: accountID,
                                       contactID: contactID, caseID: newCase.id,
                                       payload: ["number": .int(number), "subject": .string(subject), "contactPoint": .string(request.contactPoint.rawValue),
@@ -244,19 +245,9 @@ extension Store {
             """).run()
     }
 
-    static func index(texts: [String], brand: BrandID, caseID: CaseID, on db: any SQLDatabase) async throws {
-        var sql = SQLQueryString("INSERT INTO search_index (body, brand_id, case_id) VALUES ")
-        for (index, text) in texts.enumerated() {
-            if index > 0 { sql.appendLiteral(", ") }
-            sql.appendLiteral("(")
-            sql.appendInterpolation(bind: text)
-            sql.appendLiteral(", ")
-            sql.appendInterpolation(bind: brand.text)
-            sql.appendLiteral(", ")
-            sql.appendInterpolation(bind: caseID.text)
-            sql.appendLiteral(")")
-        }
-        try await db.raw(sql).run()
+    /// Adds a text of a case (subject, message) to the full-text index.
+    static func index(text: String, brand: BrandID, caseID: CaseID, on db: any SQLDatabase) async throws {
+        try await db.raw("INSERT INTO search_index (body, brand_id, case_id) VALUES (\(bind: text), \(bind: brand.text), \(bind: caseID.text))").run()
     }
 
     static func requireTeam(_ team: TeamID, brand: BrandID, on db: any SQLDatabase) async throws {
@@ -334,7 +325,7 @@ extension Store {
                 assignee_id = \(bind: next.assigneeID?.text), tags = \(bind: Convert.json(next.tags)), updated_at = \(bind: Convert.ms(now))
                 WHERE id = \(bind: id.text)
                 """).run()
-            if next.subject != current.subject { try await Store.index(texts: [next.subject], brand: brand, caseID: id, on: db) }
+            if next.subject != current.subject { try await Store.index(text: next.subject, brand: brand, caseID: id, on: db) }
             try await Store.insert(events: self.events(drafts, brand: brand, actor: actor, account: next.accountID,
                                                        contact: next.contactID, caseID: id, at: now), on: db)
             return next
@@ -379,7 +370,7 @@ extension Store {
                                           text: body, html: request.html, providerMessageID: request.providerMessageID,
                                           metadata: metadata, occurredAt: request.occurredAt ?? now)
             try await Store.insert(interaction: interaction, now: now, on: db)
-            try await Store.index(texts: [body], brand: brand, caseID: caseID, on: db)
+            try await Store.index(text: body, brand: brand, caseID: caseID, on: db)
             var drafts = [EventDraft(type: .interactionAdded, payload: ["interactionId": .string(interaction.id.text), "direction": .string(request.direction.rawValue)])]
             if let status = current.statusAfter(interaction: request.direction) {
                 drafts.append(EventDraft(type: .caseStatusChanged, payload: [

@@ -68,6 +68,11 @@ extension Store {
             if owner == contact.text { return }
             throw StoreError.conflict("\(field): \(identity.kind.rawValue) \(identity.value) already belongs to contact \(owner); merge the contacts instead")
         }
+        try await insertIdentity(identity, of: contact, brand: brand, id: id, at: at, on: db)
+    }
+
+    /// Inserts an identity known to be free (the unique index still guards it).
+    static func insertIdentity(_ identity: Identity, of contact: ContactID, brand: BrandID, id: UUID, at: Date, on db: any SQLDatabase) async throws {
         try await db.raw("""
             INSERT INTO identities (id, brand_id, contact_id, kind, value, created_at)
             VALUES (\(bind: id.text), \(bind: brand.text), \(bind: contact.text), \(bind: identity.kind.rawValue), \(bind: identity.value), \(bind: Convert.ms(at)))

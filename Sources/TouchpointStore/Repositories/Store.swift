@@ -158,7 +158,7 @@ extension Store {
             query.appendLiteral(", ")
             query.appendInterpolation(bind: event.type.onTimeline ? 1 : 0)
             query.appendLiteral(", ")
-            query.appendInterpolation(bind: Convert.json(event.payload))
+            query.appendInterpolation(bind: JSONValue.serialize(event.payload))
             query.appendLiteral(", ")
             query.appendInterpolation(bind: Convert.ms(event.occurredAt))
             query.appendLiteral(")")
