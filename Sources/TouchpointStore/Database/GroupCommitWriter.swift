@@ -6,12 +6,10 @@ import SQLKit
 ///
 /// A durable SQLite commit costs one fsync (~1.4 ms here), so one transaction per command
 /// caps writes at a few hundred per second; sharing the commit lets the same fsync cover
-/// every command of a batch. Each command runs inside its own savepoint, so a command that
-/// fails is rolled back alone and the others of its batch still commit.
+/// every command of a batch. A command that fails is rolled back alone and the others of its
+/// batch still commit (see `run`).
 actor GroupCommitWriter {
-    private final class Job: @unchecked Sendable {
-        // Set once by `perform` (inside the batch) and read after the commit; the writer
-        // actor serializes both, hence the unchecked Sendable.
+    private final class Job: Sendable {
         let perform: @Sendable (any SQLDatabase) async throws -> Void
         let succeed: @Sendable () -> Void
         let fail: @Sendable (any Error) -> Void
@@ -23,6 +21,8 @@ actor GroupCommitWriter {
         }
     }
 
+    // Written by `perform` (again if its batch is re-run) and read after the commit; the
+    // writer runs both one after the other, hence the unchecked Sendable.
     private final class ResultBox<T>: @unchecked Sendable {
         var value: T?
     }
@@ -63,44 +63,65 @@ actor GroupCommitWriter {
         draining = false
     }
 
+    /// Runs a batch in one transaction. Commands almost never fail inside the store (input is
+    /// validated before), so the batch first runs without savepoints, which cost a sub-journal
+    /// write per page and an FTS flush per command. When a command does fail, the transaction
+    /// is rolled back, that command is answered with its error, and the others run again,
+    /// each in its own savepoint, so they commit while any further failure stays alone.
     private func run(_ batch: [Job]) async {
-        var outcomes: [(Job, (any Error)?)] = []
-        outcomes.reserveCapacity(batch.count)
+        switch await attempt(batch, isolated: false) {
+        case .done:
+            return
+        case .failed(let index, let error):
+            batch[index].fail(error)
+            var rest = batch
+            rest.remove(at: index)
+            if !rest.isEmpty { _ = await attempt(rest, isolated: true) }
+        }
+    }
+
+    private enum Attempt {
+        case done
+        /// The command at this index failed while running without savepoints; nothing was kept.
+        case failed(Int, any Error)
+    }
+
+    private func attempt(_ batch: [Job], isolated: Bool) async -> Attempt {
+        var failures: [Int: any Error] = [:]
         do {
             try await connection.raw("BEGIN IMMEDIATE").run()
         } catch {
             for job in batch { job.fail(StoreError.unavailable("could not start a transaction: \(error)")) }
-            return
+            return .done
         }
-        // Savepoints isolate the commands of a shared batch; a batch of one needs none,
-        // since a failure there rolls back the whole transaction below.
-        let isolate = batch.count > 1
         do {
-            for job in batch {
-                if isolate { try await connection.raw("SAVEPOINT command").run() }
+            for (index, job) in batch.enumerated() {
+                if isolated { try await connection.raw("SAVEPOINT command").run() }
                 do {
                     try await job.perform(connection)
-                    if isolate { try await connection.raw("RELEASE command").run() }
-                    outcomes.append((job, nil))
+                    if isolated { try await connection.raw("RELEASE command").run() }
                 } catch {
-                    if isolate {
-                        try await connection.raw("ROLLBACK TO command").run()
-                        try await connection.raw("RELEASE command").run()
+                    guard isolated else {
+                        try await connection.raw("ROLLBACK").run()
+                        return .failed(index, error)
                     }
-                    outcomes.append((job, error))
+                    try await connection.raw("ROLLBACK TO command").run()
+                    try await connection.raw("RELEASE command").run()
+                    failures[index] = error
                 }
             }
             // Nothing to keep when every command failed: roll back and spare the fsync.
-            try await connection.raw(outcomes.contains { $0.1 == nil } ? "COMMIT" : "ROLLBACK").run()
+            try await connection.raw(failures.count < batch.count ? "COMMIT" : "ROLLBACK").run()
         } catch {
             // The transaction itself failed (disk full, I/O error): nothing of the batch
             // is stored, so every caller is told to retry.
             try? await connection.raw("ROLLBACK").run()
             for job in batch { job.fail(StoreError.unavailable("could not commit: \(error)")) }
-            return
+            return .done
         }
-        for (job, error) in outcomes {
-            if let error { job.fail(error) } else { job.succeed() }
+        for (index, job) in batch.enumerated() {
+            if let error = failures[index] { job.fail(error) } else { job.succeed() }
         }
+        return .done
     }
 }
