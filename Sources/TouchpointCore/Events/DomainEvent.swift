@@ -40,7 +40,8 @@ extension JSONValue {
         return out
     }
 
-    func write(to out: inout String) {
+    /// Appends this value as compact JSON (object keys sorted).
+    public func write(to out: inout String) {
         switch self {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
@@ -66,7 +67,8 @@ extension JSONValue {
         }
     }
 
-    static func writeString(_ value: String, to out: inout String) {
+    /// Appends `value` as a JSON string literal.
+    public static func writeString(_ value: String, to out: inout String) {
         out += "\""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -9,7 +9,7 @@ extension API {
             let caller = try context.caller(may: .manageAccounts)
             let body = try await io.decode(AccountCreateRequest.self, from: request)
             let account = try await store.createAccount(brand: caller.brandID, actor: .staff(caller.userID), name: body.name, profile: body.profile)
-            return try JSONIO.response(AccountDTO(account, commitments: []), status: .created,
+            return JSONIO.response(AccountDTO(account, commitments: []), status: .created,
                                        headers: [.location: "/api/v1/accounts/\(account.id.text)"])
         }
         group.get("accounts") { request, context in
@@ -17,26 +17,26 @@ extension API {
             let query = Query(request: request)
             let page = try await store.accounts(brand: caller.brandID, query: query.string("q"), stage: try query.wire("stage", as: JourneyStage.self),
                                                 limit: try query.limit(), cursor: try query.cursor())
-            return try JSONIO.response(PageDTO(items: page.items.map { AccountDTO($0) }, nextCursor: page.nextCursor))
+            return JSONIO.response(PageDTO(items: page.items.map { AccountDTO($0) }, nextCursor: page.nextCursor))
         }
         group.get("accounts/{id}") { _, context in
             let caller = try context.caller(may: .readCustomers)
             let id = try context.parameters.id()
             let account = try await store.account(id, brand: caller.brandID)
-            return try JSONIO.response(AccountDTO(account, commitments: try await openCommitments(id, caller)))
+            return JSONIO.response(AccountDTO(account, commitments: try await openCommitments(id, caller)))
         }
         group.patch("accounts/{id}") { request, context in
             let caller = try context.caller(may: .manageAccounts)
             let id = try context.parameters.id()
             let body = try await io.decode(AccountPatchRequest.self, from: request)
             let account = try await store.updateAccount(id, brand: caller.brandID, actor: .staff(caller.userID), changes: body.changes)
-            return try JSONIO.response(AccountDTO(account, commitments: try await openCommitments(id, caller)))
+            return JSONIO.response(AccountDTO(account, commitments: try await openCommitments(id, caller)))
         }
         group.get("accounts/{id}/timeline") { request, context in
             let caller = try context.caller(may: .readCustomers)
             let query = Query(request: request)
             let page = try await store.accountTimeline(try context.parameters.id(), brand: caller.brandID, limit: try query.limit(), cursor: try query.cursor())
-            return try JSONIO.response(PageDTO(items: page.items.map(TimelineEntryDTO.init), nextCursor: page.nextCursor))
+            return JSONIO.response(PageDTO(items: page.items.map(TimelineEntryDTO.init), nextCursor: page.nextCursor))
         }
     }
 

@@ -14,7 +14,7 @@ extension API {
             dto.interaction = InteractionDTO(opened.interaction)
             dto.contactCreated = opened.contactCreated
             dto.duplicate = opened.duplicate
-            return try JSONIO.response(dto, status: opened.duplicate ? .ok : .created, headers: [.location: "/api/v1/cases/\(opened.case.id.text)"])
+            return JSONIO.response(dto, status: opened.duplicate ? .ok : .created, headers: [.location: "/api/v1/cases/\(opened.case.id.text)"])
         }
         group.get("cases") { request, context in
             let caller = try context.caller(may: .readCustomers)
@@ -36,7 +36,7 @@ extension API {
                                     contactID: try query.uuid("contactId"), accountID: try query.uuid("accountId"), text: query.string("q"))
             let page = try await store.cases(brand: caller.brandID, filter: filter, limit: try query.limit(), cursor: try query.cursor())
             let prefix = try await prefix(caller)
-            return try JSONIO.response(PageDTO(items: page.items.map { CaseDTO($0, prefix: prefix) }, nextCursor: page.nextCursor))
+            return JSONIO.response(PageDTO(items: page.items.map { CaseDTO($0, prefix: prefix) }, nextCursor: page.nextCursor))
         }
         group.get("cases/{id}") { _, context in
             let caller = try context.caller(may: .readCustomers)
@@ -47,27 +47,27 @@ extension API {
             dto.interactions = try await interactions.map(InteractionDTO.init)
             dto.links = try await links.map { CaseLinkDTO(caseId: $0.caseID.text, number: $0.number, subject: $0.subject, status: $0.status, kind: $0.kind) }
             dto.openCommitments = try await item.accountID.asyncMap { try await openCommitments($0, caller) } ?? []
-            return try JSONIO.response(dto)
+            return JSONIO.response(dto)
         }
         group.patch("cases/{id}") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(CasePatchRequest.self, from: request)
             let item = try await findCase(context, caller)
             let updated = try await store.updateCase(item.id, brand: caller.brandID, actor: .staff(caller.userID), update: body.update)
-            return try JSONIO.response(CaseDTO(updated, prefix: try await prefix(caller)))
+            return JSONIO.response(CaseDTO(updated, prefix: try await prefix(caller)))
         }
         group.get("cases/{id}/interactions") { _, context in
             let caller = try context.caller(may: .readCustomers)
             let item = try await findCase(context, caller)
             let items = try await store.interactions(caseID: item.id, brand: caller.brandID)
-            return try JSONIO.response(PageDTO(items: items.map(InteractionDTO.init), nextCursor: nil))
+            return JSONIO.response(PageDTO(items: items.map(InteractionDTO.init), nextCursor: nil))
         }
         group.post("cases/{id}/interactions") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(InteractionCreateRequest.self, from: request)
             let item = try await findCase(context, caller)
             let (_, interaction) = try await store.addInteraction(caseID: item.id, brand: caller.brandID, actor: .staff(caller.userID), request: body.validated)
-            return try JSONIO.response(InteractionDTO(interaction), status: .created)
+            return JSONIO.response(InteractionDTO(interaction), status: .created)
         }
         group.post("cases/{id}/links") { request, context in
             let caller = try context.caller(may: .handleCases)
@@ -75,14 +75,14 @@ extension API {
             let item = try await findCase(context, caller)
             try await store.linkCases(item.id, to: body.caseId, brand: caller.brandID, actor: .staff(caller.userID))
             let links = try await store.links(caseID: item.id, brand: caller.brandID)
-            return try JSONIO.response(PageDTO(items: links.map { CaseLinkDTO(caseId: $0.caseID.text, number: $0.number, subject: $0.subject, status: $0.status, kind: $0.kind) }, nextCursor: nil), status: .created)
+            return JSONIO.response(PageDTO(items: links.map { CaseLinkDTO(caseId: $0.caseID.text, number: $0.number, subject: $0.subject, status: $0.status, kind: $0.kind) }, nextCursor: nil), status: .created)
         }
         group.post("cases/{id}/merge") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(MergeCaseRequest.self, from: request)
             let item = try await findCase(context, caller)
             let target = try await store.mergeCase(item.id, into: body.targetId, brand: caller.brandID, actor: .staff(caller.userID))
-            return try JSONIO.response(CaseDTO(target, prefix: try await prefix(caller)))
+            return JSONIO.response(CaseDTO(target, prefix: try await prefix(caller)))
         }
     }
 

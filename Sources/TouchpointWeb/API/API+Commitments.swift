@@ -12,20 +12,20 @@ extension API {
             let all = Query(request: request).string("status") == "all"
             let now = Date()
             let items = try await store.commitments(accountID: id, brand: caller.brandID, includeSettled: all)
-            return try JSONIO.response(PageDTO(items: items.map { CommitmentDTO($0, now: now) }, nextCursor: nil))
+            return JSONIO.response(PageDTO(items: items.map { CommitmentDTO($0, now: now) }, nextCursor: nil))
         }
         group.post("accounts/{id}/commitments") { request, context in
             let caller = try context.caller(may: .manageCommitments)
             let body = try await io.decode(CommitmentCreateRequest.self, from: request)
             let item = try await store.createCommitment(brand: caller.brandID, actor: .staff(caller.userID), accountID: try context.parameters.id(),
                                                         caseID: body.caseId, what: body.what, dueAt: body.dueAt, ownerID: body.ownerId)
-            return try JSONIO.response(CommitmentDTO(item, now: Date()), status: .created)
+            return JSONIO.response(CommitmentDTO(item, now: Date()), status: .created)
         }
         group.patch("commitments/{id}") { request, context in
             let caller = try context.caller(may: .manageCommitments)
             let body = try await io.decode(CommitmentPatchRequest.self, from: request)
             let item = try await store.updateCommitment(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID), changes: body.changes)
-            return try JSONIO.response(CommitmentDTO(item, now: Date()))
+            return JSONIO.response(CommitmentDTO(item, now: Date()))
         }
     }
 }

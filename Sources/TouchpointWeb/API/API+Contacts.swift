@@ -12,7 +12,7 @@ extension API {
             let contact = try await store.createContact(brand: caller.brandID, actor: .staff(caller.userID), accountID: body.accountId,
                                                         name: body.name, title: body.title, preferredContactPoint: body.preferredContactPoint,
                                                         identities: identities)
-            return try JSONIO.response(ContactDTO(contact), status: .created, headers: [.location: "/api/v1/contacts/\(contact.id.text)"])
+            return JSONIO.response(ContactDTO(contact), status: .created, headers: [.location: "/api/v1/contacts/\(contact.id.text)"])
         }
         group.get("contacts") { request, context in
             let caller = try context.caller(may: .readCustomers)
@@ -30,39 +30,39 @@ extension API {
             }
             let page = try await store.contacts(brand: caller.brandID, accountID: try query.uuid("accountId"), identity: identity,
                                                 query: query.string("q"), limit: try query.limit(), cursor: try query.cursor())
-            return try JSONIO.response(PageDTO(items: page.items.map { ContactDTO($0) }, nextCursor: page.nextCursor))
+            return JSONIO.response(PageDTO(items: page.items.map { ContactDTO($0) }, nextCursor: page.nextCursor))
         }
         group.get("contacts/{id}") { _, context in
             let caller = try context.caller(may: .readCustomers)
             let contact = try await store.contact(try context.parameters.id(), brand: caller.brandID)
             let commitments = try await contact.accountID.asyncMap { try await openCommitments($0, caller) }
-            return try JSONIO.response(ContactDTO(contact, commitments: commitments ?? []))
+            return JSONIO.response(ContactDTO(contact, commitments: commitments ?? []))
         }
         group.patch("contacts/{id}") { request, context in
             let caller = try context.caller(may: .writeContacts)
             let body = try await io.decode(ContactPatchRequest.self, from: request)
             let changes = try body.changes(callingCode: try await callingCode(caller))
             let contact = try await store.updateContact(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID), changes: changes)
-            return try JSONIO.response(ContactDTO(contact))
+            return JSONIO.response(ContactDTO(contact))
         }
         group.get("contacts/{id}/timeline") { request, context in
             let caller = try context.caller(may: .readCustomers)
             let query = Query(request: request)
             let page = try await store.contactTimeline(try context.parameters.id(), brand: caller.brandID, limit: try query.limit(), cursor: try query.cursor())
-            return try JSONIO.response(PageDTO(items: page.items.map(TimelineEntryDTO.init), nextCursor: page.nextCursor))
+            return JSONIO.response(PageDTO(items: page.items.map(TimelineEntryDTO.init), nextCursor: page.nextCursor))
         }
         group.post("contacts/{id}/merge") { request, context in
             let caller = try context.caller(may: .mergeContacts)
             let body = try await io.decode(MergeContactsRequest.self, from: request)
             let contact = try await store.mergeContacts(survivor: try context.parameters.id(), duplicate: body.duplicateId, brand: caller.brandID,
                                                         actor: .staff(caller.userID), reason: body.reason)
-            return try JSONIO.response(ContactDTO(contact))
+            return JSONIO.response(ContactDTO(contact))
         }
         group.post("contacts/{id}/unmerge") { request, context in
             let caller = try context.caller(may: .unmergeContacts)
             let body = (try? await io.decode(ReasonRequest.self, from: request)) ?? ReasonRequest(reason: nil)
             let contact = try await store.unmergeContact(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID), reason: body.reason)
-            return try JSONIO.response(ContactDTO(contact))
+            return JSONIO.response(ContactDTO(contact))
         }
     }
 }

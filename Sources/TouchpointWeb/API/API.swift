@@ -76,20 +76,20 @@ struct API: Sendable {
     func teams(_ context: TouchpointContext) async throws -> Response {
         let caller = try context.caller(may: .readCustomers)
         let teams = try await store.teams(brand: caller.brandID)
-        return try JSONIO.response(PageDTO(items: teams.map { TeamDTO(id: $0.id.text, name: $0.name) }, nextCursor: nil))
+        return JSONIO.response(PageDTO(items: teams.map { TeamDTO(id: $0.id.text, name: $0.name) }, nextCursor: nil))
     }
 
     func staff(_ context: TouchpointContext) async throws -> Response {
         let caller = try context.caller(may: .readCustomers)
         let users = try await store.staffUsers(brand: caller.brandID)
-        return try JSONIO.response(PageDTO(items: users.map(StaffDTO.init), nextCursor: nil))
+        return JSONIO.response(PageDTO(items: users.map(StaffDTO.init), nextCursor: nil))
     }
 
     func events(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let caller = try context.caller(may: .readAudit)
         let query = Query(request: request)
         let page = try await store.auditLog(brand: caller.brandID, caseID: try query.uuid("caseId"), limit: try query.limit(), cursor: try query.cursor())
-        return try JSONIO.response(PageDTO(items: page.items.map(EventDTO.init), nextCursor: page.nextCursor))
+        return JSONIO.response(PageDTO(items: page.items.map(EventDTO.init), nextCursor: page.nextCursor))
     }
 
     /// The brand's calling code, for completing national phone numbers.

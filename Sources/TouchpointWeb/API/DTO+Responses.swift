@@ -4,18 +4,32 @@ import TouchpointStore
 
 // Response bodies of the API: camelCase keys, ISO 8601 times, ids as lower-case UUIDs.
 
-struct PageDTO<Item: Encodable>: Encodable {
+struct PageDTO<Item: JSONWritable>: JSONWritable {
     var items: [Item]
     var nextCursor: String?
+
+    func write(to out: inout JSONOut) {
+        out.object {
+            $0.field("items", items)
+            $0.field("nextCursor", nextCursor)
+        }
+    }
 }
 
-struct IdentityDTO: Encodable {
+struct IdentityDTO: JSONWritable {
     var kind: IdentityKind
     var value: String
     init(_ identity: Identity) { kind = identity.kind; value = identity.value }
+
+    func write(to out: inout JSONOut) {
+        out.object {
+            $0.field("kind", kind)
+            $0.field("value", value)
+        }
+    }
 }
 
-struct CommitmentDTO: Encodable {
+struct CommitmentDTO: JSONWritable {
     var id: String
     var accountId: String
     var caseId: String?
@@ -39,9 +53,24 @@ struct CommitmentDTO: Encodable {
         createdAt = item.createdAt
         updatedAt = item.updatedAt
     }
+
+    func write(to out: inout JSONOut) {
+        out.object {
+            $0.field("id", id)
+            $0.field("accountId", accountId)
+            $0.field("caseId", caseId)
+            $0.field("what", what)
+            $0.field("dueAt", dueAt)
+            $0.field("ownerId", ownerId)
+            $0.field("status", status)
+            $0.field("overdue", overdue)
+            $0.field("createdAt", createdAt)
+            $0.field("updatedAt", updatedAt)
+        }
+    }
 }
 
-struct AccountDTO: Encodable {
+struct AccountDTO: JSONWritable {
     var id: String
     var name: String
     var annualValue: Double
@@ -70,9 +99,26 @@ struct AccountDTO: Encodable {
         updatedAt = item.updatedAt
         openCommitments = commitments
     }
+
+    func write(to out: inout JSONOut) {
+        out.object {
+            $0.field("id", id)
+            $0.field("name", name)
+            $0.field("annualValue", annualValue)
+            $0.field("averageOrderValue", averageOrderValue)
+            $0.field("complexity", complexity)
+            $0.field("stage", stage)
+            $0.field("goals", goals)
+            $0.field("healthScore", healthScore)
+            $0.field("ownerCsmId", ownerCsmId)
+            $0.field("createdAt", createdAt)
+            $0.field("updatedAt", updatedAt)
+            $0.field("openCommitments", openCommitments)
+        }
+    }
 }
 
-struct ContactDTO: Encodable {
+struct ContactDTO: JSONWritable {
     var id: String
     var accountId: String?
     var name: String?
@@ -94,14 +140,35 @@ struct ContactDTO: Encodable {
         createdAt = item.createdAt
         openCommitments = commitments
     }
+
+    func write(to out: inout JSONOut) {
+        out.object {
+            $0.field("id", id)
+            $0.field("accountId", accountId)
+            $0.field("name", name)
+            $0.field("title", title)
+            $0.field("preferredContactPoint", preferredContactPoint)
+            $0.field("mergedInto", mergedInto)
+            $0.field("identities", identities)
+            $0.field("createdAt", createdAt)
+            $0.field("openCommitments", openCommitments)
+        }
+    }
 }
 
-struct ActorDTO: Encodable {
+struct ActorDTO: JSONWritable {
     var kind: AuthorKind
     var id: String?
+
+    func write(to out: inout JSONOut) {
+        out.object {
+            $0.field("kind", kind)
+            $0.field("id", id)
+        }
+    }
 }
 
-struct InteractionDTO: Encodable {
+struct InteractionDTO: JSONWritable {
     var id: String
     var caseId: String?
     var contactId: String
@@ -132,9 +199,27 @@ struct InteractionDTO: Encodable {
         metadata = item.metadata
         occurredAt = item.occurredAt
     }
+
+    func write(to out: inout JSONOut) {
+        out.object {
+            $0.field("id", id)
+            $0.field("caseId", caseId)
+            $0.field("contactId", contactId)
+            $0.field("contactPoint", contactPoint)
+            $0.field("nature", nature)
+            $0.field("direction", direction)
+            $0.field("author", author)
+            $0.field("text", text)
+            $0.field("html", html)
+            $0.field("attachments", attachments)
+            $0.field("providerMessageId", providerMessageId)
+            $0.field("metadata", metadata)
+            $0.field("occurredAt", occurredAt)
+        }
+    }
 }
 
-struct EventDTO: Encodable {
+struct EventDTO: JSONWritable {
     var id: String
     var type: EventType
     var actor: ActorDTO
@@ -154,10 +239,23 @@ struct EventDTO: Encodable {
         payload = item.payload
         occurredAt = item.occurredAt
     }
+
+    func write(to out: inout JSONOut) {
+        out.object {
+            $0.field("id", id)
+            $0.field("type", type)
+            $0.field("actor", actor)
+            $0.field("accountId", accountId)
+            $0.field("contactId", contactId)
+            $0.field("caseId", caseId)
+            $0.field("payload", payload)
+            $0.field("occurredAt", occurredAt)
+        }
+    }
 }
 
 /// A timeline entry: `{"kind": "interaction", "interaction": {…}}` or `{"kind": "event", "event": {…}}`.
-struct TimelineEntryDTO: Encodable {
+struct TimelineEntryDTO: JSONWritable {
     var kind: String
     var occurredAt: Date
     var interaction: InteractionDTO?
@@ -174,17 +272,36 @@ struct TimelineEntryDTO: Encodable {
             event = EventDTO(item)
         }
     }
+
+    func write(to out: inout JSONOut) {
+        out.object {
+            $0.field("kind", kind)
+            $0.field("occurredAt", occurredAt)
+            $0.field("interaction", interaction)
+            $0.field("event", event)
+        }
+    }
 }
 
-struct CaseLinkDTO: Encodable {
+struct CaseLinkDTO: JSONWritable {
     var caseId: String
     var number: Int
     var subject: String
     var status: CaseStatus
     var kind: String
+
+    func write(to out: inout JSONOut) {
+        out.object {
+            $0.field("caseId", caseId)
+            $0.field("number", number)
+            $0.field("subject", subject)
+            $0.field("status", status)
+            $0.field("kind", kind)
+        }
+    }
 }
 
-struct CaseDTO: Encodable {
+struct CaseDTO: JSONWritable {
     var id: String
     var number: Int
     /// The reference customers see and quote, e.g. `Acme #42`.
@@ -232,14 +349,50 @@ struct CaseDTO: Encodable {
         createdAt = item.createdAt
         updatedAt = item.updatedAt
     }
+
+    func write(to out: inout JSONOut) {
+        out.object {
+            $0.field("id", id)
+            $0.field("number", number)
+            $0.field("reference", reference)
+            $0.field("subject", subject)
+            $0.field("status", status)
+            $0.field("allowedStatuses", allowedStatuses)
+            $0.field("priority", priority)
+            $0.field("level", level)
+            $0.field("rung", rung)
+            $0.field("teamId", teamId)
+            $0.field("assigneeId", assigneeId)
+            $0.field("tags", tags)
+            $0.field("contactPoint", contactPoint)
+            $0.field("contactId", contactId)
+            $0.field("accountId", accountId)
+            $0.field("mergedInto", mergedInto)
+            $0.field("createdAt", createdAt)
+            $0.field("updatedAt", updatedAt)
+            $0.field("interactions", interactions)
+            $0.field("links", links)
+            $0.field("openCommitments", openCommitments)
+            $0.field("interaction", interaction)
+            $0.field("contactCreated", contactCreated)
+            $0.field("duplicate", duplicate)
+        }
+    }
 }
 
-struct TeamDTO: Encodable {
+struct TeamDTO: JSONWritable {
     var id: String
     var name: String
+
+    func write(to out: inout JSONOut) {
+        out.object {
+            $0.field("id", id)
+            $0.field("name", name)
+        }
+    }
 }
 
-struct StaffDTO: Encodable {
+struct StaffDTO: JSONWritable {
     var id: String
     var email: String
     var name: String
@@ -254,6 +407,17 @@ struct StaffDTO: Encodable {
         role = user.role
         level = user.role.supportLevel
         teamId = user.teamID?.text
+    }
+
+    func write(to out: inout JSONOut) {
+        out.object {
+            $0.field("id", id)
+            $0.field("email", email)
+            $0.field("name", name)
+            $0.field("role", role)
+            $0.field("level", level)
+            $0.field("teamId", teamId)
+        }
     }
 }
 

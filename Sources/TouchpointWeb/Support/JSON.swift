@@ -83,6 +83,14 @@ struct JSONIO: Sendable {
         return try JSONIO.decoder.decode(T.self, from: Data(buffer.readableBytesView))
     }
 
+    static func response(_ value: some JSONWritable, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        var out = JSONOut()
+        value.write(to: &out)
+        var headers = extra
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: out.text)))
+    }
+
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) throws -> Response {
         let data = try encoder.encode(value)
         var headers = extra
