@@ -3,6 +3,9 @@
 /// Times are epoch milliseconds (BIGINT); ids are lower-case UUID text.
 enum Migration0001Initial {
     static let migration = Migration(version: 1, name: "initial") { dialect in
+        // Small rows keyed by time-ordered text ids are stored clustered by that id on
+        // SQLite, so an insert updates one B-tree for the key instead of two.
+        let clustered = dialect == .sqlite ? " WITHOUT ROWID" : ""
         var statements = [
             """
             CREATE TABLE brands (
@@ -37,7 +40,7 @@ enum Migration0001Initial {
             CREATE TABLE contacts (
                 id TEXT PRIMARY KEY, brand_id TEXT NOT NULL REFERENCES brands(id), account_id TEXT REFERENCES accounts(id),
                 name TEXT, title TEXT, preferred_contact_point TEXT, merged_into TEXT REFERENCES contacts(id),
-                created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)\(clustered)
             """,
             "CREATE INDEX contacts_account ON contacts (account_id)",
             "CREATE INDEX contacts_merged_into ON contacts (merged_into)",
@@ -45,7 +48,7 @@ enum Migration0001Initial {
             """
             CREATE TABLE identities (
                 id TEXT PRIMARY KEY, brand_id TEXT NOT NULL REFERENCES brands(id), contact_id TEXT NOT NULL REFERENCES contacts(id),
-                kind TEXT NOT NULL, value TEXT NOT NULL, created_at BIGINT NOT NULL, UNIQUE (brand_id, kind, value))
+                kind TEXT NOT NULL, value TEXT NOT NULL, created_at BIGINT NOT NULL, UNIQUE (brand_id, kind, value))\(clustered)
             """,
             "CREATE INDEX identities_contact ON identities (contact_id)",
             """
@@ -55,7 +58,7 @@ enum Migration0001Initial {
                 subject TEXT NOT NULL, status TEXT NOT NULL, priority TEXT NOT NULL, level INTEGER NOT NULL,
                 rung TEXT NOT NULL, team_id TEXT REFERENCES teams(id), assignee_id TEXT REFERENCES staff_users(id),
                 tags TEXT NOT NULL, contact_point TEXT NOT NULL, merged_into TEXT REFERENCES cases(id),
-                created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, UNIQUE (brand_id, number))
+                created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, UNIQUE (brand_id, number))\(clustered)
             """,
             "CREATE INDEX cases_brand_created ON cases (brand_id, created_at, id)",
             "CREATE INDEX cases_brand_status ON cases (brand_id, status, created_at)",
@@ -88,7 +91,7 @@ enum Migration0001Initial {
             CREATE TABLE events (
                 id TEXT PRIMARY KEY, brand_id TEXT NOT NULL REFERENCES brands(id), type TEXT NOT NULL,
                 actor_kind TEXT NOT NULL, actor_id TEXT, account_id TEXT, contact_id TEXT, case_id TEXT,
-                on_timeline INTEGER NOT NULL, payload TEXT NOT NULL, occurred_at BIGINT NOT NULL)
+                on_timeline INTEGER NOT NULL, payload TEXT NOT NULL, occurred_at BIGINT NOT NULL)\(clustered)
             """,
             "CREATE INDEX events_contact_time ON events (contact_id, on_timeline, occurred_at, id)",
             "CREATE INDEX events_account_time ON events (account_id, on_timeline, occurred_at, id)",
