@@ -90,3 +90,13 @@ struct EncodingTests {
         #expect(JSONValue.serialize(["b": .int(1), "a": .int(2)]) == "{\"a\":2,\"b\":1}")
     }
 }
+
+@Suite("Id text")
+struct IdTextTests {
+    @Test func idTextIsTheLowerCasedStandardForm() {
+        for _ in 0..<100 {
+            let id = UUID()
+            #expect(id.text == id.uuidString.lowercased())
+        }
+    }
+}

@@ -35,8 +35,13 @@ extension JSONValue {
     /// Compact JSON text with sorted keys. Event payloads are written on every command, and
     /// this direct writer costs a fraction of a `JSONEncoder` round.
     public static func serialize(_ object: [String: JSONValue]) -> String {
+        JSONValue.object(object).text
+    }
+
+    /// This value as compact JSON text.
+    public var text: String {
         var out = ""
-        JSONValue.object(object).write(to: &out)
+        write(to: &out)
         return out
     }
 
@@ -70,6 +75,12 @@ extension JSONValue {
     /// Appends `value` as a JSON string literal.
     public static func writeString(_ value: String, to out: inout String) {
         out += "\""
+        // Most strings need no escaping: append them whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += value
+            out += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

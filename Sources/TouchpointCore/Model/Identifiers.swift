@@ -14,8 +14,26 @@ public typealias CommitmentID = UUID
 public typealias EventID = UUID
 
 extension UUID {
-    /// Lower-case text form used in the database and the API.
-    public var text: String { uuidString.lowercased() }
+    /// Lower-case text form used in the database and the API (written directly: ids are
+    /// formatted many times per request, and `uuidString` goes through printf).
+    public var text: String {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        return withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var position = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        out[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    out[position] = hex[Int(byte >> 4)]
+                    out[position + 1] = hex[Int(byte & 0x0F)]
+                    position += 2
+                }
+                return position
+            }
+        }
+    }
 
     /// A version 7 UUID (RFC 9562): 48 bits of Unix milliseconds, then random bits. Ids made
     /// one after another sort after each other, so primary-key indexes grow at their end

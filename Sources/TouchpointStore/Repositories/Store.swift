@@ -35,6 +35,9 @@ enum Convert {
         return encoder
     }()
 
+    static func json(_ strings: [String]) -> String { JSONValue.array(strings.map(JSONValue.string)).text }
+    static func json(_ map: [String: String]) -> String { map.isEmpty ? "{}" : JSONValue.object(map.mapValues(JSONValue.string)).text }
+
     static func json<T: Encodable>(_ value: T) -> String {
         // Encoding our own plain value types cannot fail.
         String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
