@@ -97,6 +97,13 @@ struct IdTextTests {
         for _ in 0..<100 {
             let id = UUID()
             #expect(id.text == id.uuidString.lowercased())
+            #expect(UUID(text: id.text) == id)
+            #expect(UUID(text: id.uuidString) == id)
         }
+    }
+
+    @Test(arguments: ["", "not-a-uuid", "01a206e8-cef8-74d3-b333-7107fdfceb4", "01a206e8-cef8-74d3-b333-7107fdfceb4g", "01a206e8xcef8-74d3-b333-7107fdfceb46"])
+    func malformedIdTextIsRejected(text: String) {
+        #expect(UUID(text: text) == nil)
     }
 }

@@ -17,8 +17,7 @@ extension UUID {
     /// Lower-case text form used in the database and the API (written directly: ids are
     /// formatted many times per request, and `uuidString` goes through printf).
     public var text: String {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        return withUnsafeBytes(of: uuid) { bytes in
+        withUnsafeBytes(of: uuid) { bytes in
             String(unsafeUninitializedCapacity: 36) { out in
                 var position = 0
                 for (index, byte) in bytes.enumerated() {
@@ -26,12 +25,51 @@ extension UUID {
                         out[position] = UInt8(ascii: "-")
                         position += 1
                     }
-                    out[position] = hex[Int(byte >> 4)]
-                    out[position + 1] = hex[Int(byte & 0x0F)]
+                    out[position] = UUID.hexDigit(byte >> 4)
+                    out[position + 1] = UUID.hexDigit(byte & 0x0F)
                     position += 2
                 }
                 return position
             }
+        }
+    }
+
+    /// Parses the 36-character text form (either case), as `UUID(uuidString:)` does but
+    /// without going through scanf: every row read from the database carries several ids.
+    public init?(text: String) {
+        var text = text
+        let parsed: uuid_t? = text.withUTF8 { utf8 -> uuid_t? in
+            guard utf8.count == 36 else { return nil }
+            var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            let ok = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
+                var position = 0
+                for index in 0..<16 {
+                    if position == 8 || position == 13 || position == 18 || position == 23 {
+                        guard utf8[position] == UInt8(ascii: "-") else { return false }
+                        position += 1
+                    }
+                    guard let high = UUID.nibble(utf8[position]), let low = UUID.nibble(utf8[position + 1]) else { return false }
+                    out[index] = high << 4 | low
+                    position += 2
+                }
+                return true
+            }
+            return ok ? bytes : nil
+        }
+        guard let bytes = parsed else { return nil }
+        self.init(uuid: bytes)
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
+
+    private static func nibble(_ char: UInt8) -> UInt8? {
+        switch char {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): char - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): char - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): char - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 

@@ -53,7 +53,7 @@ enum Convert {
     static func stringMap(_ text: String) -> [String: String] { text == "{}" ? [:] : decode([String: String].self, text) ?? [:] }
     static func attachments(_ text: String) -> [AttachmentRef] { text == "[]" ? [] : decode([AttachmentRef].self, text) ?? [] }
 
-    static func uuid(_ text: String?) -> UUID? { text.flatMap(UUID.init(uuidString:)) }
+    static func uuid(_ text: String?) -> UUID? { text.flatMap { UUID(text: $0) } }
 }
 
 extension SQLRow {
@@ -63,7 +63,7 @@ extension SQLRow {
     func double(_ column: String) throws -> Double { try decode(column: column, as: Double.self) }
     func uuid(_ column: String) throws -> UUID {
         let text = try string(column)
-        guard let id = UUID(uuidString: text) else { throw StoreError.unavailable("corrupt id in column \(column)") }
+        guard let id = UUID(text: text) else { throw StoreError.unavailable("corrupt id in column \(column)") }
         return id
     }
     func optionalUUID(_ column: String) throws -> UUID? { Convert.uuid(try optionalString(column)) }

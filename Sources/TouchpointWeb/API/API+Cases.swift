@@ -90,7 +90,7 @@ extension API {
     func findCase(_ context: TouchpointContext, _ caller: Principal) async throws -> Case {
         guard let raw = context.parameters.get("id") else { throw Problem(.notFound, "not found") }
         if let number = Int(raw), number > 0 { return try await store.case(number: number, brand: caller.brandID) }
-        guard let id = UUID(uuidString: raw) else { throw Problem(.notFound, "case \(raw) not found") }
+        guard let id = UUID(text: raw) else { throw Problem(.notFound, "case \(raw) not found") }
         return try await store.case(id, brand: caller.brandID)
     }
 

@@ -130,7 +130,7 @@ struct Query {
 
     func uuid(_ name: String) throws -> UUID? {
         guard let raw = string(name) else { return nil }
-        guard let id = UUID(uuidString: raw) else { throw Problem.invalid(ValidationError(field: name, reason: "'\(raw)' is not an id")) }
+        guard let id = UUID(text: raw) else { throw Problem.invalid(ValidationError(field: name, reason: "'\(raw)' is not an id")) }
         return id
     }
 
@@ -148,7 +148,7 @@ struct Query {
 extension Parameters {
     /// A path id, or 404 when it is not even an id (so nothing is revealed).
     func id(_ name: String = "id") throws -> UUID {
-        guard let raw = get(name), let id = UUID(uuidString: raw) else { throw Problem(.notFound, "not found") }
+        guard let raw = get(name), let id = UUID(text: raw) else { throw Problem(.notFound, "not found") }
         return id
     }
 }
