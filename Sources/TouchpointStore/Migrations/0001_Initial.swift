@@ -10,7 +10,7 @@ enum Migration0001Initial {
             """
             CREATE TABLE brands (
                 id TEXT PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL, case_prefix TEXT NOT NULL,
-                default_calling_code TEXT, next_case_number BIGINT NOT NULL DEFAULT 1, created_at BIGINT NOT NULL)
+                default_calling_code TEXT, created_at BIGINT NOT NULL)
             """,
             """
             CREATE TABLE teams (

@@ -163,15 +163,15 @@ extension Store {
                                           accountID: nil, contactID: contactID, caseID: nil, payload: payload, occurredAt: now))
             }
             let actor = explicitActor ?? .contact(contactID)
-            let number = try await Store.nextCaseNumber(brand: brandID, dialect: dialect, on: db)
-            let newCase = Case(id: environment.newID(), brandID: brandID, number: number, contactID: contactID, accountID: accountID,
+            var newCase = Case(id: environment.newID(), brandID: brandID, number: 0, contactID: contactID, accountID: accountID,
                                subject: subject, priority: request.priority, level: request.level, teamID: request.teamID, tags: tags,
                                contactPoint: request.contactPoint, createdAt: occurredAt, updatedAt: now)
             let interaction = Interaction(id: environment.newID(), brandID: brandID, contactID: contactID, caseID: newCase.id,
                                           contactPoint: request.contactPoint, direction: .inbound, authorKind: .contact, authorID: contactID,
                                           text: body, html: request.html, providerMessageID: request.providerMessageID,
                                           metadata: metadata, occurredAt: occurredAt)
-            try await Store.insert(case: newCase, on: db)
+            newCase.number = try await Store.insertNumbered(case: newCase, dialect: dialect, on: db)
+            let number = newCase.number
             try await Store.insert(interaction: interaction, now: now, on: db)
             try await Store.index(text: subject + "\n" + body, brand: brandID, caseID: newCase.id, on: db)
             drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .caseCreated, actor: actor, accountID: accountID,
@@ -216,23 +216,24 @@ extension Store {
         try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: key))) AS locked").run()
     }
 
-    static func nextCaseNumber(brand: BrandID, dialect: SQLDialectKind, on db: any SQLDatabase) async throws -> Int {
-        // UPDATE … RETURNING locks the brand row on PostgreSQL, so concurrent nodes never
-        // hand out the same number; on SQLite the single writer serializes it anyway.
+    /// Inserts a new case under the brand's next number (one more than its highest, found
+    /// through the (brand_id, number) index) and returns the number. SQLite's single writer
+    /// serializes this; on PostgreSQL a per-brand advisory lock held to commit does.
+    static func insertNumbered(case item: Case, dialect: SQLDialectKind, on db: any SQLDatabase) async throws -> Int {
+        if dialect == .postgres {
+            try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "case-number|" + item.brandID.text))) AS locked").run()
+        }
         guard let row = try await db.raw("""
-            UPDATE brands SET next_case_number = next_case_number + 1 WHERE id = \(bind: brand.text) RETURNING next_case_number
-            """).first() else { throw StoreError.notFound("brand") }
-        return try row.int("next_case_number") - 1
-    }
-
-    static func insert(case item: Case, on db: any SQLDatabase) async throws {
-        try await db.raw("""
             INSERT INTO cases (id, brand_id, number, contact_id, account_id, subject, status, priority, level, rung, team_id, assignee_id, tags, contact_point, created_at, updated_at)
-            VALUES (\(bind: item.id.text), \(bind: item.brandID.text), \(bind: item.number), \(bind: item.contactID.text), \(bind: item.accountID?.text),
+            VALUES (\(bind: item.id.text), \(bind: item.brandID.text),
+            (SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE brand_id = \(bind: item.brandID.text)),
+            \(bind: item.contactID.text), \(bind: item.accountID?.text),
             \(bind: item.subject), \(bind: item.status.rawValue), \(bind: item.priority.rawValue), \(bind: item.level.rawValue), \(bind: item.rung.rawValue),
             \(bind: item.teamID?.text), \(bind: item.assigneeID?.text), \(bind: Convert.json(item.tags)), \(bind: item.contactPoint.rawValue),
             \(bind: Convert.ms(item.createdAt)), \(bind: Convert.ms(item.updatedAt)))
-            """).run()
+            RETURNING number
+            """).first() else { throw StoreError.unavailable("the case insert returned no number") }
+        return try row.int("number")
     }
 
     static func insert(interaction item: Interaction, now: Date, on db: any SQLDatabase) async throws {

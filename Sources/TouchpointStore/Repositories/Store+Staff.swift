@@ -14,8 +14,8 @@ extension Store {
             let existing = try await db.raw("SELECT id FROM brands WHERE slug = \(bind: brand.slug)").first()
             if existing != nil { throw StoreError.conflict("a brand with slug '\(brand.slug)' exists") }
             try await db.raw("""
-                INSERT INTO brands (id, slug, name, case_prefix, default_calling_code, next_case_number, created_at)
-                VALUES (\(bind: brand.id.text), \(bind: brand.slug), \(bind: brand.name), \(bind: brand.casePrefix), \(bind: brand.defaultCallingCode), 1, \(bind: now))
+                INSERT INTO brands (id, slug, name, case_prefix, default_calling_code, created_at)
+                VALUES (\(bind: brand.id.text), \(bind: brand.slug), \(bind: brand.name), \(bind: brand.casePrefix), \(bind: brand.defaultCallingCode), \(bind: now))
                 """).run()
         }
         brands.put(brand)
