@@ -149,8 +149,15 @@ extension Store {
     /// Contacts of a brand, filtered by account, by an identity (exact, normalized) or a name fragment.
     public func contacts(brand: BrandID, accountID: AccountID?, identity: Identity?, query: String?, limit: Int, cursor: Cursor?) async throws -> Page<Contact> {
         try await database.read { db in
-            var sql = SQLQueryString("SELECT c.* FROM contacts c WHERE c.brand_id = \(bind: brand.text)")
-            if let accountID { sql.appendLiteral(" AND c.account_id = "); sql.appendInterpolation(bind: accountID.text) }
+            var sql: SQLQueryString
+            if let accountID {
+                // The account decides the brand; filtering on the brand too would lead SQLite
+                // to walk the whole brand's contacts instead of the account's index.
+                _ = try await Store.account(accountID, brand: brand, on: db)
+                sql = "SELECT c.* FROM contacts c WHERE c.account_id = \(bind: accountID.text)"
+            } else {
+                sql = "SELECT c.* FROM contacts c WHERE c.brand_id = \(bind: brand.text)"
+            }
             if let identity {
                 sql.appendLiteral(" AND c.id IN (SELECT contact_id FROM identities WHERE brand_id = ")
                 sql.appendInterpolation(bind: brand.text)
@@ -244,8 +251,11 @@ extension Store {
     /// Also checks, in the same query, that the contact exists in `brand` (else not found),
     /// so a timeline read costs one query here in the common case of no merges.
     static func family(of contact: ContactID, brand: BrandID, on db: any SQLDatabase) async throws -> [String] {
+        // Two index lookups (a contact merged into one of the brand is of the brand); written
+        // with OR, SQLite would scan the whole brand instead.
         let first = try await db.raw("""
-            SELECT id FROM contacts WHERE brand_id = \(bind: brand.text) AND (id = \(bind: contact.text) OR merged_into = \(bind: contact.text))
+            SELECT id FROM contacts WHERE id = \(bind: contact.text) AND brand_id = \(bind: brand.text)
+            UNION ALL SELECT id FROM contacts WHERE merged_into = \(bind: contact.text)
             """).all().map { try $0.string("id") }
         guard first.contains(contact.text) else { throw StoreError.notFound("contact \(contact.text)") }
         var family = [contact.text]
