@@ -61,10 +61,13 @@ enum Migration0001Initial {
                 created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, UNIQUE (brand_id, number))\(clustered)
             """,
             "CREATE INDEX cases_brand_created ON cases (brand_id, created_at, id)",
-            "CREATE INDEX cases_brand_status ON cases (brand_id, status, created_at)",
-            "CREATE INDEX cases_contact ON cases (contact_id)",
-            "CREATE INDEX cases_assignee ON cases (assignee_id, status)",
-            "CREATE INDEX cases_team ON cases (team_id, status)",
+            // Each list filter gets (brand, filter, newest first), so a filtered list reads only
+            // its own rows even where SQLite has no statistics to choose by.
+            "CREATE INDEX cases_brand_status ON cases (brand_id, status, created_at, id)",
+            "CREATE INDEX cases_contact ON cases (brand_id, contact_id, created_at, id)",
+            "CREATE INDEX cases_account ON cases (brand_id, account_id, created_at, id)",
+            "CREATE INDEX cases_assignee ON cases (brand_id, assignee_id, created_at, id)",
+            "CREATE INDEX cases_team ON cases (brand_id, team_id, created_at, id)",
             """
             CREATE TABLE case_links (
                 case_id TEXT NOT NULL REFERENCES cases(id), other_case_id TEXT NOT NULL REFERENCES cases(id),
