@@ -120,6 +120,16 @@ public enum EventType: String, WireEnum {
     case commitmentCreated = "commitment.created"
     case commitmentUpdated = "commitment.updated"
     case tokenCreated = "token.created"
+    case accountModelChanged = "account.modelChanged"
+    case caseRouted = "case.routed"
+    case slaWarning = "sla.warning"
+    case slaBreached = "sla.breached"
+    case staffNotified = "staff.notified"
+    case staffUpdated = "staff.updated"
+    case teamUpdated = "team.updated"
+    case policyUpdated = "policy.updated"
+    case segmentationUpdated = "segmentation.updated"
+    case calendarUpdated = "calendar.updated"
 
     /// Whether the event is shown on timelines. Interactions appear there themselves,
     /// so their event stays in the audit log only.

@@ -12,6 +12,7 @@ public typealias CaseID = UUID
 public typealias InteractionID = UUID
 public typealias CommitmentID = UUID
 public typealias EventID = UUID
+public typealias CalendarID = UUID
 
 extension UUID {
     /// Lower-case text form used in the database and the API (written directly: ids are

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Erlang C: the probability that a contact waits, and the average wait, for `agents`
+/// servers under `traffic` erlangs (arrival rate × average handle time).
+public enum ErlangC {
+    /// P(wait > 0); 1 when the queue cannot keep up (traffic ≥ agents).
+    public static func probabilityOfWaiting(agents: Int, traffic: Double) -> Double {
+        guard agents > 0 else { return 1 }
+        guard traffic > 0 else { return 0 }
+        let n = Double(agents)
+        if traffic >= n { return 1 }
+        // Erlang B by the stable recurrence, then C from B.
+        var b = 1.0
+        for k in 1...agents {
+            b = traffic * b / (Double(k) + traffic * b)
+        }
+        return n * b / (n - traffic * (1 - b))
+    }
+
+    /// The average wait of all contacts, in the unit of `handleTime`.
+    public static func averageWait(agents: Int, traffic: Double, handleTime: Double) -> Double? {
+        guard agents > 0, Double(agents) > traffic else { return nil }
+        return probabilityOfWaiting(agents: agents, traffic: traffic) * handleTime / (Double(agents) - traffic)
+    }
+}
+
+/// What a wait estimate is made from.
+public struct QueueSnapshot: Sendable, Equatable {
+    /// Contacts already waiting ahead.
+    public var waiting: Int
+    /// Available agents with the right skills and level.
+    public var agents: Int
+    /// Arrivals per hour, recently.
+    public var arrivalsPerHour: Double
+    /// Average handle time in minutes.
+    public var averageHandleMinutes: Double
+    /// Whether people work now (the team's and the model's calendars).
+    public var open: Bool
+    public var nextOpening: Date?
+
+    public init(waiting: Int, agents: Int, arrivalsPerHour: Double, averageHandleMinutes: Double, open: Bool, nextOpening: Date?) {
+        self.waiting = waiting
+        self.agents = agents
+        self.arrivalsPerHour = arrivalsPerHour
+        self.averageHandleMinutes = averageHandleMinutes
+        self.open = open
+        self.nextOpening = nextOpening
+    }
+}
+
+/// A wait estimate for a customer about to make contact.
+public struct WaitEstimate: Sendable, Equatable {
+    public var humanAvailable: Bool
+    /// Expected wait in minutes; nil when nobody is there to answer.
+    public var minutes: Double?
+    public var probabilityOfWaiting: Double?
+    public var explanation: String
+
+    /// Combines Erlang C (steady state) with the queue already in front: the larger wins,
+    /// since a long queue right now outweighs the average.
+    public static func estimate(_ queue: QueueSnapshot) -> WaitEstimate {
+        guard queue.open else {
+            let when = queue.nextOpening.map { " until \(Instant.iso($0))" } ?? ""
+            return WaitEstimate(humanAvailable: false, minutes: nil, probabilityOfWaiting: nil, explanation: "closed\(when)")
+        }
+        guard queue.agents > 0 else {
+            return WaitEstimate(humanAvailable: false, minutes: nil, probabilityOfWaiting: nil,
+                                explanation: "no agent with the needed skills and level is available; \(queue.waiting) waiting")
+        }
+        let aht = max(0.5, queue.averageHandleMinutes)
+        let traffic = queue.arrivalsPerHour * aht / 60
+        let pWait = ErlangC.probabilityOfWaiting(agents: queue.agents, traffic: traffic)
+        let queueWait = Double(queue.waiting) * aht / Double(queue.agents)
+        let erlang = ErlangC.averageWait(agents: queue.agents, traffic: traffic, handleTime: aht)
+        let minutes = max(queueWait, erlang ?? queueWait)
+        var why = "\(queue.agents) agent(s), \(queue.waiting) waiting, \(Numbers.grouped(queue.arrivalsPerHour)) arrivals/h, handle time \(Numbers.grouped(aht)) min"
+        if let erlang {
+            why += "; Erlang C \(String(format: "%.1f", erlang)) min (P(wait) \(String(format: "%.2f", pWait)))"
+        } else {
+            why += "; demand exceeds the agents, so the queue decides"
+        }
+        return WaitEstimate(humanAvailable: true, minutes: (minutes * 10).rounded() / 10, probabilityOfWaiting: pWait, explanation: why)
+    }
+}
+
+/// ISO 8601 text of instants for explanations.
+enum Instant {
+    static func iso(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}

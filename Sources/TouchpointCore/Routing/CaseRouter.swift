@@ -1,0 +1,196 @@
+import Foundation
+
+/// Whether an agent takes work now.
+public enum Presence: String, WireEnum {
+    case available, away, offline
+}
+
+/// How a team picks the agent for a case.
+public enum AssignmentStrategy: String, WireEnum {
+    /// The available agent with the most room, among those with the skills and level.
+    case leastLoaded
+    /// Eligible agents in turn.
+    case roundRobin
+    /// The account's named CSM when the model has one (else least-loaded).
+    case namedCSM
+}
+
+/// An agent as routing sees them at one moment.
+public struct AgentState: Sendable, Equatable {
+    public var id: UserID
+    public var teamID: TeamID?
+    /// The level an agent works at (agents); nil for roles that take no queue work.
+    public var level: SupportLevel?
+    public var skills: Set<String>
+    /// The most active cases the agent may hold.
+    public var capacity: Int
+    public var activeCases: Int
+    public var presence: Presence
+    /// Whether the agent's shift calendar (if any) is open now.
+    public var onShift: Bool
+
+    public init(id: UserID, teamID: TeamID?, level: SupportLevel?, skills: Set<String>, capacity: Int, activeCases: Int,
+                presence: Presence, onShift: Bool) {
+        self.id = id
+        self.teamID = teamID
+        self.level = level
+        self.skills = skills
+        self.capacity = capacity
+        self.activeCases = activeCases
+        self.presence = presence
+        self.onShift = onShift
+    }
+
+    public var hasRoom: Bool { activeCases < capacity }
+    public var isReachable: Bool { presence == .available && onShift }
+
+    /// Whether the agent may take a case needing `skills` at `level`.
+    public func qualifies(skills needed: Set<String>, level neededLevel: SupportLevel) -> Bool {
+        guard let level, level >= neededLevel else { return false }
+        return needed.isSubset(of: skills)
+    }
+}
+
+/// A team's routing settings.
+public struct TeamRouting: Sendable, Equatable {
+    public var id: TeamID
+    public var name: String
+    /// The topics' skills the team covers.
+    public var skills: Set<String>
+    /// The support levels the team serves (empty: all).
+    public var levels: Set<SupportLevel>
+    public var strategy: AssignmentStrategy
+    /// The agent who got the last case, for round-robin.
+    public var lastAssigned: UserID?
+
+    public init(id: TeamID, name: String, skills: Set<String>, levels: Set<SupportLevel>, strategy: AssignmentStrategy, lastAssigned: UserID? = nil) {
+        self.id = id
+        self.name = name
+        self.skills = skills
+        self.levels = levels
+        self.strategy = strategy
+        self.lastAssigned = lastAssigned
+    }
+
+    func serves(_ level: SupportLevel) -> Bool { levels.isEmpty || levels.contains(level) }
+}
+
+/// A topic a case can be about: the skills it needs, the level it starts at and
+/// optionally the team that owns it.
+public struct RoutingTopic: Codable, Sendable, Equatable {
+    public var name: String
+    public var skills: [String]
+    public var level: SupportLevel
+    public var teamId: TeamID?
+
+    public init(name: String, skills: [String], level: SupportLevel, teamId: TeamID? = nil) {
+        self.name = name
+        self.skills = skills
+        self.level = level
+        self.teamId = teamId
+    }
+
+    public func validated(field: String) throws(ValidationError) -> RoutingTopic {
+        var copy = self
+        copy.name = try Check.text(name, field: "\(field).name", max: 80).lowercased()
+        copy.skills = try RoutingTopic.skills(skills, field: "\(field).skills")
+        return copy
+    }
+
+    /// Skills are lower-case words, unique, at most 30.
+    public static func skills(_ raw: [String], field: String) throws(ValidationError) -> [String] {
+        guard raw.count <= 30 else { throw ValidationError(field: field, reason: "at most 30 skills") }
+        var seen: [String] = []
+        for (index, skill) in raw.enumerated() {
+            let clean = try Check.text(skill, field: "\(field)[\(index)]", max: 64).lowercased()
+            if !seen.contains(clean) { seen.append(clean) }
+        }
+        return seen
+    }
+}
+
+/// What a case needs from routing.
+public struct RoutingNeed: Sendable, Equatable {
+    public var level: SupportLevel
+    public var skills: Set<String>
+    /// A team named by the topic or the request.
+    public var teamID: TeamID?
+    /// The account's CSM, when its model has a named one.
+    public var namedCSM: UserID?
+
+    public init(level: SupportLevel, skills: Set<String>, teamID: TeamID? = nil, namedCSM: UserID? = nil) {
+        self.level = level
+        self.skills = skills
+        self.teamID = teamID
+        self.namedCSM = namedCSM
+    }
+}
+
+/// Where a case goes, and why.
+public struct RoutingDecision: Sendable, Equatable {
+    public var teamID: TeamID?
+    public var assigneeID: UserID?
+    public var explanation: String
+    /// The team's new round-robin position, when round-robin picked.
+    public var roundRobinCursor: UserID?
+}
+
+/// Pure routing: picks a team by skills and level, then an agent by the team's strategy.
+/// It never assigns beyond capacity, to an unreachable agent, or to one without the skills
+/// and level the case needs.
+public enum CaseRouter {
+    public static func route(_ need: RoutingNeed, teams: [TeamRouting], agents: [AgentState]) -> RoutingDecision {
+        var why: [String] = []
+        let team: TeamRouting?
+        if let named = need.teamID, let found = teams.first(where: { $0.id == named }) {
+            team = found
+            why.append("team \(found.name) as requested")
+        } else {
+            // The team covering the most of the needed skills that serves the level; ties
+            // go to the more specialised team (fewer other skills), then by name.
+            let candidates = teams.filter { $0.serves(need.level) && need.skills.isSubset(of: $0.skills) }
+            team = candidates.min { a, b in
+                (a.skills.count, a.name) < (b.skills.count, b.name)
+            }
+            if let team {
+                let skills = need.skills.isEmpty ? "no special skills" : "skills " + need.skills.sorted().joined(separator: ", ")
+                why.append("team \(team.name) serves level \(need.level.rawValue) with \(skills)")
+            } else {
+                why.append("no team serves level \(need.level.rawValue) with skills " + need.skills.sorted().joined(separator: ", "))
+            }
+        }
+        guard let team else { return RoutingDecision(teamID: nil, assigneeID: nil, explanation: why.joined(separator: "; ")) }
+        let members = agents.filter { $0.teamID == team.id }
+        let eligible = members.filter { $0.isReachable && $0.hasRoom && $0.qualifies(skills: need.skills, level: need.level) }
+            .sorted { $0.id.uuidString < $1.id.uuidString }
+
+        if team.strategy == .namedCSM || need.namedCSM != nil, let csm = need.namedCSM {
+            if let owner = agents.first(where: { $0.id == csm }), owner.isReachable, owner.hasRoom {
+                why.append("the account's named CSM")
+                return RoutingDecision(teamID: team.id, assigneeID: csm, explanation: why.joined(separator: "; "))
+            }
+            why.append("the named CSM is not available now")
+        }
+        guard !eligible.isEmpty else {
+            why.append("queued: no available agent with room, level \(need.level.rawValue) and the skills")
+            return RoutingDecision(teamID: team.id, assigneeID: nil, explanation: why.joined(separator: "; "))
+        }
+        switch team.strategy {
+        case .roundRobin:
+            let next = eligible.first { last in team.lastAssigned.map { last.id.uuidString > $0.uuidString } ?? true } ?? eligible[0]
+            why.append("round-robin")
+            return RoutingDecision(teamID: team.id, assigneeID: next.id, explanation: why.joined(separator: "; "), roundRobinCursor: next.id)
+        case .leastLoaded, .namedCSM:
+            // Least loaded by share of capacity; among equals the lowest adequate level, so
+            // seniors stay free for the harder work.
+            let pick = eligible.min { a, b in
+                let left = Double(a.activeCases) / Double(a.capacity), right = Double(b.activeCases) / Double(b.capacity)
+                if left != right { return left < right }
+                if a.level != b.level { return (a.level?.rawValue ?? 9) < (b.level?.rawValue ?? 9) }
+                return a.id.uuidString < b.id.uuidString
+            }!
+            why.append("least loaded (\(pick.activeCases) of \(pick.capacity) active cases)")
+            return RoutingDecision(teamID: team.id, assigneeID: pick.id, explanation: why.joined(separator: "; "))
+        }
+    }
+}

@@ -1,0 +1,357 @@
+import Foundation
+
+/// What a segmentation condition looks at.
+public enum SegmentAttribute: String, WireEnum {
+    case annualValue, averageOrderValue, complexity, stage, healthScore, goals
+    /// The contact's role (their title, e.g. "CFO, decision maker"); rules naming it apply
+    /// to contacts only, which is how one account mixes models.
+    case contactRole
+
+    var label: String {
+        switch self {
+        case .annualValue: "annual value"
+        case .averageOrderValue: "average order value"
+        case .complexity: "complexity"
+        case .stage: "stage"
+        case .healthScore: "health score"
+        case .goals: "goals"
+        case .contactRole: "contact role"
+        }
+    }
+
+    var isNumeric: Bool { self == .annualValue || self == .averageOrderValue || self == .healthScore }
+}
+
+public enum ConditionOperator: String, WireEnum {
+    case gte, gt, lte, lt, eq, ne, `in`, notIn, contains, notContains
+
+    var symbol: String {
+        switch self {
+        case .gte: "≥"
+        case .gt: ">"
+        case .lte: "≤"
+        case .lt: "<"
+        case .eq: "="
+        case .ne: "≠"
+        case .in: "in"
+        case .notIn: "not in"
+        case .contains: "contains"
+        case .notContains: "does not contain"
+        }
+    }
+}
+
+/// A condition's operand: a number, a text, or a list of texts.
+public enum ConditionValue: Codable, Equatable, Sendable {
+    case number(Double)
+    case text(String)
+    case list([String])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Double.self) { self = .number(number) }
+        else if let text = try? container.decode(String.self) { self = .text(text) }
+        else if let list = try? container.decode([String].self) { self = .list(list) }
+        else { throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be a number, a string or a list of strings") }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .number(let value): try container.encode(value)
+        case .text(let value): try container.encode(value)
+        case .list(let value): try container.encode(value)
+        }
+    }
+
+    var texts: [String] {
+        switch self {
+        case .number(let value): [Numbers.grouped(value)]
+        case .text(let value): [value]
+        case .list(let values): values
+        }
+    }
+}
+
+/// One test of an account (or contact) attribute.
+public struct SegmentCondition: Codable, Equatable, Sendable {
+    public var attribute: SegmentAttribute
+    public var op: ConditionOperator
+    public var value: ConditionValue
+
+    public init(_ attribute: SegmentAttribute, _ op: ConditionOperator, _ value: ConditionValue) {
+        self.attribute = attribute
+        self.op = op
+        self.value = value
+    }
+
+    func validated(field: String) throws(ValidationError) -> SegmentCondition {
+        var copy = self
+        if attribute.isNumeric {
+            guard [.gte, .gt, .lte, .lt, .eq, .ne].contains(op) else {
+                throw ValidationError(field: "\(field).op", reason: "\(attribute.rawValue) compares with gte, gt, lte, lt, eq or ne")
+            }
+            guard case .number(let number) = value, number.isFinite else {
+                throw ValidationError(field: "\(field).value", reason: "\(attribute.rawValue) compares with a number")
+            }
+            return copy
+        }
+        switch attribute {
+        case .complexity, .stage:
+            guard [.eq, .ne, .in, .notIn].contains(op) else {
+                throw ValidationError(field: "\(field).op", reason: "\(attribute.rawValue) compares with eq, ne, in or notIn")
+            }
+            let allowed = attribute == .complexity ? ProductComplexity.allCases.map(\.rawValue) : JourneyStage.allCases.map(\.rawValue)
+            for text in value.texts where !allowed.contains(text) {
+                throw ValidationError(field: "\(field).value", reason: "unknown \(attribute.rawValue) '\(text)'; expected one of: " + allowed.joined(separator: ", "))
+            }
+            if case .number = value { throw ValidationError(field: "\(field).value", reason: "must be a string or a list of strings") }
+        case .goals, .contactRole:
+            guard [.eq, .ne, .in, .notIn, .contains, .notContains].contains(op) else {
+                throw ValidationError(field: "\(field).op", reason: "\(attribute.rawValue) compares with eq, ne, in, notIn, contains or notContains")
+            }
+            guard case .number = value else {
+                copy.value = .list(value.texts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+                if case .text(let text) = value { copy.value = .text(text.trimmingCharacters(in: .whitespaces)) }
+                return copy
+            }
+            throw ValidationError(field: "\(field).value", reason: "must be a string or a list of strings")
+        default: break
+        }
+        if (op == .in || op == .notIn), case .text(let single) = value { copy.value = .list([single]) }
+        return copy
+    }
+
+    /// Whether the subject meets the condition, and the phrase that says so.
+    func test(_ subject: SegmentSubject) -> (Bool, String) {
+        let label = attribute.label
+        func compare(_ actual: Double) -> (Bool, String) {
+            guard case .number(let expected) = value else { return (false, "") }
+            let met: Bool = switch op {
+            case .gte: actual >= expected
+            case .gt: actual > expected
+            case .lte: actual <= expected
+            case .lt: actual < expected
+            case .eq: actual == expected
+            case .ne: actual != expected
+            default: false
+            }
+            let phrase = "\(label) \(Numbers.grouped(actual)) \(met ? op.symbol : negated(op)) \(Numbers.grouped(expected))"
+            return (met, phrase)
+        }
+        func match(_ actual: [String], shown: String) -> (Bool, String) {
+            let wanted = value.texts.map { $0.lowercased() }
+            let have = actual.map { $0.lowercased() }
+            let met: Bool
+            switch op {
+            case .eq: met = have.contains(wanted.first ?? "")
+            case .ne: met = !have.contains(wanted.first ?? "")
+            case .in: met = have.contains(where: wanted.contains)
+            case .notIn: met = !have.contains(where: wanted.contains)
+            case .contains: met = wanted.allSatisfy { word in have.contains { $0.contains(word) } }
+            case .notContains: met = !wanted.contains { word in have.contains { $0.contains(word) } }
+            default: met = false
+            }
+            let expected = value.texts.count == 1 ? "'\(value.texts[0])'" : "{" + value.texts.joined(separator: ", ") + "}"
+            if (op == .eq && met) { return (met, "\(label) \(shown)") }
+            return (met, "\(label) \(shown) \(met ? op.symbol : negated(op)) \(expected)")
+        }
+        switch attribute {
+        case .annualValue: return compare(subject.profile.annualValue)
+        case .averageOrderValue: return compare(subject.profile.averageOrderValue)
+        case .healthScore: return compare(Double(subject.profile.healthScore))
+        case .complexity: return match([subject.profile.complexity.rawValue], shown: subject.profile.complexity.rawValue)
+        case .stage: return match([subject.profile.stage.rawValue], shown: subject.profile.stage.rawValue)
+        case .goals:
+            let goals = subject.profile.goals
+            return match(goals, shown: goals.isEmpty ? "(none)" : "'" + goals.joined(separator: "', '") + "'")
+        case .contactRole:
+            let role = subject.contactRole ?? ""
+            return match([role], shown: role.isEmpty ? "(none)" : "'\(role)'")
+        }
+    }
+
+    private func negated(_ op: ConditionOperator) -> String {
+        switch op {
+        case .gte: "<"
+        case .gt: "≤"
+        case .lte: ">"
+        case .lt: "≥"
+        case .eq: "≠"
+        case .ne: "="
+        case .in: "not in"
+        case .notIn: "in"
+        case .contains: "does not contain"
+        case .notContains: "contains"
+        }
+    }
+}
+
+/// Assigns `model` when every condition holds.
+public struct SegmentationRule: Codable, Equatable, Sendable {
+    public var name: String
+    public var model: ServiceModel
+    public var conditions: [SegmentCondition]
+
+    public init(name: String, model: ServiceModel, conditions: [SegmentCondition]) {
+        self.name = name
+        self.model = model
+        self.conditions = conditions
+    }
+
+    /// Whether the rule speaks of contacts (and so never decides an account's own model).
+    public var isContactRule: Bool { conditions.contains { $0.attribute == .contactRole } }
+}
+
+/// The ordered rules of a brand: the first rule that matches decides; none → `defaultModel`.
+public struct RuleSet: Codable, Equatable, Sendable {
+    public var rules: [SegmentationRule]
+    public var defaultModel: ServiceModel
+
+    public init(rules: [SegmentationRule], defaultModel: ServiceModel) {
+        self.rules = rules
+        self.defaultModel = defaultModel
+    }
+
+    public func validated() throws(ValidationError) -> RuleSet {
+        guard rules.count <= 200 else { throw ValidationError(field: "rules", reason: "at most 200 rules") }
+        var copy = self
+        var names: Set<String> = []
+        for (index, rule) in rules.enumerated() {
+            let field = "rules[\(index)]"
+            copy.rules[index].name = try Check.text(rule.name, field: "\(field).name", max: 120)
+            guard names.insert(copy.rules[index].name.lowercased()).inserted else {
+                throw ValidationError(field: "\(field).name", reason: "another rule is already named '\(rule.name)'")
+            }
+            guard !rule.conditions.isEmpty, rule.conditions.count <= 20 else {
+                throw ValidationError(field: "\(field).conditions", reason: "a rule needs 1 to 20 conditions")
+            }
+            for (position, condition) in rule.conditions.enumerated() {
+                copy.rules[index].conditions[position] = try condition.validated(field: "\(field).conditions[\(position)]")
+            }
+        }
+        return copy
+    }
+
+    /// The shipped rules: value and complexity decide, onboarding gets more attention, and
+    /// at strategic accounts decision makers get a named advisor while other users self-serve.
+    public static let defaults = RuleSet(rules: [
+        SegmentationRule(name: "Strategic decision makers", model: .highTouch, conditions: [
+            SegmentCondition(.annualValue, .gte, .number(50_000)), SegmentCondition(.contactRole, .contains, .text("decision maker"))]),
+        SegmentationRule(name: "Strategic", model: .highTouch, conditions: [
+            SegmentCondition(.annualValue, .gte, .number(100_000)), SegmentCondition(.complexity, .eq, .text("high"))]),
+        SegmentationRule(name: "Onboarding care", model: .highTouch, conditions: [
+            SegmentCondition(.stage, .eq, .text("onboarding")), SegmentCondition(.annualValue, .gte, .number(50_000))]),
+        SegmentationRule(name: "At risk", model: .midTouch, conditions: [
+            SegmentCondition(.healthScore, .lt, .number(40)), SegmentCondition(.annualValue, .gte, .number(10_000))]),
+        SegmentationRule(name: "Key accounts", model: .midTouch, conditions: [SegmentCondition(.annualValue, .gte, .number(50_000))]),
+        SegmentationRule(name: "Growing", model: .lowTouch, conditions: [SegmentCondition(.annualValue, .gte, .number(5_000))]),
+        SegmentationRule(name: "Complex products", model: .lowTouch, conditions: [SegmentCondition(.complexity, .in, .list(["medium", "high"]))]),
+    ], defaultModel: .techTouch)
+}
+
+/// What segmentation looks at: an account's profile, and for a contact their role.
+public struct SegmentSubject: Sendable {
+    public var profile: AccountProfile
+    /// nil evaluates the account itself; a string (possibly empty) evaluates a contact.
+    public var contactRole: String?
+
+    public init(profile: AccountProfile, contactRole: String? = nil) {
+        self.profile = profile
+        self.contactRole = contactRole
+    }
+}
+
+/// A model with the reason it was chosen.
+public struct Segmentation: Equatable, Sendable {
+    public var model: ServiceModel
+    /// The name of the rule that matched, nil for the default.
+    public var rule: String?
+    public var explanation: String
+
+    public init(model: ServiceModel, rule: String?, explanation: String) {
+        self.model = model
+        self.rule = rule
+        self.explanation = explanation
+    }
+}
+
+extension RuleSet {
+    /// The model of an account (contact rules skipped) or of a contact (all rules).
+    public func evaluate(_ subject: SegmentSubject) -> Segmentation {
+        for rule in rules {
+            if subject.contactRole == nil && rule.isContactRule { continue }
+            var phrases: [String] = []
+            var matched = true
+            for condition in rule.conditions {
+                let (met, phrase) = condition.test(subject)
+                if !met { matched = false; break }
+                phrases.append(phrase)
+            }
+            if matched {
+                return Segmentation(model: rule.model, rule: rule.name,
+                                    explanation: "\(rule.model.rawValue): " + phrases.joined(separator: " and ") + " (rule '\(rule.name)')")
+            }
+        }
+        return Segmentation(model: defaultModel, rule: nil, explanation: "\(defaultModel.rawValue): no rule matched (the default model)")
+    }
+
+    /// A contact's model: a contact rule that matches overrides the account's model.
+    public func evaluateContact(profile: AccountProfile, role: String?) -> Segmentation {
+        let account = evaluate(SegmentSubject(profile: profile))
+        let contact = evaluate(SegmentSubject(profile: profile, contactRole: role ?? ""))
+        guard let name = contact.rule, rules.first(where: { $0.name == name })?.isContactRule == true else { return account }
+        var mixed = contact
+        if contact.model != account.model { mixed.explanation += "; the account itself is \(account.model.rawValue)" }
+        return mixed
+    }
+}
+
+/// An account as the dry run and re-evaluation see it.
+public struct SegmentedAccount: Sendable {
+    public var id: AccountID
+    public var name: String
+    public var profile: AccountProfile
+    public var current: ServiceModel?
+
+    public init(id: AccountID, name: String, profile: AccountProfile, current: ServiceModel?) {
+        self.id = id
+        self.name = name
+        self.profile = profile
+        self.current = current
+    }
+}
+
+/// What a rule set would do to a brand's accounts.
+public struct DryRun: Sendable {
+    public struct Change: Sendable, Equatable {
+        public var accountID: AccountID
+        public var name: String
+        public var from: ServiceModel?
+        public var to: ServiceModel
+        public var explanation: String
+    }
+
+    /// Accounts per model under the candidate rules (every model listed, zero included).
+    public var counts: [ServiceModel: Int]
+    /// Accounts per model today.
+    public var currentCounts: [ServiceModel: Int]
+    /// The accounts whose model would change, in the order given.
+    public var changes: [Change]
+
+    /// Evaluates every account under `rules` without changing anything.
+    public static func run(_ rules: RuleSet, accounts: [SegmentedAccount]) -> DryRun {
+        var counts = Dictionary(uniqueKeysWithValues: ServiceModel.allCases.map { ($0, 0) })
+        var current = counts
+        var changes: [Change] = []
+        for account in accounts {
+            let result = rules.evaluate(SegmentSubject(profile: account.profile))
+            counts[result.model, default: 0] += 1
+            if let model = account.current { current[model, default: 0] += 1 }
+            if result.model != account.current {
+                changes.append(Change(accountID: account.id, name: account.name, from: account.current, to: result.model, explanation: result.explanation))
+            }
+        }
+        return DryRun(counts: counts, currentCounts: current, changes: changes)
+    }
+}
