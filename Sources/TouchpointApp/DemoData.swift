@@ -52,6 +52,7 @@ public enum DemoData {
         _ = try await store.createStaffUser(brand: globex.id, email: "admin@globex.example", name: "Gloria Admin", role: .admin, team: nil)
         let csms = staff.filter { $0.role == .csm }
         let agents = staff.filter { $0.role.supportLevel != nil }
+        try await configureServiceModels(store, brand: acme.id, teams: teams, staff: staff)
 
         // Accounts of every size and stage.
         let companies = ["Baltic Foods", "Vistula Logistics", "Tatra Outdoor", "Mazury Hotels", "Odra Chemicals", "Warta Insurance",
@@ -97,18 +98,18 @@ public enum DemoData {
                                           preferredContactPoint: .email, identities: [Identity(storedKind: .email, value: "gary@customer.example")])
 
         // Cases over the last 90 days on every contact point.
-        let topics: [(String, String, ContactPoint)] = [
-            ("Invoice amount higher than expected", "My last invoice is twice the usual amount. Can you explain the charges?", .email),
-            ("Power outage at our site", "We have no power since 7 am at the main warehouse.", .phone),
-            ("How do I read my meter?", "Where do I find the meter number in the app?", .webChat),
-            ("Payment confirmation", "I paid yesterday, please confirm you received it.", .sms),
-            ("Tariff change request", "We want to move to the green tariff from next month.", .whatsApp),
-            ("Cannot log in to the portal", "The portal says my password is wrong after the reset.", .portal),
-            ("Moving house", "I am moving to a new address, how do I transfer the contract?", .chatbot),
-            ("Printed statement at kiosk", "Requested a statement at the kiosk in the branch.", .kiosk),
-            ("Contract question at the branch", "Customer came to the branch to discuss contract renewal.", .inPerson),
-            ("Meter replacement visit", "Technician visit to replace the smart meter.", .fieldService),
-            ("Payment plan for overdue invoices", "Customer asks to split the overdue amount into instalments.", .billing),
+        let topics: [(String, String, ContactPoint, String?)] = [
+            ("Invoice amount higher than expected", "My last invoice is twice the usual amount. Can you explain the charges?", .email, "billing"),
+            ("Power outage at our site", "We have no power since 7 am at the main warehouse.", .phone, "outage"),
+            ("How do I read my meter?", "Where do I find the meter number in the app?", .webChat, nil),
+            ("Payment confirmation", "I paid yesterday, please confirm you received it.", .sms, "billing"),
+            ("Tariff change request", "We want to move to the green tariff from next month.", .whatsApp, "contract"),
+            ("Cannot log in to the portal", "The portal says my password is wrong after the reset.", .portal, nil),
+            ("Moving house", "I am moving to a new address, how do I transfer the contract?", .chatbot, "contract"),
+            ("Printed statement at kiosk", "Requested a statement at the kiosk in the branch.", .kiosk, nil),
+            ("Contract question at the branch", "Customer came to the branch to discuss contract renewal.", .inPerson, "contract"),
+            ("Meter replacement visit", "Technician visit to replace the smart meter.", .fieldService, "visit"),
+            ("Payment plan for overdue invoices", "Customer asks to split the overdue amount into instalments.", .billing, "billing"),
         ]
         let replies = ["Thank you, we are looking into it and will get back to you today.",
                        "We checked your account; the difference comes from the winter estimate. A corrected invoice follows.",
@@ -120,16 +121,14 @@ public enum DemoData {
         let statuses: [CaseStatus] = [.new, .open, .pending, .resolved, .closed]
         for index in 0..<240 {
             let contact = acmeContacts[rng.below(acmeContacts.count)]
-            let (subject, body, point) = topics[index % topics.count]
+            let (subject, body, point, topic) = topics[index % topics.count]
             let opened = now.addingTimeInterval(-Double(rng.below(90 * 24 * 60)) * 60)
             guard let identity = contact.identities.first(where: { $0.kind == point.identityKind }) ?? contact.identities.first else { continue }
-            let level = SupportLevel(rawValue: 1 + rng.below(3)) ?? .basic
-            let team = [teams["First line"], teams["Technical"], teams["Billing desk"]][level.rawValue - 1] ?? nil
             let result = try await store.openCase(
                 brand: acme.id, actor: nil,
                 request: OpenCase(contactPoint: point, from: identity, subject: subject, body: body,
-                                  priority: Priority.allCases[rng.below(Priority.allCases.count)], level: level, teamID: team?.id,
-                                  tags: [point.nature == .high ? "high-contact" : "low-contact"], occurredAt: opened))
+                                  priority: Priority.allCases[rng.below(Priority.allCases.count)],
+                                  tags: [point.nature == .high ? "high-contact" : "low-contact"], occurredAt: opened, topic: topic))
             caseCount += 1
             interactionCount += 1
             let agent = agents[rng.below(agents.count)]
@@ -164,6 +163,50 @@ public enum DemoData {
         }
         let token = try await store.createToken(email: adminEmail, name: "demo admin", scope: .write)
         return Summary(adminToken: token.token, accounts: accounts.count, contacts: contacts.count + 1, cases: caseCount, interactions: interactionCount)
+    }
+}
+
+extension DemoData {
+    /// Office hours for the human-heavy models, routing settings for every team, topics,
+    /// and agents who are at work (so new cases are assigned at once).
+    static func configureServiceModels(_ store: Store, brand: BrandID, teams: [String: Team], staff: [StaffUser]) async throws {
+        let weekday = [["08:00", "18:00"]]
+        let office = try CalendarDefinition(
+            timeZone: "Europe/Warsaw",
+            weekly: ["mon": weekday, "tue": weekday, "wed": weekday, "thu": weekday, "fri": weekday, "sat": [["09:00", "13:00"]]],
+            yearlyHolidays: ["01-01", "01-06", "05-01", "05-03", "08-15", "11-01", "11-11", "12-24", "12-25", "12-26"]).calendar()
+        let hours = try await store.saveCalendar(id: nil, name: "Office hours Warsaw", calendar: office, brand: brand, actor: .system)
+        for model in [ServiceModel.lowTouch, .midTouch] {
+            var policy = ServicePolicy.defaults(model)
+            policy.calendarId = hours.id
+            _ = try await store.setPolicy(policy, brand: brand, actor: .system)
+        }
+        let routing: [(String, AssignmentStrategy, [String], [SupportLevel])] = [
+            ("First line", .roundRobin, [], [.basic]),
+            ("Technical", .leastLoaded, ["network", "meter"], [.intermediate, .advanced]),
+            ("Billing desk", .leastLoaded, ["billing"], []),
+            ("Field service", .leastLoaded, ["field"], []),
+            ("Customer success", .namedCSM, ["account"], []),
+        ]
+        for (name, strategy, skills, levels) in routing {
+            guard let team = teams[name] else { continue }
+            _ = try await store.updateTeam(team.id, brand: brand, actor: .system,
+                                           changes: TeamChanges(calendarID: .some(hours.id), strategy: strategy, skills: skills, levels: levels,
+                                                                averageHandleMinutes: name == "First line" ? 6 : 15))
+        }
+        _ = try await store.setTopics([
+            RoutingTopic(name: "billing", skills: ["billing"], level: .basic, teamId: teams["Billing desk"]?.id),
+            RoutingTopic(name: "outage", skills: ["network"], level: .intermediate),
+            RoutingTopic(name: "meter", skills: ["meter"], level: .intermediate),
+            RoutingTopic(name: "contract", skills: ["account"], level: .basic, teamId: teams["Customer success"]?.id),
+            RoutingTopic(name: "visit", skills: ["field"], level: .basic, teamId: teams["Field service"]?.id),
+        ], brand: brand, actor: .system)
+        let skills: [Role: [String]] = [.agentL2: ["network", "meter"], .agentL3: ["network", "meter", "billing"], .billing: ["billing"],
+                                        .technician: ["field", "meter"], .csm: ["account"]]
+        for user in staff where user.role != .admin {
+            _ = try await store.updateAgent(user.id, brand: brand, actor: .system,
+                                            changes: AgentChanges(skills: skills[user.role] ?? [], capacity: user.role == .csm ? 40 : 12, presence: .available))
+        }
     }
 }
 

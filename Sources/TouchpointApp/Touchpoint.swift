@@ -46,6 +46,10 @@ public enum Touchpoint {
         } else {
             banner.append("Create an API token with: touchpoint token create --email \(DemoData.adminEmail)")
         }
+        for brand in try await store.brands() {
+            let evaluated = try await store.segmentUnevaluated(brand: brand.id)
+            if evaluated > 0 { logger.info("gave accounts their service model", metadata: ["brand": "\(brand.slug)", "accounts": "\(evaluated)"]) }
+        }
         let lines = banner
         let app = application(store: store, config: config, logger: logger) { port in
             var text = "Touchpoint is running at http://\(config.host):\(port)  (database: \(store.database.describe))\n"
@@ -54,12 +58,17 @@ public enum Touchpoint {
             // Unbuffered, so scripts waiting for this line see it at once.
             FileHandle.standardOutput.write(Data(text.utf8))
         }
+        let scheduler = Task { await SLAScheduler(store: store, logger: logger).run() }
         do {
             try await app.runService()
         } catch {
+            scheduler.cancel()
+            _ = await scheduler.value
             await store.database.shutdown()
             throw error
         }
+        scheduler.cancel()
+        _ = await scheduler.value
         await store.database.shutdown()
     }
 }

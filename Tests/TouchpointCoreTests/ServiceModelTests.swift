@@ -132,7 +132,9 @@ struct ServiceModelTests {
         let high = ServicePolicy.defaults(.highTouch)
         #expect(EscalationLadder.entry(policy: high, annualValue: 100_000, requested: .basic).step == .level2)
         #expect(EscalationLadder.entry(policy: high, annualValue: 600_000, requested: .basic).step == .level3)
-        #expect(EscalationLadder.entry(policy: ServicePolicy.defaults(.techTouch), annualValue: 0, requested: .advanced).step == .level3)
+        let capped = EscalationLadder.entry(policy: ServicePolicy.defaults(.techTouch), annualValue: 0, requested: .advanced)
+        #expect(capped.step == .level2, "a topic cannot lift a case above its model's ceiling")
+        #expect(capped.reason == "techTouch enters at level 1; the topic asks for level 3, capped at the model's ceiling level2")
     }
 
     @Test func policiesValidate() throws {

@@ -23,7 +23,7 @@ struct CaseStoreTests {
             let contact = try await store.contact(first.case.contactID, brand: fx.brand.id)
             #expect(contact.identities == [Identity(storedKind: .email, value: "jan@example.com")])
             let events = try await store.auditLog(brand: fx.brand.id, caseID: first.case.id, limit: 10, cursor: nil)
-            #expect(Set(events.items.map(\.type)) == [.caseCreated, .interactionAdded])
+            #expect(Set(events.items.map(\.type)) == [.caseCreated, .interactionAdded, .caseRouted])
         }
     }
 
@@ -165,7 +165,7 @@ struct CaseStoreTests {
                 ids.append(try await store.openCase(brand: fx.brand.id, actor: nil, request: request).case.id)
             }
             _ = try await store.updateCase(ids[1], brand: fx.brand.id, actor: .staff(fx.agent.id),
-                                           update: CaseUpdate(level: .advanced, teamID: .some(fx.team.id), assigneeID: .some(fx.agent.id)))
+                                           update: CaseUpdate(level: .intermediate, teamID: .some(fx.team.id), assigneeID: .some(fx.agent.id)))
             var seen: [CaseID] = []
             var cursor: Cursor?
             repeat {
@@ -178,8 +178,8 @@ struct CaseStoreTests {
             #expect(chats.items.count == 4)
             let mine = try await store.cases(brand: fx.brand.id, filter: CaseFilter(assigneeID: fx.agent.id), limit: 10, cursor: nil)
             #expect(mine.items.map(\.id) == [ids[1]])
-            let level3 = try await store.cases(brand: fx.brand.id, filter: CaseFilter(teamID: fx.team.id, level: .advanced), limit: 10, cursor: nil)
-            #expect(level3.items.map(\.id) == [ids[1]])
+            let level2 = try await store.cases(brand: fx.brand.id, filter: CaseFilter(teamID: fx.team.id, level: .intermediate), limit: 10, cursor: nil)
+            #expect(level2.items.map(\.id) == [ids[1]])
             let unassigned = try await store.cases(brand: fx.brand.id, filter: CaseFilter(statuses: [.new], unassigned: true), limit: 10, cursor: nil)
             #expect(unassigned.items.count == 6)
         }

@@ -193,7 +193,18 @@ struct APITests {
             let bad = try await client.execute(uri: "/api/v1/cases/1", method: .patch, headers: fx.headers("agent"), body: body(["status": "closed"]))
             #expect(bad.status == .unprocessableContent)
             #expect(try json(bad)["field"] as? String == "status")
-            let escalate = try await client.execute(uri: "/api/v1/cases/1", method: .patch, headers: fx.headers("agent"),
+            // An unknown visitor is served tech-touch, whose ladder ends at level 2.
+            let tooHigh = try await client.execute(uri: "/api/v1/cases/1", method: .patch, headers: fx.headers("agent"),
+                                                   body: body(["rung": "manager", "reason": "customer asked for a manager"]))
+            #expect(tooHigh.status == .unprocessableContent)
+            #expect(try json(tooHigh)["reason"] as? String == "techTouch cases escalate no higher than level2")
+            // Under rules that make everyone high-touch, a new case may go to a manager.
+            let rules = try await client.execute(uri: "/api/v1/segmentation/rules", method: .put, headers: fx.headers("admin"),
+                                                 body: body(["rules": [] as [Any], "defaultModel": "highTouch"]))
+            #expect(rules.status == .ok)
+            _ = try await client.execute(uri: "/api/v1/cases", method: .post, headers: fx.headers("agent"),
+                                         body: body(["contactPoint": "webChat", "from": "visitor-2", "subject": "Chat", "body": "Hello"]))
+            let escalate = try await client.execute(uri: "/api/v1/cases/2", method: .patch, headers: fx.headers("agent"),
                                                     body: body(["rung": "manager", "level": 2, "tags": ["VIP"], "reason": "customer asked for a manager"]))
             #expect(escalate.status == .ok)
             let object = try json(escalate)

@@ -57,14 +57,20 @@ public struct Account: Codable, Equatable, Sendable {
     public var brandID: BrandID
     public var name: String
     public var profile: AccountProfile
+    /// The model segmentation gave the account, and why (nil until first evaluated).
+    public var serviceModel: ServiceModel?
+    public var modelExplanation: String?
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(id: AccountID, brandID: BrandID, name: String, profile: AccountProfile, createdAt: Date, updatedAt: Date) {
+    public init(id: AccountID, brandID: BrandID, name: String, profile: AccountProfile, serviceModel: ServiceModel? = nil,
+                modelExplanation: String? = nil, createdAt: Date, updatedAt: Date) {
         self.id = id
         self.brandID = brandID
         self.name = name
         self.profile = profile
+        self.serviceModel = serviceModel
+        self.modelExplanation = modelExplanation
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

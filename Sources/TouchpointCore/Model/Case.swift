@@ -74,13 +74,20 @@ public struct Case: Codable, Equatable, Sendable {
     public var contactPoint: ContactPoint
     /// Set when the case was merged into another one.
     public var mergedInto: CaseID?
+    /// The service model the case is served under (the contact's, decided at opening).
+    public var serviceModel: ServiceModel?
+    /// What the case is about, from the brand's routing topics.
+    public var topic: String?
+    /// The SLA clocks; nil for cases opened before service models existed.
+    public var sla: SLAState?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(id: CaseID, brandID: BrandID, number: Int, contactID: ContactID, accountID: AccountID?, subject: String,
                 status: CaseStatus = .new, priority: Priority = .normal, level: SupportLevel = .basic,
                 rung: EscalationRung = .agent, teamID: TeamID? = nil, assigneeID: UserID? = nil, tags: [String] = [],
-                contactPoint: ContactPoint, mergedInto: CaseID? = nil, createdAt: Date, updatedAt: Date) {
+                contactPoint: ContactPoint, mergedInto: CaseID? = nil, serviceModel: ServiceModel? = nil, topic: String? = nil,
+                sla: SLAState? = nil, createdAt: Date, updatedAt: Date) {
         self.id = id
         self.brandID = brandID
         self.number = number
@@ -96,9 +103,15 @@ public struct Case: Codable, Equatable, Sendable {
         self.tags = tags
         self.contactPoint = contactPoint
         self.mergedInto = mergedInto
+        self.serviceModel = serviceModel
+        self.topic = topic
+        self.sla = sla
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
+
+    /// Where the case stands on the escalation ladder.
+    public var step: EscalationStep { EscalationStep(level: level, rung: rung) }
 
     /// Subjects are trimmed, single-line and at most 300 characters.
     public static func validSubject(_ raw: String, field: String = "subject") throws(ValidationError) -> String {

@@ -56,6 +56,13 @@ public struct WaitEstimate: Sendable, Equatable {
     public var probabilityOfWaiting: Double?
     public var explanation: String
 
+    public init(humanAvailable: Bool, minutes: Double?, probabilityOfWaiting: Double?, explanation: String) {
+        self.humanAvailable = humanAvailable
+        self.minutes = minutes
+        self.probabilityOfWaiting = probabilityOfWaiting
+        self.explanation = explanation
+    }
+
     /// Combines Erlang C (steady state) with the queue already in front: the larger wins,
     /// since a long queue right now outweighs the average.
     public static func estimate(_ queue: QueueSnapshot) -> WaitEstimate {

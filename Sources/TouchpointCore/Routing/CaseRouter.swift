@@ -133,6 +133,13 @@ public struct RoutingDecision: Sendable, Equatable {
     public var explanation: String
     /// The team's new round-robin position, when round-robin picked.
     public var roundRobinCursor: UserID?
+
+    public init(teamID: TeamID?, assigneeID: UserID?, explanation: String, roundRobinCursor: UserID? = nil) {
+        self.teamID = teamID
+        self.assigneeID = assigneeID
+        self.explanation = explanation
+        self.roundRobinCursor = roundRobinCursor
+    }
 }
 
 /// Pure routing: picks a team by skills and level, then an agent by the team's strategy.

@@ -155,6 +155,10 @@ public enum EscalationLadder {
         var step = max(policy.entryLevel.step, requested.step)
         var reason = "\(policy.model.rawValue) enters at level \(policy.entryLevel.rawValue)"
         if requested.step > policy.entryLevel.step { reason += "; the topic asks for level \(requested.rawValue)" }
+        if step > policy.escalationCeiling {
+            step = policy.escalationCeiling
+            reason += ", capped at the model's ceiling \(step.rawValue)"
+        }
         if let value = annualValue,
            let rule = policy.valueEscalations.filter({ value >= $0.minAnnualValue }).max(by: { $0.step < $1.step }),
            min(rule.step, policy.escalationCeiling) > step {

@@ -40,12 +40,14 @@ public struct AccountChanges: Sendable {
 
 extension Store {
     public func createAccount(brand: BrandID, actor: Actor, name: String, profile: AccountProfile) async throws -> Account {
+        let rules = try await serviceConfig(brand: brand).rules
         let now = environment.now()
         let account = Account(id: environment.newID(), brandID: brand, name: try Check.text(name, field: "name", max: 300),
                               profile: try profile.validated(), createdAt: now, updatedAt: now)
         let event = events([EventDraft(type: .accountCreated, payload: ["name": .string(account.name)])],
                            brand: brand, actor: actor, account: account.id, contact: nil, caseID: nil, at: now)
-        try await database.write { db in
+        return try await database.write { db in
+            var account = account
             if let csm = account.profile.ownerCSM { try await Store.requireCSM(csm, brand: brand, on: db) }
             try await db.raw("""
                 INSERT INTO accounts (id, brand_id, name, annual_value, average_order_value, complexity, stage, goals, health_score, owner_csm_id, created_at, updated_at)
@@ -55,8 +57,9 @@ extension Store {
                 \(bind: Convert.ms(now)), \(bind: Convert.ms(now)))
                 """).run()
             try await Store.insert(events: event, on: db)
+            try await self.segment(&account, rules: rules, actor: actor, now: now, on: db)
+            return account
         }
-        return account
     }
 
     public func account(_ id: AccountID, brand: BrandID) async throws -> Account {
@@ -73,6 +76,7 @@ extension Store {
     public func updateAccount(_ id: AccountID, brand: BrandID, actor: Actor, changes: AccountChanges) async throws -> Account {
         let name = try changes.name.map { try Check.text($0, field: "name", max: 300) }
         let environment = self.environment
+        let rules = try await serviceConfig(brand: brand).rules
         return try await database.write { db in
             var account = try await Store.account(id, brand: brand, on: db)
             let newProfile = try changes.applied(to: account.profile).validated()
@@ -97,6 +101,7 @@ extension Store {
             let event = DomainEvent(id: environment.newID(), brandID: brand, type: .accountUpdated, actor: actor, accountID: id,
                                     contactID: nil, caseID: nil, payload: payload, occurredAt: now)
             try await Store.insert(events: [event], on: db)
+            try await self.segment(&account, rules: rules, actor: actor, now: now, on: db)
             return account
         }
     }
@@ -129,6 +134,8 @@ extension Store {
                 complexity: try row.wire("complexity", as: ProductComplexity.self), stage: try row.wire("stage", as: JourneyStage.self),
                 goals: Convert.decode([String].self, try row.string("goals")) ?? [], healthScore: try row.int("health_score"),
                 ownerCSM: try row.optionalUUID("owner_csm_id")),
+            serviceModel: try row.optionalString("service_model").flatMap(ServiceModel.init(rawValue:)),
+            modelExplanation: try row.optionalString("model_explanation"),
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 

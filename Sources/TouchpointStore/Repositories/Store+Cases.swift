@@ -20,10 +20,12 @@ public struct OpenCase: Sendable {
     public var metadata: [String: String]
     /// When the customer made contact; defaults to now.
     public var occurredAt: Date?
+    /// One of the brand's routing topics; decides skills, entry level and maybe the team.
+    public var topic: String?
 
     public init(contactPoint: ContactPoint, from: Identity, name: String? = nil, subject: String, body: String, html: String? = nil,
                 priority: Priority = .normal, level: SupportLevel = .basic, teamID: TeamID? = nil, tags: [String] = [],
-                providerMessageID: String? = nil, metadata: [String: String] = [:], occurredAt: Date? = nil) {
+                providerMessageID: String? = nil, metadata: [String: String] = [:], occurredAt: Date? = nil, topic: String? = nil) {
         self.contactPoint = contactPoint
         self.from = from
         self.name = name
@@ -37,6 +39,7 @@ public struct OpenCase: Sendable {
         self.providerMessageID = providerMessageID
         self.metadata = metadata
         self.occurredAt = occurredAt
+        self.topic = topic
     }
 }
 
@@ -123,6 +126,10 @@ extension Store {
         let metadata = try Interaction.validMetadata(request.metadata)
         let name = try request.name.map { try Check.text($0, field: "name", max: 200) }
         let brand = try await self.brand(brandID)
+        let config = try await serviceConfig(brand: brandID)
+        if let topic = request.topic, config.topic(topic) == nil {
+            throw StoreError.invalid(field: "topic", reason: "no topic '\(topic)'; known: " + (config.topics.isEmpty ? "none" : config.topics.map(\.name).joined(separator: ", ")))
+        }
         let environment = self.environment
         let dialect = self.dialect
         return try await database.write { db in
@@ -166,6 +173,24 @@ extension Store {
             var newCase = Case(id: environment.newID(), brandID: brandID, number: 0, contactID: contactID, accountID: accountID,
                                subject: subject, priority: request.priority, level: request.level, teamID: request.teamID, tags: tags,
                                contactPoint: request.contactPoint, createdAt: occurredAt, updatedAt: now)
+            // The service model decides the entry level, the SLA clocks and who gets the case.
+            let customer = try await Store.customerFacts(contact: contactID, account: accountID, on: db)
+            let segmentation = config.rules.evaluateContact(profile: customer.profile ?? AccountProfile(), role: customer.title)
+            let policy = config.policy(segmentation.model)
+            let topic = config.topic(request.topic)
+            let requested = max(request.level, topic?.level ?? .basic)
+            let entry = EscalationLadder.entry(policy: policy, annualValue: customer.profile?.annualValue, requested: requested)
+            newCase.level = entry.step.level(keeping: requested)
+            newCase.rung = entry.step.rung(keeping: .agent)
+            newCase.serviceModel = segmentation.model
+            newCase.topic = topic?.name
+            newCase.sla = SLAState.start(at: occurredAt, targets: policy.sla[request.priority], atRiskShare: policy.atRiskShare,
+                                         on: config.availability(segmentation.model))
+            let need = RoutingNeed(level: newCase.level, skills: Set(topic?.skills ?? []), teamID: request.teamID ?? topic?.teamId,
+                                   namedCSM: policy.namedCSM ? customer.ownerCSM : nil)
+            let routing = try await Store.route(need, brand: brandID, config: config, now: now, on: db)
+            newCase.teamID = routing.teamID ?? request.teamID
+            newCase.assigneeID = routing.assigneeID
             let interaction = Interaction(id: environment.newID(), brandID: brandID, contactID: contactID, caseID: newCase.id,
                                           contactPoint: request.contactPoint, direction: .inbound, authorKind: .contact, authorID: contactID,
                                           text: body, html: request.html, providerMessageID: request.providerMessageID,
@@ -177,14 +202,34 @@ extension Store {
             drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .caseCreated, actor: actor, accountID: accountID,
                                       contactID: contactID, caseID: newCase.id,
                                       payload: ["number": .int(number), "subject": .string(subject), "contactPoint": .string(request.contactPoint.rawValue),
-                                                "reference": .string("\(brand.casePrefix) #\(number)")],
+                                                "reference": .string("\(brand.casePrefix) #\(number)"), "serviceModel": .string(segmentation.model.rawValue),
+                                                "why": .string(segmentation.explanation), "entry": .string(entry.reason)],
                                       occurredAt: occurredAt))
+            var routed: [String: JSONValue] = ["teamId": .optionalString(newCase.teamID?.text), "assigneeId": .optionalString(newCase.assigneeID?.text),
+                                               "why": .string(routing.explanation)]
+            if let topic { routed["topic"] = .string(topic.name) }
+            drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .caseRouted, actor: .system, accountID: accountID,
+                                      contactID: contactID, caseID: newCase.id, payload: routed, occurredAt: now))
+            if let assignee = newCase.assigneeID {
+                drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .staffNotified, actor: .system, accountID: accountID,
+                                          contactID: contactID, caseID: newCase.id,
+                                          payload: ["userId": .string(assignee.text), "reason": .string("new case #\(number) assigned")], occurredAt: now))
+            }
             drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .interactionAdded, actor: actor, accountID: accountID,
                                       contactID: contactID, caseID: newCase.id,
                                       payload: ["interactionId": .string(interaction.id.text), "direction": .string("inbound")], occurredAt: occurredAt))
             try await Store.insert(events: drafts, on: db)
             return OpenedCase(case: newCase, interaction: interaction, contactCreated: created, duplicate: false)
         }
+    }
+
+    /// What segmentation and routing read about the customer behind a case.
+    static func customerFacts(contact: ContactID, account: AccountID?, on db: any SQLDatabase) async throws
+        -> (profile: AccountProfile?, title: String?, ownerCSM: UserID?) {
+        let title = try await db.raw("SELECT title FROM contacts WHERE id = \(bind: contact.text)").first()?.optionalString("title")
+        guard let account, let row = try await db.raw("SELECT * FROM accounts WHERE id = \(bind: account.text)").first() else { return (nil, title, nil) }
+        let profile = try Store.account(from: row).profile
+        return (profile, title, profile.ownerCSM)
     }
 
     /// The contact an identity belongs to (following merges) and its account.
@@ -224,12 +269,14 @@ extension Store {
             try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "case-number|" + item.brandID.text))) AS locked").run()
         }
         guard let row = try await db.raw("""
-            INSERT INTO cases (id, brand_id, number, contact_id, account_id, subject, status, priority, level, rung, team_id, assignee_id, tags, contact_point, created_at, updated_at)
+            INSERT INTO cases (id, brand_id, number, contact_id, account_id, subject, status, priority, level, rung, team_id, assignee_id, tags, contact_point,
+            service_model, topic, sla, sla_next_at, created_at, updated_at)
             VALUES (\(bind: item.id.text), \(bind: item.brandID.text),
             (SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE brand_id = \(bind: item.brandID.text)),
             \(bind: item.contactID.text), \(bind: item.accountID?.text),
             \(bind: item.subject), \(bind: item.status.rawValue), \(bind: item.priority.rawValue), \(bind: item.level.rawValue), \(bind: item.rung.rawValue),
             \(bind: item.teamID?.text), \(bind: item.assigneeID?.text), \(bind: Convert.json(item.tags)), \(bind: item.contactPoint.rawValue),
+            \(bind: item.serviceModel?.rawValue), \(bind: item.topic), \(bind: item.sla.map(Convert.json)), \(bind: item.sla?.nextWake.map(Convert.ms)),
             \(bind: Convert.ms(item.createdAt)), \(bind: Convert.ms(item.updatedAt)))
             RETURNING number
             """).first() else { throw StoreError.unavailable("the case insert returned no number") }
@@ -296,7 +343,10 @@ extension Store {
              priority: try row.wire("priority", as: Priority.self), level: SupportLevel(rawValue: try row.int("level")) ?? .basic,
              rung: try row.wire("rung", as: EscalationRung.self), teamID: try row.optionalUUID("team_id"), assigneeID: try row.optionalUUID("assignee_id"),
              tags: Convert.decode([String].self, try row.string("tags")) ?? [], contactPoint: try row.wire("contact_point", as: ContactPoint.self),
-             mergedInto: try row.optionalUUID("merged_into"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+             mergedInto: try row.optionalUUID("merged_into"),
+             serviceModel: try row.optionalString("service_model").flatMap(ServiceModel.init(rawValue:)),
+             topic: try row.optionalString("topic"), sla: try row.optionalString("sla").flatMap { Convert.decode(SLAState.self, $0) },
+             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 
     static func interaction(from row: any SQLRow) throws -> Interaction {
@@ -313,17 +363,31 @@ extension Store {
     /// Applies a validated update; each changed field becomes an event.
     public func updateCase(_ id: CaseID, brand: BrandID, actor: Actor, update: CaseUpdate) async throws -> Case {
         let environment = self.environment
+        let config = try await serviceConfig(brand: brand)
         return try await database.write { db in
             let current = try await Store.case(id, brand: brand, on: db)
             if let team = update.teamID, let team { try await Store.requireTeam(team, brand: brand, on: db) }
             if let assignee = update.assigneeID, let assignee { try await Store.requireStaff(assignee, brand: brand, field: "assigneeId", on: db) }
             let now = environment.now()
-            let (next, drafts) = try Store.apply(update, to: current, now: now)
+            var (next, drafts) = try Store.apply(update, to: current, now: now)
             guard !drafts.isEmpty else { return current }
+            let model = next.serviceModel ?? config.rules.defaultModel
+            let policy = config.policy(model)
+            if next.step > current.step, next.step > policy.escalationCeiling {
+                throw StoreError.invalid(field: update.rung != nil ? "rung" : "level",
+                                         reason: "\(model.rawValue) cases escalate no higher than \(policy.escalationCeiling.rawValue)")
+            }
+            if var sla = next.sla {
+                let availability = config.availability(model)
+                if next.status != current.status { sla.statusChanged(from: current.status, to: next.status, at: now, on: availability) }
+                if next.priority != current.priority { sla.retarget(policy.sla[next.priority], atRiskShare: policy.atRiskShare, on: availability) }
+                next.sla = sla
+            }
             try await db.raw("""
                 UPDATE cases SET subject = \(bind: next.subject), status = \(bind: next.status.rawValue), priority = \(bind: next.priority.rawValue),
                 level = \(bind: next.level.rawValue), rung = \(bind: next.rung.rawValue), team_id = \(bind: next.teamID?.text),
-                assignee_id = \(bind: next.assigneeID?.text), tags = \(bind: Convert.json(next.tags)), updated_at = \(bind: Convert.ms(now))
+                assignee_id = \(bind: next.assigneeID?.text), tags = \(bind: Convert.json(next.tags)), updated_at = \(bind: Convert.ms(now)),
+                sla = \(bind: next.sla.map { Convert.json($0) }), sla_next_at = \(bind: next.sla?.nextWake.map(Convert.ms))
                 WHERE id = \(bind: id.text)
                 """).run()
             if next.subject != current.subject { try await Store.index(text: next.subject, brand: brand, caseID: id, on: db) }
@@ -353,6 +417,7 @@ extension Store {
         let body = try Interaction.validBody(request.body)
         let metadata = try Interaction.validMetadata(request.metadata)
         let environment = self.environment
+        let config = try await serviceConfig(brand: brand)
         return try await database.write { db in
             var current = try await Store.case(caseID, brand: brand, on: db)
             if let target = current.mergedInto { throw StoreError.conflict("case was merged into \(target.text); add to that case instead") }
@@ -377,10 +442,28 @@ extension Store {
                 drafts.append(EventDraft(type: .caseStatusChanged, payload: [
                     "field": .string("status"), "from": .string(current.status.rawValue), "to": .string(status.rawValue),
                     "reason": .string(request.direction == .inbound ? "customer wrote" : "first reply")]))
-                current.status = status
             }
+            // SLA clocks: a reply answers the customer, a message from them asks again.
+            if var sla = current.sla {
+                let model = current.serviceModel ?? config.rules.defaultModel
+                let availability = config.availability(model)
+                if let status = current.statusAfter(interaction: request.direction) {
+                    sla.statusChanged(from: current.status, to: status, at: now, on: availability)
+                }
+                switch request.direction {
+                case .outbound: sla.staffReplied(at: now, on: availability)
+                case .inbound: sla.customerWrote(at: now, targets: config.policy(model).sla[current.priority], on: availability)
+                case .internal: break
+                }
+                current.sla = sla
+            }
+            if let status = current.statusAfter(interaction: request.direction) { current.status = status }
             current.updatedAt = now
-            try await db.raw("UPDATE cases SET status = \(bind: current.status.rawValue), updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: caseID.text)").run()
+            try await db.raw("""
+                UPDATE cases SET status = \(bind: current.status.rawValue), updated_at = \(bind: Convert.ms(now)),
+                sla = \(bind: current.sla.map { Convert.json($0) }), sla_next_at = \(bind: current.sla?.nextWake.map(Convert.ms))
+                WHERE id = \(bind: caseID.text)
+                """).run()
             try await Store.insert(events: self.events(drafts, brand: brand, actor: actor, account: current.accountID,
                                                        contact: current.contactID, caseID: caseID, at: now), on: db)
             return (current, interaction)

@@ -9,6 +9,7 @@ public final class Store: Sendable {
     public let database: any Database
     let environment: TouchpointCore.Environment
     let brands = BrandCache()
+    let configCache = ServiceConfigCache()
 
     public init(database: any Database, environment: TouchpointCore.Environment = .live) {
         self.database = database

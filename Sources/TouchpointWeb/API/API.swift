@@ -30,6 +30,9 @@ public func buildRouter(store: Store, config: WebConfig) -> Router<TouchpointCon
     api.addContactRoutes(to: v1)
     api.addCaseRoutes(to: v1)
     api.addCommitmentRoutes(to: v1)
+    api.addServiceModelRoutes(to: v1)
+    api.addCalendarRoutes(to: v1)
+    api.addRoutingRoutes(to: v1)
     return router
 }
 
@@ -75,14 +78,14 @@ struct API: Sendable {
 
     func teams(_ context: TouchpointContext) async throws -> Response {
         let caller = try context.caller(may: .readCustomers)
-        let teams = try await store.teams(brand: caller.brandID)
-        return JSONIO.response(PageDTO(items: teams.map { TeamDTO(id: $0.id.text, name: $0.name) }, nextCursor: nil))
+        let teams = try await store.teamProfiles(brand: caller.brandID)
+        return try JSONIO.response(["items": teams.map(TeamProfileDTO.init)])
     }
 
     func staff(_ context: TouchpointContext) async throws -> Response {
         let caller = try context.caller(may: .readCustomers)
-        let users = try await store.staffUsers(brand: caller.brandID)
-        return JSONIO.response(PageDTO(items: users.map(StaffDTO.init), nextCursor: nil))
+        let users = try await store.agentProfiles(brand: caller.brandID)
+        return try JSONIO.response(["items": users.map(AgentDTO.init)])
     }
 
     func events(_ request: Request, _ context: TouchpointContext) async throws -> Response {

@@ -122,6 +122,7 @@ struct CaseCreateRequest: Decodable {
     var providerMessageId: String?
     var metadata: [String: String]?
     var occurredAt: Date?
+    var topic: String?
 
     func validated(callingCode: String?) throws -> OpenCase {
         let kind = fromKind ?? contactPoint.identityKind
@@ -132,7 +133,7 @@ struct CaseCreateRequest: Decodable {
         return OpenCase(contactPoint: contactPoint, from: identity, name: name, subject: subject, body: body,
                         html: html.map(HTMLSanitizer.sanitize), priority: priority ?? .normal, level: level ?? .basic,
                         teamID: teamId, tags: tags ?? [], providerMessageID: providerMessageId, metadata: metadata ?? [:],
-                        occurredAt: occurredAt)
+                        occurredAt: occurredAt, topic: topic)
     }
 }
 

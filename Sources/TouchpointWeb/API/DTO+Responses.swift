@@ -80,6 +80,8 @@ struct AccountDTO: JSONWritable {
     var goals: [String]
     var healthScore: Int
     var ownerCsmId: String?
+    var serviceModel: ServiceModel?
+    var modelExplanation: String?
     var createdAt: Date
     var updatedAt: Date
     /// Open promises to this account, shown with it everywhere.
@@ -95,6 +97,8 @@ struct AccountDTO: JSONWritable {
         goals = item.profile.goals
         healthScore = item.profile.healthScore
         ownerCsmId = item.profile.ownerCSM?.text
+        serviceModel = item.serviceModel
+        modelExplanation = item.modelExplanation
         createdAt = item.createdAt
         updatedAt = item.updatedAt
         openCommitments = commitments
@@ -111,6 +115,8 @@ struct AccountDTO: JSONWritable {
             $0.field("goals", goals)
             $0.field("healthScore", healthScore)
             $0.field("ownerCsmId", ownerCsmId)
+            $0.field("serviceModel", serviceModel)
+            $0.field("modelExplanation", modelExplanation)
             $0.field("createdAt", createdAt)
             $0.field("updatedAt", updatedAt)
             $0.field("openCommitments", openCommitments)
@@ -319,6 +325,10 @@ struct CaseDTO: JSONWritable {
     var contactId: String
     var accountId: String?
     var mergedInto: String?
+    var serviceModel: ServiceModel?
+    var topic: String?
+    /// The nearest deadline of a running SLA clock.
+    var slaDueAt: Date?
     var createdAt: Date
     var updatedAt: Date
     // Present on the detail view and the create response.
@@ -346,6 +356,9 @@ struct CaseDTO: JSONWritable {
         contactId = item.contactID.text
         accountId = item.accountID?.text
         mergedInto = item.mergedInto?.text
+        serviceModel = item.serviceModel
+        topic = item.topic
+        slaDueAt = item.sla?.clocks.filter(\.isRunning).compactMap(\.dueAt).min()
         createdAt = item.createdAt
         updatedAt = item.updatedAt
     }
@@ -368,6 +381,9 @@ struct CaseDTO: JSONWritable {
             $0.field("contactId", contactId)
             $0.field("accountId", accountId)
             $0.field("mergedInto", mergedInto)
+            $0.field("serviceModel", serviceModel)
+            $0.field("topic", topic)
+            $0.field("slaDueAt", slaDueAt)
             $0.field("createdAt", createdAt)
             $0.field("updatedAt", updatedAt)
             $0.field("interactions", interactions)
@@ -376,47 +392,6 @@ struct CaseDTO: JSONWritable {
             $0.field("interaction", interaction)
             $0.field("contactCreated", contactCreated)
             $0.field("duplicate", duplicate)
-        }
-    }
-}
-
-struct TeamDTO: JSONWritable {
-    var id: String
-    var name: String
-
-    func write(to out: inout JSONOut) {
-        out.object {
-            $0.field("id", id)
-            $0.field("name", name)
-        }
-    }
-}
-
-struct StaffDTO: JSONWritable {
-    var id: String
-    var email: String
-    var name: String
-    var role: Role
-    var level: SupportLevel?
-    var teamId: String?
-
-    init(_ user: StaffUser) {
-        id = user.id.text
-        email = user.email
-        name = user.name
-        role = user.role
-        level = user.role.supportLevel
-        teamId = user.teamID?.text
-    }
-
-    func write(to out: inout JSONOut) {
-        out.object {
-            $0.field("id", id)
-            $0.field("email", email)
-            $0.field("name", name)
-            $0.field("role", role)
-            $0.field("level", level)
-            $0.field("teamId", teamId)
         }
     }
 }

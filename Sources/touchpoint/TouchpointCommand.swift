@@ -28,7 +28,7 @@ struct TouchpointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "touchpoint",
         abstract: "Touchpoint: one customer history across every contact point.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, TokenCommand.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, TokenCommand.self, CalendarCommand.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+import TouchpointStore
+
+/// The scheduler inside `serve`: fires SLA warnings, breaches and time-based escalations
+/// when they fall due, and hands waiting cases to agents who have room. Deadlines live in
+/// the database, so a restart loses nothing; the store makes sure a firing happens once
+/// however many nodes run this loop.
+struct SLAScheduler: Sendable {
+    let store: Store
+    let logger: Logger
+    /// How often waiting cases are offered to agents again.
+    var assignEvery: TimeInterval = 15
+
+    func run() async {
+        var lastAssign = Date.distantPast
+        while !Task.isCancelled {
+            var busy = false
+            do {
+                let pass = try await store.fireDueSLAs(now: Date())
+                busy = pass.cases >= 200
+                if pass.warnings + pass.breaches > 0 {
+                    logger.info("SLA scheduler", metadata: ["warnings": "\(pass.warnings)", "breaches": "\(pass.breaches)", "escalations": "\(pass.escalations)"])
+                }
+                if Date().timeIntervalSince(lastAssign) >= assignEvery {
+                    lastAssign = Date()
+                    for brand in try await store.brands() {
+                        let assigned = try await store.assignWaiting(brand: brand.id)
+                        if assigned > 0 { logger.info("assigned waiting cases", metadata: ["brand": "\(brand.slug)", "cases": "\(assigned)"]) }
+                    }
+                }
+            } catch {
+                logger.error("SLA scheduler pass failed: \(error)")
+            }
+            // A full pass means more is due: go again at once. Otherwise wait for the next
+            // deadline, looking at least once a second so new cases are never missed.
+            if busy { continue }
+            let next = (try? await store.nextSLAWake()) ?? nil
+            let wait = min(1.0, max(0.05, next.map { $0.timeIntervalSinceNow } ?? 1.0))
+            try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+        }
+    }
+}

@@ -1,0 +1,391 @@
+import Foundation
+import SQLKit
+import TouchpointCore
+
+/// A team with its routing settings.
+public struct TeamProfile: Sendable {
+    public var team: Team
+    public var routing: TeamRouting
+    /// The team's business calendar; nil for 24/7.
+    public var calendarID: CalendarID?
+    public var averageHandleMinutes: Double
+}
+
+/// Changes to a team's routing settings; `nil` keeps a field, `.some(nil)` clears the calendar.
+public struct TeamChanges: Sendable {
+    public var calendarID: CalendarID??
+    public var strategy: AssignmentStrategy?
+    public var skills: [String]?
+    public var levels: [SupportLevel]?
+    public var averageHandleMinutes: Double?
+
+    public init(calendarID: CalendarID?? = nil, strategy: AssignmentStrategy? = nil, skills: [String]? = nil, levels: [SupportLevel]? = nil,
+                averageHandleMinutes: Double? = nil) {
+        self.calendarID = calendarID
+        self.strategy = strategy
+        self.skills = skills
+        self.levels = levels
+        self.averageHandleMinutes = averageHandleMinutes
+    }
+}
+
+/// A staff member with what routing reads about them.
+public struct AgentProfile: Sendable {
+    public var user: StaffUser
+    public var skills: [String]
+    public var capacity: Int
+    public var presence: Presence
+    public var shiftCalendarID: CalendarID?
+    /// Active cases assigned now (filled where it was counted).
+    public var activeCases: Int
+}
+
+/// Changes to a staff member's routing settings.
+public struct AgentChanges: Sendable {
+    public var skills: [String]?
+    public var capacity: Int?
+    public var presence: Presence?
+    public var shiftCalendarID: CalendarID??
+    public var teamID: TeamID??
+
+    public init(skills: [String]? = nil, capacity: Int? = nil, presence: Presence? = nil, shiftCalendarID: CalendarID?? = nil, teamID: TeamID?? = nil) {
+        self.skills = skills
+        self.capacity = capacity
+        self.presence = presence
+        self.shiftCalendarID = shiftCalendarID
+        self.teamID = teamID
+    }
+}
+
+extension Store {
+    // MARK: Teams and agents
+
+    public func teamProfiles(brand: BrandID) async throws -> [TeamProfile] {
+        try await database.read { db in try await Store.teamProfiles(brand: brand, on: db) }
+    }
+
+    static func teamProfiles(brand: BrandID, on db: any SQLDatabase) async throws -> [TeamProfile] {
+        try await db.raw("SELECT * FROM teams WHERE brand_id = \(bind: brand.text) ORDER BY name").all().map(Store.teamProfile(from:))
+    }
+
+    static func teamProfile(from row: any SQLRow) throws -> TeamProfile {
+        let team = Team(id: try row.uuid("id"), brandID: try row.uuid("brand_id"), name: try row.string("name"))
+        let levels = (Convert.decode([Int].self, try row.string("levels")) ?? []).compactMap(SupportLevel.init(rawValue:))
+        let routing = TeamRouting(id: team.id, name: team.name, skills: Set(Convert.decode([String].self, try row.string("skills")) ?? []),
+                                  levels: Set(levels), strategy: AssignmentStrategy(rawValue: try row.string("strategy")) ?? .leastLoaded,
+                                  lastAssigned: try row.optionalUUID("round_robin_cursor"))
+        return TeamProfile(team: team, routing: routing, calendarID: try row.optionalUUID("calendar_id"),
+                           averageHandleMinutes: try row.double("average_handle_minutes"))
+    }
+
+    public func updateTeam(_ id: TeamID, brand: BrandID, actor: Actor, changes: TeamChanges) async throws -> TeamProfile {
+        let skills = try changes.skills.map { try RoutingTopic.skills($0, field: "skills") }
+        if let aht = changes.averageHandleMinutes, !(0.5...480).contains(aht) {
+            throw ValidationError(field: "averageHandleMinutes", reason: "must be between 0.5 and 480 minutes")
+        }
+        let environment = self.environment
+        return try await database.write { db in
+            try await Store.requireTeam(id, brand: brand, on: db)
+            if let calendar = changes.calendarID, let calendar { try await Store.requireCalendar(calendar, brand: brand, field: "calendarId", on: db) }
+            var sql = SQLQueryString("UPDATE teams SET id = id")
+            if let calendar = changes.calendarID { sql.appendLiteral(", calendar_id = "); sql.appendInterpolation(bind: calendar?.text) }
+            if let strategy = changes.strategy { sql.appendLiteral(", strategy = "); sql.appendInterpolation(bind: strategy.rawValue) }
+            if let skills { sql.appendLiteral(", skills = "); sql.appendInterpolation(bind: Convert.json(skills)) }
+            if let levels = changes.levels { sql.appendLiteral(", levels = "); sql.appendInterpolation(bind: Convert.json(Set(levels).map(\.rawValue).sorted())) }
+            if let aht = changes.averageHandleMinutes { sql.appendLiteral(", average_handle_minutes = "); sql.appendInterpolation(bind: aht) }
+            sql.appendLiteral(" WHERE id = ")
+            sql.appendInterpolation(bind: id.text)
+            try await db.raw(sql).run()
+            try await Store.insert(events: self.events([EventDraft(type: .teamUpdated, payload: ["teamId": .string(id.text)])],
+                                                       brand: brand, actor: actor, account: nil, contact: nil, caseID: nil, at: environment.now()), on: db)
+            guard let row = try await db.raw("SELECT * FROM teams WHERE id = \(bind: id.text)").first() else { throw StoreError.notFound("team \(id.text)") }
+            return try Store.teamProfile(from: row)
+        }
+    }
+
+    public func agentProfiles(brand: BrandID) async throws -> [AgentProfile] {
+        try await database.read { db in try await Store.agentProfiles(brand: brand, on: db) }
+    }
+
+    static func agentProfiles(brand: BrandID, on db: any SQLDatabase) async throws -> [AgentProfile] {
+        let rows = try await db.raw("SELECT * FROM staff_users WHERE brand_id = \(bind: brand.text) ORDER BY name").all()
+        let counts = try await db.raw("""
+            SELECT assignee_id, COUNT(*) AS n FROM cases WHERE brand_id = \(bind: brand.text)
+            AND assignee_id IS NOT NULL AND status IN ('new', 'open', 'pending') GROUP BY assignee_id
+            """).all()
+        var active: [String: Int] = [:]
+        for row in counts { active[try row.string("assignee_id")] = try row.int("n") }
+        return try rows.map { row in
+            let user = try Store.staffUser(from: row)
+            return AgentProfile(user: user, skills: Convert.decode([String].self, try row.string("skills")) ?? [], capacity: try row.int("capacity"),
+                                presence: Presence(rawValue: try row.string("presence")) ?? .offline,
+                                shiftCalendarID: try row.optionalUUID("shift_calendar_id"), activeCases: active[user.id.text] ?? 0)
+        }
+    }
+
+    public func agentProfile(_ id: UserID, brand: BrandID) async throws -> AgentProfile {
+        guard let profile = try await agentProfiles(brand: brand).first(where: { $0.user.id == id }) else {
+            throw StoreError.notFound("staff user \(id.text)")
+        }
+        return profile
+    }
+
+    /// Changes an agent's skills, capacity, presence, shift or team. Becoming available
+    /// hands them the waiting cases of their team they qualify for.
+    public func updateAgent(_ id: UserID, brand: BrandID, actor: Actor, changes: AgentChanges) async throws -> AgentProfile {
+        let skills = try changes.skills.map { try RoutingTopic.skills($0, field: "skills") }
+        if let capacity = changes.capacity, !(0...1000).contains(capacity) {
+            throw ValidationError(field: "capacity", reason: "must be between 0 and 1000 active cases")
+        }
+        let environment = self.environment
+        try await database.write { db in
+            try await Store.requireStaff(id, brand: brand, field: "id", on: db)
+            if let calendar = changes.shiftCalendarID, let calendar { try await Store.requireCalendar(calendar, brand: brand, field: "shiftCalendarId", on: db) }
+            if let team = changes.teamID, let team { try await Store.requireTeam(team, brand: brand, on: db) }
+            var sql = SQLQueryString("UPDATE staff_users SET id = id")
+            if let skills { sql.appendLiteral(", skills = "); sql.appendInterpolation(bind: Convert.json(skills)) }
+            if let capacity = changes.capacity { sql.appendLiteral(", capacity = "); sql.appendInterpolation(bind: capacity) }
+            if let presence = changes.presence { sql.appendLiteral(", presence = "); sql.appendInterpolation(bind: presence.rawValue) }
+            if let calendar = changes.shiftCalendarID { sql.appendLiteral(", shift_calendar_id = "); sql.appendInterpolation(bind: calendar?.text) }
+            if let team = changes.teamID { sql.appendLiteral(", team_id = "); sql.appendInterpolation(bind: team?.text) }
+            sql.appendLiteral(" WHERE id = ")
+            sql.appendInterpolation(bind: id.text)
+            try await db.raw(sql).run()
+            var payload: [String: JSONValue] = ["userId": .string(id.text)]
+            if let presence = changes.presence { payload["presence"] = .string(presence.rawValue) }
+            try await Store.insert(events: self.events([EventDraft(type: .staffUpdated, payload: payload)],
+                                                       brand: brand, actor: actor, account: nil, contact: nil, caseID: nil, at: environment.now()), on: db)
+        }
+        if changes.presence == .available { _ = try await assignWaiting(brand: brand) }
+        return try await agentProfile(id, brand: brand)
+    }
+
+    /// Agents as routing sees them now: presence, shift, room.
+    static func agentStates(brand: BrandID, config: ServiceConfig, now: Date, on db: any SQLDatabase) async throws -> [AgentState] {
+        try await agentProfiles(brand: brand, on: db).map { profile in
+            let role = profile.user.role
+            return AgentState(id: profile.user.id, teamID: profile.user.teamID,
+                              // Billing staff and technicians take first-level work at their desks; CSMs,
+                              // managers and executives take named or escalated work, not queue work.
+                              level: role.supportLevel ?? (role == .billing || role == .technician ? .basic : nil), skills: Set(profile.skills), capacity: profile.capacity,
+                              activeCases: profile.activeCases, presence: profile.presence,
+                              onShift: config.availability(calendar: profile.shiftCalendarID).isOpen(at: now))
+        }
+    }
+
+    /// Routes with the brand's teams and agents now, and moves the team's round-robin turn.
+    static func route(_ need: RoutingNeed, brand: BrandID, config: ServiceConfig, now: Date, on db: any SQLDatabase) async throws -> RoutingDecision {
+        let teams = try await teamProfiles(brand: brand, on: db)
+        guard !teams.isEmpty else { return RoutingDecision(teamID: nil, assigneeID: nil, explanation: "the brand has no teams") }
+        let agents = try await agentStates(brand: brand, config: config, now: now, on: db)
+        let decision = CaseRouter.route(need, teams: teams.map(\.routing), agents: agents)
+        if let cursor = decision.roundRobinCursor, let team = decision.teamID {
+            try await db.raw("UPDATE teams SET round_robin_cursor = \(bind: cursor.text) WHERE id = \(bind: team.text)").run()
+        }
+        return decision
+    }
+
+    /// What routing needs to know about a case.
+    static func need(for item: Case, config: ServiceConfig, ownerCSM: UserID?) -> RoutingNeed {
+        let topic = config.topic(item.topic)
+        let policy = config.policy(item.serviceModel ?? config.rules.defaultModel)
+        return RoutingNeed(level: item.level, skills: Set(topic?.skills ?? []), teamID: item.teamID ?? topic?.teamId,
+                           namedCSM: policy.namedCSM ? ownerCSM : nil)
+    }
+
+    static func ownerCSM(account: AccountID?, on db: any SQLDatabase) async throws -> UserID? {
+        guard let account else { return nil }
+        return try await db.raw("SELECT owner_csm_id FROM accounts WHERE id = \(bind: account.text)").first()?.optionalUUID("owner_csm_id")
+    }
+
+    /// Routes a case again (when it waits unassigned, or after its level changed).
+    public func routeCase(_ id: CaseID, brand: BrandID, actor: Actor) async throws -> (Case, RoutingDecision) {
+        let config = try await serviceConfig(brand: brand)
+        let environment = self.environment
+        return try await database.write { db in
+            let current = try await Store.case(id, brand: brand, on: db)
+            guard current.status.isActive, current.mergedInto == nil else { throw StoreError.conflict("only active cases are routed") }
+            let now = environment.now()
+            var need = Store.need(for: current, config: config, ownerCSM: try await Store.ownerCSM(account: current.accountID, on: db))
+            need.teamID = nil
+            let decision = try await Store.route(need, brand: brand, config: config, now: now, on: db)
+            let updated = try await self.applyRouting(decision, to: current, brand: brand, actor: actor, now: now, on: db)
+            return (updated, decision)
+        }
+    }
+
+    /// Writes a routing decision: team and assignee where they changed, one `case.routed`
+    /// event with the explanation and a notification for the new assignee.
+    func applyRouting(_ decision: RoutingDecision, to current: Case, brand: BrandID, actor: Actor, now: Date, on db: any SQLDatabase) async throws -> Case {
+        var next = current
+        next.teamID = decision.teamID ?? current.teamID
+        next.assigneeID = decision.assigneeID ?? (decision.teamID == current.teamID ? current.assigneeID : nil)
+        var drafts = [EventDraft(type: .caseRouted, payload: [
+            "teamId": .optionalString(next.teamID?.text), "assigneeId": .optionalString(next.assigneeID?.text), "why": .string(decision.explanation)])]
+        if next.assigneeID != current.assigneeID {
+            drafts.append(EventDraft(type: .caseAssigned, payload: ["field": .string("assigneeId"), "from": .optionalString(current.assigneeID?.text),
+                                                                    "to": .optionalString(next.assigneeID?.text), "reason": .string(decision.explanation)]))
+            if let assignee = next.assigneeID {
+                drafts.append(EventDraft(type: .staffNotified, payload: ["userId": .string(assignee.text), "reason": .string("case assigned: \(decision.explanation)")]))
+            }
+        }
+        next.updatedAt = now
+        try await db.raw("""
+            UPDATE cases SET team_id = \(bind: next.teamID?.text), assignee_id = \(bind: next.assigneeID?.text), updated_at = \(bind: Convert.ms(now))
+            WHERE id = \(bind: current.id.text)
+            """).run()
+        try await Store.insert(events: events(drafts, brand: brand, actor: actor, account: next.accountID, contact: next.contactID,
+                                              caseID: next.id, at: now), on: db)
+        return next
+    }
+
+    /// Hands waiting (unassigned, active) cases to agents with room, oldest first.
+    /// Returns how many were assigned.
+    public func assignWaiting(brand: BrandID, limit: Int = 200) async throws -> Int {
+        let config = try await serviceConfig(brand: brand)
+        let environment = self.environment
+        return try await database.write { db in
+            let rows = try await db.raw("""
+                SELECT * FROM cases WHERE brand_id = \(bind: brand.text) AND assignee_id IS NULL AND status IN ('new', 'open')
+                AND merged_into IS NULL ORDER BY created_at LIMIT \(bind: limit)
+                """).all()
+            var assigned = 0
+            let now = environment.now()
+            for row in rows {
+                let item = try Store.case(from: row)
+                let need = Store.need(for: item, config: config, ownerCSM: try await Store.ownerCSM(account: item.accountID, on: db))
+                let decision = try await Store.route(need, brand: brand, config: config, now: now, on: db)
+                guard decision.assigneeID != nil else { continue }
+                _ = try await self.applyRouting(decision, to: item, brand: brand, actor: .system, now: now, on: db)
+                assigned += 1
+            }
+            return assigned
+        }
+    }
+
+    // MARK: Escalation
+
+    /// Moves a case up the ladder for `trigger` (within its model's ceiling), hands it to
+    /// the owner of the new step and notifies them.
+    public func escalate(_ id: CaseID, brand: BrandID, actor: Actor, trigger: EscalationTrigger) async throws -> (Case, EscalationDecision) {
+        let config = try await serviceConfig(brand: brand)
+        let environment = self.environment
+        return try await database.write { db in
+            let current = try await Store.case(id, brand: brand, on: db)
+            guard current.status.isActive, current.mergedInto == nil else { throw StoreError.conflict("only active cases escalate") }
+            let model = current.serviceModel ?? config.rules.defaultModel
+            let policy = config.policy(model)
+            let decision: EscalationDecision
+            switch EscalationLadder.escalate(level: current.level, rung: current.rung, trigger: trigger, ceiling: policy.escalationCeiling, model: model) {
+            case .success(let made): decision = made
+            case .failure(.reasonRequired): throw StoreError.invalid(field: "reason", reason: "a reason is required")
+            case .failure(let refusal): throw StoreError.conflict(refusal.message)
+            }
+            let updated = try await self.apply(decision, to: current, brand: brand, actor: actor, config: config, now: environment.now(), on: db)
+            return (updated, decision)
+        }
+    }
+
+    public func deescalate(_ id: CaseID, brand: BrandID, actor: Actor, to target: EscalationStep?, reason: String) async throws -> (Case, EscalationDecision) {
+        let config = try await serviceConfig(brand: brand)
+        let environment = self.environment
+        return try await database.write { db in
+            let current = try await Store.case(id, brand: brand, on: db)
+            guard current.mergedInto == nil else { throw StoreError.conflict("a merged case does not move") }
+            let decision: EscalationDecision
+            switch EscalationLadder.deescalate(level: current.level, rung: current.rung, to: target, reason: reason) {
+            case .success(let made): decision = made
+            case .failure(.reasonRequired): throw StoreError.invalid(field: "reason", reason: "a reason is required")
+            case .failure(let refusal): throw StoreError.conflict(refusal.message)
+            }
+            let updated = try await self.apply(decision, to: current, brand: brand, actor: actor, config: config, now: environment.now(), on: db)
+            return (updated, decision)
+        }
+    }
+
+    /// Writes a ladder move: level and rung, the event with its reason, and the new owner
+    /// (a manager or executive of the brand, or an agent of the right level by routing).
+    func apply(_ decision: EscalationDecision, to current: Case, brand: BrandID, actor: Actor, config: ServiceConfig, now: Date,
+               on db: any SQLDatabase) async throws -> Case {
+        var next = current
+        next.level = decision.level
+        next.rung = decision.rung
+        next.updatedAt = now
+        var payload: [String: JSONValue] = ["field": .string("step"), "from": .string(decision.from.rawValue), "to": .string(decision.to.rawValue),
+                                            "reason": .string(decision.reason), "level": .int(decision.level.rawValue), "rung": .string(decision.rung.rawValue)]
+        if decision.capped { payload["capped"] = .bool(true) }
+        try await db.raw("""
+            UPDATE cases SET level = \(bind: next.level.rawValue), rung = \(bind: next.rung.rawValue), updated_at = \(bind: Convert.ms(now))
+            WHERE id = \(bind: current.id.text)
+            """).run()
+        try await Store.insert(events: events([EventDraft(type: decision.isUp ? .caseEscalated : .caseDeescalated, payload: payload)],
+                                              brand: brand, actor: actor, account: next.accountID, contact: next.contactID, caseID: next.id, at: now), on: db)
+        let decisionForOwner: RoutingDecision
+        if let role = decision.to.ownerRole {
+            // The least busy manager (or executive), preferring the case's team.
+            let agents = try await Store.agentProfiles(brand: brand, on: db).filter { $0.user.role == role }
+            let pick = agents.min { a, b in
+                let sameA = a.user.teamID == current.teamID ? 0 : 1, sameB = b.user.teamID == current.teamID ? 0 : 1
+                return (sameA, a.activeCases, a.user.id.uuidString) < (sameB, b.activeCases, b.user.id.uuidString)
+            }
+            decisionForOwner = RoutingDecision(teamID: current.teamID, assigneeID: pick?.user.id,
+                                               explanation: pick.map { "\(decision.to.rawValue) step: \($0.user.name)" } ?? "no \(role.rawValue) in this brand")
+        } else {
+            var need = Store.need(for: next, config: config, ownerCSM: try await Store.ownerCSM(account: next.accountID, on: db))
+            need.teamID = nil
+            decisionForOwner = try await Store.route(need, brand: brand, config: config, now: now, on: db)
+        }
+        return try await applyRouting(decisionForOwner, to: next, brand: brand, actor: actor, now: now, on: db)
+    }
+
+    // MARK: Wait estimates
+
+    /// The expected wait for a new contact on `contactPoint`, for a topic or team (and, when
+    /// an account is named, under its service model).
+    public func waitEstimate(brand: BrandID, contactPoint: ContactPoint, teamID: TeamID?, topic: String?, account: AccountID?) async throws
+        -> (estimate: WaitEstimate, team: TeamProfile?, model: ServiceModel?) {
+        let config = try await serviceConfig(brand: brand)
+        let now = environment.now()
+        return try await database.read { db in
+            if let topic, config.topic(topic) == nil { throw StoreError.invalid(field: "topic", reason: "no topic '\(topic)' in this brand") }
+            let routingTopic = config.topic(topic)
+            var model: ServiceModel?
+            var level = routingTopic?.level ?? .basic
+            if let account {
+                let found = try await Store.account(account, brand: brand, on: db)
+                let segmentation = config.rules.evaluate(SegmentSubject(profile: found.profile))
+                model = segmentation.model
+                level = max(level, EscalationLadder.entry(policy: config.policy(segmentation.model), annualValue: found.profile.annualValue,
+                                                          requested: level).step.level(keeping: .basic))
+            }
+            let teams = try await Store.teamProfiles(brand: brand, on: db)
+            let need = RoutingNeed(level: level, skills: Set(routingTopic?.skills ?? []), teamID: teamID ?? routingTopic?.teamId)
+            if let teamID, !teams.contains(where: { $0.team.id == teamID }) { throw StoreError.invalid(field: "teamId", reason: "no team \(teamID.text) in this brand") }
+            let agents = try await Store.agentStates(brand: brand, config: config, now: now, on: db)
+            let decision = CaseRouter.route(need, teams: teams.map(\.routing), agents: agents)
+            guard let team = teams.first(where: { $0.team.id == decision.teamID }) else {
+                return (WaitEstimate(humanAvailable: false, minutes: nil, probabilityOfWaiting: nil, explanation: decision.explanation), nil, model)
+            }
+            let qualified = agents.filter { $0.teamID == team.team.id && $0.isReachable && $0.qualifies(skills: need.skills, level: need.level) }
+            let waiting = try await db.raw("""
+                SELECT COUNT(*) AS n FROM cases WHERE brand_id = \(bind: brand.text) AND team_id = \(bind: team.team.id.text)
+                AND assignee_id IS NULL AND status IN ('new', 'open')
+                """).first()?.int("n") ?? 0
+            let arrivals = try await db.raw("""
+                SELECT COUNT(*) AS n FROM cases WHERE brand_id = \(bind: brand.text) AND team_id = \(bind: team.team.id.text)
+                AND created_at >= \(bind: Convert.ms(now.addingTimeInterval(-3600))) AND contact_point = \(bind: contactPoint.rawValue)
+                """).first()?.int("n") ?? 0
+            var hours = config.availability(calendar: team.calendarID)
+            var open = hours.isOpen(at: now)
+            // Both the team and the customer's model must be open for a person to answer.
+            if let model, open {
+                hours = config.availability(model)
+                open = hours.isOpen(at: now)
+            }
+            let snapshot = QueueSnapshot(waiting: waiting, agents: qualified.count, arrivalsPerHour: Double(arrivals),
+                                         averageHandleMinutes: team.averageHandleMinutes, open: open,
+                                         nextOpening: open ? nil : hours.nextOpening(atOrAfter: now))
+            return (WaitEstimate.estimate(snapshot), team, model)
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import SQLKit
+import TouchpointCore
+
+/// An account's model with its explanation, the policy it brings, and the contacts whose
+/// role gives them another model.
+public struct AccountModelView: Sendable {
+    public struct ContactOverride: Sendable {
+        public var contactID: ContactID
+        public var name: String?
+        public var title: String?
+        public var segmentation: Segmentation
+    }
+
+    public var account: Account
+    public var segmentation: Segmentation
+    public var policy: ServicePolicy
+    public var contactOverrides: [ContactOverride]
+}
+
+/// A CSM's book: load by model and the suggested moves when someone is over capacity.
+public struct CSMBookReport: Sendable {
+    public var csms: [StaffUser]
+    public var loads: [CSMLoad]
+    public var unowned: [ServiceModel: Int]
+    public var suggestions: [Rebalance]
+}
+
+extension Store {
+    /// Evaluates an account's model inside a command; a change is stored with an event that
+    /// carries the old model, the new one and why.
+    func segment(_ account: inout Account, rules: RuleSet, actor: Actor, now: Date, on db: any SQLDatabase) async throws {
+        let result = rules.evaluate(SegmentSubject(profile: account.profile))
+        guard result.model != account.serviceModel || result.explanation != account.modelExplanation else { return }
+        let previous = account.serviceModel
+        try await db.raw("""
+            UPDATE accounts SET service_model = \(bind: result.model.rawValue), model_explanation = \(bind: result.explanation) WHERE id = \(bind: account.id.text)
+            """).run()
+        account.serviceModel = result.model
+        account.modelExplanation = result.explanation
+        guard previous != result.model else { return }
+        try await Store.insert(events: events([EventDraft(type: .accountModelChanged, payload: [
+            "from": .optionalString(previous?.rawValue), "to": .string(result.model.rawValue), "why": .string(result.explanation)])],
+            brand: account.brandID, actor: actor, account: account.id, contact: nil, caseID: nil, at: now), on: db)
+    }
+
+    static func segmentedAccounts(brand: BrandID, on db: any SQLDatabase) async throws -> [Account] {
+        try await db.raw("SELECT * FROM accounts WHERE brand_id = \(bind: brand.text) ORDER BY name, id").all().map(Store.account(from:))
+    }
+
+    public func segmentationRules(brand: BrandID) async throws -> RuleSet {
+        try await serviceConfig(brand: brand).rules
+    }
+
+    /// Replaces the rules and re-evaluates every account of the brand in the same
+    /// transaction. Returns the rules and the accounts whose model changed.
+    public func setSegmentationRules(_ rules: RuleSet, brand: BrandID, actor: Actor) async throws -> (RuleSet, Int) {
+        let valid = try rules.validated()
+        let environment = self.environment
+        let changed = try await database.write { db -> Int in
+            let now = environment.now()
+            try await Store.putSetting(SettingKey.rules, value: Convert.json(valid), brand: brand, now: now, on: db)
+            try await Store.insert(events: self.events([EventDraft(type: .segmentationUpdated, payload: ["rules": .int(valid.rules.count)])],
+                                                       brand: brand, actor: actor, account: nil, contact: nil, caseID: nil, at: now), on: db)
+            return try await self.reevaluate(brand: brand, rules: valid, actor: actor, now: now, on: db)
+        }
+        configCache.invalidate(brand)
+        return (valid, changed)
+    }
+
+    /// Gives every account of the brand its model under `rules`; returns how many changed.
+    func reevaluate(brand: BrandID, rules: RuleSet, actor: Actor, now: Date, on db: any SQLDatabase) async throws -> Int {
+        var changed = 0
+        for var account in try await Store.segmentedAccounts(brand: brand, on: db) {
+            let before = account.serviceModel
+            try await segment(&account, rules: rules, actor: actor, now: now, on: db)
+            if account.serviceModel != before { changed += 1 }
+        }
+        return changed
+    }
+
+    /// Evaluates accounts that have no model yet (after an upgrade, or demo data).
+    public func segmentUnevaluated(brand: BrandID) async throws -> Int {
+        let rules = try await serviceConfig(brand: brand).rules
+        return try await database.write { db in
+            let rows = try await db.raw("SELECT * FROM accounts WHERE brand_id = \(bind: brand.text) AND service_model IS NULL").all()
+            let now = self.environment.now()
+            for row in rows {
+                var account = try Store.account(from: row)
+                try await self.segment(&account, rules: rules, actor: .system, now: now, on: db)
+            }
+            return rows.count
+        }
+    }
+
+    /// What `rules` would do, without changing anything.
+    public func dryRun(_ rules: RuleSet, brand: BrandID) async throws -> DryRun {
+        let valid = try rules.validated()
+        let accounts = try await database.read { db in try await Store.segmentedAccounts(brand: brand, on: db) }
+        return DryRun.run(valid, accounts: accounts.map {
+            SegmentedAccount(id: $0.id, name: $0.name, profile: $0.profile, current: $0.serviceModel)
+        })
+    }
+
+    public func accountModel(_ id: AccountID, brand: BrandID) async throws -> AccountModelView {
+        let config = try await serviceConfig(brand: brand)
+        return try await database.read { db in
+            let account = try await Store.account(id, brand: brand, on: db)
+            let segmentation = config.rules.evaluate(SegmentSubject(profile: account.profile))
+            let contacts = try await db.raw("""
+                SELECT id, name, title FROM contacts WHERE account_id = \(bind: id.text) AND merged_into IS NULL ORDER BY created_at, id LIMIT 1000
+                """).all()
+            var overrides: [AccountModelView.ContactOverride] = []
+            for row in contacts {
+                let title = try row.optionalString("title")
+                let own = config.rules.evaluateContact(profile: account.profile, role: title)
+                if own.model != segmentation.model {
+                    overrides.append(.init(contactID: try row.uuid("id"), name: try row.optionalString("name"), title: title, segmentation: own))
+                }
+            }
+            return AccountModelView(account: account, segmentation: segmentation, policy: config.policy(segmentation.model), contactOverrides: overrides)
+        }
+    }
+
+    // MARK: CSM book of business
+
+    public func csmBook(brand: BrandID) async throws -> CSMBookReport {
+        let config = try await serviceConfig(brand: brand)
+        let (csms, accounts) = try await database.read { db in
+            let csms = try await db.raw("SELECT * FROM staff_users WHERE brand_id = \(bind: brand.text) AND role = 'csm' ORDER BY name").all().map(Store.staffUser(from:))
+            let accounts = try await Store.bookAccounts(brand: brand, on: db)
+            return (csms, accounts)
+        }
+        let book = CSMBook(policies: config.policies)
+        var unowned: [ServiceModel: Int] = [:]
+        for account in accounts where account.owner == nil && config.policy(account.model).namedCSM { unowned[account.model, default: 0] += 1 }
+        return CSMBookReport(csms: csms, loads: book.loads(csms: csms.map(\.id), accounts: accounts), unowned: unowned,
+                             suggestions: book.rebalance(csms: csms.map(\.id), accounts: accounts))
+    }
+
+    static func bookAccounts(brand: BrandID, on db: any SQLDatabase) async throws -> [BookAccount] {
+        try await db.raw("""
+            SELECT id, name, service_model, owner_csm_id, annual_value FROM accounts WHERE brand_id = \(bind: brand.text) AND service_model IS NOT NULL
+            """).all().map {
+            BookAccount(id: try $0.uuid("id"), name: try $0.string("name"), model: try $0.wire("service_model", as: ServiceModel.self),
+                        owner: try $0.optionalUUID("owner_csm_id"), annualValue: try $0.double("annual_value"))
+        }
+    }
+
+    /// Makes `csm` (or, when nil, the CSM with the most room) the account's owner, within
+    /// the capacity of the account's model.
+    public func assignCSM(account id: AccountID, csm: UserID?, brand: BrandID, actor: Actor) async throws -> Account {
+        let config = try await serviceConfig(brand: brand)
+        let environment = self.environment
+        return try await database.write { db in
+            var account = try await Store.account(id, brand: brand, on: db)
+            let model = account.serviceModel ?? config.rules.evaluate(SegmentSubject(profile: account.profile)).model
+            let policy = config.policy(model)
+            guard policy.namedCSM else {
+                throw StoreError.conflict("\(model.rawValue) accounts have no named CSM; they are served by the pool")
+            }
+            let book = CSMBook(policies: config.policies)
+            let csms = try await db.raw("SELECT id FROM staff_users WHERE brand_id = \(bind: brand.text) AND role = 'csm'").all().map { try $0.uuid("id") }
+            let others = try await Store.bookAccounts(brand: brand, on: db).filter { $0.id != id }
+            let loads = book.loads(csms: csms, accounts: others)
+            let chosen: UserID
+            if let csm {
+                try await Store.requireCSM(csm, brand: brand, on: db)
+                if let load = loads.first(where: { $0.csm == csm }), load.utilization + book.weight(model) > 1 + 1e-9 {
+                    throw StoreError.conflict("that CSM's book is full: \(model.rawValue) allows \(policy.csmCapacity ?? 0) accounts per CSM")
+                }
+                chosen = csm
+            } else {
+                guard let pick = book.pick(for: model, among: loads) else {
+                    throw StoreError.conflict("every CSM's book is full for \(model.rawValue) accounts")
+                }
+                chosen = pick
+            }
+            guard chosen != account.profile.ownerCSM else { return account }
+            let now = environment.now()
+            try await db.raw("UPDATE accounts SET owner_csm_id = \(bind: chosen.text), updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: id.text)").run()
+            try await Store.insert(events: self.events([EventDraft(type: .accountUpdated, payload: [
+                "fields": .array([.string("ownerCSM")]), "from": .object(["ownerCSM": .optionalString(account.profile.ownerCSM?.text)]),
+                "to": .object(["ownerCSM": .string(chosen.text)])])], brand: brand, actor: actor, account: id, contact: nil, caseID: nil, at: now), on: db)
+            account.profile.ownerCSM = chosen
+            account.updatedAt = now
+            return account
+        }
+    }
+}
