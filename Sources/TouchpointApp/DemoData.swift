@@ -205,7 +205,7 @@ extension DemoData {
                                         .technician: ["field", "meter"], .csm: ["account"]]
         for user in staff where user.role != .admin {
             _ = try await store.updateAgent(user.id, brand: brand, actor: .system,
-                                            changes: AgentChanges(skills: skills[user.role] ?? [], capacity: user.role == .csm ? 40 : 12, presence: .available))
+                                            changes: AgentChanges(skills: skills[user.role] ?? [], capacity: 40, presence: .available))
         }
     }
 }

@@ -30,7 +30,8 @@ struct RoutingPropertyTests {
             var agents = randomAgents(teams: teams, using: &rng)
             let csm = Bool.random(using: &rng) ? agents.randomElement(using: &rng)?.id : nil
             let need = RoutingNeed(level: SupportLevel.allCases.randomElement(using: &rng)!,
-                                   skills: Set(Self.skillPool.filter { _ in Int.random(in: 0..<4, using: &rng) == 0 }), namedCSM: csm)
+                                   skills: Set(Self.skillPool.filter { _ in Int.random(in: 0..<4, using: &rng) == 0 }), namedCSM: csm,
+                                   namedPersonFirst: Bool.random(using: &rng))
             let decision = CaseRouter.route(need, teams: teams, agents: agents)
             if let team = decision.teamID.flatMap({ id in teams.first { $0.id == id } }) {
                 #expect(need.skills.isSubset(of: team.skills))

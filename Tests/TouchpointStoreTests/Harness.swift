@@ -16,7 +16,7 @@ enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
 }
 
 /// A fresh, migrated database per test, removed afterwards.
-func withStore<T>(_ backend: Backend, _ body: (Store) async throws -> T) async throws -> T {
+func withStore<T>(_ backend: Backend, environment: TouchpointCore.Environment = .live, _ body: (Store) async throws -> T) async throws -> T {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
     switch backend {
@@ -26,7 +26,7 @@ func withStore<T>(_ backend: Backend, _ body: (Store) async throws -> T) async t
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try await Migrator.migrate(database)
         do {
-            let result = try await body(Store(database: database))
+            let result = try await body(Store(database: database, environment: environment))
             await database.shutdown()
             return result
         } catch {
@@ -48,7 +48,7 @@ func withStore<T>(_ backend: Backend, _ body: (Store) async throws -> T) async t
         }
         do {
             try await Migrator.migrate(database)
-            let result = try await body(Store(database: database))
+            let result = try await body(Store(database: database, environment: environment))
             await cleanUp()
             return result
         } catch {
@@ -79,5 +79,32 @@ struct Fixture {
     func email(_ address: String, subject: String = "Help", body: String = "Please help", providerID: String? = nil, at: Date? = nil) throws -> OpenCase {
         OpenCase(contactPoint: .email, from: try Identity(kind: .email, raw: address), subject: subject, body: body,
                  providerMessageID: providerID, occurredAt: at)
+    }
+}
+
+/// A clock tests move by hand, for SLA deadlines and the scheduler.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date) { current = start }
+
+    var now: Date {
+        lock.lock()
+        defer { lock.unlock() }
+        return current
+    }
+
+    func set(_ date: Date) {
+        lock.lock()
+        current = date
+        lock.unlock()
+    }
+
+    var environment: TouchpointCore.Environment {
+        Environment(now: { self.now }, newID: {
+            var rng = SystemRandomNumberGenerator()
+            return UUID.timeOrdered(at: self.now, using: &rng)
+        })
     }
 }

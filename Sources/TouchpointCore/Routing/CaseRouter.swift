@@ -117,12 +117,16 @@ public struct RoutingNeed: Sendable, Equatable {
     public var teamID: TeamID?
     /// The account's CSM, when its model has a named one.
     public var namedCSM: UserID?
+    /// Whether the model promises a named person, so the CSM comes first whatever the
+    /// team's strategy (otherwise only teams that assign by named CSM use them).
+    public var namedPersonFirst: Bool
 
-    public init(level: SupportLevel, skills: Set<String>, teamID: TeamID? = nil, namedCSM: UserID? = nil) {
+    public init(level: SupportLevel, skills: Set<String>, teamID: TeamID? = nil, namedCSM: UserID? = nil, namedPersonFirst: Bool = false) {
         self.level = level
         self.skills = skills
         self.teamID = teamID
         self.namedCSM = namedCSM
+        self.namedPersonFirst = namedPersonFirst
     }
 }
 
@@ -171,7 +175,7 @@ public enum CaseRouter {
         let eligible = members.filter { $0.isReachable && $0.hasRoom && $0.qualifies(skills: need.skills, level: need.level) }
             .sorted { $0.id.uuidString < $1.id.uuidString }
 
-        if team.strategy == .namedCSM || need.namedCSM != nil, let csm = need.namedCSM {
+        if team.strategy == .namedCSM || need.namedPersonFirst, let csm = need.namedCSM {
             if let owner = agents.first(where: { $0.id == csm }), owner.isReachable, owner.hasRoom {
                 why.append("the account's named CSM")
                 return RoutingDecision(teamID: team.id, assigneeID: csm, explanation: why.joined(separator: "; "))

@@ -187,7 +187,7 @@ extension Store {
             newCase.sla = SLAState.start(at: occurredAt, targets: policy.sla[request.priority], atRiskShare: policy.atRiskShare,
                                          on: config.availability(segmentation.model))
             let need = RoutingNeed(level: newCase.level, skills: Set(topic?.skills ?? []), teamID: request.teamID ?? topic?.teamId,
-                                   namedCSM: policy.namedCSM ? customer.ownerCSM : nil)
+                                   namedCSM: policy.namedCSM ? customer.ownerCSM : nil, namedPersonFirst: policy.humanReach == .namedPerson)
             let routing = try await Store.route(need, brand: brandID, config: config, now: now, on: db)
             newCase.teamID = routing.teamID ?? request.teamID
             newCase.assigneeID = routing.assigneeID

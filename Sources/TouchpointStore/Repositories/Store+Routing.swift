@@ -190,7 +190,7 @@ extension Store {
         let topic = config.topic(item.topic)
         let policy = config.policy(item.serviceModel ?? config.rules.defaultModel)
         return RoutingNeed(level: item.level, skills: Set(topic?.skills ?? []), teamID: item.teamID ?? topic?.teamId,
-                           namedCSM: policy.namedCSM ? ownerCSM : nil)
+                           namedCSM: policy.namedCSM ? ownerCSM : nil, namedPersonFirst: policy.humanReach == .namedPerson)
     }
 
     static func ownerCSM(account: AccountID?, on db: any SQLDatabase) async throws -> UserID? {
