@@ -1,0 +1,163 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+import TouchpointCore
+@testable import TouchpointWeb
+
+@Suite("The service-model API: policies, rules, calendars, routing, escalation, SLAs and waits")
+struct ServiceModelAPITests {
+    nonisolated(unsafe) static let weekdays: [String: Any] = ["timeZone": "Europe/Warsaw",
+                                         "weekly": ["mon": [["08:00", "12:00"], ["13:00", "17:00"]], "tue": [["08:00", "17:00"]]],
+                                         "yearlyHolidays": ["12-25"]]
+
+    @Test func calendarsRoundTripThroughJSONAndICalendar() async throws {
+        try await withAPI { fx, client in
+            var create = Self.weekdays
+            create["name"] = "Office"
+            let created = try await client.execute(uri: "/api/v1/calendars", method: .post, headers: fx.headers("admin"), body: body(create))
+            #expect(created.status == .created)
+            let id = try #require(try json(created)["id"] as? String)
+            let forbidden = try await client.execute(uri: "/api/v1/calendars", method: .post, headers: fx.headers("agent"), body: body(create))
+            #expect(forbidden.status == .forbidden)
+            var bad = create
+            bad["weekly"] = ["mon": [["17:00", "08:00"]]]
+            bad["name"] = "Bad"
+            let invalid = try await client.execute(uri: "/api/v1/calendars", method: .post, headers: fx.headers("admin"), body: body(bad))
+            #expect(invalid.status == .unprocessableContent)
+            #expect(try json(invalid)["field"] as? String == "weekly.mon[0]")
+
+            let due = try json(try await client.execute(uri: "/api/v1/calendars/\(id)/due?from=2026-11-23T11:30:00%2B01:00&minutes=60",
+                                                         method: .get, headers: fx.headers("agent")))
+            #expect(due["to"] as? String == "2026-11-23T13:30:00+01:00")
+            let minutes = try json(try await client.execute(uri: "/api/v1/calendars/\(id)/minutes?from=2026-11-23T16:00:00&to=2026-11-24T09:00:00",
+                                                             method: .get, headers: fx.headers("agent")))
+            #expect((minutes["minutes"] as? NSNumber)?.doubleValue == 120)
+
+            let ics = try await client.execute(uri: "/api/v1/calendars/\(id)/ics", method: .get, headers: fx.headers("agent"))
+            #expect(ics.headers[.contentType] == "text/calendar; charset=utf-8")
+            let text = String(buffer: ics.body)
+            #expect(text.hasPrefix("BEGIN:VCALENDAR\r\n"))
+            var importHeaders = fx.headers("admin")
+            importHeaders[.contentType] = "text/calendar"
+            let imported = try await client.execute(uri: "/api/v1/calendars/import?name=Copy", method: .post, headers: importHeaders, body: ByteBuffer(string: text))
+            #expect(imported.status == .created)
+            let copy = try json(imported)
+            #expect(copy["timeZone"] as? String == "Europe/Warsaw")
+            #expect((copy["weekly"] as? [String: Any])?["mon"] as? [[String]] == [["08:00", "12:00"], ["13:00", "17:00"]])
+            #expect(copy["yearlyHolidays"] as? [String] == ["12-25"])
+
+            // A calendar a policy runs on cannot be deleted.
+            let policy = try json(try await client.execute(uri: "/api/v1/service-models/lowTouch", method: .get, headers: fx.headers("agent")))
+            var edited = policy
+            edited["calendarId"] = id
+            let put = try await client.execute(uri: "/api/v1/service-models/lowTouch", method: .put, headers: fx.headers("admin"), body: body(edited))
+            #expect(put.status == .ok)
+            #expect(try json(put)["calendarId"] as? String == id)
+            let refused = try await client.execute(uri: "/api/v1/calendars/\(id)", method: .delete, headers: fx.headers("admin"))
+            #expect(refused.status == .conflict)
+            let deleted = try await client.execute(uri: "/api/v1/calendars/\(try #require(copy["id"] as? String))", method: .delete, headers: fx.headers("admin"))
+            #expect(deleted.status == .noContent)
+            let other = try await client.execute(uri: "/api/v1/calendars/\(id)", method: .get, headers: fx.headers("globex"))
+            #expect(other.status == .notFound)
+        }
+    }
+
+    @Test func policiesAndRulesAreValidatedAndExplained() async throws {
+        try await withAPI { fx, client in
+            let list = try json(try await client.execute(uri: "/api/v1/service-models", method: .get, headers: fx.headers("agent")))
+            #expect((list["items"] as? [[String: Any]])?.compactMap { $0["model"] as? String } == ["techTouch", "lowTouch", "midTouch", "highTouch"])
+            var policy = try json(try await client.execute(uri: "/api/v1/service-models/highTouch", method: .get, headers: fx.headers("agent")))
+            #expect(policy["escalationCeiling"] as? String == "executive")
+            #expect(policy["csmCapacity"] as? Int == 25)
+            policy["atRiskShare"] = 2
+            let bad = try await client.execute(uri: "/api/v1/service-models/highTouch", method: .put, headers: fx.headers("admin"), body: body(policy))
+            #expect(bad.status == .unprocessableContent)
+            #expect(try json(bad)["field"] as? String == "atRiskShare")
+            let unknown = try await client.execute(uri: "/api/v1/service-models/platinum", method: .get, headers: fx.headers("agent"))
+            #expect(unknown.status == .notFound)
+
+            let account = try json(try await client.execute(uri: "/api/v1/accounts", method: .post, headers: fx.headers("admin"),
+                                                              body: body(["name": "Steelworks", "annualValue": 240_000, "complexity": "high", "stage": "adoption"])))
+            #expect(account["serviceModel"] as? String == "highTouch")
+            #expect(account["modelExplanation"] as? String == "highTouch: annual value 240,000 ≥ 100,000 and complexity high (rule 'Strategic')")
+            let id = try #require(account["id"] as? String)
+            let model = try json(try await client.execute(uri: "/api/v1/accounts/\(id)/service-model", method: .get, headers: fx.headers("agent")))
+            #expect(model["rule"] as? String == "Strategic")
+            #expect((model["policy"] as? [String: Any])?["humanReach"] as? String == "namedPerson")
+
+            let candidate: [String: Any] = ["defaultModel": "lowTouch", "rules": [
+                ["name": "Huge", "model": "midTouch", "conditions": [["attribute": "annualValue", "op": "gte", "value": 1_000_000]]]]]
+            let dry = try json(try await client.execute(uri: "/api/v1/segmentation/dry-run", method: .post, headers: fx.headers("admin"), body: body(candidate)))
+            #expect((dry["counts"] as? [String: Int])?["lowTouch"] == 1)
+            #expect((dry["changes"] as? [[String: Any]])?.first?["from"] as? String == "highTouch")
+            let unchanged = try json(try await client.execute(uri: "/api/v1/accounts/\(id)", method: .get, headers: fx.headers("agent")))
+            #expect(unchanged["serviceModel"] as? String == "highTouch")
+            let badRule: [String: Any] = ["defaultModel": "lowTouch", "rules": [
+                ["name": "Odd", "model": "midTouch", "conditions": [["attribute": "stage", "op": "gte", "value": 3]]]]]
+            let rejected = try await client.execute(uri: "/api/v1/segmentation/rules", method: .put, headers: fx.headers("admin"), body: body(badRule))
+            #expect(rejected.status == .unprocessableContent)
+            #expect(try json(rejected)["field"] as? String == "rules[0].conditions[0].op")
+            let saved = try json(try await client.execute(uri: "/api/v1/segmentation/rules", method: .put, headers: fx.headers("admin"), body: body(candidate)))
+            #expect(saved["changedAccounts"] as? Int == 1)
+        }
+    }
+
+    @Test func casesAreRoutedEscalatedAndCarrySLAClocks() async throws {
+        try await withAPI { fx, client in
+            let teams = try await fx.store.teamProfiles(brand: fx.brandID)
+            #expect(teams.isEmpty)
+            let team = try await fx.store.createTeam(brand: fx.brandID, name: "Desk")
+            let agents = try json(try await client.execute(uri: "/api/v1/staff", method: .get, headers: fx.headers("admin")))
+            let agentID = try #require((agents["items"] as? [[String: Any]])?.first { $0["role"] as? String == "agentL1" }?["id"] as? String)
+            let patch = try await client.execute(uri: "/api/v1/teams/\(team.id.text)", method: .patch, headers: fx.headers("admin"),
+                                                 body: body(["strategy": "roundRobin", "skills": ["Billing"], "averageHandleMinutes": 6]))
+            #expect(try json(patch)["skills"] as? [String] == ["billing"])
+            let staff = try await client.execute(uri: "/api/v1/staff/\(agentID)", method: .patch, headers: fx.headers("admin"),
+                                                 body: body(["teamId": team.id.text, "skills": ["billing"], "capacity": 3]))
+            #expect(try json(staff)["capacity"] as? Int == 3)
+            let presence = try await client.execute(uri: "/api/v1/me/presence", method: .put, headers: fx.headers("agent"), body: body(["presence": "available"]))
+            #expect(try json(presence)["presence"] as? String == "available")
+            let topics = try await client.execute(uri: "/api/v1/routing/topics", method: .put, headers: fx.headers("admin"),
+                                                  body: body(["topics": [["name": "billing", "skills": ["billing"], "level": 1]]]))
+            #expect(topics.status == .ok)
+
+            let opened = try json(try await client.execute(uri: "/api/v1/cases", method: .post, headers: fx.headers("agent"),
+                                                             body: body(["contactPoint": "email", "from": "payer@example.com", "subject": "Invoice",
+                                                                         "body": "Too high", "topic": "billing"])))
+            #expect(opened["assigneeId"] as? String == agentID)
+            #expect(opened["serviceModel"] as? String == "techTouch")
+            #expect(opened["topic"] as? String == "billing")
+            #expect(opened["slaDueAt"] != nil)
+            let sla = try json(try await client.execute(uri: "/api/v1/cases/1/sla", method: .get, headers: fx.headers("agent")))
+            let clocks = try #require(sla["clocks"] as? [[String: Any]])
+            #expect(clocks.map { $0["clock"] as? String } == ["firstResponse", "resolution"])
+            #expect(clocks.first?["state"] as? String == "running")
+            #expect(clocks.first?["targetMinutes"] as? Int == 1440)
+            #expect(sla["availability"] as? String == "24/7")
+
+            let wait = try json(try await client.execute(uri: "/api/v1/wait-estimate?contactPoint=email&topic=billing", method: .get, headers: fx.headers("agent")))
+            #expect(wait["humanAvailable"] as? Bool == true)
+            #expect(wait["teamName"] as? String == "Desk")
+            let missing = try await client.execute(uri: "/api/v1/wait-estimate", method: .get, headers: fx.headers("agent"))
+            #expect(try json(missing)["field"] as? String == "contactPoint")
+
+            let noReason = try await client.execute(uri: "/api/v1/cases/1/escalate", method: .post, headers: fx.headers("agent"), body: body([:]))
+            #expect(noReason.status == .unprocessableContent)
+            let up = try json(try await client.execute(uri: "/api/v1/cases/1/escalate", method: .post, headers: fx.headers("agent"),
+                                                         body: body(["reason": "needs a specialist"])))
+            #expect((up["escalation"] as? [String: Any])?["to"] as? String == "level2")
+            #expect((up["case"] as? [String: Any])?["level"] as? Int == 2)
+            // Tech-touch goes no higher than level 2: a request for a manager is refused.
+            let manager = try await client.execute(uri: "/api/v1/cases/1/manager-request", method: .post, headers: fx.headers("agent"), body: body(["note": "angry"]))
+            #expect(manager.status == .conflict)
+            #expect(try json(manager)["detail"] as? String == "the case is at level2; techTouch cases escalate no higher than level2")
+            let down = try json(try await client.execute(uri: "/api/v1/cases/1/deescalate", method: .post, headers: fx.headers("agent"),
+                                                           body: body(["reason": "simple after all"])))
+            #expect((down["case"] as? [String: Any])?["level"] as? Int == 1)
+            let routed = try json(try await client.execute(uri: "/api/v1/cases/1/route", method: .post, headers: fx.headers("agent")))
+            #expect((routed["explanation"] as? String)?.contains("round-robin") == true)
+        }
+    }
+}
