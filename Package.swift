@@ -59,6 +59,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The service-model benchmark (Benchmarks/service-models.sh), on the pure core.
+        .executableTarget(
+            name: "touchpoint-benchmarks",
+            dependencies: ["TouchpointCore", "TouchpointStore", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/ServiceModels"),
         .testTarget(name: "TouchpointCoreTests", dependencies: ["TouchpointCore"]),
         .testTarget(name: "TouchpointStoreTests", dependencies: ["TouchpointStore", "TouchpointCore"]),
         .testTarget(

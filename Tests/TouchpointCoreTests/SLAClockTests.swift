@@ -90,3 +90,29 @@ struct SLAClockTests {
         #expect(show(state.clock(.resolution)?.dueAt) == "2026-11-24T12:00:00+01:00")
     }
 }
+
+@Suite("The storage form of SLA clocks")
+struct SLAStorageTests {
+    @Test func roundTripsEveryField() throws {
+        let office = Availability.calendar(BusinessCalendarTests.office)
+        let start = BusinessCalendarTests.office.parse("2026-11-23T09:00:00+01:00")!
+        var state = SLAState.start(at: start, targets: SLATargets(firstResponseMinutes: 60, nextResponseMinutes: 120, resolutionMinutes: 480),
+                                   atRiskShare: 0.75, on: office)
+        _ = state.fire(now: start.addingTimeInterval(3 * 3600))
+        state.staffReplied(at: start.addingTimeInterval(3 * 3600 + 0.25), on: office)
+        state.statusChanged(from: .open, to: .pending, at: start.addingTimeInterval(4 * 3600), on: office)
+        let back = try #require(SLAState(storageText: state.storageText))
+        #expect(back.storageText == state.storageText)
+        #expect(back.atRiskShare == 0.75)
+        #expect(back.clocks.map(\.kind) == state.clocks.map(\.kind))
+        #expect(back.clock(.firstResponse)?.breachedAt == state.clock(.firstResponse)?.breachedAt)
+        #expect(back.clock(.firstResponse)?.stoppedAt == state.clock(.firstResponse)?.stoppedAt)
+        #expect(back.clock(.resolution)?.isPaused == true)
+        #expect(abs((back.clock(.resolution)?.elapsedSeconds ?? 0) - (state.clock(.resolution)?.elapsedSeconds ?? -1)) < 0.001)
+    }
+
+    @Test(arguments: ["", "2", "1|800", "2|800|firstResponse,60", "2|800|bogus,60,0,,,,,,", "2|800|resolution,60,0,,,,,,;", "2|800x"])
+    func rejectsAnythingElse(text: String) {
+        #expect(SLAState(storageText: text) == nil)
+    }
+}

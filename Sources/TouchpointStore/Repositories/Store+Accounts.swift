@@ -132,7 +132,7 @@ extension Store {
             profile: AccountProfile(
                 annualValue: try row.double("annual_value"), averageOrderValue: try row.double("average_order_value"),
                 complexity: try row.wire("complexity", as: ProductComplexity.self), stage: try row.wire("stage", as: JourneyStage.self),
-                goals: Convert.decode([String].self, try row.string("goals")) ?? [], healthScore: try row.int("health_score"),
+                goals: Convert.strings(try row.string("goals")), healthScore: try row.int("health_score"),
                 ownerCSM: try row.optionalUUID("owner_csm_id")),
             serviceModel: try row.optionalString("service_model").flatMap(ServiceModel.init(rawValue:)),
             modelExplanation: try row.optionalString("model_explanation"),

@@ -276,7 +276,7 @@ extension Store {
             \(bind: item.contactID.text), \(bind: item.accountID?.text),
             \(bind: item.subject), \(bind: item.status.rawValue), \(bind: item.priority.rawValue), \(bind: item.level.rawValue), \(bind: item.rung.rawValue),
             \(bind: item.teamID?.text), \(bind: item.assigneeID?.text), \(bind: Convert.json(item.tags)), \(bind: item.contactPoint.rawValue),
-            \(bind: item.serviceModel?.rawValue), \(bind: item.topic), \(bind: item.sla.map(Convert.json)), \(bind: item.sla?.nextWake.map(Convert.ms)),
+            \(bind: item.serviceModel?.rawValue), \(bind: item.topic), \(bind: item.sla?.storageText), \(bind: item.sla?.nextWake.map(Convert.ms)),
             \(bind: Convert.ms(item.createdAt)), \(bind: Convert.ms(item.updatedAt)))
             RETURNING number
             """).first() else { throw StoreError.unavailable("the case insert returned no number") }
@@ -342,10 +342,10 @@ extension Store {
              accountID: try row.optionalUUID("account_id"), subject: try row.string("subject"), status: try row.wire("status", as: CaseStatus.self),
              priority: try row.wire("priority", as: Priority.self), level: SupportLevel(rawValue: try row.int("level")) ?? .basic,
              rung: try row.wire("rung", as: EscalationRung.self), teamID: try row.optionalUUID("team_id"), assigneeID: try row.optionalUUID("assignee_id"),
-             tags: Convert.decode([String].self, try row.string("tags")) ?? [], contactPoint: try row.wire("contact_point", as: ContactPoint.self),
+             tags: Convert.strings(try row.string("tags")), contactPoint: try row.wire("contact_point", as: ContactPoint.self),
              mergedInto: try row.optionalUUID("merged_into"),
              serviceModel: try row.optionalString("service_model").flatMap(ServiceModel.init(rawValue:)),
-             topic: try row.optionalString("topic"), sla: try row.optionalString("sla").flatMap { Convert.decode(SLAState.self, $0) },
+             topic: try row.optionalString("topic"), sla: try row.optionalString("sla").flatMap(SLAState.init(storageText:)),
              createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 
@@ -387,7 +387,7 @@ extension Store {
                 UPDATE cases SET subject = \(bind: next.subject), status = \(bind: next.status.rawValue), priority = \(bind: next.priority.rawValue),
                 level = \(bind: next.level.rawValue), rung = \(bind: next.rung.rawValue), team_id = \(bind: next.teamID?.text),
                 assignee_id = \(bind: next.assigneeID?.text), tags = \(bind: Convert.json(next.tags)), updated_at = \(bind: Convert.ms(now)),
-                sla = \(bind: next.sla.map { Convert.json($0) }), sla_next_at = \(bind: next.sla?.nextWake.map(Convert.ms))
+                sla = \(bind: next.sla?.storageText), sla_next_at = \(bind: next.sla?.nextWake.map(Convert.ms))
                 WHERE id = \(bind: id.text)
                 """).run()
             if next.subject != current.subject { try await Store.index(text: next.subject, brand: brand, caseID: id, on: db) }
@@ -461,7 +461,7 @@ extension Store {
             current.updatedAt = now
             try await db.raw("""
                 UPDATE cases SET status = \(bind: current.status.rawValue), updated_at = \(bind: Convert.ms(now)),
-                sla = \(bind: current.sla.map { Convert.json($0) }), sla_next_at = \(bind: current.sla?.nextWake.map(Convert.ms))
+                sla = \(bind: current.sla?.storageText), sla_next_at = \(bind: current.sla?.nextWake.map(Convert.ms))
                 WHERE id = \(bind: caseID.text)
                 """).run()
             try await Store.insert(events: self.events(drafts, brand: brand, actor: actor, account: current.accountID,

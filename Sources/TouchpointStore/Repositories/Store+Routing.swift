@@ -71,7 +71,7 @@ extension Store {
     static func teamProfile(from row: any SQLRow) throws -> TeamProfile {
         let team = Team(id: try row.uuid("id"), brandID: try row.uuid("brand_id"), name: try row.string("name"))
         let levels = (Convert.decode([Int].self, try row.string("levels")) ?? []).compactMap(SupportLevel.init(rawValue:))
-        let routing = TeamRouting(id: team.id, name: team.name, skills: Set(Convert.decode([String].self, try row.string("skills")) ?? []),
+        let routing = TeamRouting(id: team.id, name: team.name, skills: Set(Convert.strings(try row.string("skills"))),
                                   levels: Set(levels), strategy: AssignmentStrategy(rawValue: try row.string("strategy")) ?? .leastLoaded,
                                   lastAssigned: try row.optionalUUID("round_robin_cursor"))
         return TeamProfile(team: team, routing: routing, calendarID: try row.optionalUUID("calendar_id"),
@@ -117,7 +117,7 @@ extension Store {
         for row in counts { active[try row.string("assignee_id")] = try row.int("n") }
         return try rows.map { row in
             let user = try Store.staffUser(from: row)
-            return AgentProfile(user: user, skills: Convert.decode([String].self, try row.string("skills")) ?? [], capacity: try row.int("capacity"),
+            return AgentProfile(user: user, skills: Convert.strings(try row.string("skills")), capacity: try row.int("capacity"),
                                 presence: Presence(rawValue: try row.string("presence")) ?? .offline,
                                 shiftCalendarID: try row.optionalUUID("shift_calendar_id"), activeCases: active[user.id.text] ?? 0)
         }

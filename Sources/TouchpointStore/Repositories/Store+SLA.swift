@@ -15,7 +15,7 @@ public struct SLAPass: Sendable, Equatable {
 extension Store {
     static func saveSLA(_ state: SLAState?, caseID: CaseID, on db: any SQLDatabase) async throws {
         try await db.raw("""
-            UPDATE cases SET sla = \(bind: state.map { Convert.json($0) }), sla_next_at = \(bind: state?.nextWake.map(Convert.ms)) WHERE id = \(bind: caseID.text)
+            UPDATE cases SET sla = \(bind: state?.storageText), sla_next_at = \(bind: state?.nextWake.map(Convert.ms)) WHERE id = \(bind: caseID.text)
             """).run()
     }
 
@@ -28,11 +28,14 @@ extension Store {
             SELECT id, priority, sla FROM cases WHERE brand_id = \(bind: brand.text) AND service_model = \(bind: model.rawValue)
             AND status IN ('new', 'open', 'pending') AND sla IS NOT NULL
             """).all()
+        var updates: [(id: String, values: [String?])] = []
+        updates.reserveCapacity(rows.count)
         for row in rows {
-            guard var state = Convert.decode(SLAState.self, try row.string("sla")) else { continue }
+            guard var state = SLAState(storageText: try row.string("sla")) else { continue }
             state.retarget(policy.sla[try row.wire("priority", as: Priority.self)], atRiskShare: policy.atRiskShare, on: availability)
-            try await saveSLA(state, caseID: try row.uuid("id"), on: db)
+            updates.append((try row.string("id"), [state.storageText, state.nextWake.map { String(Convert.ms($0)) }]))
         }
+        try await updateByID("cases", set: [("sla", nil), ("sla_next_at", "BIGINT")], rows: updates, on: db)
         return rows.count
     }
 

@@ -68,15 +68,25 @@ extension Store {
         return (valid, changed)
     }
 
-    /// Gives every account of the brand its model under `rules`; returns how many changed.
+    /// Gives every account of the brand its model under `rules`, writing the changes in
+    /// bulk; returns how many accounts changed model.
     func reevaluate(brand: BrandID, rules: RuleSet, actor: Actor, now: Date, on db: any SQLDatabase) async throws -> Int {
-        var changed = 0
-        for var account in try await Store.segmentedAccounts(brand: brand, on: db) {
-            let before = account.serviceModel
-            try await segment(&account, rules: rules, actor: actor, now: now, on: db)
-            if account.serviceModel != before { changed += 1 }
+        var updates: [(id: String, values: [String?])] = []
+        var changes: [DomainEvent] = []
+        for account in try await Store.segmentedAccounts(brand: brand, on: db) {
+            let result = rules.evaluate(SegmentSubject(profile: account.profile))
+            guard result.model != account.serviceModel || result.explanation != account.modelExplanation else { continue }
+            updates.append((account.id.text, [result.model.rawValue, result.explanation]))
+            if result.model != account.serviceModel {
+                changes.append(DomainEvent(id: environment.newID(), brandID: brand, type: .accountModelChanged, actor: actor, accountID: account.id,
+                                           contactID: nil, caseID: nil, payload: [
+                                               "from": .optionalString(account.serviceModel?.rawValue), "to": .string(result.model.rawValue),
+                                               "why": .string(result.explanation)], occurredAt: now))
+            }
         }
-        return changed
+        try await Store.updateByID("accounts", set: [("service_model", nil), ("model_explanation", nil)], rows: updates, on: db)
+        try await Store.insert(events: changes, on: db)
+        return changes.count
     }
 
     /// Evaluates accounts that have no model yet (after an upgrade, or demo data).

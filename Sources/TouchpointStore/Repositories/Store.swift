@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SQLKit
+import SQLiteKit
 import TouchpointCore
 
 /// The store: every read and command of the domain, on either SQL dialect. Each command
@@ -51,6 +52,7 @@ enum Convert {
     }
 
     /// Most interactions have no metadata and no attachments: skip the JSON decoder for them.
+    static func strings(_ text: String) -> [String] { text == "[]" ? [] : decode([String].self, text) ?? [] }
     static func stringMap(_ text: String) -> [String: String] { text == "{}" ? [:] : decode([String: String].self, text) ?? [:] }
     static func attachments(_ text: String) -> [AttachmentRef] { text == "[]" ? [] : decode([AttachmentRef].self, text) ?? [] }
 
@@ -58,10 +60,35 @@ enum Convert {
 }
 
 extension SQLRow {
-    func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
-    func optionalString(_ column: String) throws -> String? { try decode(column: column, as: String?.self) }
-    func int(_ column: String) throws -> Int { try decode(column: column, as: Int.self) }
-    func double(_ column: String) throws -> Double { try decode(column: column, as: Double.self) }
+    // SQLite values are read straight from the row where their type is the expected one:
+    // the generic `decode` path costs microseconds per value, which bulk commands and
+    // timelines read by the hundred thousand. Anything unexpected takes the generic path,
+    // which reports the error.
+    func string(_ column: String) throws -> String {
+        if let row = self as? SQLiteRow, case .text(let value)? = row.column(column) { return value }
+        return try decode(column: column, as: String.self)
+    }
+
+    func optionalString(_ column: String) throws -> String? {
+        if let row = self as? SQLiteRow, let data = row.column(column) {
+            if case .text(let value) = data { return value }
+            if case .null = data { return nil }
+        }
+        return try decode(column: column, as: String?.self)
+    }
+
+    func int(_ column: String) throws -> Int {
+        if let row = self as? SQLiteRow, case .integer(let value)? = row.column(column) { return value }
+        return try decode(column: column, as: Int.self)
+    }
+
+    func double(_ column: String) throws -> Double {
+        if let row = self as? SQLiteRow, let data = row.column(column) {
+            if case .float(let value) = data { return value }
+            if case .integer(let value) = data { return Double(value) }
+        }
+        return try decode(column: column, as: Double.self)
+    }
     func uuid(_ column: String) throws -> UUID {
         let text = try string(column)
         guard let id = UUID(text: text) else { throw StoreError.unavailable("corrupt id in column \(column)") }
@@ -137,8 +164,15 @@ final class BrandCache: @unchecked Sendable {
 // MARK: - Events
 
 extension Store {
-    /// Writes events in one statement; called inside the command's transaction.
+    /// Writes events in as few statements as the drivers' parameter limits allow; called
+    /// inside the command's transaction.
     static func insert(events: [DomainEvent], on db: any SQLDatabase) async throws {
+        guard events.count <= 500 else {
+            for start in stride(from: 0, to: events.count, by: 500) {
+                try await insert(events: Array(events[start..<min(start + 500, events.count)]), on: db)
+            }
+            return
+        }
         guard !events.isEmpty else { return }
         var query = SQLQueryString("INSERT INTO events (id, brand_id, type, actor_kind, actor_id, account_id, contact_id, case_id, on_timeline, payload, occurred_at) VALUES ")
         for (index, event) in events.enumerated() {
@@ -168,6 +202,35 @@ extension Store {
             query.appendLiteral(")")
         }
         try await db.raw(query).run()
+    }
+
+    /// Updates many rows by id in a few statements
+    /// (`UPDATE t SET a = v.column2 … FROM (VALUES …) AS v WHERE t.id = v.column1`, which
+    /// SQLite and PostgreSQL both read). Values travel as text; a column with a type in
+    /// `set` is cast to it.
+    static func updateByID(_ table: String, set columns: [(name: String, type: String?)], rows: [(id: String, values: [String?])],
+                           on db: any SQLDatabase) async throws {
+        let perStatement = 400
+        for start in stride(from: 0, to: rows.count, by: perStatement) {
+            var sql = SQLQueryString("UPDATE \(unsafeRaw: table) SET ")
+            for (index, column) in columns.enumerated() {
+                if index > 0 { sql.appendLiteral(", ") }
+                let value = "v.column\(index + 2)"
+                sql.appendLiteral("\(column.name) = " + (column.type.map { "CAST(\(value) AS \($0))" } ?? value))
+            }
+            sql.appendLiteral(" FROM (VALUES ")
+            for (position, row) in rows[start..<min(start + perStatement, rows.count)].enumerated() {
+                sql.appendLiteral(position == 0 ? "(" : ", (")
+                sql.appendInterpolation(bind: row.id)
+                for value in row.values {
+                    sql.appendLiteral(", ")
+                    sql.appendInterpolation(bind: value)
+                }
+                sql.appendLiteral(")")
+            }
+            sql.appendLiteral(") AS v WHERE \(table).id = v.column1")
+            try await db.raw(sql).run()
+        }
     }
 
     /// Turns drafts from the core into events with ids, time, actor and subjects.
