@@ -20,22 +20,11 @@ func storeBenchmarks() async throws {
     var rng = Generator(state: 7)
     // 100,000 accounts without a model yet, written in bulk.
     let now = Int(Date().timeIntervalSince1970 * 1000)
-    for batch in 0..<200 {
-        var sql = SQLQueryString("INSERT INTO accounts (id, brand_id, name, annual_value, average_order_value, complexity, stage, goals, health_score, created_at, updated_at) VALUES ")
-        for row in 0..<500 {
-            if row > 0 { sql.appendLiteral(", ") }
-            let values: [any Encodable & Sendable] = [UUID().text, brand.id.text, "Account \(batch * 500 + row)", Double(Int.random(in: 0...600_000, using: &rng)),
-                                                      Double(Int.random(in: 0...20_000, using: &rng)), ProductComplexity.allCases.randomElement(using: &rng)!.rawValue,
-                                                      JourneyStage.allCases.randomElement(using: &rng)!.rawValue, "[]", Int.random(in: 0...100, using: &rng), now, now]
-            sql.appendLiteral("(")
-            for (index, value) in values.enumerated() {
-                if index > 0 { sql.appendLiteral(", ") }
-                sql.appendInterpolation(bind: value)
-            }
-            sql.appendLiteral(")")
-        }
-        let statement = sql
-        try await database.write { db in try await db.raw(statement).run() }
+    try await insertRows(into: "accounts (id, brand_id, name, annual_value, average_order_value, complexity, stage, goals, health_score, created_at, updated_at)",
+                         on: database) { number in
+        [UUID().text, brand.id.text, "Account \(number)", Double(Int.random(in: 0...600_000, using: &rng)),
+         Double(Int.random(in: 0...20_000, using: &rng)), ProductComplexity.allCases.randomElement(using: &rng)!.rawValue,
+         JourneyStage.allCases.randomElement(using: &rng)!.rawValue, "[]", Int.random(in: 0...100, using: &rng), now, now]
     }
     try await measureAsync("store: segment 100,000 accounts (all change)", count: 100_000, unit: "accounts") {
         let (_, changed) = try await store.setSegmentationRules(RuleSet.defaults, brand: brand.id, actor: .system)
@@ -51,24 +40,12 @@ func storeBenchmarks() async throws {
     _ = try await store.setPolicy(policy, brand: brand.id, actor: .system)
     let hours = Availability.calendar(office)
     let opened = Date()
-    for batch in 0..<200 {
-        var sql = SQLQueryString("INSERT INTO cases (id, brand_id, number, contact_id, subject, status, priority, level, rung, tags, contact_point, service_model, sla, sla_next_at, created_at, updated_at) VALUES ")
-        for row in 0..<500 {
-            if row > 0 { sql.appendLiteral(", ") }
-            let start = opened.addingTimeInterval(-Double(Int.random(in: 0...20 * 86_400, using: &rng)))
-            let state = SLAState.start(at: start, targets: policy.sla.normal, atRiskShare: 0.8, on: hours)
-            let json = state.storageText
-            let values: [any Encodable & Sendable] = [UUID().text, brand.id.text, batch * 500 + row + 1, contact.id.text, "Case", "open", "normal", 1, "agent",
-                                                      "[]", "email", "lowTouch", json, Int((state.nextWake ?? start).timeIntervalSince1970 * 1000), now, now]
-            sql.appendLiteral("(")
-            for (index, value) in values.enumerated() {
-                if index > 0 { sql.appendLiteral(", ") }
-                sql.appendInterpolation(bind: value)
-            }
-            sql.appendLiteral(")")
-        }
-        let statement = sql
-        try await database.write { db in try await db.raw(statement).run() }
+    try await insertRows(into: "cases (id, brand_id, number, contact_id, subject, status, priority, level, rung, tags, contact_point, service_model, sla, sla_next_at, created_at, updated_at)",
+                         on: database) { number in
+        let start = opened.addingTimeInterval(-Double(Int.random(in: 0...20 * 86_400, using: &rng)))
+        let state = SLAState.start(at: start, targets: policy.sla.normal, atRiskShare: 0.8, on: hours)
+        return [UUID().text, brand.id.text, number + 1, contact.id.text, "Case", "open", "normal", 1, "agent", "[]", "email", "lowTouch",
+                state.storageText, Int((state.nextWake ?? start).timeIntervalSince1970 * 1000), now, now]
     }
     policy.sla.normal = SLATargets(firstResponseMinutes: 240, nextResponseMinutes: 480, resolutionMinutes: 1920)
     let changed = policy
@@ -76,6 +53,23 @@ func storeBenchmarks() async throws {
         try await store.setPolicy(changed, brand: brand.id, actor: .system).1
     }
     await database.shutdown()
+}
+
+/// Writes 100,000 generated rows in statements of 500.
+func insertRows(into target: String, on database: SQLiteDatabase, _ row: (Int) -> [any Encodable & Sendable]) async throws {
+    for batch in 0..<200 {
+        var sql = SQLQueryString("INSERT INTO \(unsafeRaw: target) VALUES ")
+        for index in 0..<500 {
+            sql.appendLiteral(index == 0 ? "(" : ", (")
+            for (position, value) in row(batch * 500 + index).enumerated() {
+                if position > 0 { sql.appendLiteral(", ") }
+                sql.appendInterpolation(bind: value)
+            }
+            sql.appendLiteral(")")
+        }
+        let statement = sql
+        try await database.write { db in try await db.raw(statement).run() }
+    }
 }
 
 func measureAsync(_ label: String, count: Int, unit: String, _ body: () async throws -> Int) async throws {

@@ -149,14 +149,17 @@ extension Store {
             let resolved = try await Store.resolve(request.from, brand: brandID, on: db)
             let contactID: ContactID
             let accountID: AccountID?
+            let title: String?
             let created: Bool
             if let resolved {
                 contactID = resolved.contact
                 accountID = resolved.account
+                title = resolved.title
                 created = false
             } else {
                 contactID = environment.newID()
                 accountID = nil
+                title = nil
                 created = true
                 let contact = Contact(id: contactID, brandID: brandID, accountID: nil, name: name,
                                       preferredContactPoint: request.contactPoint, identities: [request.from], createdAt: now)
@@ -174,12 +177,13 @@ extension Store {
                                subject: subject, priority: request.priority, level: request.level, teamID: request.teamID, tags: tags,
                                contactPoint: request.contactPoint, createdAt: occurredAt, updatedAt: now)
             // The service model decides the entry level, the SLA clocks and who gets the case.
-            let customer = try await Store.customerFacts(contact: contactID, account: accountID, on: db)
-            let segmentation = config.rules.evaluateContact(profile: customer.profile ?? AccountProfile(), role: customer.title)
+            var profile: AccountProfile?
+            if let accountID { profile = try await Store.account(accountID, brand: brandID, on: db).profile }
+            let segmentation = config.rules.evaluateContact(profile: profile ?? AccountProfile(), role: title)
             let policy = config.policy(segmentation.model)
             let topic = config.topic(request.topic)
             let requested = max(request.level, topic?.level ?? .basic)
-            let entry = EscalationLadder.entry(policy: policy, annualValue: customer.profile?.annualValue, requested: requested)
+            let entry = EscalationLadder.entry(policy: policy, annualValue: profile?.annualValue, requested: requested)
             newCase.level = entry.step.level(keeping: requested)
             newCase.rung = entry.step.rung(keeping: .agent)
             newCase.serviceModel = segmentation.model
@@ -187,7 +191,7 @@ extension Store {
             newCase.sla = SLAState.start(at: occurredAt, targets: policy.sla[request.priority], atRiskShare: policy.atRiskShare,
                                          on: config.availability(segmentation.model))
             let need = RoutingNeed(level: newCase.level, skills: Set(topic?.skills ?? []), teamID: request.teamID ?? topic?.teamId,
-                                   namedCSM: policy.namedCSM ? customer.ownerCSM : nil, namedPersonFirst: policy.humanReach == .namedPerson)
+                                   namedCSM: policy.namedCSM ? profile?.ownerCSM : nil, namedPersonFirst: policy.humanReach == .namedPerson)
             let routing = try await Store.route(need, brand: brandID, config: config, now: now, on: db)
             newCase.teamID = routing.teamID ?? request.teamID
             newCase.assigneeID = routing.assigneeID
@@ -223,33 +227,27 @@ extension Store {
         }
     }
 
-    /// What segmentation and routing read about the customer behind a case.
-    static func customerFacts(contact: ContactID, account: AccountID?, on db: any SQLDatabase) async throws
-        -> (profile: AccountProfile?, title: String?, ownerCSM: UserID?) {
-        let title = try await db.raw("SELECT title FROM contacts WHERE id = \(bind: contact.text)").first()?.optionalString("title")
-        guard let account, let row = try await db.raw("SELECT * FROM accounts WHERE id = \(bind: account.text)").first() else { return (nil, title, nil) }
-        let profile = try Store.account(from: row).profile
-        return (profile, title, profile.ownerCSM)
-    }
-
     /// The contact an identity belongs to (following merges) and its account.
-    static func resolve(_ identity: Identity, brand: BrandID, on db: any SQLDatabase) async throws -> (contact: ContactID, account: AccountID?)? {
+    static func resolve(_ identity: Identity, brand: BrandID, on db: any SQLDatabase) async throws
+        -> (contact: ContactID, account: AccountID?, title: String?)? {
         guard let row = try await db.raw("""
-            SELECT c.id, c.account_id, c.merged_into FROM identities i JOIN contacts c ON c.id = i.contact_id
+            SELECT c.id, c.account_id, c.merged_into, c.title FROM identities i JOIN contacts c ON c.id = i.contact_id
             WHERE i.brand_id = \(bind: brand.text) AND i.kind = \(bind: identity.kind.rawValue) AND i.value = \(bind: identity.value)
             """).first() else { return nil }
         var contact = try row.uuid("id")
         var account = try row.optionalUUID("account_id")
+        var title = try row.optionalString("title")
         var next = try row.optionalUUID("merged_into")
         var hops = 0
         while let target = next, hops < 32 {
-            guard let parent = try await db.raw("SELECT id, account_id, merged_into FROM contacts WHERE id = \(bind: target.text)").first() else { break }
+            guard let parent = try await db.raw("SELECT id, account_id, merged_into, title FROM contacts WHERE id = \(bind: target.text)").first() else { break }
             contact = try parent.uuid("id")
             account = try parent.optionalUUID("account_id")
+            title = try parent.optionalString("title")
             next = try parent.optionalUUID("merged_into")
             hops += 1
         }
-        return (contact, account)
+        return (contact, account, title)
     }
 
     /// On PostgreSQL, concurrent first messages from one new sender would both create a

@@ -107,14 +107,16 @@ extension Store {
         try await database.read { db in try await Store.agentProfiles(brand: brand, on: db) }
     }
 
-    static func agentProfiles(brand: BrandID, on db: any SQLDatabase) async throws -> [AgentProfile] {
+    static func agentProfiles(brand: BrandID, counting: Bool = true, on db: any SQLDatabase) async throws -> [AgentProfile] {
         let rows = try await db.raw("SELECT * FROM staff_users WHERE brand_id = \(bind: brand.text) ORDER BY name").all()
-        let counts = try await db.raw("""
-            SELECT assignee_id, COUNT(*) AS n FROM cases WHERE brand_id = \(bind: brand.text)
-            AND assignee_id IS NOT NULL AND status IN ('new', 'open', 'pending') GROUP BY assignee_id
-            """).all()
         var active: [String: Int] = [:]
-        for row in counts { active[try row.string("assignee_id")] = try row.int("n") }
+        if counting {
+            let counts = try await db.raw("""
+                SELECT assignee_id, COUNT(*) AS n FROM cases WHERE brand_id = \(bind: brand.text)
+                AND assignee_id IS NOT NULL AND status IN ('new', 'open', 'pending') GROUP BY assignee_id
+                """).all()
+            for row in counts { active[try row.string("assignee_id")] = try row.int("n") }
+        }
         return try rows.map { row in
             let user = try Store.staffUser(from: row)
             return AgentProfile(user: user, skills: Convert.strings(try row.string("skills")), capacity: try row.int("capacity"),
@@ -156,19 +158,35 @@ extension Store {
             try await Store.insert(events: self.events([EventDraft(type: .staffUpdated, payload: payload)],
                                                        brand: brand, actor: actor, account: nil, contact: nil, caseID: nil, at: environment.now()), on: db)
         }
+        configCache.invalidate(brand)
         if changes.presence == .available { _ = try await assignWaiting(brand: brand) }
         return try await agentProfile(id, brand: brand)
     }
 
-    /// Agents as routing sees them now: presence, shift, room.
+    /// Agents as routing sees them now: presence, shift, room. Staff settings come from the
+    /// brand's configuration; active cases are counted for the reachable agents only.
     static func agentStates(brand: BrandID, config: ServiceConfig, now: Date, on db: any SQLDatabase) async throws -> [AgentState] {
-        try await agentProfiles(brand: brand, on: db).map { profile in
+        let onShift = Dictionary(uniqueKeysWithValues: config.staff.map {
+            ($0.user.id, $0.presence == .available && config.availability(calendar: $0.shiftCalendarID).isOpen(at: now))
+        })
+        var active: [UserID: Int] = [:]
+        let reachable = config.staff.filter { onShift[$0.user.id] == true }
+        if !reachable.isEmpty {
+            var sql = SQLQueryString("SELECT assignee_id, COUNT(*) AS n FROM cases WHERE brand_id = \(bind: brand.text) AND assignee_id IN (")
+            for (index, profile) in reachable.enumerated() {
+                if index > 0 { sql.appendLiteral(", ") }
+                sql.appendInterpolation(bind: profile.user.id.text)
+            }
+            sql.appendLiteral(") AND assignee_id IS NOT NULL AND status IN ('new', 'open', 'pending') GROUP BY assignee_id")
+            for row in try await db.raw(sql).all() { active[try row.uuid("assignee_id")] = try row.int("n") }
+        }
+        return config.staff.map { profile in
             let role = profile.user.role
             return AgentState(id: profile.user.id, teamID: profile.user.teamID,
                               // Billing staff and technicians take first-level work at their desks; CSMs,
                               // managers and executives take named or escalated work, not queue work.
                               level: role.supportLevel ?? (role == .billing || role == .technician ? .basic : nil), skills: Set(profile.skills), capacity: profile.capacity,
-                              activeCases: profile.activeCases, presence: profile.presence,
+                              activeCases: active[profile.user.id] ?? 0, presence: profile.presence,
                               onShift: config.availability(calendar: profile.shiftCalendarID).isOpen(at: now))
         }
     }
@@ -244,18 +262,33 @@ extension Store {
     public func assignWaiting(brand: BrandID, limit: Int = 200) async throws -> Int {
         let config = try await serviceConfig(brand: brand)
         let environment = self.environment
+        let now = environment.now()
+        // Nothing to do unless someone is at work with room: checked on a reader first, so an
+        // idle pass costs the writer nothing.
+        let idle = try await database.read { db in
+            try await Store.agentStates(brand: brand, config: config, now: now, on: db).allSatisfy { !($0.isReachable && $0.hasRoom && $0.level != nil) }
+        }
+        if idle { return 0 }
         return try await database.write { db in
             let rows = try await db.raw("""
                 SELECT * FROM cases WHERE brand_id = \(bind: brand.text) AND assignee_id IS NULL AND status IN ('new', 'open')
                 AND merged_into IS NULL ORDER BY created_at LIMIT \(bind: limit)
                 """).all()
+            guard !rows.isEmpty else { return 0 }
+            var teams = try await Store.teamProfiles(brand: brand, on: db).map(\.routing)
+            var agents = try await Store.agentStates(brand: brand, config: config, now: now, on: db)
             var assigned = 0
-            let now = environment.now()
             for row in rows {
+                guard agents.contains(where: { $0.isReachable && $0.hasRoom }) else { break }
                 let item = try Store.case(from: row)
                 let need = Store.need(for: item, config: config, ownerCSM: try await Store.ownerCSM(account: item.accountID, on: db))
-                let decision = try await Store.route(need, brand: brand, config: config, now: now, on: db)
-                guard decision.assigneeID != nil else { continue }
+                let decision = CaseRouter.route(need, teams: teams, agents: agents)
+                guard let assignee = decision.assigneeID else { continue }
+                if let cursor = decision.roundRobinCursor, let team = decision.teamID, let index = teams.firstIndex(where: { $0.id == team }) {
+                    teams[index].lastAssigned = cursor
+                    try await db.raw("UPDATE teams SET round_robin_cursor = \(bind: cursor.text) WHERE id = \(bind: team.text)").run()
+                }
+                if let index = agents.firstIndex(where: { $0.id == assignee }) { agents[index].activeCases += 1 }
                 _ = try await self.applyRouting(decision, to: item, brand: brand, actor: .system, now: now, on: db)
                 assigned += 1
             }

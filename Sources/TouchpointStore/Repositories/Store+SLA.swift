@@ -45,6 +45,11 @@ extension Store {
     /// nothing fires twice however many nodes run.
     public func fireDueSLAs(now: Date, limit: Int = 200) async throws -> SLAPass {
         let dialect = self.dialect
+        // Most passes find nothing due: ask a reader, and leave the writer to the commands.
+        let due = try await database.read { db in
+            try await db.raw("SELECT id FROM cases WHERE sla_next_at IS NOT NULL AND sla_next_at <= \(bind: Convert.ms(now)) LIMIT 1").first() != nil
+        }
+        guard due else { return SLAPass() }
         return try await database.write { db in
             var sql = SQLQueryString("SELECT * FROM cases WHERE sla_next_at IS NOT NULL AND sla_next_at <= \(bind: Convert.ms(now)) ORDER BY sla_next_at LIMIT \(bind: limit)")
             if dialect == .postgres { sql.appendLiteral(" FOR UPDATE SKIP LOCKED") }

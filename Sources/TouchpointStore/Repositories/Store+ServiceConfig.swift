@@ -16,6 +16,8 @@ public struct ServiceConfig: Sendable {
     public var rules: RuleSet
     public var topics: [RoutingTopic]
     public var calendars: [CalendarID: NamedCalendar]
+    /// Staff with their routing settings (active-case counts are read when routing).
+    public var staff: [AgentProfile]
 
     public func policy(_ model: ServiceModel) -> ServicePolicy { policies[model] ?? ServicePolicy.defaults(model) }
 
@@ -93,7 +95,8 @@ extension Store {
             let named = try Store.calendar(from: row)
             calendars[named.id] = named
         }
-        return ServiceConfig(policies: policies, rules: rules, topics: topics, calendars: calendars)
+        return ServiceConfig(policies: policies, rules: rules, topics: topics, calendars: calendars,
+                             staff: try await Store.agentProfiles(brand: brand, counting: false, on: db))
     }
 
     static func putSetting(_ key: String, value: String, brand: BrandID, now: Date, on db: any SQLDatabase) async throws {

@@ -78,6 +78,7 @@ extension Store {
                 VALUES (\(bind: user.id.text), \(bind: brand.text), \(bind: user.email), \(bind: user.name), \(bind: role.rawValue), \(bind: team?.text), \(bind: now))
                 """).run()
         }
+        configCache.invalidate(brand)
         return user
     }
 
