@@ -196,6 +196,8 @@ struct CaseStoreTests {
             #expect(try await store.interactions(caseID: a.case.id, brand: fx.brand.id).count == 2)
             let source = try await store.case(b.case.id, brand: fx.brand.id)
             #expect(source.status == .closed && source.mergedInto == a.case.id)
+            #expect(source.sla?.clocks.allSatisfy { $0.stoppedAt != nil } == true, "a merged case's SLA clocks stop")
+            #expect(source.sla?.nextWake == nil)
             let links = try await store.links(caseID: a.case.id, brand: fx.brand.id)
             #expect(links.map(\.kind) == ["merged"])
             await #expect(throws: StoreError.self) {

@@ -552,6 +552,7 @@ extension Store {
     /// source is closed and points at the target.
     public func mergeCase(_ source: CaseID, into target: CaseID, brand: BrandID, actor: Actor) async throws -> Case {
         let environment = self.environment
+        let config = try await serviceConfig(brand: brand)
         return try await database.write { db in
             guard source != target else { throw StoreError.invalid(field: "targetId", reason: "a case cannot be merged into itself") }
             let from = try await Store.case(source, brand: brand, on: db)
@@ -561,7 +562,13 @@ extension Store {
             let now = environment.now()
             try await db.raw("UPDATE interactions SET case_id = \(bind: target.text) WHERE case_id = \(bind: source.text)").run()
             try await db.raw("UPDATE search_index SET case_id = \(bind: target.text) WHERE case_id = \(bind: source.text)").run()
-            try await db.raw("UPDATE cases SET status = 'closed', merged_into = \(bind: target.text), updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: source.text)").run()
+            // The merged case is closed: its SLA clocks stop with it.
+            var stopped = from.sla
+            stopped?.statusChanged(from: from.status, to: .closed, at: now, on: config.availability(from.serviceModel ?? config.rules.defaultModel))
+            try await db.raw("""
+                UPDATE cases SET status = 'closed', merged_into = \(bind: target.text), updated_at = \(bind: Convert.ms(now)),
+                sla = \(bind: stopped?.storageText), sla_next_at = NULL WHERE id = \(bind: source.text)
+                """).run()
             if into.status == .resolved || into.status == .closed, from.status.isActive, into.status == .resolved {
                 into.status = .open
             }

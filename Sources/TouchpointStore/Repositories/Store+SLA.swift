@@ -58,7 +58,11 @@ extension Store {
             var configs: [BrandID: ServiceConfig] = [:]
             for row in rows {
                 var item = try Store.case(from: row)
-                guard var state = item.sla else { continue }
+                guard var state = item.sla, item.status.isActive, item.mergedInto == nil else {
+                    // Nothing to watch on a finished case (written by an older version, say).
+                    try await db.raw("UPDATE cases SET sla_next_at = NULL WHERE id = \(bind: item.id.text)").run()
+                    continue
+                }
                 let config: ServiceConfig
                 if let cached = configs[item.brandID] { config = cached } else {
                     config = try await Store.loadServiceConfig(brand: item.brandID, on: db)
