@@ -298,9 +298,11 @@ extension RuleSet {
 
     /// A contact's model: a contact rule that matches overrides the account's model.
     public func evaluateContact(profile: AccountProfile, role: String?) -> Segmentation {
-        let account = evaluate(SegmentSubject(profile: profile))
         let contact = evaluate(SegmentSubject(profile: profile, contactRole: role ?? ""))
-        guard let name = contact.rule, rules.first(where: { $0.name == name })?.isContactRule == true else { return account }
+        // When the first match is not a contact rule, the account's own evaluation (which
+        // only skips contact rules, none of which matched) ends on the same rule.
+        guard let name = contact.rule, rules.first(where: { $0.name == name })?.isContactRule == true else { return contact }
+        let account = evaluate(SegmentSubject(profile: profile))
         var mixed = contact
         if contact.model != account.model { mixed.explanation += "; the account itself is \(account.model.rawValue)" }
         return mixed

@@ -70,7 +70,7 @@ extension Store {
 
     static func teamProfile(from row: any SQLRow) throws -> TeamProfile {
         let team = Team(id: try row.uuid("id"), brandID: try row.uuid("brand_id"), name: try row.string("name"))
-        let levels = (Convert.decode([Int].self, try row.string("levels")) ?? []).compactMap(SupportLevel.init(rawValue:))
+        let levels = try row.string("levels").compactMap { $0.wholeNumberValue.flatMap(SupportLevel.init(rawValue:)) }
         let routing = TeamRouting(id: team.id, name: team.name, skills: Set(Convert.strings(try row.string("skills"))),
                                   levels: Set(levels), strategy: AssignmentStrategy(rawValue: try row.string("strategy")) ?? .leastLoaded,
                                   lastAssigned: try row.optionalUUID("round_robin_cursor"))
@@ -84,7 +84,7 @@ extension Store {
             throw ValidationError(field: "averageHandleMinutes", reason: "must be between 0.5 and 480 minutes")
         }
         let environment = self.environment
-        return try await database.write { db in
+        let profile = try await database.write { db in
             try await Store.requireTeam(id, brand: brand, on: db)
             if let calendar = changes.calendarID, let calendar { try await Store.requireCalendar(calendar, brand: brand, field: "calendarId", on: db) }
             var sql = SQLQueryString("UPDATE teams SET id = id")
@@ -101,6 +101,8 @@ extension Store {
             guard let row = try await db.raw("SELECT * FROM teams WHERE id = \(bind: id.text)").first() else { throw StoreError.notFound("team \(id.text)") }
             return try Store.teamProfile(from: row)
         }
+        configCache.invalidate(brand)
+        return profile
     }
 
     public func agentProfiles(brand: BrandID) async throws -> [AgentProfile] {
@@ -193,10 +195,18 @@ extension Store {
 
     /// Routes with the brand's teams and agents now, and moves the team's round-robin turn.
     static func route(_ need: RoutingNeed, brand: BrandID, config: ServiceConfig, now: Date, on db: any SQLDatabase) async throws -> RoutingDecision {
-        let teams = try await teamProfiles(brand: brand, on: db)
-        guard !teams.isEmpty else { return RoutingDecision(teamID: nil, assigneeID: nil, explanation: "the brand has no teams") }
+        guard !config.teams.isEmpty else { return RoutingDecision(teamID: nil, assigneeID: nil, explanation: "the brand has no teams") }
+        var teams = config.teams.map(\.routing)
+        if teams.contains(where: { $0.strategy == .roundRobin }) {
+            // Turns move with every assignment: read them fresh, not from the cached settings.
+            var turns: [UUID: UUID] = [:]
+            for row in try await db.raw("SELECT id, round_robin_cursor FROM teams WHERE brand_id = \(bind: brand.text) AND round_robin_cursor IS NOT NULL").all() {
+                turns[try row.uuid("id")] = try row.optionalUUID("round_robin_cursor")
+            }
+            for index in teams.indices { teams[index].lastAssigned = turns[teams[index].id] }
+        }
         let agents = try await agentStates(brand: brand, config: config, now: now, on: db)
-        let decision = CaseRouter.route(need, teams: teams.map(\.routing), agents: agents)
+        let decision = CaseRouter.route(need, teams: teams, agents: agents)
         if let cursor = decision.roundRobinCursor, let team = decision.teamID {
             try await db.raw("UPDATE teams SET round_robin_cursor = \(bind: cursor.text) WHERE id = \(bind: team.text)").run()
         }

@@ -18,6 +18,8 @@ public struct ServiceConfig: Sendable {
     public var calendars: [CalendarID: NamedCalendar]
     /// Staff with their routing settings (active-case counts are read when routing).
     public var staff: [AgentProfile]
+    /// Teams with their routing settings (round-robin turns are read when routing).
+    public var teams: [TeamProfile]
 
     public func policy(_ model: ServiceModel) -> ServicePolicy { policies[model] ?? ServicePolicy.defaults(model) }
 
@@ -96,7 +98,8 @@ extension Store {
             calendars[named.id] = named
         }
         return ServiceConfig(policies: policies, rules: rules, topics: topics, calendars: calendars,
-                             staff: try await Store.agentProfiles(brand: brand, counting: false, on: db))
+                             staff: try await Store.agentProfiles(brand: brand, counting: false, on: db),
+                             teams: try await Store.teamProfiles(brand: brand, on: db))
     }
 
     static func putSetting(_ key: String, value: String, brand: BrandID, now: Date, on db: any SQLDatabase) async throws {

@@ -52,6 +52,7 @@ extension Store {
         try await database.write { db in
             try await db.raw("INSERT INTO teams (id, brand_id, name, created_at) VALUES (\(bind: team.id.text), \(bind: brand.text), \(bind: team.name), \(bind: now))").run()
         }
+        configCache.invalidate(brand)
         return team
     }
 
