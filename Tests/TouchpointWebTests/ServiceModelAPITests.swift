@@ -87,6 +87,20 @@ struct ServiceModelAPITests {
             #expect(model["rule"] as? String == "Strategic")
             #expect((model["policy"] as? [String: Any])?["humanReach"] as? String == "namedPerson")
 
+            // The account's named CSM: picked by room, and the book shows the load.
+            let csm = try await fx.store.createStaffUser(brand: fx.brandID, email: "csm@acme.example", name: "Cora", role: .csm, team: nil)
+            let owned = try json(try await client.execute(uri: "/api/v1/accounts/\(id)/csm", method: .post, headers: fx.headers("admin"), body: body([:])))
+            #expect(owned["ownerCsmId"] as? String == csm.id.text)
+            let book = try json(try await client.execute(uri: "/api/v1/csm/book", method: .get, headers: fx.headers("agent")))
+            let load = try #require((book["loads"] as? [[String: Any]])?.first)
+            #expect((load["accounts"] as? [String: Int])?["highTouch"] == 1)
+            #expect((load["utilization"] as? NSNumber)?.doubleValue == 0.04)
+            #expect((book["capacities"] as? [String: Int])?["highTouch"] == 25)
+            let wait = try json(try await client.execute(uri: "/api/v1/wait-estimate?contactPoint=kiosk&accountId=\(id)", method: .get, headers: fx.headers("agent")))
+            #expect(wait["serviceModel"] as? String == "highTouch")
+            #expect(wait["humanReach"] as? String == "namedPerson")
+            #expect(wait["humanAvailable"] as? Bool == false, "the brand has no teams yet")
+
             let candidate: [String: Any] = ["defaultModel": "lowTouch", "rules": [
                 ["name": "Huge", "model": "midTouch", "conditions": [["attribute": "annualValue", "op": "gte", "value": 1_000_000]]]]]
             let dry = try json(try await client.execute(uri: "/api/v1/segmentation/dry-run", method: .post, headers: fx.headers("admin"), body: body(candidate)))

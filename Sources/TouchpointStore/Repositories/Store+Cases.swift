@@ -192,7 +192,7 @@ extension Store {
                                          on: config.availability(segmentation.model))
             let need = RoutingNeed(level: newCase.level, skills: Set(topic?.skills ?? []), teamID: request.teamID ?? topic?.teamId,
                                    namedCSM: policy.namedCSM ? profile?.ownerCSM : nil, namedPersonFirst: policy.humanReach == .namedPerson)
-            let routing = try await Store.route(need, brand: brandID, config: config, now: now, on: db)
+            let routing = try await self.route(need, brand: brandID, config: config, now: now, on: db)
             newCase.teamID = routing.teamID ?? request.teamID
             newCase.assigneeID = routing.assigneeID
             let interaction = Interaction(id: environment.newID(), brandID: brandID, contactID: contactID, caseID: newCase.id,

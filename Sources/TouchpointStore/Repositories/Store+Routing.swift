@@ -194,23 +194,21 @@ extension Store {
     }
 
     /// Routes with the brand's teams and agents now, and moves the team's round-robin turn.
-    static func route(_ need: RoutingNeed, brand: BrandID, config: ServiceConfig, now: Date, on db: any SQLDatabase) async throws -> RoutingDecision {
+    func route(_ need: RoutingNeed, brand: BrandID, config: ServiceConfig, now: Date, on db: any SQLDatabase) async throws -> RoutingDecision {
         guard !config.teams.isEmpty else { return RoutingDecision(teamID: nil, assigneeID: nil, explanation: "the brand has no teams") }
-        var teams = config.teams.map(\.routing)
-        if teams.contains(where: { $0.strategy == .roundRobin }) {
-            // Turns move with every assignment: read them fresh, not from the cached settings.
-            var turns: [UUID: UUID] = [:]
-            for row in try await db.raw("SELECT id, round_robin_cursor FROM teams WHERE brand_id = \(bind: brand.text) AND round_robin_cursor IS NOT NULL").all() {
-                turns[try row.uuid("id")] = try row.optionalUUID("round_robin_cursor")
-            }
-            for index in teams.indices { teams[index].lastAssigned = turns[teams[index].id] }
-        }
-        let agents = try await agentStates(brand: brand, config: config, now: now, on: db)
+        let teams = turns.apply(to: config.teams.map(\.routing))
+        let agents = try await Store.agentStates(brand: brand, config: config, now: now, on: db)
         let decision = CaseRouter.route(need, teams: teams, agents: agents)
-        if let cursor = decision.roundRobinCursor, let team = decision.teamID {
-            try await db.raw("UPDATE teams SET round_robin_cursor = \(bind: cursor.text) WHERE id = \(bind: team.text)").run()
-        }
+        try await recordTurn(decision, on: db)
         return decision
+    }
+
+    /// Remembers a round-robin turn: in memory for the next case, and in the team row so
+    /// a restart continues where it left off.
+    func recordTurn(_ decision: RoutingDecision, on db: any SQLDatabase) async throws {
+        guard let cursor = decision.roundRobinCursor, let team = decision.teamID else { return }
+        turns.set(team, cursor)
+        try await db.raw("UPDATE teams SET round_robin_cursor = \(bind: cursor.text) WHERE id = \(bind: team.text)").run()
     }
 
     /// What routing needs to know about a case.
@@ -236,7 +234,7 @@ extension Store {
             let now = environment.now()
             var need = Store.need(for: current, config: config, ownerCSM: try await Store.ownerCSM(account: current.accountID, on: db))
             need.teamID = nil
-            let decision = try await Store.route(need, brand: brand, config: config, now: now, on: db)
+            let decision = try await self.route(need, brand: brand, config: config, now: now, on: db)
             let updated = try await self.applyRouting(decision, to: current, brand: brand, actor: actor, now: now, on: db)
             return (updated, decision)
         }
@@ -285,19 +283,15 @@ extension Store {
                 AND merged_into IS NULL ORDER BY created_at LIMIT \(bind: limit)
                 """).all()
             guard !rows.isEmpty else { return 0 }
-            var teams = try await Store.teamProfiles(brand: brand, on: db).map(\.routing)
             var agents = try await Store.agentStates(brand: brand, config: config, now: now, on: db)
             var assigned = 0
             for row in rows {
                 guard agents.contains(where: { $0.isReachable && $0.hasRoom }) else { break }
                 let item = try Store.case(from: row)
                 let need = Store.need(for: item, config: config, ownerCSM: try await Store.ownerCSM(account: item.accountID, on: db))
-                let decision = CaseRouter.route(need, teams: teams, agents: agents)
+                let decision = CaseRouter.route(need, teams: self.turns.apply(to: config.teams.map(\.routing)), agents: agents)
                 guard let assignee = decision.assigneeID else { continue }
-                if let cursor = decision.roundRobinCursor, let team = decision.teamID, let index = teams.firstIndex(where: { $0.id == team }) {
-                    teams[index].lastAssigned = cursor
-                    try await db.raw("UPDATE teams SET round_robin_cursor = \(bind: cursor.text) WHERE id = \(bind: team.text)").run()
-                }
+                try await self.recordTurn(decision, on: db)
                 if let index = agents.firstIndex(where: { $0.id == assignee }) { agents[index].activeCases += 1 }
                 _ = try await self.applyRouting(decision, to: item, brand: brand, actor: .system, now: now, on: db)
                 assigned += 1
@@ -376,7 +370,7 @@ extension Store {
         } else {
             var need = Store.need(for: next, config: config, ownerCSM: try await Store.ownerCSM(account: next.accountID, on: db))
             need.teamID = nil
-            decisionForOwner = try await Store.route(need, brand: brand, config: config, now: now, on: db)
+            decisionForOwner = try await self.route(need, brand: brand, config: config, now: now, on: db)
         }
         return try await applyRouting(decisionForOwner, to: next, brand: brand, actor: actor, now: now, on: db)
     }
@@ -401,7 +395,7 @@ extension Store {
                 level = max(level, EscalationLadder.entry(policy: config.policy(segmentation.model), annualValue: found.profile.annualValue,
                                                           requested: level).step.level(keeping: .basic))
             }
-            let teams = try await Store.teamProfiles(brand: brand, on: db)
+            let teams = config.teams
             let need = RoutingNeed(level: level, skills: Set(routingTopic?.skills ?? []), teamID: teamID ?? routingTopic?.teamId)
             if let teamID, !teams.contains(where: { $0.team.id == teamID }) { throw StoreError.invalid(field: "teamId", reason: "no team \(teamID.text) in this brand") }
             let agents = try await Store.agentStates(brand: brand, config: config, now: now, on: db)
@@ -429,6 +423,30 @@ extension Store {
                                          averageHandleMinutes: team.averageHandleMinutes, open: open,
                                          nextOpening: open ? nil : hours.nextOpening(atOrAfter: now))
             return (WaitEstimate.estimate(snapshot), team, model)
+        }
+    }
+}
+
+/// Round-robin turns of this node. Each node keeps its own rotation (a turn is a matter of
+/// fairness, not of correctness); the last turn is also stored on the team for restarts.
+final class RoundRobinTurns: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: [TeamID: UserID] = [:]
+
+    func set(_ team: TeamID, _ user: UserID) {
+        lock.lock()
+        last[team] = user
+        lock.unlock()
+    }
+
+    /// The teams with this node's latest turn where it has one.
+    func apply(to teams: [TeamRouting]) -> [TeamRouting] {
+        lock.lock()
+        defer { lock.unlock() }
+        return teams.map { team in
+            var copy = team
+            if let turn = last[team.id] { copy.lastAssigned = turn }
+            return copy
         }
     }
 }

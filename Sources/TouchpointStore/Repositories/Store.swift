@@ -11,6 +11,7 @@ public final class Store: Sendable {
     let environment: TouchpointCore.Environment
     let brands = BrandCache()
     let configCache = ServiceConfigCache()
+    let turns = RoundRobinTurns()
 
     public init(database: any Database, environment: TouchpointCore.Environment = .live) {
         self.database = database
