@@ -12,6 +12,13 @@ public enum Role: String, WireEnum {
         }
     }
 
+    /// The level at which the role takes cases from team queues: agents at their level,
+    /// billing staff and technicians first-level work at their desks; CSMs, managers and
+    /// executives take named or escalated work only.
+    public var queueLevel: SupportLevel? {
+        supportLevel ?? (self == .billing || self == .technician ? .basic : nil)
+    }
+
     /// Everything this role may do.
     public var permissions: Set<Permission> {
         var granted: Set<Permission> = [.readCustomers, .writeContacts, .handleCases, .manageCommitments]

@@ -150,27 +150,25 @@ public struct RoutingDecision: Sendable, Equatable {
 /// It never assigns beyond capacity, to an unreachable agent, or to one without the skills
 /// and level the case needs.
 public enum CaseRouter {
-    public static func route(_ need: RoutingNeed, teams: [TeamRouting], agents: [AgentState]) -> RoutingDecision {
-        var why: [String] = []
-        let team: TeamRouting?
+    /// The team a case goes to, with the reason: the one it names, else the most
+    /// specialised team that serves its level with all the skills it needs.
+    public static func team(for need: RoutingNeed, among teams: [TeamRouting]) -> (team: TeamRouting?, why: String) {
         if let named = need.teamID, let found = teams.first(where: { $0.id == named }) {
-            team = found
-            why.append("team \(found.name) as requested")
-        } else {
-            // The team covering the most of the needed skills that serves the level; ties
-            // go to the more specialised team (fewer other skills), then by name.
-            let candidates = teams.filter { $0.serves(need.level) && need.skills.isSubset(of: $0.skills) }
-            team = candidates.min { a, b in
-                (a.skills.count, a.name) < (b.skills.count, b.name)
-            }
-            if let team {
-                let skills = need.skills.isEmpty ? "no special skills" : "skills " + need.skills.sorted().joined(separator: ", ")
-                why.append("team \(team.name) serves level \(need.level.rawValue) with \(skills)")
-            } else {
-                why.append("no team serves level \(need.level.rawValue) with skills " + need.skills.sorted().joined(separator: ", "))
-            }
+            return (found, "team \(found.name) as requested")
         }
-        guard let team else { return RoutingDecision(teamID: nil, assigneeID: nil, explanation: why.joined(separator: "; ")) }
+        // Ties go to the more specialised team (fewer other skills), then by name.
+        let candidates = teams.filter { $0.serves(need.level) && need.skills.isSubset(of: $0.skills) }
+        guard let team = candidates.min(by: { ($0.skills.count, $0.name) < ($1.skills.count, $1.name) }) else {
+            return (nil, "no team serves level \(need.level.rawValue) with skills " + need.skills.sorted().joined(separator: ", "))
+        }
+        let skills = need.skills.isEmpty ? "no special skills" : "skills " + need.skills.sorted().joined(separator: ", ")
+        return (team, "team \(team.name) serves level \(need.level.rawValue) with \(skills)")
+    }
+
+    public static func route(_ need: RoutingNeed, teams: [TeamRouting], agents: [AgentState]) -> RoutingDecision {
+        let (chosen, reason) = team(for: need, among: teams)
+        var why = [reason]
+        guard let team = chosen else { return RoutingDecision(teamID: nil, assigneeID: nil, explanation: reason) }
         let members = agents.filter { $0.teamID == team.id }
         let eligible = members.filter { $0.isReachable && $0.hasRoom && $0.qualifies(skills: need.skills, level: need.level) }
             .sorted { $0.id.uuidString < $1.id.uuidString }

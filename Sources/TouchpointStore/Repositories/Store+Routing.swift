@@ -114,7 +114,7 @@ extension Store {
         var active: [String: Int] = [:]
         if counting {
             let counts = try await db.raw("""
-                SELECT assignee_id, COUNT(*) AS n FROM cases WHERE brand_id = \(bind: brand.text)
+                SELECT assignee_id, COUNT(*) AS n FROM \(unsafeRaw: Store.activeCases(db)) WHERE brand_id = \(bind: brand.text)
                 AND assignee_id IS NOT NULL AND status IN ('new', 'open', 'pending') GROUP BY assignee_id
                 """).all()
             for row in counts { active[try row.string("assignee_id")] = try row.int("n") }
@@ -165,16 +165,25 @@ extension Store {
         return try await agentProfile(id, brand: brand)
     }
 
+    /// The cases table for counting agents' active cases. SQLite has no statistics to
+    /// choose by and would count through the status index, which grows with every new
+    /// case; the partial index holds only assigned active cases, so it is named.
+    static func activeCases(_ db: any SQLDatabase) -> String {
+        db.dialect.name == "sqlite" ? "cases INDEXED BY cases_active_assignee" : "cases"
+    }
+
     /// Agents as routing sees them now: presence, shift, room. Staff settings come from the
     /// brand's configuration; active cases are counted for the reachable agents only.
-    static func agentStates(brand: BrandID, config: ServiceConfig, now: Date, on db: any SQLDatabase) async throws -> [AgentState] {
+    /// `counting` limits the count to the agents that can matter (nil: every reachable one).
+    static func agentStates(brand: BrandID, config: ServiceConfig, now: Date, counting: Set<UserID>? = nil,
+                            on db: any SQLDatabase) async throws -> [AgentState] {
         let onShift = Dictionary(uniqueKeysWithValues: config.staff.map {
             ($0.user.id, $0.presence == .available && config.availability(calendar: $0.shiftCalendarID).isOpen(at: now))
         })
         var active: [UserID: Int] = [:]
-        let reachable = config.staff.filter { onShift[$0.user.id] == true }
+        let reachable = config.staff.filter { onShift[$0.user.id] == true && counting?.contains($0.user.id) != false }
         if !reachable.isEmpty {
-            var sql = SQLQueryString("SELECT assignee_id, COUNT(*) AS n FROM cases WHERE brand_id = \(bind: brand.text) AND assignee_id IN (")
+            var sql = SQLQueryString("SELECT assignee_id, COUNT(*) AS n FROM \(unsafeRaw: Store.activeCases(db)) WHERE brand_id = \(bind: brand.text) AND assignee_id IN (")
             for (index, profile) in reachable.enumerated() {
                 if index > 0 { sql.appendLiteral(", ") }
                 sql.appendInterpolation(bind: profile.user.id.text)
@@ -185,9 +194,7 @@ extension Store {
         return config.staff.map { profile in
             let role = profile.user.role
             return AgentState(id: profile.user.id, teamID: profile.user.teamID,
-                              // Billing staff and technicians take first-level work at their desks; CSMs,
-                              // managers and executives take named or escalated work, not queue work.
-                              level: role.supportLevel ?? (role == .billing || role == .technician ? .basic : nil), skills: Set(profile.skills), capacity: profile.capacity,
+                              level: role.queueLevel, skills: Set(profile.skills), capacity: profile.capacity,
                               activeCases: active[profile.user.id] ?? 0, presence: profile.presence,
                               onShift: config.availability(calendar: profile.shiftCalendarID).isOpen(at: now))
         }
@@ -197,7 +204,16 @@ extension Store {
     func route(_ need: RoutingNeed, brand: BrandID, config: ServiceConfig, now: Date, on db: any SQLDatabase) async throws -> RoutingDecision {
         guard !config.teams.isEmpty else { return RoutingDecision(teamID: nil, assigneeID: nil, explanation: "the brand has no teams") }
         let teams = turns.apply(to: config.teams.map(\.routing))
-        let agents = try await Store.agentStates(brand: brand, config: config, now: now, on: db)
+        // Only the chosen team's qualified members and the named CSM can get the case:
+        // their active cases are the only ones worth counting.
+        let team = CaseRouter.team(for: need, among: teams).team
+        var candidates = Set(config.staff.filter { profile in
+            profile.user.teamID == team?.id && team != nil
+                && profile.user.role.queueLevel.map { $0 >= need.level } == true
+                && need.skills.isSubset(of: profile.skills)
+        }.map(\.user.id))
+        if let csm = need.namedCSM { candidates.insert(csm) }
+        let agents = try await Store.agentStates(brand: brand, config: config, now: now, counting: candidates, on: db)
         let decision = CaseRouter.route(need, teams: teams, agents: agents)
         try await recordTurn(decision, on: db)
         return decision
