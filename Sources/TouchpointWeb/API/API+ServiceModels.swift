@@ -5,7 +5,8 @@ import TouchpointStore
 
 /// A policy on the wire: the core type with ids as lower-case text.
 struct PolicyDTO: Codable {
-    var model: ServiceModel
+    /// Always in responses; in a request the path names the model.
+    var model: ServiceModel?
     var offeredContactPoints: [ContactPoint]
     var humanReach: HumanReach
     var sla: SLATable
