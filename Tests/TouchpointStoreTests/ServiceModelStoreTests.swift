@@ -232,6 +232,14 @@ struct ServiceModelStoreTests {
             let fx = try await Fixture.make(store)
             let manager = try await store.createStaffUser(brand: fx.brand.id, email: "boss@acme.example", name: "Boss", role: .manager, team: fx.team.id)
             _ = try await store.setSegmentationRules(RuleSet(rules: [], defaultModel: .lowTouch), brand: fx.brand.id, actor: .system)
+            // An escalated case leaves an agent below its new level and waits for one at it.
+            _ = try await store.updateAgent(fx.agent.id, brand: fx.brand.id, actor: .system, changes: AgentChanges(presence: .available))
+            let routine = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("routine@example.com"))
+            #expect(routine.case.assigneeID == fx.agent.id)
+            let (lifted, _) = try await store.escalate(routine.case.id, brand: fx.brand.id, actor: .staff(fx.agent.id),
+                                                       trigger: .manual(reason: "needs a specialist", target: nil))
+            #expect(lifted.level == .intermediate)
+            #expect(lifted.assigneeID == nil, "no level-2 agent is at work, so the case waits at level 2")
             let low = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("low@example.com"))
             let (capped, decision) = try await store.escalate(low.case.id, brand: fx.brand.id, actor: .contact(low.case.contactID), trigger: .customerRequestedManager)
             #expect(decision.to == .level3 && decision.capped)

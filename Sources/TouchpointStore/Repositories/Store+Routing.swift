@@ -258,10 +258,13 @@ extension Store {
 
     /// Writes a routing decision: team and assignee where they changed, one `case.routed`
     /// event with the explanation and a notification for the new assignee.
-    func applyRouting(_ decision: RoutingDecision, to current: Case, brand: BrandID, actor: Actor, now: Date, on db: any SQLDatabase) async throws -> Case {
+    /// With `keepAssignee` false, a decision without an agent leaves the case waiting in
+    /// the queue (an escalated case must not stay with someone below its new level).
+    func applyRouting(_ decision: RoutingDecision, to current: Case, brand: BrandID, actor: Actor, now: Date, keepAssignee: Bool = true,
+                      on db: any SQLDatabase) async throws -> Case {
         var next = current
         next.teamID = decision.teamID ?? current.teamID
-        next.assigneeID = decision.assigneeID ?? (decision.teamID == current.teamID ? current.assigneeID : nil)
+        next.assigneeID = decision.assigneeID ?? (keepAssignee && decision.teamID == current.teamID ? current.assigneeID : nil)
         var drafts = [EventDraft(type: .caseRouted, payload: [
             "teamId": .optionalString(next.teamID?.text), "assigneeId": .optionalString(next.assigneeID?.text), "why": .string(decision.explanation)])]
         if next.assigneeID != current.assigneeID {
@@ -388,7 +391,7 @@ extension Store {
             need.teamID = nil
             decisionForOwner = try await self.route(need, brand: brand, config: config, now: now, on: db)
         }
-        return try await applyRouting(decisionForOwner, to: next, brand: brand, actor: actor, now: now, on: db)
+        return try await applyRouting(decisionForOwner, to: next, brand: brand, actor: actor, now: now, keepAssignee: !decision.isUp, on: db)
     }
 
     // MARK: Wait estimates
