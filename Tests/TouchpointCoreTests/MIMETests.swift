@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+@testable import TouchpointCore
+
+@Suite("MIME parsing: headers, encoded words, parameters, multipart, transfer encodings, charsets")
+struct MIMETests {
+    func bytes(_ text: String) -> [UInt8] { Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8) }
+    func hex(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            out.append(UInt8(text[index..<next], radix: 16)!)
+            index = next
+        }
+        return out
+    }
+
+    struct CharsetCase: CustomTestStringConvertible, Sendable {
+        var charset: String
+        var text: String
+        var hex: String
+        var testDescription: String { charset }
+    }
+
+    @Test(arguments: [
+        CharsetCase(charset: "iso-8859-2", text: "Zażółć gęślą jaźń", hex: "5a61bff3b3e62067eab66cb1206a61bcf1"),
+        CharsetCase(charset: "windows-1251", text: "Привет, мир", hex: "cff0e8e2e5f22c20ece8f0"),
+        CharsetCase(charset: "KOI8-R", text: "Привет, мир", hex: "f0d2c9d7c5d42c20cdc9d2"),
+        CharsetCase(charset: "euc-kr", text: "안녕하세요", hex: "bec8b3e7c7cfbcbcbfe4"),
+        CharsetCase(charset: "gb2312", text: "你好世界", hex: "c4e3bac3cac0bde7"),
+        CharsetCase(charset: "GB18030", text: "你好世界", hex: "c4e3bac3cac0bde7"),
+        CharsetCase(charset: "big5", text: "你好世界", hex: "a741a66ea540acc9"),
+        CharsetCase(charset: "Shift_JIS", text: "こんにちは世界", hex: "82b182f182c982bf82cd90a28a45"),
+        CharsetCase(charset: "iso-2022-jp", text: "こんにちは世界", hex: "1b244224332473244b2441244f402433261b2842"),
+        CharsetCase(charset: "cp1252", text: "“Smart” quotes – €", hex: "93536d617274942071756f74657320962080"),
+        CharsetCase(charset: "ISO8859-15", text: "Prix : 5 €", hex: "50726978203a203520a4"),
+        CharsetCase(charset: "iso-8859-7", text: "Καλημέρα", hex: "cae1ebe7ecddf1e1"),
+        CharsetCase(charset: "windows-1257", text: "Ąžuolas ir ėglė", hex: "c0fe756f6c617320697220eb676ceb"),
+    ])
+    func charsetsDecode(_ example: CharsetCase) {
+        #expect(Charset.isKnown(example.charset))
+        #expect(Charset.decode(hex(example.hex), declared: example.charset) == example.text)
+    }
+
+    @Test func lyingAndUnknownCharsetsFallBackSafely() {
+        // Declared ASCII, really UTF-8; declared UTF-8, really Windows-1252; unknown name.
+        #expect(Charset.decode(Array("café".utf8), declared: "us-ascii") == "café")
+        #expect(Charset.decode([0x63, 0x61, 0x66, 0xE9], declared: "utf-8") == "café")
+        #expect(Charset.decode(Array("naïve".utf8), declared: "x-martian") == "naïve")
+        #expect(Charset.decode([0x80, 0xFF], declared: nil) == "€ÿ")
+    }
+
+    @Test func encodedWordsDecodeAndMalformedOnesStay() {
+        #expect(EncodedWords.decode("=?UTF-8?B?WmHFvMOzxYLEhyBnxJnFm2zEhSBqYcW6xYQ=?=") == "Zażółć gęślą jaźń")
+        #expect(EncodedWords.decode("=?iso-8859-1?Q?Caf=E9_cr=E8me?= tonight") == "Café crème tonight")
+        // Whitespace between encoded words goes; a character split across two words survives.
+        #expect(EncodedWords.decode("=?UTF-8?Q?caf=C3?=  =?UTF-8?Q?=A9?= ok") == "café ok")
+        #expect(EncodedWords.decode("Re: =?utf-8?B?w6k=?=") == "Re: é")
+        #expect(EncodedWords.decode("=?utf-8?X?abc?= and =?broken") == "=?utf-8?X?abc?= and =?broken")
+        #expect(EncodedWords.decode("=?x-unknown?Q?caf=C3=A9?=") == "café")
+        #expect(EncodedWords.decode("=?UTF-8*en?Q?hello?=") == "hello")
+    }
+
+    @Test func headersUnfoldAndLookupIgnoresCase() {
+        let raw = bytes("""
+            From: "Jan Kowalski" <jan@example.com>
+            Subject: A long subject
+             that continues
+            \tand continues
+            X-Weird line without colon
+            Message-ID: <abc@example.com>
+
+            body
+            """)
+        let (headers, start) = MailHeaders.parse(raw)
+        #expect(headers["subject"] == "A long subject that continues\tand continues")
+        #expect(headers["MESSAGE-ID"] == "<abc@example.com>")
+        #expect(headers.defects == ["X-Weird line without colon"])
+        #expect(Array(raw[start...]) == Array("body".utf8))
+    }
+
+    @Test func parametersFollowRFC2231AndQuoting() {
+        let disposition = HeaderParameters(#"attachment; filename*0*=utf-8''%E2%82%AC%20rates; filename*1=".pdf""#)
+        #expect(disposition.value == "attachment")
+        #expect(disposition["filename"] == "€ rates.pdf")
+        let type = HeaderParameters(#"Text/Plain; charset="iso-8859-2"; name="a;b \"c\".txt""#)
+        #expect(type.value == "text/plain")
+        #expect(type["charset"] == "iso-8859-2")
+        #expect(type["NAME"] == #"a;b "c".txt"#)
+        #expect(HeaderParameters("attachment; filename*=iso-8859-1'fr'caf%E9.txt")["filename"] == "café.txt")
+        #expect(HeaderParameters(nil, default: "text/plain").value == "text/plain")
+    }
+
+    @Test func transferEncodingsAreLenient() {
+        #expect(TransferDecoding.base64(Array("SGVs\r\nbG8g!d29y bGQ".utf8)) == Array("Hello world".utf8), "line breaks, junk and no padding")
+        #expect(TransferDecoding.quotedPrintable(Array("caf=C3=A9 soft=\r\nbreak =ZZ end=".utf8)) == Array("café softbreak =ZZ end".utf8))
+        #expect(TransferDecoding.quotedPrintable(Array("a=20  =\nb".utf8)) == Array("a   b".utf8))
+    }
+
+    static let nested = """
+        From: Jan <jan@example.com>
+        To: support@acme.example
+        Subject: =?utf-8?Q?Faktura_=C5=BAle_policzona?=
+        MIME-Version: 1.0
+        Content-Type: multipart/mixed; boundary="outer"
+
+        This is a multi-part message in MIME format.
+        --outer
+        Content-Type: multipart/alternative; boundary=inner
+
+        --inner
+        Content-Type: text/plain; charset=iso-8859-2
+        Content-Transfer-Encoding: quoted-printable
+
+        Dzie=F1 dobry, faktura jest za wysoka. To jest d=B3ugi wiersz, kt=F3ry =
+        zosta=B3 z=B3amany.
+        --inner
+        Content-Type: text/html; charset=utf-8
+        Content-Transfer-Encoding: base64
+
+        PHA+RHppZcWEIGRvYnJ5PC9wPg==
+        --inner--
+        --outer
+        Content-Type: application/pdf; name="faktura.pdf"
+        Content-Disposition: attachment; filename="faktura.pdf"
+        Content-Transfer-Encoding: base64
+
+        JVBERi0xLjQK
+        --outer
+        Content-Type: message/rfc822
+
+        From: billing@acme.example
+        Subject: Your invoice
+
+        Earlier message.
+        --outer--
+        Epilogue is ignored.
+        """
+
+    @Test func nestedMultipartGivesBodiesAttachmentsAndAttachedMessages() throws {
+        let message = MIMEPart(parsing: bytes(Self.nested))
+        #expect(message.headers["Subject"] == "Faktura źle policzona")
+        #expect(message.contentType.value == "multipart/mixed")
+        #expect(message.parts.count == 3)
+        #expect(message.defects.isEmpty)
+        let (text, html) = message.bodies
+        #expect(text == "Dzień dobry, faktura jest za wysoka. To jest długi wiersz, który został złamany.")
+        #expect(html == "<p>Dzień dobry</p>")
+        let pdf = message.parts[1]
+        #expect(pdf.isAttachment)
+        #expect(pdf.filename == "faktura.pdf")
+        #expect(pdf.body == Array("%PDF-1.4\n".utf8))
+        let attached = try #require(message.parts[2].parts.first)
+        #expect(attached.headers["Subject"] == "Your invoice")
+        #expect(attached.text == "Earlier message.")
+    }
+
+    @Test func brokenStructuresAreReadAsFarAsTheyGo() {
+        let unclosed = MIMEPart(parsing: Array("Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nfirst\n--b\n\nsecond".utf8))
+        #expect(unclosed.parts.map(\.text) == ["first", "second"])
+        #expect(unclosed.defects == ["multipart without its closing boundary"])
+        let noBoundary = MIMEPart(parsing: Array("Content-Type: multipart/mixed\n\nplain words".utf8))
+        #expect(noBoundary.defects == ["multipart without a boundary"])
+        #expect(noBoundary.text == "plain words")
+        // A boundary that is a prefix of another line is not a boundary.
+        let prefix = MIMEPart(parsing: Array("Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--bx is text\n--b--\n".utf8))
+        #expect(prefix.parts.map(\.text) == ["--bx is text"])
+        // Nesting deeper than the limit is kept as bytes, not recursed into.
+        var deep = "leaf"
+        for level in 0..<(MIMEPart.maxDepth + 5) {
+            deep = "Content-Type: multipart/mixed; boundary=l\(level)\n\n--l\(level)\n\(deep)\n--l\(level)--\n"
+        }
+        let parsed = MIMEPart(parsing: Array(deep.utf8))
+        var depth = 0
+        var cursor = parsed
+        while let child = cursor.parts.first { cursor = child; depth += 1 }
+        #expect(depth == MIMEPart.maxDepth)
+        #expect(cursor.defects.contains("nested deeper than \(MIMEPart.maxDepth) levels"))
+        // No header section at all, and an empty message.
+        #expect(MIMEPart(parsing: Array("\nJust a body".utf8)).text == "Just a body")
+        #expect(MIMEPart(parsing: []).body.isEmpty)
+    }
+}
