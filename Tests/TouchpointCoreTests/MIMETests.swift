@@ -182,3 +182,55 @@ struct MIMETests {
         #expect(MIMEPart(parsing: []).body.isEmpty)
     }
 }
+
+@Suite("Addresses, message ids, quoted replies and text from HTML")
+struct MailTextTests {
+    @Test func addressListsParseNamesCommentsAndGroups() {
+        let list = MailAddress.list(#""Kowalski, Jan" <Jan.Kowalski@Example.COM>, ola@example.com (Ola Nowak), =?utf-8?Q?Zo=C5=9Bka?= <zoska@example.com>"#)
+        #expect(list == [MailAddress(name: "Kowalski, Jan", address: "jan.kowalski@example.com"),
+                         MailAddress(name: "Ola Nowak", address: "ola@example.com"),
+                         MailAddress(name: "Zośka", address: "zoska@example.com")])
+        #expect(MailAddress.list("undisclosed-recipients:;").isEmpty)
+        #expect(MailAddress.list("Team: a@example.com, b@example.com;").map(\.address) == ["a@example.com", "b@example.com"])
+        #expect(MailAddress.list(#""Re: billing" <mailto:billing@acme.example>, not an address, <>"#).map(\.address) == ["billing@acme.example"])
+    }
+
+    @Test func messageIDsKeepOrderAndTolerateMissingBrackets() {
+        #expect(MessageIDs.parse("<a@x> <b@y>\r\n <c@z>") == ["a@x", "b@y", "c@z"])
+        #expect(MessageIDs.parse("a@x b@y") == ["a@x", "b@y"])
+        #expect(MessageIDs.parse(nil).isEmpty)
+    }
+
+    @Test(arguments: [
+        ("Thanks, that works.\n\nOn Mon, 23 Nov 2026 at 09:00, Support <support@acme.example> wrote:\n> We fixed it.", "Thanks, that works."),
+        ("Danke!\n\nAm 23.11.2026 um 09:00 schrieb Support <support@acme.example>:\n> Erledigt.", "Danke!"),
+        ("Dziękuję.\n\nW dniu 23.11.2026 o 09:00, Support <support@acme.example>\npisze:\n> Gotowe.", "Dziękuję."),
+        ("See below.\n\n-----Original Message-----\nFrom: Support\nSent: Monday\nSubject: Re: invoice", "See below."),
+        ("Outlook reply\n\nFrom: Support <support@acme.example>\nSent: Monday, November 23, 2026 9:00 AM\nTo: Jan\n\nOld text", "Outlook reply"),
+        ("Short answer\n> quoted line one\n>\n> quoted line two\n", "Short answer"),
+    ])
+    func quotedHistoryIsSplitOff(text: String, fresh: String) {
+        let split = QuotedReply.split(text)
+        #expect(split.fresh == fresh)
+        #expect(split.quoted != nil)
+    }
+
+    @Test func inlineQuotesAndPlainMessagesStayWhole() {
+        let interleaved = "> Can you check?\nYes, done.\n> And the invoice?\nSent today."
+        #expect(QuotedReply.split(interleaved).fresh == interleaved)
+        #expect(QuotedReply.split("Just one line").quoted == nil)
+    }
+
+    @Test func htmlBecomesReadableText() {
+        let html = """
+            <html><head><style>p { color: red }</style><title>x</title></head><body>
+            <p>Dzie&#324; dobry,&nbsp;Jan</p><div>Invoice&nbsp;<b>#42</b> is   ready &amp; paid.</div>
+            <ul><li>one</li><li>two</li></ul><table><tr><td>a</td><td>b</td></tr></table>
+            <script>alert(1)</script><pre>keep   spaces
+            here</pre><!-- hidden -->&unknown; &#x20AC;5
+            </body></html>
+            """
+        #expect(HTMLText.plainText(fromHTML: html) == "Dzień dobry, Jan\nInvoice #42 is ready & paid.\n• one\n• two\na b\nkeep   spaces\nhere\n&unknown; €5")
+        #expect(HTMLText.plainText(fromHTML: "a<br>b<br><br>c<br><br><br>d") == "a\nb\n\nc\n\nd")
+    }
+}
