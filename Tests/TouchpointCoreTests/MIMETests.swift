@@ -234,3 +234,102 @@ struct MailTextTests {
         #expect(HTMLText.plainText(fromHTML: "a<br>b<br><br>c<br><br><br>d") == "a\nb\n\nc\n\nd")
     }
 }
+
+@Suite("Machine mail, loops, bounces and dates")
+struct MailClassificationTests {
+    func message(_ text: String) -> MIMEPart { MIMEPart(parsing: Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8)) }
+
+    @Test(arguments: [
+        ("Auto-Submitted: auto-replied", true), ("Auto-Submitted: no", false), ("Auto-Submitted: No; owner-email=x@y", false),
+        ("Precedence: bulk", true), ("Precedence: list", true), ("Precedence: first-class", false),
+        ("X-Autoreply: yes", true), ("List-Id: <news.example.com>", true), ("Return-Path: <>", true),
+        ("From: MAILER-DAEMON@mx.example.com", true), ("From: Postmaster <postmaster@example.com>", true),
+        ("From: no-reply@shop.example", true), ("X-Mailer: Thunderbird", false),
+    ])
+    func machineMailIsNeverAnsweredAutomatically(header: String, automatic: Bool) {
+        let text = header.hasPrefix("From:") ? "\(header)\nSubject: hi\n\nbody" : "From: jan@example.com\n\(header)\nSubject: hi\n\nbody"
+        #expect(MailClassification.of(message(text)).automatic == automatic)
+    }
+
+    @Test func ownMailComingBackIsALoop() {
+        let looped = MailClassification.of(message("From: jan@example.com\nX-Loop: touchpoint-acme\n\nbody"), loopMarker: "touchpoint-acme")
+        #expect(looped.loop && looped.automatic)
+        let ours = MailClassification.of(message("From: jan@example.com\nMessage-ID: <t.123@mail.acme.example>\n\nbody"), ownDomain: "mail.acme.example")
+        #expect(ours.loop)
+        #expect(!MailClassification.of(message("From: jan@example.com\nMessage-ID: <x@example.com>\n\nbody"), ownDomain: "mail.acme.example").loop)
+    }
+
+    @Test func deliveryStatusReportsNameTheFailedRecipientAndTheOriginal() throws {
+        let report = message("""
+            From: MAILER-DAEMON@mx.example.com
+            Subject: Undelivered Mail Returned to Sender
+            Content-Type: multipart/report; report-type=delivery-status; boundary="r"
+
+            --r
+            Content-Type: text/plain
+
+            I'm sorry to have to inform you that your message could not be delivered.
+            --r
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; mx.example.com
+
+            Final-Recipient: rfc822; Jan@Example.com
+            Action: failed
+            Status: 5.1.1
+            Diagnostic-Code: smtp; 550 5.1.1 user unknown
+            --r
+            Content-Type: text/rfc822-headers
+
+            Message-ID: <t.42@mail.acme.example>
+            Subject: Re: Invoice
+            --r--
+            """)
+        let classification = MailClassification.of(report)
+        #expect(classification.bounce && classification.automatic)
+        let status = try #require(DeliveryStatus(report))
+        #expect(status.recipients == [DeliveryStatus.Recipient(address: "jan@example.com", action: "failed", status: "5.1.1",
+                                                                diagnostic: "smtp; 550 5.1.1 user unknown")])
+        #expect(status.recipients.first?.permanent == true)
+        #expect(status.originalMessageID == "t.42@mail.acme.example")
+        #expect(DeliveryStatus(message("From: a@b\n\nnot a report")) == nil)
+    }
+
+    @Test(arguments: [
+        ("Mon, 23 Nov 2026 09:30:00 +0100", 1_795_422_600.0), ("23 Nov 2026 08:30:00 GMT", 1_795_422_600.0),
+        ("Mon, 23 Nov 2026 03:30 EST (Eastern)", 1_795_422_600.0), ("Mon, 23 Nov 26 08:30:00 +0000", 1_795_422_600.0),
+    ])
+    func datesParse(text: String, epoch: Double) {
+        #expect(MailDate.parse(text)?.timeIntervalSince1970 == epoch)
+    }
+
+    @Test func badDatesAreNil() {
+        #expect(MailDate.parse("yesterday") == nil)
+        #expect(MailDate.parse("Mon, 32 Nov 2026 09:30:00 +0100") == nil)
+        #expect(MailDate.parse(nil) == nil)
+    }
+}
+
+@Suite("Threading hints from a message's headers")
+struct ThreadingHintsTests {
+    func headers(_ text: String) -> MailHeaders { MailHeaders.parse(Array((text + "\n\n").utf8)).headers }
+
+    @Test func referencesCaseTagsAndSubjects() {
+        let hints = ThreadingHints(headers: headers("""
+            Subject: RE: AW: Re[2]: [Acme #1234] Invoice too high
+            In-Reply-To: <c@acme>
+            References: <a@acme> <b@acme> <c@acme>
+            """), casePrefix: "Acme")
+        #expect(hints.referencedIDs == ["c@acme", "b@acme", "a@acme"])
+        #expect(hints.caseNumber == 1234)
+        #expect(hints.subject == "[Acme #1234] Invoice too high")
+        #expect(!hints.isForward)
+        let forwarded = ThreadingHints(headers: headers("Subject: Fwd: WG: the original problem"), casePrefix: "Acme")
+        #expect(forwarded.isForward)
+        #expect(forwarded.subject == "the original problem")
+        #expect(forwarded.caseNumber == nil)
+        #expect(ThreadingHints(headers: headers("Subject: Answer [acme # 77] please"), casePrefix: "Acme").caseNumber == 77)
+        #expect(ThreadingHints(headers: headers("Subject: [Globex #5] not ours"), casePrefix: "Acme").caseNumber == nil)
+        #expect(ThreadingHints(headers: headers("Subject: Re: Meeting: agenda"), casePrefix: "Acme").subject == "Meeting: agenda")
+    }
+}
