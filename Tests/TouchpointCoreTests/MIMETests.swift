@@ -333,3 +333,40 @@ struct ThreadingHintsTests {
         #expect(ThreadingHints(headers: headers("Subject: Re: Meeting: agenda"), casePrefix: "Acme").subject == "Meeting: agenda")
     }
 }
+
+@Suite("Real-world test mail from Python's email test suite (Debian's libpython3.11-testsuite)")
+struct PythonEmailCorpusTests {
+    /// The message files the package installs; `.ci/run` installs it.
+    static func corpus() -> [URL] {
+        let fileManager = FileManager.default
+        let roots = ((try? fileManager.contentsOfDirectory(atPath: "/usr/lib")) ?? []).filter { $0.hasPrefix("python3") }.sorted()
+        for root in roots.reversed() {
+            let directory = URL(fileURLWithPath: "/usr/lib/\(root)/test/test_email/data")
+            if let names = try? fileManager.contentsOfDirectory(atPath: directory.path), !names.isEmpty {
+                return names.filter { $0.hasPrefix("msg_") }.sorted().map { directory.appendingPathComponent($0) }
+            }
+        }
+        return []
+    }
+
+    @Test func everyMessageIsParsedWithoutACrash() throws {
+        let files = Self.corpus()
+        #expect(files.count >= 40, "install libpython3.11-testsuite (.ci/run does) for the corpus under /usr/lib/python3*/test/test_email/data")
+        var withText = 0
+        for file in files {
+            let bytes = try [UInt8](Data(contentsOf: file))
+            let message = MIMEPart(parsing: bytes)
+            let (text, html) = message.bodies
+            if text != nil || html != nil { withText += 1 }
+            _ = MailClassification.of(message, ownDomain: "mail.acme.example", loopMarker: "touchpoint")
+            _ = DeliveryStatus(message)
+            _ = ThreadingHints(headers: message.headers, casePrefix: "Acme")
+            _ = MailAddress.list(message.headers.raw("From") ?? "")
+            _ = MailDate.parse(message.headers["Date"])
+            _ = html.map(HTMLText.plainText(fromHTML:))
+            _ = text.map(QuotedReply.split)
+            #expect(!message.leaves.isEmpty, "\(file.lastPathComponent)")
+        }
+        #expect(withText > files.count / 2, "most of the corpus has a readable body")
+    }
+}
