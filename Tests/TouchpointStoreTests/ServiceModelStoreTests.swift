@@ -265,3 +265,33 @@ struct ServiceModelStoreTests {
         }
     }
 }
+
+@Suite("Signed Message-IDs of outbound mail, on every database")
+struct MailTokenStoreTests {
+    @Test(arguments: Backend.available)
+    func ourIdsNameTheirCaseAndForgeriesDoNot(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let acme = try await Fixture.make(store)
+            let globex = try await Fixture.make(store, slug: "globex")
+            let id = try await store.outboundMessageID(caseNumber: 42, brand: acme.brand.id, domain: "Mail.Acme.Example")
+            #expect(id.hasPrefix("tp.42."))
+            #expect(id.hasSuffix("@mail.acme.example"))
+            #expect(try await store.caseNumber(fromMessageID: id, brand: acme.brand.id) == 42)
+            let other = try await store.outboundMessageID(caseNumber: 42, brand: acme.brand.id, domain: "mail.acme.example")
+            #expect(other != id, "every message gets its own id")
+            // Changing the number, the signature or the brand breaks it.
+            let parts = id.split(separator: ".").map(String.init)
+            let renumbered = (["tp", "43"] + parts[2...]).joined(separator: ".")
+            #expect(try await store.caseNumber(fromMessageID: renumbered, brand: acme.brand.id) == nil)
+            var signature = Array(parts[3].split(separator: "@")[0])
+            signature[signature.count - 1] = signature.last == "0" ? "1" : "0"
+            let tampered = (parts[..<3] + [String(signature) + "@" + parts[3].split(separator: "@")[1]]).joined(separator: ".")
+            #expect(try await store.caseNumber(fromMessageID: tampered, brand: acme.brand.id) == nil)
+            #expect(try await store.caseNumber(fromMessageID: id, brand: globex.brand.id) == nil)
+            #expect(try await store.caseNumber(fromMessageID: "CAF1234@mail.gmail.com", brand: acme.brand.id) == nil)
+            // The secret survives a fresh store on the same database.
+            let again = Store(database: store.database)
+            #expect(try await again.caseNumber(fromMessageID: id, brand: acme.brand.id) == 42)
+        }
+    }
+}

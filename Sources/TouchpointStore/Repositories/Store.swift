@@ -12,6 +12,7 @@ public final class Store: Sendable {
     let brands = BrandCache()
     let configCache = ServiceConfigCache()
     let turns = RoundRobinTurns()
+    let mailSecrets = MailSecretCache()
 
     public init(database: any Database, environment: TouchpointCore.Environment = .live) {
         self.database = database
