@@ -59,21 +59,3 @@ extension Store {
         return key
     }
 }
-
-/// Per-brand mail secrets once read (they never change).
-final class MailSecretCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var keys: [BrandID: SymmetricKey] = [:]
-
-    func get(_ brand: BrandID) -> SymmetricKey? {
-        lock.lock()
-        defer { lock.unlock() }
-        return keys[brand]
-    }
-
-    func put(_ brand: BrandID, _ key: SymmetricKey) {
-        lock.lock()
-        keys[brand] = key
-        lock.unlock()
-    }
-}

@@ -203,7 +203,7 @@ extension Store {
     /// Routes with the brand's teams and agents now, and moves the team's round-robin turn.
     func route(_ need: RoutingNeed, brand: BrandID, config: ServiceConfig, now: Date, on db: any SQLDatabase) async throws -> RoutingDecision {
         guard !config.teams.isEmpty else { return RoutingDecision(teamID: nil, assigneeID: nil, explanation: "the brand has no teams") }
-        let teams = turns.apply(to: config.teams.map(\.routing))
+        let teams = withTurns(config.teams.map(\.routing))
         // Only the chosen team's qualified members and the named CSM can get the case:
         // their active cases are the only ones worth counting.
         let team = CaseRouter.team(for: need, among: teams).team
@@ -219,11 +219,22 @@ extension Store {
         return decision
     }
 
+    /// The teams with this node's latest round-robin turns. Each node keeps its own rotation
+    /// (a turn is a matter of fairness, not of correctness); the last turn is also stored on
+    /// the team for restarts.
+    func withTurns(_ teams: [TeamRouting]) -> [TeamRouting] {
+        teams.map { team in
+            var copy = team
+            if let turn = turns.get(team.id) { copy.lastAssigned = turn }
+            return copy
+        }
+    }
+
     /// Remembers a round-robin turn: in memory for the next case, and in the team row so
     /// a restart continues where it left off.
     func recordTurn(_ decision: RoutingDecision, on db: any SQLDatabase) async throws {
         guard let cursor = decision.roundRobinCursor, let team = decision.teamID else { return }
-        turns.set(team, cursor)
+        turns.put(team, cursor)
         try await db.raw("UPDATE teams SET round_robin_cursor = \(bind: cursor.text) WHERE id = \(bind: team.text)").run()
     }
 
@@ -308,7 +319,7 @@ extension Store {
                 guard agents.contains(where: { $0.isReachable && $0.hasRoom }) else { break }
                 let item = try Store.case(from: row)
                 let need = Store.need(for: item, config: config, ownerCSM: try await Store.ownerCSM(account: item.accountID, on: db))
-                let decision = CaseRouter.route(need, teams: self.turns.apply(to: config.teams.map(\.routing)), agents: agents)
+                let decision = CaseRouter.route(need, teams: self.withTurns(config.teams.map(\.routing)), agents: agents)
                 guard let assignee = decision.assigneeID else { continue }
                 try await self.recordTurn(decision, on: db)
                 if let index = agents.firstIndex(where: { $0.id == assignee }) { agents[index].activeCases += 1 }
@@ -442,30 +453,6 @@ extension Store {
                                          averageHandleMinutes: team.averageHandleMinutes, open: open,
                                          nextOpening: open ? nil : hours.nextOpening(atOrAfter: now))
             return (WaitEstimate.estimate(snapshot), team, model)
-        }
-    }
-}
-
-/// Round-robin turns of this node. Each node keeps its own rotation (a turn is a matter of
-/// fairness, not of correctness); the last turn is also stored on the team for restarts.
-final class RoundRobinTurns: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last: [TeamID: UserID] = [:]
-
-    func set(_ team: TeamID, _ user: UserID) {
-        lock.lock()
-        last[team] = user
-        lock.unlock()
-    }
-
-    /// The teams with this node's latest turn where it has one.
-    func apply(to teams: [TeamRouting]) -> [TeamRouting] {
-        lock.lock()
-        defer { lock.unlock() }
-        return teams.map { team in
-            var copy = team
-            if let turn = last[team.id] { copy.lastAssigned = turn }
-            return copy
         }
     }
 }

@@ -18,7 +18,7 @@ extension Store {
                 VALUES (\(bind: brand.id.text), \(bind: brand.slug), \(bind: brand.name), \(bind: brand.casePrefix), \(bind: brand.defaultCallingCode), \(bind: now))
                 """).run()
         }
-        brands.put(brand)
+        brands.put(brand.id, brand)
         return brand
     }
 
@@ -31,7 +31,7 @@ extension Store {
             }
             return try Store.brand(from: row)
         }
-        brands.put(brand)
+        brands.put(brand.id, brand)
         return brand
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import SQLKit
@@ -9,10 +10,10 @@ import TouchpointCore
 public final class Store: Sendable {
     public let database: any Database
     let environment: TouchpointCore.Environment
-    let brands = BrandCache()
+    let brands = LockedCache<BrandID, Brand>()
     let configCache = ServiceConfigCache()
-    let turns = RoundRobinTurns()
-    let mailSecrets = MailSecretCache()
+    let turns = LockedCache<TeamID, UserID>()
+    let mailSecrets = LockedCache<BrandID, SymmetricKey>()
 
     public init(database: any Database, environment: TouchpointCore.Environment = .live) {
         self.database = database
@@ -144,22 +145,22 @@ public struct Page<Item: Sendable>: Sendable {
     }
 }
 
-/// Brands change rarely and are read on every command (calling code, case prefix):
-/// kept in memory after the first read.
-final class BrandCache: @unchecked Sendable {
+/// A dictionary shared between requests. Brands and mail secrets change rarely and are
+/// read on every command, so they are kept in one of these after the first read.
+final class LockedCache<Key: Hashable, Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var byID: [BrandID: Brand] = [:]
+    private var values: [Key: Value] = [:]
 
-    func get(_ id: BrandID) -> Brand? {
+    func get(_ key: Key) -> Value? {
         lock.lock()
         defer { lock.unlock() }
-        return byID[id]
+        return values[key]
     }
 
-    func put(_ brand: Brand) {
+    func put(_ key: Key, _ value: Value) {
         lock.lock()
         defer { lock.unlock() }
-        byID[brand.id] = brand
+        values[key] = value
     }
 }
 
