@@ -147,9 +147,6 @@ public struct ServicePolicy: Codable, Equatable, Sendable {
         self.valueEscalations = valueEscalations
     }
 
-    /// Whether a person answers customers of this model without being asked for.
-    public var humanByDefault: Bool { humanReach == .direct || humanReach == .namedPerson }
-
     /// Checks an edited policy; the model in the path wins over the body's.
     public func validated(as model: ServiceModel) throws(ValidationError) -> ServicePolicy {
         var copy = self

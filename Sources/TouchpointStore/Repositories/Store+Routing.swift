@@ -177,11 +177,14 @@ extension Store {
     /// `counting` limits the count to the agents that can matter (nil: every reachable one).
     static func agentStates(brand: BrandID, config: ServiceConfig, now: Date, counting: Set<UserID>? = nil,
                             on db: any SQLDatabase) async throws -> [AgentState] {
+        // Shift calendars are asked once per agent.
         let onShift = Dictionary(uniqueKeysWithValues: config.staff.map {
-            ($0.user.id, $0.presence == .available && config.availability(calendar: $0.shiftCalendarID).isOpen(at: now))
+            ($0.user.id, config.availability(calendar: $0.shiftCalendarID).isOpen(at: now))
         })
         var active: [UserID: Int] = [:]
-        let reachable = config.staff.filter { onShift[$0.user.id] == true && counting?.contains($0.user.id) != false }
+        let reachable = config.staff.filter {
+            $0.presence == .available && onShift[$0.user.id] == true && counting?.contains($0.user.id) != false
+        }
         if !reachable.isEmpty {
             var sql = SQLQueryString("SELECT assignee_id, COUNT(*) AS n FROM \(unsafeRaw: Store.activeCases(db)) WHERE brand_id = \(bind: brand.text) AND assignee_id IN (")
             for (index, profile) in reachable.enumerated() {
@@ -196,7 +199,7 @@ extension Store {
             return AgentState(id: profile.user.id, teamID: profile.user.teamID,
                               level: role.queueLevel, skills: Set(profile.skills), capacity: profile.capacity,
                               activeCases: active[profile.user.id] ?? 0, presence: profile.presence,
-                              onShift: config.availability(calendar: profile.shiftCalendarID).isOpen(at: now))
+                              onShift: onShift[profile.user.id] ?? false)
         }
     }
 

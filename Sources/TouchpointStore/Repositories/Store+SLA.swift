@@ -108,16 +108,6 @@ extension Store {
         }
     }
 
-    /// Recomputes the deadlines of every active case of a brand (after a calendar or
-    /// policy change made elsewhere); returns how many cases were looked at.
-    public func rescheduleAllSLAs(brand: BrandID) async throws -> Int {
-        try await database.write { db in
-            let config = try await Store.loadServiceConfig(brand: brand, on: db)
-            var total = 0
-            for model in ServiceModel.allCases { total += try await Store.rescheduleSLAs(brand: brand, model: model, config: config, on: db) }
-            return total
-        }
-    }
 }
 
 extension Convert {

@@ -56,14 +56,6 @@ extension Store {
         return team
     }
 
-    public func teams(brand: BrandID) async throws -> [Team] {
-        try await database.read { db in
-            try await db.raw("SELECT * FROM teams WHERE brand_id = \(bind: brand.text) ORDER BY name").all().map {
-                Team(id: try $0.uuid("id"), brandID: try $0.uuid("brand_id"), name: try $0.string("name"))
-            }
-        }
-    }
-
     // MARK: Staff
 
     public func createStaffUser(brand: BrandID, email: String, name: String, role: Role, team: TeamID?) async throws -> StaffUser {
@@ -90,13 +82,6 @@ extension Store {
                 throw StoreError.notFound("staff user \(normalized)")
             }
             return try Store.staffUser(from: row)
-        }
-    }
-
-    /// Staff of a brand, by name.
-    public func staffUsers(brand: BrandID) async throws -> [StaffUser] {
-        try await database.read { db in
-            try await db.raw("SELECT * FROM staff_users WHERE brand_id = \(bind: brand.text) ORDER BY name").all().map(Store.staffUser(from:))
         }
     }
 
