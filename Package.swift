@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(name: "TouchpointCore"),
@@ -30,6 +31,16 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TouchpointChannels",
+            dependencies: [
+                "TouchpointCore",
+                "TouchpointStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -47,6 +58,7 @@ let package = Package(
             dependencies: [
                 "TouchpointCore",
                 "TouchpointStore",
+                "TouchpointChannels",
                 "TouchpointWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -69,8 +81,10 @@ let package = Package(
         .testTarget(
             name: "TouchpointWebTests",
             dependencies: [
-                "TouchpointWeb", "TouchpointApp", "TouchpointStore", "TouchpointCore",
+                "TouchpointWeb", "TouchpointApp", "TouchpointChannels", "TouchpointStore", "TouchpointCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
     ]

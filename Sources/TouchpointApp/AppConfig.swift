@@ -10,18 +10,44 @@ public struct AppConfig: Sendable {
     public var web: WebConfig
     /// Load the demo data set when the database is new.
     public var loadDemoData: Bool
+    public var mail: MailConfig
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation, web: WebConfig = WebConfig(), loadDemoData: Bool = true) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation, web: WebConfig = WebConfig(), loadDemoData: Bool = true,
+                mail: MailConfig = MailConfig()) {
         self.host = host
         self.port = port
         self.database = database
         self.web = web
         self.loadDemoData = loadDemoData
+        self.mail = mail
     }
 
     /// Picks the database: `--database-url`, else `TOUCHPOINT_DATABASE_URL`, else SQLite in `dataDir`.
     public static func databaseLocation(dataDir: String, databaseURL: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> DatabaseLocation {
         if let url = databaseURL ?? environment["TOUCHPOINT_DATABASE_URL"], !url.isEmpty { return .postgres(url: url) }
         return .sqlite(directory: dataDir)
+    }
+}
+
+/// The mail listeners of `serve`.
+public struct MailConfig: Sendable {
+    /// Address the SMTP and LMTP listeners bind to (loopback: an MTA on this host delivers).
+    public var host: String
+    /// SMTP port; nil turns the listener off, 0 picks a free port.
+    public var smtpPort: Int?
+    /// LMTP port (RFC 2033, for Postfix's `lmtp:` transport); nil turns it off.
+    public var lmtpPort: Int?
+    /// The name in the greeting and in `Received:` headers.
+    public var hostname: String
+    /// Larger messages are refused with 552.
+    public var maxMessageBytes: Int
+
+    public init(host: String = "127.0.0.1", smtpPort: Int? = 2525, lmtpPort: Int? = 2424, hostname: String = "localhost",
+                maxMessageBytes: Int = 25 * 1_048_576) {
+        self.host = host
+        self.smtpPort = smtpPort
+        self.lmtpPort = lmtpPort
+        self.hostname = hostname
+        self.maxMessageBytes = maxMessageBytes
     }
 }

@@ -8,6 +8,8 @@ import TouchpointStore
 /// seed gives the same data (apart from ids and the current date).
 public enum DemoData {
     public static let adminEmail = "admin@acme.example"
+    /// The demo brand's main support mailbox.
+    public static let mailbox = "support@acme.example"
 
     public struct Summary: Sendable {
         public var adminToken: String
@@ -53,6 +55,10 @@ public enum DemoData {
         let csms = staff.filter { $0.role == .csm }
         let agents = staff.filter { $0.role.supportLevel != nil }
         try await configureServiceModels(store, brand: acme.id, teams: teams, staff: staff)
+        // Mail to support@ lands with the first line; a forward from staff opens the case for the customer.
+        _ = try await store.saveMailbox(address: mailbox, brand: acme.id, teamID: teams["First line"]?.id, forwardsOpenForSender: true, actor: .system)
+        _ = try await store.saveMailbox(address: "billing@acme.example", brand: acme.id, teamID: teams["Billing desk"]?.id, forwardsOpenForSender: false, actor: .system)
+        _ = try await store.saveMailbox(address: "help@globex.example", brand: globex.id, teamID: nil, forwardsOpenForSender: false, actor: .system)
 
         // Accounts of every size and stage.
         let companies = ["Baltic Foods", "Vistula Logistics", "Tatra Outdoor", "Mazury Hotels", "Odra Chemicals", "Warta Insurance",

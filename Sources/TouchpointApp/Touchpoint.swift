@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import TouchpointChannels
 import TouchpointCore
 import TouchpointStore
 import TouchpointWeb
@@ -50,7 +51,37 @@ public enum Touchpoint {
             let evaluated = try await store.segmentUnevaluated(brand: brand.id)
             if evaluated > 0 { logger.info("gave accounts their service model", metadata: ["brand": "\(brand.slug)", "accounts": "\(evaluated)"]) }
         }
-        let lines = banner
+        let worker = MailIntakeWorker(store: store, logger: logger)
+        let background = Task {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await SLAScheduler(store: store, logger: logger).run() }
+                group.addTask { await worker.run() }
+            }
+        }
+        // The mail listeners report their ports before the HTTP banner is printed.
+        var mailLines: [String] = []
+        var listeners: [Task<Void, Never>] = []
+        for (mode, port) in [(SMTPSession.Mode.smtp, config.mail.smtpPort), (.lmtp, config.mail.lmtpPort)] {
+            guard let port else { continue }
+            let server = SMTPServer(configuration: .init(host: config.mail.host, port: port, mode: mode, hostname: config.mail.hostname,
+                                                          maxMessageBytes: config.mail.maxMessageBytes),
+                                    store: store, worker: worker, logger: logger)
+            let bound = AsyncStream.makeStream(of: Int.self)
+            listeners.append(Task {
+                do {
+                    try await server.run { port in bound.continuation.yield(port); bound.continuation.finish() }
+                } catch {
+                    logger.error("the \(mode.rawValue.uppercased()) listener stopped", metadata: ["error": "\(error)"])
+                    bound.continuation.finish()
+                }
+            })
+            for await port in bound.stream { mailLines.append("\(mode.rawValue.uppercased()) \(config.mail.host):\(port)") }
+        }
+        for brand in try await store.brands() {
+            let addresses = try await store.mailboxes(brand: brand.id).map(\.address)
+            if !addresses.isEmpty { mailLines.append("Mailboxes of \(brand.slug): \(addresses.joined(separator: ", "))") }
+        }
+        let lines = banner + (mailLines.isEmpty ? [] : ["Mail intake: " + mailLines.joined(separator: "; ")])
         let app = application(store: store, config: config, logger: logger) { port in
             var text = "Touchpoint is running at http://\(config.host):\(port)  (database: \(store.database.describe))\n"
             for line in lines { text += line.replacingOccurrences(of: "PORT", with: "\(port)") + "\n" }
@@ -58,17 +89,17 @@ public enum Touchpoint {
             // Unbuffered, so scripts waiting for this line see it at once.
             FileHandle.standardOutput.write(Data(text.utf8))
         }
-        let scheduler = Task { await SLAScheduler(store: store, logger: logger).run() }
+        var failure: (any Error)?
         do {
             try await app.runService()
         } catch {
-            scheduler.cancel()
-            _ = await scheduler.value
-            await store.database.shutdown()
-            throw error
+            failure = error
         }
-        scheduler.cancel()
-        _ = await scheduler.value
+        for listener in listeners { listener.cancel() }
+        for listener in listeners { _ = await listener.value }
+        background.cancel()
+        _ = await background.value
         await store.database.shutdown()
+        if let failure { throw failure }
     }
 }

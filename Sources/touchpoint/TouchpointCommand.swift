@@ -28,7 +28,7 @@ struct TouchpointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "touchpoint",
         abstract: "Touchpoint: one customer history across every contact point.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, TokenCommand.self, CalendarCommand.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, TokenCommand.self, CalendarCommand.self, MailCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -40,9 +40,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).") var port: Int = 8080
     @Option(help: "Largest accepted request body in bytes.") var maxBodyBytes: Int = 1_048_576
     @Flag(help: "Do not load demo data into a new database.") var noDemo = false
+    @Option(help: "Address the SMTP and LMTP listeners bind to.") var smtpHost: String = "127.0.0.1"
+    @Option(help: "SMTP listener port (0 picks a free one, -1 turns it off).") var smtpPort: Int = 2525
+    @Option(help: "LMTP listener port (0 picks a free one, -1 turns it off).") var lmtpPort: Int = 2424
+    @Option(help: "Host name in the SMTP greeting and Received headers.") var mailHostname: String = "localhost"
+    @Option(help: "Largest accepted mail message in bytes.") var maxMessageBytes: Int = 25 * 1_048_576
 
     func run() async throws {
-        let config = AppConfig(host: host, port: port, database: database.location, web: .init(maxBodyBytes: maxBodyBytes), loadDemoData: !noDemo)
+        let mail = MailConfig(host: smtpHost, smtpPort: smtpPort < 0 ? nil : smtpPort, lmtpPort: lmtpPort < 0 ? nil : lmtpPort,
+                              hostname: mailHostname, maxMessageBytes: maxMessageBytes)
+        let config = AppConfig(host: host, port: port, database: database.location, web: .init(maxBodyBytes: maxBodyBytes), loadDemoData: !noDemo,
+                               mail: mail)
         try await Touchpoint.serve(config: config, logger: makeLogger())
     }
 }

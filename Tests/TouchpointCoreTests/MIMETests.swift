@@ -366,6 +366,13 @@ struct PythonEmailCorpusTests {
             _ = html.map(HTMLText.plainText(fromHTML:))
             _ = text.map(QuotedReply.split)
             #expect(!message.leaves.isEmpty, "\(file.lastPathComponent)")
+            // The intake's reduction of the message either works or names its reason.
+            do {
+                let mail = try InboundMail(parsing: bytes, envelopeSender: "", casePrefix: "Acme", ownDomain: nil, loopMarker: "support@acme.example")
+                #expect(!mail.from.address.isEmpty)
+            } catch {
+                #expect(!error.reason.isEmpty)
+            }
         }
         #expect(withText > files.count / 2, "most of the corpus has a readable body")
     }

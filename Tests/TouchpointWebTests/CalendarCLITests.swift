@@ -3,32 +3,8 @@ import Testing
 
 @Suite("touchpoint calendar due|minutes, run as the real binary")
 struct CalendarCLITests {
-    /// The `touchpoint` executable `swift build --build-tests` put next to the test bundle.
-    func binary() throws -> URL {
-        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = runner.deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("touchpoint")
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        Issue.record("no touchpoint executable near \(runner.path); build it with swift build --build-tests")
-        throw CocoaError(.fileNoSuchFile)
-    }
-
     func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+        try Processes.run(try Processes.touchpoint(), arguments)
     }
 
     func calendarFile(_ json: String) throws -> String {

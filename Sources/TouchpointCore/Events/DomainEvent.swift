@@ -130,6 +130,11 @@ public enum EventType: String, WireEnum {
     case policyUpdated = "policy.updated"
     case segmentationUpdated = "segmentation.updated"
     case calendarUpdated = "calendar.updated"
+    case mailboxUpdated = "mailbox.updated"
+    case mailQuarantined = "mail.quarantined"
+    case mailRerun = "mail.rerun"
+    case mailDiscarded = "mail.discarded"
+    case mailBounced = "mail.bounced"
 
     /// Whether the event is shown on timelines. Interactions appear there themselves,
     /// so their event stays in the audit log only.

@@ -63,13 +63,26 @@ public struct MIMEPart: Sendable {
     /// Every leaf part, depth first.
     public var leaves: [MIMEPart] { parts.isEmpty ? [self] : parts.flatMap(\.leaves) }
 
-    /// The message's text and HTML bodies: from `multipart/alternative` the plain and
-    /// the HTML version, otherwise the first inline text parts that are not attachments.
+    /// The message's text and HTML bodies: the first inline plain-text and HTML leaves
+    /// (so both versions of a `multipart/alternative`), not looking inside attached messages.
     public var bodies: (text: String?, html: String?) {
-        var text: String?, html: String?
-        for leaf in leaves where !leaf.isAttachment {
-            if leaf.contentType.value == "text/plain", text == nil { text = leaf.text }
-            if leaf.contentType.value == "text/html", html == nil { html = leaf.text }
+        let leaves = contentLeaves
+        let indexes = MIMEPart.bodyIndexes(leaves)
+        return (indexes.text.map { leaves[$0].text }, indexes.html.map { leaves[$0].text })
+    }
+
+    /// The leaves of this message's own content: an attached message is one leaf (its
+    /// raw bytes become one attachment), not a tree to descend into.
+    public var contentLeaves: [MIMEPart] {
+        parts.isEmpty || contentType.value.hasPrefix("message/") ? [self] : parts.flatMap(\.contentLeaves)
+    }
+
+    /// The indexes in `leaves` of the text and the HTML body: the first inline ones.
+    static func bodyIndexes(_ leaves: [MIMEPart]) -> (text: Int?, html: Int?) {
+        var text: Int?, html: Int?
+        for (index, leaf) in leaves.enumerated() where !leaf.isAttachment {
+            if leaf.contentType.value == "text/plain", text == nil { text = index }
+            if leaf.contentType.value == "text/html", html == nil { html = index }
         }
         return (text, html)
     }

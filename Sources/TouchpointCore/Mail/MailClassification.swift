@@ -127,6 +127,18 @@ public enum MailDate {
         return Date(timeIntervalSince1970: Double(days * 86_400 + time[0] * 3600 + time[1] * 60 + seconds - offset))
     }
 
+    /// A date as RFC 5322 writes it, in UTC: `Wed, 25 Nov 2026 16:50:00 +0000`.
+    public static func format(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let time = seconds - days * 86_400
+        let day = LocalDate(dayNumber: days)
+        let weekday = day.weekday.rawValue.prefix(1).uppercased() + day.weekday.rawValue.dropFirst()
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][day.month - 1]
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(weekday), \(two(day.day)) \(month) \(day.year) \(two(time / 3600)):\(two(time % 3600 / 60)):\(two(time % 60)) +0000"
+    }
+
     static let months = ["jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12]
     static let zones = ["UT": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7]
 }

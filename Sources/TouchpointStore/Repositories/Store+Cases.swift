@@ -22,10 +22,13 @@ public struct OpenCase: Sendable {
     public var occurredAt: Date?
     /// One of the brand's routing topics; decides skills, entry level and maybe the team.
     public var topic: String?
+    /// Attachments already stored with `storeAttachment`.
+    public var attachments: [AttachmentRef]
 
     public init(contactPoint: ContactPoint, from: Identity, name: String? = nil, subject: String, body: String, html: String? = nil,
                 priority: Priority = .normal, level: SupportLevel = .basic, teamID: TeamID? = nil, tags: [String] = [],
-                providerMessageID: String? = nil, metadata: [String: String] = [:], occurredAt: Date? = nil, topic: String? = nil) {
+                providerMessageID: String? = nil, metadata: [String: String] = [:], occurredAt: Date? = nil, topic: String? = nil,
+                attachments: [AttachmentRef] = []) {
         self.contactPoint = contactPoint
         self.from = from
         self.name = name
@@ -40,6 +43,7 @@ public struct OpenCase: Sendable {
         self.metadata = metadata
         self.occurredAt = occurredAt
         self.topic = topic
+        self.attachments = attachments
     }
 }
 
@@ -63,9 +67,16 @@ public struct NewInteraction: Sendable {
     public var providerMessageID: String?
     public var metadata: [String: String]
     public var occurredAt: Date?
+    public var attachments: [AttachmentRef]
+    /// For inbound messages: the sender's identity, when it may be someone other than the
+    /// case's contact (a colleague in copy). Resolved to its contact, created when new.
+    public var from: Identity?
+    /// The sender's name, used when a contact is created for `from`.
+    public var name: String?
 
     public init(direction: Direction, contactPoint: ContactPoint? = nil, body: String, html: String? = nil,
-                providerMessageID: String? = nil, metadata: [String: String] = [:], occurredAt: Date? = nil) {
+                providerMessageID: String? = nil, metadata: [String: String] = [:], occurredAt: Date? = nil,
+                attachments: [AttachmentRef] = [], from: Identity? = nil, name: String? = nil) {
         self.direction = direction
         self.contactPoint = contactPoint
         self.body = body
@@ -73,6 +84,9 @@ public struct NewInteraction: Sendable {
         self.providerMessageID = providerMessageID
         self.metadata = metadata
         self.occurredAt = occurredAt
+        self.attachments = attachments
+        self.from = from
+        self.name = name
     }
 }
 
@@ -143,35 +157,10 @@ extension Store {
             let now = environment.now()
             let occurredAt = request.occurredAt ?? now
             var drafts: [DomainEvent] = []
-            // Resolve the sender: an identity names its contact; a merged contact's history
-            // continues on the contact it was merged into.
-            try await Store.lockIdentity(request.from, brand: brandID, dialect: dialect, on: db)
-            let resolved = try await Store.resolve(request.from, brand: brandID, on: db)
-            let contactID: ContactID
-            let accountID: AccountID?
-            let title: String?
-            let created: Bool
-            if let resolved {
-                contactID = resolved.contact
-                accountID = resolved.account
-                title = resolved.title
-                created = false
-            } else {
-                contactID = environment.newID()
-                accountID = nil
-                title = nil
-                created = true
-                let contact = Contact(id: contactID, brandID: brandID, accountID: nil, name: name,
-                                      preferredContactPoint: request.contactPoint, identities: [request.from], createdAt: now)
-                try await Store.insertContact(contact, on: db)
-                // `resolve` just found the identity free, under the identity lock on PostgreSQL.
-                try await Store.insertIdentity(request.from, of: contactID, brand: brandID, id: environment.newID(), at: now, on: db)
-                var payload: [String: JSONValue] = ["identities": .array([.string("\(request.from.kind.rawValue):\(request.from.value)")]),
-                                                    "source": .string(request.contactPoint.rawValue)]
-                if let name { payload["name"] = .string(name) }
-                drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .contactCreated, actor: .system,
-                                          accountID: nil, contactID: contactID, caseID: nil, payload: payload, occurredAt: now))
-            }
+            let sender = try await Store.resolveOrCreate(request.from, name: name, contactPoint: request.contactPoint, brand: brandID,
+                                                         environment: environment, dialect: dialect, at: now, on: db)
+            drafts += sender.events
+            let (contactID, accountID, title, created) = (sender.contact, sender.account, sender.title, sender.created)
             let actor = explicitActor ?? .contact(contactID)
             var newCase = Case(id: environment.newID(), brandID: brandID, number: 0, contactID: contactID, accountID: accountID,
                                subject: subject, priority: request.priority, level: request.level, teamID: request.teamID, tags: tags,
@@ -197,8 +186,8 @@ extension Store {
             newCase.assigneeID = routing.assigneeID
             let interaction = Interaction(id: environment.newID(), brandID: brandID, contactID: contactID, caseID: newCase.id,
                                           contactPoint: request.contactPoint, direction: .inbound, authorKind: .contact, authorID: contactID,
-                                          text: body, html: request.html, providerMessageID: request.providerMessageID,
-                                          metadata: metadata, occurredAt: occurredAt)
+                                          text: body, html: request.html, attachments: request.attachments,
+                                          providerMessageID: request.providerMessageID, metadata: metadata, occurredAt: occurredAt)
             newCase.number = try await Store.insertNumbered(case: newCase, dialect: dialect, on: db)
             let number = newCase.number
             try await Store.insert(interaction: interaction, now: now, on: db)
@@ -225,6 +214,29 @@ extension Store {
             try await Store.insert(events: drafts, on: db)
             return OpenedCase(case: newCase, interaction: interaction, contactCreated: created, duplicate: false)
         }
+    }
+
+    /// The contact an identity names, following merges, or a new contact for it (with its
+    /// `contact.created` event, to be stored by the caller's transaction).
+    static func resolveOrCreate(_ identity: Identity, name: String?, contactPoint: ContactPoint, brand: BrandID,
+                                environment: TouchpointCore.Environment, dialect: SQLDialectKind, at now: Date, on db: any SQLDatabase) async throws
+        -> (contact: ContactID, account: AccountID?, title: String?, created: Bool, events: [DomainEvent]) {
+        try await lockIdentity(identity, brand: brand, dialect: dialect, on: db)
+        if let resolved = try await resolve(identity, brand: brand, on: db) {
+            return (resolved.contact, resolved.account, resolved.title, false, [])
+        }
+        let contactID: ContactID = environment.newID()
+        let contact = Contact(id: contactID, brandID: brand, accountID: nil, name: name,
+                              preferredContactPoint: contactPoint, identities: [identity], createdAt: now)
+        try await insertContact(contact, on: db)
+        // `resolve` just found the identity free, under the identity lock on PostgreSQL.
+        try await insertIdentity(identity, of: contactID, brand: brand, id: environment.newID(), at: now, on: db)
+        var payload: [String: JSONValue] = ["identities": .array([.string("\(identity.kind.rawValue):\(identity.value)")]),
+                                            "source": .string(contactPoint.rawValue)]
+        if let name { payload["name"] = .string(name) }
+        let event = DomainEvent(id: environment.newID(), brandID: brand, type: .contactCreated, actor: .system,
+                                accountID: nil, contactID: contactID, caseID: nil, payload: payload, occurredAt: now)
+        return (contactID, nil, nil, true, [event])
     }
 
     /// The contact an identity belongs to (following merges) and its account.
@@ -428,11 +440,21 @@ extension Store {
             }
             let now = environment.now()
             let authorKind: AuthorKind = request.direction == .inbound ? .contact : actor.kind
-            let interaction = Interaction(id: environment.newID(), brandID: brand, contactID: current.contactID, caseID: caseID,
+            // An inbound message from someone else (a colleague in copy) is theirs: it goes
+            // on their timeline and on this case.
+            var writer = current.contactID
+            var contactEvents: [DomainEvent] = []
+            if request.direction == .inbound, let from = request.from {
+                let sender = try await Store.resolveOrCreate(from, name: request.name, contactPoint: request.contactPoint ?? current.contactPoint,
+                                                             brand: brand, environment: environment, dialect: self.dialect, at: now, on: db)
+                writer = sender.contact
+                contactEvents = sender.events
+            }
+            let interaction = Interaction(id: environment.newID(), brandID: brand, contactID: writer, caseID: caseID,
                                           contactPoint: request.contactPoint ?? current.contactPoint, direction: request.direction,
-                                          authorKind: authorKind, authorID: request.direction == .inbound ? current.contactID : actor.id,
-                                          text: body, html: request.html, providerMessageID: request.providerMessageID,
-                                          metadata: metadata, occurredAt: request.occurredAt ?? now)
+                                          authorKind: authorKind, authorID: request.direction == .inbound ? writer : actor.id,
+                                          text: body, html: request.html, attachments: request.attachments,
+                                          providerMessageID: request.providerMessageID, metadata: metadata, occurredAt: request.occurredAt ?? now)
             try await Store.insert(interaction: interaction, now: now, on: db)
             try await Store.index(text: body, brand: brand, caseID: caseID, on: db)
             var drafts = [EventDraft(type: .interactionAdded, payload: ["interactionId": .string(interaction.id.text), "direction": .string(request.direction.rawValue)])]
@@ -462,8 +484,8 @@ extension Store {
                 sla = \(bind: current.sla?.storageText), sla_next_at = \(bind: current.sla?.nextWake.map(Convert.ms))
                 WHERE id = \(bind: caseID.text)
                 """).run()
-            try await Store.insert(events: self.events(drafts, brand: brand, actor: actor, account: current.accountID,
-                                                       contact: current.contactID, caseID: caseID, at: now), on: db)
+            try await Store.insert(events: contactEvents + self.events(drafts, brand: brand, actor: actor, account: current.accountID,
+                                                                       contact: current.contactID, caseID: caseID, at: now), on: db)
             return (current, interaction)
         }
     }

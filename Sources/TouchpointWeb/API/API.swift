@@ -33,6 +33,7 @@ public func buildRouter(store: Store, config: WebConfig) -> Router<TouchpointCon
     api.addServiceModelRoutes(to: v1)
     api.addCalendarRoutes(to: v1)
     api.addRoutingRoutes(to: v1)
+    api.addMailRoutes(to: v1)
     return router
 }
 

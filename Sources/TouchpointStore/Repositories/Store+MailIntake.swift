@@ -1,0 +1,446 @@
+import Crypto
+import Foundation
+import SQLKit
+import TouchpointCore
+
+/// Where a received message is on the intake path.
+public enum InboundMailState: String, WireEnum {
+    /// Stored durably, not processed yet (the sender has its 250).
+    case received
+    /// On a case (or recognised as a duplicate or a bounce).
+    case processed
+    /// Kept with its reason for an operator: unparseable, a loop, a flood.
+    case quarantined
+    /// An operator threw it away; only its record remains.
+    case discarded
+}
+
+/// One received message as operators see it (the raw bytes are fetched separately).
+public struct InboundMailRecord: Codable, Equatable, Sendable {
+    public var id: UUID
+    public var brandID: BrandID
+    /// The mailbox it arrived at (the first of the brand's recipients).
+    public var mailbox: String
+    public var recipients: [String]
+    /// The SMTP reverse path; "" for the null sender.
+    public var envelopeFrom: String
+    public var size: Int
+    public var receivedAt: Date
+    public var state: InboundMailState
+    /// Why it was quarantined, or what the filters noticed.
+    public var reason: String?
+    public var messageID: String?
+    public var sender: String?
+    public var subject: String?
+    public var caseID: CaseID?
+    public var interactionID: InteractionID?
+    public var attempts: Int
+    public var processedAt: Date?
+}
+
+/// What processing a received message did.
+public struct MailIntakeResult: Equatable, Sendable {
+    public enum Outcome: String, Sendable {
+        /// A new case was opened with the message.
+        case opened
+        /// The message was added to an existing case.
+        case appended
+        /// The same message (by Message-ID) was processed before.
+        case duplicate
+        /// A delivery status report, attached to the mail it bounces.
+        case bounce
+        case quarantined
+    }
+
+    public var outcome: Outcome
+    public var caseID: CaseID?
+    public var caseNumber: Int?
+    public var interactionID: InteractionID?
+    public var reason: String?
+}
+
+/// Limits of the intake path.
+public struct MailIntakeLimits: Sendable {
+    /// From this many messages per hour a sender's mail counts as machine mail (never auto-answered).
+    public var senderHourlyAutomatic: Int
+    /// From this many per hour a sender's further mail is quarantined (two systems ping-ponging).
+    public var senderHourlyQuarantine: Int
+
+    public init(senderHourlyAutomatic: Int = 30, senderHourlyQuarantine: Int = 120) {
+        self.senderHourlyAutomatic = senderHourlyAutomatic
+        self.senderHourlyQuarantine = senderHourlyQuarantine
+    }
+}
+
+extension Store {
+    /// Stores a received message durably, once per brand among its recipients, and
+    /// returns the ids to process. Only after this returns may the sender hear 250.
+    public func receiveMail(raw: [UInt8], envelopeFrom: String, recipients: [String]) async throws -> [UUID] {
+        let addresses = recipients.map { (try? Identity.normalizeEmail($0)) ?? $0.lowercased() }
+        let environment = self.environment
+        return try await database.write { db in
+            var byBrand: [(brand: String, recipients: [String])] = []
+            for address in addresses {
+                guard let row = try await db.raw("SELECT brand_id FROM mailboxes WHERE address = \(bind: address)").first() else {
+                    throw StoreError.notFound("mailbox \(address)")
+                }
+                let brand = try row.string("brand_id")
+                if let index = byBrand.firstIndex(where: { $0.brand == brand }) {
+                    if !byBrand[index].recipients.contains(address) { byBrand[index].recipients.append(address) }
+                } else {
+                    byBrand.append((brand, [address]))
+                }
+            }
+            let now = Convert.ms(environment.now())
+            var ids: [UUID] = []
+            for entry in byBrand {
+                let id: UUID = environment.newID()
+                try await db.raw("""
+                    INSERT INTO inbound_mail (id, brand_id, mailbox, recipients, envelope_from, size, raw, received_at, state)
+                    VALUES (\(bind: id.text), \(bind: entry.brand), \(bind: entry.recipients[0]), \(bind: Convert.json(entry.recipients)),
+                    \(bind: envelopeFrom), \(bind: raw.count), \(bind: Data(raw)), \(bind: now), \(bind: InboundMailState.received.rawValue))
+                    """).run()
+                ids.append(id)
+            }
+            return ids
+        }
+    }
+
+    /// Received messages not processed yet, oldest first (after a restart, or a failure).
+    public func pendingMail(limit: Int) async throws -> [UUID] {
+        try await database.read { db in
+            try await db.raw("SELECT id FROM inbound_mail WHERE state = 'received' ORDER BY received_at, id LIMIT \(bind: limit)")
+                .all().map { try $0.uuid("id") }
+        }
+    }
+
+    /// Processes a received message: parse, filter, dedupe, resolve the sender, thread
+    /// onto a case or open one. Mail that cannot become an interaction is quarantined
+    /// with its reason. Processing a processed message again changes nothing. Throws only
+    /// when the database fails; the message stays `received` and is tried again.
+    public func processMail(_ id: UUID, limits: MailIntakeLimits = MailIntakeLimits()) async throws -> MailIntakeResult {
+        let (record, raw) = try await database.read { db -> (InboundMailRecord, [UInt8]) in
+            guard let row = try await db.raw("SELECT * FROM inbound_mail WHERE id = \(bind: id.text)").first() else {
+                throw StoreError.notFound("inbound mail \(id.text)")
+            }
+            return (try Store.inboundMail(from: row), Array(try row.decode(column: "raw", as: Data.self)))
+        }
+        guard record.state == .received else {
+            return MailIntakeResult(outcome: record.state == .processed ? .duplicate : .quarantined, caseID: record.caseID,
+                                    interactionID: record.interactionID, reason: record.reason)
+        }
+        let brand = try await self.brand(record.brandID)
+        let mailbox = try await self.mailbox(address: record.mailbox)
+        let mail: InboundMail
+        do {
+            mail = try InboundMail(parsing: raw, envelopeSender: record.envelopeFrom, casePrefix: brand.casePrefix,
+                                   ownDomain: nil, loopMarker: record.mailbox)
+        } catch {
+            return try await quarantine(record, reason: error.reason, mail: nil)
+        }
+        // Our own mail coming back: an X-Loop we set, or a Message-ID we signed.
+        var loop = mail.classification.loop
+        if let messageID = mail.messageID, try await caseNumber(fromMessageID: messageID, brand: brand.id) != nil { loop = true }
+        if loop { return try await quarantine(record, reason: "mail loop: our own message came back (\(mail.classification.reasons.joined(separator: "; ")))", mail: mail) }
+
+        // Without a Message-ID the bytes identify the message, so a redelivery still dedupes.
+        let messageID = mail.messageID ?? "sha256." + SHA256.hash(data: raw).prefix(16).map { String(format: "%02x", $0) }.joined() + "@touchpoint.invalid"
+        if let existing = try await database.read({ db in try await Store.interaction(providerID: messageID, contactPoint: .email, brand: brand.id, on: db) }) {
+            let result = MailIntakeResult(outcome: .duplicate, caseID: existing.caseID, interactionID: existing.id, reason: "Message-ID seen before")
+            try await finish(record, result: result, mail: mail, messageID: messageID)
+            return result
+        }
+
+        var classification = mail.classification
+        let since = Convert.ms(environment.now()) - 3_600_000
+        let recent = try await database.read { db in
+            try await db.raw("""
+                SELECT COUNT(*) AS n FROM inbound_mail WHERE brand_id = \(bind: brand.id.text) AND sender = \(bind: mail.from.address)
+                AND received_at >= \(bind: since) AND id <> \(bind: id.text)
+                """).first()?.int("n") ?? 0
+        }
+        if recent >= limits.senderHourlyQuarantine {
+            return try await quarantine(record, reason: "\(mail.from.address) sent \(recent) messages in the last hour: a mail loop or a flood", mail: mail)
+        }
+        if recent >= limits.senderHourlyAutomatic {
+            classification.automatic = true
+            classification.reasons.append("\(recent) messages from this sender in the last hour")
+        }
+
+        if let report = mail.deliveryStatus {
+            let result = try await bounce(report, record: record, brand: brand.id)
+            try await finish(record, result: result, mail: mail, messageID: messageID)
+            return result
+        }
+
+        // A staff member forwarding a customer's mail opens the case for the customer.
+        var sender = mail.from
+        var forwardedBy: String?
+        if mailbox?.forwardsOpenForSender == true, let original = mail.forwardedFrom,
+           try await isStaff(email: mail.from.address, brand: brand.id) {
+            forwardedBy = mail.from.address
+            sender = original
+        }
+        let identity: Identity
+        do {
+            identity = try Identity(kind: .email, raw: sender.address, field: "from")
+        } catch {
+            return try await quarantine(record, reason: "the sender address \(sender.address) is not valid: \(error.reason)", mail: mail)
+        }
+
+        var metadata: [String: String] = ["mailbox": record.mailbox, "from": sender.address, "messageId": messageID, "inboundMailId": id.text]
+        if !mail.to.isEmpty { metadata["to"] = mail.to.map(\.address).joined(separator: ", ") }
+        if !mail.cc.isEmpty { metadata["cc"] = mail.cc.map(\.address).joined(separator: ", ") }
+        if let forwardedBy { metadata["forwardedBy"] = forwardedBy }
+        if classification.automatic { metadata["automatic"] = classification.reasons.joined(separator: "; ") }
+        if !mail.defects.isEmpty { metadata["defects"] = mail.defects.prefix(10).joined(separator: "; ") }
+        metadata = metadata.mapValues { Store.clip($0, bytes: 4000) }
+        let text = mail.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            ? (mail.attachments.isEmpty ? "(empty message)" : "(attachments only)") : mail.text
+        let subject = Store.clip(mail.threading.subject.split(whereSeparator: \.isNewline).joined(separator: " "), bytes: 900)
+        let environment = self.environment
+        let attachments = try await database.write { db in
+            var refs: [AttachmentRef] = []
+            for attachment in mail.attachments {
+                refs.append(try await Store.storeAttachment(name: attachment.name, contentType: attachment.contentType, data: attachment.data,
+                                                            brand: brand.id, at: environment.now(), on: db))
+            }
+            return refs
+        }
+
+        do {
+            let target = forwardedBy == nil ? try await threadTarget(mail, sender: identity, brand: brand) : nil
+            let result: MailIntakeResult
+            if let target, target.status != .closed {
+                let (updated, interaction) = try await addInteraction(
+                    caseID: target.id, brand: brand.id, actor: .system,
+                    request: NewInteraction(direction: .inbound, contactPoint: .email, body: text, html: mail.html, providerMessageID: messageID,
+                                            metadata: metadata, occurredAt: mail.date.map { min($0, environment.now()) },
+                                            attachments: attachments, from: identity, name: sender.name))
+                result = MailIntakeResult(outcome: .appended, caseID: updated.id, caseNumber: updated.number, interactionID: interaction.id,
+                                          reason: classification.automatic ? classification.reasons.joined(separator: "; ") : nil)
+            } else {
+                let opened = try await openCase(brand: brand.id, actor: nil, request: OpenCase(
+                    contactPoint: .email, from: identity, name: sender.name,
+                    subject: subject.trimmingCharacters(in: .whitespaces).isEmpty ? "(no subject)" : String(subject.prefix(300)),
+                    body: text, html: mail.html, teamID: mailbox?.teamID, tags: classification.automatic ? ["auto-reply"] : [],
+                    providerMessageID: messageID, metadata: metadata, occurredAt: mail.date.map { min($0, environment.now()) },
+                    attachments: attachments))
+                // Mail answering a closed case opens a follow-up linked to it.
+                if let target, !opened.duplicate { try await linkCases(opened.case.id, to: target.id, brand: brand.id, actor: .system) }
+                result = MailIntakeResult(outcome: opened.duplicate ? .duplicate : .opened, caseID: opened.case.id, caseNumber: opened.case.number,
+                                          interactionID: opened.interaction.id,
+                                          reason: classification.automatic ? classification.reasons.joined(separator: "; ") : nil)
+            }
+            try await finish(record, result: result, mail: mail, messageID: messageID)
+            return result
+        } catch let error as ValidationError {
+            return try await quarantine(record, reason: "\(error.field): \(error.reason)", mail: mail)
+        } catch StoreError.invalid(let field, let reason) {
+            return try await quarantine(record, reason: "\(field): \(reason)", mail: mail)
+        }
+    }
+
+    /// The open case a message continues: a Message-ID it answers (ours, with a valid
+    /// signature, or one of the customer's earlier messages), else a `[Prefix #N]` tag in
+    /// the subject when the sender belongs to that case's contact or account. A forged
+    /// tag or header from a stranger opens a new case instead.
+    func threadTarget(_ mail: InboundMail, sender: Identity, brand: Brand) async throws -> Case? {
+        var found: Case?
+        for id in mail.threading.referencedIDs.prefix(30) {
+            if let number = try await caseNumber(fromMessageID: id, brand: brand.id) {
+                found = try? await self.case(number: number, brand: brand.id)
+            } else if let caseID = try await database.read({ db in
+                try await Store.interaction(providerID: id, contactPoint: .email, brand: brand.id, on: db)?.caseID
+            }) {
+                found = try? await self.case(caseID, brand: brand.id)
+            }
+            if found != nil { break }
+        }
+        if found == nil, let number = mail.threading.caseNumber, let tagged = try? await self.case(number: number, brand: brand.id) {
+            let owner = try await database.read { db in try await Store.resolve(sender, brand: brand.id, on: db) }
+            if let owner, owner.contact == tagged.contactID || (owner.account != nil && owner.account == tagged.accountID) {
+                found = tagged
+            }
+        }
+        // A merged case continues in the case it was merged into.
+        var hops = 0
+        while let current = found, let into = current.mergedInto, hops < 16 {
+            found = try await self.case(into, brand: brand.id)
+            hops += 1
+        }
+        return found
+    }
+
+    /// A delivery status report: permanently failing addresses are marked, and the report
+    /// becomes an internal note on the case of the mail it bounces.
+    func bounce(_ report: DeliveryStatus, record: InboundMailRecord, brand: BrandID) async throws -> MailIntakeResult {
+        let environment = self.environment
+        let failed = report.recipients.filter(\.permanent)
+        let original = try await database.read { db in
+            try await report.originalMessageID.asyncMap { try await Store.interaction(providerID: $0, contactPoint: .email, brand: brand, on: db) } ?? nil
+        }
+        try await database.write { db in
+            let now = environment.now()
+            for recipient in failed {
+                try await db.raw("""
+                    UPDATE identities SET failing_since = COALESCE(failing_since, \(bind: Convert.ms(now))),
+                    failure = \(bind: Store.clip("\(recipient.status) \(recipient.diagnostic ?? "")", bytes: 500))
+                    WHERE brand_id = \(bind: brand.text) AND kind = 'email' AND value = \(bind: recipient.address)
+                    """).run()
+            }
+            let payload: [String: JSONValue] = [
+                "inboundMailId": .string(record.id.text), "failed": .array(failed.map { .string($0.address) }),
+                "originalMessageId": .optionalString(report.originalMessageID),
+            ]
+            try await Store.insert(events: self.events([EventDraft(type: .mailBounced, payload: payload)], brand: brand, actor: .system,
+                                                       account: nil, contact: original?.contactID, caseID: original?.caseID, at: now), on: db)
+        }
+        let summary = report.recipients.map { "\($0.address): \($0.action) \($0.status)\($0.diagnostic.map { " (\($0))" } ?? "")" }.joined(separator: "\n")
+        guard let original, let caseID = original.caseID else {
+            return MailIntakeResult(outcome: .bounce, reason: "delivery report for mail we did not send or no longer know")
+        }
+        let (bounced, note) = try await addInteraction(
+            caseID: caseID, brand: brand, actor: .system,
+            request: NewInteraction(direction: .internal, contactPoint: .email, body: "Delivery failed:\n" + (summary.isEmpty ? "(no details)" : summary),
+                                    metadata: ["bounceOf": original.id.text, "inboundMailId": record.id.text]))
+        return MailIntakeResult(outcome: .bounce, caseID: bounced.id, caseNumber: bounced.number, interactionID: note.id,
+                                reason: failed.isEmpty ? "delivery report without a permanent failure" : nil)
+    }
+
+    func isStaff(email: String, brand: BrandID) async throws -> Bool {
+        let address = email.lowercased()
+        return try await database.read { db in
+            try await db.raw("SELECT id FROM staff_users WHERE brand_id = \(bind: brand.text) AND LOWER(email) = \(bind: address)").first() != nil
+        }
+    }
+
+    private func finish(_ record: InboundMailRecord, result: MailIntakeResult, mail: InboundMail, messageID: String) async throws {
+        let now = Convert.ms(environment.now())
+        try await database.write { db in
+            try await db.raw("""
+                UPDATE inbound_mail SET state = 'processed', reason = \(bind: result.reason), message_id = \(bind: messageID),
+                sender = \(bind: mail.from.address), subject = \(bind: Store.clip(mail.subject, bytes: 900)), case_id = \(bind: result.caseID?.text),
+                interaction_id = \(bind: result.interactionID?.text), attempts = attempts + 1, processed_at = \(bind: now)
+                WHERE id = \(bind: record.id.text)
+                """).run()
+        }
+    }
+
+    private func quarantine(_ record: InboundMailRecord, reason: String, mail: InboundMail?) async throws -> MailIntakeResult {
+        let environment = self.environment
+        try await database.write { db in
+            let now = environment.now()
+            try await db.raw("""
+                UPDATE inbound_mail SET state = 'quarantined', reason = \(bind: reason), message_id = \(bind: mail?.messageID),
+                sender = \(bind: mail?.from.address), subject = \(bind: mail.map { Store.clip($0.subject, bytes: 900) }),
+                attempts = attempts + 1, processed_at = \(bind: Convert.ms(now))
+                WHERE id = \(bind: record.id.text)
+                """).run()
+            let payload: [String: JSONValue] = ["inboundMailId": .string(record.id.text), "reason": .string(reason), "mailbox": .string(record.mailbox)]
+            try await Store.insert(events: self.events([EventDraft(type: .mailQuarantined, payload: payload)], brand: record.brandID, actor: .system,
+                                                       account: nil, contact: nil, caseID: nil, at: now), on: db)
+        }
+        return MailIntakeResult(outcome: .quarantined, reason: reason)
+    }
+
+    // MARK: - Operators
+
+    /// Received mail of a brand in one state, newest first.
+    public func inboundMail(brand: BrandID, state: InboundMailState?, limit: Int, cursor: Cursor?) async throws -> Page<InboundMailRecord> {
+        try await database.read { db in
+            var query = SQLQueryString("SELECT \(unsafeRaw: Store.inboundColumns) FROM inbound_mail WHERE brand_id = \(bind: brand.text)")
+            if let state { query.appendLiteral(" AND state = "); query.appendInterpolation(bind: state.rawValue) }
+            Store.appendCursor(&query, cursor, timeColumn: "received_at", descending: true)
+            query.appendLiteral(" ORDER BY received_at DESC, id DESC LIMIT ")
+            query.appendInterpolation(bind: limit + 1)
+            let rows = try await db.raw(query).all().map(Store.inboundMail(from:))
+            let items = Array(rows.prefix(limit))
+            let next = rows.count > limit ? items.last.map { Cursor(time: Convert.ms($0.receivedAt), id: $0.id.text).token } : nil
+            return Page(items: items, nextCursor: next)
+        }
+    }
+
+    public func inboundMail(_ id: UUID, brand: BrandID) async throws -> InboundMailRecord {
+        try await database.read { db in
+            guard let row = try await db.raw("SELECT \(unsafeRaw: Store.inboundColumns) FROM inbound_mail WHERE id = \(bind: id.text) AND brand_id = \(bind: brand.text)").first() else {
+                throw StoreError.notFound("inbound mail \(id.text)")
+            }
+            return try Store.inboundMail(from: row)
+        }
+    }
+
+    /// The message exactly as it was received.
+    public func rawMail(_ id: UUID, brand: BrandID) async throws -> Data {
+        try await database.read { db in
+            guard let row = try await db.raw("SELECT raw, state FROM inbound_mail WHERE id = \(bind: id.text) AND brand_id = \(bind: brand.text)").first() else {
+                throw StoreError.notFound("inbound mail \(id.text)")
+            }
+            if try row.string("state") == InboundMailState.discarded.rawValue { throw StoreError.conflict("the message was discarded; its bytes are gone") }
+            return try row.decode(column: "raw", as: Data.self)
+        }
+    }
+
+    /// Runs a quarantined message through intake again (after a fix, or to let it through
+    /// a limit); `force` skips the per-sender rate limit.
+    public func rerunMail(_ id: UUID, brand: BrandID, actor: Actor, force: Bool = false) async throws -> MailIntakeResult {
+        let environment = self.environment
+        try await database.write { db in
+            try await Store.requireQuarantined(id, brand: brand, doing: "run again", on: db)
+            try await db.raw("UPDATE inbound_mail SET state = 'received', reason = NULL WHERE id = \(bind: id.text)").run()
+            try await Store.insert(events: self.events([EventDraft(type: .mailRerun, payload: ["inboundMailId": .string(id.text)])], brand: brand, actor: actor,
+                                                       account: nil, contact: nil, caseID: nil, at: environment.now()), on: db)
+        }
+        return try await processMail(id, limits: force ? MailIntakeLimits(senderHourlyAutomatic: .max, senderHourlyQuarantine: .max) : MailIntakeLimits())
+    }
+
+    /// Throws a quarantined message away: its bytes are deleted, its record stays.
+    public func discardMail(_ id: UUID, brand: BrandID, actor: Actor) async throws {
+        let environment = self.environment
+        try await database.write { db in
+            try await Store.requireQuarantined(id, brand: brand, doing: "discarded", on: db)
+            try await db.raw("UPDATE inbound_mail SET state = 'discarded', raw = \(bind: Data()) WHERE id = \(bind: id.text)").run()
+            try await Store.insert(events: self.events([EventDraft(type: .mailDiscarded, payload: ["inboundMailId": .string(id.text)])], brand: brand, actor: actor,
+                                                       account: nil, contact: nil, caseID: nil, at: environment.now()), on: db)
+        }
+    }
+
+    static func requireQuarantined(_ id: UUID, brand: BrandID, doing what: String, on db: any SQLDatabase) async throws {
+        guard let row = try await db.raw("SELECT state FROM inbound_mail WHERE id = \(bind: id.text) AND brand_id = \(bind: brand.text)").first() else {
+            throw StoreError.notFound("inbound mail \(id.text)")
+        }
+        guard try row.string("state") == InboundMailState.quarantined.rawValue else { throw StoreError.conflict("only quarantined mail can be \(what)") }
+    }
+
+    static let inboundColumns = """
+        id, brand_id, mailbox, recipients, envelope_from, size, received_at, state, reason, message_id, sender, subject, case_id, interaction_id, attempts, processed_at
+        """
+
+    static func inboundMail(from row: any SQLRow) throws -> InboundMailRecord {
+        InboundMailRecord(
+            id: try row.uuid("id"), brandID: try row.uuid("brand_id"), mailbox: try row.string("mailbox"),
+            recipients: Convert.strings(try row.string("recipients")), envelopeFrom: try row.string("envelope_from"),
+            size: try row.int("size"), receivedAt: try row.date("received_at"), state: try row.wire("state", as: InboundMailState.self),
+            reason: try row.optionalString("reason"), messageID: try row.optionalString("message_id"), sender: try row.optionalString("sender"),
+            subject: try row.optionalString("subject"), caseID: try row.optionalUUID("case_id"), interactionID: try row.optionalUUID("interaction_id"),
+            attempts: try row.int("attempts"), processedAt: try row.decode(column: "processed_at", as: Int?.self).map(Convert.date))
+    }
+
+    /// At most `bytes` UTF-8 bytes of `text`, cut at a character boundary.
+    static func clip(_ text: String, bytes: Int) -> String {
+        guard text.utf8.count > bytes else { return text }
+        var result = ""
+        for character in text {
+            if result.utf8.count + String(character).utf8.count > bytes { break }
+            result.append(character)
+        }
+        return result
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

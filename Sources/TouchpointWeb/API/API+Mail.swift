@@ -1,0 +1,147 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TouchpointCore
+import TouchpointStore
+
+struct MailboxDTO: Codable {
+    var address: String
+    var teamId: String?
+    var forwardsOpenForSender: Bool
+    var createdAt: Date
+
+    init(_ mailbox: Mailbox) {
+        address = mailbox.address
+        teamId = mailbox.teamID?.text
+        forwardsOpenForSender = mailbox.forwardsOpenForSender
+        createdAt = mailbox.createdAt
+    }
+}
+
+struct MailboxRequest: Decodable {
+    var teamId: UUID?
+    var forwardsOpenForSender: Bool?
+}
+
+struct InboundMailDTO: Encodable {
+    var id: String
+    var mailbox: String
+    var recipients: [String]
+    var envelopeFrom: String
+    var size: Int
+    var receivedAt: Date
+    var state: InboundMailState
+    var reason: String?
+    var messageId: String?
+    var sender: String?
+    var subject: String?
+    var caseId: String?
+    var interactionId: String?
+    var attempts: Int
+    var processedAt: Date?
+
+    init(_ record: InboundMailRecord) {
+        id = record.id.text
+        mailbox = record.mailbox
+        recipients = record.recipients
+        envelopeFrom = record.envelopeFrom
+        size = record.size
+        receivedAt = record.receivedAt
+        state = record.state
+        reason = record.reason
+        messageId = record.messageID
+        sender = record.sender
+        subject = record.subject
+        caseId = record.caseID?.text
+        interactionId = record.interactionID?.text
+        attempts = record.attempts
+        processedAt = record.processedAt
+    }
+}
+
+struct InboundPageDTO: Encodable {
+    var items: [InboundMailDTO]
+    var nextCursor: String?
+}
+
+struct IntakeResultDTO: Encodable {
+    var outcome: String
+    var caseId: String?
+    var caseNumber: Int?
+    var interactionId: String?
+    var reason: String?
+
+    init(_ result: MailIntakeResult) {
+        outcome = result.outcome.rawValue
+        caseId = result.caseID?.text
+        caseNumber = result.caseNumber
+        interactionId = result.interactionID?.text
+        reason = result.reason
+    }
+}
+
+extension API {
+    func addMailRoutes(to group: RouterGroup<TouchpointContext>) {
+        group.get("mailboxes") { _, context in
+            let caller = try context.caller(may: .readCustomers)
+            return try JSONIO.response(["items": try await store.mailboxes(brand: caller.brandID).map(MailboxDTO.init)])
+        }
+        group.put("mailboxes/{address}") { request, context in
+            let caller = try context.caller(may: .administer)
+            let address = context.parameters.get("address") ?? ""
+            let body = try await io.decode(MailboxRequest.self, from: request)
+            let existing = try await store.mailbox(address: address).flatMap { $0.brandID == caller.brandID ? $0 : nil }
+            let saved = try await store.saveMailbox(address: address, brand: caller.brandID, teamID: body.teamId ?? existing?.teamID,
+                                                    forwardsOpenForSender: body.forwardsOpenForSender ?? existing?.forwardsOpenForSender ?? false,
+                                                    actor: .staff(caller.userID))
+            return try JSONIO.response(MailboxDTO(saved), status: existing == nil ? .created : .ok)
+        }
+        group.delete("mailboxes/{address}") { _, context in
+            let caller = try context.caller(may: .administer)
+            try await store.deleteMailbox(address: context.parameters.get("address") ?? "", brand: caller.brandID, actor: .staff(caller.userID))
+            return Response(status: .noContent)
+        }
+        group.get("mail/inbound") { request, context in
+            let caller = try context.caller(may: .administer)
+            let query = Query(request: request)
+            let page = try await store.inboundMail(brand: caller.brandID, state: try query.wire("state", as: InboundMailState.self),
+                                                   limit: try query.limit(), cursor: try query.cursor())
+            return try JSONIO.response(InboundPageDTO(items: page.items.map(InboundMailDTO.init), nextCursor: page.nextCursor))
+        }
+        group.get("mail/inbound/{id}") { _, context in
+            let caller = try context.caller(may: .administer)
+            return try JSONIO.response(InboundMailDTO(try await store.inboundMail(try context.parameters.id(), brand: caller.brandID)))
+        }
+        group.get("mail/inbound/{id}/raw") { _, context in
+            let caller = try context.caller(may: .administer)
+            let id = try context.parameters.id()
+            let raw = try await store.rawMail(id, brand: caller.brandID)
+            return Response(status: .ok, headers: [.contentType: "message/rfc822", .contentDisposition: "attachment; filename=\"\(id.text).eml\""],
+                            body: .init(byteBuffer: ByteBuffer(bytes: raw)))
+        }
+        group.post("mail/inbound/{id}/rerun") { request, context in
+            let caller = try context.caller(may: .administer)
+            let force = Query(request: request).string("force") == "true"
+            let result = try await store.rerunMail(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID), force: force)
+            return try JSONIO.response(IntakeResultDTO(result))
+        }
+        group.post("mail/inbound/{id}/discard") { _, context in
+            let caller = try context.caller(may: .administer)
+            let id = try context.parameters.id()
+            try await store.discardMail(id, brand: caller.brandID, actor: .staff(caller.userID))
+            return try JSONIO.response(InboundMailDTO(try await store.inboundMail(id, brand: caller.brandID)))
+        }
+        group.get("attachments/{sha256}") { _, context in
+            let caller = try context.caller(may: .readCustomers)
+            let hash = (context.parameters.get("sha256") ?? "").lowercased()
+            guard hash.count == 64, hash.allSatisfy(\.isHexDigit) else { throw Problem(.notFound, "not found") }
+            let (type, data) = try await store.attachment(sha256: hash, brand: caller.brandID)
+            // Customer files are downloads, never pages of this origin that could run script.
+            return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment",
+                                                   HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                                                   .contentSecurityPolicy: "sandbox; default-src 'none'"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+}
