@@ -68,6 +68,7 @@ let package = Package(
             name: "touchpoint",
             dependencies: [
                 "TouchpointApp",
+                "TouchpointChannels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

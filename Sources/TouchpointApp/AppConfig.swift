@@ -1,4 +1,6 @@
 import Foundation
+import TouchpointChannels
+import TouchpointCore
 import TouchpointStore
 import TouchpointWeb
 
@@ -41,13 +43,35 @@ public struct MailConfig: Sendable {
     public var hostname: String
     /// Larger messages are refused with 552.
     public var maxMessageBytes: Int
+    /// Where outbound mail goes; without one it waits in the outbox.
+    public var smarthost: Smarthost?
 
     public init(host: String = "127.0.0.1", smtpPort: Int? = 2525, lmtpPort: Int? = 2424, hostname: String = "localhost",
-                maxMessageBytes: Int = 25 * 1_048_576) {
+                maxMessageBytes: Int = 25 * 1_048_576, smarthost: Smarthost? = nil) {
         self.host = host
         self.smtpPort = smtpPort
         self.lmtpPort = lmtpPort
         self.hostname = hostname
         self.maxMessageBytes = maxMessageBytes
+        self.smarthost = smarthost
+    }
+
+    /// `host`, `host:port` or `[v6]:port` of `--smarthost`; the port defaults to 25.
+    public static func smarthost(_ value: String, username: String?, password: String?, heloName: String) throws(ValidationError) -> Smarthost {
+        var host = value
+        var port = 25
+        if let colon = value.lastIndex(of: ":"), !value.hasSuffix("]"), value.filter({ $0 == ":" }).count == 1 || value.hasPrefix("[") {
+            guard let number = Int(value[value.index(after: colon)...]), (1...65535).contains(number) else {
+                throw ValidationError(field: "--smarthost", reason: "the port must be a number from 1 to 65535")
+            }
+            port = number
+            host = String(value[..<colon])
+        }
+        host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        guard !host.isEmpty else { throw ValidationError(field: "--smarthost", reason: "give a host name, as in mail.example.com:587") }
+        if username != nil, password == nil {
+            throw ValidationError(field: "--smarthost-user", reason: "set the password in TOUCHPOINT_SMARTHOST_PASSWORD")
+        }
+        return Smarthost(host: host, port: port, username: username, password: password, heloName: heloName)
     }
 }

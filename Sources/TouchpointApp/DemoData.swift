@@ -56,7 +56,8 @@ public enum DemoData {
         let agents = staff.filter { $0.role.supportLevel != nil }
         try await configureServiceModels(store, brand: acme.id, teams: teams, staff: staff)
         // Mail to support@ lands with the first line; a forward from staff opens the case for the customer.
-        _ = try await store.saveMailbox(address: mailbox, brand: acme.id, teamID: teams["First line"]?.id, forwardsOpenForSender: true, actor: .system)
+        _ = try await store.saveMailbox(address: mailbox, brand: acme.id, teamID: teams["First line"]?.id, forwardsOpenForSender: true,
+                                        acknowledges: true, actor: .system)
         _ = try await store.saveMailbox(address: "billing@acme.example", brand: acme.id, teamID: teams["Billing desk"]?.id, forwardsOpenForSender: false, actor: .system)
         _ = try await store.saveMailbox(address: "help@globex.example", brand: globex.id, teamID: nil, forwardsOpenForSender: false, actor: .system)
 

@@ -56,6 +56,9 @@ public enum Touchpoint {
             await withDiscardingTaskGroup { group in
                 group.addTask { await SLAScheduler(store: store, logger: logger).run() }
                 group.addTask { await worker.run() }
+                if let smarthost = config.mail.smarthost {
+                    group.addTask { await OutboxWorker(store: store, smarthost: smarthost, logger: logger).run() }
+                }
             }
         }
         // The mail listeners report their ports before the HTTP banner is printed.
@@ -81,10 +84,16 @@ public enum Touchpoint {
             let addresses = try await store.mailboxes(brand: brand.id).map(\.address)
             if !addresses.isEmpty { mailLines.append("Mailboxes of \(brand.slug): \(addresses.joined(separator: ", "))") }
         }
-        let lines = banner + (mailLines.isEmpty ? [] : ["Mail intake: " + mailLines.joined(separator: "; ")])
+        var lines = banner + (mailLines.isEmpty ? [] : ["Mail intake: " + mailLines.joined(separator: "; ")])
+        if let smarthost = config.mail.smarthost {
+            lines.append("Outbound mail goes to the smarthost \(smarthost.host):\(smarthost.port)")
+        } else {
+            lines.append("Outbound mail waits in the outbox; start with --smarthost HOST:PORT to send it")
+        }
+        let startLines = lines
         let app = application(store: store, config: config, logger: logger) { port in
             var text = "Touchpoint is running at http://\(config.host):\(port)  (database: \(store.database.describe))\n"
-            for line in lines { text += line.replacingOccurrences(of: "PORT", with: "\(port)") + "\n" }
+            for line in startLines { text += line.replacingOccurrences(of: "PORT", with: "\(port)") + "\n" }
             text += "API document: http://\(config.host):\(port)/api/v1/openapi.yaml\n"
             // Unbuffered, so scripts waiting for this line see it at once.
             FileHandle.standardOutput.write(Data(text.utf8))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TouchpointApp
+import TouchpointChannels
 import TouchpointCore
 import TouchpointStore
 
@@ -45,10 +46,21 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "LMTP listener port (0 picks a free one, -1 turns it off).") var lmtpPort: Int = 2424
     @Option(help: "Host name in the SMTP greeting and Received headers.") var mailHostname: String = "localhost"
     @Option(help: "Largest accepted mail message in bytes.") var maxMessageBytes: Int = 25 * 1_048_576
+    @Option(help: "Send outbound mail through this SMTP server (host or host:port).") var smarthost: String?
+    @Option(help: "User for AUTH at the smarthost (the password comes from TOUCHPOINT_SMARTHOST_PASSWORD).") var smarthostUser: String?
 
     func run() async throws {
+        let relay: Smarthost?
+        do {
+            relay = try smarthost.map {
+                try MailConfig.smarthost($0, username: smarthostUser, password: ProcessInfo.processInfo.environment["TOUCHPOINT_SMARTHOST_PASSWORD"],
+                                         heloName: mailHostname)
+            }
+        } catch let error as TouchpointCore.ValidationError {
+            throw ValidationError("\(error.field): \(error.reason)")
+        }
         let mail = MailConfig(host: smtpHost, smtpPort: smtpPort < 0 ? nil : smtpPort, lmtpPort: lmtpPort < 0 ? nil : lmtpPort,
-                              hostname: mailHostname, maxMessageBytes: maxMessageBytes)
+                              hostname: mailHostname, maxMessageBytes: maxMessageBytes, smarthost: relay)
         let config = AppConfig(host: host, port: port, database: database.location, web: .init(maxBodyBytes: maxBodyBytes), loadDemoData: !noDemo,
                                mail: mail)
         try await Touchpoint.serve(config: config, logger: makeLogger())

@@ -103,7 +103,7 @@ struct MailListenerTests {
     @Test(arguments: [SMTPSession.Mode.smtp, .lmtp])
     func aRealClientDeliversAndTheMessageBecomesACase(mode: SMTPSession.Mode) async throws {
         let listener = try await start(mode)
-        let result = try Processes.python(Self.sendScript, ["\(listener.port)", mode.rawValue])
+        let result = try await Processes.python(Self.sendScript, ["\(listener.port)", mode.rawValue])
         #expect(result.status == 0, "\(result.err)")
         #expect(result.out.contains("nobody@acme.example"), "the unknown recipient is refused: \(result.out)")
         #expect(result.out.contains("550"))
@@ -181,34 +181,34 @@ struct MailListenerTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tp-deliver-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let binary = try Processes.touchpoint()
-        #expect(try Processes.run(binary, ["demo", "--data-dir", directory]).status == 0)
+        #expect(try await Processes.run(binary, ["demo", "--data-dir", directory]).status == 0)
         let message = Data("From: Pipe Person <pipe@example.org>\r\nSubject: via pipe\r\nMessage-ID: <pipe@example.org>\r\n\r\nhello\r\n".utf8)
-        let stored = try Processes.run(binary, ["mail", "deliver", "--data-dir", directory, "--recipient", "support@acme.example"], input: message)
+        let stored = try await Processes.run(binary, ["mail", "deliver", "--data-dir", directory, "--recipient", "support@acme.example"], input: message)
         #expect(stored.status == 0, "\(stored.err)")
         #expect(stored.out.contains("opened case #"), "\(stored.out)")
-        let again = try Processes.run(binary, ["mail", "deliver", "--data-dir", directory, "--recipient", "support@acme.example"], input: message)
+        let again = try await Processes.run(binary, ["mail", "deliver", "--data-dir", directory, "--recipient", "support@acme.example"], input: message)
         #expect(again.status == 0)
         #expect(again.out.contains("duplicate"), "\(again.out)")
-        let unknown = try Processes.run(binary, ["mail", "deliver", "--data-dir", directory, "--recipient", "nobody@acme.example"], input: message)
+        let unknown = try await Processes.run(binary, ["mail", "deliver", "--data-dir", directory, "--recipient", "nobody@acme.example"], input: message)
         #expect(unknown.status == 65)
         #expect(unknown.err.contains("no mailbox nobody@acme.example"))
-        let tooBig = try Processes.run(binary, ["mail", "deliver", "--data-dir", directory, "--recipient", "support@acme.example", "--max-message-bytes", "10"], input: message)
+        let tooBig = try await Processes.run(binary, ["mail", "deliver", "--data-dir", directory, "--recipient", "support@acme.example", "--max-message-bytes", "10"], input: message)
         #expect(tooBig.status == 65)
         // A database that cannot be opened: the MTA keeps the message and retries.
-        let noDatabase = try Processes.run(binary, ["mail", "deliver", "--data-dir", "/dev/null/touchpoint", "--recipient", "support@acme.example"],
+        let noDatabase = try await Processes.run(binary, ["mail", "deliver", "--data-dir", "/dev/null/touchpoint", "--recipient", "support@acme.example"],
                                            input: message)
         #expect(noDatabase.status == 75, "\(noDatabase.err)")
         // A message without headers is stored (exit 0) and quarantined for an operator.
-        let garbage = try Processes.run(binary, ["mail", "deliver", "--data-dir", directory, "--recipient", "support@acme.example"], input: Data("\r\nno headers".utf8))
+        let garbage = try await Processes.run(binary, ["mail", "deliver", "--data-dir", directory, "--recipient", "support@acme.example"], input: Data("\r\nno headers".utf8))
         #expect(garbage.status == 0)
         #expect(garbage.out.contains("quarantined"))
-        let listed = try Processes.run(binary, ["mail", "quarantine", "--data-dir", directory])
+        let listed = try await Processes.run(binary, ["mail", "quarantine", "--data-dir", directory])
         let id = try #require(listed.out.split(separator: "\t").first.map(String.init))
-        let raw = try Processes.run(binary, ["mail", "raw", "--data-dir", directory, id])
+        let raw = try await Processes.run(binary, ["mail", "raw", "--data-dir", directory, id])
         #expect(raw.out == "\r\nno headers")
-        let discarded = try Processes.run(binary, ["mail", "discard", "--data-dir", directory, id])
+        let discarded = try await Processes.run(binary, ["mail", "discard", "--data-dir", directory, id])
         #expect(discarded.status == 0)
-        #expect(try Processes.run(binary, ["mail", "quarantine", "--data-dir", directory]).out.isEmpty)
+        #expect(try await Processes.run(binary, ["mail", "quarantine", "--data-dir", directory]).out.isEmpty)
     }
 
     @Test func operatorsWorkTheQuarantineThroughTheAPI() async throws {

@@ -135,6 +135,8 @@ public enum EventType: String, WireEnum {
     case mailRerun = "mail.rerun"
     case mailDiscarded = "mail.discarded"
     case mailBounced = "mail.bounced"
+    case mailSent = "mail.sent"
+    case mailFailed = "mail.failed"
 
     /// Whether the event is shown on timelines. Interactions appear there themselves,
     /// so their event stays in the audit log only.

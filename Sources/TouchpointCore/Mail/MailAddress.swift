@@ -2,7 +2,7 @@ import Foundation
 
 /// A mailbox from an address header: display name and address (lower-cased domain and
 /// local part, as identities are matched case-insensitively).
-public struct MailAddress: Equatable, Sendable {
+public struct MailAddress: Codable, Equatable, Sendable {
     public var name: String?
     public var address: String
 

@@ -1,5 +1,6 @@
 /// Email: the mailboxes that receive mail, every received message's raw bytes (stored
-/// before the sender hears 250), content-addressed attachments, and addresses that bounce.
+/// before the sender hears 250), content-addressed attachments, addresses that bounce, and
+/// the outbox that outbound mail waits in until the smarthost took it.
 enum Migration0003Mail {
     static let migration = Migration(version: 3, name: "mail") { dialect in
         let bytes = dialect == .postgres ? "BYTEA" : "BLOB"
@@ -7,7 +8,7 @@ enum Migration0003Mail {
             """
             CREATE TABLE mailboxes (
                 address TEXT PRIMARY KEY, brand_id TEXT NOT NULL REFERENCES brands(id), team_id TEXT REFERENCES teams(id),
-                forwards_open_for_sender INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL)
+                forwards_open_for_sender INTEGER NOT NULL DEFAULT 0, acknowledges INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL)
             """,
             "CREATE INDEX mailboxes_brand ON mailboxes (brand_id, address)",
             """
@@ -27,6 +28,16 @@ enum Migration0003Mail {
                 brand_id TEXT NOT NULL REFERENCES brands(id), sha256 TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL,
                 data \(bytes) NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (brand_id, sha256))
             """,
+            """
+            CREATE TABLE outbox (
+                id TEXT PRIMARY KEY, brand_id TEXT NOT NULL REFERENCES brands(id), case_id TEXT REFERENCES cases(id),
+                interaction_id TEXT REFERENCES interactions(id), contact_point TEXT NOT NULL, recipient TEXT NOT NULL, message TEXT NOT NULL,
+                state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at BIGINT NOT NULL, last_error TEXT,
+                created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, sent_at BIGINT)
+            """,
+            // The delivery worker's queue: only messages still to send are indexed.
+            "CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE state IN ('pending', 'sending')",
+            "CREATE INDEX outbox_brand_state ON outbox (brand_id, state, created_at, id)",
             "ALTER TABLE identities ADD COLUMN failing_since BIGINT",
             "ALTER TABLE identities ADD COLUMN failure TEXT",
         ]

@@ -73,10 +73,13 @@ public struct NewInteraction: Sendable {
     public var from: Identity?
     /// The sender's name, used when a contact is created for `from`.
     public var name: String?
+    /// Sent by the system on its own (an acknowledgement): no first response, no status
+    /// change, and marked so other systems do not answer it.
+    public var automatic: Bool
 
     public init(direction: Direction, contactPoint: ContactPoint? = nil, body: String, html: String? = nil,
                 providerMessageID: String? = nil, metadata: [String: String] = [:], occurredAt: Date? = nil,
-                attachments: [AttachmentRef] = [], from: Identity? = nil, name: String? = nil) {
+                attachments: [AttachmentRef] = [], from: Identity? = nil, name: String? = nil, automatic: Bool = false) {
         self.direction = direction
         self.contactPoint = contactPoint
         self.body = body
@@ -87,6 +90,7 @@ public struct NewInteraction: Sendable {
         self.attachments = attachments
         self.from = from
         self.name = name
+        self.automatic = automatic
     }
 }
 
@@ -428,6 +432,17 @@ extension Store {
         let metadata = try Interaction.validMetadata(request.metadata)
         let environment = self.environment
         let config = try await serviceConfig(brand: brand)
+        // An outbound email needs its mailbox and a signed Message-ID, both found before the
+        // transaction; the outbox entry is written inside it.
+        var outgoing: (brand: Brand, mailbox: Mailbox, messageID: String)?
+        if request.direction == .outbound {
+            let target = try await self.case(caseID, brand: brand)
+            if (request.contactPoint ?? target.contactPoint) == .email, let mailbox = try await replyMailbox(caseID: caseID, brand: brand) {
+                outgoing = (try await self.brand(brand), mailbox,
+                            try await outboundMessageID(caseNumber: target.number, brand: brand, domain: mailbox.domain))
+            }
+        }
+        let email = outgoing
         return try await database.write { db in
             var current = try await Store.case(caseID, brand: brand, on: db)
             if let target = current.mergedInto { throw StoreError.conflict("case was merged into \(target.text); add to that case instead") }
@@ -454,8 +469,20 @@ extension Store {
                                           contactPoint: request.contactPoint ?? current.contactPoint, direction: request.direction,
                                           authorKind: authorKind, authorID: request.direction == .inbound ? writer : actor.id,
                                           text: body, html: request.html, attachments: request.attachments,
-                                          providerMessageID: request.providerMessageID, metadata: metadata, occurredAt: request.occurredAt ?? now)
+                                          providerMessageID: request.providerMessageID ?? email?.messageID, metadata: metadata,
+                                          occurredAt: request.occurredAt ?? now)
             try await Store.insert(interaction: interaction, now: now, on: db)
+            if let email {
+                try await Store.queueEmail(for: current, interaction: interaction, brand: email.brand, mailbox: email.mailbox, automatic: request.automatic,
+                                           environment: environment, at: now, on: db)
+            }
+            if request.automatic {
+                // An acknowledgement answers nobody: status and SLA clocks stay as they are.
+                try await Store.insert(events: self.events([EventDraft(type: .interactionAdded, payload: [
+                    "interactionId": .string(interaction.id.text), "direction": .string(request.direction.rawValue), "automatic": .bool(true)])],
+                    brand: brand, actor: actor, account: current.accountID, contact: current.contactID, caseID: caseID, at: now), on: db)
+                return (current, interaction)
+            }
             try await Store.index(text: body, brand: brand, caseID: caseID, on: db)
             var drafts = [EventDraft(type: .interactionAdded, payload: ["interactionId": .string(interaction.id.text), "direction": .string(request.direction.rawValue)])]
             if let status = current.statusAfter(interaction: request.direction) {

@@ -228,6 +228,15 @@ extension Store {
                     attachments: attachments))
                 // Mail answering a closed case opens a follow-up linked to it.
                 if let target, !opened.duplicate { try await linkCases(opened.case.id, to: target.id, brand: brand.id, actor: .system) }
+                // A person gets the case's reference; a machine never gets an answer.
+                if !opened.duplicate, mailbox?.acknowledges == true, !classification.automatic, forwardedBy == nil {
+                    let reference = "[\(brand.casePrefix) #\(opened.case.number)]"
+                    _ = try await addInteraction(caseID: opened.case.id, brand: brand.id, actor: .system, request: NewInteraction(
+                        direction: .outbound, contactPoint: .email,
+                        body: "Thank you for your message. We have opened case \(reference) about \"\(opened.case.subject)\" and will answer as soon as we can.\n\n"
+                            + "To add to it, reply to this email and keep \(reference) in the subject.",
+                        metadata: ["automatic": "acknowledgement"], automatic: true))
+                }
                 result = MailIntakeResult(outcome: opened.duplicate ? .duplicate : .opened, caseID: opened.case.id, caseNumber: opened.case.number,
                                           interactionID: opened.interaction.id,
                                           reason: classification.automatic ? classification.reasons.joined(separator: "; ") : nil)
@@ -348,17 +357,8 @@ extension Store {
 
     /// Received mail of a brand in one state, newest first.
     public func inboundMail(brand: BrandID, state: InboundMailState?, limit: Int, cursor: Cursor?) async throws -> Page<InboundMailRecord> {
-        try await database.read { db in
-            var query = SQLQueryString("SELECT \(unsafeRaw: Store.inboundColumns) FROM inbound_mail WHERE brand_id = \(bind: brand.text)")
-            if let state { query.appendLiteral(" AND state = "); query.appendInterpolation(bind: state.rawValue) }
-            Store.appendCursor(&query, cursor, timeColumn: "received_at", descending: true)
-            query.appendLiteral(" ORDER BY received_at DESC, id DESC LIMIT ")
-            query.appendInterpolation(bind: limit + 1)
-            let rows = try await db.raw(query).all().map(Store.inboundMail(from:))
-            let items = Array(rows.prefix(limit))
-            let next = rows.count > limit ? items.last.map { Cursor(time: Convert.ms($0.receivedAt), id: $0.id.text).token } : nil
-            return Page(items: items, nextCursor: next)
-        }
+        try await statePage(table: "inbound_mail", columns: Store.inboundColumns, timeColumn: "received_at", brand: brand, state: state?.rawValue,
+                            limit: limit, cursor: cursor, read: Store.inboundMail(from:)) { Cursor(time: Convert.ms($0.receivedAt), id: $0.id.text) }
     }
 
     public func inboundMail(_ id: UUID, brand: BrandID) async throws -> InboundMailRecord {

@@ -11,13 +11,16 @@ public struct Mailbox: Codable, Equatable, Sendable {
     public var teamID: TeamID?
     /// A staff member forwarding a customer's mail here opens the case for the customer.
     public var forwardsOpenForSender: Bool
+    /// A person (never a machine) opening a case here gets an acknowledgement with its reference.
+    public var acknowledges: Bool
     public var createdAt: Date
 
-    public init(address: String, brandID: BrandID, teamID: TeamID?, forwardsOpenForSender: Bool, createdAt: Date) {
+    public init(address: String, brandID: BrandID, teamID: TeamID?, forwardsOpenForSender: Bool, acknowledges: Bool, createdAt: Date) {
         self.address = address
         self.brandID = brandID
         self.teamID = teamID
         self.forwardsOpenForSender = forwardsOpenForSender
+        self.acknowledges = acknowledges
         self.createdAt = createdAt
     }
 
@@ -42,7 +45,8 @@ extension Store {
     }
 
     /// Creates or changes a mailbox of `brand`. An address another brand uses is a conflict.
-    public func saveMailbox(address rawAddress: String, brand: BrandID, teamID: TeamID?, forwardsOpenForSender: Bool, actor: Actor) async throws -> Mailbox {
+    public func saveMailbox(address rawAddress: String, brand: BrandID, teamID: TeamID?, forwardsOpenForSender: Bool, acknowledges: Bool = false,
+                            actor: Actor) async throws -> Mailbox {
         let address = try Identity.normalizeEmail(rawAddress, field: "address")
         let environment = self.environment
         return try await database.write { db in
@@ -51,17 +55,18 @@ extension Store {
             if let existing = try await db.raw("SELECT * FROM mailboxes WHERE address = \(bind: address)").first().map(Store.mailbox(from:)) {
                 guard existing.brandID == brand else { throw StoreError.conflict("the address \(address) receives mail for another brand") }
                 try await db.raw("""
-                    UPDATE mailboxes SET team_id = \(bind: teamID?.text), forwards_open_for_sender = \(bind: forwardsOpenForSender ? 1 : 0)
-                    WHERE address = \(bind: address)
+                    UPDATE mailboxes SET team_id = \(bind: teamID?.text), forwards_open_for_sender = \(bind: forwardsOpenForSender ? 1 : 0),
+                    acknowledges = \(bind: acknowledges ? 1 : 0) WHERE address = \(bind: address)
                     """).run()
             } else {
                 try await db.raw("""
-                    INSERT INTO mailboxes (address, brand_id, team_id, forwards_open_for_sender, created_at)
-                    VALUES (\(bind: address), \(bind: brand.text), \(bind: teamID?.text), \(bind: forwardsOpenForSender ? 1 : 0), \(bind: Convert.ms(now)))
+                    INSERT INTO mailboxes (address, brand_id, team_id, forwards_open_for_sender, acknowledges, created_at)
+                    VALUES (\(bind: address), \(bind: brand.text), \(bind: teamID?.text), \(bind: forwardsOpenForSender ? 1 : 0), \(bind: acknowledges ? 1 : 0),
+                    \(bind: Convert.ms(now)))
                     """).run()
             }
             let payload: [String: JSONValue] = ["address": .string(address), "teamId": .optionalString(teamID?.text),
-                                                "forwardsOpenForSender": .bool(forwardsOpenForSender)]
+                                                "forwardsOpenForSender": .bool(forwardsOpenForSender), "acknowledges": .bool(acknowledges)]
             try await Store.insert(events: self.events([EventDraft(type: .mailboxUpdated, payload: payload)], brand: brand, actor: actor,
                                                        account: nil, contact: nil, caseID: nil, at: now), on: db)
             guard let saved = try await db.raw("SELECT * FROM mailboxes WHERE address = \(bind: address)").first().map(Store.mailbox(from:)) else {
@@ -87,7 +92,8 @@ extension Store {
 
     static func mailbox(from row: any SQLRow) throws -> Mailbox {
         Mailbox(address: try row.string("address"), brandID: try row.uuid("brand_id"), teamID: try row.optionalUUID("team_id"),
-                forwardsOpenForSender: try row.int("forwards_open_for_sender") != 0, createdAt: try row.date("created_at"))
+                forwardsOpenForSender: try row.int("forwards_open_for_sender") != 0, acknowledges: try row.int("acknowledges") != 0,
+                createdAt: try row.date("created_at"))
     }
 
     // MARK: - Attachments

@@ -145,6 +145,14 @@ public struct Page<Item: Sendable>: Sendable {
     }
 }
 
+extension Page {
+    /// The page of `limit + 1` fetched items: the extra one only says that more follow.
+    init(fetched: [Item], limit: Int, position: (Item) -> Cursor) {
+        items = Array(fetched.prefix(limit))
+        nextCursor = fetched.count > limit ? items.last.map { position($0).token } : nil
+    }
+}
+
 /// A dictionary shared between requests. Brands and mail secrets change rarely and are
 /// read on every command, so they are kept in one of these after the first read.
 final class LockedCache<Key: Hashable, Value>: @unchecked Sendable {

@@ -9,12 +9,14 @@ struct MailboxDTO: Codable {
     var address: String
     var teamId: String?
     var forwardsOpenForSender: Bool
+    var acknowledges: Bool
     var createdAt: Date
 
     init(_ mailbox: Mailbox) {
         address = mailbox.address
         teamId = mailbox.teamID?.text
         forwardsOpenForSender = mailbox.forwardsOpenForSender
+        acknowledges = mailbox.acknowledges
         createdAt = mailbox.createdAt
     }
 }
@@ -22,6 +24,44 @@ struct MailboxDTO: Codable {
 struct MailboxRequest: Decodable {
     var teamId: UUID?
     var forwardsOpenForSender: Bool?
+    var acknowledges: Bool?
+}
+
+struct OutboxDTO: Encodable {
+    var id: String
+    var caseId: String?
+    var interactionId: String?
+    var recipient: String
+    var subject: String
+    var messageId: String
+    var automatic: Bool
+    var state: OutboxState
+    var attempts: Int
+    var nextAttemptAt: Date
+    var lastError: String?
+    var createdAt: Date
+    var sentAt: Date?
+
+    init(_ item: OutboxItem) {
+        id = item.id.text
+        caseId = item.caseID?.text
+        interactionId = item.interactionID?.text
+        recipient = item.recipient
+        subject = item.message.mail.subject
+        messageId = item.message.mail.messageID
+        automatic = item.message.mail.automatic
+        state = item.state
+        attempts = item.attempts
+        nextAttemptAt = item.nextAttemptAt
+        lastError = item.lastError
+        createdAt = item.createdAt
+        sentAt = item.sentAt
+    }
+}
+
+struct OutboxPageDTO: Encodable {
+    var items: [OutboxDTO]
+    var nextCursor: String?
 }
 
 struct InboundMailDTO: Encodable {
@@ -94,7 +134,7 @@ extension API {
             let existing = try await store.mailbox(address: address).flatMap { $0.brandID == caller.brandID ? $0 : nil }
             let saved = try await store.saveMailbox(address: address, brand: caller.brandID, teamID: body.teamId ?? existing?.teamID,
                                                     forwardsOpenForSender: body.forwardsOpenForSender ?? existing?.forwardsOpenForSender ?? false,
-                                                    actor: .staff(caller.userID))
+                                                    acknowledges: body.acknowledges ?? existing?.acknowledges ?? false, actor: .staff(caller.userID))
             return try JSONIO.response(MailboxDTO(saved), status: existing == nil ? .created : .ok)
         }
         group.delete("mailboxes/{address}") { _, context in
@@ -131,6 +171,17 @@ extension API {
             let id = try context.parameters.id()
             try await store.discardMail(id, brand: caller.brandID, actor: .staff(caller.userID))
             return try JSONIO.response(InboundMailDTO(try await store.inboundMail(id, brand: caller.brandID)))
+        }
+        group.get("mail/outbound") { request, context in
+            let caller = try context.caller(may: .administer)
+            let query = Query(request: request)
+            let page = try await store.outbox(brand: caller.brandID, state: try query.wire("state", as: OutboxState.self),
+                                              limit: try query.limit(), cursor: try query.cursor())
+            return try JSONIO.response(OutboxPageDTO(items: page.items.map(OutboxDTO.init), nextCursor: page.nextCursor))
+        }
+        group.post("mail/outbound/{id}/retry") { _, context in
+            let caller = try context.caller(may: .administer)
+            return try JSONIO.response(OutboxDTO(try await store.retryOutbox(try context.parameters.id(), brand: caller.brandID)))
         }
         group.get("attachments/{sha256}") { _, context in
             let caller = try context.caller(may: .readCustomers)

@@ -18,8 +18,22 @@ enum Processes {
         throw CocoaError(.fileNoSuchFile)
     }
 
-    /// Runs `executable` to its end, feeding `input` on standard input.
-    static func run(_ executable: URL, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil) throws
+    /// Runs `executable` to its end, feeding `input` on standard input. The waiting
+    /// happens on a thread of its own: blocking the few threads of Swift's cooperative pool
+    /// would starve the servers the program talks to.
+    static func run(_ executable: URL, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil) async throws
+        -> (status: Int32, out: String, err: String) {
+        try await offPool { try runBlocking(executable, arguments, input: input, environment: environment) }
+    }
+
+    /// Runs blocking work on a new thread and waits for it without blocking the pool.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+
+    private static func runBlocking(_ executable: URL, _ arguments: [String], input: Data?, environment: [String: String]?) throws
         -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = executable
@@ -43,8 +57,8 @@ enum Processes {
     }
 
     /// `python3 -c SCRIPT ARGS…`.
-    static func python(_ script: String, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        try run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script] + arguments)
+    static func python(_ script: String, _ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
+        try await run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script] + arguments)
     }
 }
 
@@ -63,5 +77,43 @@ private final class ErrorCollector: @unchecked Sendable {
     func text() -> String {
         done.wait()
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A program running beside a test (an SMTP sink), stopped with `stop()`.
+final class Background: @unchecked Sendable {
+    let process = Process()
+    private let output = Pipe()
+    private let input = Pipe()
+
+    /// Starts `python3 -c script arguments…` and waits for its first line of output.
+    init(python script: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        process.standardOutput = output
+        process.standardInput = input
+        try process.run()
+    }
+
+    /// The next line the program printed.
+    func line() async -> String {
+        (try? await Processes.offPool { self.readLine() }) ?? ""
+    }
+
+    private func readLine() -> String {
+        var bytes: [UInt8] = []
+        while true {
+            let data = output.fileHandleForReading.readData(ofLength: 1)
+            guard let byte = data.first else { break }
+            if byte == 0x0A { break }
+            bytes.append(byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    func stop() {
+        try? input.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
     }
 }
