@@ -77,6 +77,12 @@ let package = Package(
             name: "touchpoint-benchmarks",
             dependencies: ["TouchpointCore", "TouchpointStore", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/ServiceModels"),
+        // The mail benchmark (Benchmarks/mail.sh): an SMTP load generator and the MIME parser.
+        .executableTarget(
+            name: "touchpoint-mail-benchmark",
+            dependencies: ["TouchpointCore", "TouchpointStore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/Mail"),
         .testTarget(name: "TouchpointCoreTests", dependencies: ["TouchpointCore"]),
         .testTarget(name: "TouchpointStoreTests", dependencies: ["TouchpointStore", "TouchpointCore"]),
         .testTarget(

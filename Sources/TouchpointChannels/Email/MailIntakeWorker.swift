@@ -2,54 +2,62 @@ import Foundation
 import Logging
 import TouchpointStore
 
-/// Processes received mail one message at a time, in arrival order, after the sender has
-/// its 250: the listener hands over the ids it stored, and a sweep every `sweepInterval`
-/// picks up whatever is still unprocessed (after a restart, or a database hiccup).
+/// Processes received mail after the sender has its 250. Messages go to one of `lanes`
+/// by their envelope sender: one sender's mail is processed in arrival order (a reply
+/// never overtakes the message it answers), while different senders' mail is processed
+/// side by side, so the store's group commit can batch their transactions. A sweep every
+/// `sweepInterval` picks up what is still unprocessed (after a restart, or a database
+/// hiccup); at start it takes everything.
 public final class MailIntakeWorker: Sendable {
     private let store: Store
     private let logger: Logger
     private let sweepInterval: Duration
-    private let stream: AsyncStream<UUID?>
-    private let continuation: AsyncStream<UUID?>.Continuation
+    private let lanes: [(stream: AsyncStream<UUID>, continuation: AsyncStream<UUID>.Continuation)]
 
-    public init(store: Store, logger: Logger, sweepInterval: Duration = .seconds(30)) {
+    public init(store: Store, logger: Logger, lanes: Int = 8, sweepInterval: Duration = .seconds(30)) {
         self.store = store
         self.logger = logger
         self.sweepInterval = sweepInterval
-        (stream, continuation) = AsyncStream.makeStream(of: UUID?.self)
+        self.lanes = (0..<max(lanes, 1)).map { _ in AsyncStream.makeStream(of: UUID.self) }
     }
 
-    /// Queues stored messages for processing.
-    public func submit(_ ids: [UUID]) {
-        for id in ids { continuation.yield(id) }
+    /// Queues stored messages of one envelope sender for processing.
+    public func submit(_ ids: [UUID], sender: String) {
+        let lane = lanes[MailIntakeWorker.lane(of: sender, among: lanes.count)]
+        for id in ids { lane.continuation.yield(id) }
+    }
+
+    /// A stable lane for a sender (Swift's `hashValue` changes between runs).
+    static func lane(of sender: String, among count: Int) -> Int {
+        Int(sender.lowercased().utf8.reduce(UInt32(2166136261)) { ($0 ^ UInt32($1)) &* 16777619 } % UInt32(count))
     }
 
     /// Runs until the task is cancelled.
     public func run() async {
-        let ticker = Task { [continuation, sweepInterval] in
-            continuation.yield(nil)  // a sweep at start finds what an earlier run left
-            while !Task.isCancelled {
-                try? await Task.sleep(for: sweepInterval)
-                continuation.yield(nil)
-            }
-        }
-        defer { ticker.cancel() }
         await withTaskCancellationHandler {
-            for await item in stream {
-                if let id = item {
-                    await process(id)
-                } else {
-                    await sweep()
+            await withDiscardingTaskGroup { group in
+                for lane in lanes {
+                    group.addTask { for await id in lane.stream { await self.process(id) } }
+                }
+                group.addTask {
+                    await self.sweep(receivedBefore: nil)
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: self.sweepInterval)
+                        // Only what waited a whole interval: newer mail is still in its lane.
+                        await self.sweep(receivedBefore: Date().addingTimeInterval(-Double(self.sweepInterval.components.seconds)))
+                    }
                 }
             }
-        } onCancel: { [continuation] in
-            continuation.finish()
+        } onCancel: { [lanes] in
+            for lane in lanes { lane.continuation.finish() }
         }
     }
 
-    private func sweep() async {
+    private func sweep(receivedBefore: Date?) async {
         do {
-            for id in try await store.pendingMail(limit: 500) where !Task.isCancelled { await process(id) }
+            for (id, sender) in try await store.pendingMail(limit: 1000, receivedBefore: receivedBefore) where !Task.isCancelled {
+                submit([id], sender: sender)
+            }
         } catch {
             logger.warning("could not list unprocessed mail", metadata: ["error": "\(error)"])
         }

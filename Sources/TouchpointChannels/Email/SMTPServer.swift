@@ -114,7 +114,7 @@ public struct SMTPServer: Sendable {
         let raw = traceHeaders(envelope, peer: peer) + envelope.data
         do {
             let ids = try await store.receiveMail(raw: raw, envelopeFrom: envelope.reversePath, recipients: envelope.recipients)
-            worker.submit(ids)
+            worker.submit(ids, sender: envelope.reversePath)
             let reference = ids.first.map { $0.uuidString.lowercased() } ?? "-"
             return envelope.recipients.map { _ in SMTPSession.Reply(250, "2.0.0 stored as \(reference)") }
         } catch StoreError.notFound(let what) {

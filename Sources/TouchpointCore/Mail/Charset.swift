@@ -19,7 +19,7 @@ public enum Charset {
     /// Foundation's encoding for an IANA name. Beyond its own cases, CoreFoundation's
     /// encodings are reached by their numbers (the high bit marks a CF encoding).
     static func encoding(named raw: String) -> String.Encoding? {
-        let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let name = raw.trimmedSpaces.lowercased()
             .replacingOccurrences(of: "_", with: "-")
         if let known = standard[name] { return known }
         if let cf = coreFoundation[name] { return String.Encoding(rawValue: 0x8000_0000 | cf) }

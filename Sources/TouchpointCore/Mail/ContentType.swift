@@ -8,20 +8,20 @@ public struct HeaderParameters: Equatable, Sendable {
     public var parameters: [String: String]
 
     public init(_ raw: String?, default fallback: String = "") {
-        guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let raw, !raw.trimmedSpaces.isEmpty else {
             value = fallback
             parameters = [:]
             return
         }
         let pieces = HeaderParameters.split(raw)
-        value = pieces.first?.trimmingCharacters(in: .whitespaces).lowercased() ?? fallback
+        value = pieces.first?.trimmedSpaces.lowercased() ?? fallback
         if value.isEmpty { value = fallback }
         var simple: [String: String] = [:]
         var sections: [String: [Int: (text: String, encoded: Bool)]] = [:]
         for piece in pieces.dropFirst() {
             guard let equals = piece.firstIndex(of: "=") else { continue }
-            var key = piece[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            var text = piece[piece.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            var key = piece[..<equals].trimmedSpaces.lowercased()
+            var text = piece[piece.index(after: equals)...].trimmedSpaces
             if text.hasPrefix("\""), text.count >= 2 {
                 text = HeaderParameters.unquote(text)
             }

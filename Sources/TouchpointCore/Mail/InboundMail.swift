@@ -72,7 +72,7 @@ public struct InboundMail: Sendable {
         let bodies = (text: bodyIndexes.text.map { leaves[$0].text }, html: bodyIndexes.html.map { leaves[$0].text })
         let sanitized = bodies.html.map(HTMLSanitizer.sanitize)
         var text = bodies.text ?? bodies.html.map(HTMLText.plainText(fromHTML:)) ?? ""
-        text = text.replacingOccurrences(of: "\r\n", with: "\n")
+        text = text.withUnixLineEnds
         if text.utf8.count > InboundMail.maxTextBytes {
             text = String(decoding: Array(text.utf8.prefix(InboundMail.maxTextBytes)), as: UTF8.self)
                 + "\n\n[… shortened; the full message is kept with the original mail]"
@@ -80,8 +80,8 @@ public struct InboundMail: Sendable {
         }
         self.text = text
         self.freshText = QuotedReply.split(text).fresh
-        self.html = sanitized.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
-        subject = (headers["Subject"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        self.html = sanitized.flatMap { $0.trimmedWhitespace.isEmpty ? nil : $0 }
+        subject = (headers["Subject"] ?? "").trimmedWhitespace
 
         var attachments: [Attachment] = []
         for (index, leaf) in leaves.enumerated() where index != bodyIndexes.text && index != bodyIndexes.html {
@@ -111,7 +111,7 @@ public struct InboundMail: Sendable {
             guard lower.contains("forwarded message") || lower.contains("original message") || lower.contains("weitergeleitete nachricht")
                     || lower.contains("przekazana wiadomość") || lower.hasPrefix("begin forwarded message") else { continue }
             for candidate in lines[(index + 1)...].prefix(8) {
-                let trimmed = candidate.trimmingCharacters(in: .whitespaces)
+                let trimmed = candidate.trimmedSpaces
                 for label in ["from:", "von:", "od:", "de:"] where trimmed.lowercased().hasPrefix(label) {
                     if let address = MailAddress.list(String(trimmed.dropFirst(label.count))).first { return address }
                 }
@@ -124,7 +124,7 @@ public struct InboundMail: Sendable {
     static func safeFilename(_ raw: String) -> String {
         let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         let cleaned = String(last.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
-            .trimmingCharacters(in: .whitespaces)
+            .trimmedSpaces
         let name = cleaned.isEmpty || cleaned == "." || cleaned == ".." ? "attachment" : cleaned
         return String(name.prefix(180))
     }

@@ -42,7 +42,7 @@ public struct MIMEPart: Sendable {
     }
 
     private func decodeTransfer(_ raw: [UInt8]) -> [UInt8] {
-        switch (headers["Content-Transfer-Encoding"] ?? "").lowercased().trimmingCharacters(in: .whitespaces) {
+        switch (headers["Content-Transfer-Encoding"] ?? "").lowercased().trimmedSpaces {
         case "base64": TransferDecoding.base64(raw)
         case "quoted-printable": TransferDecoding.quotedPrintable(raw)
         default: raw

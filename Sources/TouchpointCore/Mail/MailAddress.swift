@@ -34,7 +34,7 @@ public struct MailAddress: Codable, Equatable, Sendable {
                 address = withoutComments
                 name = comment
             }
-            address = address.trimmingCharacters(in: .whitespacesAndNewlines)
+            address = address.trimmedWhitespace
             if address.lowercased().hasPrefix("mailto:") { address = String(address.dropFirst(7)) }
             guard address.contains("@"), !address.contains(" ") else { continue }
             name = name.map { decodedName($0) }.flatMap { $0.isEmpty ? nil : $0 }
@@ -44,9 +44,9 @@ public struct MailAddress: Codable, Equatable, Sendable {
     }
 
     static func decodedName(_ raw: String) -> String {
-        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = raw.trimmedWhitespace
         if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 { text = HeaderParameters.unquote(text) }
-        return EncodedWords.decode(text).trimmingCharacters(in: .whitespacesAndNewlines)
+        return EncodedWords.decode(text).trimmedWhitespace
     }
 
     /// Splits at commas outside quotes, comments and angle brackets.
@@ -73,7 +73,7 @@ public struct MailAddress: Codable, Equatable, Sendable {
             current.append(char)
         }
         pieces.append(current)
-        return pieces.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return pieces.filter { !$0.trimmedSpaces.isEmpty }
     }
 
     static func topLevelIndex(of target: Character, in text: String) -> String.Index? {
@@ -115,7 +115,7 @@ public enum MessageIDs {
         var rest = Substring(raw)
         while let open = rest.firstIndex(of: "<") {
             guard let close = rest[open...].firstIndex(of: ">") else { break }
-            let id = rest[rest.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+            let id = rest[rest.index(after: open)..<close].trimmedSpaces
             if id.contains("@") || !id.isEmpty { ids.append(id) }
             rest = rest[rest.index(after: close)...]
         }

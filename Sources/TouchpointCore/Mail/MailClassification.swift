@@ -17,9 +17,9 @@ public struct MailClassification: Equatable, Sendable {
     public static func of(_ message: MIMEPart, ownDomain: String? = nil, loopMarker: String? = nil) -> MailClassification {
         let headers = message.headers
         var reasons: [String] = []
-        func has(_ name: String) -> String? { headers[name].map { $0.trimmingCharacters(in: .whitespaces) } }
+        func has(_ name: String) -> String? { headers[name].map { $0.trimmedSpaces } }
 
-        if let value = has("Auto-Submitted"), value.lowercased().split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces) }) != "no" {
+        if let value = has("Auto-Submitted"), value.lowercased().split(separator: ";").first.map({ $0.trimmedSpaces }) != "no" {
             reasons.append("Auto-Submitted: \(value)")
         }
         if let value = has("Precedence"), ["bulk", "junk", "list", "auto_reply"].contains(value.lowercased()) {
@@ -31,7 +31,7 @@ public struct MailClassification: Equatable, Sendable {
                 reasons.append("\(name): \(value.prefix(60))")
             }
         }
-        let returnPath = headers.raw("Return-Path")?.trimmingCharacters(in: .whitespaces)
+        let returnPath = headers.raw("Return-Path")?.trimmedSpaces
         if returnPath == "<>" { reasons.append("null Return-Path") }
         let sender = MailAddress.list(headers.raw("From") ?? "").first?.address ?? ""
         let local = sender.split(separator: "@").first.map(String.init) ?? ""
@@ -87,7 +87,7 @@ public struct DeliveryStatus: Equatable, Sendable {
         for block in text.components(separatedBy: "\n\n") {
             let (fields, _) = MailHeaders.parse(Array((block.trimmingCharacters(in: .newlines) + "\n\n").utf8))
             guard let recipient = fields["Final-Recipient"] ?? fields["Original-Recipient"] else { continue }
-            let address = recipient.split(separator: ";", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            let address = recipient.split(separator: ";", maxSplits: 1).last.map { $0.trimmedSpaces.lowercased() } ?? ""
             recipients.append(Recipient(address: address, action: (fields["Action"] ?? "").lowercased(),
                                         status: (fields["Status"] ?? "").split(separator: " ").first.map(String.init) ?? "",
                                         diagnostic: fields["Diagnostic-Code"]))
@@ -103,7 +103,7 @@ public struct DeliveryStatus: Equatable, Sendable {
 /// seconds, obsolete zone names and comments.
 public enum MailDate {
     public static func parse(_ raw: String?) -> Date? {
-        guard var text = raw?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        guard var text = raw?.trimmedSpaces, !text.isEmpty else { return nil }
         if let paren = text.firstIndex(of: "(") { text = String(text[..<paren]) }
         var tokens = text.replacingOccurrences(of: ",", with: " ").split(separator: " ").map(String.init)
         if let first = tokens.first, Int(first) == nil { tokens.removeFirst() }  // weekday

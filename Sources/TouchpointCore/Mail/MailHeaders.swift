@@ -6,7 +6,7 @@ public struct MailHeader: Equatable, Sendable {
     public var rawValue: String
 
     /// The value with RFC 2047 encoded words decoded.
-    public var value: String { EncodedWords.decode(rawValue).trimmingCharacters(in: .whitespaces) }
+    public var value: String { EncodedWords.decode(rawValue).trimmedSpaces }
 }
 
 /// The header section of a message or a MIME part (RFC 5322), in order. Lookups ignore case.
@@ -21,12 +21,12 @@ public struct MailHeaders: Equatable, Sendable {
     }
 
     /// The first field named `name`, decoded.
-    public subscript(_ name: String) -> String? { fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
+    public subscript(_ name: String) -> String? { fields.first { $0.name.equalsIgnoringCase(name) }?.value }
 
     /// The first field named `name` as written.
-    public func raw(_ name: String) -> String? { fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.rawValue }
+    public func raw(_ name: String) -> String? { fields.first { $0.name.equalsIgnoringCase(name) }?.rawValue }
 
-    public func all(_ name: String) -> [String] { fields.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value) }
+    public func all(_ name: String) -> [String] { fields.filter { $0.name.equalsIgnoringCase(name) }.map(\.value) }
 
     /// Splits a message (or part) into its header fields and the offset where the body
     /// starts: after the first empty line (CRLF or bare LF endings), or the end.

@@ -43,17 +43,17 @@ public struct ThreadingHints: Equatable, Sendable {
     static func normalize(_ subject: String) -> (String, Bool) {
         let replies = ["re", "aw", "sv", "vs", "odp", "antw", "ref", "rif", "r", "res"]
         let forwards = ["fw", "fwd", "wg", "tr", "rv", "pd", "doorst", "i"]
-        var text = subject.trimmingCharacters(in: .whitespaces)
+        var text = subject.trimmedSpaces
         var forwarded = false
         var changed = true
         while changed {
             changed = false
             guard let colon = text.firstIndex(of: ":") else { break }
-            var word = text[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            var word = text[..<colon].trimmedSpaces.lowercased()
             if let bracket = word.firstIndex(where: { $0 == "[" || $0 == "(" }) { word = String(word[..<bracket]) }
             if replies.contains(word) || forwards.contains(word) {
                 if forwards.contains(word) { forwarded = true }
-                text = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                text = text[text.index(after: colon)...].trimmedSpaces
                 changed = true
             }
         }

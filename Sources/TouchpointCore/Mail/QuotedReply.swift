@@ -5,52 +5,58 @@ import Foundation
 /// languages, Outlook's original-message blocks and header blocks, and trailing `>` quotes.
 public enum QuotedReply {
     public static func split(_ text: String) -> (fresh: String, quoted: String?) {
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
+        let lines = text.withUnixLineEnds.split(separator: "\n", omittingEmptySubsequences: false)
+        // Every line is trimmed and lower-cased once; the checks below only compare prefixes.
+        let lower = lines.map { $0.trimmingSpaces.lowercased() }
+        // Whether every line from here on is blank or a `>` quote.
+        var quotedTail = [Bool](repeating: true, count: lines.count + 1)
+        for index in lines.indices.reversed() {
+            quotedTail[index] = quotedTail[index + 1] && (lower[index].isEmpty || lower[index].hasPrefix(">"))
+        }
         var cut: Int?
-        for (index, line) in lines.enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if isSeparator(trimmed) || isAttribution(trimmed, next: index + 1 < lines.count ? lines[index + 1] : nil)
-                || isHeaderBlock(lines, at: index) {
-                cut = index
-                break
-            }
-            if trimmed.hasPrefix(">"), lines[index...].allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.trimmingCharacters(in: .whitespaces).hasPrefix(">") }) {
+        for index in lines.indices {
+            let line = lower[index]
+            if isSeparator(line) || isAttribution(line, next: index + 1 < lines.count ? lower[index + 1] : nil)
+                || isHeaderBlock(lower, at: index) || (line.hasPrefix(">") && quotedTail[index]) {
                 cut = index
                 break
             }
         }
-        guard let cut, cut > 0 else { return (text.trimmingCharacters(in: .whitespacesAndNewlines), nil) }
-        let fresh = lines[..<cut].joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        let quoted = lines[cut...].joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        return fresh.isEmpty ? (text.trimmingCharacters(in: .whitespacesAndNewlines), nil) : (fresh, quoted)
+        let whole = String(text.trimmingWhitespace)
+        guard let cut, cut > 0 else { return (whole, nil) }
+        let fresh = String(lines[..<cut].joined(separator: "\n").trimmingWhitespace)
+        let quoted = String(lines[cut...].joined(separator: "\n").trimmingWhitespace)
+        return fresh.isEmpty ? (whole, nil) : (fresh, quoted)
     }
 
+    /// `line` is trimmed and lower-cased.
     static func isSeparator(_ line: String) -> Bool {
-        let lower = line.lowercased()
-        return lower.hasPrefix("-----original message-----") || lower.hasPrefix("----- original message -----")
-            || lower.hasPrefix("-----ursprüngliche nachricht-----") || lower.hasPrefix("-----oryginalna wiadomość-----")
-            || lower.hasPrefix("-------- forwarded message") || lower.hasPrefix("---------- forwarded message")
+        line.hasPrefix("-----original message-----") || line.hasPrefix("----- original message -----")
+            || line.hasPrefix("-----ursprüngliche nachricht-----") || line.hasPrefix("-----oryginalna wiadomość-----")
+            || line.hasPrefix("-------- forwarded message") || line.hasPrefix("---------- forwarded message")
             || (line.count >= 20 && line.allSatisfy { $0 == "_" })
     }
 
+    static let attributionStarts = ["on ", "am ", "le ", "el ", "il ", "op ", "w dniu ", "dnia "]
+    static let attributionVerbs = ["wrote", "schrieb", "a écrit", "escribió", "ha scritto", "schreef", "napisał", "pisze"]
+
     /// "On Mon, 23 Nov 2026 at 09:00, Jan <jan@example.com> wrote:" and its siblings, also
-    /// when the mail client wrapped it onto two lines.
+    /// when the mail client wrapped it onto two lines. Both lines are trimmed and lower-cased.
     static func isAttribution(_ line: String, next: String?) -> Bool {
-        let joined = (line + " " + (next ?? "")).trimmingCharacters(in: .whitespaces).lowercased()
-        let starts = ["on ", "am ", "le ", "el ", "il ", "op ", "w dniu ", "dnia "]
+        guard attributionStarts.contains(where: { line.hasPrefix($0) }) else { return false }
         // The verb may come before the sender ("Am …, schrieb Jan <…>:") or last ("… wrote:").
-        let verbs = ["wrote", "schrieb", "a écrit", "escribió", "ha scritto", "schreef", "napisał", "pisze"]
-        for candidate in [line.lowercased(), joined] where starts.contains(where: { candidate.hasPrefix($0) }) {
-            if candidate.hasSuffix(":") && verbs.contains(where: { candidate.contains($0) }) { return true }
+        for candidate in [line, line + " " + (next ?? "")] where candidate.hasSuffix(":") {
+            if attributionVerbs.contains(where: { candidate.contains($0) }) { return true }
         }
         return false
     }
 
     /// An Outlook-style header block: "From:" followed within three lines by "Sent:"/"Date:".
-    static func isHeaderBlock(_ lines: [String], at index: Int) -> Bool {
-        let line = lines[index].trimmingCharacters(in: .whitespaces).lowercased()
+    static func isHeaderBlock(_ lower: [String], at index: Int) -> Bool {
+        let line = lower[index]
         guard line.hasPrefix("from:") || line.hasPrefix("von:") || line.hasPrefix("od:") || line.hasPrefix("de :") || line.hasPrefix("de:") else { return false }
-        let following = lines[(index + 1)..<min(lines.count, index + 4)].map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        return following.contains { $0.hasPrefix("sent:") || $0.hasPrefix("date:") || $0.hasPrefix("gesendet:") || $0.hasPrefix("wysłano:") || $0.hasPrefix("envoyé :") }
+        return lower[(index + 1)..<min(lower.count, index + 4)].contains {
+            $0.hasPrefix("sent:") || $0.hasPrefix("date:") || $0.hasPrefix("gesendet:") || $0.hasPrefix("wysłano:") || $0.hasPrefix("envoyé :")
+        }
     }
 }

@@ -232,7 +232,7 @@ public struct SMTPSession: Sendable {
         if line.count > configuration.maxCommandBytes { return error(Reply(500, "5.5.2 line too long")) }
         let text = String(decoding: line, as: UTF8.self)
         let verb = text.prefix(while: { $0 != " " }).uppercased()
-        let argument = text.dropFirst(verb.count).trimmingCharacters(in: .whitespaces)
+        let argument = text.dropFirst(verb.count).trimmedSpaces
         switch verb {
         case "EHLO", "HELO", "LHLO": return hello(verb: verb, name: argument)
         case "MAIL": return mail(argument)
@@ -371,7 +371,7 @@ public struct SMTPSession: Sendable {
     /// `FROM:<path> KEY=VALUE …` → the path (without brackets) and the parameters.
     static func path(_ argument: String, keyword: String) -> (String, [(String, String?)])? {
         guard argument.uppercased().hasPrefix(keyword) else { return nil }
-        let rest = argument.dropFirst(keyword.count).trimmingCharacters(in: .whitespaces)
+        let rest = argument.dropFirst(keyword.count).trimmedSpaces
         guard rest.hasPrefix("<"), let close = rest.firstIndex(of: ">") else { return nil }
         var path = String(rest[rest.index(after: rest.startIndex)..<close])
         // A source route (`<@relay:user@host>`) is obsolete; the mailbox follows the colon.

@@ -106,11 +106,14 @@ extension Store {
         }
     }
 
-    /// Received messages not processed yet, oldest first (after a restart, or a failure).
-    public func pendingMail(limit: Int) async throws -> [UUID] {
-        try await database.read { db in
-            try await db.raw("SELECT id FROM inbound_mail WHERE state = 'received' ORDER BY received_at, id LIMIT \(bind: limit)")
-                .all().map { try $0.uuid("id") }
+    /// Received messages not processed yet, oldest first (after a restart, or a failure),
+    /// with their envelope sender; `receivedBefore` leaves out what just arrived.
+    public func pendingMail(limit: Int, receivedBefore: Date? = nil) async throws -> [(id: UUID, envelopeFrom: String)] {
+        let before = Convert.ms(receivedBefore ?? .distantFuture)
+        return try await database.read { db in
+            try await db.raw("""
+                SELECT id, envelope_from FROM inbound_mail WHERE state = 'received' AND received_at < \(bind: before) ORDER BY received_at, id LIMIT \(bind: limit)
+                """).all().map { (try $0.uuid("id"), try $0.string("envelope_from")) }
         }
     }
 
@@ -199,7 +202,7 @@ extension Store {
             ? (mail.attachments.isEmpty ? "(empty message)" : "(attachments only)") : mail.text
         let subject = Store.clip(mail.threading.subject.split(whereSeparator: \.isNewline).joined(separator: " "), bytes: 900)
         let environment = self.environment
-        let attachments = try await database.write { db in
+        let attachments: [AttachmentRef] = mail.attachments.isEmpty ? [] : try await database.write { db -> [AttachmentRef] in
             var refs: [AttachmentRef] = []
             for attachment in mail.attachments {
                 refs.append(try await Store.storeAttachment(name: attachment.name, contentType: attachment.contentType, data: attachment.data,

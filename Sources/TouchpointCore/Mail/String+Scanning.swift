@@ -1,0 +1,51 @@
+import Foundation
+
+/// Native text helpers for mail scanning: Foundation's versions bridge through NSString,
+/// which cost most of the parse time of a message.
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs, as Foundation's `.whitespaces` (but
+    /// without bridging to NSString: mail is scanned line by line and header by header).
+    var trimmingSpaces: SubSequence {
+        let scalars = unicodeScalars
+        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return self[endIndex...] }
+        let last = scalars.lastIndex(where: { !isSpace($0) })!
+        return self[first...last]
+    }
+
+    var trimmedSpaces: String { String(trimmingSpaces) }
+    var trimmedWhitespace: String { String(trimmingWhitespace) }
+
+    /// ASCII case-insensitive equality (header and parameter names are ASCII).
+    func equalsIgnoringCase(_ other: some StringProtocol) -> Bool {
+        guard utf8.count == other.utf8.count else { return false }
+        return zip(utf8, other.utf8).allSatisfy { a, b in a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= 0x61 && (a | 0x20) <= 0x7A) }
+    }
+
+    /// Without leading and trailing whitespace and line breaks.
+    var trimmingWhitespace: SubSequence {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return self[endIndex...] }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return self[first...last]
+    }
+
+    /// CRLF and lone CR line ends as LF.
+    var withUnixLineEnds: String {
+        guard utf8.contains(0x0D) else { return String(self) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var previousCR = false
+        for byte in utf8 {
+            if byte == 0x0D {
+                bytes.append(0x0A)
+                previousCR = true
+                continue
+            }
+            if byte == 0x0A, previousCR { previousCR = false; continue }
+            previousCR = false
+            bytes.append(byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
