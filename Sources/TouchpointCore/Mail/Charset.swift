@@ -6,9 +6,14 @@ import Foundation
 public enum Charset {
     /// Decodes `bytes` declared as `name` (an IANA charset name, any case).
     public static func decode(_ bytes: some Collection<UInt8>, declared name: String?) -> String {
-        let data = Data(bytes)
+        var data = Data(bytes)
         if data.isEmpty { return "" }
-        if let name, let encoding = encoding(named: name), let text = String(data: data, encoding: encoding) { return text }
+        var declared = name.flatMap(encoding(named:))
+        if declared == .japaneseEUC || declared == .iso2022JP {
+            data = Data(declared == .japaneseEUC ? JapaneseCharsets.fromEUCJP(Array(bytes)) : JapaneseCharsets.fromISO2022JP(Array(bytes)))
+            declared = .shiftJIS
+        }
+        if let encoding = declared, let text = String(data: data, encoding: encoding) { return text }
         if let text = String(data: data, encoding: .utf8) { return text }
         return String(data: data, encoding: .windowsCP1252) ?? String(decoding: data, as: UTF8.self)
     }
@@ -39,6 +44,7 @@ public enum Charset {
         "windows-1253": .windowsCP1253, "windows-1254": .windowsCP1254,
         "utf-16": .utf16, "utf-16be": .utf16BigEndian, "utf-16le": .utf16LittleEndian,
         "shift-jis": .shiftJIS, "sjis": .shiftJIS, "x-sjis": .shiftJIS, "iso-2022-jp": .iso2022JP, "euc-jp": .japaneseEUC,
+        "x-euc-jp": .japaneseEUC, "eucjp": .japaneseEUC, "ujis": .japaneseEUC, "csiso2022jp": .iso2022JP,
     ]
 
     /// CoreFoundation encoding numbers (CFStringEncodingExt.h).
@@ -49,5 +55,8 @@ public enum Charset {
         "windows-1255": 0x0505, "windows-1256": 0x0506, "windows-1257": 0x0507, "windows-1258": 0x0508,
         "koi8-r": 0x0A02, "koi8-u": 0x0A08, "big5": 0x0A03, "big5-hkscs": 0x0A06,
         "euc-kr": 0x0940, "ks-c-5601-1987": 0x0940, "gb2312": 0x0930, "euc-cn": 0x0930, "gbk": 0x0631, "gb18030": 0x0632,
+        // Names Python's email package and Windows mailers write into real mail.
+        "eucgb2312-cn": 0x0930, "big5-tw": 0x0A03, "cp936": 0x0631, "ms936": 0x0631, "cp949": 0x0940, "ks-c-5601": 0x0940,
+        "cp950": 0x0A03, "x-gbk": 0x0631,
     ]
 }

@@ -39,6 +39,9 @@ public struct HeaderParameters: Equatable, Sendable {
         for (key, parts) in sections {
             var charset: String?
             var bytes: [UInt8] = []
+            // Encoded sections are joined before decoding: senders split a %XX triplet
+            // across sections more often than they should.
+            var escaped = ""
             for number in parts.keys.sorted() {
                 var (text, encoded) = parts[number]!
                 if encoded && number == parts.keys.min() {
@@ -49,8 +52,14 @@ public struct HeaderParameters: Equatable, Sendable {
                         text = String(pieces[2])
                     }
                 }
-                bytes += encoded ? HeaderParameters.percentDecode(text) : Array(text.utf8)
+                if encoded {
+                    escaped += text
+                } else {
+                    bytes += HeaderParameters.percentDecode(escaped) + Array(text.utf8)
+                    escaped = ""
+                }
             }
+            bytes += HeaderParameters.percentDecode(escaped)
             simple[key] = Charset.decode(bytes, declared: charset?.isEmpty == false ? charset : "utf-8")
         }
         parameters = simple

@@ -132,13 +132,13 @@ public struct InboundMail: Sendable {
     static func defaultName(for type: String, index: Int) -> String {
         let ext = switch type {
         case "message/rfc822": "eml"
-        case "text/plain": "txt"
         case "text/html": "html"
         case "text/calendar": "ics"
         case "image/png": "png"
         case "image/jpeg": "jpg"
         case "image/gif": "gif"
         case "application/pdf": "pdf"
+        case _ where type.hasPrefix("text/"): "txt"
         default: "bin"
         }
         return "attachment-\(index).\(ext)"

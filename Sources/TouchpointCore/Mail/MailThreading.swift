@@ -21,16 +21,24 @@ public struct ThreadingHints: Equatable, Sendable {
     /// The number of a `[Prefix #123]` tag (case-insensitive prefix, spaces tolerated).
     static func caseTag(in subject: String, prefix: String) -> Int? {
         let lower = subject.lowercased()
-        let wanted = "[" + prefix.lowercased()
+        let wanted = prefix.lowercased()
         var search = lower.startIndex
-        while let open = lower.range(of: wanted, range: search..<lower.endIndex) {
-            var index = open.upperBound
+        while let bracket = lower[search...].firstIndex(of: "[") {
+            var index = lower.index(after: bracket)
+            while index < lower.endIndex, lower[index] == " " { index = lower.index(after: index) }
+            guard lower[index...].hasPrefix(wanted) else {
+                search = lower.index(after: bracket)
+                continue
+            }
+            let open = index..<lower.index(index, offsetBy: wanted.count)
+            index = open.upperBound
             while index < lower.endIndex, lower[index] == " " { index = lower.index(after: index) }
             if index < lower.endIndex, lower[index] == "#" {
                 index = lower.index(after: index)
                 while index < lower.endIndex, lower[index] == " " { index = lower.index(after: index) }
                 let digits = lower[index...].prefix(while: \.isNumber)
-                let after = lower.index(index, offsetBy: digits.count)
+                var after = lower.index(index, offsetBy: digits.count)
+                while after < lower.endIndex, lower[after] == " " { after = lower.index(after: after) }
                 if !digits.isEmpty, after < lower.endIndex, lower[after] == "]", let number = Int(digits) { return number }
             }
             search = open.upperBound
