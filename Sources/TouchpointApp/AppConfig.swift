@@ -57,7 +57,8 @@ public struct MailConfig: Sendable {
     }
 
     /// `host`, `host:port` or `[v6]:port` of `--smarthost`; the port defaults to 25.
-    public static func smarthost(_ value: String, username: String?, password: String?, heloName: String) throws(ValidationError) -> Smarthost {
+    public static func smarthost(_ value: String, username: String?, password: String?, heloName: String, startTLS: Bool = false,
+                                 trustedCertificates: String? = nil) throws(ValidationError) -> Smarthost {
         var host = value
         var port = 25
         if let colon = value.lastIndex(of: ":"), !value.hasSuffix("]"), value.filter({ $0 == ":" }).count == 1 || value.hasPrefix("[") {
@@ -72,6 +73,10 @@ public struct MailConfig: Sendable {
         if username != nil, password == nil {
             throw ValidationError(field: "--smarthost-user", reason: "set the password in TOUCHPOINT_SMARTHOST_PASSWORD")
         }
-        return Smarthost(host: host, port: port, username: username, password: password, heloName: heloName)
+        if let file = trustedCertificates, !FileManager.default.isReadableFile(atPath: file) {
+            throw ValidationError(field: "--smarthost-ca-file", reason: "cannot read \(file)")
+        }
+        return Smarthost(host: host, port: port, username: username, password: password, heloName: heloName, startTLS: startTLS,
+                         trustedCertificates: trustedCertificates)
     }
 }

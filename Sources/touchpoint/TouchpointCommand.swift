@@ -48,13 +48,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest accepted mail message in bytes.") var maxMessageBytes: Int = 25 * 1_048_576
     @Option(help: "Send outbound mail through this SMTP server (host or host:port).") var smarthost: String?
     @Option(help: "User for AUTH at the smarthost (the password comes from TOUCHPOINT_SMARTHOST_PASSWORD).") var smarthostUser: String?
+    @Flag(help: "Require STARTTLS at the smarthost.") var smarthostStarttls = false
+    @Option(help: "PEM file of certificate authorities to trust for the smarthost instead of the system's.") var smarthostCaFile: String?
 
     func run() async throws {
         let relay: Smarthost?
         do {
             relay = try smarthost.map {
                 try MailConfig.smarthost($0, username: smarthostUser, password: ProcessInfo.processInfo.environment["TOUCHPOINT_SMARTHOST_PASSWORD"],
-                                         heloName: mailHostname)
+                                         heloName: mailHostname, startTLS: smarthostStarttls, trustedCertificates: smarthostCaFile)
             }
         } catch let error as TouchpointCore.ValidationError {
             throw ValidationError("\(error.field): \(error.reason)")

@@ -33,9 +33,10 @@ struct InboundMailTests {
         #expect(mail.threading.subject == "[Acme #17] Meter")
         #expect(mail.date == Date(timeIntervalSince1970: 1_795_510_800))
         #expect(mail.text.hasPrefix("New reading is 1234."))
-        #expect(mail.freshText.trimmingCharacters(in: .whitespacesAndNewlines) == "New reading is 1234.")
+        #expect(mail.freshText == "New reading is 1234.")
         #expect(mail.html == nil)
         #expect(mail.attachments.isEmpty)
+        #expect(try parse("From: a@example.org\n\nNothing quoted here.\n").freshText == nil)
         #expect(!mail.classification.automatic)
     }
 

@@ -46,13 +46,19 @@ struct MailIntakeStoreTests {
             let reply = try await deliver(store, message(id: "m2@example.org", subject: "Something else", headers: "In-Reply-To: <m1@example.org>\n"))
             #expect(reply.outcome == .appended)
             #expect(reply.caseID == first.caseID)
+            let quoting = try await deliver(store, message(id: "m3@example.org", headers: "In-Reply-To: <m2@example.org>\n",
+                                                           body: "Still broken.\n\nOn Tue, 24 Nov 2026, Acme wrote:\n> We are on it"))
+            #expect(quoting.caseID == first.caseID)
+            let latest = try #require(try await store.interactions(caseID: opened.id, brand: fixture.brand.id).last)
+            #expect(latest.metadata["fresh"] == "Still broken.")
+            #expect(latest.text.contains("> We are on it"), "the full text is kept")
             // The same message delivered again (a retry, a second mailbox in copy) is a duplicate.
             let again = try await deliver(store, message(id: "m2@example.org", subject: "Something else", headers: "In-Reply-To: <m1@example.org>\n"))
             #expect(again.outcome == .duplicate)
-            #expect(try await store.interactions(caseID: opened.id, brand: fixture.brand.id).count == 2)
+            #expect(try await store.interactions(caseID: opened.id, brand: fixture.brand.id).count == 3)
             // The record shows what happened.
             let records = try await store.inboundMail(brand: fixture.brand.id, state: .processed, limit: 10, cursor: nil).items
-            #expect(records.count == 3)
+            #expect(records.count == 4)
             #expect(records.allSatisfy { $0.caseID == opened.id })
             #expect(records.first?.sender == "jan@example.org")
         }

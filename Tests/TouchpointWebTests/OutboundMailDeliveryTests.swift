@@ -31,7 +31,7 @@ struct OutboundMailDeliveryTests {
                 body = message.get_body(('plain',))
                 html = message.get_body(('html',))
                 report = {
-                    'mailFrom': envelope.mail_from, 'rcptTos': envelope.rcpt_tos, 'authenticated': bool(session.authenticated),
+                    'tls': session.ssl is not None, 'mailFrom': envelope.mail_from, 'rcptTos': envelope.rcpt_tos, 'authenticated': bool(session.authenticated),
                     'subject': str(message['Subject']), 'from': str(message['From']), 'to': str(message['To']),
                     'messageId': str(message['Message-ID']), 'inReplyTo': str(message['In-Reply-To']),
                     'references': str(message['References']), 'autoSubmitted': str(message['Auto-Submitted']),
@@ -48,8 +48,14 @@ struct OutboundMailDeliveryTests {
             return AuthResult(success=ok, handled=False)
 
         probe = socket.socket(); probe.bind(('127.0.0.1', 0)); port = probe.getsockname()[1]; probe.close()
+        tls = {}
+        if len(sys.argv) > 1:
+            import ssl
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(sys.argv[1], sys.argv[2])
+            tls = dict(tls_context=context, require_starttls=True)
         controller = Controller(Sink(), hostname='127.0.0.1', port=port, authenticator=authenticate,
-                                auth_require_tls=False, auth_required=True)
+                                auth_require_tls=False, auth_required=True, **tls)
         controller.start()
         print(port, flush=True)
         sys.stdin.read()
@@ -150,6 +156,55 @@ struct OutboundMailDeliveryTests {
             Issue.record("sent to a closed port")
         } catch {
             #expect(error.isTemporary)
+        }
+    }
+}
+
+extension OutboundMailDeliveryTests {
+    /// STARTTLS with a certificate made for the test: trusted, the message goes out over TLS;
+    /// not trusted, or not offered, nothing is sent and the failure is temporary.
+    @Test func startTLSIsUsedAndItsCertificateChecked() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tp-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cert = folder.appendingPathComponent("cert.pem").path, key = folder.appendingPathComponent("key.pem").path
+        let made = try await Processes.run(URL(fileURLWithPath: "/usr/bin/env"), [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+        #expect(made.status == 0, "\(made.err)")
+        let sink = try Background(python: Self.sink, [cert, key])
+        defer { sink.stop() }
+        let port = try #require(Int(await sink.line()), "the sink did not start")
+        let message = Array("From: support@acme.example\r\nTo: b@example.org\r\nSubject: over TLS\r\n\r\nsecret".utf8)
+        for host in ["localhost", "127.0.0.1"] {
+            let client = SMTPClient(smarthost: Smarthost(host: host, port: port, username: "touchpoint", password: "s3cret", timeout: .seconds(20),
+                                                         startTLS: true, trustedCertificates: cert))
+            let reply = try await client.send(from: "support@acme.example", to: ["b@example.org"], message: message)
+            #expect(reply.hasPrefix("250"))
+            let report = try JSONSerialization.jsonObject(with: Data(await sink.line().utf8)) as? [String: Any] ?? [:]
+            #expect(report["tls"] as? Bool == true)
+            #expect(report["authenticated"] as? Bool == true)
+            #expect(report["subject"] as? String == "over TLS")
+        }
+        // The system's authorities do not know this certificate.
+        let untrusting = SMTPClient(smarthost: Smarthost(host: "localhost", port: port, timeout: .seconds(20), startTLS: true))
+        do {
+            _ = try await untrusting.send(from: "support@acme.example", to: ["b@example.org"], message: message)
+            Issue.record("sent to a server with an untrusted certificate")
+        } catch {
+            #expect(error.isTemporary)
+        }
+        // A server without STARTTLS gets nothing when TLS is required.
+        let plain = try Background(python: Self.sink, [])
+        defer { plain.stop() }
+        let plainPort = try #require(Int(await plain.line()))
+        let insisting = SMTPClient(smarthost: Smarthost(host: "127.0.0.1", port: plainPort, timeout: .seconds(20), startTLS: true))
+        do {
+            _ = try await insisting.send(from: "support@acme.example", to: ["b@example.org"], message: message)
+            Issue.record("sent without TLS")
+        } catch {
+            guard case .temporary(let why) = error else { Issue.record("\(error)"); return }
+            #expect(why.contains("STARTTLS"))
         }
     }
 }

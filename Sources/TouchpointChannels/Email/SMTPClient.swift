@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import TouchpointCore
 
 /// The smarthost outbound mail is handed to.
@@ -14,15 +15,22 @@ public struct Smarthost: Sendable, Equatable {
     public var heloName: String
     /// A whole conversation taking longer than this is abandoned and retried later.
     public var timeout: Duration
+    /// Require STARTTLS (RFC 3207) before AUTH and the message; a server that does not
+    /// offer it gets nothing.
+    public var startTLS: Bool
+    /// PEM file of the certificate authorities to trust instead of the system's.
+    public var trustedCertificates: String?
 
     public init(host: String, port: Int = 25, username: String? = nil, password: String? = nil, heloName: String = "localhost",
-                timeout: Duration = .seconds(60)) {
+                timeout: Duration = .seconds(60), startTLS: Bool = false, trustedCertificates: String? = nil) {
         self.host = host
         self.port = port
         self.username = username
         self.password = password
         self.heloName = heloName
         self.timeout = timeout
+        self.startTLS = startTLS
+        self.trustedCertificates = trustedCertificates
     }
 }
 
@@ -76,7 +84,20 @@ public struct SMTPClient: Sendable {
                 hello = try await wire.send("HELO \(smarthost.heloName)")
                 try expect(hello, 250, "HELO")
             }
-            let extensions = Set(hello.lines.dropFirst().map { $0.uppercased() })
+            var extensions = Set(hello.lines.dropFirst().map { $0.uppercased() })
+            if smarthost.startTLS {
+                guard extensions.contains("STARTTLS") else {
+                    throw SMTPClientError.temporary("\(smarthost.host) does not offer STARTTLS, which is required")
+                }
+                try expect(try await wire.send("STARTTLS"), 220, "STARTTLS", permanentOn5xx: false)
+                // The server says nothing more until the handshake: TLS goes in front of
+                // everything on this connection from here on.
+                try await channel.channel.pipeline.addHandler(try tlsHandler(), position: .first).get()
+                // RFC 3207: forget what was learnt before TLS and say hello again.
+                hello = try await wire.send("EHLO \(smarthost.heloName)")
+                try expect(hello, 250, "EHLO after STARTTLS", permanentOn5xx: false)
+                extensions = Set(hello.lines.dropFirst().map { $0.uppercased() })
+            }
             if let username = smarthost.username, let password = smarthost.password {
                 if extensions.contains(where: { $0.hasPrefix("AUTH") && $0.contains("PLAIN") }) || !extensions.contains(where: { $0.hasPrefix("AUTH") && $0.contains("LOGIN") }) {
                     let token = Data(([0] + Array(username.utf8) + [0] + Array(password.utf8))).base64EncodedString()
@@ -104,6 +125,15 @@ public struct SMTPClient: Sendable {
             _ = try? await wire.send("QUIT")
             return "\(accepted.code) \(accepted.lines.joined(separator: " "))"
         }
+    }
+
+    private func tlsHandler() throws -> NIOSSLClientHandler {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let file = smarthost.trustedCertificates { configuration.trustRoots = .file(file) }
+        let context = try NIOSSLContext(configuration: configuration)
+        // SNI and name checks need a host name; an IP address is checked against the certificate's IP entries.
+        let isAddress = (try? SocketAddress(ipAddress: smarthost.host, port: 0)) != nil
+        return try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : smarthost.host)
     }
 
     private func expect(_ reply: SMTPSession.Reply, _ code: Int, _ step: String, permanentOn5xx: Bool = true) throws {

@@ -23,8 +23,9 @@ public struct InboundMail: Sendable {
     public var date: Date?
     /// The full text: the plain-text body, or text derived from the HTML body.
     public var text: String
-    /// The part written for this message, without the quoted history, for the timeline.
-    public var freshText: String
+    /// The part written for this message without the quoted history under it, for the
+    /// timeline; nil when nothing is quoted.
+    public var freshText: String?
     /// The HTML body after the allowlist sanitizer; nil when the message had none.
     public var html: String?
     public var attachments: [Attachment]
@@ -79,7 +80,8 @@ public struct InboundMail: Sendable {
             defects.append("text body shortened to \(InboundMail.maxTextBytes) bytes")
         }
         self.text = text
-        self.freshText = QuotedReply.split(text).fresh
+        let split = QuotedReply.split(text)
+        self.freshText = split.quoted == nil ? nil : split.fresh
         self.html = sanitized.flatMap { $0.trimmedWhitespace.isEmpty ? nil : $0 }
         subject = (headers["Subject"] ?? "").trimmedWhitespace
 

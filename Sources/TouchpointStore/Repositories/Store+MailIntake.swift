@@ -197,6 +197,8 @@ extension Store {
         if let forwardedBy { metadata["forwardedBy"] = forwardedBy }
         if classification.automatic { metadata["automatic"] = classification.reasons.joined(separator: "; ") }
         if !mail.defects.isEmpty { metadata["defects"] = mail.defects.prefix(10).joined(separator: "; ") }
+        // What the sender wrote without the quoted history, for the timeline (the text keeps all).
+        if let fresh = mail.freshText, fresh.utf8.count <= 4000 { metadata["fresh"] = fresh }
         metadata = metadata.mapValues { Store.clip($0, bytes: 4000) }
         let text = mail.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             ? (mail.attachments.isEmpty ? "(empty message)" : "(attachments only)") : mail.text
