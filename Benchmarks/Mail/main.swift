@@ -6,7 +6,8 @@
 //      the p50/p99 time from the end of DATA to the 250, and messages/s stored *and*
 //      threaded (until the intake worker has processed the last one). 30 % are replies
 //      that thread onto an earlier case. Target: ≥ 1,000 messages/s.
-// Run: Benchmarks/mail.sh [seconds per run]
+// Run: Benchmarks/mail.sh [seconds per run] (`--acknowledge no` on the benchmark binary turns
+// the demo mailbox's acknowledgements off, to see what they cost).
 import Foundation
 import Logging
 import NIOCore
@@ -19,6 +20,8 @@ struct Options {
     var dataDir = ""
     var seconds = 10.0
     var clients = [1, 8, 32]
+    /// Turn the demo mailbox's acknowledgements off, to see what they cost.
+    var acknowledge = true
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -29,6 +32,7 @@ struct Options {
             case "--data-dir": dataDir = value
             case "--seconds": seconds = Double(value) ?? seconds
             case "--clients": clients = value.split(separator: ",").compactMap { Int($0) }
+            case "--acknowledge": acknowledge = value != "no"
             default: FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8)); exit(64)
             }
         }
@@ -134,6 +138,11 @@ var logger = Logger(label: "bench")
 logger.logLevel = .critical
 let database = try await SQLiteDatabase.open(path: options.dataDir + "/touchpoint.sqlite", logger: logger)
 let store = Store(database: database)
+if !options.acknowledge, let mailbox = try await store.mailbox(address: "support@acme.example") {
+    _ = try await store.saveMailbox(address: mailbox.address, brand: mailbox.brandID, teamID: mailbox.teamID,
+                                    forwardsOpenForSender: mailbox.forwardsOpenForSender, acknowledges: false, actor: .system)
+    say("(acknowledgements off)")
+}
 for clients in options.clients {
     let start = Date()
     let deadline = start.addingTimeInterval(options.seconds)
