@@ -137,7 +137,10 @@ public struct CaseLink: Sendable, Equatable {
 extension Store {
     /// Opens a case with its first inbound message, resolving the sender to a contact (or
     /// creating one). A repeated provider message id returns the first result unchanged.
-    public func openCase(brand brandID: BrandID, actor explicitActor: Actor?, request: OpenCase) async throws -> OpenedCase {
+    /// `also` runs in the same transaction, after the case and its message are written
+    /// (the mail intake marks its raw message processed there, so both commit together).
+    public func openCase(brand brandID: BrandID, actor explicitActor: Actor?, request: OpenCase,
+                         also: (@Sendable (Case, Interaction, any SQLDatabase) async throws -> Void)? = nil) async throws -> OpenedCase {
         let subject = try Case.validSubject(request.subject)
         let body = try Interaction.validBody(request.body)
         let tags = try Case.normalizedTags(request.tags)
@@ -216,6 +219,7 @@ extension Store {
                                       contactID: contactID, caseID: newCase.id,
                                       payload: ["interactionId": .string(interaction.id.text), "direction": .string("inbound")], occurredAt: occurredAt))
             try await Store.insert(events: drafts, on: db)
+            try await also?(newCase, interaction, db)
             return OpenedCase(case: newCase, interaction: interaction, contactCreated: created, duplicate: false)
         }
     }
@@ -427,7 +431,10 @@ extension Store {
 
     /// Adds a reply, a note or an inbound message to a case, moving its status where the
     /// interaction calls for it (a customer writing again reopens it).
-    public func addInteraction(caseID: CaseID, brand: BrandID, actor: Actor, request: NewInteraction) async throws -> (Case, Interaction) {
+    /// `also` runs in the same transaction once a new interaction is written (not for a
+    /// repeated provider message id).
+    public func addInteraction(caseID: CaseID, brand: BrandID, actor: Actor, request: NewInteraction,
+                               also: (@Sendable (Case, Interaction, any SQLDatabase) async throws -> Void)? = nil) async throws -> (Case, Interaction) {
         let body = try Interaction.validBody(request.body)
         let metadata = try Interaction.validMetadata(request.metadata)
         let environment = self.environment
@@ -481,6 +488,7 @@ extension Store {
                 try await Store.insert(events: self.events([EventDraft(type: .interactionAdded, payload: [
                     "interactionId": .string(interaction.id.text), "direction": .string(request.direction.rawValue), "automatic": .bool(true)])],
                     brand: brand, actor: actor, account: current.accountID, contact: current.contactID, caseID: caseID, at: now), on: db)
+                try await also?(current, interaction, db)
                 return (current, interaction)
             }
             try await Store.index(text: body, brand: brand, caseID: caseID, on: db)
@@ -513,6 +521,7 @@ extension Store {
                 """).run()
             try await Store.insert(events: contactEvents + self.events(drafts, brand: brand, actor: actor, account: current.accountID,
                                                                        contact: current.contactID, caseID: caseID, at: now), on: db)
+            try await also?(current, interaction, db)
             return (current, interaction)
         }
     }

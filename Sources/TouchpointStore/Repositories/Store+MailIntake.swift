@@ -213,24 +213,35 @@ extension Store {
             return refs
         }
 
+        // The message is marked processed in the transaction that writes its interaction.
+        let reason = classification.automatic ? classification.reasons.joined(separator: "; ") : nil
+        let markProcessed: @Sendable (Case, Interaction, any SQLDatabase) async throws -> Void = { item, interaction, db in
+            try await Store.markProcessed(id, caseID: item.id, interactionID: interaction.id, reason: reason, mail: mail, messageID: messageID,
+                                          at: environment.now(), on: db)
+        }
         do {
             let target = forwardedBy == nil ? try await threadTarget(mail, sender: identity, brand: brand) : nil
             let result: MailIntakeResult
+            var marked = true
             if let target, target.status != .closed {
                 let (updated, interaction) = try await addInteraction(
                     caseID: target.id, brand: brand.id, actor: .system,
                     request: NewInteraction(direction: .inbound, contactPoint: .email, body: text, html: mail.html, providerMessageID: messageID,
                                             metadata: metadata, occurredAt: mail.date.map { min($0, environment.now()) },
-                                            attachments: attachments, from: identity, name: sender.name))
-                result = MailIntakeResult(outcome: .appended, caseID: updated.id, caseNumber: updated.number, interactionID: interaction.id,
-                                          reason: classification.automatic ? classification.reasons.joined(separator: "; ") : nil)
+                                            attachments: attachments, from: identity, name: sender.name),
+                    also: markProcessed)
+                // A message id another message already wrote returns that interaction, unmarked.
+                marked = interaction.metadata["inboundMailId"] == id.text
+                result = MailIntakeResult(outcome: marked ? .appended : .duplicate, caseID: updated.id, caseNumber: updated.number,
+                                          interactionID: interaction.id, reason: reason)
             } else {
                 let opened = try await openCase(brand: brand.id, actor: nil, request: OpenCase(
                     contactPoint: .email, from: identity, name: sender.name,
                     subject: subject.trimmingCharacters(in: .whitespaces).isEmpty ? "(no subject)" : String(subject.prefix(300)),
                     body: text, html: mail.html, teamID: mailbox?.teamID, tags: classification.automatic ? ["auto-reply"] : [],
                     providerMessageID: messageID, metadata: metadata, occurredAt: mail.date.map { min($0, environment.now()) },
-                    attachments: attachments))
+                    attachments: attachments), also: markProcessed)
+                marked = !opened.duplicate
                 // Mail answering a closed case opens a follow-up linked to it.
                 if let target, !opened.duplicate { try await linkCases(opened.case.id, to: target.id, brand: brand.id, actor: .system) }
                 // A person gets the case's reference; a machine never gets an answer.
@@ -243,10 +254,9 @@ extension Store {
                         metadata: ["automatic": "acknowledgement"], automatic: true))
                 }
                 result = MailIntakeResult(outcome: opened.duplicate ? .duplicate : .opened, caseID: opened.case.id, caseNumber: opened.case.number,
-                                          interactionID: opened.interaction.id,
-                                          reason: classification.automatic ? classification.reasons.joined(separator: "; ") : nil)
+                                          interactionID: opened.interaction.id, reason: reason)
             }
-            try await finish(record, result: result, mail: mail, messageID: messageID)
+            if !marked { try await finish(record, result: result, mail: mail, messageID: messageID) }
             return result
         } catch let error as ValidationError {
             return try await quarantine(record, reason: "\(error.field): \(error.reason)", mail: mail)
@@ -330,15 +340,21 @@ extension Store {
     }
 
     private func finish(_ record: InboundMailRecord, result: MailIntakeResult, mail: InboundMail, messageID: String) async throws {
-        let now = Convert.ms(environment.now())
+        let now = environment.now()
         try await database.write { db in
-            try await db.raw("""
-                UPDATE inbound_mail SET state = 'processed', reason = \(bind: result.reason), message_id = \(bind: messageID),
-                sender = \(bind: mail.from.address), subject = \(bind: Store.clip(mail.subject, bytes: 900)), case_id = \(bind: result.caseID?.text),
-                interaction_id = \(bind: result.interactionID?.text), attempts = attempts + 1, processed_at = \(bind: now)
-                WHERE id = \(bind: record.id.text)
-                """).run()
+            try await Store.markProcessed(record.id, caseID: result.caseID, interactionID: result.interactionID, reason: result.reason,
+                                          mail: mail, messageID: messageID, at: now, on: db)
         }
+    }
+
+    static func markProcessed(_ id: UUID, caseID: CaseID?, interactionID: InteractionID?, reason: String?, mail: InboundMail, messageID: String,
+                              at now: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE inbound_mail SET state = 'processed', reason = \(bind: reason), message_id = \(bind: messageID),
+            sender = \(bind: mail.from.address), subject = \(bind: Store.clip(mail.subject, bytes: 900)), case_id = \(bind: caseID?.text),
+            interaction_id = \(bind: interactionID?.text), attempts = attempts + 1, processed_at = \(bind: Convert.ms(now))
+            WHERE id = \(bind: id.text)
+            """).run()
     }
 
     private func quarantine(_ record: InboundMailRecord, reason: String, mail: InboundMail?) async throws -> MailIntakeResult {
