@@ -79,7 +79,7 @@ var parsedBytes = 0, parsedCount = 0, checksum = 0
 let parseStart = Date()
 while Date().timeIntervalSince(parseStart) < 3 {
     for sample in samples {
-        let mail = try InboundMail(parsing: sample, envelopeSender: "x@customers.example", casePrefix: "Acme", ownDomain: nil, loopMarker: "support@acme.example")
+        let mail = try InboundMail(parsing: sample, envelopeSender: "x@customers.example", casePrefix: "Acme", loopMarker: "support@acme.example")
         checksum &+= mail.text.utf8.count
         parsedBytes += sample.count
         parsedCount += 1

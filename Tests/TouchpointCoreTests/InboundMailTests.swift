@@ -6,7 +6,7 @@ import Testing
 struct InboundMailTests {
     func parse(_ text: String, envelope: String? = "sender@example.org") throws -> InboundMail {
         try InboundMail(parsing: Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8), envelopeSender: envelope,
-                        casePrefix: "Acme", ownDomain: nil, loopMarker: "support@acme.example")
+                        casePrefix: "Acme", loopMarker: "support@acme.example")
     }
 
     @Test func aPlainMessage() throws {

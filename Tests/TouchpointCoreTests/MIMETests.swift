@@ -368,7 +368,7 @@ struct PythonEmailCorpusTests {
             #expect(!message.leaves.isEmpty, "\(file.lastPathComponent)")
             // The intake's reduction of the message either works or names its reason.
             do {
-                let mail = try InboundMail(parsing: bytes, envelopeSender: "", casePrefix: "Acme", ownDomain: nil, loopMarker: "support@acme.example")
+                let mail = try InboundMail(parsing: bytes, envelopeSender: "", casePrefix: "Acme", loopMarker: "support@acme.example")
                 #expect(!mail.from.address.isEmpty)
             } catch {
                 #expect(!error.reason.isEmpty)

@@ -59,8 +59,7 @@ struct MailCorpusTests {
     func parse(_ expected: Expected) throws {
         let raw = try [UInt8](Data(contentsOf: Self.folder.appendingPathComponent("corpus/" + expected.file)))
         let parse = { () throws(InboundMailError) -> InboundMail in
-            try InboundMail(parsing: raw, envelopeSender: expected.envelope ?? "relay@example.org", casePrefix: "Acme", ownDomain: nil,
-                            loopMarker: "support@acme.example")
+            try InboundMail(parsing: raw, envelopeSender: expected.envelope ?? "relay@example.org", casePrefix: "Acme", loopMarker: "support@acme.example")
         }
         if let error = expected.error {
             #expect(throws: error == "noHeaders" ? InboundMailError.noHeaders : InboundMailError.noSender) { try parse() }

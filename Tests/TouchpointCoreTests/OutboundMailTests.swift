@@ -22,7 +22,7 @@ struct OutboundMailTests {
         let lines = String(decoding: raw, as: UTF8.self).components(separatedBy: "\r\n")
         #expect(lines.allSatisfy { $0.utf8.count <= 78 }, "\(lines.filter { $0.utf8.count > 78 })")
 
-        let parsed = try InboundMail(parsing: raw, envelopeSender: "support@acme.example", casePrefix: "Acme", ownDomain: nil, loopMarker: "support@acme.example")
+        let parsed = try InboundMail(parsing: raw, envelopeSender: "support@acme.example", casePrefix: "Acme", loopMarker: "support@acme.example")
         #expect(parsed.subject == outbound.subject)
         #expect(parsed.from == outbound.from)
         #expect(parsed.to == outbound.to)
@@ -42,7 +42,7 @@ struct OutboundMailTests {
     @Test func automaticMailSaysSo() throws {
         let raw = String(decoding: mail(automatic: true).rendered(), as: UTF8.self)
         #expect(raw.contains("\r\nAuto-Submitted: auto-replied\r\n"))
-        let parsed = try InboundMail(parsing: Array(raw.utf8), envelopeSender: nil, casePrefix: "Acme", ownDomain: nil, loopMarker: nil)
+        let parsed = try InboundMail(parsing: Array(raw.utf8), envelopeSender: nil, casePrefix: "Acme", loopMarker: nil)
         #expect(parsed.classification.automatic)
         let reply = String(decoding: mail().rendered(), as: UTF8.self)
         #expect(!reply.contains("Auto-Submitted"))

@@ -43,7 +43,7 @@ public struct InboundMail: Sendable {
 
     /// Parses raw message bytes. `envelopeSender` is the SMTP reverse path, used when the
     /// headers name no sender; `casePrefix` the brand's subject tag prefix.
-    public init(parsing raw: [UInt8], envelopeSender: String?, casePrefix: String, ownDomain: String?, loopMarker: String?) throws(InboundMailError) {
+    public init(parsing raw: [UInt8], envelopeSender: String?, casePrefix: String, loopMarker: String?) throws(InboundMailError) {
         let message = MIMEPart(parsing: raw)
         let headers = message.headers
         guard !headers.fields.isEmpty else { throw .noHeaders }
@@ -59,7 +59,7 @@ public struct InboundMail: Sendable {
         messageID = MessageIDs.parse(headers.raw("Message-ID")).first
         date = MailDate.parse(headers["Date"])
         threading = ThreadingHints(headers: headers, casePrefix: casePrefix)
-        classification = MailClassification.of(message, ownDomain: ownDomain, loopMarker: loopMarker)
+        classification = MailClassification.of(message, loopMarker: loopMarker)
         if envelopeSender == "", !classification.reasons.contains("null Return-Path") {
             // The envelope's null sender is what Return-Path would have said.
             classification.automatic = true

@@ -441,12 +441,12 @@ extension Store {
         let config = try await serviceConfig(brand: brand)
         // An outbound email needs its mailbox and a signed Message-ID, both found before the
         // transaction; the outbox entry is written inside it.
-        var outgoing: (brand: Brand, mailbox: Mailbox, messageID: String)?
+        var outgoing: (brand: Brand, mailbox: Mailbox, lastSender: String?, messageID: String)?
         if request.direction == .outbound {
             let target = try await self.case(caseID, brand: brand)
-            if (request.contactPoint ?? target.contactPoint) == .email, let mailbox = try await replyMailbox(caseID: caseID, brand: brand) {
-                outgoing = (try await self.brand(brand), mailbox,
-                            try await outboundMessageID(caseNumber: target.number, brand: brand, domain: mailbox.domain))
+            if (request.contactPoint ?? target.contactPoint) == .email, let route = try await replyRoute(caseID: caseID, brand: brand) {
+                outgoing = (try await self.brand(brand), route.mailbox, route.lastSender,
+                            try await outboundMessageID(caseNumber: target.number, brand: brand, domain: route.mailbox.domain))
             }
         }
         let email = outgoing
@@ -480,7 +480,8 @@ extension Store {
                                           occurredAt: request.occurredAt ?? now)
             try await Store.insert(interaction: interaction, now: now, on: db)
             if let email {
-                try await Store.queueEmail(for: current, interaction: interaction, brand: email.brand, mailbox: email.mailbox, automatic: request.automatic,
+                try await Store.queueEmail(for: current, interaction: interaction, brand: email.brand, mailbox: email.mailbox, lastSender: email.lastSender,
+                                           automatic: request.automatic,
                                            environment: environment, at: now, on: db)
             }
             if request.automatic {

@@ -137,7 +137,7 @@ extension Store {
         let mail: InboundMail
         do {
             mail = try InboundMail(parsing: raw, envelopeSender: record.envelopeFrom, casePrefix: brand.casePrefix,
-                                   ownDomain: nil, loopMarker: record.mailbox)
+                                   loopMarker: record.mailbox)
         } catch {
             return try await quarantine(record, reason: error.reason, mail: nil)
         }
@@ -301,8 +301,9 @@ extension Store {
     func bounce(_ report: DeliveryStatus, record: InboundMailRecord, brand: BrandID) async throws -> MailIntakeResult {
         let environment = self.environment
         let failed = report.recipients.filter(\.permanent)
-        let original = try await database.read { db in
-            try await report.originalMessageID.asyncMap { try await Store.interaction(providerID: $0, contactPoint: .email, brand: brand, on: db) } ?? nil
+        let original = try await database.read { db -> Interaction? in
+            guard let id = report.originalMessageID else { return nil }
+            return try await Store.interaction(providerID: id, contactPoint: .email, brand: brand, on: db)
         }
         try await database.write { db in
             let now = environment.now()
@@ -459,9 +460,3 @@ extension Store {
     }
 }
 
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
-}

@@ -46,31 +46,30 @@ extension Store {
         min(30 * pow(2, Double(max(attempts - 1, 0))), 4 * 3600)
     }
 
-    /// The mailbox a reply on a case goes out from: the one the customer last wrote to,
-    /// else the brand's first.
-    func replyMailbox(caseID: CaseID, brand: BrandID) async throws -> Mailbox? {
+    /// Where a reply on a case goes: out of the mailbox the customer last wrote to (else the
+    /// brand's first), to the address they wrote from. Read before the reply's transaction,
+    /// so the writer does not look it up.
+    func replyRoute(caseID: CaseID, brand: BrandID) async throws -> (mailbox: Mailbox, lastSender: String?)? {
         try await database.read { db in
             let last = try await db.raw("""
                 SELECT metadata FROM interactions WHERE case_id = \(bind: caseID.text) AND contact_point = 'email' AND direction = 'inbound'
                 ORDER BY occurred_at DESC, id DESC LIMIT 1
-                """).first().map { Convert.stringMap(try $0.string("metadata"))["mailbox"] } ?? nil
-            if let last, let row = try await db.raw("SELECT * FROM mailboxes WHERE address = \(bind: last) AND brand_id = \(bind: brand.text)").first() {
-                return try Store.mailbox(from: row)
+                """).first().map { Convert.stringMap(try $0.string("metadata")) }
+            if let address = last?["mailbox"],
+               let row = try await db.raw("SELECT * FROM mailboxes WHERE address = \(bind: address) AND brand_id = \(bind: brand.text)").first() {
+                return (try Store.mailbox(from: row), last?["from"])
             }
-            return try await db.raw("SELECT * FROM mailboxes WHERE brand_id = \(bind: brand.text) ORDER BY created_at, address LIMIT 1").first().map(Store.mailbox(from:))
+            let first = try await db.raw("SELECT * FROM mailboxes WHERE brand_id = \(bind: brand.text) ORDER BY created_at, address LIMIT 1").first()
+            return try first.map { (try Store.mailbox(from: $0), last?["from"]) }
         }
     }
 
     /// Puts the email for an outbound interaction into the outbox, in the caller's
-    /// transaction: to the address the customer last wrote from (else their first email
-    /// identity), threaded under the case's earlier mail, subject tagged with the case.
-    static func queueEmail(for item: Case, interaction: Interaction, brand: Brand, mailbox: Mailbox, automatic: Bool,
+    /// transaction: to `lastSender`, the address the customer last wrote from (else their
+    /// first email identity), threaded under the case's earlier mail, subject tagged with the case.
+    static func queueEmail(for item: Case, interaction: Interaction, brand: Brand, mailbox: Mailbox, lastSender: String?, automatic: Bool,
                            environment: TouchpointCore.Environment, at now: Date, on db: any SQLDatabase) async throws {
-        let lastFrom = try await db.raw("""
-            SELECT metadata FROM interactions WHERE case_id = \(bind: item.id.text) AND contact_point = 'email' AND direction = 'inbound'
-            ORDER BY occurred_at DESC, id DESC LIMIT 1
-            """).first().map { Convert.stringMap(try $0.string("metadata"))["from"] } ?? nil
-        var recipient = lastFrom
+        var recipient = lastSender
         if recipient == nil {
             recipient = try await db.raw("""
                 SELECT value FROM identities WHERE contact_id = \(bind: item.contactID.text) AND kind = 'email' ORDER BY created_at LIMIT 1

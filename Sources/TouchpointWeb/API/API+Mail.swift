@@ -59,8 +59,9 @@ struct OutboxDTO: Encodable {
     }
 }
 
-struct OutboxPageDTO: Encodable {
-    var items: [OutboxDTO]
+/// A page of a list whose items encode themselves with `Encodable`.
+struct EncodablePageDTO<Item: Encodable>: Encodable {
+    var items: [Item]
     var nextCursor: String?
 }
 
@@ -98,11 +99,6 @@ struct InboundMailDTO: Encodable {
         attempts = record.attempts
         processedAt = record.processedAt
     }
-}
-
-struct InboundPageDTO: Encodable {
-    var items: [InboundMailDTO]
-    var nextCursor: String?
 }
 
 struct IntakeResultDTO: Encodable {
@@ -147,7 +143,7 @@ extension API {
             let query = Query(request: request)
             let page = try await store.inboundMail(brand: caller.brandID, state: try query.wire("state", as: InboundMailState.self),
                                                    limit: try query.limit(), cursor: try query.cursor())
-            return try JSONIO.response(InboundPageDTO(items: page.items.map(InboundMailDTO.init), nextCursor: page.nextCursor))
+            return try JSONIO.response(EncodablePageDTO(items: page.items.map(InboundMailDTO.init), nextCursor: page.nextCursor))
         }
         group.get("mail/inbound/{id}") { _, context in
             let caller = try context.caller(may: .administer)
@@ -177,7 +173,7 @@ extension API {
             let query = Query(request: request)
             let page = try await store.outbox(brand: caller.brandID, state: try query.wire("state", as: OutboxState.self),
                                               limit: try query.limit(), cursor: try query.cursor())
-            return try JSONIO.response(OutboxPageDTO(items: page.items.map(OutboxDTO.init), nextCursor: page.nextCursor))
+            return try JSONIO.response(EncodablePageDTO(items: page.items.map(OutboxDTO.init), nextCursor: page.nextCursor))
         }
         group.post("mail/outbound/{id}/retry") { _, context in
             let caller = try context.caller(may: .administer)
