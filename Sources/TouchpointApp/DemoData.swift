@@ -1,6 +1,7 @@
 import Foundation
 import TouchpointCore
 import TouchpointStore
+import TouchpointWeb
 
 /// A realistic demo data set: two brands, teams, staff at every role, accounts of every
 /// size and journey stage, contacts with identities on several contact points, and cases
@@ -8,6 +9,8 @@ import TouchpointStore
 /// seed gives the same data (apart from ids and the current date).
 public enum DemoData {
     public static let adminEmail = "admin@acme.example"
+    /// The console password of every demo staff member: for development only.
+    public static let demoPassword = "touchpoint-demo"
     /// The demo brand's main support mailbox.
     public static let mailbox = "support@acme.example"
 
@@ -51,7 +54,12 @@ public enum DemoData {
         for (email, name, role, team) in staffSpec {
             staff.append(try await store.createStaffUser(brand: acme.id, email: email, name: name, role: role, team: team.flatMap { teams[$0]?.id }))
         }
-        _ = try await store.createStaffUser(brand: globex.id, email: "admin@globex.example", name: "Gloria Admin", role: .admin, team: nil)
+        let globexAdmin = try await store.createStaffUser(brand: globex.id, email: "admin@globex.example", name: "Gloria Admin", role: .admin, team: nil)
+        // Every demo person signs in to the console with the same development password.
+        let demoHash = try await Passwords.hash(demoPassword)
+        for user in staff + [globexAdmin] {
+            try await store.setPasswordHash(demoHash, userID: user.id, brand: user.brandID, actor: .system)
+        }
         let csms = staff.filter { $0.role == .csm }
         let agents = staff.filter { $0.role.supportLevel != nil }
         try await configureServiceModels(store, brand: acme.id, teams: teams, staff: staff)

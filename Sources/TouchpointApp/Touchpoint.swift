@@ -40,17 +40,22 @@ public enum Touchpoint {
         if config.loadDemoData, try await store.brands().isEmpty {
             let demo = try await DemoData.load(into: store)
             banner.append("Loaded the demo data set: \(demo.summary)")
+            banner.append("Console: http://\(config.host):PORT/console — sign in as \(DemoData.adminEmail) (or any demo staff member) "
+                          + "with the password \(DemoData.demoPassword) (development only; change it on /console/password)")
             banner.append("Demo admin token (shown once): \(demo.adminToken)")
             banner.append("Try: curl -H 'Authorization: Bearer \(demo.adminToken)' http://\(config.host):PORT/api/v1/cases")
         } else if try await store.brands().isEmpty {
             banner.append("The database is empty; run `touchpoint demo` to load demo data.")
         } else {
+            banner.append("Console: http://\(config.host):PORT/console")
             banner.append("Create an API token with: touchpoint token create --email \(DemoData.adminEmail)")
         }
         for brand in try await store.brands() {
             let evaluated = try await store.segmentUnevaluated(brand: brand.id)
             if evaluated > 0 { logger.info("gave accounts their service model", metadata: ["brand": "\(brand.slug)", "accounts": "\(evaluated)"]) }
         }
+        let backfilled = try await store.backfillSLARisk()
+        if backfilled > 0 { logger.info("recorded when open cases' SLAs become at risk", metadata: ["cases": "\(backfilled)"]) }
         let worker = MailIntakeWorker(store: store, logger: logger)
         let background = Task {
             await withDiscardingTaskGroup { group in
@@ -88,7 +93,7 @@ public enum Touchpoint {
         if let smarthost = config.mail.smarthost {
             lines.append("Outbound mail goes to the smarthost \(smarthost.host):\(smarthost.port)")
         } else {
-            lines.append("Outbound mail waits in the outbox; start with --smarthost HOST:PORT to send it")
+            lines.append("Outbound mail waits in the outbox; start with --smarthost host:port to send it")
         }
         let startLines = lines
         let app = application(store: store, config: config, logger: logger) { port in

@@ -29,7 +29,7 @@ struct TouchpointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "touchpoint",
         abstract: "Touchpoint: one customer history across every contact point.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, TokenCommand.self, CalendarCommand.self, MailCommand.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, TokenCommand.self, StaffCommand.self, CalendarCommand.self, MailCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -50,6 +50,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "User for AUTH at the smarthost (the password comes from TOUCHPOINT_SMARTHOST_PASSWORD).") var smarthostUser: String?
     @Flag(help: "Require STARTTLS at the smarthost.") var smarthostStarttls = false
     @Option(help: "PEM file of certificate authorities to trust for the smarthost instead of the system's.") var smarthostCaFile: String?
+    @Option(help: "The URL people reach Touchpoint at, e.g. https://help.example.com behind a TLS proxy (https marks cookies Secure).")
+    var publicUrl: String?
 
     func run() async throws {
         let relay: Smarthost?
@@ -63,7 +65,7 @@ struct Serve: AsyncParsableCommand {
         }
         let mail = MailConfig(host: smtpHost, smtpPort: smtpPort < 0 ? nil : smtpPort, lmtpPort: lmtpPort < 0 ? nil : lmtpPort,
                               hostname: mailHostname, maxMessageBytes: maxMessageBytes, smarthost: relay)
-        let config = AppConfig(host: host, port: port, database: database.location, web: .init(maxBodyBytes: maxBodyBytes), loadDemoData: !noDemo,
+        let config = AppConfig(host: host, port: port, database: database.location, web: .init(maxBodyBytes: maxBodyBytes, publicURL: publicUrl), loadDemoData: !noDemo,
                                mail: mail)
         try await Touchpoint.serve(config: config, logger: makeLogger())
     }

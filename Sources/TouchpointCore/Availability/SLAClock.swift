@@ -172,6 +172,12 @@ public struct SLAState: Codable, Equatable, Sendable {
         return firings
     }
 
+    /// From when the case counts as at risk: the earliest warning point of a clock that has
+    /// not stopped (warned and breached clocks stay at risk until they stop).
+    public var riskAt: Date? {
+        clocks.filter { $0.stoppedAt == nil }.compactMap(\.warnAt).min()
+    }
+
     /// When the scheduler must look at this case next, nil when nothing is pending.
     public var nextWake: Date? {
         clocks.filter(\.isRunning).flatMap { clock -> [Date] in

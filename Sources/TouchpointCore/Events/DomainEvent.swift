@@ -137,10 +137,15 @@ public enum EventType: String, WireEnum {
     case mailBounced = "mail.bounced"
     case mailSent = "mail.sent"
     case mailFailed = "mail.failed"
+    case staffSignedIn = "staff.signedIn"
+    case staffSignInFailed = "staff.signInFailed"
+    case staffPasswordSet = "staff.passwordSet"
 
-    /// Whether the event is shown on timelines. Interactions appear there themselves,
-    /// so their event stays in the audit log only.
-    public var onTimeline: Bool { self != .interactionAdded && self != .tokenCreated }
+    /// Whether the event is shown on timelines. Interactions appear there themselves, so
+    /// their event stays in the audit log only, as do notices to staff and sign-ins.
+    public var onTimeline: Bool {
+        ![.interactionAdded, .tokenCreated, .staffNotified, .staffSignedIn, .staffSignInFailed, .staffPasswordSet].contains(self)
+    }
 }
 
 /// An event as a rule produces it, before the store gives it an id, a time and its subjects.

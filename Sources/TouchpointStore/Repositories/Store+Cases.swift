@@ -108,10 +108,12 @@ public struct CaseFilter: Sendable {
     public var accountID: AccountID?
     /// Full-text query over subjects and interaction texts.
     public var text: String?
+    /// Active cases whose SLA is at risk (a clock past its warning point) at this moment.
+    public var slaAtRiskBy: Date?
 
     public init(statuses: [CaseStatus] = [], teamID: TeamID? = nil, assigneeID: UserID? = nil, unassigned: Bool = false,
                 level: SupportLevel? = nil, contactPoint: ContactPoint? = nil, contactID: ContactID? = nil,
-                accountID: AccountID? = nil, text: String? = nil) {
+                accountID: AccountID? = nil, text: String? = nil, slaAtRiskBy: Date? = nil) {
         self.statuses = statuses
         self.teamID = teamID
         self.assigneeID = assigneeID
@@ -121,6 +123,7 @@ public struct CaseFilter: Sendable {
         self.contactID = contactID
         self.accountID = accountID
         self.text = text
+        self.slaAtRiskBy = slaAtRiskBy
     }
 }
 
@@ -288,13 +291,13 @@ extension Store {
         }
         guard let row = try await db.raw("""
             INSERT INTO cases (id, brand_id, number, contact_id, account_id, subject, status, priority, level, rung, team_id, assignee_id, tags, contact_point,
-            service_model, topic, sla, sla_next_at, created_at, updated_at)
+            service_model, topic, sla, sla_next_at, sla_risk_at, created_at, updated_at)
             VALUES (\(bind: item.id.text), \(bind: item.brandID.text),
             (SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE brand_id = \(bind: item.brandID.text)),
             \(bind: item.contactID.text), \(bind: item.accountID?.text),
             \(bind: item.subject), \(bind: item.status.rawValue), \(bind: item.priority.rawValue), \(bind: item.level.rawValue), \(bind: item.rung.rawValue),
             \(bind: item.teamID?.text), \(bind: item.assigneeID?.text), \(bind: Convert.json(item.tags)), \(bind: item.contactPoint.rawValue),
-            \(bind: item.serviceModel?.rawValue), \(bind: item.topic), \(bind: item.sla?.storageText), \(bind: item.sla?.nextWake.map(Convert.ms)),
+            \(bind: item.serviceModel?.rawValue), \(bind: item.topic), \(bind: item.sla?.storageText), \(bind: item.sla?.nextWake.map(Convert.ms)), \(bind: item.sla?.riskAt.map(Convert.ms)),
             \(bind: Convert.ms(item.createdAt)), \(bind: Convert.ms(item.updatedAt)))
             RETURNING number
             """).first() else { throw StoreError.unavailable("the case insert returned no number") }
@@ -405,7 +408,7 @@ extension Store {
                 UPDATE cases SET subject = \(bind: next.subject), status = \(bind: next.status.rawValue), priority = \(bind: next.priority.rawValue),
                 level = \(bind: next.level.rawValue), rung = \(bind: next.rung.rawValue), team_id = \(bind: next.teamID?.text),
                 assignee_id = \(bind: next.assigneeID?.text), tags = \(bind: Convert.json(next.tags)), updated_at = \(bind: Convert.ms(now)),
-                sla = \(bind: next.sla?.storageText), sla_next_at = \(bind: next.sla?.nextWake.map(Convert.ms))
+                sla = \(bind: next.sla?.storageText), sla_next_at = \(bind: next.sla?.nextWake.map(Convert.ms)), sla_risk_at = \(bind: next.sla?.riskAt.map(Convert.ms))
                 WHERE id = \(bind: id.text)
                 """).run()
             if next.subject != current.subject { try await Store.index(text: next.subject, brand: brand, caseID: id, on: db) }
@@ -517,7 +520,8 @@ extension Store {
             current.updatedAt = now
             try await db.raw("""
                 UPDATE cases SET status = \(bind: current.status.rawValue), updated_at = \(bind: Convert.ms(now)),
-                sla = \(bind: current.sla?.storageText), sla_next_at = \(bind: current.sla?.nextWake.map(Convert.ms))
+                sla = \(bind: current.sla?.storageText), sla_next_at = \(bind: current.sla?.nextWake.map(Convert.ms)),
+                sla_risk_at = \(bind: current.sla?.riskAt.map(Convert.ms))
                 WHERE id = \(bind: caseID.text)
                 """).run()
             try await Store.insert(events: contactEvents + self.events(drafts, brand: brand, actor: actor, account: current.accountID,
@@ -541,41 +545,8 @@ extension Store {
     public func cases(brand: BrandID, filter: CaseFilter, limit: Int, cursor: Cursor?) async throws -> Page<Case> {
         let dialect = self.dialect
         return try await database.read { db in
-            var sql = SQLQueryString("SELECT c.* FROM cases c WHERE c.brand_id = \(bind: brand.text)")
-            if !filter.statuses.isEmpty {
-                sql.appendLiteral(" AND c.status IN (")
-                for (index, status) in filter.statuses.enumerated() {
-                    if index > 0 { sql.appendLiteral(", ") }
-                    sql.appendInterpolation(bind: status.rawValue)
-                }
-                sql.appendLiteral(")")
-            }
-            if let team = filter.teamID { sql.appendLiteral(" AND c.team_id = "); sql.appendInterpolation(bind: team.text) }
-            if let assignee = filter.assigneeID { sql.appendLiteral(" AND c.assignee_id = "); sql.appendInterpolation(bind: assignee.text) }
-            if filter.unassigned { sql.appendLiteral(" AND c.assignee_id IS NULL") }
-            if let level = filter.level { sql.appendLiteral(" AND c.level = "); sql.appendInterpolation(bind: level.rawValue) }
-            if let contact = filter.contactID { sql.appendLiteral(" AND c.contact_id = "); sql.appendInterpolation(bind: contact.text) }
-            if let account = filter.accountID { sql.appendLiteral(" AND c.account_id = "); sql.appendInterpolation(bind: account.text) }
-            if let point = filter.contactPoint {
-                sql.appendLiteral(" AND EXISTS (SELECT 1 FROM interactions i WHERE i.case_id = c.id AND i.contact_point = ")
-                sql.appendInterpolation(bind: point.rawValue)
-                sql.appendLiteral(")")
-            }
-            if let text = filter.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
-                sql.appendLiteral(" AND c.id IN (SELECT case_id FROM search_index WHERE ")
-                switch dialect {
-                case .sqlite:
-                    sql.appendLiteral("search_index MATCH ")
-                    sql.appendInterpolation(bind: FullText.sqliteQuery(text))
-                case .postgres:
-                    sql.appendLiteral("tsv @@ plainto_tsquery('simple', ")
-                    sql.appendInterpolation(bind: text)
-                    sql.appendLiteral(")")
-                }
-                sql.appendLiteral(" AND brand_id = ")
-                sql.appendInterpolation(bind: brand.text)
-                sql.appendLiteral(")")
-            }
+            var sql = SQLQueryString("SELECT c.* FROM cases c WHERE ")
+            Store.appendWhere(&sql, filter, brand: brand, dialect: dialect)
             Store.appendCursor(&sql, cursor, timeColumn: "created_at", descending: true, prefix: "c.")
             sql.appendLiteral(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
             sql.appendInterpolation(bind: limit + 1)
@@ -583,6 +554,64 @@ extension Store {
             let items = try rows.prefix(limit).map(Store.case(from:))
             let next = rows.count > limit ? items.last.map { Cursor(time: Convert.ms($0.createdAt), id: $0.id.text).token } : nil
             return Page(items: items, nextCursor: next)
+        }
+    }
+
+    /// How many cases match each filter, read in one transaction (the console's queue counts).
+    public func caseCounts(brand: BrandID, filters: [CaseFilter]) async throws -> [Int] {
+        let dialect = self.dialect
+        return try await database.read { db in
+            var counts: [Int] = []
+            for filter in filters {
+                var sql = SQLQueryString("SELECT COUNT(*) AS n FROM cases c WHERE ")
+                Store.appendWhere(&sql, filter, brand: brand, dialect: dialect)
+                counts.append(try await db.raw(sql).first()?.int("n") ?? 0)
+            }
+            return counts
+        }
+    }
+
+    static func appendWhere(_ sql: inout SQLQueryString, _ filter: CaseFilter, brand: BrandID, dialect: SQLDialectKind) {
+        sql.appendLiteral("c.brand_id = ")
+        sql.appendInterpolation(bind: brand.text)
+        if !filter.statuses.isEmpty {
+            sql.appendLiteral(" AND c.status IN (")
+            for (index, status) in filter.statuses.enumerated() {
+                if index > 0 { sql.appendLiteral(", ") }
+                sql.appendInterpolation(bind: status.rawValue)
+            }
+            sql.appendLiteral(")")
+        }
+        if let team = filter.teamID { sql.appendLiteral(" AND c.team_id = "); sql.appendInterpolation(bind: team.text) }
+        if let assignee = filter.assigneeID { sql.appendLiteral(" AND c.assignee_id = "); sql.appendInterpolation(bind: assignee.text) }
+        if filter.unassigned { sql.appendLiteral(" AND c.assignee_id IS NULL") }
+        if let level = filter.level { sql.appendLiteral(" AND c.level = "); sql.appendInterpolation(bind: level.rawValue) }
+        if let contact = filter.contactID { sql.appendLiteral(" AND c.contact_id = "); sql.appendInterpolation(bind: contact.text) }
+        if let account = filter.accountID { sql.appendLiteral(" AND c.account_id = "); sql.appendInterpolation(bind: account.text) }
+        if let risk = filter.slaAtRiskBy {
+            // Matches the partial index cases_sla_risk: active cases only.
+            sql.appendLiteral(" AND c.status IN ('new', 'open', 'pending') AND c.sla_risk_at IS NOT NULL AND c.sla_risk_at <= ")
+            sql.appendInterpolation(bind: Convert.ms(risk))
+        }
+        if let point = filter.contactPoint {
+            sql.appendLiteral(" AND EXISTS (SELECT 1 FROM interactions i WHERE i.case_id = c.id AND i.contact_point = ")
+            sql.appendInterpolation(bind: point.rawValue)
+            sql.appendLiteral(")")
+        }
+        if let text = filter.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+            sql.appendLiteral(" AND c.id IN (SELECT case_id FROM search_index WHERE ")
+            switch dialect {
+            case .sqlite:
+                sql.appendLiteral("search_index MATCH ")
+                sql.appendInterpolation(bind: FullText.sqliteQuery(text))
+            case .postgres:
+                sql.appendLiteral("tsv @@ plainto_tsquery('simple', ")
+                sql.appendInterpolation(bind: text)
+                sql.appendLiteral(")")
+            }
+            sql.appendLiteral(" AND brand_id = ")
+            sql.appendInterpolation(bind: brand.text)
+            sql.appendLiteral(")")
         }
     }
 
@@ -626,7 +655,7 @@ extension Store {
             stopped?.statusChanged(from: from.status, to: .closed, at: now, on: config.availability(from.serviceModel ?? config.rules.defaultModel))
             try await db.raw("""
                 UPDATE cases SET status = 'closed', merged_into = \(bind: target.text), updated_at = \(bind: Convert.ms(now)),
-                sla = \(bind: stopped?.storageText), sla_next_at = NULL WHERE id = \(bind: source.text)
+                sla = \(bind: stopped?.storageText), sla_next_at = NULL, sla_risk_at = NULL WHERE id = \(bind: source.text)
                 """).run()
             if into.status == .resolved || into.status == .closed, from.status.isActive, into.status == .resolved {
                 into.status = .open

@@ -15,8 +15,25 @@ public struct SLAPass: Sendable, Equatable {
 extension Store {
     static func saveSLA(_ state: SLAState?, caseID: CaseID, on db: any SQLDatabase) async throws {
         try await db.raw("""
-            UPDATE cases SET sla = \(bind: state?.storageText), sla_next_at = \(bind: state?.nextWake.map(Convert.ms)) WHERE id = \(bind: caseID.text)
+            UPDATE cases SET sla = \(bind: state?.storageText), sla_next_at = \(bind: state?.nextWake.map(Convert.ms)),
+            sla_risk_at = \(bind: state?.riskAt.map(Convert.ms)) WHERE id = \(bind: caseID.text)
             """).run()
+    }
+
+    /// Fills the at-risk moment of active cases stored before schema 4 had the column;
+    /// returns how many it filled (none after the first start).
+    public func backfillSLARisk() async throws -> Int {
+        try await database.write { db in
+            let rows = try await db.raw("""
+                SELECT id, sla FROM cases WHERE sla IS NOT NULL AND sla_risk_at IS NULL AND status IN ('new', 'open', 'pending')
+                """).all()
+            let updates: [(id: String, values: [String?])] = try rows.compactMap { row in
+                guard let risk = SLAState(storageText: try row.string("sla"))?.riskAt else { return nil }
+                return (try row.string("id"), [String(Convert.ms(risk))])
+            }
+            try await Store.updateByID("cases", set: [("sla_risk_at", "BIGINT")], rows: updates, on: db)
+            return updates.count
+        }
     }
 
     /// Moves the deadlines of every active case of `model` to the policy's current targets
@@ -33,9 +50,10 @@ extension Store {
         for row in rows {
             guard var state = SLAState(storageText: try row.string("sla")) else { continue }
             state.retarget(policy.sla[try row.wire("priority", as: Priority.self)], atRiskShare: policy.atRiskShare, on: availability)
-            updates.append((try row.string("id"), [state.storageText, state.nextWake.map { String(Convert.ms($0)) }]))
+            updates.append((try row.string("id"), [state.storageText, state.nextWake.map { String(Convert.ms($0)) },
+                                                   state.riskAt.map { String(Convert.ms($0)) }]))
         }
-        try await updateByID("cases", set: [("sla", nil), ("sla_next_at", "BIGINT")], rows: updates, on: db)
+        try await updateByID("cases", set: [("sla", nil), ("sla_next_at", "BIGINT"), ("sla_risk_at", "BIGINT")], rows: updates, on: db)
         return rows.count
     }
 

@@ -97,11 +97,7 @@ extension Store {
     /// is enough: there is nothing to brute-force).
     public func createToken(email: String, name: String, scope: TokenScope) async throws -> (token: String, user: StaffUser) {
         let user = try await staffUser(email: email)
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var rng = SystemRandomNumberGenerator()
-        for index in bytes.indices { bytes[index] = rng.next() }
-        let token = "tp_" + Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let token = "tp_" + Store.randomToken()
         let id = environment.newID()
         let now = environment.now()
         let event = DomainEvent(id: environment.newID(), brandID: user.brandID, type: .tokenCreated, actor: .system,
@@ -129,6 +125,15 @@ extension Store {
             return Principal(userID: try row.uuid("user_id"), brandID: try row.uuid("brand_id"),
                              role: try row.wire("role", as: Role.self), scope: try row.wire("scope", as: TokenScope.self))
         }
+    }
+
+    /// 256 random bits as URL-safe base64 without padding.
+    static func randomToken() -> String {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var rng = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = rng.next() }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     static func hash(token: String) -> String {

@@ -181,14 +181,18 @@ extension API {
         }
         group.get("attachments/{sha256}") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            let hash = (context.parameters.get("sha256") ?? "").lowercased()
-            guard hash.count == 64, hash.allSatisfy(\.isHexDigit) else { throw Problem(.notFound, "not found") }
-            let (type, data) = try await store.attachment(sha256: hash, brand: caller.brandID)
-            // Customer files are downloads, never pages of this origin that could run script.
-            return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment",
-                                                   HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-                                                   .contentSecurityPolicy: "sandbox; default-src 'none'"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            return try await attachmentDownload(store: store, sha256: context.parameters.get("sha256"), brand: caller.brandID)
         }
     }
+}
+
+/// A stored attachment as a download. Customer files are never pages of this origin that
+/// could run script: attachment disposition, no sniffing, and a sandbox if opened anyway.
+func attachmentDownload(store: Store, sha256: String?, brand: BrandID) async throws -> Response {
+    let hash = (sha256 ?? "").lowercased()
+    guard hash.count == 64, hash.allSatisfy(\.isHexDigit) else { throw Problem(.notFound, "not found") }
+    let (type, data) = try await store.attachment(sha256: hash, brand: brand)
+    return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment", .xContentTypeOptions: "nosniff",
+                                           .contentSecurityPolicy: "sandbox; default-src 'none'"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: data)))
 }

@@ -7,13 +7,17 @@ import TouchpointStore
 public struct WebConfig: Sendable {
     /// Largest accepted request body in bytes (413 beyond it).
     public var maxBodyBytes: Int
+    /// The address people reach Touchpoint at (behind a proxy, its https URL); cookies are
+    /// marked Secure when it is https.
+    public var publicURL: String?
 
-    public init(maxBodyBytes: Int = 1_048_576) {
+    public init(maxBodyBytes: Int = 1_048_576, publicURL: String? = nil) {
         self.maxBodyBytes = maxBodyBytes
+        self.publicURL = publicURL
     }
 }
 
-/// Builds the router with every route of the JSON API under `/api/v1` and `/health`.
+/// Builds the router: the JSON API under `/api/v1`, `/health`, and the staff console.
 public func buildRouter(store: Store, config: WebConfig) -> Router<TouchpointContext> {
     let router = Router(context: TouchpointContext.self)
     let api = API(store: store, io: JSONIO(maxBodyBytes: config.maxBodyBytes))
@@ -34,6 +38,9 @@ public func buildRouter(store: Store, config: WebConfig) -> Router<TouchpointCon
     api.addCalendarRoutes(to: v1)
     api.addRoutingRoutes(to: v1)
     api.addMailRoutes(to: v1)
+    let console = Console(store: store, pages: Pages(), cookies: CookiePolicy(secure: config.publicURL?.lowercased().hasPrefix("https://") ?? false))
+    console.addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
+    router.get("/") { _, _ in Pages.redirect("/console") }
     return router
 }
 

@@ -7,10 +7,19 @@ import TouchpointStore
 public struct TouchpointContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
+    /// The browser session behind a console request.
+    public var session: StaffSession?
+    /// A console form's fields, read (and its CSRF token checked) by the console middleware.
+    var form: HTMLForm?
+    /// The peer's IP address (the proxy's, behind one).
+    let clientAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
         self.principal = nil
+        self.session = nil
+        self.form = nil
     }
 
     /// The caller, or 401 when the route needs one and there is none.

@@ -1,0 +1,373 @@
+import Foundation
+import Hummingbird
+import TouchpointCore
+import TouchpointStore
+
+/// The case page: the customer's whole history across contact points, the account's
+/// model and promises, the SLA clocks, and every action on the case.
+extension Console {
+    func addCaseRoutes(to group: RouterGroup<TouchpointContext>) {
+        group.get("cases/{number}") { request, context in try await casePage(request, context) }
+        group.post("cases/{number}/{action}") { _, context in try await caseAction(context) }
+        group.get("interactions/{id}/html") { _, context in try await interactionHTML(context) }
+        group.get("attachments/{sha256}") { _, context in
+            try await attachmentDownload(store: store, sha256: context.parameters.get("sha256"), brand: try context.signedIn().user.brandID)
+        }
+        group.get("search") { request, _ in
+            // A case number jumps straight to the case; anything else searches the texts.
+            let q = HTMLForm(urlEncoded: request.uri.query ?? "").text("q") ?? ""
+            let digits = q.drop { !$0.isNumber }
+            if let number = Int(digits), number > 0, q.count - digits.count <= 8, !q.contains(" ") {
+                return Pages.redirect("/console/cases/\(number)")
+            }
+            return Pages.redirect("/console?view=all&q=" + HTMLForm.encode(q))
+        }
+    }
+
+    struct CaseView {
+        var chrome: Chrome
+        var notice: String?
+        var ref: String
+        var number: Int
+        var subject: String
+        var status: String
+        var priority: String
+        var level: Int
+        var step: String
+        var team: String
+        var assignee: String
+        var model: String?
+        var topic: String?
+        var tags: [String]
+        var openedOn: String
+        var contact: ContactCard
+        var account: AccountCard?
+        var commitments: [CommitmentLine]
+        var clocks: [ClockLine]
+        var links: [LinkLine]
+        var timeline: [TimelineLine]
+        var older: String?
+        var replyPoints: [Option]
+        var statuses: [Option]
+        var priorities: [Option]
+        var agents: [Option]
+        var teams: [Option]
+        var canEscalate: Bool
+        var canDeescalate: Bool
+        var nextStep: String?
+        var active: Bool
+        var merged: LinkLine?
+    }
+
+    struct Option {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct ContactCard {
+        var name: String
+        var title: String?
+        var identities: [String]
+        var preferred: String?
+    }
+
+    struct AccountCard {
+        var name: String
+        var model: String?
+        var why: String?
+        var csm: String?
+        var health: Int
+        var stage: String
+        var annualValue: String
+    }
+
+    struct CommitmentLine {
+        var what: String
+        var due: TimeText
+        var status: String
+        var overdue: Bool
+    }
+
+    struct ClockLine {
+        var label: String
+        var state: String
+        var due: TimeText?
+        var alert: Bool
+    }
+
+    struct LinkLine {
+        var href: String
+        var ref: String
+        var subject: String
+        var status: String
+        var kind: String
+    }
+
+    struct TimelineLine {
+        var id: String
+        var isEvent: Bool
+        var time: TimeText
+        var point: String?
+        var nature: String?
+        var direction: String?
+        var author: String
+        var text: String
+        var caseRef: String?
+        var caseHref: String?
+        var otherCase: Bool
+        var htmlHref: String?
+        var attachments: [AttachmentLine]
+        /// Stored, not computed: Mustache reads values by reflection.
+        var hasAttachments = false
+        /// Where an outbound message stands in the outbox.
+        var delivery: String?
+        var deliveryFailed = false
+    }
+
+    struct AttachmentLine {
+        var name: String
+        var href: String
+        var size: String
+    }
+
+    static let notices: [String: String] = [
+        "reply": "Reply added to the history.", "note": "Note added.", "update": "Case updated.", "escalate": "Case escalated.",
+        "deescalate": "Case de-escalated.", "link": "Cases linked.", "merge": "Case merged into this one.",
+    ]
+
+    func casePage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let session = try context.signedIn()
+        let brand = session.user.brandID
+        let item = try await findCase(context, brand: brand)
+        let query = HTMLForm(urlEncoded: request.uri.query ?? "")
+        let now = Date()
+
+        async let contact = store.contact(item.contactID, brand: brand)
+        async let account = item.accountID.asyncMap { try await store.account($0, brand: brand) }
+        async let commitments = item.accountID.asyncMap { try await store.commitments(accountID: $0, brand: brand, includeSettled: false) } ?? []
+        async let links = store.links(caseID: item.id, brand: brand)
+        async let timeline = store.contactTimeline(item.contactID, brand: brand, limit: 100, cursor: try query.text("before").map { try Cursor(token: $0) })
+        async let staff = store.staffUsers(brand: brand)
+        async let teams = store.teamProfiles(brand: brand)
+        let prefix = try await store.brand(brand).casePrefix
+        let people = try await staff
+        let names = Dictionary(people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let teamList = try await teams
+        let customer = try await contact
+        let page = try await timeline
+        let caseNumbers = try await numbers(of: page.items, brand: brand)
+        let outbound = page.items.compactMap { entry -> InteractionID? in
+            if case .interaction(let item) = entry, item.direction == .outbound { return item.id }
+            return nil
+        }
+        let deliveries = try await store.deliveryStates(outbound, brand: brand)
+
+        let lines = page.items.map { entry in
+            var line = line(entry, customer: customer, staff: names, prefix: prefix, numbers: caseNumbers, current: item.id)
+            if let delivery = deliveries[entry.id] {
+                line.delivery = delivery.state == .sent ? "sent" : delivery.state == .failed ? "not delivered: \(delivery.error ?? "")" : "waiting in the outbox"
+                line.deliveryFailed = delivery.state == .failed
+            }
+            return line
+        }
+        // Replies go where the customer can be reached: the case's own contact point first.
+        var points = [item.contactPoint]
+        for identity in customer.identities {
+            for point in ContactPoint.allCases where point.identityKind == identity.kind && !points.contains(point) && point.canReply {
+                points.append(point)
+            }
+        }
+        let step = item.step
+        let linkLines = try await links.map { link in
+            LinkLine(href: "/console/cases/\(link.number)", ref: "\(prefix)-\(link.number)", subject: link.subject, status: link.status.rawValue,
+                     kind: link.kind == "mergedInto" ? "merged into" : link.kind == "merged" ? "merged here" : "related")
+        }
+        let view = CaseView(
+            chrome: Chrome(title: "\(prefix)-\(item.number) \(item.subject)", session: session),
+            notice: query["done"].flatMap { Self.notices[$0] },
+            ref: "\(prefix)-\(item.number)", number: item.number, subject: item.subject, status: item.status.rawValue,
+            priority: item.priority.rawValue, level: item.level.rawValue, step: step.rawValue,
+            team: item.teamID.flatMap { id in teamList.first { $0.team.id == id }?.team.name } ?? "no team",
+            assignee: item.assigneeID.flatMap { names[$0] } ?? "unassigned",
+            model: item.serviceModel?.rawValue, topic: item.topic, tags: item.tags, openedOn: item.contactPoint.label,
+            contact: ContactCard(name: customer.name ?? customer.identities.first?.value ?? "unnamed contact", title: customer.title,
+                                 identities: customer.identities.map { "\($0.kind.rawValue): \($0.value)" },
+                                 preferred: customer.preferredContactPoint?.label),
+            account: try await account.map { account in
+                AccountCard(name: account.name, model: account.serviceModel?.rawValue, why: account.modelExplanation,
+                            csm: account.profile.ownerCSM.flatMap { names[$0] }, health: account.profile.healthScore,
+                            stage: account.profile.stage.rawValue, annualValue: String(format: "%.0f", account.profile.annualValue))
+            },
+            commitments: try await commitments.map { promise in
+                CommitmentLine(what: promise.what, due: TimeText(promise.dueAt), status: promise.status.rawValue, overdue: promise.dueAt < now)
+            },
+            clocks: (item.sla?.clocks ?? []).map { clock in
+                let state: String
+                if clock.stoppedAt != nil { state = clock.breachedAt != nil ? "met late" : "met" }
+                else if clock.breachedAt != nil || (clock.dueAt.map { $0 <= now } ?? false) { state = "breached" }
+                else if clock.warnAt.map({ $0 <= now }) ?? false { state = "at risk" }
+                else { state = clock.isPaused ? "paused" : "running" }
+                return ClockLine(label: clock.kind.title, state: state, due: clock.stoppedAt == nil ? clock.dueAt.map(TimeText.init) : nil,
+                                 alert: state == "breached" || state == "at risk")
+            },
+            links: linkLines.filter { $0.kind != "merged into" },
+            timeline: lines,
+            older: page.nextCursor.map { "/console/cases/\(item.number)?before=\(HTMLForm.encode($0))#timeline" },
+            replyPoints: points.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == item.contactPoint) },
+            statuses: ([item.status] + item.status.allowedNext.sorted { $0.rawValue < $1.rawValue }).map {
+                Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == item.status)
+            },
+            priorities: Priority.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == item.priority) },
+            agents: [Option(value: "", label: "nobody", selected: item.assigneeID == nil)]
+                + people.map { Option(value: $0.id.text, label: "\($0.name) (\($0.role.rawValue))", selected: $0.id == item.assigneeID) },
+            teams: [Option(value: "", label: "no team", selected: item.teamID == nil)]
+                + teamList.map { Option(value: $0.team.id.text, label: $0.team.name, selected: $0.team.id == item.teamID) },
+            canEscalate: item.status.isActive && step.next != nil, canDeescalate: item.status.isActive && step.previous != nil,
+            nextStep: step.next?.rawValue, active: item.status != .closed,
+            merged: linkLines.first { $0.kind == "merged into" })
+        return pages.render("case", view)
+    }
+
+    /// Case numbers of the cases a timeline page touches, read once.
+    func numbers(of entries: [TimelineEntry], brand: BrandID) async throws -> [CaseID: Int] {
+        var ids = Set<CaseID>()
+        for entry in entries {
+            switch entry {
+            case .interaction(let item): if let id = item.caseID { ids.insert(id) }
+            case .event(let event): if let id = event.caseID { ids.insert(id) }
+            }
+        }
+        var numbers: [CaseID: Int] = [:]
+        for id in ids { numbers[id] = try? await store.case(id, brand: brand).number }
+        return numbers
+    }
+
+    func line(_ entry: TimelineEntry, customer: Contact, staff: [UserID: String], prefix: String, numbers: [CaseID: Int], current: CaseID) -> TimelineLine {
+        func caseLink(_ id: CaseID?) -> (String?, String?) {
+            guard let id, let number = numbers[id] else { return (nil, nil) }
+            return ("\(prefix)-\(number)", "/console/cases/\(number)")
+        }
+        func author(_ kind: AuthorKind, _ id: UUID?) -> String {
+            switch kind {
+            case .staff: id.flatMap { staff[$0] } ?? "staff"
+            case .contact: id == customer.id || id == nil ? (customer.name ?? "customer") : "another contact"
+            case .system: "Touchpoint"
+            }
+        }
+        switch entry {
+        case .interaction(let item):
+            let (ref, href) = caseLink(item.caseID)
+            var line = TimelineLine(
+                id: item.id.text, isEvent: false, time: TimeText(item.occurredAt), point: item.contactPoint.label,
+                nature: item.nature == .high ? "high-contact" : "low-contact", direction: item.direction.rawValue,
+                author: author(item.authorKind, item.authorID),
+                text: item.metadata["fresh"] ?? item.text, caseRef: ref, caseHref: href, otherCase: item.caseID != current,
+                htmlHref: item.html == nil ? nil : "/console/interactions/\(item.id.text)/html",
+                attachments: item.attachments.map {
+                    AttachmentLine(name: $0.name, href: "/console/attachments/\($0.sha256)", size: ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file))
+                })
+            line.hasAttachments = !item.attachments.isEmpty
+            return line
+        case .event(let event):
+            let (ref, href) = caseLink(event.caseID)
+            return TimelineLine(id: event.id.text, isEvent: true, time: TimeText(event.occurredAt), point: nil, nature: nil, direction: nil,
+                                author: author(event.actor.kind, event.actor.id), text: EventText.describe(event, staff: staff),
+                                caseRef: ref, caseHref: href, otherCase: event.caseID != current, htmlHref: nil, attachments: [])
+        }
+    }
+
+    /// Customer HTML, already sanitized when stored, in a page of its own that the case page
+    /// frames in a sandbox: no script runs and no remote image loads (no tracking pixels).
+    func interactionHTML(_ context: TouchpointContext) async throws -> Response {
+        let session = try context.signedIn()
+        guard let id = context.parameters.get("id").flatMap(UUID.init(text:)) else { throw Problem(.notFound, "interaction not found") }
+        let item = try await store.interaction(id, brand: session.user.brandID)
+        let html = "<!doctype html><meta charset=\"utf-8\"><base target=\"_blank\">" + (item.html ?? "")
+        return Response(status: .ok, headers: [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+            .contentSecurityPolicy: "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
+        ], body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    // MARK: Actions
+
+    func caseAction(_ context: TouchpointContext) async throws -> Response {
+        let session = try context.signedIn()
+        let caller = session.principal
+        guard caller.may(.handleCases) else { throw Problem(.forbidden, "your role may not change cases") }
+        let brand = caller.brandID
+        let actor = Actor.staff(caller.userID)
+        let form = context.form ?? HTMLForm(urlEncoded: "")
+        let item = try await findCase(context, brand: brand)
+        var target = item.number
+        let action = context.parameters.get("action") ?? ""
+        switch action {
+        case "reply", "note":
+            guard let body = form.text("body") else { throw ValidationError(field: "body", reason: "write something first") }
+            let point = action == "reply" ? try form.text("contactPoint").map { raw in
+                guard let point = ContactPoint(rawValue: raw) else { throw ValidationError(field: "contactPoint", reason: "unknown contact point") }
+                return point
+            } : nil
+            _ = try await store.addInteraction(caseID: item.id, brand: brand, actor: actor,
+                                               request: NewInteraction(direction: action == "reply" ? .outbound : .internal, contactPoint: point, body: body))
+        case "update":
+            var update = CaseUpdate()
+            if let status = form.text("status").flatMap(CaseStatus.init(rawValue:)), status != item.status { update.status = status }
+            if let priority = form.text("priority").flatMap(Priority.init(rawValue:)), priority != item.priority { update.priority = priority }
+            if let raw = form["assignee"] {
+                let assignee = raw.isEmpty ? nil : UUID(text: raw)
+                if assignee != item.assigneeID { update.assigneeID = .some(assignee) }
+            }
+            if let raw = form["team"] {
+                let team = raw.isEmpty ? nil : UUID(text: raw)
+                if team != item.teamID { update.teamID = .some(team) }
+            }
+            update.reason = form.text("reason")
+            if update != CaseUpdate(reason: update.reason) {
+                _ = try await store.updateCase(item.id, brand: brand, actor: actor, update: update)
+            }
+        case "escalate":
+            guard let reason = form.text("reason") else { throw ValidationError(field: "reason", reason: "say why the case goes up") }
+            _ = try await store.escalate(item.id, brand: brand, actor: actor, trigger: .manual(reason: reason, target: nil))
+        case "deescalate":
+            guard let reason = form.text("reason") else { throw ValidationError(field: "reason", reason: "say why the case goes down") }
+            _ = try await store.deescalate(item.id, brand: brand, actor: actor, to: nil, reason: reason)
+        case "link", "merge":
+            guard let number = form.text("number").map({ $0.filter(\.isNumber) }).flatMap({ Int($0) }) else {
+                throw ValidationError(field: "number", reason: "give the other case's number")
+            }
+            let other = try await store.case(number: number, brand: brand)
+            if action == "link" {
+                try await store.linkCases(item.id, to: other.id, brand: brand, actor: actor)
+            } else {
+                _ = try await store.mergeCase(item.id, into: other.id, brand: brand, actor: actor)
+                target = other.number
+            }
+        default:
+            throw Problem(.notFound, "no such action")
+        }
+        return Pages.redirect("/console/cases/\(target)?done=\(action)")
+    }
+
+    func findCase(_ context: TouchpointContext, brand: BrandID) async throws -> Case {
+        guard let raw = context.parameters.get("number"), let number = Int(raw), number > 0 else { throw Problem(.notFound, "case not found") }
+        return try await store.case(number: number, brand: brand)
+    }
+}
+
+extension ContactPoint {
+    /// Whether staff can answer on this contact point from the case page (not a visit or a
+    /// desk, which happen in person, and not the chatbot, which answers itself).
+    var canReply: Bool { ![.kiosk, .inPerson, .fieldService, .billing, .chatbot].contains(self) }
+}
+
+extension SLAClockKind {
+    var title: String {
+        switch self {
+        case .firstResponse: "First response"
+        case .nextResponse: "Next response"
+        case .resolution: "Resolution"
+        }
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import Hummingbird
+import TouchpointCore
+import TouchpointStore
+
+/// The inbox: the signed-in person's queues with their counts, one list, saved views.
+extension Console {
+    func addInboxRoutes(to group: RouterGroup<TouchpointContext>) {
+        group.get { request, context in try await inbox(request, context) }
+        group.post("views") { request, context in
+            let session = try context.signedIn()
+            let form = context.form ?? HTMLForm(urlEncoded: "")
+            let query = InboxQuery(HTMLForm(urlEncoded: form["query"] ?? ""))
+            _ = try await store.saveView(userID: session.user.id, name: form["name"] ?? "", query: query.queryString)
+            return Pages.redirect("/console?" + query.queryString)
+        }
+        group.post("views/{id}/delete") { _, context in
+            let session = try context.signedIn()
+            guard let id = context.parameters.get("id").flatMap(UUID.init(text:)) else { throw Problem(.notFound, "no such view") }
+            try await store.deleteView(id, userID: session.user.id)
+            return Pages.redirect("/console")
+        }
+    }
+
+    struct InboxView {
+        var chrome: Chrome
+        var heading: String
+        var queues: [QueueLink]
+        var points: [QueueLink]
+        var savedViews: [SavedViewLink]
+        var rows: [CaseRow]
+        var empty: Bool
+        var next: String?
+        var q: String
+        var view: String
+        var queryString: String
+    }
+
+    struct QueueLink {
+        var label: String
+        var href: String
+        var count: Int?
+        var current: Bool
+    }
+
+    struct SavedViewLink {
+        var id: String
+        var name: String
+        var href: String
+    }
+
+    struct CaseRow {
+        var href: String
+        var ref: String
+        var subject: String
+        var status: String
+        var priority: String
+        var urgent: Bool
+        var level: Int
+        var contact: String
+        var assignee: String
+        var team: String
+        var atRisk: Bool
+        var due: TimeText?
+        var created: TimeText
+    }
+
+    func inbox(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let session = try context.signedIn()
+        let brand = session.user.brandID
+        let query = InboxQuery(HTMLForm(urlEncoded: request.uri.query ?? ""))
+        let now = Date()
+        let active = CaseStatus.allCases.filter(\.isActive)
+        let me = session.user
+
+        // The queues in the side bar, each a filter the list and its count share.
+        var queues: [(key: String, label: String, filter: CaseFilter)] = [
+            ("mine", "My cases", CaseFilter(statuses: active, assigneeID: me.id)),
+            ("unassigned", "Unassigned", CaseFilter(statuses: active, unassigned: true)),
+            ("sla", "SLA at risk", CaseFilter(slaAtRiskBy: now)),
+        ]
+        if let team = me.teamID {
+            for level in SupportLevel.allCases {
+                queues.append(("team\(level.rawValue)", "My team · level \(level.rawValue)", CaseFilter(statuses: active, teamID: team, level: level)))
+            }
+        }
+        queues.append(("open", "All open", CaseFilter(statuses: active)))
+        queues.append(("all", "Everything", CaseFilter()))
+
+        let selected = queues.first { $0.key == query.view } ?? queues[0]
+        var filter = selected.filter
+        filter.text = query.q
+        filter.contactPoint = query.point
+        if let level = query.level { filter.level = level }
+        if let status = query.status { filter.statuses = [status] }
+
+        let queueFilters = queues.map(\.filter)
+        let cursor = try query.cursor.map { try Cursor(token: $0) }
+        async let counts = store.caseCounts(brand: brand, filters: queueFilters)
+        async let page = store.cases(brand: brand, filter: filter, limit: 50, cursor: cursor)
+        async let staff = store.staffUsers(brand: brand)
+        async let teams = store.teamProfiles(brand: brand)
+        async let saved = store.savedViews(userID: me.id)
+        let prefix = try await store.brand(brand).casePrefix
+        let items = try await page
+        let names = try await store.contactNames(items.items.map(\.contactID), brand: brand)
+        let staffNames = Dictionary(try await staff.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let teamNames = Dictionary(try await teams.map { ($0.team.id, $0.team.name) }, uniquingKeysWith: { a, _ in a })
+        let rows = items.items.map { item in
+            let due = item.sla?.clocks.filter { $0.stoppedAt == nil }.compactMap(\.dueAt).min()
+            return CaseRow(href: "/console/cases/\(item.number)", ref: "\(prefix)-\(item.number)", subject: item.subject, status: item.status.rawValue,
+                           priority: item.priority.rawValue, urgent: item.priority == .urgent || item.priority == .high, level: item.level.rawValue,
+                           contact: names[item.contactID] ?? "", assignee: item.assigneeID.flatMap { staffNames[$0] } ?? "—",
+                           team: item.teamID.flatMap { teamNames[$0] } ?? "—",
+                           atRisk: item.status.isActive && (item.sla?.riskAt.map { $0 <= now } ?? false),
+                           due: item.status.isActive ? due.map(TimeText.init) : nil, created: TimeText(item.createdAt))
+        }
+        let counted = try await counts
+        var base = query
+        base.cursor = nil
+        let queueLinks = queues.enumerated().map { index, queue in
+            QueueLink(label: queue.label, href: "/console?view=\(queue.key)", count: counted[index], current: queue.key == selected.key)
+        }
+        let pointLinks = ContactPoint.allCases.map { point in
+            var linked = base
+            linked.point = point
+            return QueueLink(label: point.label, href: "/console?" + linked.queryString, count: nil, current: query.point == point)
+        }
+        var nextQuery = base
+        nextQuery.cursor = items.nextCursor
+        let view = InboxView(
+            chrome: Chrome(title: selected.label, session: session), heading: selected.label + (query.point.map { " · \($0.label)" } ?? ""),
+            queues: queueLinks, points: pointLinks,
+            savedViews: try await saved.map { SavedViewLink(id: $0.id.text, name: $0.name, href: "/console?" + $0.query) },
+            rows: rows, empty: rows.isEmpty, next: items.nextCursor.map { _ in "/console?" + nextQuery.queryString },
+            q: query.q ?? "", view: selected.key, queryString: base.queryString)
+        return pages.render("inbox", view)
+    }
+}
+
+/// The inbox's query string, parsed once; unknown values fall back to the defaults.
+struct InboxQuery {
+    var view: String
+    var q: String?
+    var point: ContactPoint?
+    var level: SupportLevel?
+    var status: CaseStatus?
+    var cursor: String?
+
+    init(_ form: HTMLForm) {
+        view = form.text("view") ?? "mine"
+        q = form.text("q")
+        point = form.text("point").flatMap(ContactPoint.init(rawValue:))
+        level = form.text("level").flatMap(Int.init).flatMap(SupportLevel.init(rawValue:))
+        status = form.text("status").flatMap(CaseStatus.init(rawValue:))
+        cursor = form.text("cursor")
+    }
+
+    var queryString: String {
+        var parts = ["view=" + HTMLForm.encode(view)]
+        if let q { parts.append("q=" + HTMLForm.encode(q)) }
+        if let point { parts.append("point=" + point.rawValue) }
+        if let level { parts.append("level=\(level.rawValue)") }
+        if let status { parts.append("status=" + status.rawValue) }
+        if let cursor { parts.append("cursor=" + HTMLForm.encode(cursor)) }
+        return parts.joined(separator: "&")
+    }
+}
+
+/// A moment as the pages show it: machine-readable for the script that shows local time,
+/// and readable (UTC) without it.
+struct TimeText {
+    var iso: String
+    var text: String
+
+    init(_ date: Date) {
+        iso = JSONIO.format(date)
+        let parts = Calendar.utc.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        text = String(format: "%04d-%02d-%02d %02d:%02d UTC", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
+    }
+}
+
+extension Calendar {
+    static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+}
+
+extension ContactPoint {
+    /// The name staff read.
+    var label: String {
+        switch self {
+        case .email: "Email"
+        case .phone: "Phone"
+        case .webChat: "Web chat"
+        case .sms: "SMS"
+        case .whatsApp: "WhatsApp"
+        case .portal: "Portal"
+        case .chatbot: "Chatbot"
+        case .kiosk: "Kiosk"
+        case .inPerson: "Walk-in"
+        case .fieldService: "Field visit"
+        case .billing: "Billing desk"
+        }
+    }
+}
+
+extension TouchpointContext {
+    /// The console session; the middleware already sent anyone without one to sign in.
+    func signedIn() throws -> StaffSession {
+        guard let session else { throw Problem(.unauthorized, "Sign in to continue.") }
+        return session
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TouchpointCore
+import TouchpointStore
+
+/// The staff console at `/console`: server-rendered pages over the same store as the API.
+struct Console: Sendable {
+    let store: Store
+    let pages: Pages
+    let cookies: CookiePolicy
+    let throttle = SignInThrottle()
+
+    func addRoutes(to router: Router<TouchpointContext>, maxBodyBytes: Int) {
+        let group = router.group("console")
+            .add(middleware: ConsoleMiddleware(store: store, pages: pages, cookies: cookies, maxBodyBytes: maxBodyBytes))
+        group.get("static/{file}") { _, context in pages.asset(context.parameters.get("file") ?? "") }
+        group.get("login") { request, context in signInPage(request, context) }
+        group.post("login") { request, context in try await signIn(request, context) }
+        group.post("logout") { request, _ in try await signOut(request) }
+        addInboxRoutes(to: group)
+        addCaseRoutes(to: group)
+        addAdminRoutes(to: group)
+    }
+
+    // MARK: Signing in and out
+
+    struct SignInView {
+        var chrome: Chrome?
+        var csrf: String
+        var next: String
+        var email: String
+        var error: String?
+        var signedOut: Bool
+    }
+
+    /// Only local paths are followed after sign-in (no open redirect to another site).
+    static func localTarget(_ raw: String?) -> String {
+        guard let raw, raw.hasPrefix("/console"), !raw.hasPrefix("//"), !raw.contains("\\") else { return "/console" }
+        return raw
+    }
+
+    func signInPage(_ request: Request, _ context: TouchpointContext, email: String = "", error: String? = nil,
+                    status: HTTPResponse.Status = .ok) -> Response {
+        let query = HTMLForm(urlEncoded: request.uri.query ?? "")
+        if context.session != nil, error == nil { return Pages.redirect(Self.localTarget(query["next"])) }
+        // Login CSRF: the form carries the same random value as a cookie only this site can set.
+        let token = request.cookies[cookies.signIn]?.value ?? UUID().uuidString
+        let target = Self.localTarget(context.form?["next"] ?? query["next"])
+        var response = pages.render("login", SignInView(chrome: nil, csrf: token, next: target, email: email, error: error,
+                                                        signedOut: query["signedOut"] != nil), status: status)
+        response.setCookie(cookies.cookie(cookies.signIn, token, maxAge: 3600))
+        return response
+    }
+
+    func signIn(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let form = context.form ?? HTMLForm(urlEncoded: "")
+        guard let cookie = request.cookies[cookies.signIn]?.value, constantTimeEquals(form["csrf"] ?? "", cookie) else {
+            return signInPage(request, context, error: "The sign-in form expired. Please try again.", status: .forbidden)
+        }
+        let email = form.text("email") ?? ""
+        let password = form["password"] ?? ""
+        let client = context.clientAddress ?? "unknown"
+        if let wait = throttle.blocked(email: email, client: client) {
+            return signInPage(request, context, email: email, error: "Too many failed attempts. Try again in \(wait) minutes.", status: .tooManyRequests)
+        }
+        let found = try await store.credentials(email: email)
+        guard try await Passwords.verify(password, hash: found?.passwordHash), let user = found?.user else {
+            throttle.failed(email: email, client: client)
+            if let user = found?.user { try await store.recordFailedSignIn(user: user) }
+            return signInPage(request, context, email: email, error: "The email or password is not right.", status: .unauthorized)
+        }
+        throttle.succeeded(email: email)
+        let (token, session) = try await store.startSession(user: user, userAgent: request.headers[.userAgent])
+        var response = Pages.redirect(Self.localTarget(form["next"]))
+        response.setCookie(cookies.cookie(cookies.session, token, maxAge: Int(session.expiresAt.timeIntervalSinceNow.rounded())))
+        response.setCookie(cookies.cookie(cookies.signIn, "", maxAge: 0))
+        return response
+    }
+
+    func signOut(_ request: Request) async throws -> Response {
+        if let token = request.cookies[cookies.session]?.value { try await store.endSession(token: token) }
+        var response = Pages.redirect("/console/login?signedOut=1")
+        response.setCookie(cookies.cookie(cookies.session, "", maxAge: 0))
+        return response
+    }
+}
+
+/// The frame of every signed-in page: who is signed in and the token their forms carry.
+struct Chrome {
+    var title: String
+    var userName: String
+    var role: String
+    var csrf: String
+    var isAdmin: Bool
+
+    init(title: String, session: StaffSession) {
+        self.title = title
+        self.userName = session.user.name
+        self.role = session.user.role.rawValue
+        self.csrf = session.csrfToken
+        self.isAdmin = session.principal.may(.administer)
+    }
+}
+
+struct ErrorView {
+    var chrome: Chrome?
+    var status: Int
+    var title: String
+    var detail: String
+    var signIn: Bool
+}
+
+/// Slows down password guessing: after 5 failures for an address, or 20 from one client,
+/// within 15 minutes, further attempts wait until the window has passed.
+final class SignInThrottle: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures: [String: [Date]] = [:]
+    private let window: TimeInterval = 15 * 60
+
+    /// Minutes to wait, or nil when an attempt may be made.
+    func blocked(email: String, client: String, now: Date = Date()) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        for (key, limit) in [("e:" + email.lowercased(), 5), ("c:" + client, 20)] {
+            let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
+            failures[key] = recent
+            if recent.count >= limit, let oldest = recent.first {
+                return max(1, Int(((oldest.addingTimeInterval(window).timeIntervalSince(now)) / 60).rounded(.up)))
+            }
+        }
+        return nil
+    }
+
+    func failed(email: String, client: String, now: Date = Date()) {
+        lock.lock()
+        defer { lock.unlock() }
+        if failures.count > 50_000 { failures.removeAll() }
+        failures["e:" + email.lowercased(), default: []].append(now)
+        failures["c:" + client, default: []].append(now)
+    }
+
+    func succeeded(email: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        failures["e:" + email.lowercased()] = nil
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import TouchpointCore
+
+/// One line of prose for a recorded event on a timeline.
+enum EventText {
+    static func describe(_ event: DomainEvent, staff: [UserID: String]) -> String {
+        let payload = event.payload
+        func text(_ key: String) -> String? {
+            switch payload[key] {
+            case .string(let value): value
+            case .int(let value): String(value)
+            case .double(let value): String(value)
+            case .bool(let value): value ? "yes" : "no"
+            default: nil
+            }
+        }
+        func person(_ key: String) -> String {
+            guard let raw = text(key) else { return "nobody" }
+            return UUID(text: raw).flatMap { staff[$0] } ?? "someone"
+        }
+        let change = text("from").map { "\($0) → \(text("to") ?? "—")" } ?? text("to") ?? ""
+        let why = text("reason").map { " — \($0)" } ?? ""
+        switch event.type {
+        case .caseCreated: return "Case opened"
+        case .caseStatusChanged: return "Status \(change)"
+        case .caseUpdated: return "\(text("field") ?? "Case") \(change)"
+        case .caseLevelChanged: return "Support level \(change)"
+        case .caseEscalated: return "Escalated \(change)\(why)"
+        case .caseDeescalated: return "De-escalated \(change)\(why)"
+        case .caseAssigned: return "Assigned to \(person("to"))"
+        case .caseRouted: return "Routed: \(text("why") ?? "")"
+        case .caseLinked: return "Linked with another case"
+        case .caseMerged: return "Cases merged"
+        case .slaWarning: return "SLA \(text("clock") ?? "") at risk"
+        case .slaBreached: return "SLA \(text("clock") ?? "") breached"
+        case .commitmentCreated: return "Promise made: \(text("what") ?? "")"
+        case .commitmentUpdated: return "Promise \(text("status") ?? "updated")"
+        case .accountModelChanged: return "Service model \(change)\(text("why").map { " (\($0))" } ?? "")"
+        case .contactMerged: return "Contacts merged"
+        case .contactUnmerged: return "Contact merge undone"
+        case .contactIdentityAdded: return "New identity: \(text("kind") ?? "") \(text("value") ?? "")"
+        case .mailBounced: return "Mail bounced: \(text("recipient") ?? text("address") ?? "")"
+        case .mailSent: return "Mail delivered to the smarthost"
+        case .mailFailed: return "Mail could not be delivered: \(text("error") ?? "")"
+        default: return event.type.rawValue
+        }
+    }
+}

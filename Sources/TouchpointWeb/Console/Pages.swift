@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import Mustache
+
+/// The console's Mustache templates and static files, read from the bundle once at start.
+/// `{{value}}` escapes HTML; the templates never use the unescaped forms for data.
+struct Pages: Sendable {
+    let library: MustacheLibrary
+    let assets: [String: (type: String, body: ByteBuffer)]
+
+    init() {
+        var library = MustacheLibrary()
+        var assets: [String: (String, ByteBuffer)] = [:]
+        let root = Bundle.module.resourceURL?.appendingPathComponent("console")
+        let files = root.flatMap { FileManager.default.enumerator(at: $0, includingPropertiesForKeys: nil)?.allObjects as? [URL] } ?? []
+        for file in files {
+            guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
+            let name = file.lastPathComponent
+            switch file.pathExtension {
+            case "mustache":
+                // A template that does not parse is a bug caught by every console test.
+                do { try library.register(text, named: String(name.dropLast(".mustache".count))) } catch {
+                    fatalError("console template \(name): \(error)")
+                }
+            case "css": assets[name] = ("text/css; charset=utf-8", ByteBuffer(string: text))
+            case "js": assets[name] = ("text/javascript; charset=utf-8", ByteBuffer(string: text))
+            default: continue
+            }
+        }
+        self.library = library
+        self.assets = assets
+    }
+
+    /// Renders a page; pages are private to the signed-in user, so never cached.
+    func render(_ template: String, _ view: Any, status: HTTPResponse.Status = .ok) -> Response {
+        let html = library.render(view, withTemplate: template) ?? "template \(template) is missing"
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    func asset(_ name: String) -> Response {
+        guard let asset = assets[name] else { return Response(status: .notFound) }
+        return Response(status: .ok, headers: [.contentType: asset.type, .cacheControl: "public, max-age=300"], body: .init(byteBuffer: asset.body))
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+}

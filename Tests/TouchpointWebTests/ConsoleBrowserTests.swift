@@ -1,0 +1,143 @@
+import Foundation
+import Hummingbird
+import Logging
+import Testing
+import TouchpointApp
+import TouchpointCore
+import TouchpointStore
+
+/// The console as people use it: a real headless Chromium against a running server with
+/// the demo data. Screenshots land in test-artifacts/screenshots.
+@Suite("The console in a real browser", .serialized)
+struct ConsoleBrowserTests {
+    struct Server {
+        let base: String
+        let store: Store
+        let brand: Brand
+    }
+
+    static func withServer(_ body: (Server, Browser) async throws -> Void) async throws {
+        var logger = Logger(label: "browser-test")
+        logger.logLevel = .warning
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tp-browser-\(UUID().uuidString)").path
+        let store = try await Touchpoint.openStore(.sqlite(directory: directory), logger: logger)
+        _ = try await DemoData.load(into: store)
+        let brand = try await store.brands().first { $0.slug == "acme" }!
+        let ports = AsyncStream.makeStream(of: Int.self)
+        let app = Touchpoint.application(store: store, config: AppConfig(host: "127.0.0.1", port: 0, database: .sqlite(directory: directory)),
+                                         logger: logger) { port in ports.continuation.yield(port) }
+        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var port = 0
+        for await bound in ports.stream {
+            port = bound
+            break
+        }
+        let browser = try await Browser()
+        var failure: (any Error)?
+        do {
+            try await body(Server(base: "http://127.0.0.1:\(port)", store: store, brand: brand), browser)
+        } catch {
+            failure = error
+        }
+        await browser.quit()
+        server.cancel()
+        _ = try? await server.value
+        await store.database.shutdown()
+        try? FileManager.default.removeItem(atPath: directory)
+        if let failure { throw failure }
+    }
+
+    static func waitFor(_ what: String, _ condition: () async throws -> Bool) async throws {
+        for _ in 0..<50 {
+            if (try? await condition()) == true { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("timed out waiting for \(what)")
+    }
+
+    static func signIn(_ browser: Browser, _ base: String, as email: String) async throws {
+        try await browser.open(base + "/console")
+        try await waitFor("the sign-in page") { try await browser.url.contains("/console/login") }
+        try await browser.type("#email", email)
+        try await browser.type("#password", DemoData.demoPassword)
+        try await browser.screenshot("sign-in")
+        try await browser.click("#sign-in")
+        try await waitFor("the inbox") { try await browser.text("#inbox-heading") == "My cases" }
+    }
+
+    @Test func signInFindACaseReplyAndEscalate() async throws {
+        try await Self.withServer { server, browser in
+            try await Self.signIn(browser, server.base, as: "agent1@acme.example")
+            #expect(try await browser.screenshot("inbox") > 10_000)
+            let rows = try await browser.script("return document.querySelectorAll('#cases tbody tr').length") as? Int ?? 0
+            #expect(rows > 0)
+
+            // Find a case of level 1 that is still being worked on, by its number, from the search box.
+            let active = CaseStatus.allCases.filter(\.isActive)
+            let target = try await server.store.cases(brand: server.brand.id, filter: CaseFilter(statuses: active, level: .basic), limit: 1, cursor: nil).items[0]
+            try await browser.type("#search", "\(target.number)\u{E007}")
+            try await Self.waitFor("the case page") { try await browser.text("#case-title").hasPrefix("Acme-\(target.number)") }
+            try await browser.screenshot("case")
+
+            try await browser.type("#reply-body", "We have booked a technician for Thursday.")
+            try await browser.click("#send-reply")
+            try await Self.waitFor("the reply notice") { try await browser.text("#notice") == "Reply added to the history." }
+            let timeline = try await browser.text("#timeline-list")
+            #expect(timeline.contains("We have booked a technician for Thursday."))
+
+            try await browser.type("#escalate-reason", "needs a network specialist")
+            try await browser.click("#escalate")
+            try await Self.waitFor("the escalation notice") { try await browser.text("#notice") == "Case escalated." }
+            #expect(try await browser.text("#case-step") == "level2")
+            try await browser.screenshot("case-escalated")
+
+            let stored = try await server.store.case(target.id, brand: server.brand.id)
+            #expect(stored.level == .intermediate)
+            let replies = try await server.store.interactions(caseID: target.id, brand: server.brand.id).filter { $0.direction == .outbound }
+            #expect(replies.last?.text == "We have booked a technician for Thursday.")
+        }
+    }
+
+    @Test func aHostileHTMLEmailDoesNotRunInTheConsole() async throws {
+        try await Self.withServer { server, browser in
+            let hostile = """
+                From: Mallory <mallory@example.net>\r
+                To: support@acme.example\r
+                Subject: Invoice question\r
+                Message-ID: <hostile-1@example.net>\r
+                MIME-Version: 1.0\r
+                Content-Type: text/html; charset=utf-8\r
+                \r
+                <p>Please check my invoice.</p>\r
+                <script>window.top.__pwned = 1; alert('script ran');</script>\r
+                <img src="x" onerror="window.top.__pwned = 2; alert('onerror ran')">\r
+                <a href="javascript:alert('link ran')">details</a>\r
+                <svg onload="alert('svg ran')"></svg>\r
+                <iframe srcdoc="<script>alert('frame ran')</script>"></iframe>\r
+
+                """
+            let ids = try await server.store.receiveMail(raw: Array(hostile.utf8), envelopeFrom: "mallory@example.net", recipients: ["support@acme.example"])
+            let result = try await server.store.processMail(ids[0])
+            let caseID = try #require(result.caseID)
+            let number = try await server.store.case(caseID, brand: server.brand.id).number
+
+            try await Self.signIn(browser, server.base, as: "admin@acme.example")
+            try await browser.open(server.base + "/console/cases/\(number)")
+            try await Self.waitFor("the case page") { try await browser.text("#case-title").contains("Invoice question") }
+            #expect(try await browser.text("#timeline-list").contains("Please check my invoice."))
+            // Open the sender's formatting, which frames the stored HTML in a sandbox.
+            try await browser.click("details.formatted summary")
+            try await Task.sleep(for: .milliseconds(800))
+            #expect(await browser.alertText() == nil)
+            #expect(try await browser.script("return window.__pwned === undefined") as? Bool == true)
+            #expect(try await browser.script("return document.querySelector('details.formatted iframe').getAttribute('sandbox')") as? String == "")
+            try await browser.screenshot("hostile-mail")
+            // What the frame shows is the sanitized message: the text stays, the script does not.
+            try await browser.open(server.base + "/console/interactions/\(result.interactionID?.text ?? "")/html")
+            #expect(await browser.alertText() == nil)
+            let framed = try await browser.script("return document.documentElement.outerHTML") as? String ?? ""
+            #expect(framed.contains("Please check my invoice."))
+            #expect(!framed.contains("<script") && !framed.contains("onerror") && !framed.contains("javascript:") && !framed.contains("onload"))
+        }
+    }
+}

@@ -1,0 +1,304 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TouchpointCore
+import TouchpointStore
+@testable import TouchpointWeb
+
+/// A browser's cookie jar and the console's form tokens, over the router test client.
+struct ConsoleBrowser {
+    let client: any TestClientProtocol
+    var cookies: [String: String] = [:]
+
+    init(_ client: any TestClientProtocol) { self.client = client }
+
+    var cookieHeader: String { cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") }
+
+    mutating func remember(_ response: TestResponse) {
+        for header in response.headers[values: .setCookie] {
+            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            let name = String(pair[0]), value = pair.count > 1 ? String(pair[1]) : ""
+            if value.isEmpty || header.contains("Max-Age=0") { cookies[name] = nil } else { cookies[name] = value }
+        }
+    }
+
+    mutating func get(_ uri: String) async throws -> TestResponse {
+        let response = try await client.execute(uri: uri, method: .get, headers: cookies.isEmpty ? [:] : [.cookie: cookieHeader])
+        remember(response)
+        return response
+    }
+
+    mutating func post(_ uri: String, _ fields: [String: String], headers extra: HTTPFields = [:]) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        if !cookies.isEmpty { headers[.cookie] = cookieHeader }
+        for field in extra { headers[field.name] = field.value }
+        let body = fields.map { "\(HTMLForm.encode($0.key))=\(HTMLForm.encode($0.value))" }.joined(separator: "&")
+        let response = try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))
+        remember(response)
+        return response
+    }
+
+    /// The CSRF token in the forms of a page.
+    static func csrf(_ response: TestResponse) -> String {
+        let html = String(buffer: response.body)
+        guard let range = html.range(of: "name=\"csrf\" value=\"") else { return "" }
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    mutating func signIn(_ email: String, password: String = "correct horse battery") async throws -> TestResponse {
+        let form = try await get("/console/login")
+        return try await post("/console/login", ["csrf": Self.csrf(form), "email": email, "password": password, "next": "/console"])
+    }
+}
+
+func withConsole(_ body: @escaping @Sendable (APIFixture, any TestClientProtocol) async throws -> Void) async throws {
+    try await withAPI { fixture, client in
+        let hash = try await Passwords.hash("correct horse battery")
+        for brand in try await fixture.store.brands() {
+            for user in try await fixture.store.staffUsers(brand: brand.id) {
+                try await fixture.store.setPasswordHash(hash, userID: user.id, brand: brand.id, actor: .system)
+            }
+        }
+        try await body(fixture, client)
+    }
+}
+
+@Suite("The staff console over HTTP")
+struct ConsoleTests {
+    @Test func pagesNeedASignInAndComeBackAfterIt() async throws {
+        try await withConsole { _, client in
+            var browser = ConsoleBrowser(client)
+            let inbox = try await browser.get("/console?view=unassigned")
+            #expect(inbox.status == .seeOther)
+            #expect(inbox.headers[.location] == "/console/login?next=%2Fconsole%3Fview%3Dunassigned")
+            let form = try await browser.get("/console/login?next=%2Fconsole%3Fview%3Dunassigned")
+            #expect(String(buffer: form.body).contains("value=\"/console?view=unassigned\""))
+            let signedIn = try await browser.post("/console/login", ["csrf": ConsoleBrowser.csrf(form), "email": "AGENT@acme.example",
+                                                                     "password": "correct horse battery", "next": "/console?view=unassigned"])
+            #expect(signedIn.status == .seeOther)
+            #expect(signedIn.headers[.location] == "/console?view=unassigned")
+            let cookie = signedIn.headers[values: .setCookie].first { $0.hasPrefix("tp_session=") } ?? ""
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"))
+            let page = try await browser.get("/console?view=unassigned")
+            #expect(page.status == .ok)
+            #expect(String(buffer: page.body).contains("<h1 id=\"inbox-heading\">Unassigned</h1>"))
+            // Sign-in never sends anyone to another site.
+            #expect(Console.localTarget("https://evil.example/console") == "/console")
+            #expect(Console.localTarget("//evil.example") == "/console")
+            #expect(Console.localTarget("/console/cases/4") == "/console/cases/4")
+        }
+    }
+
+    @Test func passwordsAreBcryptHashesAndWrongOnesAreRefused() async throws {
+        try await withConsole { fixture, client in
+            let stored = try await fixture.store.credentials(email: "agent@acme.example")?.passwordHash ?? ""
+            #expect(stored.hasPrefix("$2b$12$") || stored.hasPrefix("$2a$12$") || stored.hasPrefix("$2y$12$"))
+            #expect(!stored.contains("correct horse"))
+            var browser = ConsoleBrowser(client)
+            let wrong = try await browser.signIn("agent@acme.example", password: "not the password")
+            #expect(wrong.status == .unauthorized)
+            #expect(String(buffer: wrong.body).contains("The email or password is not right."))
+            #expect(browser.cookies["tp_session"] == nil)
+            let unknown = try await browser.signIn("nobody@acme.example")
+            #expect(unknown.status == .unauthorized)
+            let failures = try await fixture.store.auditLog(brand: fixture.brandID, caseID: nil, limit: 50, cursor: nil).items
+                .filter { $0.type == .staffSignInFailed }
+            #expect(failures.count == 1)
+        }
+    }
+
+    @Test func repeatedFailuresAreThrottled() async throws {
+        try await withConsole { _, client in
+            var browser = ConsoleBrowser(client)
+            for _ in 0..<5 { _ = try await browser.signIn("agent@acme.example", password: "guess guess guess") }
+            let blocked = try await browser.signIn("agent@acme.example")
+            #expect(blocked.status == .tooManyRequests)
+            #expect(browser.cookies["tp_session"] == nil)
+            // Another person is not locked out by someone guessing at this address.
+            var other = ConsoleBrowser(client)
+            #expect(try await other.signIn("manager@acme.example").status == .seeOther)
+        }
+    }
+
+    @Test func theSignInFormNeedsItsOwnToken() async throws {
+        try await withConsole { _, client in
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.get("/console/login")
+            let forged = try await browser.post("/console/login", ["csrf": "made-up", "email": "agent@acme.example", "password": "correct horse battery"])
+            #expect(forged.status == .forbidden)
+            #expect(browser.cookies["tp_session"] == nil)
+        }
+    }
+
+    @Test func formsWithoutTheSessionTokenChangeNothing() async throws {
+        try await withConsole { fixture, client in
+            _ = try await fixture.store.saveMailbox(address: "support@acme.example", brand: fixture.brandID, teamID: nil, forwardsOpenForSender: false, actor: .system)
+            let opened = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
+                contactPoint: .email, from: Identity(storedKind: .email, value: "jan@example.org"), subject: "Meter", body: "It is broken."))
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("agent@acme.example")
+            let page = try await browser.get("/console/cases/\(opened.case.number)")
+            let csrf = ConsoleBrowser.csrf(page)
+            #expect(csrf.count >= 40)
+            let forged = try await browser.post("/console/cases/\(opened.case.number)/reply", ["body": "hello", "csrf": "wrong"])
+            #expect(forged.status == .forbidden)
+            let missing = try await browser.post("/console/cases/\(opened.case.number)/reply", ["body": "hello"])
+            #expect(missing.status == .forbidden)
+            let crossSite = try await browser.post("/console/cases/\(opened.case.number)/reply", ["body": "hello", "csrf": csrf],
+                                                   headers: [.origin: "https://evil.example"])
+            #expect(crossSite.status == .forbidden)
+            #expect(try await fixture.store.interactions(caseID: opened.case.id, brand: fixture.brandID).count == 1)
+
+            let sent = try await browser.post("/console/cases/\(opened.case.number)/reply", ["body": "We are on it.", "csrf": csrf, "contactPoint": "email"])
+            #expect(sent.status == .seeOther)
+            #expect(sent.headers[.location] == "/console/cases/\(opened.case.number)?done=reply")
+            let items = try await fixture.store.interactions(caseID: opened.case.id, brand: fixture.brandID)
+            #expect(items.last?.direction == .outbound && items.last?.text == "We are on it." && items.last?.contactPoint == .email)
+            // The reply went to the outbox for the email contact point.
+            let queued = try await fixture.store.outbox(brand: fixture.brandID, state: nil, limit: 10, cursor: nil).items
+            #expect(queued.count == 1 && queued.first?.recipient == "jan@example.org")
+            let after = String(buffer: try await browser.get("/console/cases/\(opened.case.number)?done=reply").body)
+            #expect(after.contains("Reply added to the history."))
+            #expect(after.contains("We are on it."))
+            #expect(after.contains("waiting in the outbox"))
+        }
+    }
+
+    @Test func caseActionsChangeTheCaseAndShowOnIt() async throws {
+        try await withConsole { fixture, client in
+            let first = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
+                contactPoint: .phone, from: Identity(storedKind: .email, value: "ewa@example.org"), subject: "No power", body: "Since 7 am."))
+            let second = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
+                contactPoint: .email, from: Identity(storedKind: .email, value: "ewa@example.org"), subject: "Invoice", body: "Too high."))
+            let manager = try await fixture.store.staffUser(email: "manager@acme.example")
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("agent@acme.example")
+            let number = first.case.number
+            var csrf = ConsoleBrowser.csrf(try await browser.get("/console/cases/\(number)"))
+            #expect(try await browser.post("/console/cases/\(number)/note", ["body": "Checked the grid map.", "csrf": csrf]).status == .seeOther)
+            #expect(try await browser.post("/console/cases/\(number)/update", ["status": "open", "priority": "high", "assignee": manager.id.text,
+                                                                                "team": "", "csrf": csrf]).status == .seeOther)
+            #expect(try await fixture.store.case(first.case.id, brand: fixture.brandID).assigneeID == manager.id)
+            let escalated = try await browser.post("/console/cases/\(number)/escalate", ["reason": "outage affects a hospital", "csrf": csrf])
+            #expect(escalated.status == .seeOther)
+            #expect(try await browser.post("/console/cases/\(number)/link", ["number": "#\(second.case.number)", "csrf": csrf]).status == .seeOther)
+            let noReason = try await browser.post("/console/cases/\(number)/deescalate", ["reason": " ", "csrf": csrf])
+            #expect(noReason.status == .unprocessableContent)
+            #expect(String(buffer: noReason.body).contains("say why the case goes down"))
+
+            let item = try await fixture.store.case(first.case.id, brand: fixture.brandID)
+            #expect(item.status == .open && item.priority == .high)
+            #expect(item.level == .intermediate)
+            let notes = try await fixture.store.interactions(caseID: item.id, brand: fixture.brandID).filter { $0.direction == .internal }
+            #expect(notes.map(\.text) == ["Checked the grid map."])
+            let page = String(buffer: try await browser.get("/console/cases/\(number)").body)
+            #expect(page.contains("Checked the grid map."))
+            #expect(page.contains("outage affects a hospital"))
+            #expect(page.contains("/console/cases/\(second.case.number)"))
+            // The whole history: the other case's message is on this page too, marked as such.
+            #expect(page.contains("Too high."))
+
+            csrf = ConsoleBrowser.csrf(try await browser.get("/console/cases/\(second.case.number)"))
+            let merged = try await browser.post("/console/cases/\(second.case.number)/merge", ["number": "\(number)", "csrf": csrf])
+            #expect(merged.headers[.location] == "/console/cases/\(number)?done=merge")
+            #expect(try await fixture.store.case(second.case.id, brand: fixture.brandID).mergedInto == first.case.id)
+        }
+    }
+
+    @Test func customerTextIsEscapedAndHTMLIsSandboxed() async throws {
+        try await withConsole { fixture, client in
+            let opened = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
+                contactPoint: .email, from: Identity(storedKind: .email, value: "x@example.org"), subject: "<script>alert(1)</script>",
+                body: "<img src=x onerror=alert(2)>", html: "<p>Hi <b>there</b></p>"))
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("agent@acme.example")
+            let page = try await browser.get("/console/cases/\(opened.case.number)")
+            let html = String(buffer: page.body)
+            #expect(!html.contains("<script>alert(1)"))
+            #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!html.contains("<img src=x"))
+            let csp = page.headers[.contentSecurityPolicy] ?? ""
+            #expect(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"))
+            #expect(page.headers[.xContentTypeOptions] == "nosniff")
+            #expect(html.contains("<iframe sandbox src=\"/console/interactions/\(opened.interaction.id.text)/html\""))
+            let framed = try await browser.get("/console/interactions/\(opened.interaction.id.text)/html")
+            #expect(framed.headers[.contentSecurityPolicy]?.hasPrefix("sandbox;") == true)
+            #expect(String(buffer: framed.body).contains("<b>there</b>"))
+        }
+    }
+
+    @Test func anotherBrandsCaseIsNotFound() async throws {
+        try await withConsole { fixture, client in
+            let opened = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
+                contactPoint: .email, from: Identity(storedKind: .email, value: "x@example.org"), subject: "Secret", body: "Acme only."))
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("admin@globex.example")
+            let page = try await browser.get("/console/cases/\(opened.case.number)")
+            #expect(page.status == .notFound)
+            #expect(!String(buffer: page.body).contains("Acme only."))
+            let framed = try await browser.get("/console/interactions/\(opened.interaction.id.text)/html")
+            #expect(framed.status == .notFound)
+        }
+    }
+
+    @Test func anAdminResetsAPasswordAndEndsThatPersonsSessions() async throws {
+        try await withConsole { fixture, client in
+            var agent = ConsoleBrowser(client)
+            _ = try await agent.signIn("agent@acme.example")
+            #expect(try await agent.get("/console").status == .ok)
+            #expect(try await agent.get("/console/admin/staff").status == .forbidden)
+
+            var admin = ConsoleBrowser(client)
+            _ = try await admin.signIn("admin@acme.example")
+            let staffPage = try await admin.get("/console/admin/staff")
+            #expect(staffPage.status == .ok)
+            let user = try await fixture.store.staffUser(email: "agent@acme.example")
+            #expect(try await fixture.store.sessionCount(userID: user.id) == 1)
+            let short = try await admin.post("/console/admin/staff/\(user.id.text)/password", ["password": "short", "csrf": ConsoleBrowser.csrf(staffPage)])
+            #expect(short.status == .unprocessableContent)
+            let reset = try await admin.post("/console/admin/staff/\(user.id.text)/password", ["password": "a brand new secret", "csrf": ConsoleBrowser.csrf(staffPage)])
+            #expect(reset.status == .seeOther)
+            #expect(try await fixture.store.sessionCount(userID: user.id) == 0)
+            #expect(try await agent.get("/console").status == .seeOther)
+            var again = ConsoleBrowser(client)
+            #expect(try await again.signIn("agent@acme.example").status == .unauthorized)
+            #expect(try await again.signIn("agent@acme.example", password: "a brand new secret").status == .seeOther)
+        }
+    }
+
+    @Test func signingOutEndsTheSession() async throws {
+        try await withConsole { _, client in
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("agent@acme.example")
+            let session = browser.cookies["tp_session"] ?? ""
+            let inbox = try await browser.get("/console")
+            let out = try await browser.post("/console/logout", ["csrf": ConsoleBrowser.csrf(inbox)])
+            #expect(out.headers[.location] == "/console/login?signedOut=1")
+            // The old cookie value is worthless now, even if someone kept it.
+            browser.cookies["tp_session"] = session
+            #expect(try await browser.get("/console").status == .seeOther)
+        }
+    }
+
+    @Test func queuesCountAndSavedViewsReopen() async throws {
+        try await withConsole { fixture, client in
+            for index in 0..<3 {
+                _ = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
+                    contactPoint: .sms, from: Identity(storedKind: .phone, value: "+4860010020\(index)"), subject: "Text \(index)", body: "Hello"))
+            }
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("agent@acme.example")
+            let inbox = try await browser.get("/console?view=unassigned")
+            let html = String(buffer: inbox.body)
+            #expect(html.contains("Unassigned <span class=\"count\">3</span>"))
+            #expect(html.components(separatedBy: "class=\"case-link\"").count - 1 == 3)
+            let saved = try await browser.post("/console/views", ["name": "SMS waiting", "query": "view=unassigned&point=sms", "csrf": ConsoleBrowser.csrf(inbox)])
+            #expect(saved.headers[.location] == "/console?view=unassigned&point=sms")
+            let again = String(buffer: try await browser.get("/console").body)
+            #expect(again.contains("<a href=\"/console?view=unassigned&amp;point=sms\">SMS waiting</a>"))
+            let search = try await browser.get("/console/search?q=Acme-2")
+            #expect(search.headers[.location] == "/console/cases/2")
+        }
+    }
+}
