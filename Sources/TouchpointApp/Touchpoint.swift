@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import TouchpointChannels
@@ -28,6 +29,7 @@ public enum Touchpoint {
         let router = buildRouter(store: store, config: config.web)
         return Application(
             router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: buildWebSocketRouter(store: store, config: config.web)),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "touchpoint"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? config.port) },
             logger: logger)

@@ -12,6 +12,7 @@ import TouchpointStore
 struct ConsoleBrowserTests {
     struct Server {
         let base: String
+        let port: Int
         let store: Store
         let brand: Brand
     }
@@ -35,7 +36,7 @@ struct ConsoleBrowserTests {
         let browser = try await Browser()
         var failure: (any Error)?
         do {
-            try await body(Server(base: "http://127.0.0.1:\(port)", store: store, brand: brand), browser)
+            try await body(Server(base: "http://127.0.0.1:\(port)", port: port, store: store, brand: brand), browser)
         } catch {
             failure = error
         }
@@ -138,6 +139,55 @@ struct ConsoleBrowserTests {
             let framed = try await browser.script("return document.documentElement.outerHTML") as? String ?? ""
             #expect(framed.contains("Please check my invoice."))
             #expect(!framed.contains("<script") && !framed.contains("onerror") && !framed.contains("javascript:") && !framed.contains("onload"))
+        }
+    }
+
+    @Test func aNewMessageAndAnAssignmentAppearWithoutAReload() async throws {
+        try await Self.withServer { server, browser in
+            try await Self.signIn(browser, server.base, as: "agent1@acme.example")
+            let active = CaseStatus.allCases.filter(\.isActive)
+            let target = try await server.store.cases(brand: server.brand.id, filter: CaseFilter(statuses: active), limit: 1, cursor: nil).items[0]
+            try await browser.open(server.base + "/console/cases/\(target.number)")
+            try await Self.waitFor("the live connection") {
+                try await browser.script("return document.documentElement.dataset.live") as? String == "connected"
+            }
+            _ = try await browser.script("window.__sameDocument = 'yes'; return 1")
+
+            _ = try await server.store.addInteraction(caseID: target.id, brand: server.brand.id, actor: .contact(target.contactID),
+                                                      request: NewInteraction(direction: .inbound, body: "The meter is blinking red now."))
+            try await Self.waitFor("the new message") { try await browser.text("#timeline-list").contains("The meter is blinking red now.") }
+            let colleague = try await server.store.staffUser(email: "agent1b@acme.example")
+            _ = try await server.store.updateCase(target.id, brand: server.brand.id, actor: .system, update: CaseUpdate(assigneeID: .some(colleague.id)))
+            try await Self.waitFor("the new assignee") { try await browser.text("#case-assignee") == colleague.name }
+            #expect(try await browser.script("return window.__sameDocument") as? String == "yes", "the page was not reloaded")
+            try await browser.screenshot("case-live-update")
+        }
+    }
+
+    @Test func theLiveChannelNeedsASessionAndThisSitesPages() async throws {
+        try await Self.withServer { server, _ in
+            let agent = try await server.store.staffUser(email: "agent1@acme.example")
+            let (token, _) = try await server.store.startSession(user: agent, userAgent: nil)
+            let upgrade = ["Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+                           "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="]
+            let origin = "http://127.0.0.1:\(server.port)"
+            let port = server.port
+            let anonymous = try await Processes.offPool {
+                try RawHTTP.exchange(port: port, method: "GET", path: "/console/live", headers: upgrade.merging(["Origin": origin]) { $1 })
+            }
+            // A refused upgrade is answered 400 by the WebSocket upgrader, whatever the reason.
+            #expect(anonymous.status == 400 && !anonymous.head.lowercased().contains("sec-websocket-accept"))
+            let foreign = try await Processes.offPool {
+                try RawHTTP.exchange(port: port, method: "GET", path: "/console/live",
+                                     headers: upgrade.merging(["Origin": "https://evil.example", "Cookie": "tp_session=\(token)"]) { $1 })
+            }
+            #expect(foreign.status == 400 && !foreign.head.lowercased().contains("sec-websocket-accept"))
+            let allowed = try await Processes.offPool {
+                try RawHTTP.exchange(port: port, method: "GET", path: "/console/live",
+                                     headers: upgrade.merging(["Origin": origin, "Cookie": "tp_session=\(token)"]) { $1 })
+            }
+            #expect(allowed.status == 101)
+            #expect(allowed.head.lowercased().contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="))
         }
     }
 }

@@ -61,6 +61,16 @@ extension Store {
         }
     }
 
+    /// The brand's events recorded at or after `since`, oldest first (what live pages follow).
+    public func events(brand: BrandID, since: Date, limit: Int = 500) async throws -> [DomainEvent] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT * FROM events WHERE brand_id = \(bind: brand.text) AND occurred_at >= \(bind: Convert.ms(since))
+                ORDER BY occurred_at, id LIMIT \(bind: limit)
+                """).all().map(Store.event(from:))
+        }
+    }
+
     // MARK: Saved views
 
     public func savedViews(userID: UserID) async throws -> [SavedView] {

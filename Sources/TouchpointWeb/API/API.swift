@@ -15,6 +15,8 @@ public struct WebConfig: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.publicURL = publicURL
     }
+
+    var isHTTPS: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
 }
 
 /// Builds the router: the JSON API under `/api/v1`, `/health`, and the staff console.
@@ -38,7 +40,7 @@ public func buildRouter(store: Store, config: WebConfig) -> Router<TouchpointCon
     api.addCalendarRoutes(to: v1)
     api.addRoutingRoutes(to: v1)
     api.addMailRoutes(to: v1)
-    let console = Console(store: store, pages: Pages(), cookies: CookiePolicy(secure: config.publicURL?.lowercased().hasPrefix("https://") ?? false))
+    let console = Console(store: store, pages: Pages(), cookies: CookiePolicy(secure: config.isHTTPS))
     console.addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
     router.get("/") { _, _ in Pages.redirect("/console") }
     return router

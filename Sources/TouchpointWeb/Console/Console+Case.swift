@@ -27,6 +27,8 @@ extension Console {
     struct CaseView {
         var chrome: Chrome
         var notice: String?
+        var caseId: String
+        var contactId: String
         var ref: String
         var number: Int
         var subject: String
@@ -185,7 +187,7 @@ extension Console {
         }
         let view = CaseView(
             chrome: Chrome(title: "\(prefix)-\(item.number) \(item.subject)", session: session),
-            notice: query["done"].flatMap { Self.notices[$0] },
+            notice: query["done"].flatMap { Self.notices[$0] }, caseId: item.id.text, contactId: item.contactID.text,
             ref: "\(prefix)-\(item.number)", number: item.number, subject: item.subject, status: item.status.rawValue,
             priority: item.priority.rawValue, level: item.level.rawValue, step: step.rawValue,
             team: item.teamID.flatMap { id in teamList.first { $0.team.id == id }?.team.name } ?? "no team",

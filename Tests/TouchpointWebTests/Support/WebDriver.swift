@@ -131,7 +131,9 @@ final class Browser: @unchecked Sendable {
     private func call(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> [String: Any] {
         let payload = try body.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data()
         let port = base.port ?? 0
-        let (status, data) = try await Processes.offPool { try Self.exchange(port: port, method: method, path: path, body: payload) }
+        let (status, _, data) = try await Processes.offPool {
+            try RawHTTP.exchange(port: port, method: method, path: path, headers: ["Content-Type": "application/json"], body: payload)
+        }
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         if status >= 400 {
             let value = object["value"] as? [String: Any]
@@ -141,11 +143,15 @@ final class Browser: @unchecked Sendable {
         return object
     }
 
-    /// One HTTP/1.1 request on a fresh loopback connection, read to the end. (Foundation's
-    /// URLSession on Linux fails against chromedriver with "Failed writing header".)
-    private static func exchange(port: Int, method: String, path: String, body: Data) throws -> (Int, Data) {
+}
+
+/// One HTTP/1.1 request on a fresh loopback connection, read to the end of its body.
+/// (Foundation's URLSession on Linux fails against chromedriver with "Failed writing header".)
+enum RawHTTP {
+    static func exchange(port: Int, method: String, path: String, headers: [String: String] = [:], body: Data = Data()) throws
+        -> (status: Int, head: String, body: Data) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "no socket") }
+        guard fd >= 0 else { throw Browser.Failure(description: "no socket") }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -154,19 +160,20 @@ final class Browser: @unchecked Sendable {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw Failure(description: "cannot connect to chromedriver on \(port)") }
-        var request = Data("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n".utf8)
-        request += Data("Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body
-        try request.withUnsafeBytes { raw in
+        guard connected == 0 else { throw Browser.Failure(description: "cannot connect to port \(port)") }
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
+        let bytes = Data((request + "Content-Length: \(body.count)\r\n\r\n").utf8) + body
+        try bytes.withUnsafeBytes { raw in
             var sent = 0
             while sent < raw.count {
                 let written = send(fd, raw.baseAddress! + sent, raw.count - sent, 0)
-                guard written > 0 else { throw Failure(description: "send failed") }
+                guard written > 0 else { throw Browser.Failure(description: "send failed") }
                 sent += written
             }
         }
-        // chromedriver keeps the connection open despite "Connection: close": read the
-        // head, then as many bytes as Content-Length says.
+        // Read the head, then as many bytes as Content-Length says (chromedriver keeps the
+        // connection open even when asked to close it); a protocol switch has no body.
         var response = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         var expected: Int?
@@ -178,18 +185,19 @@ final class Browser: @unchecked Sendable {
             if headEnd == nil, let end = response.range(of: Data("\r\n\r\n".utf8)) {
                 headEnd = end
                 let head = String(decoding: response[..<end.lowerBound], as: UTF8.self).lowercased()
+                if head.hasPrefix("http/1.1 101") { break }
                 if let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
                    let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) {
                     expected = end.upperBound - response.startIndex + length
                 }
             }
         }
-        guard let end = headEnd else { throw Failure(description: "no HTTP answer") }
+        guard let end = headEnd else { throw Browser.Failure(description: "no HTTP answer") }
         let head = String(decoding: response[..<end.lowerBound], as: UTF8.self)
         let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
         var payload = Data(response[end.upperBound...])
         if head.lowercased().contains("transfer-encoding: chunked") { payload = dechunk(payload) }
-        return (status, payload)
+        return (status, head, payload)
     }
 
     private static func dechunk(_ data: Data) -> Data {

@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import TouchpointCore
+import TouchpointStore
+
+/// What a live console page hears about: something happened to a case (or an account).
+struct LiveEvent: Encodable, Sendable {
+    var event: String
+    var caseId: String?
+    var accountId: String?
+    var contactId: String?
+    var at: String
+}
+
+/// Fans recorded events out to the console pages that are open. It follows the events table
+/// rather than in-process calls, so changes made by another node, the mail worker or a CLI
+/// process reach every open page alike. It polls only while someone listens.
+final class LiveHub: @unchecked Sendable {
+    private let store: Store
+    private let interval: Duration
+    private let logger: Logger
+    private let lock = NSLock()
+    private var listeners: [BrandID: [UUID: AsyncStream<LiveEvent>.Continuation]] = [:]
+    private var poller: Task<Void, Never>?
+
+    init(store: Store, interval: Duration = .milliseconds(500), logger: Logger = Logger(label: "touchpoint.live")) {
+        self.store = store
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// A stream of the brand's events from now on; it ends when the caller stops iterating.
+    func subscribe(brand: BrandID) -> AsyncStream<LiveEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: LiveEvent.self, bufferingPolicy: .bufferingNewest(100))
+        let id = UUID()
+        continuation.onTermination = { [weak self] _ in self?.remove(id, brand: brand) }
+        lock.lock()
+        listeners[brand, default: [:]][id] = continuation
+        if poller == nil { poller = Task { [weak self] in await self?.poll() } }
+        lock.unlock()
+        return stream
+    }
+
+    private func remove(_ id: UUID, brand: BrandID) {
+        lock.lock()
+        listeners[brand]?[id] = nil
+        if listeners[brand]?.isEmpty == true { listeners[brand] = nil }
+        lock.unlock()
+    }
+
+    private func stopIfIdle() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard listeners.isEmpty else { return false }
+        poller = nil
+        return true
+    }
+
+    private func brands() -> [BrandID] {
+        lock.lock()
+        defer { lock.unlock() }
+        return Array(listeners.keys)
+    }
+
+    /// Reads new events with a look-back window, since a transaction can commit after a later
+    /// one did while carrying an earlier time; ids already sent are remembered for the window.
+    private func poll() async {
+        let window: TimeInterval = 10
+        var watermark = Date()
+        var sent: [UUID: Date] = [:]
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            let brands = brands()
+            // Nobody listens: stop; the next subscriber starts a new poller.
+            if brands.isEmpty, stopIfIdle() { return }
+            let since = watermark.addingTimeInterval(-window)
+            for brand in brands {
+                do {
+                    for event in try await store.events(brand: brand, since: since) where sent[event.id] == nil {
+                        sent[event.id] = event.occurredAt
+                        publish(LiveEvent(event: event.type.rawValue, caseId: event.caseID?.text, accountId: event.accountID?.text,
+                                          contactId: event.contactID?.text, at: JSONIO.format(event.occurredAt)), brand: brand)
+                        watermark = max(watermark, event.occurredAt)
+                    }
+                } catch {
+                    logger.warning("live updates could not read events", metadata: ["error": "\(error)"])
+                }
+            }
+            watermark = max(watermark, Date().addingTimeInterval(-window))
+            sent = sent.filter { $0.value >= watermark.addingTimeInterval(-2 * window) }
+        }
+    }
+
+    private func publish(_ event: LiveEvent, brand: BrandID) {
+        lock.lock()
+        let targets = Array(listeners[brand]?.values ?? [:].values)
+        lock.unlock()
+        for target in targets { target.yield(event) }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import TouchpointCore
+import TouchpointStore
+
+/// The request context of WebSocket upgrades.
+public struct LiveContext: RequestContext, WebSocketRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let webSocket: WebSocketHandlerReference<LiveContext>
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.webSocket = .init()
+    }
+}
+
+/// Builds the router of WebSocket upgrades: `/console/live` tells a signed-in console page
+/// what changed in its brand, so it can refresh the parts that show it without a reload.
+public func buildWebSocketRouter(store: Store, config: WebConfig) -> Router<LiveContext> {
+    let router = Router(context: LiveContext.self)
+    let hub = LiveHub(store: store)
+    let cookies = CookiePolicy(secure: config.isHTTPS)
+    @Sendable func session(_ request: Request) async throws -> StaffSession? {
+        guard let token = request.cookies[cookies.session]?.value else { return nil }
+        return try await store.session(token: token)
+    }
+    router.ws("console/live") { request, _ in
+        // Browsers send Origin with every WebSocket handshake; another site's page must not
+        // ride on the cookie (cross-site WebSocket hijacking).
+        guard let origin = request.headers[.origin], let host = request.head.authority,
+              origin == "http://" + host || origin == "https://" + host else { throw HTTPError(.forbidden) }
+        guard try await session(request) != nil else { throw HTTPError(.unauthorized) }
+        return .upgrade([:])
+    } onUpgrade: { inbound, outbound, context in
+        guard let signedIn = try await session(context.request) else { return }
+        let events = hub.subscribe(brand: signedIn.user.brandID)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // The page closing ends the inbound stream, and with it the subscription.
+            group.addTask { for try await _ in inbound {} }
+            group.addTask {
+                for await event in events {
+                    guard signedIn.expiresAt > Date() else { return }
+                    try await outbound.write(.text(String(decoding: try JSONIO.encoder.encode(event), as: UTF8.self)))
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+    return router
+}
