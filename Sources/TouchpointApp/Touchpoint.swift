@@ -44,6 +44,8 @@ public enum Touchpoint {
             banner.append("Loaded the demo data set: \(demo.summary)")
             banner.append("Console: http://\(config.host):PORT/console — sign in as \(DemoData.adminEmail) (or any demo staff member) "
                           + "with the password \(DemoData.demoPassword) (development only; change it on /console/password)")
+            banner.append("Customer portal: http://\(config.host):PORT/portal/acme — customers sign in with a link sent by email "
+                          + "(without --public-url the link is also written to this log)")
             banner.append("Demo admin token (shown once): \(demo.adminToken)")
             banner.append("Try: curl -H 'Authorization: Bearer \(demo.adminToken)' http://\(config.host):PORT/api/v1/cases")
         } else if try await store.brands().isEmpty {

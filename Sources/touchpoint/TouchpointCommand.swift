@@ -65,7 +65,7 @@ struct Serve: AsyncParsableCommand {
         }
         let mail = MailConfig(host: smtpHost, smtpPort: smtpPort < 0 ? nil : smtpPort, lmtpPort: lmtpPort < 0 ? nil : lmtpPort,
                               hostname: mailHostname, maxMessageBytes: maxMessageBytes, smarthost: relay)
-        let config = AppConfig(host: host, port: port, database: database.location, web: .init(maxBodyBytes: maxBodyBytes, publicURL: publicUrl), loadDemoData: !noDemo,
+        let config = AppConfig(host: host, port: port, database: database.location, web: .init(maxBodyBytes: maxBodyBytes, publicURL: publicUrl, logSignInLinks: publicUrl == nil), loadDemoData: !noDemo,
                                mail: mail)
         try await Touchpoint.serve(config: config, logger: makeLogger())
     }

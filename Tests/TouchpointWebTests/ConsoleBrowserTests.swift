@@ -190,4 +190,38 @@ struct ConsoleBrowserTests {
             #expect(allowed.head.lowercased().contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="))
         }
     }
+
+    @Test func aCustomerSignsInToThePortalByEmailedLinkAndReplies() async throws {
+        try await Self.withServer { server, browser in
+            let active = CaseStatus.allCases.filter(\.isActive)
+            let target = try await server.store.cases(brand: server.brand.id, filter: CaseFilter(statuses: active), limit: 1, cursor: nil).items[0]
+            let contact = try await server.store.contact(target.contactID, brand: server.brand.id)
+            let email = try #require(contact.identities.first { $0.kind == .email }?.value)
+
+            try await browser.open(server.base + "/portal/acme")
+            try await Self.waitFor("the portal sign-in") { try await browser.url.hasSuffix("/portal/acme/login") }
+            try await browser.type("#portal-email", email)
+            try await browser.click("#send-link")
+            try await Self.waitFor("the link notice") { try await browser.text("#link-sent").contains("sign-in link is on its way") }
+            try await browser.screenshot("portal-sign-in")
+            // The link went out by email: read it from the outbox as the customer's mailbox would.
+            let mail = try #require(try await server.store.outbox(brand: server.brand.id, state: nil, limit: 20, cursor: nil).items
+                .first { $0.recipient == email && $0.message.mail.subject.contains("sign-in link") })
+            let text = mail.message.mail.text
+            let start = try #require(text.range(of: server.base)).lowerBound
+            let link = String(text[start...].prefix { !$0.isWhitespace })
+            try await browser.open(link)
+            try await browser.click("#use-link")
+            try await Self.waitFor("the customer's requests") { try await browser.text("#requests").contains(target.subject) }
+            try await browser.screenshot("portal-home")
+
+            try await browser.open(server.base + "/portal/acme/cases/\(target.number)")
+            try await browser.type("#portal-reply-body", "Thank you, Thursday morning suits us.")
+            try await browser.click("#send-portal-reply")
+            try await Self.waitFor("the reply") { try await browser.text("#conversation").contains("Thursday morning suits us.") }
+            try await browser.screenshot("portal-case")
+            let last = try await server.store.interactions(caseID: target.id, brand: server.brand.id).last
+            #expect(last?.contactPoint == .portal && last?.direction == .inbound && last?.text == "Thank you, Thursday morning suits us.")
+        }
+    }
 }

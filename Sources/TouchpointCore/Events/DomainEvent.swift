@@ -140,6 +140,8 @@ public enum EventType: String, WireEnum {
     case staffSignedIn = "staff.signedIn"
     case staffSignInFailed = "staff.signInFailed"
     case staffPasswordSet = "staff.passwordSet"
+    case portalLinkSent = "portal.linkSent"
+    case portalSignedIn = "portal.signedIn"
 
     /// Whether the event is shown on timelines. Interactions appear there themselves, so
     /// their event stays in the audit log only, as do notices to staff and sign-ins.

@@ -91,10 +91,16 @@ extension Store {
             subject: item.subject.contains(tag) ? "Re: \(item.subject)" : "Re: \(item.subject) \(tag)",
             messageID: interaction.providerMessageID ?? "", inReplyTo: lastInbound ?? ids.first, references: ids.reversed(),
             date: now, text: interaction.text, html: interaction.html, automatic: automatic, loopMarker: mailbox.address)
-        let message = OutboxMessage(mail: mail, attachments: interaction.attachments)
+        try await insertOutbox(OutboxMessage(mail: mail, attachments: interaction.attachments), recipient: recipient, brand: item.brandID,
+                               caseID: item.id, interactionID: interaction.id, id: environment.newID(), at: now, on: db)
+    }
+
+    /// Queues one email; case and interaction are nil for mail about no case (a sign-in link).
+    static func insertOutbox(_ message: OutboxMessage, recipient: String, brand: BrandID, caseID: CaseID?, interactionID: InteractionID?,
+                             id: UUID, at now: Date, on db: any SQLDatabase) async throws {
         try await db.raw("""
             INSERT INTO outbox (id, brand_id, case_id, interaction_id, contact_point, recipient, message, state, attempts, next_attempt_at, created_at, updated_at)
-            VALUES (\(bind: environment.newID().text), \(bind: item.brandID.text), \(bind: item.id.text), \(bind: interaction.id.text), 'email',
+            VALUES (\(bind: id.text), \(bind: brand.text), \(bind: caseID?.text), \(bind: interactionID?.text), 'email',
             \(bind: recipient), \(bind: Convert.json(message)), 'pending', 0, \(bind: Convert.ms(now)), \(bind: Convert.ms(now)), \(bind: Convert.ms(now)))
             """).run()
     }

@@ -35,6 +35,13 @@ extension Store {
         return brand
     }
 
+    /// The brand with this slug, or nil.
+    public func brand(slug: String) async throws -> Brand? {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM brands WHERE slug = \(bind: slug.lowercased())").first().map(Store.brand(from:))
+        }
+    }
+
     public func brands() async throws -> [Brand] {
         try await database.read { db in
             try await db.raw("SELECT * FROM brands ORDER BY slug").all().map(Store.brand(from:))

@@ -10,10 +10,13 @@ public struct WebConfig: Sendable {
     /// The address people reach Touchpoint at (behind a proxy, its https URL); cookies are
     /// marked Secure when it is https.
     public var publicURL: String?
+    /// Write portal sign-in links to the log too (development: the demo data is loaded).
+    public var logSignInLinks: Bool
 
-    public init(maxBodyBytes: Int = 1_048_576, publicURL: String? = nil) {
+    public init(maxBodyBytes: Int = 1_048_576, publicURL: String? = nil, logSignInLinks: Bool = false) {
         self.maxBodyBytes = maxBodyBytes
         self.publicURL = publicURL
+        self.logSignInLinks = logSignInLinks
     }
 
     var isHTTPS: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
@@ -42,6 +45,7 @@ public func buildRouter(store: Store, config: WebConfig) -> Router<TouchpointCon
     api.addMailRoutes(to: v1)
     let console = Console(store: store, pages: Pages(), cookies: CookiePolicy(secure: config.isHTTPS))
     console.addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
+    Portal(store: store, pages: console.pages, cookies: console.cookies, config: config).addRoutes(to: router)
     router.get("/") { _, _ in Pages.redirect("/console") }
     return router
 }

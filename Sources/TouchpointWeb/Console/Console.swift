@@ -12,8 +12,18 @@ struct Console: Sendable {
     let throttle = SignInThrottle()
 
     func addRoutes(to router: Router<TouchpointContext>, maxBodyBytes: Int) {
-        let group = router.group("console")
-            .add(middleware: ConsoleMiddleware(store: store, pages: pages, cookies: cookies, maxBodyBytes: maxBodyBytes))
+        let area = PageArea(
+            cookie: cookies.session, home: "/console",
+            // The sign-in form and its post, and the static files, are open to everyone.
+            isPublic: { $0 == "/console/login" || $0.hasPrefix("/console/static/") },
+            signIn: { "/console/login?next=\(HTMLForm.encode($0))" },
+            authenticate: { [store] token, _, context in
+                guard let session = try await store.session(token: token) else { return nil }
+                context.session = session
+                context.principal = session.principal
+                return session.csrfToken
+            })
+        let group = router.group("console").add(middleware: PageMiddleware(area: area, pages: pages, maxBodyBytes: maxBodyBytes))
         group.get("static/{file}") { _, context in pages.asset(context.parameters.get("file") ?? "") }
         group.get("login") { request, context in signInPage(request, context) }
         group.post("login") { request, context in try await signIn(request, context) }
@@ -108,7 +118,9 @@ struct ErrorView {
     var status: Int
     var title: String
     var detail: String
-    var signIn: Bool
+    /// Where to sign in again, when that is the way out.
+    var signIn: String?
+    var home: String
 }
 
 /// Slows down password guessing: after 5 failures for an address, or 20 from one client,

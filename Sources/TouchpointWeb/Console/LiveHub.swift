@@ -66,6 +66,8 @@ final class LiveHub: @unchecked Sendable {
     /// one did while carrying an earlier time; ids already sent are remembered for the window.
     private func poll() async {
         let window: TimeInterval = 10
+        // What happened before anyone listened is on the page already.
+        let started = Date().addingTimeInterval(-1)
         var watermark = Date()
         var sent: [UUID: Date] = [:]
         while !Task.isCancelled {
@@ -73,20 +75,25 @@ final class LiveHub: @unchecked Sendable {
             let brands = brands()
             // Nobody listens: stop; the next subscriber starts a new poller.
             if brands.isEmpty, stopIfIdle() { return }
-            let since = watermark.addingTimeInterval(-window)
             for brand in brands {
+                var since = max(watermark.addingTimeInterval(-window), started)
                 do {
-                    for event in try await store.events(brand: brand, since: since) where sent[event.id] == nil {
-                        sent[event.id] = event.occurredAt
-                        publish(LiveEvent(event: event.type.rawValue, caseId: event.caseID?.text, accountId: event.accountID?.text,
-                                          contactId: event.contactID?.text, at: JSONIO.format(event.occurredAt)), brand: brand)
-                        watermark = max(watermark, event.occurredAt)
+                    // Page through a burst (an import, a bulk change) within one round.
+                    while true {
+                        let events = try await store.events(brand: brand, since: since, limit: 500)
+                        for event in events where sent[event.id] == nil {
+                            sent[event.id] = event.occurredAt
+                            publish(LiveEvent(event: event.type.rawValue, caseId: event.caseID?.text, accountId: event.accountID?.text,
+                                              contactId: event.contactID?.text, at: JSONIO.format(event.occurredAt)), brand: brand)
+                        }
+                        guard events.count == 500, let last = events.last?.occurredAt, last > since else { break }
+                        since = last
                     }
                 } catch {
                     logger.warning("live updates could not read events", metadata: ["error": "\(error)"])
                 }
             }
-            watermark = max(watermark, Date().addingTimeInterval(-window))
+            watermark = max(sent.values.max() ?? watermark, Date().addingTimeInterval(-window))
             sent = sent.filter { $0.value >= watermark.addingTimeInterval(-2 * window) }
         }
     }

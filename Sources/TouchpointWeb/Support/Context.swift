@@ -9,6 +9,8 @@ public struct TouchpointContext: RequestContext {
     public var principal: Principal?
     /// The browser session behind a console request.
     public var session: StaffSession?
+    /// The signed-in customer behind a portal request.
+    public var customer: PortalSession?
     /// A console form's fields, read (and its CSRF token checked) by the console middleware.
     var form: HTMLForm?
     /// The peer's IP address (the proxy's, behind one).
@@ -19,6 +21,7 @@ public struct TouchpointContext: RequestContext {
         self.clientAddress = source.channel.remoteAddress?.ipAddress
         self.principal = nil
         self.session = nil
+        self.customer = nil
         self.form = nil
     }
 

@@ -12,6 +12,7 @@ struct CookiePolicy: Sendable {
     /// `__Host-` binds the cookie to this exact host and path `/` (browsers enforce it, and
     /// accept it only with Secure).
     var session: String { secure ? "__Host-tp_session" : "tp_session" }
+    var portal: String { secure ? "__Host-tp_portal" : "tp_portal" }
     var signIn: String { secure ? "__Host-tp_signin" : "tp_signin" }
 
     func cookie(_ name: String, _ value: String, maxAge: Int?) -> Cookie {
@@ -19,13 +20,29 @@ struct CookiePolicy: Sendable {
     }
 }
 
-/// Guards every console page: security headers, the session behind the cookie, the
-/// form body with its CSRF token, and errors as HTML pages rather than problem+json.
-struct ConsoleMiddleware: RouterMiddleware {
+/// What differs between the staff console and the customer portal: which cookie holds the
+/// session, how it is looked up, and which pages are open without one.
+struct PageArea: Sendable {
+    /// The cookie with the session token.
+    let cookie: String
+    /// Where pages link back to (errors' "back" link).
+    let home: String
+    /// Paths that answer without a session (sign-in pages, static files).
+    let isPublic: @Sendable (String) -> Bool
+    /// Where a visitor without a session goes to sign in (with the page they wanted).
+    let signIn: @Sendable (_ path: String) -> String
+    /// Finds the session behind a cookie value, records it in the context and returns its
+    /// CSRF token; nil when there is none.
+    let authenticate: @Sendable (_ token: String, _ path: String, _ context: inout TouchpointContext) async throws -> String?
+}
+
+/// Guards every page of an area (the console, the portal): security headers, the session
+/// behind the cookie, the form body with its CSRF token, and errors as HTML pages rather
+/// than problem+json.
+struct PageMiddleware: RouterMiddleware {
     typealias Context = TouchpointContext
-    let store: Store
+    let area: PageArea
     let pages: Pages
-    let cookies: CookiePolicy
     let maxBodyBytes: Int
 
     static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -39,11 +56,6 @@ struct ConsoleMiddleware: RouterMiddleware {
         (HTTPField.Name("Cross-Origin-Opener-Policy")!, "same-origin"),
         (HTTPField.Name("Permissions-Policy")!, "camera=(), microphone=(), geolocation=()"),
     ]
-
-    /// Paths open without a session.
-    static func isPublic(_ path: String) -> Bool {
-        path == "/console/login" || path.hasPrefix("/console/static/")
-    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
@@ -61,27 +73,27 @@ struct ConsoleMiddleware: RouterMiddleware {
     func guarded(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let path = request.uri.path
-        if let token = request.cookies[cookies.session]?.value, let session = try await store.session(token: token) {
-            context.session = session
-            context.principal = session.principal
+        var csrf: String?
+        if let token = request.cookies[area.cookie]?.value {
+            csrf = try await area.authenticate(token, path, &context)
         }
         let isPost = request.method == .post
-        if context.session == nil, !Self.isPublic(path) {
+        let isPublic = area.isPublic(path)
+        if csrf == nil, !isPublic {
             guard !isPost else { throw Problem(.unauthorized, "Your session has ended. Sign in again; what you typed was not saved.") }
-            let target = request.uri.query.map { "\(path)?\($0)" } ?? path
-            return Pages.redirect("/console/login?next=\(HTMLForm.encode(target))")
+            return Pages.redirect(area.signIn(request.uri.query.map { "\(path)?\($0)" } ?? path))
         }
         if isPost {
             try Self.checkSameOrigin(request)
             guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else {
-                throw Problem(.unsupportedMediaType, "console forms are sent as application/x-www-form-urlencoded")
+                throw Problem(.unsupportedMediaType, "forms are sent as application/x-www-form-urlencoded")
             }
             let body = try await request.body.collect(upTo: maxBodyBytes)
             let form = HTMLForm(urlEncoded: String(buffer: body))
-            // The sign-in form has no session yet; it checks its own token.
-            if let session = context.session, path != "/console/login" {
-                guard constantTimeEquals(form["csrf"] ?? "", session.csrfToken) else {
-                    throw Problem(.forbidden, "This form is out of date or did not come from Touchpoint. Reload the page and try again.")
+            // Sign-in forms have no session yet; they check their own token.
+            if let csrf, !isPublic {
+                guard constantTimeEquals(form["csrf"] ?? "", csrf) else {
+                    throw Problem(.forbidden, "This form is out of date or did not come from this site. Reload the page and try again.")
                 }
             }
             context.form = form
@@ -108,7 +120,8 @@ struct ConsoleMiddleware: RouterMiddleware {
             context.logger.error("console request failed", metadata: ["path": "\(request.uri.path)", "detail": "\(problem.detail)"])
         }
         let view = ErrorView(chrome: context.session.map { Chrome(title: problem.title, session: $0) }, status: Int(problem.status.code),
-                             title: problem.title, detail: problem.detail, signIn: problem.status == .unauthorized)
+                             title: problem.title, detail: problem.detail, signIn: problem.status == .unauthorized ? area.signIn(area.home) : nil,
+                             home: area.home)
         var response = pages.render("error", view, status: problem.status)
         for field in problem.headers { response.headers.append(field) }
         return response

@@ -1,0 +1,155 @@
+import Foundation
+import Hummingbird
+import TouchpointCore
+import TouchpointStore
+
+/// The signed-in customer's pages: their requests, one request's conversation, their profile.
+extension Portal {
+    struct HomeView {
+        var frame: Frame
+        var notice: String?
+        var requests: [RequestLine]
+        var empty: Bool
+    }
+
+    struct RequestLine {
+        var href: String
+        var ref: String
+        var subject: String
+        var status: String
+        var openedOn: String
+        var updated: TimeText
+    }
+
+    /// What the customer reads for a status: "pending" means waiting for them.
+    static func statusText(_ status: CaseStatus) -> String {
+        switch status {
+        case .new: "received"
+        case .open: "being worked on"
+        case .pending: "waiting for your answer"
+        case .resolved: "solved"
+        case .closed: "closed"
+        }
+    }
+
+    func home(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let brand = try await brand(context)
+        let session = try customer(context)
+        let cases = try await store.portalCases(contactID: session.contact.id, brand: brand.id)
+        let lines = cases.map {
+            RequestLine(href: "/portal/\(brand.slug)/cases/\($0.number)", ref: "\(brand.casePrefix)-\($0.number)", subject: $0.subject,
+                        status: Self.statusText($0.status), openedOn: $0.contactPoint.label, updated: TimeText($0.updatedAt))
+        }
+        let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]
+        return pages.render("portal-home", HomeView(frame: frame("Your requests", brand, session),
+                                                    notice: done == "profile" ? "Your profile was saved." : nil, requests: lines, empty: lines.isEmpty))
+    }
+
+    func newRequest(_ context: TouchpointContext) async throws -> Response {
+        let brand = try await brand(context)
+        let session = try customer(context)
+        let form = context.form ?? HTMLForm(urlEncoded: "")
+        guard let subject = form.text("subject") else { throw ValidationError(field: "subject", reason: "say in a few words what it is about") }
+        guard let body = form.text("body") else { throw ValidationError(field: "body", reason: "describe what you need") }
+        // The request is the customer's own: it is opened under their email identity.
+        guard let identity = session.contact.identities.first(where: { $0.kind == .email }) ?? session.contact.identities.first else {
+            throw Problem(.conflict, "Your profile has no address we could answer to.")
+        }
+        let opened = try await store.openCase(brand: brand.id, actor: .contact(session.contact.id), request: OpenCase(
+            contactPoint: .portal, from: identity, name: session.contact.name, subject: subject, body: body))
+        return Pages.redirect("/portal/\(brand.slug)/cases/\(opened.case.number)?done=opened")
+    }
+
+    struct CaseView {
+        var frame: Frame
+        var notice: String?
+        var ref: String
+        var number: Int
+        var subject: String
+        var status: String
+        var open: Bool
+        var messages: [MessageLine]
+    }
+
+    struct MessageLine {
+        var mine: Bool
+        var author: String
+        var point: String
+        var time: TimeText
+        var text: String
+    }
+
+    func casePage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let brand = try await brand(context)
+        let session = try customer(context)
+        guard let number = context.parameters.get("number").flatMap({ Int($0) }) else { throw Problem(.notFound, "request not found") }
+        let (item, interactions) = try await store.portalCase(number: number, contactID: session.contact.id, brand: brand.id)
+        let messages = interactions.map { interaction in
+            MessageLine(mine: interaction.direction == .inbound, author: interaction.direction == .inbound ? "You" : brand.name,
+                        point: interaction.contactPoint.label, time: TimeText(interaction.occurredAt),
+                        text: interaction.direction == .inbound ? (interaction.metadata["fresh"] ?? interaction.text) : interaction.text)
+        }
+        let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]
+        let notice = done == "reply" ? "Your message was added." : done == "opened" ? "Thank you — your request was received." : nil
+        return pages.render("portal-case", CaseView(
+            frame: frame("\(brand.casePrefix)-\(item.number) \(item.subject)", brand, session), notice: notice,
+            ref: "\(brand.casePrefix)-\(item.number)", number: item.number, subject: item.subject, status: Self.statusText(item.status),
+            open: item.status != .closed && item.mergedInto == nil, messages: messages))
+    }
+
+    func reply(_ context: TouchpointContext) async throws -> Response {
+        let brand = try await brand(context)
+        let session = try customer(context)
+        guard let number = context.parameters.get("number").flatMap({ Int($0) }) else { throw Problem(.notFound, "request not found") }
+        guard let body = context.form?.text("body") else { throw ValidationError(field: "body", reason: "write your message first") }
+        let (item, _) = try await store.portalCase(number: number, contactID: session.contact.id, brand: brand.id)
+        _ = try await store.addInteraction(caseID: item.id, brand: brand.id, actor: .contact(session.contact.id),
+                                           request: NewInteraction(direction: .inbound, contactPoint: .portal, body: body))
+        return Pages.redirect("/portal/\(brand.slug)/cases/\(number)?done=reply")
+    }
+
+    // MARK: Profile
+
+    struct ProfileView {
+        var frame: Frame
+        var name: String
+        var points: [Console.Option]
+        var identities: [String]
+        var hasPassword: Bool
+    }
+
+    func profile(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let brand = try await brand(context)
+        let session = try customer(context)
+        let contact = session.contact
+        let credentials = try await store.portalCredentials(brand: brand.id, email: contact.identities.first { $0.kind == .email }?.value ?? "")
+        let reachable = ContactPoint.allCases.filter { point in point == .portal || contact.identities.contains { $0.kind == point.identityKind } }
+        return pages.render("portal-profile", ProfileView(
+            frame: frame("Your profile", brand, session), name: contact.name ?? "",
+            points: [Console.Option(value: "", label: "no preference", selected: contact.preferredContactPoint == nil)]
+                + reachable.filter(\.canReply).map { Console.Option(value: $0.rawValue, label: $0.label, selected: $0 == contact.preferredContactPoint) },
+            identities: contact.identities.map { "\($0.kind.rawValue): \($0.value)" }, hasPassword: credentials?.passwordHash != nil))
+    }
+
+    func saveProfile(_ context: TouchpointContext) async throws -> Response {
+        let brand = try await brand(context)
+        let session = try customer(context)
+        let form = context.form ?? HTMLForm(urlEncoded: "")
+        var changes = ContactChanges(name: .some(form.text("name")))
+        if let raw = form["preferred"] {
+            guard raw.isEmpty || ContactPoint(rawValue: raw) != nil else { throw ValidationError(field: "preferred", reason: "unknown contact point") }
+            changes.preferredContactPoint = .some(ContactPoint(rawValue: raw))
+        }
+        _ = try await store.updateContact(session.contact.id, brand: brand.id, actor: .contact(session.contact.id), changes: changes)
+        if form["removePassword"] == "1" {
+            try await store.setPortalPassword(nil, contactID: session.contact.id, brand: brand.id)
+            return Pages.redirect("/portal/\(brand.slug)/login")
+        }
+        if let password = form["password"], !password.isEmpty {
+            try await store.setPortalPassword(try await Passwords.hash(try Passwords.validate(password)), contactID: session.contact.id, brand: brand.id)
+            // Setting a password ends every session, this one too: sign in with it.
+            return Pages.redirect("/portal/\(brand.slug)/login")
+        }
+        return Pages.redirect("/portal/\(brand.slug)?done=profile")
+    }
+}
