@@ -301,4 +301,87 @@ struct ConsoleTests {
             #expect(search.headers[.location] == "/console/cases/2")
         }
     }
+
+    @Test func macrosAreWrittenByManagersAndFilledInForTheCase() async throws {
+        try await withConsole { fixture, client in
+            let opened = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
+                contactPoint: .email, from: Identity(storedKind: .email, value: "ewa@example.org"), name: "Ewa Nowak", subject: "Meter", body: "Broken."))
+            var agent = ConsoleBrowser(client)
+            _ = try await agent.signIn("agent@acme.example")
+            #expect(try await agent.get("/console/admin/macros").status == .forbidden)
+
+            var manager = ConsoleBrowser(client)
+            _ = try await manager.signIn("manager@acme.example")
+            let page = try await manager.get("/console/admin/macros")
+            let typo = try await manager.post("/console/admin/macros", ["name": "Visit", "body": "Hi {{customer.frstName}}", "csrf": ConsoleBrowser.csrf(page)])
+            #expect(typo.status == .unprocessableContent)
+            #expect(String(buffer: typo.body).contains("unknown placeholder {{customer.frstName}}"))
+            let saved = try await manager.post("/console/admin/macros", ["name": "Visit",
+                                                                          "body": "Hello {{customer.firstName}}, a technician comes for {{case.ref}}. {{agent.name}}",
+                                                                          "csrf": ConsoleBrowser.csrf(page)])
+            #expect(saved.status == .seeOther)
+            let macro = try #require(try await fixture.store.macros(brand: fixture.brandID).first)
+
+            let casePage = try await agent.get("/console/cases/\(opened.case.number)")
+            #expect(String(buffer: casePage.body).contains("data-text=\"Hello Ewa, a technician comes for Acme-\(opened.case.number). agent\""))
+            // Without script: an empty reply with a macro chosen sends the macro, filled in.
+            let sent = try await agent.post("/console/cases/\(opened.case.number)/reply", ["body": "", "macro": macro.id.text, "csrf": ConsoleBrowser.csrf(casePage)])
+            #expect(sent.status == .seeOther)
+            let last = try await fixture.store.interactions(caseID: opened.case.id, brand: fixture.brandID).last
+            #expect(last?.text == "Hello Ewa, a technician comes for Acme-\(opened.case.number). agent")
+        }
+    }
+
+    @Test func contactAndAccountPagesShowTheModelAndTheWholeHistory() async throws {
+        try await withConsole { fixture, client in
+            let account = try await fixture.store.createAccount(brand: fixture.brandID, actor: .system, name: "Krakow Bakeries",
+                                                                profile: AccountProfile(annualValue: 250_000, averageOrderValue: 900, complexity: .high,
+                                                                                        stage: .adoption, goals: ["fewer outages"], healthScore: 61))
+            let opened = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
+                contactPoint: .phone, from: Identity(storedKind: .email, value: "kasia@bakeries.example"), name: "Kasia", subject: "Oven power", body: "No power."))
+            _ = try await fixture.store.updateContact(opened.case.contactID, brand: fixture.brandID, actor: .system,
+                                                      changes: ContactChanges(accountID: .some(account.id)))
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("agent@acme.example")
+            let contact = String(buffer: try await browser.get("/console/contacts/\(opened.case.contactID.text)").body)
+            #expect(contact.contains("Kasia") && contact.contains("Krakow Bakeries") && contact.contains("No power.") && contact.contains("Oven power"))
+            let accountPage = try await browser.get("/console/accounts/\(account.id.text)")
+            let html = String(buffer: accountPage.body)
+            #expect(accountPage.status == .ok)
+            #expect(html.contains("fewer outages") && html.contains("No power.") && html.contains("/console/contacts/\(opened.case.contactID.text)"))
+            #expect(html.contains("id=\"customer-model\">") && html.contains("Why:"))
+            var other = ConsoleBrowser(client)
+            _ = try await other.signIn("admin@globex.example")
+            #expect(try await other.get("/console/accounts/\(account.id.text)").status == .notFound)
+        }
+    }
+
+    @Test func anAdminCreatesATokenSeesItOnceAndRevokesIt() async throws {
+        try await withConsole { fixture, client in
+            var admin = ConsoleBrowser(client)
+            _ = try await admin.signIn("admin@acme.example")
+            let page = try await admin.get("/console/admin/tokens")
+            let foreign = try await admin.post("/console/admin/tokens", ["name": "x", "email": "admin@globex.example", "scope": "read", "csrf": ConsoleBrowser.csrf(page)])
+            #expect(foreign.status == .unprocessableContent, "no tokens for another brand's staff")
+            let created = try await admin.post("/console/admin/tokens", ["name": "reporting", "email": "manager@acme.example", "scope": "read",
+                                                                         "csrf": ConsoleBrowser.csrf(page)])
+            let html = String(buffer: created.body)
+            let start = try #require(html.range(of: "<code id=\"new-token\">"))
+            let token = String(html[start.upperBound...].prefix { $0 != "<" })
+            #expect(token.hasPrefix("tp_"))
+            let me = try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer \(token)"])
+            #expect(me.status == .ok)
+            #expect(try json(me)["scope"] as? String == "read")
+            // Listed afterwards without its value.
+            let listed = String(buffer: try await admin.get("/console/admin/tokens").body)
+            #expect(listed.contains("reporting") && !listed.contains(token))
+            let id = try #require(try await fixture.store.apiTokens(brand: fixture.brandID).first { $0.name == "reporting" }?.id)
+            let revoked = try await admin.post("/console/admin/tokens", ["revoke": id.text, "csrf": ConsoleBrowser.csrf(page)])
+            #expect(revoked.status == .seeOther)
+            #expect(try await fixture.store.principal(forToken: token) == nil)
+            var agent = ConsoleBrowser(client)
+            _ = try await agent.signIn("agent@acme.example")
+            #expect(try await agent.get("/console/admin/tokens").status == .forbidden)
+        }
+    }
 }

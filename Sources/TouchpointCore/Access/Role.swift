@@ -30,7 +30,7 @@ public enum Role: String, WireEnum {
         case .csm:
             granted.formUnion([.manageAccounts, .mergeContacts])
         case .manager, .executive:
-            granted.formUnion([.manageAccounts, .mergeContacts, .readAudit])
+            granted.formUnion([.manageAccounts, .mergeContacts, .readAudit, .manageMacros])
         case .admin:
             granted = Set(Permission.allCases)
         }
@@ -56,6 +56,8 @@ public enum Permission: String, WireEnum {
     case unmergeContacts
     /// Read the raw event log.
     case readAudit
+    /// Write the brand's canned replies.
+    case manageMacros
     /// Manage staff, teams and API tokens.
     case administer
 }

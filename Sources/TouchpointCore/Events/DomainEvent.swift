@@ -120,6 +120,7 @@ public enum EventType: String, WireEnum {
     case commitmentCreated = "commitment.created"
     case commitmentUpdated = "commitment.updated"
     case tokenCreated = "token.created"
+    case tokenRevoked = "token.revoked"
     case accountModelChanged = "account.modelChanged"
     case caseRouted = "case.routed"
     case slaWarning = "sla.warning"
@@ -146,7 +147,7 @@ public enum EventType: String, WireEnum {
     /// Whether the event is shown on timelines. Interactions appear there themselves, so
     /// their event stays in the audit log only, as do notices to staff and sign-ins.
     public var onTimeline: Bool {
-        ![.interactionAdded, .tokenCreated, .staffNotified, .staffSignedIn, .staffSignInFailed, .staffPasswordSet].contains(self)
+        ![.interactionAdded, .tokenCreated, .tokenRevoked, .staffNotified, .staffSignedIn, .staffSignInFailed, .staffPasswordSet].contains(self)
     }
 }
 

@@ -3,6 +3,16 @@ import Foundation
 import SQLKit
 import TouchpointCore
 
+/// An API token as administrators see it: who, what for, and whether it still works.
+public struct APIToken: Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var email: String
+    public var scope: TokenScope
+    public var createdAt: Date
+    public var revokedAt: Date?
+}
+
 extension Store {
     // MARK: Brands and teams
 
@@ -119,6 +129,34 @@ extension Store {
             try await Store.insert(events: [event], on: db)
         }
         return (token, user)
+    }
+
+    /// The brand's API tokens (never their values), newest first.
+    public func apiTokens(brand: BrandID) async throws -> [APIToken] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT t.id, t.name, t.scope, t.created_at, t.revoked_at, u.email FROM api_tokens t JOIN staff_users u ON u.id = t.user_id
+                WHERE u.brand_id = \(bind: brand.text) ORDER BY t.created_at DESC, t.id DESC
+                """).all().map { row in
+                APIToken(id: try row.uuid("id"), name: try row.string("name"), email: try row.string("email"), scope: try row.wire("scope", as: TokenScope.self),
+                         createdAt: try row.date("created_at"), revokedAt: try row.optionalInt("revoked_at").map(Convert.date))
+            }
+        }
+    }
+
+    /// Revokes a token of the brand; it stops working within the API's token cache time (10 s).
+    public func revokeToken(_ id: UUID, brand: BrandID, actor: Actor) async throws {
+        let now = environment.now()
+        let environment = self.environment
+        try await database.write { db in
+            let rows = try await db.raw("""
+                UPDATE api_tokens SET revoked_at = \(bind: Convert.ms(now)) WHERE id = \(bind: id.text) AND revoked_at IS NULL
+                AND user_id IN (SELECT id FROM staff_users WHERE brand_id = \(bind: brand.text)) RETURNING id
+                """).all()
+            guard !rows.isEmpty else { throw StoreError.notFound("token") }
+            try await Store.insert(events: [DomainEvent(id: environment.newID(), brandID: brand, type: .tokenRevoked, actor: actor, accountID: nil,
+                                                        contactID: nil, caseID: nil, payload: ["tokenId": .string(id.text)], occurredAt: now)], on: db)
+        }
     }
 
     /// The caller a bearer token stands for, or nil for an unknown or revoked token.

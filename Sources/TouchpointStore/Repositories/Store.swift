@@ -85,6 +85,10 @@ extension SQLRow {
         return try decode(column: column, as: Int.self)
     }
 
+    func optionalInt(_ column: String) throws -> Int? {
+        try decode(column: column, as: Int?.self)
+    }
+
     func double(_ column: String) throws -> Double {
         if let row = self as? SQLiteRow, let data = row.column(column) {
             if case .float(let value) = data { return value }

@@ -15,6 +15,42 @@ extension Console {
             try await store.setPasswordHash(try await Passwords.hash(password), userID: id, brand: session.user.brandID, actor: .staff(session.user.id))
             return Pages.redirect("/console/admin/staff?done=password")
         }
+        group.get("admin/macros") { request, context in try await macrosPage(request, context) }
+        group.post("admin/macros") { _, context in
+            let session = try context.signedIn()
+            guard session.principal.may(.manageMacros) else { throw Problem(.forbidden, "your role may not write macros") }
+            let form = context.form ?? HTMLForm(urlEncoded: "")
+            let id = try form.text("id").map { raw in
+                guard let id = UUID(text: raw) else { throw Problem(.notFound, "macro not found") }
+                return id
+            }
+            if form["delete"] == "1", let id {
+                try await store.deleteMacro(id, brand: session.user.brandID)
+            } else {
+                _ = try await store.saveMacro(id: id, brand: session.user.brandID, name: form["name"] ?? "", body: form["body"] ?? "")
+            }
+            return Pages.redirect("/console/admin/macros?done=1")
+        }
+        group.get("admin/tokens") { request, context in try await tokensPage(context, created: nil) }
+        group.post("admin/tokens") { _, context in
+            let session = try context.signedIn()
+            guard session.principal.may(.administer) else { throw Problem(.forbidden, "only administrators manage API tokens") }
+            let form = context.form ?? HTMLForm(urlEncoded: "")
+            if let raw = form.text("revoke") {
+                guard let id = UUID(text: raw) else { throw Problem(.notFound, "token not found") }
+                try await store.revokeToken(id, brand: session.user.brandID, actor: .staff(session.user.id))
+                return Pages.redirect("/console/admin/tokens")
+            }
+            guard let scope = form.text("scope").flatMap(TokenScope.init(rawValue:)) else { throw ValidationError(field: "scope", reason: "read or write") }
+            let name = try Check.text(form["name"] ?? "", field: "name", max: 100)
+            // Only for staff of the administrator's own brand.
+            guard let email = form.text("email"), let owner = try await store.credentials(email: email)?.user, owner.brandID == session.user.brandID else {
+                throw ValidationError(field: "email", reason: "no staff member of this brand has that address")
+            }
+            let created = try await store.createToken(email: owner.email, name: name, scope: scope)
+            // Shown once, on this response only; never stored in plain text.
+            return try await tokensPage(context, created: created.token)
+        }
         group.get("password") { request, context in
             let session = try context.signedIn()
             let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"] != nil
@@ -34,6 +70,51 @@ extension Console {
             // Setting a password ends every session, this one too: sign in with the new one.
             return Pages.redirect("/console/login?next=/console/password%3Fdone%3D1")
         }
+    }
+
+    struct MacrosView {
+        var chrome: Chrome
+        var notice: String?
+        var macros: [Macro]
+        var placeholders: [String]
+    }
+
+    func macrosPage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let session = try context.signedIn()
+        guard session.principal.may(.manageMacros) else { throw Problem(.forbidden, "your role may not write macros") }
+        let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"] != nil
+        return pages.render("macros", MacrosView(chrome: Chrome(title: "Macros", session: session), notice: done ? "Saved." : nil,
+                                                 macros: try await store.macros(brand: session.user.brandID),
+                                                 placeholders: Macro.placeholders.sorted().map { "{{\($0)}}" }))
+    }
+
+    struct TokensView {
+        var chrome: Chrome
+        var created: String?
+        var tokens: [TokenLine]
+        var staff: [Option]
+    }
+
+    struct TokenLine {
+        var id: String
+        var name: String
+        var email: String
+        var scope: String
+        var created: TimeText
+        var revoked: TimeText?
+    }
+
+    func tokensPage(_ context: TouchpointContext, created: String?) async throws -> Response {
+        let session = try context.signedIn()
+        guard session.principal.may(.administer) else { throw Problem(.forbidden, "only administrators manage API tokens") }
+        let brand = session.user.brandID
+        let tokens = try await store.apiTokens(brand: brand).map {
+            TokenLine(id: $0.id.text, name: $0.name, email: $0.email, scope: $0.scope.rawValue, created: TimeText($0.createdAt), revoked: $0.revokedAt.map(TimeText.init))
+        }
+        let staff = try await store.staffUsers(brand: brand).map { Option(value: $0.email, label: "\($0.name) (\($0.role.rawValue))", selected: false) }
+        var response = pages.render("tokens", TokensView(chrome: Chrome(title: "API tokens", session: session), created: created, tokens: tokens, staff: staff))
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     struct PasswordView {

@@ -50,6 +50,7 @@ extension Console {
         var timeline: [TimelineLine]
         var older: String?
         var replyPoints: [Option]
+        var macros: [MacroOption]
         var statuses: [Option]
         var priorities: [Option]
         var agents: [Option]
@@ -61,6 +62,13 @@ extension Console {
         var merged: LinkLine?
     }
 
+    /// A macro filled in for this case, ready to insert.
+    struct MacroOption {
+        var id: String
+        var name: String
+        var text: String
+    }
+
     struct Option {
         var value: String
         var label: String
@@ -68,6 +76,7 @@ extension Console {
     }
 
     struct ContactCard {
+        var href: String
         var name: String
         var title: String?
         var identities: [String]
@@ -75,6 +84,7 @@ extension Console {
     }
 
     struct AccountCard {
+        var href: String
         var name: String
         var model: String?
         var why: String?
@@ -152,7 +162,9 @@ extension Console {
         async let timeline = store.contactTimeline(item.contactID, brand: brand, limit: 100, cursor: try query.text("before").map { try Cursor(token: $0) })
         async let staff = store.staffUsers(brand: brand)
         async let teams = store.teamProfiles(brand: brand)
-        let prefix = try await store.brand(brand).casePrefix
+        async let macros = store.macros(brand: brand)
+        let brandInfo = try await store.brand(brand)
+        let prefix = brandInfo.casePrefix
         let people = try await staff
         let names = Dictionary(people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let teamList = try await teams
@@ -166,7 +178,7 @@ extension Console {
         let deliveries = try await store.deliveryStates(outbound, brand: brand)
 
         let lines = page.items.map { entry in
-            var line = line(entry, customer: customer, staff: names, prefix: prefix, numbers: caseNumbers, current: item.id)
+            var line = line(entry, customers: [customer.id: customer.name ?? "customer"], staff: names, prefix: prefix, numbers: caseNumbers, current: item.id)
             if let delivery = deliveries[entry.id] {
                 line.delivery = delivery.state == .sent ? "sent" : delivery.state == .failed ? "not delivered: \(delivery.error ?? "")" : "waiting in the outbox"
                 line.deliveryFailed = delivery.state == .failed
@@ -181,6 +193,9 @@ extension Console {
             }
         }
         let step = item.step
+        let accountInfo = try await account
+        let values = Macro.values(customerName: customer.name, caseNumber: item.number, casePrefix: prefix, subject: item.subject,
+                                  agentName: session.user.name, brandName: brandInfo.name, accountName: accountInfo?.name)
         let linkLines = try await links.map { link in
             LinkLine(href: "/console/cases/\(link.number)", ref: "\(prefix)-\(link.number)", subject: link.subject, status: link.status.rawValue,
                      kind: link.kind == "mergedInto" ? "merged into" : link.kind == "merged" ? "merged here" : "related")
@@ -193,11 +208,11 @@ extension Console {
             team: item.teamID.flatMap { id in teamList.first { $0.team.id == id }?.team.name } ?? "no team",
             assignee: item.assigneeID.flatMap { names[$0] } ?? "unassigned",
             model: item.serviceModel?.rawValue, topic: item.topic, tags: item.tags, openedOn: item.contactPoint.label,
-            contact: ContactCard(name: customer.name ?? customer.identities.first?.value ?? "unnamed contact", title: customer.title,
+            contact: ContactCard(href: "/console/contacts/\(customer.id.text)", name: customer.name ?? customer.identities.first?.value ?? "unnamed contact", title: customer.title,
                                  identities: customer.identities.map { "\($0.kind.rawValue): \($0.value)" },
                                  preferred: customer.preferredContactPoint?.label),
-            account: try await account.map { account in
-                AccountCard(name: account.name, model: account.serviceModel?.rawValue, why: account.modelExplanation,
+            account: accountInfo.map { account in
+                AccountCard(href: "/console/accounts/\(account.id.text)", name: account.name, model: account.serviceModel?.rawValue, why: account.modelExplanation,
                             csm: account.profile.ownerCSM.flatMap { names[$0] }, health: account.profile.healthScore,
                             stage: account.profile.stage.rawValue, annualValue: String(format: "%.0f", account.profile.annualValue))
             },
@@ -217,6 +232,7 @@ extension Console {
             timeline: lines,
             older: page.nextCursor.map { "/console/cases/\(item.number)?before=\(HTMLForm.encode($0))#timeline" },
             replyPoints: points.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == item.contactPoint) },
+            macros: try await macros.map { MacroOption(id: $0.id.text, name: $0.name, text: $0.render(values)) },
             statuses: ([item.status] + item.status.allowedNext.sorted { $0.rawValue < $1.rawValue }).map {
                 Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == item.status)
             },
@@ -245,7 +261,9 @@ extension Console {
         return numbers
     }
 
-    func line(_ entry: TimelineEntry, customer: Contact, staff: [UserID: String], prefix: String, numbers: [CaseID: Int], current: CaseID) -> TimelineLine {
+    /// One timeline entry as a page shows it; `current` is the case the page is about, if any.
+    func line(_ entry: TimelineEntry, customers: [ContactID: String], staff: [UserID: String], prefix: String, numbers: [CaseID: Int],
+              current: CaseID?) -> TimelineLine {
         func caseLink(_ id: CaseID?) -> (String?, String?) {
             guard let id, let number = numbers[id] else { return (nil, nil) }
             return ("\(prefix)-\(number)", "/console/cases/\(number)")
@@ -253,17 +271,17 @@ extension Console {
         func author(_ kind: AuthorKind, _ id: UUID?) -> String {
             switch kind {
             case .staff: id.flatMap { staff[$0] } ?? "staff"
-            case .contact: id == customer.id || id == nil ? (customer.name ?? "customer") : "another contact"
+            case .contact: id.flatMap { customers[$0] } ?? (customers.count == 1 ? customers.values.first! : "customer")
             case .system: "Touchpoint"
             }
         }
         switch entry {
         case .interaction(let item):
             let (ref, href) = caseLink(item.caseID)
+            let author = item.authorKind == .contact ? (customers[item.contactID] ?? author(.contact, item.authorID)) : author(item.authorKind, item.authorID)
             var line = TimelineLine(
                 id: item.id.text, isEvent: false, time: TimeText(item.occurredAt), point: item.contactPoint.label,
-                nature: item.nature == .high ? "high-contact" : "low-contact", direction: item.direction.rawValue,
-                author: author(item.authorKind, item.authorID),
+                nature: item.nature == .high ? "high-contact" : "low-contact", direction: item.direction.rawValue, author: author,
                 text: item.metadata["fresh"] ?? item.text, caseRef: ref, caseHref: href, otherCase: item.caseID != current,
                 htmlHref: item.html == nil ? nil : "/console/interactions/\(item.id.text)/html",
                 attachments: item.attachments.map {
@@ -306,7 +324,17 @@ extension Console {
         let action = context.parameters.get("action") ?? ""
         switch action {
         case "reply", "note":
-            guard let body = form.text("body") else { throw ValidationError(field: "body", reason: "write something first") }
+            // Without script, choosing a macro and sending an empty reply sends the macro.
+            var text = form.text("body")
+            if text == nil, action == "reply", let id = form.text("macro").flatMap(UUID.init(text:)),
+               let macro = try await store.macros(brand: brand).first(where: { $0.id == id }) {
+                let customer = try await store.contact(item.contactID, brand: brand)
+                let account = try await item.accountID.asyncMap { try await store.account($0, brand: brand) }
+                let brandInfo = try await store.brand(brand)
+                text = macro.render(Macro.values(customerName: customer.name, caseNumber: item.number, casePrefix: brandInfo.casePrefix,
+                                                 subject: item.subject, agentName: session.user.name, brandName: brandInfo.name, accountName: account?.name))
+            }
+            guard let body = text else { throw ValidationError(field: "body", reason: "write something first") }
             let point = action == "reply" ? try form.text("contactPoint").map { raw in
                 guard let point = ContactPoint(rawValue: raw) else { throw ValidationError(field: "contactPoint", reason: "unknown contact point") }
                 return point

@@ -30,6 +30,7 @@ struct Console: Sendable {
         group.post("logout") { request, _ in try await signOut(request) }
         addInboxRoutes(to: group)
         addCaseRoutes(to: group)
+        addCustomerRoutes(to: group)
         addAdminRoutes(to: group)
     }
 
@@ -103,6 +104,7 @@ struct Chrome {
     var role: String
     var csrf: String
     var isAdmin: Bool
+    var writesMacros: Bool
 
     init(title: String, session: StaffSession) {
         self.title = title
@@ -110,6 +112,7 @@ struct Chrome {
         self.role = session.user.role.rawValue
         self.csrf = session.csrfToken
         self.isAdmin = session.principal.may(.administer)
+        self.writesMacros = session.principal.may(.manageMacros)
     }
 }
 

@@ -97,3 +97,18 @@
   }
   connect();
 })();
+
+// Macros: choosing one puts its text (already filled in for this case) into the reply.
+(function () {
+  "use strict";
+  var select = document.getElementById("macro"), body = document.getElementById("reply-body");
+  if (!select || !body) return;
+  select.addEventListener("change", function () {
+    var option = select.options[select.selectedIndex];
+    var text = option && option.dataset.text;
+    if (!text) return;
+    body.value = body.value ? body.value + "\n\n" + text : text;
+    select.selectedIndex = 0;
+    body.focus();
+  });
+})();

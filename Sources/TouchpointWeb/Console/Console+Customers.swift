@@ -1,0 +1,150 @@
+import Foundation
+import Hummingbird
+import TouchpointCore
+import TouchpointStore
+
+/// Contact and account pages: who the customer is, their model and why, promises, cases,
+/// and the whole history.
+extension Console {
+    func addCustomerRoutes(to group: RouterGroup<TouchpointContext>) {
+        group.get("contacts/{id}") { request, context in try await contactPage(request, context) }
+        group.get("accounts/{id}") { request, context in try await accountPage(request, context) }
+    }
+
+    struct CustomerView {
+        var chrome: Chrome
+        var kind: String
+        var name: String
+        var title: String?
+        var accountHref: String?
+        var accountName: String?
+        var facts: [Fact]
+        var model: String?
+        var why: String?
+        var policy: [Fact]
+        var identities: [String]
+        var contacts: [PersonLine]
+        var commitments: [CommitmentLine]
+        var cases: [Console.CaseRow]
+        var timeline: [TimelineLine]
+        var older: String?
+    }
+
+    struct Fact {
+        var label: String
+        var value: String
+    }
+
+    struct PersonLine {
+        var href: String
+        var name: String
+        var title: String?
+        var model: String?
+    }
+
+    func uuid(_ context: TouchpointContext) throws -> UUID {
+        guard let id = context.parameters.get("id").flatMap(UUID.init(text:)) else { throw Problem(.notFound, "not found") }
+        return id
+    }
+
+    func contactPage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let session = try context.signedIn()
+        let brand = session.user.brandID
+        let contact = try await store.contact(try uuid(context), brand: brand)
+        let cursor = try HTMLForm(urlEncoded: request.uri.query ?? "").text("before").map { try Cursor(token: $0) }
+        async let account = contact.accountID.asyncMap { try await store.account($0, brand: brand) }
+        async let model = contact.accountID.asyncMap { try await store.accountModel($0, brand: brand) }
+        async let timeline = store.contactTimeline(contact.id, brand: brand, limit: 100, cursor: cursor)
+        async let cases = store.cases(brand: brand, filter: CaseFilter(contactID: contact.id), limit: 50, cursor: nil)
+        let name = contact.name ?? contact.identities.first?.value ?? "unnamed contact"
+        let override = try await model?.contactOverrides.first { $0.contactID == contact.id }
+        var view = try await customerView(
+            session: session, kind: "Contact", name: name, promisesOf: contact.accountID, timeline: try await timeline, cases: try await cases.items,
+            customers: [contact.id: name], olderBase: "/console/contacts/\(contact.id.text)")
+        view.title = contact.title
+        view.identities = contact.identities.map { "\($0.kind.rawValue): \($0.value)" }
+        if let account = try await account {
+            view.accountHref = "/console/accounts/\(account.id.text)"
+            view.accountName = account.name
+        }
+        view.facts = [Fact(label: "Prefers", value: contact.preferredContactPoint?.label ?? "no preference")]
+        if let override {
+            view.model = override.segmentation.model.rawValue
+            view.why = "Own model for this person: " + override.segmentation.explanation
+        } else if let model = try await model {
+            view.model = model.segmentation.model.rawValue
+            view.why = model.segmentation.explanation
+            view.policy = Self.policyFacts(model.policy)
+        }
+        return pages.render("customer", view)
+    }
+
+    func accountPage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let session = try context.signedIn()
+        let brand = session.user.brandID
+        let id = try uuid(context)
+        let cursor = try HTMLForm(urlEncoded: request.uri.query ?? "").text("before").map { try Cursor(token: $0) }
+        let model = try await store.accountModel(id, brand: brand)
+        async let contacts = store.contacts(brand: brand, accountID: id, identity: nil, query: nil, limit: 200, cursor: nil)
+        async let timeline = store.accountTimeline(id, brand: brand, limit: 100, cursor: cursor)
+        async let cases = store.cases(brand: brand, filter: CaseFilter(accountID: id), limit: 50, cursor: nil)
+        let people = try await contacts.items
+        let names = Dictionary(people.map { ($0.id, $0.name ?? $0.identities.first?.value ?? "contact") }, uniquingKeysWith: { a, _ in a })
+        let account = model.account
+        var view = try await customerView(session: session, kind: "Account", name: account.name, promisesOf: id, timeline: try await timeline,
+                                          cases: try await cases.items, customers: names, olderBase: "/console/accounts/\(id.text)")
+        let profile = account.profile
+        let csm = try await profile.ownerCSM.asyncMap { csm in try await store.staffUsers(brand: brand).first { $0.id == csm }?.name }
+        view.facts = [
+            Fact(label: "Annual value", value: String(format: "%.0f", profile.annualValue)),
+            Fact(label: "Average order", value: String(format: "%.0f", profile.averageOrderValue)),
+            Fact(label: "Product complexity", value: profile.complexity.rawValue),
+            Fact(label: "Journey stage", value: profile.stage.rawValue),
+            Fact(label: "Health", value: "\(profile.healthScore) / 100"),
+            Fact(label: "CSM", value: (csm ?? nil) ?? "none"),
+        ] + profile.goals.map { Fact(label: "Goal", value: $0) }
+        view.model = model.segmentation.model.rawValue
+        view.why = model.segmentation.explanation
+        view.policy = Self.policyFacts(model.policy)
+        view.contacts = people.map { person in
+            PersonLine(href: "/console/contacts/\(person.id.text)", name: names[person.id] ?? "contact", title: person.title,
+                       model: model.contactOverrides.first { $0.contactID == person.id }?.segmentation.model.rawValue)
+        }
+        return pages.render("customer", view)
+    }
+
+    /// What the model promises, in a few lines.
+    static func policyFacts(_ policy: ServicePolicy) -> [Fact] {
+        [
+            Fact(label: "A person", value: policy.humanReach.rawValue),
+            Fact(label: "Contact points", value: policy.offeredContactPoints.map(\.label).joined(separator: ", ")),
+            Fact(label: "Starts at level", value: "\(policy.entryLevel.rawValue)"),
+            Fact(label: "Escalates up to", value: policy.escalationCeiling.rawValue),
+            Fact(label: "Named CSM", value: policy.namedCSM ? "yes" : "no"),
+            Fact(label: "First response (normal)", value: "\(policy.sla.normal.firstResponseMinutes) min"),
+        ]
+    }
+
+    /// The parts contact and account pages share: promises, cases and the history.
+    func customerView(session: StaffSession, kind: String, name: String, promisesOf accountID: AccountID?, timeline: Page<TimelineEntry>, cases: [Case],
+                      customers: [ContactID: String], olderBase: String) async throws -> CustomerView {
+        let brand = session.user.brandID
+        let prefix = try await store.brand(brand).casePrefix
+        let staff = Dictionary(try await store.staffUsers(brand: brand).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let numbers = try await numbers(of: timeline.items, brand: brand)
+        let promises = try await accountID.asyncMap { try await store.commitments(accountID: $0, brand: brand, includeSettled: false) } ?? []
+        let now = Date()
+        return CustomerView(
+            chrome: Chrome(title: name, session: session), kind: kind, name: name, title: nil, accountHref: nil, accountName: nil, facts: [],
+            model: nil, why: nil, policy: [], identities: [], contacts: [],
+            commitments: promises.map { CommitmentLine(what: $0.what, due: TimeText($0.dueAt), status: $0.status.rawValue, overdue: $0.dueAt < now) },
+            cases: cases.map { item in
+                CaseRow(href: "/console/cases/\(item.number)", ref: "\(prefix)-\(item.number)", subject: item.subject, status: item.status.rawValue,
+                        priority: item.priority.rawValue, urgent: item.priority == .urgent || item.priority == .high, level: item.level.rawValue,
+                        contact: customers[item.contactID] ?? "", assignee: item.assigneeID.flatMap { staff[$0] } ?? "—", team: "",
+                        atRisk: false, due: nil, created: TimeText(item.createdAt))
+            },
+            timeline: timeline.items.map { line($0, customers: customers, staff: staff, prefix: prefix, numbers: numbers, current: nil) },
+            older: timeline.nextCursor.map { "\(olderBase)?before=\(HTMLForm.encode($0))#timeline" })
+    }
+}
