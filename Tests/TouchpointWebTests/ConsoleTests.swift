@@ -384,4 +384,89 @@ struct ConsoleTests {
             #expect(try await agent.get("/console/admin/tokens").status == .forbidden)
         }
     }
+
+    @Test func anAdminTriesSegmentationRulesBeforeSavingAndEditsAPolicy() async throws {
+        try await withConsole { fixture, client in
+            _ = try await fixture.store.createAccount(brand: fixture.brandID, actor: .system, name: "Big One",
+                                                      profile: AccountProfile(annualValue: 500_000, complexity: .high))
+            _ = try await fixture.store.createAccount(brand: fixture.brandID, actor: .system, name: "Small One", profile: AccountProfile(annualValue: 900))
+            var admin = ConsoleBrowser(client)
+            _ = try await admin.signIn("admin@acme.example")
+            let page = try await admin.get("/console/admin/models")
+            #expect(page.status == .ok)
+            let csrf = ConsoleBrowser.csrf(page)
+            let rules = #"{"defaultModel": "techTouch", "rules": [{"name": "Strategic", "model": "midTouch", "conditions": [{"attribute": "annualValue", "op": "gte", "value": 100000}]}]}"#
+            let dry = try await admin.post("/console/admin/models", ["action": "dryrun", "rules": rules, "csrf": csrf])
+            let dryHTML = String(buffer: dry.body)
+            #expect(dry.status == .ok && dryHTML.contains("Dry run: nothing was saved.") && dryHTML.contains("Big One: highTouch → midTouch"))
+            #expect(try await fixture.store.segmentationRules(brand: fixture.brandID).rules.map(\.name) != ["Strategic"])
+
+            let broken = try await admin.post("/console/admin/models", ["action": "rules", "rules": "{\"defaultModel\": \"noSuchModel\", \"rules\": []}", "csrf": csrf])
+            #expect(broken.status == .unprocessableContent)
+            #expect(String(buffer: broken.body).contains("noSuchModel"), "what was typed stays in the box")
+
+            let saved = try await admin.post("/console/admin/models", ["action": "rules", "rules": rules, "csrf": csrf])
+            #expect(String(buffer: saved.body).contains("Rules saved;"))
+            #expect(try await fixture.store.segmentationRules(brand: fixture.brandID).rules.map(\.name) == ["Strategic"])
+
+            var policy = PolicyDTO(try await fixture.store.serviceConfig(brand: fixture.brandID).policy(.lowTouch))
+            policy.sla.normal.firstResponseMinutes = 45
+            let text = String(decoding: try JSONEncoder().encode(policy), as: UTF8.self)
+            let edited = try await admin.post("/console/admin/models", ["action": "policy:lowTouch", "policy": text, "csrf": csrf])
+            #expect(String(buffer: edited.body).contains("Policy of lowTouch saved"))
+            #expect(try await fixture.store.serviceConfig(brand: fixture.brandID).policy(.lowTouch).sla.normal.firstResponseMinutes == 45)
+
+            var agent = ConsoleBrowser(client)
+            _ = try await agent.signIn("agent@acme.example")
+            #expect(try await agent.get("/console/admin/models").status == .forbidden)
+        }
+    }
+
+    @Test func anAdminSetsTeamRoutingAndAgentPresence() async throws {
+        try await withConsole { fixture, client in
+            let team = try await fixture.store.createTeam(brand: fixture.brandID, name: "Technical")
+            let agent = try await fixture.store.staffUser(email: "agent@acme.example")
+            var admin = ConsoleBrowser(client)
+            _ = try await admin.signIn("admin@acme.example")
+            let page = try await admin.get("/console/admin/teams")
+            let csrf = ConsoleBrowser.csrf(page)
+            let body = "csrf=\(csrf)&strategy=roundRobin&skills=meter%2C+network&calendar=&handleMinutes=12&level=2&level=3"
+            let savedTeam = try await client.execute(uri: "/console/admin/teams/\(team.id.text)", method: .post,
+                                                     headers: [.contentType: "application/x-www-form-urlencoded", .cookie: admin.cookieHeader],
+                                                     body: ByteBuffer(string: body))
+            #expect(savedTeam.status == .seeOther)
+            let profile = try #require(try await fixture.store.teamProfiles(brand: fixture.brandID).first { $0.team.id == team.id })
+            #expect(profile.routing.strategy == .roundRobin && profile.routing.skills == ["meter", "network"])
+            #expect(profile.routing.levels == [.intermediate, .advanced] && profile.averageHandleMinutes == 12)
+
+            let savedAgent = try await admin.post("/console/admin/agents/\(agent.id.text)", ["presence": "available", "team": team.id.text,
+                                                                                             "capacity": "7", "skills": "meter", "csrf": csrf])
+            #expect(savedAgent.status == .seeOther)
+            let updated = try await fixture.store.agentProfile(agent.id, brand: fixture.brandID)
+            #expect(updated.presence == .available && updated.capacity == 7 && updated.skills == ["meter"] && updated.user.teamID == team.id)
+            let wrong = try await admin.post("/console/admin/agents/\(agent.id.text)", ["capacity": "lots", "csrf": csrf])
+            #expect(wrong.status == .unprocessableContent)
+        }
+    }
+
+    @Test func anAdminAddsAndChangesAMailbox() async throws {
+        try await withConsole { fixture, client in
+            var admin = ConsoleBrowser(client)
+            _ = try await admin.signIn("admin@acme.example")
+            let page = try await admin.get("/console/admin/channels")
+            let csrf = ConsoleBrowser.csrf(page)
+            #expect(try await admin.post("/console/admin/channels", ["address": "Help@Acme.example", "acknowledges": "1", "csrf": csrf]).status == .seeOther)
+            var boxes = try await fixture.store.mailboxes(brand: fixture.brandID)
+            #expect(boxes.map(\.address) == ["help@acme.example"] && boxes[0].acknowledges && !boxes[0].forwardsOpenForSender)
+            _ = try await admin.post("/console/admin/channels", ["address": "help@acme.example", "forwards": "1", "csrf": csrf])
+            boxes = try await fixture.store.mailboxes(brand: fixture.brandID)
+            #expect(boxes[0].forwardsOpenForSender && !boxes[0].acknowledges)
+            var globex = ConsoleBrowser(client)
+            _ = try await globex.signIn("admin@globex.example")
+            let taken = try await globex.post("/console/admin/channels", ["address": "help@acme.example", "csrf": ConsoleBrowser.csrf(try await globex.get("/console/admin/channels"))])
+            #expect(taken.status == .conflict, "an address belongs to one brand")
+            _ = try await admin.post("/console/admin/channels", ["address": "help@acme.example", "delete": "1", "csrf": csrf])
+            #expect(try await fixture.store.mailboxes(brand: fixture.brandID).isEmpty)
+        }
+    }
 }

@@ -32,6 +32,9 @@ struct Console: Sendable {
         addCaseRoutes(to: group)
         addCustomerRoutes(to: group)
         addAdminRoutes(to: group)
+        addServiceModelRoutes(to: group)
+        addTeamRoutes(to: group)
+        addChannelRoutes(to: group)
     }
 
     // MARK: Signing in and out

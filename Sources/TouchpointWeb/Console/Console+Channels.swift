@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import TouchpointCore
+import TouchpointStore
+
+/// The brand's channels: its mailboxes (which team new mail goes to, whether staff
+/// forwards open cases for the original sender, whether new cases get an acknowledgement),
+/// and the mail waiting in quarantine or failing in the outbox.
+extension Console {
+    func addChannelRoutes(to group: RouterGroup<TouchpointContext>) {
+        group.get("admin/channels") { request, context in try await channelsPage(request, context) }
+        group.post("admin/channels") { _, context in
+            let session = try requireAdmin(context)
+            let form = context.form ?? HTMLForm(urlEncoded: "")
+            let address = form["address"] ?? ""
+            if form["delete"] == "1" {
+                try await store.deleteMailbox(address: address, brand: session.user.brandID, actor: .staff(session.user.id))
+            } else {
+                _ = try await store.saveMailbox(address: address, brand: session.user.brandID, teamID: form.text("team").flatMap(UUID.init(text:)),
+                                                forwardsOpenForSender: form["forwards"] == "1", acknowledges: form["acknowledges"] == "1",
+                                                actor: .staff(session.user.id))
+            }
+            return Pages.redirect("/console/admin/channels?done=1")
+        }
+    }
+
+    struct ChannelsView {
+        var chrome: Chrome
+        var notice: String?
+        var mailboxes: [MailboxLine]
+        var teams: [Option]
+        var quarantined: Int
+        var failed: Int
+        var waiting: Int
+    }
+
+    struct MailboxLine {
+        var address: String
+        var teams: [Option]
+        var forwards: Bool
+        var acknowledges: Bool
+    }
+
+    func channelsPage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let session = try requireAdmin(context)
+        let brand = session.user.brandID
+        let teams = try await store.teamProfiles(brand: brand)
+        func options(_ selected: TeamID?) -> [Option] {
+            [Option(value: "", label: "no team", selected: selected == nil)]
+                + teams.map { Option(value: $0.team.id.text, label: $0.team.name, selected: $0.team.id == selected) }
+        }
+        let mailboxes = try await store.mailboxes(brand: brand).map {
+            MailboxLine(address: $0.address, teams: options($0.teamID), forwards: $0.forwardsOpenForSender, acknowledges: $0.acknowledges)
+        }
+        let quarantined = try await store.inboundMail(brand: brand, state: .quarantined, limit: 200, cursor: nil).items.count
+        let failed = try await store.outbox(brand: brand, state: .failed, limit: 200, cursor: nil).items.count
+        let waiting = try await store.outbox(brand: brand, state: .pending, limit: 200, cursor: nil).items.count
+        let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"] != nil
+        return pages.render("channels", ChannelsView(chrome: Chrome(title: "Channels", session: session), notice: done ? "Saved." : nil,
+                                                     mailboxes: mailboxes, teams: options(nil), quarantined: quarantined, failed: failed, waiting: waiting))
+    }
+}
