@@ -416,6 +416,14 @@ struct ConsoleTests {
             #expect(String(buffer: edited.body).contains("Policy of lowTouch saved"))
             #expect(try await fixture.store.serviceConfig(brand: fixture.brandID).policy(.lowTouch).sla.normal.firstResponseMinutes == 45)
 
+            let calendar = #"{"name": "Desk hours", "timeZone": "Europe/Warsaw", "weekly": {"mon": [["09:00", "17:00"]]}}"#
+            let added = try await admin.post("/console/admin/models", ["action": "calendar:new", "calendar": calendar, "csrf": csrf])
+            #expect(String(buffer: added.body).contains("Calendar Desk hours saved."))
+            let badHours = calendar.replacingOccurrences(of: "17:00", with: "25:00")
+            let refused = try await admin.post("/console/admin/models", ["action": "calendar:new", "calendar": badHours, "csrf": csrf])
+            #expect(refused.status == .unprocessableContent && String(buffer: refused.body).contains("25:00"))
+            #expect(try await fixture.store.calendars(brand: fixture.brandID).map(\.name) == ["Desk hours"])
+
             var agent = ConsoleBrowser(client)
             _ = try await agent.signIn("agent@acme.example")
             #expect(try await agent.get("/console/admin/models").status == .forbidden)

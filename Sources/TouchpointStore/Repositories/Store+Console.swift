@@ -35,6 +35,19 @@ extension Store {
         }
     }
 
+    /// Case numbers by id, one query for a page of timeline entries.
+    public func caseNumbers(_ ids: [CaseID], brand: BrandID) async throws -> [CaseID: Int] {
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { return [:] }
+        return try await database.read { db in
+            var numbers: [CaseID: Int] = [:]
+            for row in try await db.raw("SELECT id, number FROM cases WHERE brand_id = \(bind: brand.text) AND \(Store.inList("id", unique.map(\.text)))").all() {
+                numbers[try row.uuid("id")] = try row.int("number")
+            }
+            return numbers
+        }
+    }
+
     /// One interaction of the brand.
     public func interaction(_ id: InteractionID, brand: BrandID) async throws -> Interaction {
         try await database.read { db in

@@ -247,18 +247,15 @@ extension Console {
         return pages.render("case", view)
     }
 
-    /// Case numbers of the cases a timeline page touches, read once.
+    /// Case numbers of the cases a timeline page touches, read at once.
     func numbers(of entries: [TimelineEntry], brand: BrandID) async throws -> [CaseID: Int] {
-        var ids = Set<CaseID>()
-        for entry in entries {
+        let ids = entries.compactMap { entry -> CaseID? in
             switch entry {
-            case .interaction(let item): if let id = item.caseID { ids.insert(id) }
-            case .event(let event): if let id = event.caseID { ids.insert(id) }
+            case .interaction(let item): item.caseID
+            case .event(let event): event.caseID
             }
         }
-        var numbers: [CaseID: Int] = [:]
-        for id in ids { numbers[id] = try? await store.case(id, brand: brand).number }
-        return numbers
+        return try await store.caseNumbers(ids, brand: brand)
     }
 
     /// One timeline entry as a page shows it; `current` is the case the page is about, if any.

@@ -94,14 +94,14 @@ extension Console {
         var view = try await customerView(session: session, kind: "Account", name: account.name, promisesOf: id, timeline: try await timeline,
                                           cases: try await cases.items, customers: names, olderBase: "/console/accounts/\(id.text)")
         let profile = account.profile
-        let csm = try await profile.ownerCSM.asyncMap { csm in try await store.staffUsers(brand: brand).first { $0.id == csm }?.name }
+        let csm = try await profile.ownerCSM.asyncMap { csm in try await store.agentProfile(csm, brand: brand).user.name }
         view.facts = [
             Fact(label: "Annual value", value: String(format: "%.0f", profile.annualValue)),
             Fact(label: "Average order", value: String(format: "%.0f", profile.averageOrderValue)),
             Fact(label: "Product complexity", value: profile.complexity.rawValue),
             Fact(label: "Journey stage", value: profile.stage.rawValue),
             Fact(label: "Health", value: "\(profile.healthScore) / 100"),
-            Fact(label: "CSM", value: (csm ?? nil) ?? "none"),
+            Fact(label: "CSM", value: csm ?? "none"),
         ] + profile.goals.map { Fact(label: "Goal", value: $0) }
         view.model = model.segmentation.model.rawValue
         view.why = model.segmentation.explanation

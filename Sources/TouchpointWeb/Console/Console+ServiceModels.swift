@@ -16,6 +16,8 @@ extension Console {
         var chrome: Chrome
         var rules: String
         var policies: [PolicyBox]
+        var calendars: [CalendarBox]
+        var newCalendar: String
         var notice: String?
         var error: String?
         var dryRun: DryRunBox?
@@ -23,6 +25,12 @@ extension Console {
 
     struct PolicyBox {
         var model: String
+        var text: String
+    }
+
+    struct CalendarBox {
+        var id: String
+        var name: String
         var text: String
     }
 
@@ -48,8 +56,18 @@ extension Console {
         (try? prettyJSON.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
+    static let calendarExample = """
+        {
+          "name": "Office hours",
+          "timeZone": "Europe/Warsaw",
+          "weekly": {"mon": [["08:00", "17:00"]], "tue": [["08:00", "17:00"]], "wed": [["08:00", "17:00"]], "thu": [["08:00", "17:00"]], "fri": [["08:00", "16:00"]]},
+          "holidays": [],
+          "yearlyHolidays": ["01-01", "12-25"]
+        }
+        """
+
     func modelsPage(_ context: TouchpointContext, rulesText: String?, policyTexts: [ServiceModel: String], result: ModelsResult?,
-                    status: HTTPResponse.Status = .ok) async throws -> Response {
+                    calendarTexts: [String: String] = [:], status: HTTPResponse.Status = .ok) async throws -> Response {
         let session = try context.signedIn()
         guard session.principal.may(.administer) else { throw Problem(.forbidden, "only administrators change service models") }
         let brand = session.user.brandID
@@ -62,6 +80,12 @@ extension Console {
             policies: ServiceModel.allCases.map { model in
                 PolicyBox(model: model.rawValue, text: policyTexts[model] ?? Self.pretty(PolicyDTO(config.policy(model))))
             },
+            calendars: try await store.calendars(brand: brand).map { named in
+                var dto = CalendarDTO(named)
+                dto.id = nil
+                return CalendarBox(id: named.id.text, name: named.name, text: calendarTexts[named.id.text] ?? Self.pretty(dto))
+            },
+            newCalendar: calendarTexts["new"] ?? Self.calendarExample,
             notice: result?.notice, error: result?.error, dryRun: result?.dryRun)
         return pages.render("models", view, status: status)
     }
@@ -91,6 +115,9 @@ extension Console {
                 return try await modelsPage(context, rulesText: nil, policyTexts: [:],
                                             result: ModelsResult(notice: "Rules saved; \(changed) accounts changed model."))
             }
+            if action.hasPrefix("calendar") {
+                return try await changeCalendar(context, action: action, form: form, session: session)
+            }
             guard let model = action.split(separator: ":").last.flatMap({ ServiceModel(rawValue: String($0)) }), action.hasPrefix("policy:") else {
                 throw Problem(.badRequest, "unknown action")
             }
@@ -110,6 +137,34 @@ extension Console {
             // What was typed stays in the box, with the reason next to it.
             return try await modelsPage(context, rulesText: form["rules"], policyTexts: [:],
                                         result: ModelsResult(error: Problem.from(error).detail), status: .unprocessableContent)
+        }
+    }
+
+    /// `calendar:new`, `calendar:<id>` (save) and `calendar-delete:<id>`.
+    func changeCalendar(_ context: TouchpointContext, action: String, form: HTMLForm, session: StaffSession) async throws -> Response {
+        let brand = session.user.brandID
+        let actor = Actor.staff(session.user.id)
+        let key = String(action.split(separator: ":").last ?? "")
+        let id = key == "new" ? nil : UUID(text: key)
+        guard key == "new" || id != nil else { throw Problem(.badRequest, "unknown calendar") }
+        if action.hasPrefix("calendar-delete:"), let id {
+            do {
+                try await store.deleteCalendar(id, brand: brand)
+            } catch {
+                return try await modelsPage(context, rulesText: nil, policyTexts: [:], result: ModelsResult(error: Problem.from(error).detail),
+                                            status: .conflict)
+            }
+            return try await modelsPage(context, rulesText: nil, policyTexts: [:], result: ModelsResult(notice: "Calendar deleted."))
+        }
+        let text = form["calendar"] ?? ""
+        do {
+            if let id { _ = try await store.calendar(id, brand: brand) }
+            let body = try JSONIO.decoder.decode(CalendarDTO.self, from: Data(text.utf8))
+            let saved = try await store.saveCalendar(id: id, name: body.name, calendar: try body.calendar(), brand: brand, actor: actor)
+            return try await modelsPage(context, rulesText: nil, policyTexts: [:], result: ModelsResult(notice: "Calendar \(saved.name) saved."))
+        } catch {
+            return try await modelsPage(context, rulesText: nil, policyTexts: [:], result: ModelsResult(error: "Calendar: " + Problem.from(error).detail),
+                                        calendarTexts: [key: text], status: .unprocessableContent)
         }
     }
 }
