@@ -33,7 +33,7 @@ struct Pages: Sendable {
 
     /// Renders a page; pages are private to the signed-in user, so never cached.
     func render(_ template: String, _ view: Any, status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(view, withTemplate: template) ?? "template \(template) is missing"
+        let html = library.render(Self.box(view), withTemplate: template) ?? "template \(template) is missing"
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
@@ -41,6 +41,34 @@ struct Pages: Sendable {
     func asset(_ name: String) -> Response {
         guard let asset = assets[name] else { return Response(status: .notFound) }
         return Response(status: .ok, headers: [.contentType: asset.type, .cacheControl: "public, max-age=300"], body: .init(byteBuffer: asset.body))
+    }
+
+    /// The view as dictionaries, reflected once. Mustache would otherwise reflect an object
+    /// on every name it looks up, and walk up to the page's root for every absent optional;
+    /// boxed, a name is a dictionary lookup and an absent value stops the search as null.
+    static func box(_ value: Any) -> Any {
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .struct, .class:
+            guard !mirror.children.isEmpty else { return value }
+            var fields: [String: Any] = [:]
+            for child in mirror.children {
+                if let label = child.label { fields[label] = box(child.value) }
+            }
+            return fields
+        case .optional:
+            return mirror.children.first.map { box($0.value) } ?? Absent()
+        case .collection:
+            return mirror.children.map { box($0.value) }
+        default:
+            return value
+        }
+    }
+
+    /// An optional without a value: renders as nothing, and is false in sections.
+    struct Absent: MustacheCustomRenderable {
+        var renderText: String { "" }
+        var isNull: Bool { true }
     }
 
     static func redirect(_ location: String) -> Response {
