@@ -11,6 +11,8 @@ public enum DemoData {
     public static let adminEmail = "admin@acme.example"
     /// The console password of every demo staff member: for development only.
     public static let demoPassword = "touchpoint-demo"
+    /// The webhook secret of the demo integrations: for development only.
+    public static let demoSecret = "demo-secret"
     /// The demo brand's main support mailbox.
     public static let mailbox = "support@acme.example"
 
@@ -68,6 +70,9 @@ public enum DemoData {
                                         acknowledges: true, actor: .system)
         _ = try await store.saveMailbox(address: "billing@acme.example", brand: acme.id, teamID: teams["Billing desk"]?.id, forwardsOpenForSender: false, actor: .system)
         _ = try await store.saveMailbox(address: "help@globex.example", brand: globex.id, teamID: nil, forwardsOpenForSender: false, actor: .system)
+        // Text-message integrations anyone can try with curl (real installations get random secrets).
+        _ = try await store.createIntegration(id: "demo-sms", brand: acme.id, kind: .sms, name: "Demo SMS provider", secret: demoSecret)
+        _ = try await store.createIntegration(id: "demo-whatsapp", brand: acme.id, kind: .whatsApp, name: "Demo WhatsApp provider", secret: demoSecret)
 
         // Accounts of every size and stage.
         let companies = ["Baltic Foods", "Vistula Logistics", "Tatra Outdoor", "Mazury Hotels", "Odra Chemicals", "Warta Insurance",

@@ -143,6 +143,7 @@ public enum EventType: String, WireEnum {
     case staffPasswordSet = "staff.passwordSet"
     case portalLinkSent = "portal.linkSent"
     case portalSignedIn = "portal.signedIn"
+    case messageFailed = "message.failed"
 
     /// Whether the event is shown on timelines. Interactions appear there themselves, so
     /// their event stays in the audit log only, as do notices to staff and sign-ins.

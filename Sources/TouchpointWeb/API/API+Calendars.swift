@@ -50,11 +50,7 @@ extension API {
         }
         group.post("calendars/import") { request, context in
             let caller = try context.caller(may: .administer)
-            var request = request
-            let buffer: ByteBuffer
-            do { buffer = try await request.collectBody(upTo: io.maxBodyBytes) } catch {
-                throw Problem(.contentTooLarge, "the body is larger than the limit of \(io.maxBodyBytes) bytes", field: "body", reason: "too large")
-            }
+            let buffer = try await io.collect(request)
             let imported = try BusinessCalendar.importing(iCalendar: String(decoding: buffer.readableBytesView, as: UTF8.self))
             guard let name = Query(request: request).string("name") ?? imported.name else {
                 throw Problem.invalid(ValidationError(field: "name", reason: "give a name (?name=…) or X-WR-CALNAME in the document"))

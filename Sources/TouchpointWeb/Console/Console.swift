@@ -74,7 +74,7 @@ struct Console: Sendable {
         }
         let email = form.text("email") ?? ""
         let password = form["password"] ?? ""
-        let client = context.clientAddress ?? "unknown"
+        let client = context.clientAddress(request)
         if let wait = throttle.blocked(email: email, client: client) {
             return signInPage(request, context, email: email, error: "Too many failed attempts. Try again in \(wait) minutes.", status: .tooManyRequests)
         }

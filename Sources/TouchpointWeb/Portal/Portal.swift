@@ -124,7 +124,7 @@ struct Portal: Sendable {
         }
         let email = form.text("email") ?? ""
         if let password = form["password"], !password.isEmpty {
-            let client = context.clientAddress ?? "unknown"
+            let client = context.clientAddress(request)
             if let wait = throttle.blocked(email: email, client: client) {
                 return try await signInPage(request, context, email: email, error: "Too many failed attempts. Try again in \(wait) minutes.",
                                             status: .tooManyRequests)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import TouchpointCore
 import TouchpointStore
@@ -14,11 +15,11 @@ public struct TouchpointContext: RequestContext {
     /// A console form's fields, read (and its CSRF token checked) by the console middleware.
     var form: HTMLForm?
     /// The peer's IP address (the proxy's, behind one).
-    let clientAddress: String?
+    let peerAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
-        self.clientAddress = source.channel.remoteAddress?.ipAddress
+        self.peerAddress = source.channel.remoteAddress?.ipAddress
         self.principal = nil
         self.session = nil
         self.customer = nil
@@ -44,6 +45,17 @@ public struct TouchpointContext: RequestContext {
     }
 
     func actor() throws -> Actor { .staff(try caller().userID) }
+
+    /// The client's address for rate limits: the peer's, or, when the peer is a proxy on
+    /// this host, the address that proxy saw (the last X-Forwarded-For entry; earlier ones
+    /// are only what the client claimed). Without it everyone behind the proxy would share
+    /// one limit.
+    func clientAddress(_ request: Request) -> String {
+        let peer = peerAddress ?? "unknown"
+        guard peer == "127.0.0.1" || peer == "::1", let forwarded = HTTPField.Name("X-Forwarded-For").flatMap({ request.headers[$0] }),
+              let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty else { return peer }
+        return last
+    }
 }
 
 /// Authenticates `Authorization: Bearer …` against the stored token hashes. Known tokens are
@@ -57,7 +69,8 @@ struct BearerAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        guard path.hasPrefix("/api/"), !publicPaths.contains(path) else { return try await next(request, context) }
+        // Webhooks carry their own signature instead of a token.
+        guard path.hasPrefix("/api/"), !publicPaths.contains(path), !path.hasPrefix("/api/v1/webhooks/") else { return try await next(request, context) }
         guard let header = request.headers[.authorization] else {
             throw unauthorized("a bearer token is required: Authorization: Bearer <token>")
         }

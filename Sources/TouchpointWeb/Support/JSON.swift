@@ -60,17 +60,21 @@ struct JSONIO: Sendable {
 
     /// Decodes the body as `T`, answering 413 past the limit, 415 for a non-JSON content
     /// type and 400/422 (naming the field) for bad JSON.
+    /// The raw body, up to the limit (413 beyond it).
+    func collect(_ request: Request) async throws -> ByteBuffer {
+        var request = request
+        do {
+            return try await request.collectBody(upTo: maxBodyBytes)
+        } catch {
+            throw Problem(.contentTooLarge, "the body is larger than the limit of \(maxBodyBytes) bytes", field: "body", reason: "too large")
+        }
+    }
+
     func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         if let contentType = request.headers[.contentType], !contentType.lowercased().contains("json") {
             throw Problem(.unsupportedMediaType, "send the body as application/json, not \(contentType)")
         }
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: maxBodyBytes)
-        } catch {
-            throw Problem(.contentTooLarge, "the body is larger than the limit of \(maxBodyBytes) bytes", field: "body", reason: "too large")
-        }
+        let buffer = try await collect(request)
         if buffer.readableBytes == 0 { throw Problem(.badRequest, "the request needs a JSON body", field: "body", reason: "empty") }
         return try JSONIO.decoder.decode(T.self, from: Data(buffer.readableBytesView))
     }

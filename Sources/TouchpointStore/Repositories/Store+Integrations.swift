@@ -1,0 +1,207 @@
+import Foundation
+import SQLKit
+import TouchpointCore
+
+/// An outside system that calls in with signed webhooks.
+public struct Integration: Sendable, Equatable {
+    public var id: String
+    public var brandID: BrandID
+    public var kind: IntegrationKind
+    public var name: String
+    /// The HMAC-SHA256 key of its webhooks (kept readable: a signature must be recomputed).
+    public var secret: String
+    /// Where outbound messages are posted (SMS and WhatsApp drivers).
+    public var providerURL: String?
+}
+
+/// A customer's text message as a provider reports it.
+public struct InboundText: Sendable, Equatable {
+    public var messageID: String
+    public var from: String
+    public var to: String?
+    public var text: String
+    /// The provider's media references (URLs), kept on the interaction.
+    public var media: [String]
+    public var receivedAt: Date?
+
+    public init(messageID: String, from: String, to: String?, text: String, media: [String], receivedAt: Date?) {
+        self.messageID = messageID
+        self.from = from
+        self.to = to
+        self.text = text
+        self.media = media
+        self.receivedAt = receivedAt
+    }
+}
+
+/// What intake did with a text message.
+public struct TextIntakeResult: Sendable, Equatable {
+    public var caseID: CaseID
+    public var caseNumber: Int
+    public var interactionID: InteractionID
+    /// A new case was opened (otherwise the message joined the contact's open case).
+    public var opened: Bool
+    public var keyword: TextKeyword?
+}
+
+extension Store {
+    /// Creates an integration; without a secret a random one is made. Ids are the
+    /// integration's name in webhook URLs, lower-case letters, digits and dashes.
+    public func createIntegration(id rawID: String, brand: BrandID, kind: IntegrationKind, name: String, secret: String? = nil,
+                                  providerURL: String? = nil) async throws -> Integration {
+        let id = rawID.lowercased()
+        guard (3...64).contains(id.count), id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            throw ValidationError(field: "id", reason: "3 to 64 lower-case letters, digits and dashes")
+        }
+        if let url = providerURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+            throw ValidationError(field: "providerUrl", reason: "an http(s) URL")
+        }
+        let integration = Integration(id: id, brandID: brand, kind: kind, name: try Check.text(name, field: "name", max: 200),
+                                      secret: secret ?? Store.randomToken(), providerURL: providerURL)
+        let now = Convert.ms(environment.now())
+        try await database.write { db in
+            if try await db.raw("SELECT id FROM integrations WHERE id = \(bind: id)").first() != nil {
+                throw StoreError.conflict("an integration '\(id)' exists")
+            }
+            try await db.raw("""
+                INSERT INTO integrations (id, brand_id, kind, name, secret, provider_url, created_at)
+                VALUES (\(bind: id), \(bind: brand.text), \(bind: kind.rawValue), \(bind: integration.name), \(bind: integration.secret),
+                        \(bind: providerURL), \(bind: now))
+                """).run()
+        }
+        return integration
+    }
+
+    /// The integration with this id, of any brand (the webhook URL names it), or nil.
+    public func integration(id: String) async throws -> Integration? {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM integrations WHERE id = \(bind: id.lowercased())").first().map(Store.integration(from:))
+        }
+    }
+
+    public func integrations(brand: BrandID) async throws -> [Integration] {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM integrations WHERE brand_id = \(bind: brand.text) ORDER BY id").all().map(Store.integration(from:))
+        }
+    }
+
+    static func integration(from row: any SQLRow) throws -> Integration {
+        Integration(id: try row.string("id"), brandID: try row.uuid("brand_id"), kind: try row.wire("kind", as: IntegrationKind.self),
+                    name: try row.string("name"), secret: try row.string("secret"), providerURL: try row.optionalString("provider_url"))
+    }
+
+    /// Stores a verified webhook body before anything else happens to it; false when this
+    /// integration sent an event with this key before (a retry or a replay).
+    public func receiveWebhook(_ integration: Integration, key: String, raw: [UInt8]) async throws -> Bool {
+        let now = Convert.ms(environment.now())
+        return try await database.write { db in
+            let rows = try await db.raw("""
+                INSERT INTO webhook_events (integration_id, event_key, raw, received_at, state)
+                VALUES (\(bind: integration.id), \(bind: key), \(bind: Data(raw)), \(bind: now), 'received')
+                ON CONFLICT (integration_id, event_key) DO NOTHING RETURNING event_key
+                """).all()
+            return !rows.isEmpty
+        }
+    }
+
+    /// Takes a customer's SMS or WhatsApp message into their history: it joins the open case
+    /// the contact has on that contact point, or opens one; STOP and its kin are recorded as
+    /// opt-outs (START takes one back). The stored event is marked processed in the same
+    /// transaction.
+    public func processText(_ message: InboundText, integration: Integration, key: String) async throws -> TextIntakeResult {
+        let brand = try await self.brand(integration.brandID)
+        let point = integration.kind.contactPoint
+        let identity = try Identity(kind: point.identityKind == .whatsApp ? .whatsApp : .phone, raw: message.from,
+                                    defaultCallingCode: brand.defaultCallingCode, field: "from")
+        let text = message.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = text.isEmpty ? "(\(message.media.count) attachment\(message.media.count == 1 ? "" : "s"))" : text
+        var metadata: [String: String] = ["integration": integration.id]
+        if !message.media.isEmpty { metadata["media"] = message.media.joined(separator: "\n") }
+        if let to = message.to { metadata["to"] = to }
+        let keyword = TextKeyword.of(text)
+        let environment = self.environment
+        let finish: @Sendable (Case, Interaction, any SQLDatabase) async throws -> Void = { item, interaction, db in
+            let now = Convert.ms(environment.now())
+            switch keyword {
+            case .optOut(let word):
+                try await db.raw("""
+                    INSERT INTO opt_outs (brand_id, contact_point, address, keyword, created_at)
+                    VALUES (\(bind: brand.id.text), \(bind: point.rawValue), \(bind: identity.value), \(bind: word), \(bind: now))
+                    ON CONFLICT (brand_id, contact_point, address) DO NOTHING
+                    """).run()
+            case .optIn:
+                try await db.raw("""
+                    DELETE FROM opt_outs WHERE brand_id = \(bind: brand.id.text) AND contact_point = \(bind: point.rawValue) AND address = \(bind: identity.value)
+                    """).run()
+            case nil:
+                break
+            }
+            try await db.raw("""
+                UPDATE webhook_events SET state = 'processed', case_id = \(bind: item.id.text), interaction_id = \(bind: interaction.id.text)
+                WHERE integration_id = \(bind: integration.id) AND event_key = \(bind: key)
+                """).run()
+        }
+        // The thread: the contact's most recently active open case on this contact point.
+        let open = try await database.read { db -> (contact: ContactID, case: CaseID)? in
+            guard let contact = try await Store.resolve(identity, brand: brand.id, on: db)?.contact else { return nil }
+            return try await db.raw("""
+                SELECT id FROM cases WHERE brand_id = \(bind: brand.id.text) AND contact_id = \(bind: contact.text) AND contact_point = \(bind: point.rawValue)
+                AND status IN ('new', 'open', 'pending') AND merged_into IS NULL ORDER BY updated_at DESC, id DESC LIMIT 1
+                """).first().map { (contact, try $0.uuid("id")) }
+        }
+        if let open {
+            let (item, interaction) = try await addInteraction(
+                caseID: open.case, brand: brand.id, actor: .contact(open.contact),
+                request: NewInteraction(direction: .inbound, contactPoint: point, body: body, providerMessageID: message.messageID, metadata: metadata,
+                                        occurredAt: message.receivedAt, from: identity),
+                also: finish)
+            return TextIntakeResult(caseID: item.id, caseNumber: item.number, interactionID: interaction.id, opened: false, keyword: keyword)
+        }
+        let firstLine = body.split(whereSeparator: \.isNewline).first.map(String.init) ?? body
+        let subject = firstLine.count > 80 ? String(firstLine.prefix(79)) + "…" : firstLine
+        let opened = try await openCase(
+            brand: brand.id, actor: nil,
+            request: OpenCase(contactPoint: point, from: identity, subject: subject, body: body, providerMessageID: message.messageID,
+                              metadata: metadata, occurredAt: message.receivedAt),
+            also: finish)
+        return TextIntakeResult(caseID: opened.case.id, caseNumber: opened.case.number, interactionID: opened.interaction.id,
+                                opened: !opened.duplicate, keyword: keyword)
+    }
+
+    /// Whether a customer opted out of messages on this contact point.
+    public func optedOut(brand: BrandID, contactPoint: ContactPoint, address: String) async throws -> Bool {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT keyword FROM opt_outs WHERE brand_id = \(bind: brand.text) AND contact_point = \(bind: contactPoint.rawValue) AND address = \(bind: address)
+                """).first() != nil
+        }
+    }
+
+    /// Records a provider's delivery report on the outbound message it names; false when no
+    /// message of this integration has that provider id (the report is kept all the same).
+    public func recordDelivery(_ status: TextDeliveryStatus, error: String?, messageID: String, integration: Integration, key: String) async throws -> Bool {
+        let point = integration.kind.contactPoint
+        let environment = self.environment
+        return try await database.write { db in
+            guard let row = try await db.raw("""
+                SELECT id, case_id, contact_id, metadata FROM interactions WHERE brand_id = \(bind: integration.brandID.text)
+                AND contact_point = \(bind: point.rawValue) AND provider_message_id = \(bind: messageID) AND direction = 'outbound'
+                """).first() else {
+                try await db.raw("UPDATE webhook_events SET state = 'unmatched' WHERE integration_id = \(bind: integration.id) AND event_key = \(bind: key)").run()
+                return false
+            }
+            var metadata = Convert.stringMap(try row.string("metadata"))
+            metadata["delivery"] = status.rawValue
+            if let error { metadata["deliveryError"] = String(error.prefix(500)) }
+            try await db.raw("UPDATE interactions SET metadata = \(bind: Convert.json(metadata)) WHERE id = \(bind: try row.string("id"))").run()
+            try await db.raw("UPDATE webhook_events SET state = 'processed' WHERE integration_id = \(bind: integration.id) AND event_key = \(bind: key)").run()
+            if status == .failed {
+                try await Store.insert(events: [DomainEvent(id: environment.newID(), brandID: integration.brandID, type: .messageFailed, actor: .system,
+                                                            accountID: nil, contactID: try row.optionalUUID("contact_id"), caseID: try row.optionalUUID("case_id"),
+                                                            payload: ["messageId": .string(messageID), "error": .optionalString(error)],
+                                                            occurredAt: environment.now())], on: db)
+            }
+            return true
+        }
+    }
+}
