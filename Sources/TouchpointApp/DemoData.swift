@@ -71,6 +71,7 @@ public enum DemoData {
         _ = try await store.saveMailbox(address: "billing@acme.example", brand: acme.id, teamID: teams["Billing desk"]?.id, forwardsOpenForSender: false, actor: .system)
         _ = try await store.saveMailbox(address: "help@globex.example", brand: globex.id, teamID: nil, forwardsOpenForSender: false, actor: .system)
         // Text-message integrations anyone can try with curl (real installations get random secrets).
+        _ = try await store.createIntegration(id: "demo-pbx", brand: acme.id, kind: .cti, name: "Demo phone system", secret: demoSecret)
         _ = try await store.createIntegration(id: "demo-sms", brand: acme.id, kind: .sms, name: "Demo SMS provider", secret: demoSecret)
         _ = try await store.createIntegration(id: "demo-whatsapp", brand: acme.id, kind: .whatsApp, name: "Demo WhatsApp provider", secret: demoSecret)
 

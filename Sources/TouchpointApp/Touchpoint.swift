@@ -46,7 +46,7 @@ public enum Touchpoint {
                           + "with the password \(DemoData.demoPassword) (development only; change it on /console/password)")
             banner.append("Customer portal: http://\(config.host):PORT/portal/acme — customers sign in with a link sent by email "
                           + "(without --public-url the link is also written to this log)")
-            banner.append("Webhooks: POST http://\(config.host):PORT/api/v1/webhooks/sms/demo-sms and …/webhooks/whatsapp/demo-whatsapp, "
+            banner.append("Webhooks: POST http://\(config.host):PORT/api/v1/webhooks/cti/demo-pbx, …/webhooks/sms/demo-sms and …/webhooks/whatsapp/demo-whatsapp, "
                           + "signed with the secret \(DemoData.demoSecret) (see README: Text messages)")
             banner.append("Demo admin token (shown once): \(demo.adminToken)")
             banner.append("Try: curl -H 'Authorization: Bearer \(demo.adminToken)' http://\(config.host):PORT/api/v1/cases")

@@ -128,4 +128,91 @@ struct WebhookTests {
             #expect(try json(replay)["result"] as? String == "duplicate")
         }
     }
+
+    /// A high-touch account with a named CSM and its contact with a phone number.
+    static func highTouchCaller(_ fixture: APIFixture) async throws -> (contact: ContactID, csm: StaffUser) {
+        _ = try await fixture.store.createIntegration(id: "test-pbx", brand: fixture.brandID, kind: .cti, name: "PBX", secret: "s3cret")
+        let csm = try await fixture.store.createStaffUser(brand: fixture.brandID, email: "csm@acme.example", name: "Celina", role: .csm, team: nil)
+        _ = try await fixture.store.updateAgent(csm.id, brand: fixture.brandID, actor: .system, changes: AgentChanges(presence: .available))
+        _ = try await fixture.store.createTeam(brand: fixture.brandID, name: "First line")
+        let account = try await fixture.store.createAccount(brand: fixture.brandID, actor: .system, name: "Bakeries",
+                                                            profile: AccountProfile(annualValue: 400_000, complexity: .high, ownerCSM: csm.id))
+        let contact = try await fixture.store.createContact(brand: fixture.brandID, actor: .system, accountID: account.id, name: "Kasia", title: nil, preferredContactPoint: nil,
+                                                            identities: [Identity(storedKind: .phone, value: "+48600700800")])
+        return (contact.id, csm)
+    }
+
+    static func call(_ client: any TestClientProtocol, _ event: String, _ callID: String, at time: String, from: String = "+48600700800",
+                     extra: String = "") async throws -> [String: Any] {
+        let body = #"{"event": "\#(event)", "callId": "\#(callID)", "direction": "in", "from": "\#(from)", "to": "+48221000000", "occurredAt": "\#(time)"\#(extra)}"#
+        let response = try await post(client, "/api/v1/webhooks/cti/test-pbx", body)
+        #expect(response.status == .ok, "\(event): \(String(buffer: response.body))")
+        return try json(response)
+    }
+
+    @Test func aNewCallIsAnsweredWithWhoCallsAndWhomToRing() async throws {
+        try await withAPI { fixture, client in
+            let (contact, csm) = try await Self.highTouchCaller(fixture)
+            let pop = try await Self.call(client, "newCall", "c1", at: "2026-11-25T10:00:00Z")
+            #expect(pop["known"] as? Bool == true && pop["serviceModel"] as? String == "highTouch")
+            #expect((pop["contact"] as? [String: Any])?["id"] as? String == contact.text)
+            #expect((pop["account"] as? [String: Any])?["name"] as? String == "Bakeries")
+            #expect((pop["ringFirst"] as? [String: Any])?["email"] as? String == csm.email)
+            let stranger = try await Self.call(client, "newCall", "c2", at: "2026-11-25T10:00:00Z", from: "+48511222333")
+            #expect(stranger["known"] as? Bool == false && stranger["ringFirst"] == nil)
+            // A repeated newCall is answered the same and stored once.
+            let again = try await Self.call(client, "newCall", "c1", at: "2026-11-25T10:00:00Z")
+            #expect(again["result"] as? String == "duplicate" && again["known"] as? Bool == true)
+        }
+    }
+
+    @Test func aFinishedCallIsOneInteractionWhateverTheOrderOfItsEvents() async throws {
+        try await withAPI { fixture, client in
+            let (contact, _) = try await Self.highTouchCaller(fixture)
+            // The hang-up and the answer overtake the newCall.
+            let early = try await Self.call(client, "hangup", "c3", at: "2026-11-25T10:02:40Z", extra: #", "cause": "normalClearing", "recordingUrl": "https://pbx.example/r/c3.mp3""#)
+            #expect(early["interactionId"] == nil, "a normal hang-up waits for its answer")
+            let answered = try await Self.call(client, "answer", "c3", at: "2026-11-25T10:00:30Z", extra: #", "user": "agent@acme.example""#)
+            let caseID = try #require(answered["caseId"] as? String)
+            _ = try await Self.call(client, "newCall", "c3", at: "2026-11-25T10:00:00Z")
+            _ = try await Self.call(client, "hangup", "c3", at: "2026-11-25T10:02:40Z", extra: #", "cause": "normalClearing""#)
+            let item = try await fixture.store.case(try #require(UUID(text: caseID)), brand: fixture.brandID)
+            #expect(item.contactID == contact && item.contactPoint == .phone && !item.tags.contains("callback"))
+            let calls = try await fixture.store.interactions(caseID: item.id, brand: fixture.brandID)
+            #expect(calls.count == 1)
+            #expect(calls[0].text == "Inbound call, 2 min 10 s with agent")
+            #expect(calls[0].metadata["durationSeconds"] == "130" && calls[0].metadata["outcome"] == "answered")
+            #expect(calls[0].metadata["recordingUrl"] == "https://pbx.example/r/c3.mp3")
+            // The next call of the same customer joins the open phone case.
+            _ = try await Self.call(client, "newCall", "c4", at: "2026-11-25T11:00:00Z")
+            _ = try await Self.call(client, "hangup", "c4", at: "2026-11-25T11:00:20Z", extra: #", "cause": "cancel""#)
+            let later = try await fixture.store.interactions(caseID: item.id, brand: fixture.brandID)
+            #expect(later.count == 2 && later[1].text == "Missed inbound call after 20 s (cancel)")
+        }
+    }
+
+    @Test func aMissedCallIsACallbackCaseWhenTheModelOffersThePhone() async throws {
+        try await withAPI { fixture, client in
+            let (contact, csm) = try await Self.highTouchCaller(fixture)
+            _ = try await Self.call(client, "newCall", "c5", at: "2026-11-25T10:00:00Z")
+            let missed = try await Self.call(client, "hangup", "c5", at: "2026-11-25T10:00:45Z", extra: #", "cause": "noAnswer""#)
+            #expect(missed["callback"] as? Bool == true)
+            let callbackID = try #require(missed["caseId"] as? String)
+            let callback = try await fixture.store.case(try #require(UUID(text: callbackID)), brand: fixture.brandID)
+            #expect(callback.contactID == contact && callback.tags == ["callback"] && callback.priority == .high)
+            #expect(callback.assigneeID == csm.id, "the named CSM calls back")
+
+            // A stranger without an account is served tech-touch, which offers no phone: the
+            // missed call is on their timeline, on no case.
+            _ = try await Self.call(client, "newCall", "c6", at: "2026-11-25T10:00:00Z", from: "+48511222333")
+            let stranger = try await Self.call(client, "hangup", "c6", at: "2026-11-25T10:00:30Z", from: "+48511222333", extra: #", "cause": "noAnswer""#)
+            #expect(stranger["caseId"] == nil && stranger["interactionId"] != nil && stranger["callback"] as? Bool == false)
+            let found = try await fixture.store.contacts(brand: fixture.brandID, accountID: nil, identity: Identity(storedKind: .phone, value: "+48511222333"),
+                                                         query: nil, limit: 5, cursor: nil).items
+            let timeline = try await fixture.store.contactTimeline(try #require(found.first).id, brand: fixture.brandID, limit: 10, cursor: nil).items
+            #expect(timeline.contains { if case .interaction(let item) = $0 { item.text.hasPrefix("Missed inbound call") } else { false } })
+            let bad = try await Self.post(client, "/api/v1/webhooks/cti/test-pbx", #"{"event": "ring", "callId": "x", "direction": "in", "occurredAt": "2026-11-25T10:00:00Z"}"#)
+            #expect(bad.status == .unprocessableContent || bad.status == .badRequest)
+        }
+    }
 }

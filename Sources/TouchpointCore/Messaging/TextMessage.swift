@@ -42,3 +42,49 @@ public enum TextKeyword: Equatable, Sendable {
 public enum TextDeliveryStatus: String, WireEnum {
     case sent, delivered, read, failed
 }
+
+/// One thing a phone system reports about a call.
+public enum CallEventKind: String, WireEnum {
+    case newCall, answer, hangup
+}
+
+/// How a finished call went, and what it means for the customer.
+public struct CallOutcome: Equatable, Sendable {
+    public var inbound: Bool
+    public var answeredAt: Date?
+    public var startedAt: Date?
+    public var endedAt: Date
+    /// The phone system's reason for the end (normalClearing, busy, noAnswer, cancel, …).
+    public var cause: String?
+
+    public init(inbound: Bool, answeredAt: Date?, startedAt: Date?, endedAt: Date, cause: String?) {
+        self.inbound = inbound
+        self.answeredAt = answeredAt
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.cause = cause
+    }
+
+    public var answered: Bool { answeredAt != nil }
+    /// An inbound call nobody took: the customer is owed a call back.
+    public var missed: Bool { inbound && !answered }
+
+    /// Seconds talked (from the answer), or nil for a call nobody took.
+    public var talkSeconds: Int? { answeredAt.map { max(0, Int(endedAt.timeIntervalSince($0).rounded())) } }
+    /// Seconds the caller waited before the answer or the end.
+    public var waitSeconds: Int? { startedAt.map { max(0, Int(((answeredAt ?? endedAt).timeIntervalSince($0)).rounded())) } }
+
+    /// The line on the timeline.
+    public func summary(agent: String?) -> String {
+        let way = inbound ? "Inbound call" : "Outbound call"
+        guard let talk = talkSeconds else {
+            let waited = waitSeconds.map { " after \(Self.duration($0))" } ?? ""
+            return inbound ? "Missed inbound call\(waited) (\(cause ?? "no answer"))" : "Outbound call not answered (\(cause ?? "no answer"))"
+        }
+        return "\(way), \(Self.duration(talk))" + (agent.map { " with \($0)" } ?? "")
+    }
+
+    static func duration(_ seconds: Int) -> String {
+        seconds < 60 ? "\(seconds) s" : "\(seconds / 60) min \(seconds % 60) s"
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import SQLKit
+import TouchpointCore
+
+/// One event of a call as the phone system reports it.
+public struct CallEvent: Sendable, Equatable {
+    public var kind: CallEventKind
+    public var callID: String
+    public var inbound: Bool
+    public var from: String?
+    public var to: String?
+    /// The agent's email, on answer.
+    public var user: String?
+    public var cause: String?
+    public var recordingURL: String?
+    public var occurredAt: Date
+
+    public init(kind: CallEventKind, callID: String, inbound: Bool, from: String?, to: String?, user: String?, cause: String?,
+                recordingURL: String?, occurredAt: Date) {
+        self.kind = kind
+        self.callID = callID
+        self.inbound = inbound
+        self.from = from
+        self.to = to
+        self.user = user
+        self.cause = cause
+        self.recordingURL = recordingURL
+        self.occurredAt = occurredAt
+    }
+}
+
+/// Who is calling and where the call should ring: what a phone system shows the agent.
+public struct ScreenPop: Sendable {
+    public var contact: Contact?
+    public var account: Account?
+    public var serviceModel: ServiceModel?
+    public var openCases: [Case]
+    /// The account's named CSM, for models that promise a named person.
+    public var csm: StaffUser?
+    /// The team that takes calls of this customer when no named person does.
+    public var teamID: TeamID?
+}
+
+/// What a call event did.
+public struct CallResult: Sendable {
+    public var screenPop: ScreenPop?
+    /// Set once the call has ended and became an interaction.
+    public var interactionID: InteractionID?
+    public var caseID: CaseID?
+    public var callback: Bool
+}
+
+extension Store {
+    /// Records a call event (events may arrive in any order); on `newCall` answers who is
+    /// calling, and when the call has ended, makes it an interaction on the customer's
+    /// timeline — on their open phone case, on a new case for an answered call, or, for a
+    /// missed inbound call whose service model offers the phone, on a callback case.
+    public func processCall(_ event: CallEvent, integration: Integration, key: String) async throws -> CallResult {
+        let brand = try await self.brand(integration.brandID)
+        let number = event.inbound ? event.from : event.to
+        let identity = try number.map { try Identity(kind: .phone, raw: $0, defaultCallingCode: brand.defaultCallingCode, field: event.inbound ? "from" : "to") }
+        let agentID = try await event.user.asyncMap { try await credentials(email: $0)?.user }?.flatMap { $0.brandID == brand.id ? $0.id : nil }
+        let ms = Convert.ms(event.occurredAt)
+        let call = try await database.write { db -> (started: Date?, answered: Date?, ended: Date?, agent: UserID?, cause: String?,
+                                                   recording: String?, inbound: Bool, number: String?, done: Bool) in
+            try await db.raw("""
+                INSERT INTO calls (integration_id, call_id, brand_id) VALUES (\(bind: integration.id), \(bind: event.callID), \(bind: brand.id.text))
+                ON CONFLICT (integration_id, call_id) DO NOTHING
+                """).run()
+            var set = SQLQueryString("UPDATE calls SET direction = COALESCE(direction, \(bind: event.inbound ? "in" : "out"))")
+            if let identity { set.appendLiteral(", customer_number = COALESCE(customer_number, "); set.appendInterpolation(bind: identity.value); set.appendLiteral(")") }
+            if let ours = event.inbound ? event.to : event.from { set.appendLiteral(", our_number = COALESCE(our_number, "); set.appendInterpolation(bind: ours); set.appendLiteral(")") }
+            switch event.kind {
+            case .newCall: set.appendLiteral(", started_at = "); set.appendInterpolation(bind: ms)
+            case .answer:
+                set.appendLiteral(", answered_at = "); set.appendInterpolation(bind: ms)
+                if let agentID { set.appendLiteral(", agent_id = "); set.appendInterpolation(bind: agentID.text) }
+            case .hangup:
+                set.appendLiteral(", ended_at = "); set.appendInterpolation(bind: ms)
+                set.appendLiteral(", cause = "); set.appendInterpolation(bind: event.cause)
+            }
+            if let recording = event.recordingURL { set.appendLiteral(", recording_url = "); set.appendInterpolation(bind: recording) }
+            set.appendLiteral(" WHERE integration_id = "); set.appendInterpolation(bind: integration.id)
+            set.appendLiteral(" AND call_id = "); set.appendInterpolation(bind: event.callID)
+            try await db.raw(set).run()
+            try await db.raw("UPDATE webhook_events SET state = 'processed' WHERE integration_id = \(bind: integration.id) AND event_key = \(bind: key)").run()
+            let row = try await db.raw("SELECT * FROM calls WHERE integration_id = \(bind: integration.id) AND call_id = \(bind: event.callID)").first()!
+            return (try row.optionalInt("started_at").map(Convert.date), try row.optionalInt("answered_at").map(Convert.date),
+                    try row.optionalInt("ended_at").map(Convert.date), try row.optionalUUID("agent_id"), try row.optionalString("cause"),
+                    try row.optionalString("recording_url"), try row.optionalString("direction") != "out", try row.optionalString("customer_number"),
+                    try row.optionalString("interaction_id") != nil)
+        }
+        var result = CallResult(screenPop: nil, interactionID: nil, caseID: nil, callback: false)
+        if event.kind == .newCall { result.screenPop = try await screenPop(identity, brand: brand.id) }
+        // A finished call becomes history once; a late event after that only fills the row.
+        // A normal hang-up without its answer yet waits for the answer, which is on its way.
+        guard let ended = call.ended, !call.done, let customer = call.number,
+              call.answered != nil || call.cause != "normalClearing" else { return result }
+        let outcome = CallOutcome(inbound: call.inbound, answeredAt: call.answered, startedAt: call.started, endedAt: ended, cause: call.cause)
+        let agentName = try await call.agent.asyncMap { try await agentProfile($0, brand: brand.id).user.name }
+        var metadata = ["callId": event.callID, "outcome": outcome.answered ? "answered" : (call.cause ?? "noAnswer")]
+        if let talk = outcome.talkSeconds { metadata["durationSeconds"] = String(talk) }
+        if let wait = outcome.waitSeconds { metadata["waitSeconds"] = String(wait) }
+        if let recording = call.recording { metadata["recordingUrl"] = recording }
+        let phone = Identity(storedKind: .phone, value: customer)
+        let summary = outcome.summary(agent: agentName)
+        let finish: @Sendable (Case, Interaction, any SQLDatabase) async throws -> Void = { item, interaction, db in
+            try await db.raw("""
+                UPDATE calls SET interaction_id = \(bind: interaction.id.text), case_id = \(bind: item.id.text)
+                WHERE integration_id = \(bind: integration.id) AND call_id = \(bind: event.callID)
+                """).run()
+        }
+        let pop = try await screenPop(phone, brand: brand.id)
+        if let open = pop.openCases.first(where: { $0.contactPoint == .phone }) {
+            let (item, interaction) = try await addInteraction(
+                caseID: open.id, brand: brand.id, actor: call.agent.map(Actor.staff) ?? .system,
+                request: NewInteraction(direction: outcome.inbound ? .inbound : .outbound, contactPoint: .phone, body: summary,
+                                        providerMessageID: "call:\(event.callID)", metadata: metadata, occurredAt: call.started ?? ended, from: phone,
+                                        automatic: !outcome.answered),
+                also: finish)
+            return CallResult(screenPop: result.screenPop, interactionID: interaction.id, caseID: item.id, callback: false)
+        }
+        let config = try await serviceConfig(brand: brand.id)
+        let offersPhone = config.policy(pop.serviceModel ?? config.rules.defaultModel).offeredContactPoints.contains(.phone)
+        // An answered call, or a missed one the model promises to return, is a case; a
+        // missed call on a model without the phone stays on the timeline only.
+        guard outcome.answered || offersPhone else {
+            let id = try await recordCaseless(phone, summary: summary, metadata: metadata, at: call.started ?? ended, brand: brand.id,
+                                              integration: integration, callID: event.callID)
+            return CallResult(screenPop: result.screenPop, interactionID: id, caseID: nil, callback: false)
+        }
+        let opened = try await openCase(
+            brand: brand.id, actor: nil,
+            request: OpenCase(contactPoint: .phone, from: phone, subject: outcome.missed ? "Call back \(customer)" : "Phone call with \(customer)",
+                              body: summary, priority: outcome.missed && pop.serviceModel == .highTouch ? .high : .normal,
+                              tags: outcome.missed ? ["callback"] : [], providerMessageID: "call:\(event.callID)", metadata: metadata,
+                              occurredAt: call.started ?? ended),
+            also: finish)
+        return CallResult(screenPop: result.screenPop, interactionID: opened.interaction.id, caseID: opened.case.id, callback: outcome.missed)
+    }
+
+    /// Who this number belongs to, their model and open cases, and whom to ring.
+    public func screenPop(_ identity: Identity?, brand: BrandID) async throws -> ScreenPop {
+        guard let identity, let resolved = try await database.read({ db in try await Store.resolve(identity, brand: brand, on: db) }) else {
+            return ScreenPop(contact: nil, account: nil, serviceModel: nil, openCases: [], csm: nil, teamID: nil)
+        }
+        let contact = try await self.contact(resolved.contact, brand: brand)
+        let account = try await resolved.account.asyncMap { try await self.account($0, brand: brand) }
+        let config = try await serviceConfig(brand: brand)
+        let model = config.rules.evaluateContact(profile: account?.profile ?? AccountProfile(), role: contact.title).model
+        let open = try await cases(brand: brand, filter: CaseFilter(statuses: [.new, .open, .pending], contactID: contact.id), limit: 10, cursor: nil).items
+        let policy = config.policy(model)
+        let csm = policy.namedCSM ? try await account?.profile.ownerCSM.asyncMap { try await agentProfile($0, brand: brand).user } : nil
+        return ScreenPop(contact: contact, account: account, serviceModel: model, openCases: open, csm: csm ?? nil,
+                         teamID: open.first?.teamID)
+    }
+
+    /// A missed call as an interaction on the caller's timeline, on no case.
+    func recordCaseless(_ phone: Identity, summary: String, metadata: [String: String], at occurredAt: Date, brand: BrandID,
+                        integration: Integration, callID: String) async throws -> InteractionID {
+        let environment = self.environment
+        let dialect = self.dialect
+        return try await database.write { db in
+            let now = environment.now()
+            let sender = try await Store.resolveOrCreate(phone, name: nil, contactPoint: .phone, brand: brand, environment: environment,
+                                                         dialect: dialect, at: now, on: db)
+            let interaction = Interaction(id: environment.newID(), brandID: brand, contactID: sender.contact, caseID: nil, contactPoint: .phone,
+                                          direction: .inbound, authorKind: .system, authorID: nil, text: summary,
+                                          providerMessageID: "call:\(callID)", metadata: metadata, occurredAt: occurredAt)
+            try await Store.insert(interaction: interaction, now: now, on: db)
+            try await Store.insert(events: sender.events + [DomainEvent(
+                id: environment.newID(), brandID: brand, type: .interactionAdded, actor: .system, accountID: sender.account, contactID: sender.contact,
+                caseID: nil, payload: ["interactionId": .string(interaction.id.text), "direction": .string("inbound")], occurredAt: occurredAt)], on: db)
+            try await db.raw("""
+                UPDATE calls SET interaction_id = \(bind: interaction.id.text) WHERE integration_id = \(bind: integration.id) AND call_id = \(bind: callID)
+                """).run()
+            return interaction.id
+        }
+    }
+}
