@@ -162,7 +162,10 @@ public enum DemoData {
                 let text = direction == .outbound ? replies[rng.below(replies.count)] : "Thanks, one more question about this."
                 _ = try await store.addInteraction(caseID: result.case.id, brand: acme.id,
                                                    actor: direction == .outbound ? .staff(agent.id) : .contact(contact.id),
-                                                   request: NewInteraction(direction: direction, body: text, occurredAt: at))
+                                                   request: NewInteraction(direction: direction, body: text,
+                                                                           // Past text replies are history, not messages to send now.
+                                                                           providerMessageID: point == .sms || point == .whatsApp ? "demo-\(result.case.number)-\(step)" : nil,
+                                                                           occurredAt: at))
                 interactionCount += 1
             }
             let target = statuses[rng.below(statuses.count)]

@@ -67,6 +67,7 @@ public enum Touchpoint {
             await withDiscardingTaskGroup { group in
                 group.addTask { await SLAScheduler(store: store, logger: logger).run() }
                 group.addTask { await worker.run() }
+                group.addTask { await TextOutboxWorker(store: store, logger: logger).run() }
                 if let smarthost = config.mail.smarthost {
                     group.addTask { await OutboxWorker(store: store, smarthost: smarthost, logger: logger).run() }
                 }

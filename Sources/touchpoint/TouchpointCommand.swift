@@ -98,6 +98,9 @@ struct Demo: AsyncParsableCommand {
             await store.database.shutdown()
             print("error: \(why)")
             throw ExitCode(1)
+        } catch {
+            await store.database.shutdown()
+            throw error
         }
         await store.database.shutdown()
     }

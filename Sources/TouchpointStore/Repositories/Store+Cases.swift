@@ -445,14 +445,22 @@ extension Store {
         // An outbound email needs its mailbox and a signed Message-ID, both found before the
         // transaction; the outbox entry is written inside it.
         var outgoing: (brand: Brand, mailbox: Mailbox, lastSender: String?, messageID: String)?
+        // A text reply needs its integration and number, and may be refused (opt-out, the
+        // WhatsApp window) before anything is written.
+        var texting: (integration: Integration, recipient: String)?
         if request.direction == .outbound {
             let target = try await self.case(caseID, brand: brand)
-            if (request.contactPoint ?? target.contactPoint) == .email, let route = try await replyRoute(caseID: caseID, brand: brand) {
+            let point = request.contactPoint ?? target.contactPoint
+            if point == .email, let route = try await replyRoute(caseID: caseID, brand: brand) {
                 outgoing = (try await self.brand(brand), route.mailbox, route.lastSender,
                             try await outboundMessageID(caseNumber: target.number, brand: brand, domain: route.mailbox.domain))
             }
+            if point == .sms || point == .whatsApp, request.providerMessageID == nil {
+                texting = try await textRoute(caseID: caseID, contactPoint: point, brand: brand)
+            }
         }
         let email = outgoing
+        let text = texting
         return try await database.write { db in
             var current = try await Store.case(caseID, brand: brand, on: db)
             if let target = current.mergedInto { throw StoreError.conflict("case was merged into \(target.text); add to that case instead") }
@@ -482,6 +490,9 @@ extension Store {
                                           providerMessageID: request.providerMessageID ?? email?.messageID, metadata: metadata,
                                           occurredAt: request.occurredAt ?? now)
             try await Store.insert(interaction: interaction, now: now, on: db)
+            if let text {
+                try await Store.queueText(interaction, route: text, id: environment.newID(), at: now, on: db)
+            }
             if let email {
                 try await Store.queueEmail(for: current, interaction: interaction, brand: email.brand, mailbox: email.mailbox, lastSender: email.lastSender,
                                            automatic: request.automatic,
