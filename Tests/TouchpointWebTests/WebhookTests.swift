@@ -215,4 +215,36 @@ struct WebhookTests {
             #expect(bad.status == .unprocessableContent || bad.status == .badRequest)
         }
     }
+
+    @Test func administratorsCreateIntegrationsWithRandomSecretsShownOnce() async throws {
+        try await withAPI { fixture, client in
+            let create = #"{"id": "Shop-SMS", "kind": "sms", "name": "Shop SMS", "providerUrl": "https://sms.example/send"}"#
+            #expect(try await client.execute(uri: "/api/v1/integrations", method: .post, headers: fixture.headers("agent"), body: ByteBuffer(string: create)).status == .forbidden)
+            let created = try await client.execute(uri: "/api/v1/integrations", method: .post, headers: fixture.headers("admin"), body: ByteBuffer(string: create))
+            #expect(created.status == .created)
+            let object = try json(created)
+            let secret = try #require(object["secret"] as? String)
+            #expect(secret.count >= 40 && object["id"] as? String == "shop-sms" && object["webhookPath"] as? String == "/api/v1/webhooks/sms/shop-sms")
+            let listed = String(buffer: try await client.execute(uri: "/api/v1/integrations", method: .get, headers: fixture.headers("admin")).body)
+            #expect(listed.contains("shop-sms") && !listed.contains(secret))
+
+            let message = #"{"messageId": "x1", "from": "+48600100400", "text": "Hi"}"#
+            #expect(try await Self.post(client, "/api/v1/webhooks/sms/shop-sms", message, signature: Self.sign(message, secret: secret)).status == .ok)
+            let rotated = try json(try await client.execute(uri: "/api/v1/integrations/shop-sms/secret", method: .post, headers: fixture.headers("admin")))
+            let fresh = try #require(rotated["secret"] as? String)
+            #expect(fresh != secret)
+            let next = #"{"messageId": "x2", "from": "+48600100400", "text": "Again"}"#
+            #expect(try await Self.post(client, "/api/v1/webhooks/sms/shop-sms", next, signature: Self.sign(next, secret: secret)).status == .unauthorized)
+            #expect(try await Self.post(client, "/api/v1/webhooks/sms/shop-sms", next, signature: Self.sign(next, secret: fresh)).status == .ok)
+
+            let badURL = try await client.execute(uri: "/api/v1/integrations/shop-sms", method: .patch, headers: fixture.headers("admin"),
+                                                  body: ByteBuffer(string: #"{"providerUrl": "ftp://x"}"#))
+            #expect(badURL.status == .unprocessableContent)
+            let cleared = try json(try await client.execute(uri: "/api/v1/integrations/shop-sms", method: .patch, headers: fixture.headers("admin"),
+                                                            body: ByteBuffer(string: #"{"providerUrl": null}"#)))
+            #expect(cleared["providerUrl"] == nil && cleared["name"] as? String == "Shop SMS")
+            let other = try await client.execute(uri: "/api/v1/integrations/shop-sms/secret", method: .post, headers: fixture.headers("globex"))
+            #expect(other.status == .notFound)
+        }
+    }
 }

@@ -72,6 +72,36 @@ extension Store {
         return integration
     }
 
+    /// Changes an integration's name or provider URL (`.some(nil)` removes the URL).
+    public func updateIntegration(_ id: String, brand: BrandID, name: String?, providerURL: String??) async throws -> Integration {
+        if let url = providerURL ?? nil, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+            throw ValidationError(field: "providerUrl", reason: "an http(s) URL")
+        }
+        let cleanName = try name.map { try Check.text($0, field: "name", max: 200) }
+        return try await database.write { db in
+            guard var integration = try await db.raw("SELECT * FROM integrations WHERE id = \(bind: id.lowercased()) AND brand_id = \(bind: brand.text)")
+                .first().map(Store.integration(from:)) else { throw StoreError.notFound("integration \(id)") }
+            if let cleanName { integration.name = cleanName }
+            if let providerURL { integration.providerURL = providerURL }
+            try await db.raw("""
+                UPDATE integrations SET name = \(bind: integration.name), provider_url = \(bind: integration.providerURL) WHERE id = \(bind: integration.id)
+                """).run()
+            return integration
+        }
+    }
+
+    /// Gives an integration a new random secret (the old one stops working at once) and returns it.
+    public func rotateIntegrationSecret(_ id: String, brand: BrandID) async throws -> Integration {
+        let secret = Store.randomToken()
+        return try await database.write { db in
+            let rows = try await db.raw("""
+                UPDATE integrations SET secret = \(bind: secret) WHERE id = \(bind: id.lowercased()) AND brand_id = \(bind: brand.text) RETURNING *
+                """).all()
+            guard let row = rows.first else { throw StoreError.notFound("integration \(id)") }
+            return try Store.integration(from: row)
+        }
+    }
+
     /// The integration with this id, of any brand (the webhook URL names it), or nil.
     public func integration(id: String) async throws -> Integration? {
         try await database.read { db in

@@ -179,7 +179,7 @@ extension Console {
 
         let lines = page.items.map { entry in
             var line = line(entry, customers: [customer.id: customer.name ?? "customer"], staff: names, prefix: prefix, numbers: caseNumbers, current: item.id)
-            if let delivery = deliveries[entry.id] {
+            if let delivery = deliveries[entry.id], line.delivery == nil || delivery.state == .failed {
                 line.delivery = delivery.state == .sent ? "sent" : delivery.state == .failed ? "not delivered: \(delivery.error ?? "")" : "waiting in the outbox"
                 line.deliveryFailed = delivery.state == .failed
             }
@@ -285,6 +285,11 @@ extension Console {
                     AttachmentLine(name: $0.name, href: "/console/attachments/\($0.sha256)", size: ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file))
                 })
             line.hasAttachments = !item.attachments.isEmpty
+            // A provider's delivery report on a text message (email's state comes from the outbox).
+            if let report = item.metadata["delivery"] {
+                line.delivery = report == "failed" ? "not delivered: \(item.metadata["deliveryError"] ?? "")" : report
+                line.deliveryFailed = report == "failed"
+            }
             return line
         case .event(let event):
             let (ref, href) = caseLink(event.caseID)

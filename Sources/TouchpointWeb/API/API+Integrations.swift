@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import TouchpointCore
+import TouchpointStore
+
+/// An integration as administrators see it; the secret only when it was just made.
+struct IntegrationDTO: Encodable {
+    var id: String
+    var kind: IntegrationKind
+    var name: String
+    var providerUrl: String?
+    /// Where the outside system posts its webhooks.
+    var webhookPath: String
+    var secret: String?
+
+    init(_ integration: Integration, showingSecret: Bool = false) {
+        id = integration.id
+        kind = integration.kind
+        name = integration.name
+        providerUrl = integration.providerURL
+        webhookPath = "/api/v1/webhooks/\(integration.kind == .whatsApp ? "whatsapp" : integration.kind.rawValue)/\(integration.id)"
+        secret = showingSecret ? integration.secret : nil
+    }
+}
+
+struct IntegrationCreateRequest: Decodable {
+    var id: String
+    var kind: IntegrationKind
+    var name: String
+    var providerUrl: String?
+}
+
+struct IntegrationPatchRequest: Decodable {
+    var name: String?
+    var providerUrl: String??
+
+    enum CodingKeys: String, CodingKey { case name, providerUrl }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        // Absent keeps the URL; null removes it.
+        if container.contains(.providerUrl) { providerUrl = .some(try container.decodeIfPresent(String.self, forKey: .providerUrl)) }
+    }
+}
+
+extension API {
+    /// Integrations of phone systems and messaging providers: created with a random secret
+    /// that is shown once, rotated the same way.
+    func addIntegrationRoutes(to group: RouterGroup<TouchpointContext>) {
+        group.get("integrations") { _, context in
+            let caller = try context.caller(may: .administer)
+            return try JSONIO.response(["items": try await store.integrations(brand: caller.brandID).map { IntegrationDTO($0) }])
+        }
+        group.post("integrations") { request, context in
+            let caller = try context.caller(may: .administer)
+            let body = try await io.decode(IntegrationCreateRequest.self, from: request)
+            let created = try await store.createIntegration(id: body.id, brand: caller.brandID, kind: body.kind, name: body.name, providerURL: body.providerUrl)
+            return try JSONIO.response(IntegrationDTO(created, showingSecret: true), status: .created,
+                                       headers: [.location: "/api/v1/integrations/\(created.id)"])
+        }
+        group.patch("integrations/{id}") { request, context in
+            let caller = try context.caller(may: .administer)
+            let body = try await io.decode(IntegrationPatchRequest.self, from: request)
+            let updated = try await store.updateIntegration(context.parameters.get("id") ?? "", brand: caller.brandID, name: body.name,
+                                                            providerURL: body.providerUrl)
+            return try JSONIO.response(IntegrationDTO(updated))
+        }
+        group.post("integrations/{id}/secret") { _, context in
+            let caller = try context.caller(may: .administer)
+            let rotated = try await store.rotateIntegrationSecret(context.parameters.get("id") ?? "", brand: caller.brandID)
+            return try JSONIO.response(IntegrationDTO(rotated, showingSecret: true))
+        }
+    }
+}
