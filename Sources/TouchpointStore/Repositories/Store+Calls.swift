@@ -161,6 +161,8 @@ extension Store {
         let environment = self.environment
         let dialect = self.dialect
         return try await database.write { db in
+            // Two events of one call finishing at once record it once.
+            if let existing = try await Store.interaction(providerID: "call:\(callID)", contactPoint: .phone, brand: brand, on: db) { return existing.id }
             let now = environment.now()
             let sender = try await Store.resolveOrCreate(phone, name: nil, contactPoint: .phone, brand: brand, environment: environment,
                                                          dialect: dialect, at: now, on: db)
