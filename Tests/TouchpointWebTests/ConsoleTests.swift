@@ -299,6 +299,9 @@ struct ConsoleTests {
             #expect(again.contains("<a href=\"/console?view=unassigned&amp;point=sms\">SMS waiting</a>"))
             let search = try await browser.get("/console/search?q=Acme-2")
             #expect(search.headers[.location] == "/console/cases/2")
+            #expect(try await browser.get("/console/search?q=E5").headers[.location] == "/console?view=all&q=E5", "an error code is a search")
+            #expect(Console.caseNumber("#12", prefix: "Acme") == 12 && Console.caseNumber("acme #7", prefix: "Acme") == 7)
+            #expect(Console.caseNumber("meter2", prefix: "Acme") == nil && Console.caseNumber("12 34", prefix: "Acme") == nil)
         }
     }
 

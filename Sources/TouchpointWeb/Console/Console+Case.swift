@@ -13,13 +13,12 @@ extension Console {
         group.get("attachments/{sha256}") { _, context in
             try await attachmentDownload(store: store, sha256: context.parameters.get("sha256"), brand: try context.signedIn().user.brandID)
         }
-        group.get("search") { request, _ in
-            // A case number jumps straight to the case; anything else searches the texts.
+        group.get("search") { request, context in
+            // A case reference (12, #12, Acme-12, Acme #12) jumps straight to the case;
+            // anything else (an error code like E5 too) searches the texts.
             let q = HTMLForm(urlEncoded: request.uri.query ?? "").text("q") ?? ""
-            let digits = q.drop { !$0.isNumber }
-            if let number = Int(digits), number > 0, q.count - digits.count <= 8, !q.contains(" ") {
-                return Pages.redirect("/console/cases/\(number)")
-            }
+            let prefix = try await store.brand(try context.signedIn().user.brandID).casePrefix
+            if let number = Self.caseNumber(q, prefix: prefix) { return Pages.redirect("/console/cases/\(number)") }
             return Pages.redirect("/console?view=all&q=" + HTMLForm.encode(q))
         }
     }
@@ -380,6 +379,17 @@ extension Console {
             throw Problem(.notFound, "no such action")
         }
         return Pages.redirect("/console/cases/\(target)?done=\(action)")
+    }
+
+    /// The case number a search names, if it is a case reference of this brand.
+    static func caseNumber(_ query: String, prefix: String) -> Int? {
+        var rest = Substring(query.trimmingCharacters(in: .whitespaces))
+        if rest.lowercased().hasPrefix(prefix.lowercased()) {
+            rest = rest.dropFirst(prefix.count).drop { $0 == " " || $0 == "-" }
+        }
+        if rest.hasPrefix("#") { rest = rest.dropFirst() }
+        guard !rest.isEmpty, rest.allSatisfy(\.isASCII), rest.allSatisfy(\.isNumber), let number = Int(rest), number > 0 else { return nil }
+        return number
     }
 
     func findCase(_ context: TouchpointContext, brand: BrandID) async throws -> Case {
