@@ -44,6 +44,7 @@ public enum Touchpoint {
             banner.append("Loaded the demo data set: \(demo.summary)")
             banner.append("Console: http://\(config.host):PORT/console — sign in as \(DemoData.adminEmail) (or any demo staff member) "
                           + "with the password \(DemoData.demoPassword) (development only; change it on /console/password)")
+            banner.append("Web chat: http://\(config.host):PORT/chat/acme shows the widget (<script src=\"/widget.js\" data-brand=\"acme\">)")
             banner.append("Customer portal: http://\(config.host):PORT/portal/acme — customers sign in with a link sent by email "
                           + "(without --public-url the link is also written to this log)")
             banner.append("Webhooks: POST http://\(config.host):PORT/api/v1/webhooks/cti/demo-pbx, …/webhooks/sms/demo-sms and …/webhooks/whatsapp/demo-whatsapp, "

@@ -226,4 +226,47 @@ struct ConsoleBrowserTests {
             #expect(last?.contactPoint == .portal && last?.direction == .inbound && last?.text == "Thank you, Thursday morning suits us.")
         }
     }
+
+    @Test func aWebChatSurvivesADroppedConnectionWithoutLossOrDuplicates() async throws {
+        try await Self.withServer { server, browser in
+            try await browser.open(server.base + "/chat/acme")
+            try await browser.click("#tp-chat-open")
+            try await Self.waitFor("the chat connection") { try await browser.script("return document.getElementById('tp-chat').dataset.connected") as? String == "yes" }
+            try await browser.type("#tp-chat-text", "Is anyone there? My meter shows E5.")
+            try await browser.click("#tp-chat-send")
+            let visitor = try #require(try await browser.script("return window.TouchpointChat.visitor") as? String)
+            var caseID: CaseID?
+            try await Self.waitFor("the chat case") {
+                caseID = try await server.store.chatCase(brand: server.brand.id, visitor: visitor)
+                return caseID != nil
+            }
+            let chat = try #require(caseID)
+            let item = try await server.store.case(chat, brand: server.brand.id)
+            #expect(item.contactPoint == .webChat && item.subject == "Is anyone there? My meter shows E5.")
+            let agent = try await server.store.staffUser(email: "agent1@acme.example")
+            _ = try await server.store.addInteraction(caseID: chat, brand: server.brand.id, actor: .staff(agent.id),
+                                                      request: NewInteraction(direction: .outbound, body: "Hello, Ola here. Let me check."))
+            try await Self.waitFor("the agent's answer") { try await browser.text("#tp-chat ol").contains("Ola here") }
+
+            // The connection drops; an answer written meanwhile arrives once after the reconnect.
+            _ = try await browser.script("window.TouchpointChat.socket.close(); return 1")
+            _ = try await server.store.addInteraction(caseID: chat, brand: server.brand.id, actor: .staff(agent.id),
+                                                      request: NewInteraction(direction: .outbound, body: "E5 means the meter lost its signal."))
+            try await Self.waitFor("the answer after the reconnect") { try await browser.text("#tp-chat ol").contains("lost its signal") }
+            try await Task.sleep(for: .milliseconds(800))
+            let counts = try await browser.script("return [document.querySelectorAll('#tp-chat li.visitor').length, document.querySelectorAll('#tp-chat li.agent').length]") as? [Any]
+            #expect((counts?.first as? Int) == 1 && (counts?.last as? Int) == 2, "\(String(describing: counts))")
+            try await browser.screenshot("web-chat")
+
+            // A second page load shows the whole conversation once, and a resent message is stored once.
+            try await browser.open(server.base + "/chat/acme")
+            try await Self.waitFor("the conversation again") { try await browser.script("return document.querySelectorAll('#tp-chat li').length") as? Int == 3 }
+            let messages = try await server.store.chatMessages(caseID: chat, brand: server.brand.id, after: 0)
+            #expect(messages.map(\.from) == ["visitor", "agent", "agent"] && messages.map(\.seq) == [1, 2, 3])
+            let again = try await server.store.postChatMessage(brand: server.brand.id, visitor: visitor, clientID: try #require(messages[0].clientID),
+                                                               text: "Is anyone there? My meter shows E5.", identity: nil, name: nil)
+            let after = try await server.store.chatMessages(caseID: chat, brand: server.brand.id, after: 0)
+            #expect(again.seq == 1 && after.count == 3)
+        }
+    }
 }

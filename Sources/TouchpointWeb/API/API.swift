@@ -49,6 +49,16 @@ public func buildRouter(store: Store, config: WebConfig) -> Router<TouchpointCon
     console.addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
     Portal(store: store, pages: console.pages, cookies: console.cookies, config: config).addRoutes(to: router)
     router.get("/") { _, _ in Pages.redirect("/console") }
+    // The chat widget any website embeds, and a page of the brand's that shows it.
+    router.get("widget.js") { _, _ in
+        var response = console.pages.asset("widget.js")
+        response.headers[.accessControlAllowOrigin] = "*"
+        return response
+    }
+    router.get("chat/{brand}") { _, context in
+        guard let slug = context.parameters.get("brand"), let brand = try await store.brand(slug: slug) else { throw Problem(.notFound, "no such brand") }
+        return console.pages.render("chat-demo", ["brandName": brand.name, "slug": brand.slug])
+    }
     return router
 }
 

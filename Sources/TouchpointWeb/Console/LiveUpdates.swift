@@ -49,5 +49,6 @@ public func buildWebSocketRouter(store: Store, config: WebConfig) -> Router<Live
             group.cancelAll()
         }
     }
+    ChatSocket.add(to: router, store: store, hub: hub)
     return router
 }

@@ -1,0 +1,139 @@
+// Touchpoint web chat widget. Embed with:
+//   <script src="https://HOST/widget.js" data-brand="acme" defer></script>
+// Plain JavaScript, no build step. Messages carry sequence numbers: after a dropped
+// connection the widget asks for what came after the last one it saw and resends what the
+// server has not confirmed, so nothing is lost and nothing shows twice.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var brand = script && script.dataset.brand;
+  if (!brand) return;
+  var origin = new URL(script.src).origin;
+  var key = "touchpoint-chat-" + brand;
+  var saved = {};
+  try { saved = JSON.parse(localStorage.getItem(key) || "{}"); } catch (e) { saved = {}; }
+  function randomId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return (Date.now().toString(36) + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2)).slice(0, 32);
+  }
+  var state = { visitor: saved.visitor || randomId(), email: saved.email || "", pending: saved.pending || [] };
+  var lastSeq = 0, seen = {}, socket = null, pause = 1000;
+  function save() { localStorage.setItem(key, JSON.stringify(state)); }
+  save();
+
+  // The panel: built with DOM calls and textContent only, so no text can become markup.
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    for (var name in attrs || {}) node.setAttribute(name, attrs[name]);
+    if (text) node.textContent = text;
+    return node;
+  }
+  var css = "#tp-chat{position:fixed;right:16px;bottom:16px;font:14px system-ui,sans-serif;z-index:2147483000}"
+    + "#tp-chat button{background:#1554c0;color:#fff;border:0;border-radius:6px;padding:8px 14px;cursor:pointer}"
+    + "#tp-chat .panel{width:320px;background:#fff;border:1px solid #ccd;border-radius:8px;box-shadow:0 4px 18px rgba(0,0,0,.15);display:flex;flex-direction:column;margin-bottom:8px}"
+    + "#tp-chat .status{padding:8px 10px;border-bottom:1px solid #eee;color:#555}"
+    + "#tp-chat ol{list-style:none;margin:0;padding:8px;height:260px;overflow:auto}"
+    + "#tp-chat li{margin:4px 0;padding:6px 8px;border-radius:6px;white-space:pre-wrap;max-width:85%}"
+    + "#tp-chat li.visitor{background:#e6eefc;margin-left:auto}#tp-chat li.agent{background:#f1f3f5}#tp-chat li.sending{opacity:.6}"
+    + "#tp-chat form{display:flex;flex-direction:column;gap:6px;padding:8px;border-top:1px solid #eee}"
+    + "#tp-chat textarea,#tp-chat input{font:inherit;border:1px solid #aab;border-radius:4px;padding:5px}";
+  var root = el("div", { id: "tp-chat" });
+  var style = el("style"); style.textContent = css; root.appendChild(style);
+  var panel = el("div", { class: "panel", role: "dialog", "aria-label": "Chat", hidden: "" });
+  var status = el("p", { class: "status", role: "status" }, "Connecting…");
+  var list = el("ol", { "aria-live": "polite" });
+  var form = el("form");
+  var emailLabel = el("label", { for: "tp-chat-email" }, "Your email (optional, so we can write back)");
+  var email = el("input", { id: "tp-chat-email", type: "email", autocomplete: "email" });
+  email.value = state.email;
+  var textLabel = el("label", { for: "tp-chat-text" }, "Message");
+  var text = el("textarea", { id: "tp-chat-text", rows: "2", required: "" });
+  var send = el("button", { type: "submit", id: "tp-chat-send" }, "Send");
+  form.append(emailLabel, email, textLabel, text, send);
+  panel.append(status, list, form);
+  var toggle = el("button", { type: "button", id: "tp-chat-open", "aria-expanded": "false" }, "Chat with us");
+  root.append(panel, toggle);
+  document.body.appendChild(root);
+  toggle.addEventListener("click", function () {
+    var open = panel.hasAttribute("hidden");
+    if (open) panel.removeAttribute("hidden"); else panel.setAttribute("hidden", "");
+    toggle.setAttribute("aria-expanded", String(open));
+    if (open) text.focus();
+  });
+
+  function show(message) {
+    if (message.clientId && seen["c:" + message.clientId]) {
+      seen["c:" + message.clientId].classList.remove("sending");
+      if (message.seq) seen[message.seq] = seen["c:" + message.clientId];
+      return;
+    }
+    if (message.seq && seen[message.seq]) return;
+    var item = el("li", { class: message.from + (message.seq ? "" : " sending") }, message.text);
+    list.appendChild(item);
+    list.scrollTop = list.scrollHeight;
+    if (message.seq) seen[message.seq] = item;
+    if (message.clientId) seen["c:" + message.clientId] = item;
+  }
+
+  function transmit(message) {
+    // The email goes with every message, so a chat joins the customer's history as soon as it is given.
+    var frame = { type: "message", clientId: message.clientId, text: message.text };
+    if (state.email) frame.email = state.email;
+    if (socket && socket.readyState === 1) socket.send(JSON.stringify(frame));
+  }
+
+  function connect() {
+    socket = new WebSocket(origin.replace(/^http/, "ws") + "/chat/" + encodeURIComponent(brand) + "/ws");
+    window.TouchpointChat.socket = socket;
+    socket.onopen = function () {
+      pause = 1000;
+      var hello = { type: "hello", visitor: state.visitor, lastSeq: lastSeq };
+      if (state.email) hello.email = state.email;
+      socket.send(JSON.stringify(hello));
+      state.pending.forEach(transmit);
+    };
+    socket.onmessage = function (event) {
+      var message;
+      try { message = JSON.parse(event.data); } catch (e) { return; }
+      if (message.type === "ready") {
+        status.textContent = message.humanAvailable
+          ? "We are here" + (message.waitMinutes ? " — about " + message.waitMinutes + " min wait" : "")
+          : "No one is online now: leave a message and we will answer" + (state.email ? " by email." : ".");
+        root.dataset.connected = "yes";
+      } else if (message.type === "message") {
+        show(message);
+        lastSeq = Math.max(lastSeq, message.seq);
+        if (message.clientId) { state.pending = state.pending.filter(function (p) { return p.clientId !== message.clientId; }); save(); }
+      } else if (message.type === "stored") {
+        state.pending = state.pending.filter(function (p) { return p.clientId !== message.clientId; });
+        save();
+      } else if (message.type === "error") {
+        status.textContent = message.detail;
+      }
+    };
+    socket.onclose = function () {
+      root.dataset.connected = "no";
+      status.textContent = "Reconnecting…";
+      setTimeout(connect, pause);
+      pause = Math.min(pause * 2, 30000);
+    };
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var value = text.value.trim();
+    if (!value) return;
+    if (email.value.trim() && email.value.trim() !== state.email) state.email = email.value.trim();
+    var message = { clientId: randomId(), text: value };
+    state.pending.push(message);
+    save();
+    show({ from: "visitor", text: value, clientId: message.clientId });
+    text.value = "";
+    transmit(message);
+  });
+  text.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+  });
+  window.TouchpointChat = { socket: null, visitor: state.visitor };
+  connect();
+})();
