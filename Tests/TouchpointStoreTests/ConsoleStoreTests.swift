@@ -123,4 +123,23 @@ struct ConsoleStoreTests {
             #expect(try await store.backfillSLARisk() == 0)
         }
     }
+
+    @Test(arguments: Backend.available)
+    func aCommitWakesWhoeverFollowsChanges(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let before = store.commits.current
+            // Nothing commits: the wait ends at its timeout.
+            let idle = ContinuousClock().now
+            await store.commits.wait(after: before, timeout: .milliseconds(200))
+            #expect(ContinuousClock().now - idle >= .milliseconds(190))
+            // A write wakes a waiter long before its timeout.
+            let started = ContinuousClock().now
+            async let woken: Void = store.commits.wait(after: before, timeout: .seconds(30))
+            try await Task.sleep(for: .milliseconds(50))
+            _ = try await Fixture.make(store)
+            await woken
+            #expect(ContinuousClock().now - started < .seconds(10))
+            #expect(store.commits.current > before)
+        }
+    }
 }

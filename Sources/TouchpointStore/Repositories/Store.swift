@@ -15,8 +15,11 @@ public final class Store: Sendable {
     let turns = LockedCache<TeamID, UserID>()
     let mailSecrets = LockedCache<BrandID, SymmetricKey>()
 
+    /// Fires after every write this store commits (live pages and chats wait on it).
+    public let commits = CommitSignal()
+
     public init(database: any Database, environment: TouchpointCore.Environment = .live) {
-        self.database = database
+        self.database = SignallingDatabase(base: database, signal: commits)
         self.environment = environment
     }
 

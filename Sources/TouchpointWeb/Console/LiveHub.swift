@@ -12,9 +12,10 @@ struct LiveEvent: Encodable, Sendable {
     var at: String
 }
 
-/// Fans recorded events out to the console pages that are open. It follows the events table
-/// rather than in-process calls, so changes made by another node, the mail worker or a CLI
-/// process reach every open page alike. It polls only while someone listens.
+/// Fans recorded events out to the console pages and chats that are open. It follows the
+/// events table rather than in-process calls, so changes made by another node, the mail
+/// worker or a CLI process reach every open page alike: at once after a commit of this
+/// process, within the poll interval otherwise. It polls only while someone listens.
 final class LiveHub: @unchecked Sendable {
     private let store: Store
     private let interval: Duration
@@ -70,8 +71,12 @@ final class LiveHub: @unchecked Sendable {
         let started = Date().addingTimeInterval(-1)
         var watermark = Date()
         var sent: [UUID: Date] = [:]
+        var seen = store.commits.current
         while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+            // A commit of this process wakes the hub at once; other processes' changes are
+            // found by the poll at the interval.
+            await store.commits.wait(after: seen, timeout: interval)
+            seen = store.commits.current
             let brands = brands()
             // Nobody listens: stop; the next subscriber starts a new poller.
             if brands.isEmpty, stopIfIdle() { return }
