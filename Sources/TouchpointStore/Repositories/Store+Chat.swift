@@ -30,15 +30,17 @@ extension Store {
     /// With an email or phone the visitor gave, the chat joins that customer's history. A
     /// message resent after a dropped connection (same client id) is recorded once.
     public func postChatMessage(brand: BrandID, visitor: String, clientID: String, text: String, identity given: Identity?, name: String?) async throws
-        -> (caseID: CaseID, seq: Int) {
+        -> (caseID: CaseID, caseNumber: Int, seq: Int) {
         let identity = given ?? Identity(storedKind: .chatVisitor, value: visitor)
         let providerID = "chat:\(visitor):\(clientID)"
         let caseID: CaseID
+        let caseNumber: Int
         if let open = try await chatCase(brand: brand, visitor: visitor) {
             let (item, _) = try await addInteraction(caseID: open, brand: brand, actor: .system,
                                                      request: NewInteraction(direction: .inbound, contactPoint: .webChat, body: text, providerMessageID: providerID,
                                                                              metadata: ["clientId": clientID], from: identity, name: name))
             caseID = item.id
+            caseNumber = item.number
         } else {
             let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
             let environment = self.environment
@@ -54,9 +56,10 @@ extension Store {
                         """).run()
                 })
             caseID = opened.case.id
+            caseNumber = opened.case.number
         }
         let seq = try await chatMessages(caseID: caseID, brand: brand, after: 0).first { $0.clientID == clientID && $0.from == "visitor" }?.seq ?? 0
-        return (caseID, seq)
+        return (caseID, caseNumber, seq)
     }
 
     /// The conversation's messages after `seq` (internal notes are never part of it).

@@ -10,7 +10,7 @@ import TouchpointStore
 /// Client → server: `{"type":"hello","visitor":"…","lastSeq":0,"email":…,"phone":…,"name":…}`,
 /// `{"type":"message","clientId":"…","text":"…"}`. Server → client: `{"type":"ready","caseNumber",
 /// "humanAvailable","waitMinutes"}`, `{"type":"message","seq","from":"visitor|agent","text",
-/// "clientId","at"}`, `{"type":"stored","clientId","seq"}`, `{"type":"error","detail"}`.
+/// "clientId","at"}`, `{"type":"stored","clientId","seq","caseNumber"}`, `{"type":"error","detail"}`.
 /// Every message has a sequence number within the conversation; after a dropped connection
 /// the widget says the last one it saw and gets exactly what came after, and a resent
 /// message (same clientId) is stored once.
@@ -39,18 +39,40 @@ enum ChatSocket {
         var detail: String?
     }
 
+    /// The case a connection follows, read by the hub's filter on every event.
+    final class Interest: @unchecked Sendable {
+        private let lock = NSLock()
+        private var caseID: String?
+
+        func follow(_ id: CaseID?) {
+            lock.lock()
+            caseID = id?.text
+            lock.unlock()
+        }
+
+        func wants(_ event: LiveEvent) -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            return event.caseId != nil && event.caseId == caseID
+        }
+    }
+
     /// What one connection knows; one actor, so pushes and replies never interleave.
     actor Conversation {
         let store: Store
         let brand: Brand
         let send: @Sendable (Outbound) -> Void
+        let interest: Interest
         var visitor: String?
-        var caseID: CaseID?
+        var caseID: CaseID? {
+            didSet { interest.follow(caseID) }
+        }
         var lastSent = 0
 
-        init(store: Store, brand: Brand, send: @escaping @Sendable (Outbound) -> Void) {
+        init(store: Store, brand: Brand, interest: Interest, send: @escaping @Sendable (Outbound) -> Void) {
             self.store = store
             self.brand = brand
+            self.interest = interest
             self.send = send
         }
 
@@ -78,7 +100,7 @@ enum ChatSocket {
             let posted = try await store.postChatMessage(brand: brand.id, visitor: visitor, clientID: clientID, text: text, identity: identity,
                                                          name: message.name)
             caseID = posted.caseID
-            send(Outbound(type: "stored", seq: posted.seq, clientId: clientID))
+            send(Outbound(type: "stored", seq: posted.seq, clientId: clientID, caseNumber: posted.caseNumber))
             try await flush()
         }
 
@@ -90,8 +112,6 @@ enum ChatSocket {
                 lastSent = item.seq
             }
         }
-
-        func concerns(_ event: LiveEvent) -> Bool { event.caseId != nil && event.caseId == caseID?.text }
     }
 
     static func add(to router: Router<LiveContext>, store: Store, hub: LiveHub) {
@@ -103,8 +123,9 @@ enum ChatSocket {
         } onUpgrade: { inbound, outbound, context in
             guard let slug = context.requestContext.parameters.get("brand"), let brand = try await store.brand(slug: slug) else { return }
             let (frames, sink) = AsyncStream.makeStream(of: Outbound.self)
-            let conversation = Conversation(store: store, brand: brand) { sink.yield($0) }
-            let events = hub.subscribe(brand: brand.id)
+            let interest = Interest()
+            let conversation = Conversation(store: store, brand: brand, interest: interest) { sink.yield($0) }
+            let events = hub.subscribe(brand: brand.id) { interest.wants($0) }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await frame in frames {
@@ -112,7 +133,7 @@ enum ChatSocket {
                     }
                 }
                 group.addTask {
-                    for await event in events where await conversation.concerns(event) { try await conversation.flush() }
+                    for await _ in events { try await conversation.flush() }
                 }
                 group.addTask {
                     defer { sink.finish() }

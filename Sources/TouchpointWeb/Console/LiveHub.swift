@@ -21,7 +21,7 @@ final class LiveHub: @unchecked Sendable {
     private let interval: Duration
     private let logger: Logger
     private let lock = NSLock()
-    private var listeners: [BrandID: [UUID: AsyncStream<LiveEvent>.Continuation]] = [:]
+    private var listeners: [BrandID: [UUID: (sink: AsyncStream<LiveEvent>.Continuation, wants: (@Sendable (LiveEvent) -> Bool)?)]] = [:]
     private var poller: Task<Void, Never>?
 
     init(store: Store, interval: Duration = .milliseconds(500), logger: Logger = Logger(label: "touchpoint.live")) {
@@ -30,13 +30,15 @@ final class LiveHub: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// A stream of the brand's events from now on; it ends when the caller stops iterating.
-    func subscribe(brand: BrandID) -> AsyncStream<LiveEvent> {
+    /// A stream of the brand's events from now on (only those `wants` takes, when given:
+    /// it runs here, so thousands of chats each following one case cost a call per event,
+    /// not a wake-up); it ends when the caller stops iterating.
+    func subscribe(brand: BrandID, wants: (@Sendable (LiveEvent) -> Bool)? = nil) -> AsyncStream<LiveEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: LiveEvent.self, bufferingPolicy: .bufferingNewest(100))
         let id = UUID()
         continuation.onTermination = { [weak self] _ in self?.remove(id, brand: brand) }
         lock.lock()
-        listeners[brand, default: [:]][id] = continuation
+        listeners[brand, default: [:]][id] = (continuation, wants)
         if poller == nil { poller = Task { [weak self] in await self?.poll() } }
         lock.unlock()
         return stream
@@ -66,7 +68,9 @@ final class LiveHub: @unchecked Sendable {
     /// Reads new events with a look-back window, since a transaction can commit after a later
     /// one did while carrying an earlier time; ids already sent are remembered for the window.
     private func poll() async {
-        let window: TimeInterval = 10
+        // Commits are timestamped before they commit, so a later read may find an earlier
+        // time; two seconds covers any transaction here (each is one command).
+        let window: TimeInterval = 2
         // What happened before anyone listened is on the page already.
         let started = Date().addingTimeInterval(-1)
         var watermark = Date()
@@ -77,6 +81,8 @@ final class LiveHub: @unchecked Sendable {
             // found by the poll at the interval.
             await store.commits.wait(after: seen, timeout: interval)
             seen = store.commits.current
+            // A burst of commits is read in rounds, not once per commit.
+            try? await Task.sleep(for: .milliseconds(5))
             let brands = brands()
             // Nobody listens: stop; the next subscriber starts a new poller.
             if brands.isEmpty, stopIfIdle() { return }
@@ -107,6 +113,6 @@ final class LiveHub: @unchecked Sendable {
         lock.lock()
         let targets = Array(listeners[brand]?.values ?? [:].values)
         lock.unlock()
-        for target in targets { target.yield(event) }
+        for target in targets where target.wants?(event) ?? true { target.sink.yield(event) }
     }
 }
