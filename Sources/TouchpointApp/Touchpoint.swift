@@ -14,13 +14,19 @@ public enum Touchpoint {
     /// Opens and migrates the database a command works on.
     public static func openStore(_ location: DatabaseLocation, logger: Logger) async throws -> Store {
         let database = try await location.open(logger: logger)
+        let store = Store(database: database)
         do {
-            try await Migrator.migrate(database)
+            let applied = try await Migrator.migrate(database)
+            // Cases written before schema 4 get the moment their SLA becomes at risk, once.
+            if applied.contains(4) {
+                let filled = try await store.backfillSLARisk()
+                if filled > 0 { logger.info("recorded when open cases' SLAs become at risk", metadata: ["cases": "\(filled)"]) }
+            }
         } catch {
             await database.shutdown()
             throw error
         }
-        return Store(database: database)
+        return store
     }
 
     /// Builds the application for `store` (tests use it with `app.test(.router)`).
@@ -61,8 +67,6 @@ public enum Touchpoint {
             let evaluated = try await store.segmentUnevaluated(brand: brand.id)
             if evaluated > 0 { logger.info("gave accounts their service model", metadata: ["brand": "\(brand.slug)", "accounts": "\(evaluated)"]) }
         }
-        let backfilled = try await store.backfillSLARisk()
-        if backfilled > 0 { logger.info("recorded when open cases' SLAs become at risk", metadata: ["cases": "\(backfilled)"]) }
         let worker = MailIntakeWorker(store: store, logger: logger)
         let background = Task {
             await withDiscardingTaskGroup { group in

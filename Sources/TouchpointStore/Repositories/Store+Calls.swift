@@ -97,7 +97,7 @@ extension Store {
         guard let ended = call.ended, !call.done, let customer = call.number,
               call.answered != nil || call.cause != "normalClearing" else { return result }
         let outcome = CallOutcome(inbound: call.inbound, answeredAt: call.answered, startedAt: call.started, endedAt: ended, cause: call.cause)
-        let agentName = try await call.agent.asyncMap { try await agentProfile($0, brand: brand.id).user.name }
+        let agentName = try await call.agent.asyncMap { try await staffUser($0, brand: brand.id).name }
         var metadata = ["callId": event.callID, "outcome": outcome.answered ? "answered" : (call.cause ?? "noAnswer")]
         if let talk = outcome.talkSeconds { metadata["durationSeconds"] = String(talk) }
         if let wait = outcome.waitSeconds { metadata["waitSeconds"] = String(wait) }
@@ -150,7 +150,7 @@ extension Store {
         let model = config.rules.evaluateContact(profile: account?.profile ?? AccountProfile(), role: contact.title).model
         let open = try await cases(brand: brand, filter: CaseFilter(statuses: [.new, .open, .pending], contactID: contact.id), limit: 10, cursor: nil).items
         let policy = config.policy(model)
-        let csm = policy.namedCSM ? try await account?.profile.ownerCSM.asyncMap { try await agentProfile($0, brand: brand).user } : nil
+        let csm = policy.namedCSM ? try await account?.profile.ownerCSM.asyncMap { try await staffUser($0, brand: brand) } : nil
         return ScreenPop(contact: contact, account: account, serviceModel: model, openCases: open, csm: csm ?? nil,
                          teamID: open.first?.teamID)
     }

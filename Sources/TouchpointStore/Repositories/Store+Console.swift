@@ -48,6 +48,22 @@ extension Store {
         }
     }
 
+    /// How much mail needs an operator: quarantined inbound, outbound waiting and failed.
+    public func mailCounts(brand: BrandID) async throws -> (quarantined: Int, waiting: Int, failed: Int) {
+        try await database.read { db in
+            let quarantined = try await db.raw("""
+                SELECT COUNT(*) AS n FROM inbound_mail WHERE brand_id = \(bind: brand.text) AND state = 'quarantined'
+                """).first()?.int("n") ?? 0
+            var outbox: [String: Int] = [:]
+            for row in try await db.raw("""
+                SELECT state, COUNT(*) AS n FROM outbox WHERE brand_id = \(bind: brand.text) AND state IN ('pending', 'failed') GROUP BY state
+                """).all() {
+                outbox[try row.string("state")] = try row.int("n")
+            }
+            return (quarantined, outbox["pending"] ?? 0, outbox["failed"] ?? 0)
+        }
+    }
+
     /// One interaction of the brand.
     public func interaction(_ id: InteractionID, brand: BrandID) async throws -> Interaction {
         try await database.read { db in

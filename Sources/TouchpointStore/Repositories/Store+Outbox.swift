@@ -111,25 +111,49 @@ extension Store {
         let environment = self.environment
         let dialect = self.dialect
         return try await database.write { db in
-            let now = Convert.ms(environment.now())
-            let stale = now - 600_000
-            let lock = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-            let rows = try await db.raw("""
-                SELECT * FROM outbox WHERE state IN ('pending', 'sending') AND next_attempt_at <= \(bind: now)
-                AND (state = 'pending' OR updated_at < \(bind: stale)) ORDER BY next_attempt_at, id LIMIT \(bind: limit)\(unsafeRaw: lock)
-                """).all()
-            var items: [OutboxItem] = []
-            for row in rows {
+            try await Store.claimDue("outbox", limit: limit, now: environment.now(), dialect: dialect, on: db).map { row in
                 var item = try Store.outboxItem(from: row)
                 item.state = .sending
                 item.attempts += 1
-                try await db.raw("""
-                    UPDATE outbox SET state = 'sending', attempts = \(bind: item.attempts), updated_at = \(bind: now) WHERE id = \(bind: item.id.text)
-                    """).run()
-                items.append(item)
+                return item
             }
-            return items
         }
+    }
+
+    /// Takes the due rows of an outbox table (the email or the text outbox), and ones a
+    /// crashed worker left `sending` for ten minutes, marking them sending with one attempt
+    /// more. Returns the rows as they were read.
+    static func claimDue(_ table: String, limit: Int, now date: Date, dialect: SQLDialectKind, on db: any SQLDatabase) async throws -> [any SQLRow] {
+        let now = Convert.ms(date)
+        let lock = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let rows = try await db.raw("""
+            SELECT * FROM \(unsafeRaw: table) WHERE state IN ('pending', 'sending') AND next_attempt_at <= \(bind: now)
+            AND (state = 'pending' OR updated_at < \(bind: now - 600_000)) ORDER BY next_attempt_at, id LIMIT \(bind: limit)\(unsafeRaw: lock)
+            """).all()
+        for row in rows {
+            try await db.raw("""
+                UPDATE \(unsafeRaw: table) SET state = 'sending', attempts = attempts + 1, updated_at = \(bind: now) WHERE id = \(bind: try row.string("id"))
+                """).run()
+        }
+        return rows
+    }
+
+    /// After a failed attempt: `failed` when the refusal is permanent or the attempts are
+    /// used up (returns true), else pending again after the backoff.
+    static func failOrRetry(_ table: String, id: UUID, attempts: Int, error: String, permanent: Bool, now: Date, on db: any SQLDatabase) async throws -> Bool {
+        if permanent || attempts >= Store.maxDeliveryAttempts {
+            try await db.raw("""
+                UPDATE \(unsafeRaw: table) SET state = 'failed', last_error = \(bind: Store.clip(error, bytes: 1000)), updated_at = \(bind: Convert.ms(now))
+                WHERE id = \(bind: id.text)
+                """).run()
+            return true
+        }
+        let next = now.addingTimeInterval(Store.backoff(after: attempts))
+        try await db.raw("""
+            UPDATE \(unsafeRaw: table) SET state = 'pending', last_error = \(bind: Store.clip(error, bytes: 1000)), next_attempt_at = \(bind: Convert.ms(next)),
+            updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: id.text)
+            """).run()
+        return false
     }
 
     /// When the worker should look again: the next due time, if anything waits.
@@ -160,12 +184,7 @@ extension Store {
         let environment = self.environment
         try await database.write { db in
             let now = environment.now()
-            let givesUp = permanent || item.attempts >= Store.maxDeliveryAttempts
-            if givesUp {
-                try await db.raw("""
-                    UPDATE outbox SET state = 'failed', last_error = \(bind: Store.clip(error, bytes: 1000)), updated_at = \(bind: Convert.ms(now))
-                    WHERE id = \(bind: item.id.text)
-                    """).run()
+            if try await Store.failOrRetry("outbox", id: item.id, attempts: item.attempts, error: error, permanent: permanent, now: now, on: db) {
                 if permanent {
                     try await db.raw("""
                         UPDATE identities SET failing_since = COALESCE(failing_since, \(bind: Convert.ms(now))), failure = \(bind: Store.clip(error, bytes: 500))
@@ -173,12 +192,6 @@ extension Store {
                         """).run()
                 }
                 try await Store.insert(events: [try await Store.deliveryEvent(.mailFailed, item, detail: error, environment: environment, at: now, on: db)], on: db)
-            } else {
-                let next = now.addingTimeInterval(Store.backoff(after: item.attempts))
-                try await db.raw("""
-                    UPDATE outbox SET state = 'pending', last_error = \(bind: Store.clip(error, bytes: 1000)), next_attempt_at = \(bind: Convert.ms(next)),
-                    updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: item.id.text)
-                    """).run()
             }
         }
     }

@@ -20,8 +20,8 @@ extension Store {
             """).run()
     }
 
-    /// Fills the at-risk moment of active cases stored before schema 4 had the column;
-    /// returns how many it filled (none after the first start).
+    /// Fills the at-risk moment of active cases stored before schema 4 had the column
+    /// (run once, when that migration is applied); returns how many it filled.
     public func backfillSLARisk() async throws -> Int {
         try await database.write { db in
             let rows = try await db.raw("""

@@ -102,6 +102,16 @@ extension Store {
         }
     }
 
+    /// A staff member of the brand by id.
+    public func staffUser(_ id: UserID, brand: BrandID) async throws -> StaffUser {
+        try await database.read { db in
+            guard let row = try await db.raw("SELECT * FROM staff_users WHERE id = \(bind: id.text) AND brand_id = \(bind: brand.text)").first() else {
+                throw StoreError.notFound("staff user \(id.text)")
+            }
+            return try Store.staffUser(from: row)
+        }
+    }
+
     static func staffUser(from row: any SQLRow) throws -> StaffUser {
         StaffUser(id: try row.uuid("id"), brandID: try row.uuid("brand_id"), email: try row.string("email"),
                   name: try row.string("name"), role: try row.wire("role", as: Role.self), teamID: try row.optionalUUID("team_id"))

@@ -69,26 +69,17 @@ extension Store {
             """).run()
     }
 
-    /// Takes up to `limit` due text messages (and ones a crashed worker left sending for ten minutes).
+    /// Takes up to `limit` due text messages (see `claimDue`).
     public func claimTextOutbox(limit: Int) async throws -> [TextOutboxItem] {
         let environment = self.environment
         let dialect = self.dialect
         return try await database.write { db in
-            let now = Convert.ms(environment.now())
-            let lock = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-            let rows = try await db.raw("""
-                SELECT * FROM text_outbox WHERE state IN ('pending', 'sending') AND next_attempt_at <= \(bind: now)
-                AND (state = 'pending' OR updated_at < \(bind: now - 600_000)) ORDER BY next_attempt_at, id LIMIT \(bind: limit)\(unsafeRaw: lock)
-                """).all()
-            var items: [TextOutboxItem] = []
-            for row in rows {
+            try await Store.claimDue("text_outbox", limit: limit, now: environment.now(), dialect: dialect, on: db).map { row in
                 var item = try Store.textOutboxItem(from: row)
                 item.state = .sending
                 item.attempts += 1
-                try await db.raw("UPDATE text_outbox SET state = 'sending', attempts = \(bind: item.attempts), updated_at = \(bind: now) WHERE id = \(bind: item.id.text)").run()
-                items.append(item)
+                return item
             }
-            return items
         }
     }
 
@@ -116,21 +107,12 @@ extension Store {
         let environment = self.environment
         try await database.write { db in
             let now = environment.now()
-            if permanent || item.attempts >= Store.maxDeliveryAttempts {
-                try await db.raw("""
-                    UPDATE text_outbox SET state = 'failed', last_error = \(bind: Store.clip(error, bytes: 1000)), updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: item.id.text)
-                    """).run()
+            if try await Store.failOrRetry("text_outbox", id: item.id, attempts: item.attempts, error: error, permanent: permanent, now: now, on: db) {
                 let owner = try await item.caseID.asyncMap { try await Store.case($0, brand: item.brandID, on: db) }
                 try await Store.insert(events: [DomainEvent(id: environment.newID(), brandID: item.brandID, type: .messageFailed, actor: .system,
                                                             accountID: owner?.accountID, contactID: owner?.contactID, caseID: item.caseID,
                                                             payload: ["to": .string(item.recipient), "error": .string(Store.clip(error, bytes: 500))],
                                                             occurredAt: now)], on: db)
-            } else {
-                let next = now.addingTimeInterval(Store.backoff(after: item.attempts))
-                try await db.raw("""
-                    UPDATE text_outbox SET state = 'pending', last_error = \(bind: Store.clip(error, bytes: 1000)), next_attempt_at = \(bind: Convert.ms(next)),
-                    updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: item.id.text)
-                    """).run()
             }
         }
     }

@@ -52,11 +52,10 @@ extension Console {
         let mailboxes = try await store.mailboxes(brand: brand).map {
             MailboxLine(address: $0.address, teams: options($0.teamID), forwards: $0.forwardsOpenForSender, acknowledges: $0.acknowledges)
         }
-        let quarantined = try await store.inboundMail(brand: brand, state: .quarantined, limit: 200, cursor: nil).items.count
-        let failed = try await store.outbox(brand: brand, state: .failed, limit: 200, cursor: nil).items.count
-        let waiting = try await store.outbox(brand: brand, state: .pending, limit: 200, cursor: nil).items.count
+        let counts = try await store.mailCounts(brand: brand)
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"] != nil
         return pages.render("channels", ChannelsView(chrome: Chrome(title: "Channels", session: session), notice: done ? "Saved." : nil,
-                                                     mailboxes: mailboxes, teams: options(nil), quarantined: quarantined, failed: failed, waiting: waiting))
+                                                     mailboxes: mailboxes, teams: options(nil), quarantined: counts.quarantined, failed: counts.failed,
+                                                     waiting: counts.waiting))
     }
 }

@@ -94,7 +94,7 @@ extension Console {
         var view = try await customerView(session: session, kind: "Account", name: account.name, promisesOf: id, timeline: try await timeline,
                                           cases: try await cases.items, customers: names, olderBase: "/console/accounts/\(id.text)")
         let profile = account.profile
-        let csm = try await profile.ownerCSM.asyncMap { csm in try await store.agentProfile(csm, brand: brand).user.name }
+        let csm = try await profile.ownerCSM.asyncMap { csm in try await store.staffUser(csm, brand: brand).name }
         view.facts = [
             Fact(label: "Annual value", value: String(format: "%.0f", profile.annualValue)),
             Fact(label: "Average order", value: String(format: "%.0f", profile.averageOrderValue)),

@@ -58,18 +58,17 @@ struct Console: Sendable {
                     status: HTTPResponse.Status = .ok) -> Response {
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
         if context.session != nil, error == nil { return Pages.redirect(Self.localTarget(query["next"])) }
-        // Login CSRF: the form carries the same random value as a cookie only this site can set.
-        let token = request.cookies[cookies.signIn]?.value ?? UUID().uuidString
+        let token = cookies.signInToken(request)
         let target = Self.localTarget(context.form?["next"] ?? query["next"])
         var response = pages.render("login", SignInView(chrome: nil, csrf: token, next: target, email: email, error: error,
                                                         signedOut: query["signedOut"] != nil), status: status)
-        response.setCookie(cookies.cookie(cookies.signIn, token, maxAge: 3600))
+        cookies.offerSignIn(&response, token: token)
         return response
     }
 
     func signIn(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let form = context.form ?? HTMLForm(urlEncoded: "")
-        guard let cookie = request.cookies[cookies.signIn]?.value, constantTimeEquals(form["csrf"] ?? "", cookie) else {
+        guard cookies.signInTokenMatches(request, form) else {
             return signInPage(request, context, error: "The sign-in form expired. Please try again.", status: .forbidden)
         }
         let email = form.text("email") ?? ""

@@ -29,8 +29,7 @@ public func buildWebSocketRouter(store: Store, config: WebConfig) -> Router<Live
     router.ws("console/live") { request, _ in
         // Browsers send Origin with every WebSocket handshake; another site's page must not
         // ride on the cookie (cross-site WebSocket hijacking).
-        guard let origin = request.headers[.origin], let host = request.head.authority,
-              origin == "http://" + host || origin == "https://" + host else { throw HTTPError(.forbidden) }
+        guard let origin = request.headers[.origin], PageMiddleware.isSameOrigin(origin, request) else { throw HTTPError(.forbidden) }
         guard try await session(request) != nil else { throw HTTPError(.unauthorized) }
         return .upgrade([:])
     } onUpgrade: { inbound, outbound, context in

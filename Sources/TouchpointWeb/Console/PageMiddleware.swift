@@ -18,6 +18,23 @@ struct CookiePolicy: Sendable {
     func cookie(_ name: String, _ value: String, maxAge: Int?) -> Cookie {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
+
+    /// Sign-in forms have no session to carry a CSRF token, so they double-submit one: the
+    /// form holds the value of a cookie only this site can set. The visitor's, or a new one.
+    func signInToken(_ request: Request) -> String {
+        request.cookies[signIn]?.value ?? UUID().uuidString
+    }
+
+    /// Sets the sign-in token cookie on a page with a sign-in form.
+    func offerSignIn(_ response: inout Response, token: String) {
+        response.setCookie(cookie(signIn, token, maxAge: 3600))
+    }
+
+    /// Whether a posted sign-in form carries the token of the visitor's cookie.
+    func signInTokenMatches(_ request: Request, _ form: HTMLForm) -> Bool {
+        guard let expected = request.cookies[signIn]?.value else { return false }
+        return constantTimeEquals(form["csrf"] ?? "", expected)
+    }
 }
 
 /// What differs between the staff console and the customer portal: which cookie holds the
@@ -107,12 +124,16 @@ struct PageMiddleware: RouterMiddleware {
         if let site = HTTPField.Name("Sec-Fetch-Site").flatMap({ request.headers[$0] }), site == "cross-site" {
             throw Problem(.forbidden, "forms may only be sent from Touchpoint's own pages")
         }
-        if let origin = request.headers[.origin], let host = request.head.authority {
-            let expected = ["http://" + host, "https://" + host]
-            guard expected.contains(origin.lowercased()) || expected.contains(origin) else {
-                throw Problem(.forbidden, "forms may only be sent from Touchpoint's own pages")
-            }
+        if let origin = request.headers[.origin], !isSameOrigin(origin, request) {
+            throw Problem(.forbidden, "forms may only be sent from Touchpoint's own pages")
         }
+    }
+
+    /// Whether an `Origin` is this server as the request addressed it.
+    static func isSameOrigin(_ origin: String, _ request: Request) -> Bool {
+        guard let host = request.head.authority?.lowercased() else { return false }
+        let origin = origin.lowercased()
+        return origin == "http://" + host || origin == "https://" + host
     }
 
     func errorPage(_ problem: Problem, request: Request, context: Context) -> Response {

@@ -108,18 +108,18 @@ struct Portal: Sendable {
                     status: HTTPResponse.Status = .ok) async throws -> Response {
         let brand = try await brand(context)
         if context.customer != nil, error == nil, !sent { return Pages.redirect("/portal/\(brand.slug)") }
-        let token = request.cookies[cookies.signIn]?.value ?? UUID().uuidString
+        let token = cookies.signInToken(request)
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
         var response = pages.render("portal-login", SignInView(frame: frame("Sign in", brand, nil), csrf: token, email: email, sent: sent,
                                                                error: error, signedOut: query["signedOut"] != nil), status: status)
-        response.setCookie(cookies.cookie(cookies.signIn, token, maxAge: 3600))
+        cookies.offerSignIn(&response, token: token)
         return response
     }
 
     func signIn(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let brand = try await brand(context)
         let form = context.form ?? HTMLForm(urlEncoded: "")
-        guard let cookie = request.cookies[cookies.signIn]?.value, constantTimeEquals(form["csrf"] ?? "", cookie) else {
+        guard cookies.signInTokenMatches(request, form) else {
             return try await signInPage(request, context, error: "The form expired. Please try again.", status: .forbidden)
         }
         let email = form.text("email") ?? ""
@@ -171,16 +171,16 @@ struct Portal: Sendable {
     /// scanners that fetch links must not use up the one-time link.
     func linkPage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let brand = try await brand(context)
-        let csrf = request.cookies[cookies.signIn]?.value ?? UUID().uuidString
+        let csrf = cookies.signInToken(request)
         var response = pages.render("portal-link", LinkView(frame: frame("Sign in", brand, nil), token: context.parameters.get("token") ?? "", csrf: csrf))
-        response.setCookie(cookies.cookie(cookies.signIn, csrf, maxAge: 3600))
+        cookies.offerSignIn(&response, token: csrf)
         return response
     }
 
     func redeem(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let brand = try await brand(context)
         let form = context.form ?? HTMLForm(urlEncoded: "")
-        guard let cookie = request.cookies[cookies.signIn]?.value, constantTimeEquals(form["csrf"] ?? "", cookie),
+        guard cookies.signInTokenMatches(request, form),
               let started = try await store.redeemPortalLink(form["token"] ?? "", brand: brand.id) else {
             return try await signInPage(request, context, error: "This sign-in link was used already or has expired. Ask for a new one.", status: .gone)
         }
