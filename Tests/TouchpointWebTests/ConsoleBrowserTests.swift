@@ -10,42 +10,20 @@ import TouchpointStore
 /// the demo data. Screenshots land in test-artifacts/screenshots.
 @Suite("The console in a real browser", .serialized)
 struct ConsoleBrowserTests {
-    struct Server {
-        let base: String
-        let port: Int
-        let store: Store
-        let brand: Brand
-    }
+    typealias Server = TestServer
 
     static func withServer(_ body: (Server, Browser) async throws -> Void) async throws {
-        var logger = Logger(label: "browser-test")
-        logger.logLevel = .warning
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tp-browser-\(UUID().uuidString)").path
-        let store = try await Touchpoint.openStore(.sqlite(directory: directory), logger: logger)
-        _ = try await DemoData.load(into: store)
-        let brand = try await store.brands().first { $0.slug == "acme" }!
-        let ports = AsyncStream.makeStream(of: Int.self)
-        let app = Touchpoint.application(store: store, config: AppConfig(host: "127.0.0.1", port: 0, database: .sqlite(directory: directory)),
-                                         logger: logger) { port in ports.continuation.yield(port) }
-        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var port = 0
-        for await bound in ports.stream {
-            port = bound
-            break
+        try await TestServer.run { server in
+            let browser = try await Browser()
+            var failure: (any Error)?
+            do {
+                try await body(server, browser)
+            } catch {
+                failure = error
+            }
+            await browser.quit()
+            if let failure { throw failure }
         }
-        let browser = try await Browser()
-        var failure: (any Error)?
-        do {
-            try await body(Server(base: "http://127.0.0.1:\(port)", port: port, store: store, brand: brand), browser)
-        } catch {
-            failure = error
-        }
-        await browser.quit()
-        server.cancel()
-        _ = try? await server.value
-        await store.database.shutdown()
-        try? FileManager.default.removeItem(atPath: directory)
-        if let failure { throw failure }
     }
 
     static func waitFor(_ what: String, _ condition: () async throws -> Bool) async throws {
@@ -229,6 +207,7 @@ struct ConsoleBrowserTests {
 
     @Test func aWebChatSurvivesADroppedConnectionWithoutLossOrDuplicates() async throws {
         try await Self.withServer { server, browser in
+            try await server.openAroundTheClock()
             try await browser.open(server.base + "/chat/acme")
             try await browser.click("#tp-chat-open")
             try await Self.waitFor("the chat connection") { try await browser.script("return document.getElementById('tp-chat').dataset.connected") as? String == "yes" }
@@ -260,13 +239,57 @@ struct ConsoleBrowserTests {
 
             // A second page load shows the whole conversation once, and a resent message is stored once.
             try await browser.open(server.base + "/chat/acme")
-            try await Self.waitFor("the conversation again") { try await browser.script("return document.querySelectorAll('#tp-chat li').length") as? Int == 3 }
+            try await Self.waitFor("the conversation again") { try await browser.script("return document.querySelectorAll('#tp-chat li:not(.note)').length") as? Int == 3 }
             let messages = try await server.store.chatMessages(caseID: chat, brand: server.brand.id, after: 0)
             #expect(messages.map(\.from) == ["visitor", "agent", "agent"] && messages.map(\.seq) == [1, 2, 3])
             let again = try await server.store.postChatMessage(brand: server.brand.id, visitor: visitor, clientID: try #require(messages[0].clientID),
                                                                text: "Is anyone there? My meter shows E5.", identity: nil, name: nil)
             let after = try await server.store.chatMessages(caseID: chat, brand: server.brand.id, after: 0)
             #expect(again.seq == 1 && after.count == 3)
+        }
+    }
+
+    @Test func anAgentChatsFromTheCasePageAndTransfersTheChat() async throws {
+        try await Self.withServer { server, browser in
+            try await server.openAroundTheClock()
+            let visitor = try SocketClient(port: server.port, path: "/chat/acme/ws")
+            let id = UUID().uuidString.lowercased()
+            try visitor.send(["type": "hello", "visitor": id])
+            _ = try await visitor.next("ready")
+            try visitor.send(["type": "message", "clientId": "v1", "text": "The app shows error E5 since this morning."])
+            let number = try #require(try await visitor.next("stored")["caseNumber"] as? Int)
+            let caseID = try #require(try await server.store.chatCase(brand: server.brand.id, visitor: id))
+
+            try await Self.signIn(browser, server.base, as: "agent1@acme.example")
+            try await browser.open(server.base + "/console/cases/\(number)")
+            try await Self.waitFor("the chat panel") { try await browser.text("#chat-log").contains("error E5") }
+            try await Self.waitFor("the visitor online") { try await browser.text("#chat-presence") == "visitor online" }
+            try visitor.send(["type": "typing", "active": true])
+            try await Self.waitFor("the typing line") { try await browser.text("#chat-typing") == "The visitor is typing…" }
+
+            try await browser.type("#chat-text", "Please restart the meter.")
+            try await browser.click("#chat-send")
+            let answer = try await visitor.next("message", where: { $0["from"] as? String == "agent" })
+            let agent = try await server.store.staffUser(email: "agent1@acme.example")
+            #expect(answer["text"] as? String == "Please restart the meter." && answer["seq"] as? Int == 2)
+            #expect(answer["name"] as? String == agent.name.split(separator: " ").first.map(String.init))
+            try visitor.send(["type": "read", "seq": 2])
+            try await Self.waitFor("the seen mark") { try await browser.script("return document.querySelectorAll('#chat-log li.agent.seen').length") as? Int == 1 }
+            // The agent's page read the visitor's message too, and said so.
+            try await Self.waitFor("the agent's read mark") { (try await server.store.chatSession(caseID: caseID, brand: server.brand.id)?.agentRead ?? 0) >= 1 }
+            #expect(visitor.all("read").contains { $0["from"] as? String == "agent" && ($0["seq"] as? Int ?? 0) >= 1 })
+            try await browser.screenshot("agent-chat")
+
+            let colleague = try await server.store.staffUser(email: "agent2@acme.example")
+            _ = try await browser.script("document.getElementById('transfer-to').value = 'agent:\(colleague.id.text)'; return 1")
+            try await browser.type("#transfer-reason", "knows the E5 meters")
+            try await browser.click("#transfer")
+            try await Self.waitFor("the transfer") { try await browser.text("#notice") == "Chat transferred." }
+            #expect(try await server.store.case(caseID, brand: server.brand.id).assigneeID == colleague.id)
+            _ = try await visitor.next("agent", where: { $0["name"] as? String == colleague.name.split(separator: " ").first.map(String.init) })
+
+            await visitor.close()
+            try await Self.waitFor("the visitor away") { try await browser.text("#chat-presence") == "visitor away" }
         }
     }
 }

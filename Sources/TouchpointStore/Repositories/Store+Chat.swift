@@ -10,9 +10,26 @@ public struct ChatMessage: Sendable, Equatable {
     /// `visitor` or `agent`.
     public var from: String
     public var text: String
-    /// The widget's own id of a visitor message (to match its acknowledgement).
+    /// The sender's own id of the message (to match its acknowledgement).
     public var clientID: String?
+    /// The staff member who wrote an agent message.
+    public var authorID: UUID?
     public var at: Date
+}
+
+/// The two sides of a web chat.
+public enum ChatSide: String, Sendable, Equatable {
+    case visitor, agent
+}
+
+/// A conversation as the agents' side sees it.
+public struct ChatSession: Sendable, Equatable {
+    public var visitor: String
+    public var caseID: CaseID
+    public var contactID: ContactID
+    /// The last message each side has seen (read receipts).
+    public var visitorRead: Int
+    public var agentRead: Int
 }
 
 extension Store {
@@ -29,16 +46,21 @@ extension Store {
     /// Records a visitor's chat message: on their open chat case, or a new webChat case.
     /// With an email or phone the visitor gave, the chat joins that customer's history. A
     /// message resent after a dropped connection (same client id) is recorded once.
-    public func postChatMessage(brand: BrandID, visitor: String, clientID: String, text: String, identity given: Identity?, name: String?) async throws
+    /// `leftMessage`: the visitor wrote while nobody could answer live, so the case is
+    /// answered by email (tagged `left-message`, the console offers email first).
+    public func postChatMessage(brand: BrandID, visitor: String, clientID: String, text: String, identity given: Identity?, name: String?,
+                                leftMessage: Bool = false) async throws
         -> (caseID: CaseID, caseNumber: Int, seq: Int) {
         let identity = given ?? Identity(storedKind: .chatVisitor, value: visitor)
         let providerID = "chat:\(visitor):\(clientID)"
+        var metadata = ["clientId": clientID]
+        if leftMessage { metadata["answerBy"] = "email" }
         let caseID: CaseID
         let caseNumber: Int
         if let open = try await chatCase(brand: brand, visitor: visitor) {
             let (item, _) = try await addInteraction(caseID: open, brand: brand, actor: .system,
                                                      request: NewInteraction(direction: .inbound, contactPoint: .webChat, body: text, providerMessageID: providerID,
-                                                                             metadata: ["clientId": clientID], from: identity, name: name))
+                                                                             metadata: metadata, from: identity, name: name))
             caseID = item.id
             caseNumber = item.number
         } else {
@@ -47,12 +69,13 @@ extension Store {
             let opened = try await openCase(
                 brand: brand, actor: nil,
                 request: OpenCase(contactPoint: .webChat, from: identity, name: name, subject: firstLine.count > 80 ? String(firstLine.prefix(79)) + "…" : firstLine,
-                                  body: text, providerMessageID: providerID, metadata: ["clientId": clientID]),
+                                  body: text, tags: leftMessage ? ["left-message"] : [], providerMessageID: providerID, metadata: metadata),
                 also: { item, _, db in
                     try await db.raw("""
                         INSERT INTO chat_sessions (brand_id, visitor, case_id, contact_id, created_at)
                         VALUES (\(bind: brand.text), \(bind: visitor), \(bind: item.id.text), \(bind: item.contactID.text), \(bind: Convert.ms(environment.now())))
-                        ON CONFLICT (brand_id, visitor) DO UPDATE SET case_id = excluded.case_id, contact_id = excluded.contact_id
+                        ON CONFLICT (brand_id, visitor) DO UPDATE SET case_id = excluded.case_id, contact_id = excluded.contact_id,
+                        visitor_read_seq = 0, agent_read_seq = 0
                         """).run()
                 })
             caseID = opened.case.id
@@ -73,7 +96,69 @@ extension Store {
         return all.enumerated().compactMap { index, item in
             guard index + 1 > seq else { return nil }
             return ChatMessage(seq: index + 1, from: item.direction == .inbound ? "visitor" : "agent", text: item.text,
-                               clientID: item.metadata["clientId"], at: item.occurredAt)
+                               clientID: item.metadata["clientId"], authorID: item.direction == .outbound ? item.authorID : nil, at: item.occurredAt)
         }
+    }
+
+    /// Records an agent's chat message as an outbound web-chat reply on the case (so it
+    /// answers the customer: status and SLA clocks move as for any reply). Resent after a
+    /// dropped connection (same client id), it is recorded once.
+    public func postAgentChatMessage(caseID: CaseID, brand: BrandID, staff: UserID, clientID: String, text: String) async throws -> Int {
+        let (_, item) = try await addInteraction(caseID: caseID, brand: brand, actor: .staff(staff),
+                                                 request: NewInteraction(direction: .outbound, contactPoint: .webChat, body: text,
+                                                                         providerMessageID: "chat-agent:\(caseID.text):\(clientID)", metadata: ["clientId": clientID]))
+        return try await chatMessages(caseID: caseID, brand: brand, after: 0).first { $0.clientID == clientID && $0.from == "agent" && $0.authorID == item.authorID }?.seq ?? 0
+    }
+
+    /// The web-chat conversation on a case, if the case came from the widget.
+    public func chatSession(caseID: CaseID, brand: BrandID) async throws -> ChatSession? {
+        try await database.read { db in
+            guard let row = try await db.raw("""
+                SELECT visitor, case_id, contact_id, visitor_read_seq, agent_read_seq FROM chat_sessions
+                WHERE case_id = \(bind: caseID.text) AND brand_id = \(bind: brand.text)
+                """).first() else { return nil }
+            return ChatSession(visitor: try row.string("visitor"), caseID: try row.uuid("case_id"), contactID: try row.uuid("contact_id"),
+                               visitorRead: try row.int("visitor_read_seq"), agentRead: try row.int("agent_read_seq"))
+        }
+    }
+
+    /// Notes that one side has seen the conversation up to `seq` (never backwards); returns
+    /// the mark now stored.
+    @discardableResult
+    public func markChatRead(caseID: CaseID, brand: BrandID, side: ChatSide, seq: Int) async throws -> Int {
+        let column = side == .visitor ? "visitor_read_seq" : "agent_read_seq"
+        return try await database.write { db in
+            try await db.raw("""
+                UPDATE chat_sessions SET \(unsafeRaw: column) = CASE WHEN \(unsafeRaw: column) < \(bind: seq) THEN \(bind: seq) ELSE \(unsafeRaw: column) END
+                WHERE case_id = \(bind: caseID.text) AND brand_id = \(bind: brand.text)
+                """).run()
+            return try await db.raw("""
+                SELECT \(unsafeRaw: column) AS seq FROM chat_sessions WHERE case_id = \(bind: caseID.text) AND brand_id = \(bind: brand.text)
+                """).first()?.int("seq") ?? 0
+        }
+    }
+
+    /// Whether a person answers a chat now, for this visitor: the customer is found by the
+    /// identity they gave, or by the contact their earlier chat joined; their account's model
+    /// decides whether web chat is offered and whose hours count.
+    public func chatAvailability(brand: BrandID, visitor: String?, identity: Identity?) async throws -> ChatAvailability {
+        let account: AccountID? = try await database.read { db in
+            if let identity, let row = try await db.raw("""
+                SELECT c.account_id FROM identities i JOIN contacts c ON c.id = i.contact_id
+                WHERE i.brand_id = \(bind: brand.text) AND i.kind = \(bind: identity.kind.rawValue) AND i.value = \(bind: identity.value)
+                """).first() {
+                return try row.optionalUUID("account_id")
+            }
+            if let visitor, let row = try await db.raw("""
+                SELECT c.account_id FROM chat_sessions s JOIN contacts c ON c.id = s.contact_id
+                WHERE s.brand_id = \(bind: brand.text) AND s.visitor = \(bind: visitor)
+                """).first() {
+                return try row.optionalUUID("account_id")
+            }
+            return nil
+        }
+        let (estimate, _, model) = try await waitEstimate(brand: brand, contactPoint: .webChat, teamID: nil, topic: nil, account: account)
+        let config = try await serviceConfig(brand: brand)
+        return ChatAvailability.decide(estimate: estimate, policy: model.map(config.policy))
     }
 }

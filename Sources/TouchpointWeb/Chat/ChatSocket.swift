@@ -7,10 +7,13 @@ import TouchpointStore
 
 /// The visitor's side of the web chat, over a WebSocket at `/chat/{brand}/ws`.
 ///
-/// Client → server: `{"type":"hello","visitor":"…","lastSeq":0,"email":…,"phone":…,"name":…}`,
-/// `{"type":"message","clientId":"…","text":"…"}`. Server → client: `{"type":"ready","caseNumber",
-/// "humanAvailable","waitMinutes"}`, `{"type":"message","seq","from":"visitor|agent","text",
-/// "clientId","at"}`, `{"type":"stored","clientId","seq","caseNumber"}`, `{"type":"error","detail"}`.
+/// Client → server: `hello` {visitor, lastSeq, email?, phone?, name?}, `identify` {email? phone?},
+/// `message` {clientId, text, email?}, `typing` {active}, `read` {seq}.
+/// Server → client: `ready` {caseNumber, mode, humanAvailable, waitMinutes, notice, name (the
+/// agent), seq (how far the agent has read)}, `availability` (the same after `identify`),
+/// `message` {seq, from, text, clientId, name, at}, `stored` {clientId, seq, caseNumber},
+/// `typing` {from, name, active}, `read` {from, seq}, `agent` {name}, `error` {detail}.
+///
 /// Every message has a sequence number within the conversation; after a dropped connection
 /// the widget says the last one it saw and gets exactly what came after, and a resent
 /// message (same clientId) is stored once.
@@ -24,18 +27,26 @@ enum ChatSocket {
         var name: String?
         var clientId: String?
         var text: String?
+        var active: Bool?
+        var seq: Int?
     }
 
-    struct Outbound: Encodable {
+    /// Every frame the server sends, on both sides of a chat.
+    struct Outbound: Encodable, Sendable {
         var type: String
         var seq: Int?
         var from: String?
         var text: String?
         var clientId: String?
+        var name: String?
         var at: String?
         var caseNumber: Int?
+        var mode: String?
         var humanAvailable: Bool?
         var waitMinutes: Int?
+        var notice: String?
+        var active: Bool?
+        var online: Bool?
         var detail: String?
     }
 
@@ -43,6 +54,8 @@ enum ChatSocket {
     final class Interest: @unchecked Sendable {
         private let lock = NSLock()
         private var caseID: String?
+
+        init(_ id: CaseID? = nil) { caseID = id?.text }
 
         func follow(_ id: CaseID?) {
             lock.lock()
@@ -57,23 +70,67 @@ enum ChatSocket {
         }
     }
 
-    /// What one connection knows; one actor, so pushes and replies never interleave.
+    /// Names of the brand's staff as a customer sees them (first names), looked up once.
+    final class StaffNames: @unchecked Sendable {
+        private let lock = NSLock()
+        private var known: [UUID: String] = [:]
+
+        func name(_ id: UUID?, store: Store, brand: BrandID) async throws -> String? {
+            guard let id else { return nil }
+            if let name = lock.withLock({ known[id] }) { return name }
+            let first = Self.firstName(try await store.staffUser(id, brand: brand).name)
+            lock.withLock { known[id] = first }
+            return first
+        }
+
+        static func firstName(_ full: String) -> String {
+            full.split(separator: " ").first.map(String.init) ?? full
+        }
+    }
+
+    /// What one visitor connection knows; one actor, so pushes and replies never interleave.
     actor Conversation {
         let store: Store
         let brand: Brand
-        let send: @Sendable (Outbound) -> Void
+        let relay: ChatRelay
         let interest: Interest
+        let id = UUID()
+        let send: @Sendable (Outbound) -> Void
         var visitor: String?
+        var identity: Identity?
+        var availability: ChatAvailability?
         var caseID: CaseID? {
-            didSet { interest.follow(caseID) }
+            didSet {
+                guard oldValue != caseID else { return }
+                interest.follow(caseID)
+                if let oldValue { relay.leave(oldValue, id: id) }
+                if let caseID { relay.join(caseID, side: .visitor, id: id) { [send] in send(Self.frame($0)) } }
+            }
         }
         var lastSent = 0
+        /// The agent the visitor was last told about (nil inside: nobody yet).
+        var agentShown: UUID??
+        let names = StaffNames()
 
-        init(store: Store, brand: Brand, interest: Interest, send: @escaping @Sendable (Outbound) -> Void) {
+        init(store: Store, brand: Brand, relay: ChatRelay, interest: Interest, send: @escaping @Sendable (Outbound) -> Void) {
             self.store = store
             self.brand = brand
+            self.relay = relay
             self.interest = interest
             self.send = send
+        }
+
+        /// What the agents' signals look like to the visitor.
+        static func frame(_ signal: ChatRelay.Signal) -> Outbound {
+            switch signal {
+            case .typing(let side, let name, let active): Outbound(type: "typing", from: side.rawValue, name: name, active: active)
+            case .read(let side, let seq): Outbound(type: "read", seq: seq, from: side.rawValue)
+            case .presence(let online): Outbound(type: "presence", online: online)
+            }
+        }
+
+        func leave() {
+            caseID = nil
         }
 
         func hello(_ message: Inbound) async throws {
@@ -83,38 +140,90 @@ enum ChatSocket {
             }
             self.visitor = visitor
             lastSent = max(0, message.lastSeq ?? 0)
+            identity = try given(message) ?? identity
             caseID = try await store.chatCase(brand: brand.id, visitor: visitor)
-            let wait = try await store.waitEstimate(brand: brand.id, contactPoint: .webChat, teamID: nil, topic: nil, account: nil).estimate
-            var number: Int?
-            if let caseID { number = try await store.case(caseID, brand: brand.id).number }
-            send(Outbound(type: "ready", caseNumber: number, humanAvailable: wait.humanAvailable, waitMinutes: wait.minutes.map { Int($0.rounded(.up)) }))
+            let available = try await store.chatAvailability(brand: brand.id, visitor: visitor, identity: identity)
+            availability = available
+            var ready = Self.describe(available, type: "ready")
+            if let caseID {
+                ready.caseNumber = try await store.case(caseID, brand: brand.id).number
+                ready.seq = try await store.chatSession(caseID: caseID, brand: brand.id)?.agentRead
+            }
+            send(ready)
             try await flush()
+        }
+
+        /// The visitor gave (or changed) their email or phone: the chat may now belong to a
+        /// customer whose model decides differently.
+        func identify(_ message: Inbound) async throws {
+            guard let visitor else { throw ValidationError(field: "type", reason: "say hello first") }
+            identity = try given(message) ?? identity
+            let available = try await store.chatAvailability(brand: brand.id, visitor: visitor, identity: identity)
+            availability = available
+            send(Self.describe(available, type: "availability"))
         }
 
         func message(_ message: Inbound) async throws {
             guard let visitor else { throw ValidationError(field: "type", reason: "say hello first") }
             guard let clientID = message.clientId, (1...64).contains(clientID.count) else { throw ValidationError(field: "clientId", reason: "1 to 64 characters") }
             let text = try Check.text(message.text ?? "", field: "text", max: 4000)
-            let identity = try message.email.map { try Identity(kind: .email, raw: $0, field: "email") }
-                ?? message.phone.map { try Identity(kind: .phone, raw: $0, defaultCallingCode: brand.defaultCallingCode, field: "phone") }
+            identity = try given(message) ?? identity
+            let leftMessage = availability?.mode == .message && caseID == nil
+            if leftMessage, identity?.kind != .email {
+                // The answer goes by email, so without an address nobody could ever answer.
+                throw ValidationError(field: "email", reason: "leave your email address so we can answer")
+            }
             let posted = try await store.postChatMessage(brand: brand.id, visitor: visitor, clientID: clientID, text: text, identity: identity,
-                                                         name: message.name)
+                                                         name: message.name, leftMessage: leftMessage)
             caseID = posted.caseID
             send(Outbound(type: "stored", seq: posted.seq, clientId: clientID, caseNumber: posted.caseNumber))
+            relay.send(.typing(.visitor, name: nil, active: false), on: posted.caseID, from: id)
             try await flush()
         }
 
-        /// Sends what the visitor has not seen yet.
+        func typing(_ message: Inbound) {
+            guard let caseID else { return }
+            relay.send(.typing(.visitor, name: nil, active: message.active ?? false), on: caseID, from: id)
+        }
+
+        func read(_ message: Inbound) async throws {
+            guard let caseID, let seq = message.seq, seq > 0 else { return }
+            let stored = try await store.markChatRead(caseID: caseID, brand: brand.id, side: .visitor, seq: min(seq, lastSent))
+            relay.send(.read(.visitor, seq: stored), on: caseID, from: id)
+        }
+
+        /// Sends what the visitor has not seen yet, and who is answering when that changed.
         func flush() async throws {
             guard let caseID else { return }
             for item in try await store.chatMessages(caseID: caseID, brand: brand.id, after: lastSent) {
-                send(Outbound(type: "message", seq: item.seq, from: item.from, text: item.text, clientId: item.clientID, at: JSONIO.format(item.at)))
+                send(Outbound(type: "message", seq: item.seq, from: item.from, text: item.text, clientId: item.clientID,
+                              name: try await names.name(item.authorID, store: store, brand: brand.id), at: JSONIO.format(item.at)))
                 lastSent = item.seq
             }
+            let assignee = try await store.case(caseID, brand: brand.id).assigneeID
+            if agentShown != .some(assignee) {
+                agentShown = .some(assignee)
+                send(Outbound(type: "agent", name: try await names.name(assignee, store: store, brand: brand.id)))
+            }
+        }
+
+        private func given(_ message: Inbound) throws -> Identity? {
+            if let email = message.email?.trimmingCharacters(in: .whitespaces), !email.isEmpty {
+                return try Identity(kind: .email, raw: email, field: "email")
+            }
+            if let phone = message.phone?.trimmingCharacters(in: .whitespaces), !phone.isEmpty {
+                return try Identity(kind: .phone, raw: phone, defaultCallingCode: brand.defaultCallingCode, field: "phone")
+            }
+            return nil
+        }
+
+        static func describe(_ availability: ChatAvailability, type: String) -> Outbound {
+            Outbound(type: type, mode: availability.mode.rawValue, humanAvailable: availability.mode == .live,
+                     waitMinutes: availability.waitMinutes, notice: availability.notice)
         }
     }
 
-    static func add(to router: Router<LiveContext>, store: Store, hub: LiveHub) {
+    static func add(to router: Router<LiveContext>, store: Store, hub: LiveHub, relay: ChatRelay) {
         // Any website may embed the widget, so no Origin rule here: the random visitor id
         // the widget keeps is what ties a browser to its conversation.
         router.ws("chat/{brand}/ws") { _, context in
@@ -124,8 +233,30 @@ enum ChatSocket {
             guard let slug = context.requestContext.parameters.get("brand"), let brand = try await store.brand(slug: slug) else { return }
             let (frames, sink) = AsyncStream.makeStream(of: Outbound.self)
             let interest = Interest()
-            let conversation = Conversation(store: store, brand: brand, interest: interest) { sink.yield($0) }
+            let conversation = Conversation(store: store, brand: brand, relay: relay, interest: interest) { sink.yield($0) }
             let events = hub.subscribe(brand: brand.id) { interest.wants($0) }
+            try await pump(inbound: inbound, outbound: outbound, frames: frames, sink: sink, events: events,
+                           changed: { try await conversation.flush() }, finished: { await conversation.leave() }) { parsed in
+                switch parsed.type {
+                case "hello": try await conversation.hello(parsed)
+                case "identify": try await conversation.identify(parsed)
+                case "message": try await conversation.message(parsed)
+                case "typing": await conversation.typing(parsed)
+                case "read": try await conversation.read(parsed)
+                default: throw ValidationError(field: "type", reason: "unknown type \(parsed.type)")
+                }
+            }
+        }
+    }
+
+    /// Runs one chat connection: frames out in order, the case's events in (`changed`), the
+    /// peer's frames handled one by one (a bad frame answers an error and the chat goes on).
+    /// The peer leaving ends the reader, and with it everything else.
+    static func pump(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, frames: AsyncStream<Outbound>,
+                     sink: AsyncStream<Outbound>.Continuation, events: AsyncStream<LiveEvent>,
+                     changed: @escaping @Sendable () async throws -> Void, finished: @escaping @Sendable () async -> Void,
+                     handle: @escaping @Sendable (Inbound) async throws -> Void) async throws {
+        do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await frame in frames {
@@ -133,28 +264,26 @@ enum ChatSocket {
                     }
                 }
                 group.addTask {
-                    for await _ in events { try await conversation.flush() }
+                    for await _ in events { try await changed() }
                 }
                 group.addTask {
                     defer { sink.finish() }
                     for try await message in inbound.messages(maxSize: 64 * 1024) {
                         guard case .text(let text) = message else { continue }
                         do {
-                            let parsed = try JSONIO.decoder.decode(Inbound.self, from: Data(text.utf8))
-                            switch parsed.type {
-                            case "hello": try await conversation.hello(parsed)
-                            case "message": try await conversation.message(parsed)
-                            default: sink.yield(Outbound(type: "error", detail: "unknown type \(parsed.type)"))
-                            }
+                            try await handle(try JSONIO.decoder.decode(Inbound.self, from: Data(text.utf8)))
                         } catch {
                             sink.yield(Outbound(type: "error", detail: Problem.from(error).detail))
                         }
                     }
                 }
-                // The visitor leaving ends the reader; then everything else stops.
                 try await group.next()
                 group.cancelAll()
             }
+        } catch {
+            await finished()
+            throw error
         }
+        await finished()
     }
 }

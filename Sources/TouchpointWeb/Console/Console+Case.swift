@@ -49,6 +49,9 @@ extension Console {
         var timeline: [TimelineLine]
         var older: String?
         var replyPoints: [Option]
+        /// The live chat panel, for a case that came from the web-chat widget.
+        var chat: ChatPanel?
+        var transferTargets: [Option]
         var macros: [MacroOption]
         var statuses: [Option]
         var priorities: [Option]
@@ -59,6 +62,10 @@ extension Console {
         var nextStep: String?
         var active: Bool
         var merged: LinkLine?
+    }
+
+    struct ChatPanel {
+        var caseId: String
     }
 
     /// A macro filled in for this case, ready to insert.
@@ -145,6 +152,7 @@ extension Console {
     static let notices: [String: String] = [
         "reply": "Reply added to the history.", "note": "Note added.", "update": "Case updated.", "escalate": "Case escalated.",
         "deescalate": "Case de-escalated.", "link": "Cases linked.", "merge": "Case merged into this one.",
+        "transfer": "Chat transferred.",
     ]
 
     func casePage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
@@ -162,6 +170,7 @@ extension Console {
         async let staff = store.staffUsers(brand: brand)
         async let teams = store.teamProfiles(brand: brand)
         async let macros = store.macros(brand: brand)
+        async let chat = store.chatSession(caseID: item.id, brand: brand)
         let brandInfo = try await store.brand(brand)
         let prefix = brandInfo.casePrefix
         let people = try await staff
@@ -191,7 +200,10 @@ extension Console {
                 points.append(point)
             }
         }
+        // A message left while nobody could chat is answered by email.
+        let answerBy = item.tags.contains("left-message") && points.contains(.email) ? ContactPoint.email : item.contactPoint
         let step = item.step
+        let chatSession = try await chat
         let accountInfo = try await account
         let values = Macro.values(customerName: customer.name, caseNumber: item.number, casePrefix: prefix, subject: item.subject,
                                   agentName: session.user.name, brandName: brandInfo.name, accountName: accountInfo?.name)
@@ -230,7 +242,11 @@ extension Console {
             links: linkLines.filter { $0.kind != "merged into" },
             timeline: lines,
             older: page.nextCursor.map { "/console/cases/\(item.number)?before=\(HTMLForm.encode($0))#timeline" },
-            replyPoints: points.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == item.contactPoint) },
+            replyPoints: points.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == answerBy) },
+            chat: chatSession.map { ChatPanel(caseId: $0.caseID.text) },
+            transferTargets: (step.next.map { [Option(value: "next-level", label: "the next level (\($0.rawValue))", selected: false)] } ?? [])
+                + people.filter { $0.id != item.assigneeID && $0.role.permissions.contains(.handleCases) }
+                    .map { Option(value: "agent:\($0.id.text)", label: "\($0.name) (\($0.role.rawValue))", selected: false) },
             macros: try await macros.map { MacroOption(id: $0.id.text, name: $0.name, text: $0.render(values)) },
             statuses: ([item.status] + item.status.allowedNext.sorted { $0.rawValue < $1.rawValue }).map {
                 Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == item.status)
@@ -364,6 +380,18 @@ extension Console {
         case "deescalate":
             guard let reason = form.text("reason") else { throw ValidationError(field: "reason", reason: "say why the case goes down") }
             _ = try await store.deescalate(item.id, brand: brand, actor: actor, to: nil, reason: reason)
+        case "transfer":
+            // A chat handed to a colleague or up a level, with the reason on the timeline; the
+            // visitor's widget says who answers now.
+            guard let reason = form.text("reason") else { throw ValidationError(field: "reason", reason: "say why the chat moves") }
+            let to = form.text("to") ?? ""
+            if to == "next-level" {
+                _ = try await store.escalate(item.id, brand: brand, actor: actor, trigger: .manual(reason: reason, target: nil))
+            } else if to.hasPrefix("agent:"), let id = UUID(text: String(to.dropFirst(6))) {
+                _ = try await store.updateCase(item.id, brand: brand, actor: actor, update: CaseUpdate(assigneeID: .some(id), reason: reason))
+            } else {
+                throw ValidationError(field: "to", reason: "choose a colleague or the next level")
+            }
         case "link", "merge":
             guard let number = form.text("number").map({ $0.filter(\.isNumber) }).flatMap({ Int($0) }) else {
                 throw ValidationError(field: "number", reason: "give the other case's number")

@@ -17,7 +17,8 @@ public struct LiveContext: RequestContext, WebSocketRequestContext {
 }
 
 /// Builds the router of WebSocket upgrades: `/console/live` tells a signed-in console page
-/// what changed in its brand, so it can refresh the parts that show it without a reload.
+/// what changed in its brand, so it can refresh the parts that show it without a reload;
+/// `/chat/{brand}/ws` and `/console/chats/{caseId}/ws` are the two sides of a web chat.
 public func buildWebSocketRouter(store: Store, config: WebConfig) -> Router<LiveContext> {
     let router = Router(context: LiveContext.self)
     let hub = LiveHub(store: store)
@@ -48,6 +49,8 @@ public func buildWebSocketRouter(store: Store, config: WebConfig) -> Router<Live
             group.cancelAll()
         }
     }
-    ChatSocket.add(to: router, store: store, hub: hub)
+    let relay = ChatRelay()
+    ChatSocket.add(to: router, store: store, hub: hub, relay: relay)
+    AgentChatSocket.add(to: router, store: store, hub: hub, relay: relay, session: session)
     return router
 }

@@ -148,19 +148,28 @@ final class Browser: @unchecked Sendable {
 /// One HTTP/1.1 request on a fresh loopback connection, read to the end of its body.
 /// (Foundation's URLSession on Linux fails against chromedriver with "Failed writing header".)
 enum RawHTTP {
-    static func exchange(port: Int, method: String, path: String, headers: [String: String] = [:], body: Data = Data()) throws
-        -> (status: Int, head: String, body: Data) {
+    /// A TCP socket connected to a loopback port.
+    static func connected(port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Browser.Failure(description: "no socket") }
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
+        let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw Browser.Failure(description: "cannot connect to port \(port)") }
+        guard result == 0 else {
+            close(fd)
+            throw Browser.Failure(description: "cannot connect to port \(port)")
+        }
+        return fd
+    }
+
+    static func exchange(port: Int, method: String, path: String, headers: [String: String] = [:], body: Data = Data()) throws
+        -> (status: Int, head: String, body: Data) {
+        let fd = try connected(port: port)
+        defer { close(fd) }
         var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
         let bytes = Data((request + "Content-Length: \(body.count)\r\n\r\n").utf8) + body

@@ -112,3 +112,114 @@
     body.focus();
   });
 })();
+
+// Live chat with a widget visitor: the agents' side of the chat protocol (sequence numbers,
+// resend until stored, typing, read receipts, whether the visitor is connected).
+(function () {
+  "use strict";
+  var panel = document.getElementById("chat");
+  if (!panel || !window.WebSocket) return;
+  panel.hidden = false;
+  var log = document.getElementById("chat-log"), form = document.getElementById("chat-form"), text = document.getElementById("chat-text");
+  var typingLine = document.getElementById("chat-typing"), presence = document.getElementById("chat-presence");
+  var socket = null, pause = 1000, lastSeq = 0, readSent = 0, visitorRead = 0, pending = [], items = {};
+  var typingSentAt = 0, typingStop = null, typingClear = null;
+
+  function send(frame) { if (socket && socket.readyState === 1) socket.send(JSON.stringify(frame)); }
+  function randomId() { return (crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2)); }
+
+  function show(message) {
+    var item = (message.clientId && items["c:" + message.clientId]) || (message.seq && items[message.seq]);
+    if (!item) {
+      item = document.createElement("li");
+      var who = document.createElement("span");
+      who.className = "who";
+      who.textContent = message.from === "visitor" ? "Visitor" : (message.name || "You");
+      item.append(who, document.createTextNode(message.text));
+      log.appendChild(item);
+      log.scrollTop = log.scrollHeight;
+    }
+    item.className = message.from + (message.seq ? "" : " sending");
+    if (message.seq) { item.dataset.seq = message.seq; items[message.seq] = item; }
+    if (message.clientId) items["c:" + message.clientId] = item;
+    marks();
+  }
+  function marks() {
+    log.querySelectorAll("li.agent[data-seq]").forEach(function (li) { li.classList.toggle("seen", +li.dataset.seq <= visitorRead); });
+  }
+  function markRead() {
+    if (document.visibilityState === "visible" && lastSeq > readSent) { readSent = lastSeq; send({ type: "read", seq: lastSeq }); }
+  }
+  function online(yes) {
+    presence.textContent = yes ? "visitor online" : "visitor away";
+    presence.classList.toggle("online", !!yes);
+  }
+
+  function connect() {
+    socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/console/chats/" + panel.dataset.case + "/ws");
+    socket.onopen = function () {
+      pause = 1000;
+      send({ type: "hello", lastSeq: lastSeq });
+      pending.forEach(send);
+      panel.dataset.connected = "yes";
+    };
+    socket.onmessage = function (event) {
+      var message;
+      try { message = JSON.parse(event.data); } catch (e) { return; }
+      if (message.type === "ready") {
+        online(message.online);
+        visitorRead = Math.max(visitorRead, message.seq || 0);
+        marks();
+      } else if (message.type === "message") {
+        show(message);
+        lastSeq = Math.max(lastSeq, message.seq);
+        pending = pending.filter(function (p) { return p.clientId !== message.clientId; });
+        if (message.from === "visitor") typingLine.textContent = "";
+        markRead();
+      } else if (message.type === "stored") {
+        pending = pending.filter(function (p) { return p.clientId !== message.clientId; });
+      } else if (message.type === "typing") {
+        clearTimeout(typingClear);
+        var who = message.from === "visitor" ? "The visitor" : (message.name || "A colleague");
+        typingLine.textContent = message.active ? who + " is typing…" : "";
+        // A lost "stopped typing" must not leave the line on for ever.
+        if (message.active) typingClear = setTimeout(function () { typingLine.textContent = ""; }, 8000);
+      } else if (message.type === "read" && message.from === "visitor") {
+        visitorRead = Math.max(visitorRead, message.seq);
+        marks();
+      } else if (message.type === "presence") {
+        online(message.online);
+      } else if (message.type === "error") {
+        typingLine.textContent = message.detail;
+      }
+    };
+    socket.onclose = function () {
+      panel.dataset.connected = "no";
+      setTimeout(connect, pause);
+      pause = Math.min(pause * 2, 30000);
+    };
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var value = text.value.trim();
+    if (!value) return;
+    var frame = { type: "message", clientId: randomId(), text: value };
+    pending.push(frame);
+    show({ from: "agent", text: value, clientId: frame.clientId });
+    text.value = "";
+    typingSentAt = 0;
+    send(frame);
+  });
+  text.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.ctrlKey) { event.preventDefault(); form.requestSubmit(); }
+  });
+  text.addEventListener("input", function () {
+    var now = Date.now();
+    if (now - typingSentAt > 2500) { typingSentAt = now; send({ type: "typing", active: true }); }
+    clearTimeout(typingStop);
+    typingStop = setTimeout(function () { typingSentAt = 0; send({ type: "typing", active: false }); }, 4000);
+  });
+  document.addEventListener("visibilitychange", markRead);
+  connect();
+})();

@@ -2,7 +2,9 @@
 //   <script src="https://HOST/widget.js" data-brand="acme" defer></script>
 // Plain JavaScript, no build step. Messages carry sequence numbers: after a dropped
 // connection the widget asks for what came after the last one it saw and resends what the
-// server has not confirmed, so nothing is lost and nothing shows twice.
+// server has not confirmed, so nothing is lost and nothing shows twice. It says who is
+// typing, marks messages the other side has seen, and when nobody can chat now it takes a
+// message that is answered by email.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -17,7 +19,8 @@
     return (Date.now().toString(36) + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2)).slice(0, 32);
   }
   var state = { visitor: saved.visitor || randomId(), email: saved.email || "", pending: saved.pending || [] };
-  var lastSeq = 0, seen = {}, socket = null, pause = 1000;
+  var lastSeq = 0, seen = {}, socket = null, pause = 1000, mode = "live", agentRead = 0, readSent = 0;
+  var typingSentAt = 0, typingStop = null, typingClear = null;
   function save() { localStorage.setItem(key, JSON.stringify(state)); }
   save();
 
@@ -35,6 +38,9 @@
     + "#tp-chat ol{list-style:none;margin:0;padding:8px;height:260px;overflow:auto}"
     + "#tp-chat li{margin:4px 0;padding:6px 8px;border-radius:6px;white-space:pre-wrap;max-width:85%}"
     + "#tp-chat li.visitor{background:#e6eefc;margin-left:auto}#tp-chat li.agent{background:#f1f3f5}#tp-chat li.sending{opacity:.6}"
+    + "#tp-chat li.note{background:none;color:#555;font-size:12px;text-align:center;max-width:100%}"
+    + "#tp-chat li.visitor.seen::after{content:'Seen';display:block;font-size:11px;color:#555;text-align:right}"
+    + "#tp-chat .typing{margin:0 8px;min-height:1.2em;color:#555;font-size:12px}"
     + "#tp-chat form{display:flex;flex-direction:column;gap:6px;padding:8px;border-top:1px solid #eee}"
     + "#tp-chat textarea,#tp-chat input{font:inherit;border:1px solid #aab;border-radius:4px;padding:5px}";
   var root = el("div", { id: "tp-chat" });
@@ -42,15 +48,16 @@
   var panel = el("div", { class: "panel", role: "dialog", "aria-label": "Chat", hidden: "" });
   var status = el("p", { class: "status", role: "status" }, "Connecting…");
   var list = el("ol", { "aria-live": "polite" });
+  var typingLine = el("p", { class: "typing", "aria-live": "polite" });
   var form = el("form");
   var emailLabel = el("label", { for: "tp-chat-email" }, "Your email (optional, so we can write back)");
   var email = el("input", { id: "tp-chat-email", type: "email", autocomplete: "email" });
   email.value = state.email;
   var textLabel = el("label", { for: "tp-chat-text" }, "Message");
   var text = el("textarea", { id: "tp-chat-text", rows: "2", required: "" });
-  var send = el("button", { type: "submit", id: "tp-chat-send" }, "Send");
-  form.append(emailLabel, email, textLabel, text, send);
-  panel.append(status, list, form);
+  var sendButton = el("button", { type: "submit", id: "tp-chat-send" }, "Send");
+  form.append(emailLabel, email, textLabel, text, sendButton);
+  panel.append(status, list, typingLine, form);
   var toggle = el("button", { type: "button", id: "tp-chat-open", "aria-expanded": "false" }, "Chat with us");
   root.append(panel, toggle);
   document.body.appendChild(root);
@@ -58,17 +65,40 @@
     var open = panel.hasAttribute("hidden");
     if (open) panel.removeAttribute("hidden"); else panel.setAttribute("hidden", "");
     toggle.setAttribute("aria-expanded", String(open));
-    if (open) text.focus();
+    if (open) { text.focus(); markRead(); }
   });
+
+  function send(frame) { if (socket && socket.readyState === 1) socket.send(JSON.stringify(frame)); }
+  function note(words) { list.appendChild(el("li", { class: "note" }, words)); list.scrollTop = list.scrollHeight; }
+  function marks() {
+    list.querySelectorAll("li.visitor[data-seq]").forEach(function (li) { li.classList.toggle("seen", +li.dataset.seq <= agentRead); });
+  }
+  function markRead() {
+    if (!panel.hasAttribute("hidden") && document.visibilityState === "visible" && lastSeq > readSent) {
+      readSent = lastSeq;
+      send({ type: "read", seq: lastSeq });
+    }
+  }
+  // Live, or a message answered by email: then the email is required and the form says so.
+  function available(message) {
+    mode = message.mode || "live";
+    status.textContent = message.notice || "";
+    root.dataset.mode = mode;
+    if (mode === "message") email.setAttribute("required", ""); else email.removeAttribute("required");
+    emailLabel.textContent = mode === "message" ? "Your email (we answer there)" : "Your email (optional, so we can write back)";
+    sendButton.textContent = mode === "message" ? "Leave message" : "Send";
+  }
 
   function show(message) {
     if (message.clientId && seen["c:" + message.clientId]) {
-      seen["c:" + message.clientId].classList.remove("sending");
-      if (message.seq) seen[message.seq] = seen["c:" + message.clientId];
+      var mine = seen["c:" + message.clientId];
+      mine.classList.remove("sending");
+      if (message.seq) { seen[message.seq] = mine; mine.dataset.seq = message.seq; marks(); }
       return;
     }
     if (message.seq && seen[message.seq]) return;
     var item = el("li", { class: message.from + (message.seq ? "" : " sending") }, message.text);
+    if (message.seq) item.dataset.seq = message.seq;
     list.appendChild(item);
     list.scrollTop = list.scrollHeight;
     if (message.seq) seen[message.seq] = item;
@@ -79,7 +109,7 @@
     // The email goes with every message, so a chat joins the customer's history as soon as it is given.
     var frame = { type: "message", clientId: message.clientId, text: message.text };
     if (state.email) frame.email = state.email;
-    if (socket && socket.readyState === 1) socket.send(JSON.stringify(frame));
+    send(frame);
   }
 
   function connect() {
@@ -95,18 +125,34 @@
     socket.onmessage = function (event) {
       var message;
       try { message = JSON.parse(event.data); } catch (e) { return; }
-      if (message.type === "ready") {
-        status.textContent = message.humanAvailable
-          ? "We are here" + (message.waitMinutes ? " — about " + message.waitMinutes + " min wait" : "")
-          : "No one is online now: leave a message and we will answer" + (state.email ? " by email." : ".");
-        root.dataset.connected = "yes";
+      if (message.type === "ready" || message.type === "availability") {
+        available(message);
+        if (message.type === "ready") {
+          agentRead = Math.max(agentRead, message.seq || 0);
+          root.dataset.connected = "yes";
+        }
       } else if (message.type === "message") {
         show(message);
         lastSeq = Math.max(lastSeq, message.seq);
+        if (message.from === "agent") typingLine.textContent = "";
         if (message.clientId) { state.pending = state.pending.filter(function (p) { return p.clientId !== message.clientId; }); save(); }
+        markRead();
       } else if (message.type === "stored") {
         state.pending = state.pending.filter(function (p) { return p.clientId !== message.clientId; });
         save();
+        if (mode === "message") status.textContent = "Thank you — we will answer by email" + (message.caseNumber ? " (request #" + message.caseNumber + ")." : ".");
+      } else if (message.type === "agent") {
+        // Said once per change of person, not again after every reconnect.
+        if (message.name && message.name !== state.agent) note(message.name + " is answering you now.");
+        state.agent = message.name || state.agent;
+        save();
+      } else if (message.type === "typing") {
+        clearTimeout(typingClear);
+        typingLine.textContent = message.active ? (message.name || "Someone") + " is typing…" : "";
+        if (message.active) typingClear = setTimeout(function () { typingLine.textContent = ""; }, 8000);
+      } else if (message.type === "read") {
+        agentRead = Math.max(agentRead, message.seq);
+        marks();
       } else if (message.type === "error") {
         status.textContent = message.detail;
       }
@@ -123,14 +169,32 @@
     event.preventDefault();
     var value = text.value.trim();
     if (!value) return;
-    if (email.value.trim() && email.value.trim() !== state.email) state.email = email.value.trim();
+    identify();
     var message = { clientId: randomId(), text: value };
     state.pending.push(message);
     save();
     show({ from: "visitor", text: value, clientId: message.clientId });
     text.value = "";
+    typingSentAt = 0;
+    clearTimeout(typingStop);
     transmit(message);
   });
+  // A new email may make the chat a known customer's, whose service model decides anew.
+  function identify() {
+    var value = email.value.trim();
+    if (!value || value === state.email) return;
+    state.email = value;
+    save();
+    send({ type: "identify", email: value });
+  }
+  email.addEventListener("change", identify);
+  text.addEventListener("input", function () {
+    var now = Date.now();
+    if (now - typingSentAt > 2500) { typingSentAt = now; send({ type: "typing", active: true }); }
+    clearTimeout(typingStop);
+    typingStop = setTimeout(function () { typingSentAt = 0; send({ type: "typing", active: false }); }, 4000);
+  });
+  document.addEventListener("visibilitychange", markRead);
   text.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
   });
