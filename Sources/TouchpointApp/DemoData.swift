@@ -74,6 +74,10 @@ public enum DemoData {
         _ = try await store.createIntegration(id: "demo-pbx", brand: acme.id, kind: .cti, name: "Demo phone system", secret: demoSecret)
         _ = try await store.createIntegration(id: "demo-sms", brand: acme.id, kind: .sms, name: "Demo SMS provider", secret: demoSecret)
         _ = try await store.createIntegration(id: "demo-whatsapp", brand: acme.id, kind: .whatsApp, name: "Demo WhatsApp provider", secret: demoSecret)
+        _ = try await store.updateIntegration("demo-whatsapp", brand: acme.id, name: nil, providerURL: nil, templates: [
+            MessageTemplate(name: "case_update", language: "en", text: "Hello {{1}}, there is news on your case {{2}}. Reply here to continue."),
+            MessageTemplate(name: "case_update", language: "pl", text: "Dzień dobry {{1}}, w sprawie {{2}} są nowe informacje. Odpowiedz tutaj."),
+        ])
 
         // Accounts of every size and stage.
         let companies = ["Baltic Foods", "Vistula Logistics", "Tatra Outdoor", "Mazury Hotels", "Odra Chemicals", "Warta Insurance",

@@ -480,4 +480,30 @@ struct ConsoleTests {
             #expect(try await fixture.store.mailboxes(brand: fixture.brandID).isEmpty)
         }
     }
+
+    @Test func anAgentSendsAWhatsAppTemplateAfterTheWindow() async throws {
+        try await withConsole { fixture, client in
+            let wa = try await fixture.store.createIntegration(id: "console-wa", brand: fixture.brandID, kind: .whatsApp, name: "WA", secret: "s3cret",
+                                                               providerURL: "http://127.0.0.1:9/send")
+            _ = try await fixture.store.updateIntegration("console-wa", brand: fixture.brandID, name: nil, providerURL: nil, templates: [
+                MessageTemplate(name: "case_update", language: "en", text: "Hello {{1}}, your case {{2}} has news."),
+            ])
+            let old = try await fixture.store.processText(InboundText(messageID: "wa-old", from: "+48600100309", to: nil, text: "Any news?", media: [],
+                                                                      receivedAt: Date().addingTimeInterval(-48 * 3600)),
+                                                          integration: wa, key: "message:wa-old")
+            let number = try await fixture.store.case(old.caseID, brand: fixture.brandID).number
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("agent@acme.example")
+            let page = try await browser.get("/console/cases/\(number)")
+            let html = String(buffer: page.body)
+            #expect(html.contains("id=\"template-form\"") && html.contains("<option value=\"case_update/en\">"))
+            let sent = try await browser.post("/console/cases/\(number)/template",
+                                              ["csrf": ConsoleBrowser.csrf(page), "template": "case_update/en", "parameters": "Anna\n#7\n"])
+            #expect(sent.status == .seeOther && sent.headers[.location] == "/console/cases/\(number)?done=template")
+            let last = try #require(try await fixture.store.interactions(caseID: old.caseID, brand: fixture.brandID).last)
+            #expect(last.direction == .outbound && last.text == "Hello Anna, your case #7 has news." && last.metadata["template"] == "case_update")
+            let queued = try #require(try await fixture.store.textOutbox(brand: fixture.brandID).first)
+            #expect(queued.template == TemplateUse(name: "case_update", language: "en", parameters: ["Anna", "#7"]))
+        }
+    }
 }

@@ -18,7 +18,8 @@ class Provider(http.server.BaseHTTPRequestHandler):
         if self.headers.get("X-Touchpoint-Signature") != expected:
             self.send_response(401); self.end_headers(); return
         message = json.loads(body)
-        print(json.dumps({"path": self.path, "to": message["to"], "text": message["text"], "channel": message["channel"]}), flush=True)
+        print(json.dumps({"path": self.path, "to": message["to"], "text": message["text"], "channel": message["channel"],
+                          "template": message.get("template")}), flush=True)
         if self.path == "/refuse":
             self.send_response(400); self.end_headers(); self.wfile.write(b'{"error":"invalid number"}'); return
         if self.path == "/busy":
@@ -133,6 +134,55 @@ struct TextOutboxTests {
             _ = try await fixture.store.addInteraction(caseID: recent.caseID, brand: fixture.brandID, actor: .staff(agent.id),
                                                        request: NewInteraction(direction: .outbound, body: "Here!"))
             #expect(try await fixture.store.textOutbox(brand: fixture.brandID).map(\.recipient) == ["+48600100301"])
+        }
+    }
+
+    @Test func anApprovedTemplateWritesToAWhatsAppCustomerAfterTheWindow() async throws {
+        let provider = try Background(python: providerScript, ["s3cret"])
+        defer { provider.stop() }
+        let port = await provider.line()
+        try await withAPI { fixture, client in
+            let wa = try await fixture.store.createIntegration(id: "out-wa", brand: fixture.brandID, kind: .whatsApp, name: "WA", secret: "s3cret",
+                                                               providerURL: "http://127.0.0.1:\(port)/send")
+            // Templates are registered through the API, checked as WhatsApp would.
+            let gap = try await client.execute(uri: "/api/v1/integrations/out-wa", method: .patch, headers: fixture.headers("admin"),
+                                               body: body(["templates": [["name": "case_update", "language": "en", "text": "Hi {{1}}, see {{3}}"]]]))
+            #expect(gap.status == .unprocessableContent && String(buffer: gap.body).contains("templates[0].text"))
+            let templates: [[String: Any]] = [
+                ["name": "case_update", "language": "en", "text": "Hello {{1}}, there is news on your case {{2}}. Reply to continue."],
+                ["name": "case_update", "language": "pl", "text": "Dzień dobry {{1}}, sprawa {{2}} ma nowe informacje."],
+            ]
+            let saved = try json(try await client.execute(uri: "/api/v1/integrations/out-wa", method: .patch, headers: fixture.headers("admin"),
+                                                          body: body(["templates": templates])))
+            #expect((saved["templates"] as? [Any])?.count == 2)
+
+            let old = try await fixture.store.processText(InboundText(messageID: "wa-1", from: "+48600100301", to: nil, text: "Hello?", media: [],
+                                                                      receivedAt: Date().addingTimeInterval(-30 * 3600)),
+                                                          integration: wa, key: "message:wa-1")
+            let path = "/api/v1/cases/\(old.caseID.text)/interactions"
+            let ambiguous = try await client.execute(uri: path, method: .post, headers: fixture.headers("agent"),
+                                                     body: body(["type": "reply", "template": ["name": "case_update", "parameters": ["Anna", "#7"]]]))
+            #expect(ambiguous.status == .unprocessableContent && String(buffer: ambiguous.body).contains("template.language"))
+            let short = try await client.execute(uri: path, method: .post, headers: fixture.headers("agent"),
+                                                 body: body(["type": "reply", "template": ["name": "case_update", "language": "en", "parameters": ["Anna"]]]))
+            #expect(short.status == .unprocessableContent && String(buffer: short.body).contains("takes 2 parameter(s), got 1"))
+            let asNote = try await client.execute(uri: path, method: .post, headers: fixture.headers("agent"),
+                                                 body: body(["type": "note", "body": "x", "template": ["name": "case_update", "language": "en", "parameters": ["a", "b"]]]))
+            #expect(asNote.status == .unprocessableContent)
+            let sent = try await client.execute(uri: path, method: .post, headers: fixture.headers("agent"),
+                                                body: body(["type": "reply", "template": ["name": "case_update", "language": "en", "parameters": ["Anna", "#7"]]]))
+            #expect(sent.status == .created)
+            let reply = try json(sent)
+            #expect(reply["text"] as? String == "Hello Anna, there is news on your case #7. Reply to continue.")
+
+            let worker = TextOutboxWorker(store: fixture.store, logger: .init(label: "test"))
+            #expect(try await worker.deliverDue() == 1)
+            let received = try #require(try JSONSerialization.jsonObject(with: Data(await provider.line().utf8)) as? [String: Any])
+            let template = try #require(received["template"] as? [String: Any])
+            #expect(received["channel"] as? String == "whatsApp" && received["to"] as? String == "+48600100301")
+            #expect(template["name"] as? String == "case_update" && template["language"] as? String == "en")
+            #expect(template["parameters"] as? [String] == ["Anna", "#7"])
+            #expect((try await fixture.store.textOutbox(brand: fixture.brandID).first?.state) == .sent)
         }
     }
 }

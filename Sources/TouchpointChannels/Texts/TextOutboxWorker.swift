@@ -46,9 +46,11 @@ public struct TextOutboxWorker: Sendable {
             try await store.textFailed(item, error: "the integration \(item.integrationID) has no provider URL", permanent: true)
             return
         }
-        struct Outgoing: Encodable { var messageId: String; var channel: String; var to: String; var text: String }
+        // `text` is always the words the customer gets; `template` (WhatsApp outside the
+        // care window) names the approved template and its parameters for the provider.
+        struct Outgoing: Encodable { var messageId: String; var channel: String; var to: String; var text: String; var template: TemplateUse? }
         let body = Array(try JSONEncoder().encode(Outgoing(messageId: item.id.uuidString.lowercased(), channel: integration.kind.rawValue,
-                                                           to: item.recipient, text: item.body)))
+                                                           to: item.recipient, text: item.body, template: item.template)))
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(integration.secret.utf8)))
         let signature = "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
         do {

@@ -76,10 +76,15 @@ public struct NewInteraction: Sendable {
     /// Sent by the system on its own (an acknowledgement): no first response, no status
     /// change, and marked so other systems do not answer it.
     public var automatic: Bool
+    /// An outbound WhatsApp message sent as an approved template (allowed outside the
+    /// customer-care window); its filled-in text becomes the body.
+    public var template: TemplateUse?
 
     public init(direction: Direction, contactPoint: ContactPoint? = nil, body: String, html: String? = nil,
                 providerMessageID: String? = nil, metadata: [String: String] = [:], occurredAt: Date? = nil,
-                attachments: [AttachmentRef] = [], from: Identity? = nil, name: String? = nil, automatic: Bool = false) {
+                attachments: [AttachmentRef] = [], from: Identity? = nil, name: String? = nil, automatic: Bool = false,
+                template: TemplateUse? = nil) {
+        self.template = template
         self.direction = direction
         self.contactPoint = contactPoint
         self.body = body
@@ -436,10 +441,12 @@ extension Store {
     /// interaction calls for it (a customer writing again reopens it).
     /// `also` runs in the same transaction once a new interaction is written (not for a
     /// repeated provider message id).
-    public func addInteraction(caseID: CaseID, brand: BrandID, actor: Actor, request: NewInteraction,
+    public func addInteraction(caseID: CaseID, brand: BrandID, actor: Actor, request given: NewInteraction,
                                also: (@Sendable (Case, Interaction, any SQLDatabase) async throws -> Void)? = nil) async throws -> (Case, Interaction) {
-        let body = try Interaction.validBody(request.body)
-        let metadata = try Interaction.validMetadata(request.metadata)
+        var prepared = given
+        if prepared.template != nil, prepared.direction != .outbound {
+            throw ValidationError(field: "template", reason: "only replies are sent as templates")
+        }
         let environment = self.environment
         let config = try await serviceConfig(brand: brand)
         // An outbound email needs its mailbox and a signed Message-ID, both found before the
@@ -447,18 +454,31 @@ extension Store {
         var outgoing: (brand: Brand, mailbox: Mailbox, lastSender: String?, messageID: String)?
         // A text reply needs its integration and number, and may be refused (opt-out, the
         // WhatsApp window) before anything is written.
-        var texting: (integration: Integration, recipient: String)?
-        if request.direction == .outbound {
+        var texting: TextRoute?
+        if prepared.direction == .outbound {
             let target = try await self.case(caseID, brand: brand)
-            let point = request.contactPoint ?? target.contactPoint
+            let point = prepared.contactPoint ?? target.contactPoint
             if point == .email, let route = try await replyRoute(caseID: caseID, brand: brand) {
                 outgoing = (try await self.brand(brand), route.mailbox, route.lastSender,
                             try await outboundMessageID(caseNumber: target.number, brand: brand, domain: route.mailbox.domain))
             }
-            if point == .sms || point == .whatsApp, request.providerMessageID == nil {
-                texting = try await textRoute(caseID: caseID, contactPoint: point, brand: brand)
+            if point == .sms || point == .whatsApp, prepared.providerMessageID == nil {
+                let routed = try await textRoute(caseID: caseID, contactPoint: point, brand: brand, template: prepared.template)
+                texting = routed?.route
+                if prepared.template != nil, routed == nil {
+                    throw ValidationError(field: "template", reason: "this brand has no WhatsApp integration to send it through")
+                }
+                if let filled = routed?.text, let template = routed?.route.template {
+                    prepared.body = filled
+                    prepared.metadata["template"] = template.name
+                }
+            } else if prepared.template != nil {
+                throw ValidationError(field: "template", reason: "templates are for WhatsApp messages")
             }
         }
+        let request = prepared
+        let body = try Interaction.validBody(request.body)
+        let metadata = try Interaction.validMetadata(request.metadata)
         let email = outgoing
         let text = texting
         return try await database.write { db in

@@ -12,6 +12,8 @@ public struct Integration: Sendable, Equatable {
     public var secret: String
     /// Where outbound messages are posted (SMS and WhatsApp drivers).
     public var providerURL: String?
+    /// WhatsApp: the templates approved for writing outside the customer-care window.
+    public var templates: [MessageTemplate] = []
 }
 
 /// A customer's text message as a provider reports it.
@@ -72,8 +74,19 @@ extension Store {
         return integration
     }
 
-    /// Changes an integration's name or provider URL (`.some(nil)` removes the URL).
-    public func updateIntegration(_ id: String, brand: BrandID, name: String?, providerURL: String??) async throws -> Integration {
+    /// Changes an integration's name, provider URL (`.some(nil)` removes it) or, for WhatsApp,
+    /// its approved templates (the whole list).
+    public func updateIntegration(_ id: String, brand: BrandID, name: String?, providerURL: String??,
+                                  templates: [MessageTemplate]? = nil) async throws -> Integration {
+        let checked = try templates.map { list in
+            try list.enumerated().map { index, template in try template.validated(field: "templates[\(index)]") }
+        }
+        if let checked {
+            var seen = Set<String>()
+            for (index, template) in checked.enumerated() where !seen.insert("\(template.name)/\(template.language)").inserted {
+                throw ValidationError(field: "templates[\(index)]", reason: "\(template.name) in \(template.language) is listed twice")
+            }
+        }
         if let url = providerURL ?? nil, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
             throw ValidationError(field: "providerUrl", reason: "an http(s) URL")
         }
@@ -83,8 +96,13 @@ extension Store {
                 .first().map(Store.integration(from:)) else { throw StoreError.notFound("integration \(id)") }
             if let cleanName { integration.name = cleanName }
             if let providerURL { integration.providerURL = providerURL }
+            if let checked {
+                guard integration.kind == .whatsApp else { throw ValidationError(field: "templates", reason: "only WhatsApp integrations have message templates") }
+                integration.templates = checked
+            }
             try await db.raw("""
-                UPDATE integrations SET name = \(bind: integration.name), provider_url = \(bind: integration.providerURL) WHERE id = \(bind: integration.id)
+                UPDATE integrations SET name = \(bind: integration.name), provider_url = \(bind: integration.providerURL),
+                templates = \(bind: integration.templates.isEmpty ? nil : Convert.json(integration.templates)) WHERE id = \(bind: integration.id)
                 """).run()
             return integration
         }
@@ -117,7 +135,8 @@ extension Store {
 
     static func integration(from row: any SQLRow) throws -> Integration {
         Integration(id: try row.string("id"), brandID: try row.uuid("brand_id"), kind: try row.wire("kind", as: IntegrationKind.self),
-                    name: try row.string("name"), secret: try row.string("secret"), providerURL: try row.optionalString("provider_url"))
+                    name: try row.string("name"), secret: try row.string("secret"), providerURL: try row.optionalString("provider_url"),
+                    templates: try row.optionalString("templates").map { try Convert.decoder.decode([MessageTemplate].self, from: Data($0.utf8)) } ?? [])
     }
 
     /// Stores a verified webhook body before anything else happens to it; false when this

@@ -15,6 +15,15 @@ public struct TextOutboxItem: Sendable, Equatable {
     public var attempts: Int
     public var lastError: String?
     public var providerMessageID: String?
+    /// WhatsApp: the approved template the message is sent with (its language resolved).
+    public var template: TemplateUse?
+}
+
+/// Where a text reply goes, and with which template when it needs one.
+struct TextRoute: Sendable {
+    var integration: Integration
+    var recipient: String
+    var template: TemplateUse?
 }
 
 extension Store {
@@ -26,7 +35,13 @@ extension Store {
     /// point, to the number the customer last wrote from (else their identity). Refused when
     /// the customer opted out, or for WhatsApp outside the customer-care window. Without an
     /// integration the reply is only recorded (as it was sent some other way), so nil.
-    func textRoute(caseID: CaseID, contactPoint: ContactPoint, brand: BrandID) async throws -> (integration: Integration, recipient: String)? {
+    /// With a `template` (WhatsApp only) the message may go outside the care window; the
+    /// returned route carries the template with its language, and `text` its filled-in words.
+    func textRoute(caseID: CaseID, contactPoint: ContactPoint, brand: BrandID, template use: TemplateUse?) async throws
+        -> (route: TextRoute, text: String?)? {
+        if use != nil, contactPoint != .whatsApp {
+            throw ValidationError(field: "template", reason: "templates are for WhatsApp messages")
+        }
         let kind: IntegrationKind = contactPoint == .whatsApp ? .whatsApp : .sms
         let now = environment.now()
         return try await database.read { db in
@@ -51,21 +66,29 @@ extension Store {
                 """).first() != nil {
                 throw StoreError.conflict("\(number) opted out of \(kind == .whatsApp ? "WhatsApp" : "SMS") messages; answer on another contact point")
             }
+            if let use {
+                let template = try use.resolve(in: integration.templates)
+                let text = try template.render(use.parameters)
+                return (TextRoute(integration: integration, recipient: number,
+                                  template: TemplateUse(name: template.name, language: template.language, parameters: use.parameters)), text)
+            }
             if kind == .whatsApp {
                 let lastInbound = try last.map { Convert.date(try $0.int("occurred_at")) }
                 guard let lastInbound, now.timeIntervalSince(lastInbound) <= Store.whatsAppCareWindow else {
-                    throw StoreError.conflict("the customer last wrote on WhatsApp more than 24 hours ago; WhatsApp allows only an approved template now — answer on another contact point")
+                    let offer = integration.templates.isEmpty ? "answer on another contact point" : "send one of its approved templates"
+                    throw StoreError.conflict("the customer last wrote on WhatsApp more than 24 hours ago; WhatsApp allows only an approved template now — \(offer)")
                 }
             }
-            return (integration, number)
+            return (TextRoute(integration: integration, recipient: number), nil)
         }
     }
 
-    static func queueText(_ interaction: Interaction, route: (integration: Integration, recipient: String), id: UUID, at now: Date, on db: any SQLDatabase) async throws {
+    static func queueText(_ interaction: Interaction, route: TextRoute, id: UUID, at now: Date, on db: any SQLDatabase) async throws {
         try await db.raw("""
-            INSERT INTO text_outbox (id, brand_id, integration_id, case_id, interaction_id, recipient, body, state, attempts, next_attempt_at, created_at, updated_at)
+            INSERT INTO text_outbox (id, brand_id, integration_id, case_id, interaction_id, recipient, body, template, state, attempts, next_attempt_at, created_at, updated_at)
             VALUES (\(bind: id.text), \(bind: interaction.brandID.text), \(bind: route.integration.id), \(bind: interaction.caseID?.text), \(bind: interaction.id.text),
-            \(bind: route.recipient), \(bind: interaction.text), 'pending', 0, \(bind: Convert.ms(now)), \(bind: Convert.ms(now)), \(bind: Convert.ms(now)))
+            \(bind: route.recipient), \(bind: interaction.text), \(bind: route.template.map(Convert.json)), 'pending', 0, \(bind: Convert.ms(now)), \(bind: Convert.ms(now)),
+            \(bind: Convert.ms(now)))
             """).run()
     }
 
@@ -127,6 +150,7 @@ extension Store {
         TextOutboxItem(id: try row.uuid("id"), brandID: try row.uuid("brand_id"), integrationID: try row.string("integration_id"),
                        caseID: try row.optionalUUID("case_id"), interactionID: try row.optionalUUID("interaction_id"), recipient: try row.string("recipient"),
                        body: try row.string("body"), state: try row.wire("state", as: OutboxState.self), attempts: try row.int("attempts"),
-                       lastError: try row.optionalString("last_error"), providerMessageID: try row.optionalString("provider_message_id"))
+                       lastError: try row.optionalString("last_error"), providerMessageID: try row.optionalString("provider_message_id"),
+                       template: try row.optionalString("template").map { try Convert.decoder.decode(TemplateUse.self, from: Data($0.utf8)) })
     }
 }

@@ -66,7 +66,7 @@ extension API {
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(InteractionCreateRequest.self, from: request)
             let item = try await findCase(context, caller)
-            let (_, interaction) = try await store.addInteraction(caseID: item.id, brand: caller.brandID, actor: .staff(caller.userID), request: body.validated)
+            let (_, interaction) = try await store.addInteraction(caseID: item.id, brand: caller.brandID, actor: .staff(caller.userID), request: try body.validated)
             return JSONIO.response(InteractionDTO(interaction), status: .created)
         }
         group.post("cases/{id}/links") { request, context in

@@ -12,6 +12,8 @@ struct IntegrationDTO: Encodable {
     /// Where the outside system posts its webhooks.
     var webhookPath: String
     var secret: String?
+    /// WhatsApp: the approved message templates.
+    var templates: [MessageTemplate]?
 
     init(_ integration: Integration, showingSecret: Bool = false) {
         id = integration.id
@@ -20,6 +22,7 @@ struct IntegrationDTO: Encodable {
         providerUrl = integration.providerURL
         webhookPath = "/api/v1/webhooks/\(integration.kind == .whatsApp ? "whatsapp" : integration.kind.rawValue)/\(integration.id)"
         secret = showingSecret ? integration.secret : nil
+        templates = integration.kind == .whatsApp ? integration.templates : nil
     }
 }
 
@@ -33,12 +36,14 @@ struct IntegrationCreateRequest: Decodable {
 struct IntegrationPatchRequest: Decodable {
     var name: String?
     var providerUrl: String??
+    var templates: [MessageTemplate]?
 
-    enum CodingKeys: String, CodingKey { case name, providerUrl }
+    enum CodingKeys: String, CodingKey { case name, providerUrl, templates }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decodeIfPresent(String.self, forKey: .name)
+        templates = try container.decodeIfPresent([MessageTemplate].self, forKey: .templates)
         // Absent keeps the URL; null removes it.
         if container.contains(.providerUrl) { providerUrl = .some(try container.decodeIfPresent(String.self, forKey: .providerUrl)) }
     }
@@ -63,7 +68,7 @@ extension API {
             let caller = try context.caller(may: .administer)
             let body = try await io.decode(IntegrationPatchRequest.self, from: request)
             let updated = try await store.updateIntegration(context.parameters.get("id") ?? "", brand: caller.brandID, name: body.name,
-                                                            providerURL: body.providerUrl)
+                                                            providerURL: body.providerUrl, templates: body.templates)
             return try JSONIO.response(IntegrationDTO(updated))
         }
         group.post("integrations/{id}/secret") { _, context in

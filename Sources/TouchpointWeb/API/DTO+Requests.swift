@@ -180,15 +180,20 @@ enum InteractionType: String, WireEnum {
 struct InteractionCreateRequest: Decodable {
     var type: InteractionType
     var contactPoint: ContactPoint?
-    var body: String
+    /// Required, except for a WhatsApp template, whose filled-in text is the body.
+    var body: String?
     var html: String?
     var providerMessageId: String?
     var metadata: [String: String]?
     var occurredAt: Date?
+    var template: TemplateUse?
 
     var validated: NewInteraction {
-        NewInteraction(direction: type.direction, contactPoint: contactPoint, body: body, html: html.map(HTMLSanitizer.sanitize),
-                       providerMessageID: providerMessageId, metadata: metadata ?? [:], occurredAt: occurredAt)
+        get throws {
+            guard let body = body ?? (template == nil ? nil : "") else { throw ValidationError(field: "body", reason: "is required") }
+            return NewInteraction(direction: type.direction, contactPoint: contactPoint, body: body, html: html.map(HTMLSanitizer.sanitize),
+                                  providerMessageID: providerMessageId, metadata: metadata ?? [:], occurredAt: occurredAt, template: template)
+        }
     }
 }
 

@@ -52,6 +52,9 @@ extension Console {
         /// The live chat panel, for a case that came from the web-chat widget.
         var chat: ChatPanel?
         var transferTargets: [Option]
+        /// Approved WhatsApp templates, for writing after the 24-hour window.
+        var templates: [Option]
+        var hasTemplates = false
         var macros: [MacroOption]
         var statuses: [Option]
         var priorities: [Option]
@@ -152,7 +155,7 @@ extension Console {
     static let notices: [String: String] = [
         "reply": "Reply added to the history.", "note": "Note added.", "update": "Case updated.", "escalate": "Case escalated.",
         "deescalate": "Case de-escalated.", "link": "Cases linked.", "merge": "Case merged into this one.",
-        "transfer": "Chat transferred.",
+        "transfer": "Chat transferred.", "template": "WhatsApp template sent.",
     ]
 
     func casePage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
@@ -171,6 +174,7 @@ extension Console {
         async let teams = store.teamProfiles(brand: brand)
         async let macros = store.macros(brand: brand)
         async let chat = store.chatSession(caseID: item.id, brand: brand)
+        async let integrations = store.integrations(brand: brand)
         let brandInfo = try await store.brand(brand)
         let prefix = brandInfo.casePrefix
         let people = try await staff
@@ -211,7 +215,7 @@ extension Console {
             LinkLine(href: "/console/cases/\(link.number)", ref: "\(prefix)-\(link.number)", subject: link.subject, status: link.status.rawValue,
                      kind: link.kind == "mergedInto" ? "merged into" : link.kind == "merged" ? "merged here" : "related")
         }
-        let view = CaseView(
+        var view = CaseView(
             chrome: Chrome(title: "\(prefix)-\(item.number) \(item.subject)", session: session),
             notice: query["done"].flatMap { Self.notices[$0] }, caseId: item.id.text, contactId: item.contactID.text,
             ref: "\(prefix)-\(item.number)", number: item.number, subject: item.subject, status: item.status.rawValue,
@@ -247,6 +251,11 @@ extension Console {
             transferTargets: (step.next.map { [Option(value: "next-level", label: "the next level (\($0.rawValue))", selected: false)] } ?? [])
                 + people.filter { $0.id != item.assigneeID && $0.role.permissions.contains(.handleCases) }
                     .map { Option(value: "agent:\($0.id.text)", label: "\($0.name) (\($0.role.rawValue))", selected: false) },
+            templates: points.contains(.whatsApp)
+                ? try await integrations.first { $0.kind == .whatsApp }?.templates.map {
+                    Option(value: "\($0.name)/\($0.language)", label: "\($0.name) (\($0.language)): \($0.text)", selected: false)
+                } ?? []
+                : [],
             macros: try await macros.map { MacroOption(id: $0.id.text, name: $0.name, text: $0.render(values)) },
             statuses: ([item.status] + item.status.allowedNext.sorted { $0.rawValue < $1.rawValue }).map {
                 Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == item.status)
@@ -259,6 +268,7 @@ extension Console {
             canEscalate: item.status.isActive && step.next != nil, canDeescalate: item.status.isActive && step.previous != nil,
             nextStep: step.next?.rawValue, active: item.status != .closed,
             merged: linkLines.first { $0.kind == "merged into" })
+        view.hasTemplates = !view.templates.isEmpty
         return pages.render("case", view)
     }
 
@@ -358,6 +368,16 @@ extension Console {
             } : nil
             _ = try await store.addInteraction(caseID: item.id, brand: brand, actor: actor,
                                                request: NewInteraction(direction: action == "reply" ? .outbound : .internal, contactPoint: point, body: body))
+        case "template":
+            // WhatsApp after the customer-care window: an approved template, one parameter per line.
+            guard let chosen = form.text("template"), let slash = chosen.lastIndex(of: "/") else {
+                throw ValidationError(field: "template", reason: "choose a template")
+            }
+            let parameters = (form["parameters"] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            _ = try await store.addInteraction(caseID: item.id, brand: brand, actor: actor,
+                                               request: NewInteraction(direction: .outbound, contactPoint: .whatsApp, body: "",
+                                                                       template: TemplateUse(name: String(chosen[..<slash]), language: String(chosen[chosen.index(after: slash)...]),
+                                                                                             parameters: parameters)))
         case "update":
             var update = CaseUpdate()
             if let status = form.text("status").flatMap(CaseStatus.init(rawValue:)), status != item.status { update.status = status }
