@@ -506,4 +506,37 @@ struct ConsoleTests {
             #expect(queued.template == TemplateUse(name: "case_update", language: "en", parameters: ["Anna", "#7"]))
         }
     }
+
+    @Test func anAdminAddsAWhatsAppIntegrationSeesItsSecretOnceAndSetsTemplates() async throws {
+        try await withConsole { fixture, client in
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("admin@acme.example")
+            let page = try await browser.get("/console/admin/channels")
+            let csrf = ConsoleBrowser.csrf(page)
+            let created = try await browser.post("/console/admin/integrations",
+                                                 ["csrf": csrf, "id": "shop-wa", "kind": "whatsApp", "name": "Shop WhatsApp", "providerUrl": "https://wa.example/send"])
+            let html = String(buffer: created.body)
+            let secret = try #require(try await fixture.store.integration(id: "shop-wa")).secret
+            #expect(created.status == .ok && html.contains("<code id=\"secret-shop-wa\">\(secret)</code>"))
+            #expect(html.contains("/api/v1/webhooks/whatsapp/shop-wa"))
+            #expect(!String(buffer: try await browser.get("/console/admin/channels").body).contains(secret), "the secret is shown once")
+
+            let templates = #"[{"name": "case_update", "language": "en", "text": "Hello {{1}}"}]"#
+            let saved = try await browser.post("/console/admin/integrations/shop-wa",
+                                               ["csrf": csrf, "name": "Shop WhatsApp", "providerUrl": "https://wa.example/send", "templates": templates])
+            #expect(saved.status == .seeOther)
+            #expect(try await fixture.store.integration(id: "shop-wa")?.templates == [MessageTemplate(name: "case_update", language: "en", text: "Hello {{1}}")])
+            let broken = try await browser.post("/console/admin/integrations/shop-wa", ["csrf": csrf, "name": "Shop WhatsApp", "templates": "[{"])
+            #expect(broken.status == .unprocessableContent && String(buffer: broken.body).contains("templates"))
+            let rotated = try await browser.post("/console/admin/integrations/shop-wa", ["csrf": csrf, "rotate": "1"])
+            let fresh = try #require(try await fixture.store.integration(id: "shop-wa")).secret
+            #expect(fresh != secret && String(buffer: rotated.body).contains(fresh))
+            // Agents do not manage integrations.
+            var agent = ConsoleBrowser(client)
+            _ = try await agent.signIn("agent@acme.example")
+            let agentPage = try await agent.get("/console")
+            let refused = try await agent.post("/console/admin/integrations", ["csrf": ConsoleBrowser.csrf(agentPage), "id": "x-sms", "kind": "sms", "name": "X"])
+            #expect(refused.status == .forbidden)
+        }
+    }
 }

@@ -98,9 +98,8 @@ enum AgentChatSocket {
             let (frames, sink) = AsyncStream.makeStream(of: ChatSocket.Outbound.self)
             let conversation = Conversation(store: store, user: user, caseID: caseID, relay: relay) { sink.yield($0) }
             await conversation.join()
-            let interest = ChatSocket.Interest(caseID)
-            let events = hub.subscribe(brand: user.brandID) { interest.wants($0) }
-            try await ChatSocket.pump(inbound: inbound, outbound: outbound, frames: frames, sink: sink, events: events,
+            let feed = hub.feed(brand: user.brandID, caseID: caseID)
+            try await ChatSocket.pump(inbound: inbound, outbound: outbound, frames: frames, sink: sink, events: feed.events,
                                       changed: { try await conversation.flush() }, finished: { await conversation.leave() }) { parsed in
                 switch parsed.type {
                 case "hello": try await conversation.hello(parsed)

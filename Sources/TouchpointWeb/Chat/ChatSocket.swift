@@ -50,26 +50,6 @@ enum ChatSocket {
         var detail: String?
     }
 
-    /// The case a connection follows, read by the hub's filter on every event.
-    final class Interest: @unchecked Sendable {
-        private let lock = NSLock()
-        private var caseID: String?
-
-        init(_ id: CaseID? = nil) { caseID = id?.text }
-
-        func follow(_ id: CaseID?) {
-            lock.lock()
-            caseID = id?.text
-            lock.unlock()
-        }
-
-        func wants(_ event: LiveEvent) -> Bool {
-            lock.lock()
-            defer { lock.unlock() }
-            return event.caseId != nil && event.caseId == caseID
-        }
-    }
-
     /// Names of the brand's staff as a customer sees them (first names), looked up once.
     final class StaffNames: @unchecked Sendable {
         private let lock = NSLock()
@@ -93,7 +73,7 @@ enum ChatSocket {
         let store: Store
         let brand: Brand
         let relay: ChatRelay
-        let interest: Interest
+        let feed: CaseFeed
         let id = UUID()
         let send: @Sendable (Outbound) -> Void
         var visitor: String?
@@ -102,7 +82,7 @@ enum ChatSocket {
         var caseID: CaseID? {
             didSet {
                 guard oldValue != caseID else { return }
-                interest.follow(caseID)
+                feed.follow(caseID)
                 if let oldValue { relay.leave(oldValue, id: id) }
                 if let caseID { relay.join(caseID, side: .visitor, id: id) { [send] in send(Self.frame($0)) } }
             }
@@ -112,11 +92,11 @@ enum ChatSocket {
         var agentShown: UUID??
         let names = StaffNames()
 
-        init(store: Store, brand: Brand, relay: ChatRelay, interest: Interest, send: @escaping @Sendable (Outbound) -> Void) {
+        init(store: Store, brand: Brand, relay: ChatRelay, feed: CaseFeed, send: @escaping @Sendable (Outbound) -> Void) {
             self.store = store
             self.brand = brand
             self.relay = relay
-            self.interest = interest
+            self.feed = feed
             self.send = send
         }
 
@@ -232,10 +212,9 @@ enum ChatSocket {
         } onUpgrade: { inbound, outbound, context in
             guard let slug = context.requestContext.parameters.get("brand"), let brand = try await store.brand(slug: slug) else { return }
             let (frames, sink) = AsyncStream.makeStream(of: Outbound.self)
-            let interest = Interest()
-            let conversation = Conversation(store: store, brand: brand, relay: relay, interest: interest) { sink.yield($0) }
-            let events = hub.subscribe(brand: brand.id) { interest.wants($0) }
-            try await pump(inbound: inbound, outbound: outbound, frames: frames, sink: sink, events: events,
+            let feed = hub.feed(brand: brand.id, caseID: nil)
+            let conversation = Conversation(store: store, brand: brand, relay: relay, feed: feed) { sink.yield($0) }
+            try await pump(inbound: inbound, outbound: outbound, frames: frames, sink: sink, events: feed.events,
                            changed: { try await conversation.flush() }, finished: { await conversation.leave() }) { parsed in
                 switch parsed.type {
                 case "hello": try await conversation.hello(parsed)

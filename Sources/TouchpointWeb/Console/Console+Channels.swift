@@ -9,6 +9,7 @@ import TouchpointStore
 extension Console {
     func addChannelRoutes(to group: RouterGroup<TouchpointContext>) {
         group.get("admin/channels") { request, context in try await channelsPage(request, context) }
+        addIntegrationRoutes(to: group)
         group.post("admin/channels") { _, context in
             let session = try requireAdmin(context)
             let form = context.form ?? HTMLForm(urlEncoded: "")
@@ -32,6 +33,7 @@ extension Console {
         var quarantined: Int
         var failed: Int
         var waiting: Int
+        var integrations: [IntegrationLine]
     }
 
     struct MailboxLine {
@@ -41,7 +43,7 @@ extension Console {
         var acknowledges: Bool
     }
 
-    func channelsPage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+    func channelsPage(_ request: Request, _ context: TouchpointContext, secret: (id: String, secret: String)? = nil) async throws -> Response {
         let session = try requireAdmin(context)
         let brand = session.user.brandID
         let teams = try await store.teamProfiles(brand: brand)
@@ -56,6 +58,7 @@ extension Console {
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"] != nil
         return pages.render("channels", ChannelsView(chrome: Chrome(title: "Channels", session: session), notice: done ? "Saved." : nil,
                                                      mailboxes: mailboxes, teams: options(nil), quarantined: counts.quarantined, failed: counts.failed,
-                                                     waiting: counts.waiting))
+                                                     waiting: counts.waiting,
+                                                     integrations: try await integrationLines(brand: brand, secret: secret)))
     }
 }

@@ -21,7 +21,13 @@ final class LiveHub: @unchecked Sendable {
     private let interval: Duration
     private let logger: Logger
     private let lock = NSLock()
-    private var listeners: [BrandID: [UUID: (sink: AsyncStream<LiveEvent>.Continuation, wants: (@Sendable (LiveEvent) -> Bool)?)]] = [:]
+    /// Console pages: every event of their brand.
+    private var listeners: [BrandID: [UUID: AsyncStream<LiveEvent>.Continuation]] = [:]
+    /// Chats: the events of one case each, found by the case's id, so an event costs a
+    /// lookup however many chats are open (not a call per chat).
+    private var followers: [String: [UUID: AsyncStream<LiveEvent>.Continuation]] = [:]
+    private var followed: [UUID: (brand: BrandID, caseKey: String)] = [:]
+    private var followedBrands: [BrandID: Int] = [:]
     private var poller: Task<Void, Never>?
 
     init(store: Store, interval: Duration = .milliseconds(500), logger: Logger = Logger(label: "touchpoint.live")) {
@@ -30,18 +36,48 @@ final class LiveHub: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// A stream of the brand's events from now on (only those `wants` takes, when given:
-    /// it runs here, so thousands of chats each following one case cost a call per event,
-    /// not a wake-up); it ends when the caller stops iterating.
-    func subscribe(brand: BrandID, wants: (@Sendable (LiveEvent) -> Bool)? = nil) -> AsyncStream<LiveEvent> {
+    /// A stream of the brand's events from now on; it ends when the caller stops iterating.
+    func subscribe(brand: BrandID) -> AsyncStream<LiveEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: LiveEvent.self, bufferingPolicy: .bufferingNewest(100))
         let id = UUID()
         continuation.onTermination = { [weak self] _ in self?.remove(id, brand: brand) }
         lock.lock()
-        listeners[brand, default: [:]][id] = (continuation, wants)
-        if poller == nil { poller = Task { [weak self] in await self?.poll() } }
+        listeners[brand, default: [:]][id] = continuation
+        startPolling()
         lock.unlock()
         return stream
+    }
+
+    /// The events of one case, for a chat; the feed can move to another case (a visitor's
+    /// conversation gets its case with the first message) and ends when iteration stops.
+    func feed(brand: BrandID, caseID: CaseID?) -> CaseFeed {
+        let (stream, continuation) = AsyncStream.makeStream(of: LiveEvent.self, bufferingPolicy: .bufferingNewest(100))
+        let feed = CaseFeed(hub: self, brand: brand, sink: continuation, events: stream)
+        let id = feed.id
+        continuation.onTermination = { [weak self] _ in self?.follow(id, brand: brand, caseID: nil, sink: continuation) }
+        feed.follow(caseID)
+        return feed
+    }
+
+    fileprivate func follow(_ id: UUID, brand: BrandID, caseID: CaseID?, sink: AsyncStream<LiveEvent>.Continuation) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let old = followed.removeValue(forKey: id) {
+            followers[old.caseKey]?[id] = nil
+            if followers[old.caseKey]?.isEmpty == true { followers[old.caseKey] = nil }
+            followedBrands[old.brand, default: 1] -= 1
+            if followedBrands[old.brand] == 0 { followedBrands[old.brand] = nil }
+        }
+        guard let caseID else { return }
+        followed[id] = (brand, caseID.text)
+        followers[caseID.text, default: [:]][id] = sink
+        followedBrands[brand, default: 0] += 1
+        startPolling()
+    }
+
+    /// Called with the lock held.
+    private func startPolling() {
+        if poller == nil { poller = Task { [weak self] in await self?.poll() } }
     }
 
     private func remove(_ id: UUID, brand: BrandID) {
@@ -54,7 +90,7 @@ final class LiveHub: @unchecked Sendable {
     private func stopIfIdle() -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        guard listeners.isEmpty else { return false }
+        guard listeners.isEmpty, followedBrands.isEmpty else { return false }
         poller = nil
         return true
     }
@@ -62,7 +98,7 @@ final class LiveHub: @unchecked Sendable {
     private func brands() -> [BrandID] {
         lock.lock()
         defer { lock.unlock() }
-        return Array(listeners.keys)
+        return Array(Set(listeners.keys).union(followedBrands.keys))
     }
 
     /// Reads new events with a look-back window, since a transaction can commit after a later
@@ -111,8 +147,30 @@ final class LiveHub: @unchecked Sendable {
 
     private func publish(_ event: LiveEvent, brand: BrandID) {
         lock.lock()
-        let targets = Array(listeners[brand]?.values ?? [:].values)
+        var targets = Array(listeners[brand]?.values ?? [:].values)
+        if let key = event.caseId, let chats = followers[key] { targets += chats.values }
         lock.unlock()
-        for target in targets where target.wants?(event) ?? true { target.sink.yield(event) }
+        for target in targets { target.yield(event) }
+    }
+}
+
+/// One chat's subscription to its case's events.
+final class CaseFeed: Sendable {
+    let id = UUID()
+    let events: AsyncStream<LiveEvent>
+    private let hub: LiveHub
+    private let brand: BrandID
+    private let sink: AsyncStream<LiveEvent>.Continuation
+
+    fileprivate init(hub: LiveHub, brand: BrandID, sink: AsyncStream<LiveEvent>.Continuation, events: AsyncStream<LiveEvent>) {
+        self.hub = hub
+        self.brand = brand
+        self.sink = sink
+        self.events = events
+    }
+
+    /// From now on, the events of this case (nil: none).
+    func follow(_ caseID: CaseID?) {
+        hub.follow(id, brand: brand, caseID: caseID, sink: sink)
     }
 }

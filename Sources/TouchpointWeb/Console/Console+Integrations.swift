@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import TouchpointCore
+import TouchpointStore
+
+/// The brand's integrations on the channels page: phone systems and SMS/WhatsApp providers,
+/// their webhook paths and provider URLs, secrets shown once when made or rotated, and a
+/// WhatsApp integration's approved templates (edited as the API's JSON).
+extension Console {
+    func addIntegrationRoutes(to group: RouterGroup<TouchpointContext>) {
+        group.post("admin/integrations") { request, context in
+            let session = try requireAdmin(context)
+            let form = context.form ?? HTMLForm(urlEncoded: "")
+            guard let kind = form.text("kind").flatMap(IntegrationKind.init(rawValue:)) else {
+                throw ValidationError(field: "kind", reason: "cti, sms or whatsApp")
+            }
+            let created = try await store.createIntegration(id: form["id"] ?? "", brand: session.user.brandID, kind: kind, name: form["name"] ?? "",
+                                                            providerURL: form.text("providerUrl"))
+            return try await channelsPage(request, context, secret: (created.id, created.secret))
+        }
+        group.post("admin/integrations/{id}") { request, context in
+            let session = try requireAdmin(context)
+            let form = context.form ?? HTMLForm(urlEncoded: "")
+            let id = context.parameters.get("id") ?? ""
+            if form["rotate"] == "1" {
+                let rotated = try await store.rotateIntegrationSecret(id, brand: session.user.brandID)
+                return try await channelsPage(request, context, secret: (rotated.id, rotated.secret))
+            }
+            var templates: [MessageTemplate]?
+            if let raw = form.text("templates") {
+                do {
+                    templates = try JSONIO.decoder.decode([MessageTemplate].self, from: Data(raw.utf8))
+                } catch {
+                    throw ValidationError(field: "templates", reason: "a JSON list of {\"name\", \"language\", \"text\"}")
+                }
+            }
+            _ = try await store.updateIntegration(id, brand: session.user.brandID, name: form.text("name"),
+                                                  providerURL: .some(form.text("providerUrl")), templates: templates)
+            return Pages.redirect("/console/admin/channels?done=1#integration-\(id)")
+        }
+    }
+
+    struct IntegrationLine {
+        var id: String
+        var kind: String
+        var name: String
+        var webhookPath: String
+        var providerURL: String?
+        var sendsMessages: Bool
+        var isWhatsApp: Bool
+        var templates: String
+        /// Just made or rotated: shown on this response only.
+        var secret: String?
+    }
+
+    func integrationLines(brand: BrandID, secret shown: (id: String, secret: String)?) async throws -> [IntegrationLine] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try await store.integrations(brand: brand).map { integration in
+            IntegrationLine(id: integration.id, kind: integration.kind.rawValue, name: integration.name, webhookPath: IntegrationDTO(integration).webhookPath,
+                            providerURL: integration.providerURL, sendsMessages: integration.kind != .cti, isWhatsApp: integration.kind == .whatsApp,
+                            templates: String(decoding: try encoder.encode(integration.templates), as: UTF8.self),
+                            secret: shown?.id == integration.id ? shown?.secret : nil)
+        }
+    }
+}
