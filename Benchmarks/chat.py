@@ -20,12 +20,17 @@ class Session:
     async def run(self, ready):
         async with websockets.connect(ws_url, max_queue=None, open_timeout=60, ping_interval=None) as socket:
             await socket.send(json.dumps({"type": "hello", "visitor": self.visitor, "lastSeq": 0}))
-            await socket.send(json.dumps({"type": "message", "clientId": "c1", "text": "Hello from " + self.visitor[:8]}))
+            # With an email, so the message is taken whether a person chats now or it is left
+            # as a message answered by email (outside the demo teams' office hours).
+            await socket.send(json.dumps({"type": "message", "clientId": "c1", "text": "Hello from " + self.visitor[:8],
+                                          "email": self.visitor[:12] + "@bench.example"}))
             async for raw in socket:
                 message = json.loads(raw)
                 if message["type"] == "stored" and self.case_number is None:
                     self.case_number = message["caseNumber"]
                     ready.release()
+                elif message["type"] == "error":
+                    print("error from the server:", message.get("detail"), file=sys.stderr)
                 elif message["type"] == "message" and message.get("from") == "agent":
                     future = self.waiting.pop(message["text"], None)
                     if future and not future.done():
