@@ -185,4 +185,24 @@ struct TextOutboxTests {
             #expect((try await fixture.store.textOutbox(brand: fixture.brandID).first?.state) == .sent)
         }
     }
+
+    @Test func anIntegrationsOwnOptOutWordsAreHonoured() async throws {
+        try await withAPI { fixture, client in
+            let item = try await Self.smsCase(fixture, provider: "http://127.0.0.1:9", path: "/send")
+            let set = try json(try await client.execute(uri: "/api/v1/integrations/out-sms", method: .patch, headers: fixture.headers("admin"),
+                                                        body: body(["optOutKeywords": ["abmelden", "Rezygnuję"]])))
+            #expect(set["optOutKeywords"] as? [String] == ["ABMELDEN", "REZYGNUJĘ"])
+            let bad = try await client.execute(uri: "/api/v1/integrations/out-sms", method: .patch, headers: fixture.headers("admin"),
+                                               body: body(["optOutKeywords": ["stop!"]]))
+            #expect(bad.status == .unprocessableContent && String(buffer: bad.body).contains("optOutKeywords[0]"))
+            let integration = try #require(try await fixture.store.integration(id: "out-sms"))
+            _ = try await fixture.store.processText(InboundText(messageID: "in-9", from: "+48600100300", to: nil, text: "rezygnuję.", media: [], receivedAt: nil),
+                                                    integration: integration, key: "message:in-9")
+            let agent = try await fixture.store.staffUser(email: "agent@acme.example")
+            await #expect(throws: StoreError.self) {
+                _ = try await fixture.store.addInteraction(caseID: item.id, brand: fixture.brandID, actor: .staff(agent.id),
+                                                           request: NewInteraction(direction: .outbound, body: "Hello"))
+            }
+        }
+    }
 }

@@ -144,11 +144,20 @@ public enum EventType: String, WireEnum {
     case portalLinkSent = "portal.linkSent"
     case portalSignedIn = "portal.signedIn"
     case messageFailed = "message.failed"
+    case locationUpdated = "location.updated"
+    case deskOpened = "desk.opened"
+    case deskClosed = "desk.closed"
+    case visitQueued = "visit.queued"
+    case visitCalled = "visit.called"
+    case visitTransferred = "visit.transferred"
+    case visitNoShow = "visit.noShow"
+    case visitCancelled = "visit.cancelled"
+    case visitFinished = "visit.finished"
 
     /// Whether the event is shown on timelines. Interactions appear there themselves, so
     /// their event stays in the audit log only, as do notices to staff and sign-ins.
     public var onTimeline: Bool {
-        ![.interactionAdded, .tokenCreated, .tokenRevoked, .staffNotified, .staffSignedIn, .staffSignInFailed, .staffPasswordSet].contains(self)
+        ![.interactionAdded, .visitFinished, .tokenCreated, .tokenRevoked, .staffNotified, .staffSignedIn, .staffSignInFailed, .staffPasswordSet].contains(self)
     }
 }
 

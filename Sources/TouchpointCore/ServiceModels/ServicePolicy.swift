@@ -147,6 +147,10 @@ public struct ServicePolicy: Codable, Equatable, Sendable {
         self.valueEscalations = valueEscalations
     }
 
+    /// Whether the model's customers go first in a walk-in queue: those whose model gives
+    /// them a named person (high-touch by default).
+    public var walkInPriority: Bool { humanReach == .namedPerson }
+
     /// Checks an edited policy; the model in the path wins over the body's.
     public func validated(as model: ServiceModel) throws(ValidationError) -> ServicePolicy {
         var copy = self

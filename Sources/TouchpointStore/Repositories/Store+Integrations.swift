@@ -14,6 +14,8 @@ public struct Integration: Sendable, Equatable {
     public var providerURL: String?
     /// WhatsApp: the templates approved for writing outside the customer-care window.
     public var templates: [MessageTemplate] = []
+    /// Words that opt a customer out besides STOP, UNSUBSCRIBE and their kin (upper case).
+    public var optOutKeywords: [String] = []
 }
 
 /// A customer's text message as a provider reports it.
@@ -77,7 +79,16 @@ extension Store {
     /// Changes an integration's name, provider URL (`.some(nil)` removes it) or, for WhatsApp,
     /// its approved templates (the whole list).
     public func updateIntegration(_ id: String, brand: BrandID, name: String?, providerURL: String??,
-                                  templates: [MessageTemplate]? = nil) async throws -> Integration {
+                                  templates: [MessageTemplate]? = nil, optOutKeywords: [String]? = nil) async throws -> Integration {
+        let keywords = try optOutKeywords.map { words in
+            try words.enumerated().map { index, word in
+                let clean = word.trimmingCharacters(in: .whitespaces).uppercased()
+                guard (1...30).contains(clean.count), clean.allSatisfy({ $0.isLetter || $0.isNumber || $0 == " " }) else {
+                    throw ValidationError(field: "optOutKeywords[\(index)]", reason: "1 to 30 letters, digits and spaces")
+                }
+                return clean
+            }
+        }
         let checked = try templates.map { list in
             try list.enumerated().map { index, template in try template.validated(field: "templates[\(index)]") }
         }
@@ -96,13 +107,18 @@ extension Store {
                 .first().map(Store.integration(from:)) else { throw StoreError.notFound("integration \(id)") }
             if let cleanName { integration.name = cleanName }
             if let providerURL { integration.providerURL = providerURL }
+            if let keywords {
+                guard integration.kind != .cti else { throw ValidationError(field: "optOutKeywords", reason: "only SMS and WhatsApp integrations take opt-outs") }
+                integration.optOutKeywords = keywords
+            }
             if let checked {
                 guard integration.kind == .whatsApp else { throw ValidationError(field: "templates", reason: "only WhatsApp integrations have message templates") }
                 integration.templates = checked
             }
             try await db.raw("""
                 UPDATE integrations SET name = \(bind: integration.name), provider_url = \(bind: integration.providerURL),
-                templates = \(bind: integration.templates.isEmpty ? nil : Convert.json(integration.templates)) WHERE id = \(bind: integration.id)
+                templates = \(bind: integration.templates.isEmpty ? nil : Convert.json(integration.templates)),
+                opt_out_keywords = \(bind: integration.optOutKeywords.isEmpty ? nil : Convert.json(integration.optOutKeywords)) WHERE id = \(bind: integration.id)
                 """).run()
             return integration
         }
@@ -136,7 +152,8 @@ extension Store {
     static func integration(from row: any SQLRow) throws -> Integration {
         Integration(id: try row.string("id"), brandID: try row.uuid("brand_id"), kind: try row.wire("kind", as: IntegrationKind.self),
                     name: try row.string("name"), secret: try row.string("secret"), providerURL: try row.optionalString("provider_url"),
-                    templates: try row.optionalString("templates").map { try Convert.decoder.decode([MessageTemplate].self, from: Data($0.utf8)) } ?? [])
+                    templates: try row.optionalString("templates").map { try Convert.decoder.decode([MessageTemplate].self, from: Data($0.utf8)) } ?? [],
+                    optOutKeywords: try row.optionalString("opt_out_keywords").map(Convert.strings) ?? [])
     }
 
     /// Stores a verified webhook body before anything else happens to it; false when this
@@ -167,7 +184,7 @@ extension Store {
         var metadata: [String: String] = ["integration": integration.id]
         if !message.media.isEmpty { metadata["media"] = message.media.joined(separator: "\n") }
         if let to = message.to { metadata["to"] = to }
-        let keyword = TextKeyword.of(text)
+        let keyword = TextKeyword.of(text, extraOptOut: Set(integration.optOutKeywords))
         let environment = self.environment
         let finish: @Sendable (Case, Interaction, any SQLDatabase) async throws -> Void = { item, interaction, db in
             let now = Convert.ms(environment.now())

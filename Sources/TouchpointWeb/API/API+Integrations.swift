@@ -14,6 +14,8 @@ struct IntegrationDTO: Encodable {
     var secret: String?
     /// WhatsApp: the approved message templates.
     var templates: [MessageTemplate]?
+    /// SMS and WhatsApp: opt-out words besides STOP and its kin.
+    var optOutKeywords: [String]?
 
     init(_ integration: Integration, showingSecret: Bool = false) {
         id = integration.id
@@ -23,6 +25,7 @@ struct IntegrationDTO: Encodable {
         webhookPath = "/api/v1/webhooks/\(integration.kind == .whatsApp ? "whatsapp" : integration.kind.rawValue)/\(integration.id)"
         secret = showingSecret ? integration.secret : nil
         templates = integration.kind == .whatsApp ? integration.templates : nil
+        optOutKeywords = integration.kind == .cti ? nil : integration.optOutKeywords
     }
 }
 
@@ -37,13 +40,15 @@ struct IntegrationPatchRequest: Decodable {
     var name: String?
     var providerUrl: String??
     var templates: [MessageTemplate]?
+    var optOutKeywords: [String]?
 
-    enum CodingKeys: String, CodingKey { case name, providerUrl, templates }
+    enum CodingKeys: String, CodingKey { case name, providerUrl, templates, optOutKeywords }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decodeIfPresent(String.self, forKey: .name)
         templates = try container.decodeIfPresent([MessageTemplate].self, forKey: .templates)
+        optOutKeywords = try container.decodeIfPresent([String].self, forKey: .optOutKeywords)
         // Absent keeps the URL; null removes it.
         if container.contains(.providerUrl) { providerUrl = .some(try container.decodeIfPresent(String.self, forKey: .providerUrl)) }
     }
@@ -68,7 +73,8 @@ extension API {
             let caller = try context.caller(may: .administer)
             let body = try await io.decode(IntegrationPatchRequest.self, from: request)
             let updated = try await store.updateIntegration(context.parameters.get("id") ?? "", brand: caller.brandID, name: body.name,
-                                                            providerURL: body.providerUrl, templates: body.templates)
+                                                            providerURL: body.providerUrl, templates: body.templates,
+                                                            optOutKeywords: body.optOutKeywords)
             return try JSONIO.response(IntegrationDTO(updated))
         }
         group.post("integrations/{id}/secret") { _, context in

@@ -34,8 +34,9 @@ extension Console {
                     throw ValidationError(field: "templates", reason: "a JSON list of {\"name\", \"language\", \"text\"}")
                 }
             }
+            let keywords = form["optOutKeywords"].map { $0.split(separator: ",").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
             _ = try await store.updateIntegration(id, brand: session.user.brandID, name: form.text("name"),
-                                                  providerURL: .some(form.text("providerUrl")), templates: templates)
+                                                  providerURL: .some(form.text("providerUrl")), templates: templates, optOutKeywords: keywords)
             return Pages.redirect("/console/admin/channels?done=1#integration-\(id)")
         }
     }
@@ -49,6 +50,7 @@ extension Console {
         var sendsMessages: Bool
         var isWhatsApp: Bool
         var templates: String
+        var optOutKeywords: String
         /// Just made or rotated: shown on this response only.
         var secret: String?
     }
@@ -60,6 +62,7 @@ extension Console {
             IntegrationLine(id: integration.id, kind: integration.kind.rawValue, name: integration.name, webhookPath: IntegrationDTO(integration).webhookPath,
                             providerURL: integration.providerURL, sendsMessages: integration.kind != .cti, isWhatsApp: integration.kind == .whatsApp,
                             templates: String(decoding: try encoder.encode(integration.templates), as: UTF8.self),
+                            optOutKeywords: integration.optOutKeywords.joined(separator: ", "),
                             secret: shown?.id == integration.id ? shown?.secret : nil)
         }
     }
