@@ -78,6 +78,15 @@ public enum DemoData {
             MessageTemplate(name: "case_update", language: "en", text: "Hello {{1}}, there is news on your case {{2}}. Reply here to continue."),
             MessageTemplate(name: "case_update", language: "pl", text: "Dzień dobry {{1}}, w sprawie {{2}} są nowe informacje. Odpowiedz tutaj."),
         ])
+        // A customer service point with a walk-in queue (display board at /walk-in/board/acme/warsaw-centre).
+        _ = try await store.createLocation(brand: acme.id, slug: "warsaw-centre", name: "Warsaw Centre service point", timeZone: "Europe/Warsaw",
+                                           setup: LocationSetup(
+                                               categories: [ServiceCategory(code: "B", name: "Billing and payments", averageServiceMinutes: 6),
+                                                            ServiceCategory(code: "C", name: "Contracts and moves", averageServiceMinutes: 12),
+                                                            ServiceCategory(code: "S", name: "Meters and repairs", averageServiceMinutes: 10)],
+                                               desks: [Desk(code: "1", name: "Desk 1", categories: ["B"]), Desk(code: "2", name: "Desk 2", categories: ["B", "C"]),
+                                                       Desk(code: "3", name: "Desk 3", categories: ["C", "S"])]),
+                                           actor: .system)
 
         // Accounts of every size and stage.
         let companies = ["Baltic Foods", "Vistula Logistics", "Tatra Outdoor", "Mazury Hotels", "Odra Chemicals", "Warta Insurance",

@@ -59,6 +59,7 @@ struct WalkInQueueTests {
         let later = ticket("C", 1, minute: 5)
         let moved = try WalkInQueue.transfer(early, category: "C", desk: nil, setup: setup)
         #expect(moved.state == .waiting && moved.category == "C" && moved.desk == nil && moved.queuedAt == early.queuedAt)
+        #expect(moved.label == "B001", "the customer keeps the number they hold")
         #expect(WalkInQueue.next(for: setup.desks[2], among: [later, moved], now: start.addingTimeInterval(600))?.id == moved.id)
         // To a particular desk: only that desk calls it, and it calls it first.
         let targeted = try WalkInQueue.transfer(early, category: "C", desk: "3", setup: setup)

@@ -97,8 +97,12 @@ public struct Ticket: Sendable, Equatable {
     public var id: UUID
     public var brandID: BrandID
     public var locationID: UUID
+    /// The queue it is in now (a transfer changes it).
     public var category: String
-    /// Counts up per location, category and day.
+    /// The category it was issued for, whose letter its number carries for good: the
+    /// customer holds that number.
+    public var issuedCategory: String
+    /// Counts up per location, issued category and day.
     public var number: Int
     public var state: State
     /// Served before others, when the customer's service model says so.
@@ -120,7 +124,7 @@ public struct Ticket: Sendable, Equatable {
     public var outcome: String?
 
     /// What the display board and the customer see: `B012`.
-    public var label: String { category + String(repeating: "0", count: max(0, 3 - String(number).count)) + String(number) }
+    public var label: String { issuedCategory + String(repeating: "0", count: max(0, 3 - String(number).count)) + String(number) }
 
     public init(id: UUID, brandID: BrandID, locationID: UUID, category: String, number: Int, priority: Bool, contactID: ContactID?,
                 caseID: CaseID?, takenAt: Date) {
@@ -128,6 +132,7 @@ public struct Ticket: Sendable, Equatable {
         self.brandID = brandID
         self.locationID = locationID
         self.category = category
+        self.issuedCategory = category
         self.number = number
         self.state = .waiting
         self.priority = priority
