@@ -292,4 +292,28 @@ struct ConsoleBrowserTests {
             try await Self.waitFor("the visitor away") { try await browser.text("#chat-presence") == "visitor away" }
         }
     }
+
+    @Test func theDisplayBoardFollowsTheQueueWithoutReloading() async throws {
+        try await Self.withServer { server, browser in
+            let location = try await server.store.location(slug: "warsaw-centre", brand: server.brand.id)
+            let agent = try await server.store.staffUser(email: "agent1@acme.example")
+            try await browser.open(server.base + "/walk-in/board/acme/warsaw-centre")
+            try await Self.waitFor("the board's socket") { try await browser.script("return document.body.dataset.live") as? String == "yes" }
+            _ = try await browser.script("window.sameDocument = 'yes'; return 1")
+            #expect(try await browser.text("#board-waits").contains("Billing and payments"))
+
+            let ticket = try await server.store.takeTicket(location: location.id, brand: server.brand.id, category: "B", contact: nil, identity: nil,
+                                                           caseID: nil, source: "test", actor: .system)
+            try await Self.waitFor("the waiting count") { try await browser.text("#board-waits").contains("1 waiting") }
+            _ = try await server.store.callNext(location: location.id, desk: "2", brand: server.brand.id, staff: agent.id)
+            try await Self.waitFor("the call on the board") { try await browser.text("#board-latest") == "\(ticket.label) → Desk 2" }
+            #expect(try await browser.text("#board-calls").contains(ticket.label))
+            #expect(try await browser.script("return window.sameDocument") as? String == "yes", "the board changed without a reload")
+            // Desks 1 and 3 are closed, desk 2 is busy with B001 for its usual six minutes: a
+            // newcomer for billing waits that long, meters and repairs have no open desk.
+            let waits = try await browser.text("#board-waits")
+            #expect(waits.contains("0 waiting · about 6 min") && waits.contains("0 waiting · closed"), "\(waits)")
+            try await browser.screenshot("walk-in-board")
+        }
+    }
 }

@@ -539,4 +539,34 @@ struct ConsoleTests {
             #expect(refused.status == .forbidden)
         }
     }
+
+    @Test func aDeskGivesANumberCallsItAndFinishesTheVisit() async throws {
+        try await withConsole { fixture, client in
+            let location = try await fixture.store.createLocation(
+                brand: fixture.brandID, slug: "centre", name: "Centre", timeZone: "Europe/Warsaw",
+                setup: LocationSetup(categories: [ServiceCategory(code: "B", name: "Billing", averageServiceMinutes: 6)], desks: [Desk(code: "1", name: "Desk 1")]),
+                actor: .system)
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("agent@acme.example")
+            var page = try await browser.get("/console/walk-in")
+            #expect(String(buffer: page.body).contains("id=\"sit-1\""))
+            let csrf = ConsoleBrowser.csrf(page)
+            let id = location.id.text
+            #expect(try await browser.post("/console/walk-in/sit", ["csrf": csrf, "location": id, "desk": "1"]).status == .seeOther)
+            _ = try await browser.post("/console/walk-in/ticket", ["csrf": csrf, "location": id, "category": "B", "customer": "C-7001"])
+            let called = try await browser.post("/console/walk-in/next", ["csrf": csrf, "location": id, "desk": "1"])
+            #expect(called.headers[.location] == "/console/walk-in?location=centre&done=next")
+            page = try await browser.get("/console/walk-in?location=centre")
+            let html = String(buffer: page.body)
+            #expect(html.contains("<span class=\"ticket-label\" id=\"current-ticket\">B001</span>"))
+            let ticket = try #require(try await fixture.store.queueState(location: location.id, brand: fixture.brandID).tickets.first)
+            _ = try await browser.post("/console/walk-in/arrived", ["csrf": csrf, "location": id, "ticket": ticket.id.text])
+            let finished = try await browser.post("/console/walk-in/finish", ["csrf": csrf, "location": id, "ticket": ticket.id.text,
+                                                                              "outcome": "resolved", "note": "Explained the estimated reading."])
+            #expect(finished.headers[.location] == "/console/walk-in?location=centre&done=done")
+            let contact = try #require(ticket.contactID)
+            let timeline = try await fixture.store.contactTimeline(contact, brand: fixture.brandID, limit: 20, cursor: nil).items
+            #expect(timeline.contains { if case .interaction(let item) = $0 { item.contactPoint == .inPerson && item.text.contains("estimated reading") } else { false } })
+        }
+    }
 }

@@ -49,6 +49,7 @@ public func buildRouter(store: Store, config: WebConfig) -> Router<TouchpointCon
     let console = Console(store: store, pages: Pages(), cookies: CookiePolicy(secure: config.isHTTPS))
     console.addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
     Portal(store: store, pages: console.pages, cookies: console.cookies, config: config).addRoutes(to: router)
+    Board.addRoutes(to: router, store: store, pages: console.pages)
     router.get("/") { _, _ in Pages.redirect("/console") }
     // The chat widget any website embeds, and a page of the brand's that shows it.
     router.get("widget.js") { _, _ in

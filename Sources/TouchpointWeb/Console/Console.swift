@@ -35,6 +35,7 @@ struct Console: Sendable {
         addServiceModelRoutes(to: group)
         addTeamRoutes(to: group)
         addChannelRoutes(to: group)
+        addWalkInRoutes(to: group)
     }
 
     // MARK: Signing in and out

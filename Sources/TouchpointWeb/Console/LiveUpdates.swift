@@ -52,5 +52,6 @@ public func buildWebSocketRouter(store: Store, config: WebConfig) -> Router<Live
     let relay = ChatRelay()
     ChatSocket.add(to: router, store: store, hub: hub, relay: relay)
     AgentChatSocket.add(to: router, store: store, hub: hub, relay: relay, session: session)
+    Board.addSocket(to: router, store: store, hub: hub)
     return router
 }

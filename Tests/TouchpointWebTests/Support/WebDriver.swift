@@ -24,7 +24,9 @@ final class Browser: @unchecked Sendable {
     }()
 
     init() async throws {
-        let port = Int.random(in: 20_000..<60_000)
+        // A port the kernel just handed out and took back: a random one could belong to one
+        // of the test servers listening at the same time.
+        let port = try Self.freePort()
         base = URL(string: "http://127.0.0.1:\(port)")!
         driver.executableURL = URL(fileURLWithPath: "/usr/bin/chromedriver")
         driver.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
@@ -33,7 +35,7 @@ final class Browser: @unchecked Sendable {
         try driver.run()
         var ready = false
         var problem = "no answer"
-        for _ in 0..<100 where !ready {
+        for _ in 0..<150 where !ready && driver.isRunning {
             try await Task.sleep(for: .milliseconds(100))
             do {
                 let status = try await call("GET", "/status")
@@ -63,6 +65,23 @@ final class Browser: @unchecked Sendable {
     func quit() async {
         _ = try? await call("DELETE", "/session/\(sessionID)")
         stopDriver()
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "no socket") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw Failure(description: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// chromedriver ignores SIGTERM; the browser it started ends with the session.

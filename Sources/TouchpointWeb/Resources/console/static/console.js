@@ -52,6 +52,7 @@
 
   function concerns(event) {
     if (kind === "inbox") return !!event.caseId;
+    if (kind === "walk-in") return /^(visit|desk|location)\./.test(event.event);
     return event.caseId === caseId || (contactId && event.contactId === contactId);
   }
 

@@ -1,0 +1,168 @@
+import Foundation
+import Hummingbird
+import TouchpointCore
+import TouchpointStore
+
+/// The service desk at `/console/walk-in`: sit down at a desk, call the next number, and take
+/// the visit through its steps; give a number to someone at the counter; see the queue and
+/// the waits of every category.
+extension Console {
+    func addWalkInRoutes(to group: RouterGroup<TouchpointContext>) {
+        group.get("walk-in") { request, context in try await walkInPage(request, context) }
+        group.post("walk-in/{action}") { _, context in try await walkInAction(context) }
+    }
+
+    struct WalkInView {
+        var chrome: Chrome
+        var notice: String?
+        var locations: [Option]
+        var location: LocationPanel?
+    }
+
+    struct LocationPanel {
+        var id: String
+        var name: String
+        var boardHref: String
+        var desks: [DeskLine]
+        var myDesk: String?
+        var current: TicketLine?
+        var waiting: [TicketLine]
+        var waits: [WaitLine]
+        var categories: [Option]
+        var deskOptions: [Option]
+        var outcomes: [Option]
+    }
+
+    struct DeskLine {
+        var code: String
+        var name: String
+        var serves: String
+        var staffedBy: String?
+        var mine: Bool
+    }
+
+    struct TicketLine {
+        var id: String
+        var label: String
+        var category: String
+        var state: String
+        var priority: Bool
+        var customer: String?
+        var customerHref: String?
+        var caseHref: String?
+        var waited: String
+        var calls: Int
+        var transferred: String?
+    }
+
+    struct WaitLine {
+        var code: String
+        var name: String
+        var waiting: Int
+        var text: String
+    }
+
+    func walkInPage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let session = try context.signedIn()
+        let brand = session.user.brandID
+        let query = HTMLForm(urlEncoded: request.uri.query ?? "")
+        let locations = try await store.locations(brand: brand)
+        let seat = try await store.deskOf(staff: session.user.id, brand: brand)
+        let chosen = query.text("location").flatMap { raw in locations.first { $0.slug == raw || $0.id.text == raw } } ?? seat?.location ?? locations.first
+        var panel: LocationPanel?
+        if let location = chosen {
+            let state = try await store.queueState(location: location.id, brand: brand)
+            let staff = Dictionary(try await store.staffUsers(brand: brand).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let contactIDs = Array(Set(state.tickets.compactMap(\.contactID)))
+            let names = try await store.contactNames(contactIDs, brand: brand)
+            let numbers = try await store.caseNumbers(state.tickets.compactMap(\.caseID), brand: brand)
+            let now = Date()
+            func line(_ ticket: Ticket) -> TicketLine {
+                TicketLine(id: ticket.id.text, label: ticket.label, category: location.setup.category(ticket.category)?.name ?? ticket.category,
+                           state: ticket.state.rawValue, priority: ticket.priority,
+                           customer: ticket.contactID.map { names[$0] ?? "customer" },
+                           customerHref: ticket.contactID.map { "/console/contacts/\($0.text)" },
+                           caseHref: ticket.caseID.flatMap { numbers[$0] }.map { "/console/cases/\($0)" },
+                           waited: "\(Int(now.timeIntervalSince(ticket.takenAt) / 60)) min", calls: ticket.calls,
+                           transferred: ticket.targetDesk.map { "for desk \($0)" } ?? (ticket.category != ticket.issuedCategory ? "transferred" : nil))
+            }
+            let myDesk = seat?.location.id == location.id ? seat?.desk : nil
+            let current = myDesk.flatMap { desk in state.tickets.first { $0.desk == desk && ($0.state == .called || $0.state == .serving) } }
+            panel = LocationPanel(
+                id: location.id.text, name: location.name, boardHref: "/walk-in/board/\(try await store.brand(brand).slug)/\(location.slug)",
+                desks: location.setup.desks.map { desk in
+                    DeskLine(code: desk.code, name: desk.name, serves: desk.categories.isEmpty ? "all" : desk.categories.joined(separator: ", "),
+                             staffedBy: state.openDesks[desk.code].map { staff[$0] ?? "someone" }, mine: desk.code == myDesk)
+                },
+                myDesk: myDesk, current: current.map(line), waiting: state.waiting.map(line),
+                waits: state.waits.map { wait in
+                    WaitLine(code: wait.category, name: location.setup.category(wait.category)?.name ?? wait.category, waiting: wait.waiting,
+                             text: wait.minutes.map { "about \($0) min" } ?? "no desk open")
+                },
+                categories: location.setup.categories.map { Option(value: $0.code, label: "\($0.code) — \($0.name)", selected: false) },
+                deskOptions: [Option(value: "", label: "any desk", selected: false)]
+                    + location.setup.desks.map { Option(value: $0.code, label: $0.name, selected: false) },
+                outcomes: VisitOutcome.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == .resolved) })
+        }
+        let notices = ["next": "Next customer called.", "empty": "Nobody is waiting for this desk.", "ticket": "Number given.",
+                       "done": "Visit finished.", "moved": "Done."]
+        return pages.render("walkin", WalkInView(
+            chrome: Chrome(title: "Service desk", session: session), notice: query["done"].flatMap { notices[$0] },
+            locations: locations.map { Option(value: $0.slug, label: $0.name, selected: $0.id == chosen?.id) }, location: panel))
+    }
+
+    func walkInAction(_ context: TouchpointContext) async throws -> Response {
+        let session = try context.signedIn()
+        guard session.principal.may(.handleCases) else { throw Problem(.forbidden, "your role may not serve customers") }
+        let brand = session.user.brandID
+        let staff = session.user.id
+        let form = context.form ?? HTMLForm(urlEncoded: "")
+        guard let raw = form.text("location"), let locationID = UUID(text: raw) else { throw ValidationError(field: "location", reason: "choose a location") }
+        let location = try await store.location(locationID, brand: brand)
+        var done = "moved"
+        func ticketID() throws -> UUID {
+            guard let id = form.text("ticket").flatMap(UUID.init(text:)) else { throw ValidationError(field: "ticket", reason: "no ticket") }
+            return id
+        }
+        switch context.parameters.get("action") {
+        case "sit":
+            try await store.openDesk(form.text("desk") ?? "", location: location.id, brand: brand, staff: staff)
+        case "leave":
+            try await store.closeDesk(form.text("desk") ?? "", location: location.id, brand: brand, actor: .staff(staff))
+        case "next":
+            done = try await store.callNext(location: location.id, desk: form.text("desk") ?? "", brand: brand, staff: staff) == nil ? "empty" : "next"
+        case "recall": _ = try await store.moveTicket(try ticketID(), brand: brand, actor: .staff(staff), step: .recall)
+        case "arrived": _ = try await store.moveTicket(try ticketID(), brand: brand, actor: .staff(staff), step: .arrived)
+        case "no-show": _ = try await store.moveTicket(try ticketID(), brand: brand, actor: .staff(staff), step: .noShow)
+        case "transfer":
+            let category = form.text("category")
+            let desk = form.text("toDesk")
+            guard category != nil || desk != nil else { throw ValidationError(field: "category", reason: "choose a category or a desk") }
+            _ = try await store.moveTicket(try ticketID(), brand: brand, actor: .staff(staff), step: .transfer(category: category, desk: desk, reason: form.text("reason")))
+        case "finish":
+            guard let outcome = form.text("outcome").flatMap(VisitOutcome.init(rawValue:)) else { throw ValidationError(field: "outcome", reason: "choose how the visit ended") }
+            _ = try await store.finishVisit(try ticketID(), brand: brand, staff: staff, outcome: outcome, note: form["note"])
+            done = "done"
+        case "ticket":
+            let calling = try await store.brand(brand).defaultCallingCode
+            let identity = try form.text("customer").map { try Self.customerIdentity($0, defaultCallingCode: calling) }
+            _ = try await store.takeTicket(location: location.id, brand: brand, category: form.text("category") ?? "", contact: nil, identity: identity,
+                                           caseID: nil, source: "staff", actor: .staff(staff))
+            done = "ticket"
+        default:
+            throw Problem(.notFound, "no such action")
+        }
+        return Pages.redirect("/console/walk-in?location=\(location.slug)&done=\(done)")
+    }
+
+    /// What someone at the counter gives to be known: an email, a phone number, or else a
+    /// customer (card) number.
+    static func customerIdentity(_ raw: String, defaultCallingCode: String?) throws -> Identity {
+        if raw.contains("@") { return try Identity(kind: .email, raw: raw, field: "customer") }
+        let digits = raw.filter(\.isNumber).count
+        if raw.hasPrefix("+") || (digits >= 9 && raw.allSatisfy({ $0.isNumber || " +-()".contains($0) })) {
+            return try Identity(kind: .phone, raw: raw, defaultCallingCode: defaultCallingCode, field: "customer")
+        }
+        return try Identity(kind: .customerNumber, raw: raw, field: "customer")
+    }
+}

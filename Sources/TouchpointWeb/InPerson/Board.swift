@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import TouchpointCore
+import TouchpointStore
+
+/// The display board of a location's walk-in queue, at `/walk-in/board/{brand}/{location}`:
+/// which number goes to which desk and the current waits, readable across a room. It shows
+/// ticket numbers and category names only — no names — so it needs no sign-in. It updates
+/// over a WebSocket (`…/ws`) that sends a fresh snapshot whenever the queue changes.
+enum Board {
+    /// What the board shows, as the page renders it and the socket sends it.
+    struct Snapshot: Encodable, Sendable {
+        struct Call: Encodable, Sendable {
+            var ticket: String
+            var desk: String
+            var deskName: String
+            var serving: Bool
+        }
+
+        struct Wait: Encodable, Sendable {
+            var code: String
+            var name: String
+            var waiting: Int
+            /// "about 12 min", "no wait", or "closed" when no desk serves it now.
+            var text: String
+        }
+
+        var location: String
+        var calls: [Call]
+        var waits: [Wait]
+        /// The newest call, shown large.
+        var latest: Call?
+    }
+
+    static func snapshot(_ state: QueueState) -> Snapshot {
+        let calls = state.atDesks.prefix(8).map { ticket in
+            Snapshot.Call(ticket: ticket.label, desk: ticket.desk ?? "", deskName: ticket.desk.flatMap { state.location.setup.desk($0)?.name } ?? "",
+                          serving: ticket.state == .serving)
+        }
+        let waits = state.waits.map { wait in
+            Snapshot.Wait(code: wait.category, name: state.location.setup.category(wait.category)?.name ?? wait.category, waiting: wait.waiting,
+                          text: wait.minutes.map { $0 == 0 ? "no wait" : "about \($0) min" } ?? "closed")
+        }
+        return Snapshot(location: state.location.name, calls: Array(calls), waits: waits, latest: calls.first { !$0.serving })
+    }
+
+    static func find(_ store: Store, brand slug: String?, location: String?) async throws -> (Brand, Location) {
+        guard let slug, let brand = try await store.brand(slug: slug) else { throw Problem(.notFound, "no such brand") }
+        return (brand, try await store.location(slug: location ?? "", brand: brand.id))
+    }
+
+    static func addRoutes(to router: Router<TouchpointContext>, store: Store, pages: Pages) {
+        // Public pages still get the console's security headers and HTML errors.
+        let area = PageArea(cookie: "tp_none", home: "/", isPublic: { _ in true }, signIn: { $0 }, authenticate: { _, _, _ in nil })
+        let group = router.group("walk-in").add(middleware: PageMiddleware(area: area, pages: pages, maxBodyBytes: 1024))
+        group.get("board/{brand}/{location}") { _, context in
+            let (brand, location) = try await find(store, brand: context.parameters.get("brand"), location: context.parameters.get("location"))
+            let state = try await store.queueState(location: location.id, brand: brand.id)
+            struct View {
+                var brand: String
+                var slug: String
+                var locationSlug: String
+                var board: Snapshot
+            }
+            return pages.render("board", View(brand: brand.name, slug: brand.slug, locationSlug: location.slug, board: snapshot(state)))
+        }
+    }
+
+    static func addSocket(to router: Router<LiveContext>, store: Store, hub: LiveHub) {
+        router.ws("walk-in/board/{brand}/{location}/ws") { _, context in
+            _ = try await find(store, brand: context.parameters.get("brand"), location: context.parameters.get("location"))
+            return .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            let parameters = context.requestContext.parameters
+            let (brand, location) = try await find(store, brand: parameters.get("brand"), location: parameters.get("location"))
+            let events = hub.subscribe(brand: brand.id)
+            @Sendable func send() async throws {
+                let state = try await store.queueState(location: location.id, brand: brand.id)
+                try await outbound.write(.text(String(decoding: try JSONIO.encoder.encode(snapshot(state)), as: UTF8.self)))
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { for try await _ in inbound {} }
+                group.addTask {
+                    try await send()
+                    for await event in events where event.event.hasPrefix("visit.") || event.event.hasPrefix("desk.") || event.event == "location.updated" {
+                        try await send()
+                    }
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+}
