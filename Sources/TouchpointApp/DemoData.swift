@@ -13,6 +13,8 @@ public enum DemoData {
     public static let demoPassword = "touchpoint-demo"
     /// The webhook secret of the demo integrations: for development only.
     public static let demoSecret = "demo-secret"
+    /// The demo kiosk's device token (real kiosks get a random one from `touchpoint kiosk register`).
+    public static let demoKioskToken = "demo-kiosk"
     /// The demo brand's main support mailbox.
     public static let mailbox = "support@acme.example"
 
@@ -87,6 +89,9 @@ public enum DemoData {
                                                desks: [Desk(code: "1", name: "Desk 1", categories: ["B"]), Desk(code: "2", name: "Desk 2", categories: ["B", "C"]),
                                                        Desk(code: "3", name: "Desk 3", categories: ["C", "S"])]),
                                            actor: .system)
+        let centre = try await store.location(slug: "warsaw-centre", brand: acme.id)
+        _ = try await store.registerKiosk(brand: acme.id, location: centre.id, name: "Warsaw Centre lobby", idleSeconds: 60, languages: ["en", "pl"],
+                                          token: demoKioskToken)
 
         // Accounts of every size and stage.
         let companies = ["Baltic Foods", "Vistula Logistics", "Tatra Outdoor", "Mazury Hotels", "Odra Chemicals", "Warta Insurance",

@@ -55,6 +55,9 @@ public enum Touchpoint {
                           + "(without --public-url the link is also written to this log)")
             banner.append("Webhooks: POST http://\(config.host):PORT/api/v1/webhooks/cti/demo-pbx, …/webhooks/sms/demo-sms and …/webhooks/whatsapp/demo-whatsapp, "
                           + "signed with the secret \(DemoData.demoSecret) (see README: Text messages)")
+            banner.append("Kiosk: open http://\(config.host):PORT/kiosk/setup?token=\(DemoData.demoKioskToken) on the kiosk's screen "
+                          + "(try customer number C-10000); display board: http://\(config.host):PORT/walk-in/board/acme/warsaw-centre; "
+                          + "service desk: http://\(config.host):PORT/console/walk-in")
             banner.append("Demo admin token (shown once): \(demo.adminToken)")
             banner.append("Try: curl -H 'Authorization: Bearer \(demo.adminToken)' http://\(config.host):PORT/api/v1/cases")
         } else if try await store.brands().isEmpty {

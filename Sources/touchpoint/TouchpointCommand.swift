@@ -29,7 +29,8 @@ struct TouchpointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "touchpoint",
         abstract: "Touchpoint: one customer history across every contact point.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, TokenCommand.self, StaffCommand.self, CalendarCommand.self, MailCommand.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, TokenCommand.self, StaffCommand.self, CalendarCommand.self, MailCommand.self,
+                      KioskCommand.self],
         defaultSubcommand: Serve.self)
 }
 

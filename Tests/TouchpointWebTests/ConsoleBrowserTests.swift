@@ -316,4 +316,104 @@ struct ConsoleBrowserTests {
             try await browser.screenshot("walk-in-board")
         }
     }
+
+    /// Presses the on-screen keys of a kiosk keypad, one by one.
+    static func press(_ browser: Browser, _ text: String) async throws {
+        for character in text {
+            try await browser.click(".keypad .key[data-key='\(character)']")
+        }
+    }
+
+    @Test func aCustomerUsesTheKioskAndTheScreenForgetsThemWhenIdle() async throws {
+        try await Self.withServer { server, browser in
+            let location = try await server.store.location(slug: "warsaw-centre", brand: server.brand.id)
+            _ = try await server.store.registerKiosk(brand: server.brand.id, location: location.id, name: "Test kiosk", idleSeconds: 5,
+                                                     languages: ["en", "pl"], token: "test-kiosk-token")
+            let identity = Identity(storedKind: .customerNumber, value: "C-10000")
+            let customer = try #require(try await server.store.contacts(brand: server.brand.id, accountID: nil, identity: identity, query: nil, limit: 1,
+                                                                        cursor: nil).items.first)
+            let firstName = try #require(customer.name?.split(separator: " ").first.map(String.init))
+
+            // Not registered: no kiosk.
+            try await browser.open(server.base + "/kiosk")
+            #expect(try await browser.text("body").contains("not a registered kiosk"))
+            try await browser.open(server.base + "/kiosk/setup?token=test-kiosk-token")
+            try await Self.waitFor("the welcome screen") { try await browser.url.hasSuffix("/kiosk") }
+            try await browser.click("#lang-pl")
+            try await Self.waitFor("Polish") { try await browser.text("h1") == "Witamy" }
+            try await browser.click("#lang-en")
+            try await Self.waitFor("English") { try await browser.text("h1") == "Welcome" }
+            try await browser.screenshot("kiosk-welcome")
+
+            // A wrong number, then the customer number typed on the on-screen keypad.
+            try await browser.click("#by-number")
+            try await Self.press(browser, "C-99")
+            try await browser.click("#keypad-continue")
+            try await Self.waitFor("the refusal") { try await browser.text("#kiosk-error").contains("could not find") }
+            try await Self.press(browser, "C-10000")
+            try await browser.click("#keypad-continue")
+            try await Self.waitFor("the menu") { try await browser.text("#kiosk-hello") == "Hello, \(firstName)" }
+
+            // Account status: exactly the customer's own open requests.
+            try await browser.click("#menu-account")
+            try await Self.waitFor("the account") { try await browser.url.hasSuffix("/kiosk/account") }
+            let open = try await server.store.cases(brand: server.brand.id, filter: CaseFilter(statuses: [.new, .open, .pending], contactID: customer.id),
+                                                    limit: 20, cursor: nil).items
+            #expect(try await browser.script("return document.querySelectorAll('#kiosk-cases li').length") as? Int == open.count)
+            try await browser.screenshot("kiosk-account")
+
+            // A number for the billing desk, on the customer's timeline.
+            try await browser.open(server.base + "/kiosk/queue")
+            try await browser.click("#category-B")
+            try await Self.waitFor("the ticket") { try await browser.text("#kiosk-ticket") == "B001" }
+            let ticket = try #require(try await server.store.queueState(location: location.id, brand: server.brand.id).tickets.first)
+            #expect(ticket.contactID == customer.id && ticket.label == "B001")
+            try await browser.screenshot("kiosk-ticket")
+
+            // Nobody touches the screen: it wipes itself and the session ends.
+            try await Task.sleep(for: .seconds(6))
+            try await Self.waitFor("the reset") {
+                let url = try await browser.url
+                let heading = try await browser.text("h1")
+                return url.hasSuffix("/kiosk") && heading == "Welcome"
+            }
+            let screen = try await browser.text("body")
+            #expect(!screen.contains(firstName))
+            try await browser.open(server.base + "/kiosk/account")
+            #expect(try await browser.url.hasSuffix("/kiosk"), "the account needs the customer again")
+            try await browser.screenshot("kiosk-after-idle-reset")
+
+            // Phone and a one-time code sent by SMS; a wrong code first.
+            let phone = try #require(customer.identities.first { $0.kind == .phone }?.value)
+            try await browser.click("#by-phone")
+            try await Self.press(browser, phone)
+            try await browser.click("#keypad-continue")
+            try await Self.waitFor("the code screen") { try await browser.text("h1").contains("code") }
+            let sms = try #require(try await server.store.textOutbox(brand: server.brand.id).first { $0.recipient == phone })
+            let code = String(sms.body.filter(\.isNumber).prefix(6))
+            try await Self.press(browser, code == "000000" ? "111111" : "000000")
+            try await browser.click("#keypad-continue")
+            try await Self.waitFor("the wrong code") { try await browser.text("#kiosk-error").contains("not right") }
+            try await Self.press(browser, code)
+            try await browser.click("#keypad-continue")
+            try await Self.waitFor("the menu again") { try await browser.text("#kiosk-hello") == "Hello, \(firstName)" }
+
+            // A request typed on the on-screen keyboard opens a kiosk case.
+            try await browser.click("#menu-request")
+            try await browser.click("#request-form input[name=topic]")
+            for letter in ["M", "E", "T", "E", "R"] {
+                try await browser.script("Array.from(document.querySelectorAll('.keyboard .key')).find(k => k.textContent === '\(letter)').click(); return 1")
+            }
+            try await browser.click("#request-send")
+            try await Self.waitFor("the request") { try await browser.text("#kiosk-request-ref").hasPrefix("Acme-") }
+            let ref = try await browser.text("#kiosk-request-ref")
+            let item = try await server.store.case(number: try #require(Int(ref.dropFirst("Acme-".count))), brand: server.brand.id)
+            #expect(item.contactPoint == .kiosk && item.contactID == customer.id)
+            #expect(try await server.store.interactions(caseID: item.id, brand: server.brand.id).first?.text == "Meter")
+            let timeline = try await server.store.contactTimeline(customer.id, brand: server.brand.id, limit: 50, cursor: nil).items
+            #expect(timeline.filter { if case .interaction(let item) = $0 { item.contactPoint == .kiosk && item.text.hasPrefix("Signed in at the kiosk") } else { false } }.count == 2)
+            try await browser.click("#kiosk-done")
+            try await Self.waitFor("done") { try await browser.text("h1") == "Welcome" }
+        }
+    }
 }

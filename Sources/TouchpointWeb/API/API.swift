@@ -50,6 +50,7 @@ public func buildRouter(store: Store, config: WebConfig) -> Router<TouchpointCon
     console.addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
     Portal(store: store, pages: console.pages, cookies: console.cookies, config: config).addRoutes(to: router)
     Board.addRoutes(to: router, store: store, pages: console.pages)
+    KioskPages(store: store, pages: console.pages, cookies: console.cookies).addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
     router.get("/") { _, _ in Pages.redirect("/console") }
     // The chat widget any website embeds, and a page of the brand's that shows it.
     router.get("widget.js") { _, _ in

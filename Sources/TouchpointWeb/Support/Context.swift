@@ -12,6 +12,8 @@ public struct TouchpointContext: RequestContext {
     public var session: StaffSession?
     /// The signed-in customer behind a portal request.
     public var customer: PortalSession?
+    /// The registered kiosk device behind a kiosk request.
+    public var kiosk: Kiosk?
     /// A console form's fields, read (and its CSRF token checked) by the console middleware.
     var form: HTMLForm?
     /// The peer's IP address (the proxy's, behind one).
@@ -23,6 +25,7 @@ public struct TouchpointContext: RequestContext {
         self.principal = nil
         self.session = nil
         self.customer = nil
+        self.kiosk = nil
         self.form = nil
     }
 

@@ -1,0 +1,314 @@
+import Crypto
+import Foundation
+import Hummingbird
+import TouchpointCore
+import TouchpointStore
+
+/// The kiosk at `/kiosk`: a touch screen in a service point, registered as a device (its
+/// token in an HttpOnly cookie, set once through `/kiosk/setup?token=…`). A customer
+/// identifies with a customer number or card, or a phone number and a code sent by SMS, and
+/// then takes a number for a desk, sees their account, or makes a request. It shows nothing
+/// but the identified customer's own things, and forgets them after the idle time.
+struct KioskPages: Sendable {
+    let store: Store
+    let pages: Pages
+    let cookies: CookiePolicy
+
+    var deviceCookie: String { cookies.secure ? "__Host-tp_kiosk" : "tp_kiosk" }
+    var customerCookie: String { cookies.secure ? "__Host-tp_kiosk_customer" : "tp_kiosk_customer" }
+    var languageCookie: String { cookies.secure ? "__Host-tp_kiosk_lang" : "tp_kiosk_lang" }
+
+    func addRoutes(to router: Router<TouchpointContext>, maxBodyBytes: Int) {
+        let area = PageArea(
+            cookie: deviceCookie, home: "/kiosk",
+            isPublic: { $0 == "/kiosk/setup" },
+            signIn: { _ in "/kiosk/setup" },
+            authenticate: { [store] token, _, context in
+                guard let kiosk = try await store.kiosk(token: token) else { return nil }
+                context.kiosk = kiosk
+                // Forms of this device carry a token derived from its own secret.
+                return SHA256.hash(data: Data(("kiosk-form|" + token).utf8)).map { String(format: "%02x", $0) }.joined()
+            })
+        let group = router.group("kiosk").add(middleware: PageMiddleware(area: area, pages: pages, maxBodyBytes: maxBodyBytes))
+        group.get("setup") { request, _ in try await setup(request) }
+        group.get("") { request, context in try await home(request, context) }
+        group.post("language") { request, context in
+            let chosen = context.form?.text("lang") ?? "en"
+            var response = Pages.redirect("/kiosk")
+            if try kiosk(context).languages.contains(chosen) { response.setCookie(cookies.cookie(languageCookie, chosen, maxAge: 3600)) }
+            return response
+        }
+        group.get("number") { request, context in try render(request, context, keypad: Keypad(action: "/kiosk/number", field: "number", label: "typeNumber", letters: true)) }
+        group.post("number") { request, context in
+            let kiosk = try kiosk(context)
+            do {
+                let (token, _) = try await store.kioskIdentify(kiosk, customerNumber: context.form?.text("number") ?? "")
+                return signedIn(token)
+            } catch let refusal as KioskRefusal {
+                return try render(request, context, keypad: Keypad(action: "/kiosk/number", field: "number", label: "typeNumber", letters: true, error: message(refusal)))
+            } catch is ValidationError {
+                return try render(request, context, keypad: Keypad(action: "/kiosk/number", field: "number", label: "typeNumber", letters: true, error: "notRecognized"))
+            }
+        }
+        group.get("phone") { request, context in try render(request, context, keypad: Keypad(action: "/kiosk/phone", field: "phone", label: "typePhone")) }
+        group.post("phone") { request, context in
+            let phone = context.form?.text("phone") ?? ""
+            do {
+                try await store.kioskSendCode(try kiosk(context), phone: phone)
+            } catch is ValidationError {
+                return try render(request, context, keypad: Keypad(action: "/kiosk/phone", field: "phone", label: "typePhone", error: "notRecognized"))
+            }
+            return try render(request, context, keypad: Keypad(action: "/kiosk/code", field: "code", label: "typeCode", phone: phone, notice: "codeSent"))
+        }
+        group.post("code") { request, context in
+            let phone = context.form?.text("phone") ?? ""
+            do {
+                let (token, _) = try await store.kioskVerifyCode(try kiosk(context), phone: phone, code: context.form?.text("code") ?? "")
+                return signedIn(token)
+            } catch let refusal as KioskRefusal {
+                return try render(request, context, keypad: Keypad(action: "/kiosk/code", field: "code", label: "typeCode", phone: phone, error: message(refusal)))
+            }
+        }
+        group.get("queue") { request, context in try await queueScreen(request, context) }
+        group.post("queue") { request, context in try await takeNumber(request, context) }
+        group.get("account") { request, context in try await accountScreen(request, context) }
+        group.get("request") { request, context in try await requestScreen(request, context) }
+        group.post("request") { request, context in try await sendRequest(request, context) }
+        group.post("done") { _, context in
+            try await store.endKioskSessions(try kiosk(context))
+            var response = Pages.redirect("/kiosk")
+            response.setCookie(cookies.cookie(customerCookie, "", maxAge: 0))
+            response.setCookie(cookies.cookie(languageCookie, "", maxAge: 0))
+            return response
+        }
+    }
+
+    // MARK: Screens
+
+    struct Keypad {
+        var action: String
+        var field: String
+        var label: String
+        var letters = false
+        var phone: String?
+        var error: String?
+        var notice: String?
+    }
+
+    struct KioskView {
+        var t: [String: String]
+        var kioskName: String
+        var idle: Int
+        var csrf: String
+        var signedIn: Bool
+        var screen: String
+        var languages: [Choice]
+        var welcome: Bool
+        var keypad: KeypadView?
+        var menu: MenuView?
+        var chooseCategory = false
+        var categories: [Choice] = []
+        var ticket: TicketView?
+        var account: AccountView?
+        var chooseTopic = false
+        var topics: [Choice] = []
+        var sent: SentView?
+        var canQueue: Bool
+    }
+
+    struct Choice {
+        var value: String
+        var label: String
+        var detail: String?
+    }
+
+    struct KeypadView {
+        var action: String
+        var field: String
+        var label: String
+        var keys: [String]
+        var phone: String?
+        var error: String?
+        var notice: String?
+    }
+
+    struct MenuView {
+        var name: String
+    }
+
+    struct TicketView {
+        var label: String
+        var category: String
+        var wait: String
+    }
+
+    struct AccountView {
+        var cases: [Line]
+        var tickets: [Line]
+        var promises: [Line]
+    }
+
+    struct Line {
+        var title: String
+        var detail: String
+    }
+
+    struct SentView {
+        var ref: String
+    }
+
+    func kiosk(_ context: TouchpointContext) throws -> Kiosk {
+        guard let kiosk = context.kiosk else { throw Problem(.unauthorized, "This screen is not a registered kiosk.") }
+        return kiosk
+    }
+
+    /// The identified customer, when the customer cookie holds a live session of this kiosk.
+    func customer(_ request: Request, _ context: TouchpointContext) async throws -> KioskSession? {
+        guard let token = request.cookies[customerCookie]?.value, !token.isEmpty else { return nil }
+        return try await store.kioskSession(token: token, kiosk: try kiosk(context))
+    }
+
+    func language(_ request: Request, _ kiosk: Kiosk) -> String {
+        request.cookies[languageCookie].map(\.value).flatMap { kiosk.languages.contains($0) ? $0 : nil } ?? kiosk.languages.first ?? "en"
+    }
+
+    func view(_ request: Request, _ context: TouchpointContext, screen: String, signedIn: Bool) throws -> KioskView {
+        let kiosk = try kiosk(context)
+        let token = request.cookies[deviceCookie]?.value ?? ""
+        let csrf = SHA256.hash(data: Data(("kiosk-form|" + token).utf8)).map { String(format: "%02x", $0) }.joined()
+        return KioskView(t: KioskText.strings(language(request, kiosk)), kioskName: kiosk.name, idle: kiosk.idleSeconds, csrf: csrf, signedIn: signedIn,
+                         screen: screen, languages: kiosk.languages.count > 1 ? kiosk.languages.map { Choice(value: $0, label: KioskText.languages[$0] ?? $0) } : [],
+                         welcome: false, canQueue: kiosk.locationID != nil)
+    }
+
+    func show(_ view: KioskView) -> Response {
+        var response = pages.render("kiosk", view)
+        // A kiosk page is never kept: the next customer must not find the last one's in the cache.
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    func signedIn(_ token: String) -> Response {
+        var response = Pages.redirect("/kiosk")
+        response.setCookie(cookies.cookie(customerCookie, token, maxAge: Int(Store.kioskSessionLength)))
+        return response
+    }
+
+    func message(_ refusal: KioskRefusal) -> String {
+        switch refusal {
+        case .notRecognized: "notRecognized"
+        case .codeWrongOrExpired: "codeWrong"
+        case .tooManyAttempts: "tooMany"
+        }
+    }
+
+    func setup(_ request: Request) async throws -> Response {
+        let token = HTMLForm(urlEncoded: request.uri.query ?? "")["token"] ?? ""
+        guard !token.isEmpty, try await store.kiosk(token: token) != nil else {
+            throw Problem(.unauthorized, "This screen is not a registered kiosk. Open the setup link printed when the kiosk was registered.")
+        }
+        // The token leaves the address bar at once; from now on the device cookie carries it.
+        var response = Pages.redirect("/kiosk")
+        response.setCookie(cookies.cookie(deviceCookie, token, maxAge: 365 * 24 * 3600))
+        return response
+    }
+
+    func home(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        guard let session = try await customer(request, context) else {
+            var page = try view(request, context, screen: "welcome", signedIn: false)
+            page.welcome = true
+            return show(page)
+        }
+        let contact = try await store.contact(session.contactID, brand: try kiosk(context).brandID)
+        var page = try view(request, context, screen: "menu", signedIn: true)
+        page.menu = MenuView(name: contact.name?.split(separator: " ").first.map(String.init) ?? "")
+        return show(page)
+    }
+
+    func render(_ request: Request, _ context: TouchpointContext, keypad: Keypad) throws -> Response {
+        var page = try view(request, context, screen: "keypad", signedIn: false)
+        let digits = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
+        page.keypad = KeypadView(action: keypad.action, field: keypad.field, label: page.t[keypad.label] ?? keypad.label,
+                                 keys: keypad.letters ? digits + ["C", "-"] : keypad.field == "phone" ? digits + ["+"] : digits,
+                                 phone: keypad.phone, error: keypad.error.map { page.t[$0] ?? $0 }, notice: keypad.notice.map { page.t[$0] ?? $0 })
+        return show(page)
+    }
+
+    func queueScreen(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let kiosk = try kiosk(context)
+        guard let locationID = kiosk.locationID else { throw Problem(.notFound, "this kiosk has no walk-in queue") }
+        let state = try await store.queueState(location: locationID, brand: kiosk.brandID)
+        var page = try view(request, context, screen: "queue", signedIn: try await customer(request, context) != nil)
+        page.chooseCategory = true
+        page.categories = state.location.setup.categories.map { category in
+            let wait = state.waits.first { $0.category == category.code }
+            return Choice(value: category.code, label: category.name,
+                          detail: wait?.minutes.map { "\(page.t["waitAbout"] ?? ""): \($0) \(page.t["minutes"] ?? "")" } ?? page.t["noDeskOpen"])
+        }
+        return show(page)
+    }
+
+    func takeNumber(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let kiosk = try kiosk(context)
+        guard let locationID = kiosk.locationID else { throw Problem(.notFound, "this kiosk has no walk-in queue") }
+        let session = try await customer(request, context)
+        // A newcomer's wait just before this number is taken is this number's wait.
+        let before = try await store.queueState(location: locationID, brand: kiosk.brandID)
+        let ticket = try await store.takeTicket(location: locationID, brand: kiosk.brandID, category: context.form?.text("category") ?? "",
+                                                contact: session?.contactID, identity: nil, caseID: nil, source: "kiosk",
+                                                actor: session.map { .contact($0.contactID) } ?? .system)
+        var page = try view(request, context, screen: "ticket", signedIn: session != nil)
+        let wait = before.waits.first { $0.category == ticket.category }?.minutes
+        page.ticket = TicketView(label: ticket.label, category: before.location.setup.category(ticket.category)?.name ?? ticket.category,
+                                 wait: wait.map { "\(page.t["waitAbout"] ?? ""): \($0) \(page.t["minutes"] ?? "")" } ?? (page.t["noDeskOpen"] ?? ""))
+        return show(page)
+    }
+
+    func accountScreen(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let kiosk = try kiosk(context)
+        guard let session = try await customer(request, context) else { return Pages.redirect("/kiosk") }
+        let brand = kiosk.brandID
+        let contact = try await store.contact(session.contactID, brand: brand)
+        let prefix = try await store.brand(brand).casePrefix
+        let open = try await store.cases(brand: brand, filter: CaseFilter(statuses: [.new, .open, .pending], contactID: contact.id), limit: 20, cursor: nil).items
+        let promises = try await contact.accountID.asyncMap { try await store.commitments(accountID: $0, brand: brand, includeSettled: false) } ?? []
+        var tickets: [Ticket] = []
+        if let locationID = kiosk.locationID {
+            tickets = try await store.queueState(location: locationID, brand: brand).tickets.filter { $0.contactID == contact.id }
+        }
+        var page = try view(request, context, screen: "account", signedIn: true)
+        page.account = AccountView(
+            cases: open.map { Line(title: "\(prefix)-\($0.number) \($0.subject)", detail: $0.status.rawValue) },
+            tickets: tickets.map { Line(title: $0.label, detail: $0.state.rawValue) },
+            promises: promises.map { Line(title: $0.what, detail: TimeText($0.dueAt).text) })
+        return show(page)
+    }
+
+    func requestScreen(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let kiosk = try kiosk(context)
+        guard try await customer(request, context) != nil else { return Pages.redirect("/kiosk") }
+        var page = try view(request, context, screen: "request", signedIn: true)
+        let topics = try await store.serviceConfig(brand: kiosk.brandID).topics
+        page.chooseTopic = true
+        page.topics = topics.map { Choice(value: $0.name, label: $0.name.prefix(1).uppercased() + $0.name.dropFirst()) } 
+        return show(page)
+    }
+
+    func sendRequest(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let kiosk = try kiosk(context)
+        guard let session = try await customer(request, context) else { return Pages.redirect("/kiosk") }
+        let contact = try await store.contact(session.contactID, brand: kiosk.brandID)
+        guard let identity = contact.identities.first(where: { $0.kind == .customerNumber }) ?? contact.identities.first else {
+            throw Problem(.conflict, "the customer has no identity")
+        }
+        let topic = context.form?.text("topic")
+        let words = context.form?.text("text")
+        let subject = "Kiosk request" + (topic.map { ": \($0)" } ?? "")
+        let opened = try await store.openCase(brand: kiosk.brandID, actor: .contact(contact.id),
+                                              request: OpenCase(contactPoint: .kiosk, from: identity, subject: subject,
+                                                                body: words ?? "Made at the kiosk \(kiosk.name).", topic: topic))
+        var page = try view(request, context, screen: "sent", signedIn: true)
+        page.sent = SentView(ref: "\(try await store.brand(kiosk.brandID).casePrefix)-\(opened.case.number)")
+        return show(page)
+    }
+}

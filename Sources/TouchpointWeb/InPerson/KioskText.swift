@@ -1,0 +1,56 @@
+/// The kiosk's words in the languages it speaks. Customers read them at a distance and in a
+/// hurry: short, plain, one idea per line.
+enum KioskText {
+    static let languages: [String: String] = ["en": "English", "pl": "Polski"]
+
+    static func strings(_ language: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for (key, values) in table { result[key] = values[language] ?? values["en"] }
+        return result
+    }
+
+    private static let table: [String: [String: String]] = [
+        "welcome": ["en": "Welcome", "pl": "Witamy"],
+        "chooseHow": ["en": "How would you like to start?", "pl": "Jak chcesz zacząć?"],
+        "byNumber": ["en": "Customer number or card", "pl": "Numer klienta lub karta"],
+        "byPhone": ["en": "Phone number", "pl": "Numer telefonu"],
+        "justTicket": ["en": "Take a number without signing in", "pl": "Pobierz numerek bez logowania"],
+        "typeNumber": ["en": "Type your customer number", "pl": "Wpisz numer klienta"],
+        "typePhone": ["en": "Type your phone number", "pl": "Wpisz numer telefonu"],
+        "typeCode": ["en": "Type the code we sent by SMS", "pl": "Wpisz kod wysłany SMS-em"],
+        "continue": ["en": "Continue", "pl": "Dalej"],
+        "back": ["en": "Back", "pl": "Wstecz"],
+        "clear": ["en": "Clear", "pl": "Wyczyść"],
+        "erase": ["en": "Erase", "pl": "Usuń"],
+        "hello": ["en": "Hello", "pl": "Dzień dobry"],
+        "whatToDo": ["en": "What would you like to do?", "pl": "Co chcesz zrobić?"],
+        "joinQueue": ["en": "Take a number for a desk", "pl": "Pobierz numerek do stanowiska"],
+        "myAccount": ["en": "My account", "pl": "Moje konto"],
+        "newRequest": ["en": "New request", "pl": "Nowa sprawa"],
+        "done": ["en": "Done", "pl": "Zakończ"],
+        "chooseCategory": ["en": "What is it about?", "pl": "W jakiej sprawie?"],
+        "yourNumber": ["en": "Your number", "pl": "Twój numer"],
+        "waitAbout": ["en": "Expected wait", "pl": "Przewidywany czas oczekiwania"],
+        "minutes": ["en": "min", "pl": "min"],
+        "noDeskOpen": ["en": "No desk for this is open right now.", "pl": "Żadne stanowisko tej sprawy nie jest teraz otwarte."],
+        "watchBoard": ["en": "Watch the screen: we call your number to a desk.", "pl": "Obserwuj ekran: wywołamy Twój numer do stanowiska."],
+        "openCases": ["en": "Your open requests", "pl": "Twoje otwarte sprawy"],
+        "noCases": ["en": "You have no open requests.", "pl": "Nie masz otwartych spraw."],
+        "todayVisits": ["en": "Your numbers today", "pl": "Twoje numerki dzisiaj"],
+        "promises": ["en": "What we promised you", "pl": "Co Ci obiecaliśmy"],
+        "noPromises": ["en": "No open promises.", "pl": "Brak otwartych zobowiązań."],
+        "chooseTopic": ["en": "What is your request about?", "pl": "Czego dotyczy sprawa?"],
+        "addWords": ["en": "Add a few words (optional)", "pl": "Dodaj kilka słów (opcjonalnie)"],
+        "send": ["en": "Send", "pl": "Wyślij"],
+        "requestSent": ["en": "We have your request", "pl": "Przyjęliśmy Twoją sprawę"],
+        "requestNumber": ["en": "Its number", "pl": "Jej numer"],
+        "answerBy": ["en": "We will answer the way you prefer to be contacted.", "pl": "Odpowiemy tak, jak wolisz się z nami kontaktować."],
+        "notRecognized": ["en": "We could not find that. Check it and try again, or ask at a desk.",
+                          "pl": "Nie znaleźliśmy tego. Sprawdź i spróbuj ponownie lub zapytaj przy stanowisku."],
+        "codeWrong": ["en": "That code is not right or has expired.", "pl": "Kod jest nieprawidłowy lub wygasł."],
+        "tooMany": ["en": "Too many tries. Ask at a desk, or start again.", "pl": "Zbyt wiele prób. Zapytaj przy stanowisku lub zacznij od nowa."],
+        "codeSent": ["en": "If we know this number, a code is on its way.", "pl": "Jeśli znamy ten numer, kod jest w drodze."],
+        "startingOver": ["en": "Starting over…", "pl": "Zaczynamy od nowa…"],
+        "language": ["en": "Language", "pl": "Język"],
+    ]
+}
