@@ -30,7 +30,7 @@ struct TouchpointCommand: AsyncParsableCommand {
         commandName: "touchpoint",
         abstract: "Touchpoint: one customer history across every contact point.",
         subcommands: [Serve.self, Migrate.self, Demo.self, TokenCommand.self, StaffCommand.self, CalendarCommand.self, MailCommand.self,
-                      KioskCommand.self],
+                      KioskCommand.self, ImportCommand.self],
         defaultSubcommand: Serve.self)
 }
 

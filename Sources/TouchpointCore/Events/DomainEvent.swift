@@ -153,6 +153,7 @@ public enum EventType: String, WireEnum {
     case visitNoShow = "visit.noShow"
     case visitCancelled = "visit.cancelled"
     case visitFinished = "visit.finished"
+    case billingUpdated = "billing.updated"
 
     /// Whether the event is shown on timelines. Interactions appear there themselves, so
     /// their event stays in the audit log only, as do notices to staff and sign-ins.

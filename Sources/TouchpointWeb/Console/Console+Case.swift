@@ -101,6 +101,7 @@ extension Console {
         var health: Int
         var stage: String
         var annualValue: String
+        var billing: String
     }
 
     struct CommitmentLine {
@@ -174,6 +175,7 @@ extension Console {
         async let teams = store.teamProfiles(brand: brand)
         async let macros = store.macros(brand: brand)
         async let chat = store.chatSession(caseID: item.id, brand: brand)
+        async let billing = item.accountID.asyncMap { try await store.billingSummary(accountID: $0, brand: brand) }
         async let integrations = store.integrations(brand: brand)
         let brandInfo = try await store.brand(brand)
         let prefix = brandInfo.casePrefix
@@ -208,6 +210,7 @@ extension Console {
         let answerBy = item.tags.contains("left-message") && points.contains(.email) ? ContactPoint.email : item.contactPoint
         let step = item.step
         let chatSession = try await chat
+        let billingSentence = try await billing?.sentence ?? ""
         let accountInfo = try await account
         let values = Macro.values(customerName: customer.name, caseNumber: item.number, casePrefix: prefix, subject: item.subject,
                                   agentName: session.user.name, brandName: brandInfo.name, accountName: accountInfo?.name)
@@ -229,7 +232,8 @@ extension Console {
             account: accountInfo.map { account in
                 AccountCard(href: "/console/accounts/\(account.id.text)", name: account.name, model: account.serviceModel?.rawValue, why: account.modelExplanation,
                             csm: account.profile.ownerCSM.flatMap { names[$0] }, health: account.profile.healthScore,
-                            stage: account.profile.stage.rawValue, annualValue: String(format: "%.0f", account.profile.annualValue))
+                            stage: account.profile.stage.rawValue, annualValue: String(format: "%.0f", account.profile.annualValue),
+                            billing: billingSentence)
             },
             commitments: try await commitments.map { promise in
                 CommitmentLine(what: promise.what, due: TimeText(promise.dueAt), status: promise.status.rawValue, overdue: promise.dueAt < now)

@@ -25,6 +25,9 @@ extension Console {
         var identities: [String]
         var contacts: [PersonLine]
         var commitments: [CommitmentLine]
+        /// The account's billing facts, in the words every contact point uses.
+        var billing: String?
+        var invoices: [InvoiceLine]
         var cases: [Console.CaseRow]
         var timeline: [TimelineLine]
         var older: String?
@@ -33,6 +36,15 @@ extension Console {
     struct Fact {
         var label: String
         var value: String
+    }
+
+    struct InvoiceLine {
+        var number: String
+        var dueOn: String
+        var amount: String
+        var outstanding: String
+        var status: String
+        var overdue: Bool
     }
 
     struct PersonLine {
@@ -133,11 +145,19 @@ extension Console {
         let staff = Dictionary(try await store.staffUsers(brand: brand).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let numbers = try await numbers(of: timeline.items, brand: brand)
         let promises = try await accountID.asyncMap { try await store.commitments(accountID: $0, brand: brand, includeSettled: false) } ?? []
+        let invoices = try await accountID.asyncMap { try await store.invoices(accountID: $0, brand: brand) } ?? []
         let now = Date()
+        let today = CivilDate(now, timeZone: .gmt)
         return CustomerView(
             chrome: Chrome(title: name, session: session), kind: kind, name: name, title: nil, accountHref: nil, accountName: nil, facts: [],
             model: nil, why: nil, policy: [], identities: [], contacts: [],
             commitments: promises.map { CommitmentLine(what: $0.what, due: TimeText($0.dueAt), status: $0.status.rawValue, overdue: $0.dueAt < now) },
+            billing: accountID.map { _ in BillingSummary(invoices: invoices, today: today).sentence },
+            invoices: invoices.prefix(20).map { invoice in
+                let status = invoice.status(on: today)
+                return InvoiceLine(number: invoice.number, dueOn: invoice.dueOn.description, amount: "\(Money.format(invoice.amountMinor)) \(invoice.currency)",
+                                   outstanding: Money.format(invoice.outstandingMinor), status: status.rawValue, overdue: status == .overdue)
+            },
             cases: cases.map { item in
                 CaseRow(href: "/console/cases/\(item.number)", ref: "\(prefix)-\(item.number)", subject: item.subject, status: item.status.rawValue,
                         priority: item.priority.rawValue, urgent: item.priority == .urgent || item.priority == .high, level: item.level.rawValue,

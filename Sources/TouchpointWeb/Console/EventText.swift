@@ -42,6 +42,14 @@ enum EventText {
         case .mailBounced: return "Mail bounced: \(text("recipient") ?? text("address") ?? "")"
         case .mailSent: return "Mail delivered to the smarthost"
         case .mailFailed: return "Mail could not be delivered: \(text("error") ?? "")"
+        case .visitQueued: return "Took number \(text("ticket") ?? "") at \(text("locationName") ?? "a service point")\(text("source").map { " (\($0))" } ?? "")"
+        case .visitCalled:
+            if payload["arrived"] != nil { return "Number \(text("ticket") ?? "") at the desk" }
+            return "Number \(text("ticket") ?? "") called to desk \(text("desk") ?? "")\(payload["again"] != nil ? " again" : "")"
+        case .visitTransferred: return "Number \(text("ticket") ?? "") sent on to \(text("toDesk").map { "desk \($0)" } ?? "category \(text("category") ?? "")")\(why)"
+        case .visitNoShow: return "Number \(text("ticket") ?? "") did not come to the desk"
+        case .visitCancelled: return "Number \(text("ticket") ?? "") left the queue"
+        case .billingUpdated: return "Billing updated: \(text("invoices") ?? "") invoice(s) from the billing system"
         default: return event.type.rawValue
         }
     }

@@ -143,6 +143,7 @@ struct KioskPages: Sendable {
     }
 
     struct AccountView {
+        var billing: String?
         var cases: [Line]
         var tickets: [Line]
         var promises: [Line]
@@ -277,7 +278,9 @@ struct KioskPages: Sendable {
             tickets = try await store.queueState(location: locationID, brand: brand).tickets.filter { $0.contactID == contact.id }
         }
         var page = try view(request, context, screen: "account", signedIn: true)
+        let billing = try await contact.accountID.asyncMap { try await store.billingSummary(accountID: $0, brand: brand) }
         page.account = AccountView(
+            billing: billing.flatMap { $0.invoiceCount == 0 ? nil : $0.sentence },
             cases: open.map { Line(title: "\(prefix)-\($0.number) \($0.subject)", detail: $0.status.rawValue) },
             tickets: tickets.map { Line(title: $0.label, detail: $0.state.rawValue) },
             promises: promises.map { Line(title: $0.what, detail: TimeText($0.dueAt).text) })

@@ -52,5 +52,6 @@ enum KioskText {
         "codeSent": ["en": "If we know this number, a code is on its way.", "pl": "Jeśli znamy ten numer, kod jest w drodze."],
         "startingOver": ["en": "Starting over…", "pl": "Zaczynamy od nowa…"],
         "language": ["en": "Language", "pl": "Język"],
+        "bills": ["en": "Your bills", "pl": "Twoje rachunki"],
     ]
 }

@@ -9,6 +9,8 @@ extension Portal {
         var frame: Frame
         var notice: String?
         var requests: [RequestLine]
+        /// The same billing facts staff, the kiosk and the API give.
+        var billing: String?
         var empty: Bool
     }
 
@@ -41,8 +43,10 @@ extension Portal {
                         status: Self.statusText($0.status), openedOn: $0.contactPoint.label, updated: TimeText($0.updatedAt))
         }
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]
+        let billing = try await session.contact.accountID.asyncMap { try await store.billingSummary(accountID: $0, brand: brand.id) }
         return pages.render("portal-home", HomeView(frame: frame("Your requests", brand, session),
-                                                    notice: done == "profile" ? "Your profile was saved." : nil, requests: lines, empty: lines.isEmpty))
+                                                    notice: done == "profile" ? "Your profile was saved." : nil, requests: lines,
+                                                    billing: billing.flatMap { $0.invoiceCount == 0 ? nil : $0.sentence }, empty: lines.isEmpty))
     }
 
     func newRequest(_ context: TouchpointContext) async throws -> Response {
