@@ -18,6 +18,8 @@ struct SLAScheduler: Sendable {
             var busy = false
             do {
                 let pass = try await store.fireDueSLAs(now: Date())
+                let reminders = try await store.fireCommitmentReminders(now: Date())
+                if reminders > 0 { logger.info("promises followed up", metadata: ["commitments": "\(reminders)"]) }
                 busy = pass.cases >= 200
                 if pass.warnings + pass.breaches > 0 {
                     logger.info("SLA scheduler", metadata: ["warnings": "\(pass.warnings)", "breaches": "\(pass.breaches)", "escalations": "\(pass.escalations)"])

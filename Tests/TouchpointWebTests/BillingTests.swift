@@ -72,4 +72,36 @@ struct BillingImportTests {
             #expect(String(buffer: try await browser.get("/console/accounts/\(account.id.text)").body).contains(sentence))
         }
     }
+
+    @Test func paymentPlansAndPromisesToPayAreFollowedUpByBillingStaff() async throws {
+        try await TestServer.run { server in
+            let brand = server.brand.id
+            let account = try #require(try await server.store.accounts(brand: brand, query: nil, stage: nil, limit: 1, cursor: nil).items.first)
+            let plan = try await server.store.createPaymentPlan(brand: brand, actor: .system, accountID: account.id, caseID: nil, totalMinor: 100_000,
+                                                                currency: "pln", instalments: 3, firstDue: Date().addingTimeInterval(-3600), everyDays: 30,
+                                                                invoice: "FV/9")
+            #expect(plan.map(\.what) == ["Instalment 1/3: 333.33 PLN of FV/9", "Instalment 2/3: 333.33 PLN of FV/9", "Instalment 3/3: 333.34 PLN of FV/9"])
+            #expect(plan.allSatisfy { $0.kind == .instalment })
+            let before = try await server.store.cases(brand: brand, filter: CaseFilter(accountID: account.id), limit: 200, cursor: nil).items.count
+
+            // The first instalment fell due an hour ago (with any of the demo's own promises
+            // that are overdue): one billing case, and only once.
+            #expect(try await server.store.fireCommitmentReminders(now: Date()) >= 1)
+            #expect(try await server.store.fireCommitmentReminders(now: Date()) == 0)
+            let cases = try await server.store.cases(brand: brand, filter: CaseFilter(accountID: account.id), limit: 200, cursor: nil).items
+            #expect(cases.count == before + 1)
+            let followUp = try #require(cases.first { $0.subject == "Payment promise due: Instalment 1/3: 333.33 PLN of FV/9" })
+            let billingDesk = try await server.store.teamProfiles(brand: brand).first { $0.team.name == "Billing desk" }?.team.id
+            #expect(followUp.contactPoint == .billing && followUp.topic == "billing" && followUp.teamID == billingDesk)
+
+            // A promise to pay made on a case that now waits for the customer reopens it with a note.
+            let waiting = try await server.store.updateCase(followUp.id, brand: brand, actor: .system, update: CaseUpdate(status: .pending))
+            _ = try await server.store.createCommitment(brand: brand, actor: .system, accountID: account.id, caseID: waiting.id,
+                                                        what: "Pays 333.33 PLN", dueAt: Date().addingTimeInterval(-60), ownerID: nil, kind: .promiseToPay)
+            #expect(try await server.store.fireCommitmentReminders(now: Date()) == 1)
+            #expect(try await server.store.case(followUp.id, brand: brand).status == .open)
+            let note = try #require(try await server.store.interactions(caseID: followUp.id, brand: brand).last)
+            #expect(note.direction == .internal && note.text.hasPrefix("Follow-up: Pays 333.33 PLN was due"))
+        }
+    }
 }

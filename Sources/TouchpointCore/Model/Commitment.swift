@@ -8,6 +8,19 @@ public enum CommitmentStatus: String, WireEnum {
     public func canMove(to next: CommitmentStatus) -> Bool { self == .open && next != .open }
 }
 
+/// Whose promise it is.
+public enum CommitmentKind: String, WireEnum {
+    /// We promised the customer something (a call back, a credit, a visit).
+    case promise
+    /// The customer promised to pay by a day.
+    case promiseToPay
+    /// One instalment of a payment plan agreed with the customer.
+    case instalment
+
+    /// The customer's promises are followed up by billing staff when they fall due unkept.
+    public var followedUpByBilling: Bool { self != .promise }
+}
+
 /// A promise made to the customer — what, by when, by whom — recorded on the account and
 /// shown wherever the account is shown, so two contact points never contradict each other.
 public struct Commitment: Codable, Equatable, Sendable {
@@ -20,11 +33,13 @@ public struct Commitment: Codable, Equatable, Sendable {
     /// The staff member who keeps the promise.
     public var ownerID: UserID?
     public var status: CommitmentStatus
+    public var kind: CommitmentKind
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(id: CommitmentID, brandID: BrandID, accountID: AccountID, caseID: CaseID?, what: String, dueAt: Date,
-                ownerID: UserID?, status: CommitmentStatus = .open, createdAt: Date, updatedAt: Date) {
+                ownerID: UserID?, status: CommitmentStatus = .open, kind: CommitmentKind = .promise, createdAt: Date, updatedAt: Date) {
+        self.kind = kind
         self.id = id
         self.brandID = brandID
         self.accountID = accountID

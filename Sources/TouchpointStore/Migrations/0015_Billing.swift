@@ -9,6 +9,11 @@ enum Migration0015Billing {
                 currency TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, UNIQUE (brand_id, number))
             """,
             "CREATE INDEX invoices_account ON invoices (account_id, due_on)",
+            // Promises to pay and payment plans are commitments too; the scheduler reminds
+            // once when one falls due unkept.
+            "ALTER TABLE commitments ADD COLUMN kind TEXT NOT NULL DEFAULT 'promise'",
+            "ALTER TABLE commitments ADD COLUMN reminded_at BIGINT",
+            "CREATE INDEX commitments_due ON commitments (due_at) WHERE status = 'open' AND reminded_at IS NULL",
         ]
     }
 }

@@ -18,8 +18,19 @@ extension API {
             let caller = try context.caller(may: .manageCommitments)
             let body = try await io.decode(CommitmentCreateRequest.self, from: request)
             let item = try await store.createCommitment(brand: caller.brandID, actor: .staff(caller.userID), accountID: try context.parameters.id(),
-                                                        caseID: body.caseId, what: body.what, dueAt: body.dueAt, ownerID: body.ownerId)
+                                                        caseID: body.caseId, what: body.what, dueAt: body.dueAt, ownerID: body.ownerId,
+                                                        kind: body.kind ?? .promise)
             return JSONIO.response(CommitmentDTO(item, now: Date()), status: .created)
+        }
+        group.post("accounts/{id}/payment-plans") { request, context in
+            let caller = try context.caller(may: .manageCommitments)
+            let body = try await io.decode(PaymentPlanRequest.self, from: request)
+            guard let total = Money.minorUnits(body.total) else { throw ValidationError(field: "total", reason: "an amount such as 1200.00") }
+            let items = try await store.createPaymentPlan(brand: caller.brandID, actor: .staff(caller.userID), accountID: try context.parameters.id(),
+                                                          caseID: body.caseId, totalMinor: total, currency: body.currency, instalments: body.instalments,
+                                                          firstDue: body.firstDue, everyDays: body.everyDays ?? 30, invoice: body.invoice)
+            let now = Date()
+            return JSONIO.response(PageDTO(items: items.map { CommitmentDTO($0, now: now) }, nextCursor: nil), status: .created)
         }
         group.patch("commitments/{id}") { request, context in
             let caller = try context.caller(may: .manageCommitments)

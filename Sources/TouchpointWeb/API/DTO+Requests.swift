@@ -210,6 +210,18 @@ struct CommitmentCreateRequest: Decodable {
     var dueAt: Date
     var caseId: UUID?
     var ownerId: UUID?
+    /// `promise` (ours, the default) or `promiseToPay` (the customer's).
+    var kind: CommitmentKind?
+}
+
+struct PaymentPlanRequest: Decodable {
+    var total: String
+    var currency: String
+    var instalments: Int
+    var firstDue: Date
+    var everyDays: Int?
+    var invoice: String?
+    var caseId: UUID?
 }
 
 struct CommitmentPatchRequest: Decodable {

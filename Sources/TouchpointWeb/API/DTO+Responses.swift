@@ -37,6 +37,7 @@ struct CommitmentDTO: JSONWritable {
     var dueAt: Date
     var ownerId: String?
     var status: CommitmentStatus
+    var kind: CommitmentKind
     var overdue: Bool
     var createdAt: Date
     var updatedAt: Date
@@ -49,6 +50,7 @@ struct CommitmentDTO: JSONWritable {
         dueAt = item.dueAt
         ownerId = item.ownerID?.text
         status = item.status
+        kind = item.kind
         overdue = item.isOverdue(at: now)
         createdAt = item.createdAt
         updatedAt = item.updatedAt
@@ -63,6 +65,7 @@ struct CommitmentDTO: JSONWritable {
             $0.field("dueAt", dueAt)
             $0.field("ownerId", ownerId)
             $0.field("status", status)
+            $0.field("kind", kind)
             $0.field("overdue", overdue)
             $0.field("createdAt", createdAt)
             $0.field("updatedAt", updatedAt)
