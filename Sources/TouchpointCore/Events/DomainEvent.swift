@@ -154,6 +154,10 @@ public enum EventType: String, WireEnum {
     case visitCancelled = "visit.cancelled"
     case visitFinished = "visit.finished"
     case billingUpdated = "billing.updated"
+    case appointmentScheduled = "appointment.scheduled"
+    case appointmentRescheduled = "appointment.rescheduled"
+    case appointmentCancelled = "appointment.cancelled"
+    case appointmentCompleted = "appointment.completed"
 
     /// Whether the event is shown on timelines. Interactions appear there themselves, so
     /// their event stays in the audit log only, as do notices to staff and sign-ins.

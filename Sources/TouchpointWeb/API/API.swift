@@ -47,6 +47,7 @@ public func buildRouter(store: Store, config: WebConfig) -> Router<TouchpointCon
     api.addIntegrationRoutes(to: v1)
     api.addWalkInRoutes(to: v1)
     api.addBillingRoutes(to: v1)
+    api.addFieldServiceRoutes(to: v1)
     let console = Console(store: store, pages: Pages(), cookies: CookiePolicy(secure: config.isHTTPS))
     console.addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
     Portal(store: store, pages: console.pages, cookies: console.cookies, config: config).addRoutes(to: router)

@@ -213,7 +213,8 @@ enum RawHTTP {
             if headEnd == nil, let end = response.range(of: Data("\r\n\r\n".utf8)) {
                 headEnd = end
                 let head = String(decoding: response[..<end.lowerBound], as: UTF8.self).lowercased()
-                if head.hasPrefix("http/1.1 101") { break }
+                // A protocol switch, 204 and 304 have no body at all.
+                if head.hasPrefix("http/1.1 101") || head.hasPrefix("http/1.1 204") || head.hasPrefix("http/1.1 304") { break }
                 if let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
                    let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) {
                     expected = end.upperBound - response.startIndex + length
