@@ -569,4 +569,46 @@ struct ConsoleTests {
             #expect(timeline.contains { if case .interaction(let item) = $0 { item.contactPoint == .inPerson && item.text.contains("estimated reading") } else { false } })
         }
     }
+
+    @Test func aTechnicianSeesTheDayAndRecordsTheVisit() async throws {
+        try await withConsole { fixture, client in
+            let technician = try await fixture.store.staffUser(email: "technician@acme.example")
+            try await fixture.store.setTechnician(technician.id, brand: fixture.brandID, regions: ["warsaw"], travelMinutes: 15)
+            let opened = try await fixture.store.openCase(brand: fixture.brandID, actor: nil,
+                                                          request: OpenCase(contactPoint: .phone, from: Identity(storedKind: .phone, value: "+48600700800"),
+                                                                            name: "Ewa Nowak", subject: "Meter shows E5", body: "Please come and look."))
+            // Later today, but never across midnight (the list shows one UTC day).
+            let now = Date()
+            let midnight = Calendar.utcGregorianForTests.startOfDay(for: now).addingTimeInterval(86_400)
+            let start = min(now.addingTimeInterval(600), midnight.addingTimeInterval(-3600))
+            let visit = try await fixture.store.scheduleVisit(caseID: opened.case.id, brand: fixture.brandID, actor: .system,
+                                                              request: VisitRequest(technicianID: technician.id, start: start, minutes: 45, skill: nil,
+                                                                                    region: "Warsaw", address: "ul. Polna 1"))
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("technician@acme.example")
+            let page = try await browser.get("/console/visits")
+            let html = String(buffer: page.body)
+            #expect(html.contains("id=\"visit-\(visit.id.text)\"") && html.contains("Ewa Nowak") && html.contains("href=\"tel:+48600700800\"") && html.contains("ul. Polna 1"))
+            let calendar = try await browser.get("/console/visits/\(visit.id.text)/calendar")
+            #expect(calendar.headers[.contentType]?.hasPrefix("text/calendar") == true && String(buffer: calendar.body).contains("BEGIN:VEVENT"))
+            let recorded = try await browser.post("/console/visits/\(visit.id.text)/complete",
+                                                  ["csrf": ConsoleBrowser.csrf(page), "outcome": "partsNeeded", "note": "Ordered a new display."])
+            #expect(recorded.status == .seeOther)
+            #expect(try await fixture.store.appointment(visit.id, brand: fixture.brandID).outcome == .partsNeeded)
+            #expect(try await fixture.store.case(opened.case.id, brand: fixture.brandID).status == .pending)
+            // Another technician's visit is not theirs to record.
+            var agent = ConsoleBrowser(client)
+            _ = try await agent.signIn("agent@acme.example")
+            let agentPage = try await agent.get("/console/visits")
+            #expect(String(buffer: agentPage.body).contains("No visits this day."))
+        }
+    }
+}
+
+extension Calendar {
+    static let utcGregorianForTests: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
 }

@@ -36,6 +36,7 @@ struct Console: Sendable {
         addTeamRoutes(to: group)
         addChannelRoutes(to: group)
         addWalkInRoutes(to: group)
+        addVisitRoutes(to: group)
     }
 
     // MARK: Signing in and out

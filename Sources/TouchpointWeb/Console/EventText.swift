@@ -49,6 +49,10 @@ enum EventText {
         case .visitTransferred: return "Number \(text("ticket") ?? "") sent on to \(text("toDesk").map { "desk \($0)" } ?? "category \(text("category") ?? "")")\(why)"
         case .visitNoShow: return "Number \(text("ticket") ?? "") did not come to the desk"
         case .visitCancelled: return "Number \(text("ticket") ?? "") left the queue"
+        case .appointmentScheduled: return "Technician's visit booked for \(text("start") ?? "")"
+        case .appointmentRescheduled: return "Technician's visit moved to \(text("start") ?? "")"
+        case .appointmentCancelled: return "Technician's visit cancelled\(why)"
+        case .appointmentCompleted: return "Technician's visit done: \(text("outcome") ?? "")"
         case .billingUpdated: return "Billing updated: \(text("invoices") ?? "") invoice(s) from the billing system"
         default: return event.type.rawValue
         }

@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import TouchpointCore
+import TouchpointStore
+
+/// The technician's day at `/console/visits`: their visits of a day, made for a phone — who,
+/// where, how to call them, the case — and the outcome recorded on the spot.
+extension Console {
+    func addVisitRoutes(to group: RouterGroup<TouchpointContext>) {
+        group.get("visits") { request, context in try await visitsPage(request, context) }
+        group.post("visits/{id}/complete") { _, context in
+            let session = try context.signedIn()
+            guard session.principal.may(.handleCases) else { throw Problem(.forbidden, "your role may not record visits") }
+            let form = context.form ?? HTMLForm(urlEncoded: "")
+            guard let id = context.parameters.get("id").flatMap(UUID.init(text:)) else { throw Problem(.notFound, "visit not found") }
+            guard let outcome = form.text("outcome").flatMap(Appointment.Outcome.init(rawValue:)) else {
+                throw ValidationError(field: "outcome", reason: "choose how the visit went")
+            }
+            let visit = try await store.appointment(id, brand: session.user.brandID)
+            guard visit.technicianID == session.user.id || session.principal.may(.administer) else {
+                throw Problem(.forbidden, "this is another technician's visit")
+            }
+            _ = try await store.completeVisit(id, brand: session.user.brandID, staff: session.user.id, outcome: outcome, note: form["note"])
+            return Pages.redirect("/console/visits?day=\(CivilDate(visit.start, timeZone: .gmt))&done=1")
+        }
+        group.get("visits/{id}/calendar") { _, context in
+            let session = try context.signedIn()
+            guard let id = context.parameters.get("id").flatMap(UUID.init(text:)) else { throw Problem(.notFound, "visit not found") }
+            let visit = try await store.appointment(id, brand: session.user.brandID)
+            return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8", .contentDisposition: "attachment; filename=\"visit.ics\""],
+                            body: .init(byteBuffer: ByteBuffer(string: try await store.visitCalendar(visit))))
+        }
+    }
+
+    struct VisitsView {
+        var chrome: Chrome
+        var notice: String?
+        var day: String
+        var previous: String
+        var next: String
+        var visits: [VisitLine]
+    }
+
+    struct VisitLine {
+        var id: String
+        var time: String
+        var status: String
+        var open: Bool
+        var customer: String
+        var phone: String?
+        var address: String?
+        var caseHref: String
+        var caseRef: String
+        var subject: String
+        var outcome: String?
+    }
+
+    func visitsPage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let session = try context.signedIn()
+        let brand = session.user.brandID
+        let query = HTMLForm(urlEncoded: request.uri.query ?? "")
+        let day = query.text("day").flatMap(CivilDate.init) ?? CivilDate(Date(), timeZone: .gmt)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let start = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))!
+        let visits = try await store.appointments(technician: session.user.id, brand: brand, from: start, to: start.addingTimeInterval(86_400))
+        let prefix = try await store.brand(brand).casePrefix
+        var lines: [VisitLine] = []
+        for visit in visits {
+            let item = try await store.case(visit.caseID, brand: brand)
+            let contact = try await store.contact(item.contactID, brand: brand)
+            let clock: (Date) -> String = { date in
+                let parts = calendar.dateComponents([.hour, .minute], from: date)
+                return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+            }
+            lines.append(VisitLine(id: visit.id.text, time: "\(clock(visit.start))–\(clock(visit.end)) UTC", status: visit.status.rawValue,
+                                   open: visit.status == .scheduled, customer: contact.name ?? "customer",
+                                   phone: contact.identities.first { $0.kind == .phone }?.value, address: visit.address,
+                                   caseHref: "/console/cases/\(item.number)", caseRef: "\(prefix)-\(item.number)", subject: item.subject,
+                                   outcome: visit.outcome?.rawValue))
+        }
+        return pages.render("visits", VisitsView(
+            chrome: Chrome(title: "My visits", session: session), notice: query["done"] != nil ? "Visit recorded." : nil, day: day.description,
+            previous: CivilDate(start.addingTimeInterval(-86_400), timeZone: .gmt).description, next: CivilDate(start.addingTimeInterval(86_400), timeZone: .gmt).description,
+            visits: lines))
+    }
+}
