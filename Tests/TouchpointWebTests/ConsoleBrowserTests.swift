@@ -360,6 +360,7 @@ struct ConsoleBrowserTests {
             let open = try await server.store.cases(brand: server.brand.id, filter: CaseFilter(statuses: [.new, .open, .pending], contactID: customer.id),
                                                     limit: 20, cursor: nil).items
             #expect(try await browser.script("return document.querySelectorAll('#kiosk-cases li').length") as? Int == open.count)
+            #expect(try await browser.text("body").contains("Technician's visits"))
             try await browser.screenshot("kiosk-account")
 
             // A number for the billing desk, on the customer's timeline.

@@ -144,6 +144,7 @@ struct KioskPages: Sendable {
 
     struct AccountView {
         var billing: String?
+        var visits: [Line]
         var cases: [Line]
         var tickets: [Line]
         var promises: [Line]
@@ -279,8 +280,12 @@ struct KioskPages: Sendable {
         }
         var page = try view(request, context, screen: "account", signedIn: true)
         let billing = try await contact.accountID.asyncMap { try await store.billingSummary(accountID: $0, brand: brand) }
+        // Technicians' visits still to come, on any of the customer's cases.
+        var visits: [Appointment] = []
+        for item in open { visits += try await store.appointments(caseID: item.id, brand: brand).filter { $0.status == .scheduled && $0.end > Date() } }
         page.account = AccountView(
             billing: billing.flatMap { $0.invoiceCount == 0 ? nil : $0.sentence },
+            visits: visits.sorted { $0.start < $1.start }.map { Line(title: TimeText($0.start).text, detail: $0.address ?? "") },
             cases: open.map { Line(title: "\(prefix)-\($0.number) \($0.subject)", detail: $0.status.rawValue) },
             tickets: tickets.map { Line(title: $0.label, detail: $0.state.rawValue) },
             promises: promises.map { Line(title: $0.what, detail: TimeText($0.dueAt).text) })

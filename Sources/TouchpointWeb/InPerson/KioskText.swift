@@ -53,5 +53,7 @@ enum KioskText {
         "startingOver": ["en": "Starting over…", "pl": "Zaczynamy od nowa…"],
         "language": ["en": "Language", "pl": "Język"],
         "bills": ["en": "Your bills", "pl": "Twoje rachunki"],
+        "visits": ["en": "Technician's visits", "pl": "Wizyty technika"],
+        "noVisits": ["en": "No visits planned.", "pl": "Brak zaplanowanych wizyt."],
     ]
 }
