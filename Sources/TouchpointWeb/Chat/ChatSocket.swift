@@ -9,8 +9,8 @@ import TouchpointStore
 ///
 /// Client → server: `hello` {visitor, lastSeq, email?, phone?, name?}, `identify` {email? phone?},
 /// `message` {clientId, text, email?}, `typing` {active}, `read` {seq}.
-/// Server → client: `ready` {caseNumber, mode, humanAvailable, waitMinutes, notice, name (the
-/// agent), seq (how far the agent has read)}, `availability` (the same after `identify`),
+/// Server → client: `ready` {caseNumber, mode, humanAvailable, waitMinutes, notice, seq (how
+/// far the agent has read)}, `availability` (the same after `identify`),
 /// `message` {seq, from, text, clientId, name, at}, `stored` {clientId, seq, caseNumber},
 /// `typing` {from, name, active}, `read` {from, seq}, `agent` {name}, `error` {detail}.
 ///
