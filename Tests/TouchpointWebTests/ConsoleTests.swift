@@ -579,7 +579,7 @@ struct ConsoleTests {
                                                                             name: "Ewa Nowak", subject: "Meter shows E5", body: "Please come and look."))
             // Later today, but never across midnight (the list shows one UTC day).
             let now = Date()
-            let midnight = Calendar.utcGregorianForTests.startOfDay(for: now).addingTimeInterval(86_400)
+            let midnight = Calendar.utc.startOfDay(for: now).addingTimeInterval(86_400)
             let start = min(now.addingTimeInterval(600), midnight.addingTimeInterval(-3600))
             let visit = try await fixture.store.scheduleVisit(caseID: opened.case.id, brand: fixture.brandID, actor: .system,
                                                               request: VisitRequest(technicianID: technician.id, start: start, minutes: 45, skill: nil,
@@ -603,12 +603,4 @@ struct ConsoleTests {
             #expect(String(buffer: agentPage.body).contains("No visits this day."))
         }
     }
-}
-
-extension Calendar {
-    static let utcGregorianForTests: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
 }

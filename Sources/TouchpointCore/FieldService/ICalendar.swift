@@ -59,7 +59,7 @@ public enum ICalendar {
 
     /// `20261125T093000Z`.
     static func utc(_ date: Date) -> String {
-        let parts = Calendar.utcGregorian.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let parts = Calendar.utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         return String(format: "%04d%02d%02dT%02d%02d%02dZ", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
     }
 
@@ -100,12 +100,4 @@ public enum ICalendar {
         }
         return out
     }
-}
-
-extension Calendar {
-    static let utcGregorian: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
 }

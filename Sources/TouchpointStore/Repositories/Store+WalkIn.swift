@@ -12,6 +12,11 @@ public struct Location: Sendable, Equatable {
     /// IANA zone: ticket numbers start again each local day.
     public var timeZone: String
     public var setup: LocationSetup
+
+    /// The local calendar day at `date` (`yyyy-MM-dd`): ticket numbers start again each day.
+    public func day(at date: Date) -> String {
+        CivilDate(date, timeZone: TimeZone(identifier: timeZone) ?? .gmt).description
+    }
 }
 
 /// A location's queue right now: today's tickets, who staffs which desk, the waits.
@@ -126,11 +131,7 @@ extension Store {
         try await database.write { db in
             let location = try await Store.location(id, brand: brand, on: db)
             guard location.setup.desk(desk) != nil else { throw StoreError.invalid(field: "desk", reason: QueueError.unknownDesk(desk).message) }
-            try await db.raw("DELETE FROM desk_staff WHERE user_id = \(bind: staff.text)").run()
-            try await db.raw("DELETE FROM desk_staff WHERE location_id = \(bind: id.text) AND desk = \(bind: desk)").run()
-            try await db.raw("""
-                INSERT INTO desk_staff (location_id, desk, user_id, since) VALUES (\(bind: id.text), \(bind: desk), \(bind: staff.text), \(bind: Convert.ms(now)))
-                """).run()
+            try await Store.seat(staff, at: desk, location: id, since: now, on: db)
             try await Store.insert(events: self.events([EventDraft(type: .deskOpened, payload: ["location": .string(location.slug), "desk": .string(desk)])],
                                                        brand: brand, actor: .staff(staff), account: nil, contact: nil, caseID: nil, at: now), on: db)
         }
@@ -192,7 +193,7 @@ extension Store {
                 contactID = contactID ?? item.contactID
             }
             try await Store.lockQueue(id, dialect: dialect, on: db)
-            let day = Store.localDay(now, timeZone: location.timeZone)
+            let day = location.day(at: now)
             let number = try await db.raw("""
                 SELECT COALESCE(MAX(number), 0) + 1 AS n FROM queue_tickets WHERE location_id = \(bind: id.text) AND day = \(bind: day) AND issued_category = \(bind: named.code)
                 """).first()?.int("n") ?? 1
@@ -215,7 +216,7 @@ extension Store {
         let now = environment.now()
         return try await database.read { db in
             let location = try await Store.location(id, brand: brand, on: db)
-            let day = Store.localDay(now, timeZone: location.timeZone)
+            let day = location.day(at: now)
             let tickets = try await db.raw("""
                 SELECT * FROM queue_tickets WHERE location_id = \(bind: id.text) AND day = \(bind: day) ORDER BY taken_at, id
                 """).all().map(Store.ticket(from:))
@@ -258,13 +259,8 @@ extension Store {
             guard let desk = location.setup.desk(code) else { throw StoreError.invalid(field: "desk", reason: QueueError.unknownDesk(code).message) }
             try await Store.lockQueue(id, dialect: dialect, on: db)
             let staffed = try await db.raw("SELECT user_id FROM desk_staff WHERE location_id = \(bind: id.text) AND desk = \(bind: code)").first()
-            if try staffed?.uuid("user_id") != staff {
-                try await db.raw("DELETE FROM desk_staff WHERE user_id = \(bind: staff.text) OR (location_id = \(bind: id.text) AND desk = \(bind: code))").run()
-                try await db.raw("""
-                    INSERT INTO desk_staff (location_id, desk, user_id, since) VALUES (\(bind: id.text), \(bind: code), \(bind: staff.text), \(bind: Convert.ms(now)))
-                    """).run()
-            }
-            let day = Store.localDay(now, timeZone: location.timeZone)
+            if try staffed?.uuid("user_id") != staff { try await Store.seat(staff, at: code, location: id, since: now, on: db) }
+            let day = location.day(at: now)
             let waiting = try await db.raw("""
                 SELECT * FROM queue_tickets WHERE location_id = \(bind: id.text) AND day = \(bind: day) AND state = 'waiting'
                 """).all().map(Store.ticket(from:))
@@ -372,6 +368,14 @@ extension Store {
 
     // MARK: Helpers
 
+    /// Puts a staff member at a desk: they leave any other desk, and whoever sat here leaves it.
+    static func seat(_ staff: UserID, at desk: String, location: UUID, since now: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM desk_staff WHERE user_id = \(bind: staff.text) OR (location_id = \(bind: location.text) AND desk = \(bind: desk))").run()
+        try await db.raw("""
+            INSERT INTO desk_staff (location_id, desk, user_id, since) VALUES (\(bind: location.text), \(bind: desk), \(bind: staff.text), \(bind: Convert.ms(now)))
+            """).run()
+    }
+
     /// Writes a ticket's changed fields and its event.
     func save(_ ticket: Ticket, location: Location, event: EventType, actor: Actor, extra: [String: JSONValue], at now: Date, on db: any SQLDatabase) async throws {
         try await db.raw("""
@@ -433,14 +437,6 @@ extension Store {
     static func lockQueue(_ location: UUID, dialect: SQLDialectKind, on db: any SQLDatabase) async throws {
         guard dialect == .postgres else { return }
         try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "queue|" + location.text))) AS locked").run()
-    }
-
-    /// The calendar day at `date` in the location's zone, as `yyyy-MM-dd`.
-    static func localDay(_ date: Date, timeZone: String) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: timeZone) ?? .gmt
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 }
 

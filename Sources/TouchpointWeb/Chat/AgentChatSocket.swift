@@ -100,7 +100,7 @@ enum AgentChatSocket {
             await conversation.join()
             let feed = hub.feed(brand: user.brandID, caseID: caseID)
             try await ChatSocket.pump(inbound: inbound, outbound: outbound, frames: frames, sink: sink, events: feed.events,
-                                      changed: { try await conversation.flush() }, finished: { await conversation.leave() }) { parsed in
+                                      changed: { _ in try await conversation.flush() }, finished: { await conversation.leave() }) { parsed in
                 switch parsed.type {
                 case "hello": try await conversation.hello(parsed)
                 case "message": try await conversation.message(parsed)

@@ -172,14 +172,25 @@ enum ChatSocket {
             relay.send(.read(.visitor, seq: stored), on: caseID, from: id)
         }
 
+        /// Events after which the person answering may be someone else.
+        static let assignmentEvents: Set<String> = [EventType.caseCreated, .caseAssigned, .caseRouted, .caseEscalated, .caseDeescalated]
+            .reduce(into: []) { $0.insert($1.rawValue) }
+
+        /// The case changed: messages always; the person answering only after an event that
+        /// can change it, so a busy chat does not read its case for every message.
+        func changed(_ event: LiveEvent) async throws {
+            try await flush(assignment: agentShown == nil || Self.assignmentEvents.contains(event.event))
+        }
+
         /// Sends what the visitor has not seen yet, and who is answering when that changed.
-        func flush() async throws {
+        func flush(assignment: Bool = true) async throws {
             guard let caseID else { return }
             for item in try await store.chatMessages(caseID: caseID, brand: brand.id, after: lastSent) {
                 send(Outbound(type: "message", seq: item.seq, from: item.from, text: item.text, clientId: item.clientID,
                               name: try await names.name(item.authorID, store: store, brand: brand.id), at: JSONIO.format(item.at)))
                 lastSent = item.seq
             }
+            guard assignment else { return }
             let assignee = try await store.case(caseID, brand: brand.id).assigneeID
             if agentShown != .some(assignee) {
                 agentShown = .some(assignee)
@@ -215,7 +226,7 @@ enum ChatSocket {
             let feed = hub.feed(brand: brand.id, caseID: nil)
             let conversation = Conversation(store: store, brand: brand, relay: relay, feed: feed) { sink.yield($0) }
             try await pump(inbound: inbound, outbound: outbound, frames: frames, sink: sink, events: feed.events,
-                           changed: { try await conversation.flush() }, finished: { await conversation.leave() }) { parsed in
+                           changed: { try await conversation.changed($0) }, finished: { await conversation.leave() }) { parsed in
                 switch parsed.type {
                 case "hello": try await conversation.hello(parsed)
                 case "identify": try await conversation.identify(parsed)
@@ -233,7 +244,7 @@ enum ChatSocket {
     /// The peer leaving ends the reader, and with it everything else.
     static func pump(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, frames: AsyncStream<Outbound>,
                      sink: AsyncStream<Outbound>.Continuation, events: AsyncStream<LiveEvent>,
-                     changed: @escaping @Sendable () async throws -> Void, finished: @escaping @Sendable () async -> Void,
+                     changed: @escaping @Sendable (LiveEvent) async throws -> Void, finished: @escaping @Sendable () async -> Void,
                      handle: @escaping @Sendable (Inbound) async throws -> Void) async throws {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -243,7 +254,7 @@ enum ChatSocket {
                     }
                 }
                 group.addTask {
-                    for await _ in events { try await changed() }
+                    for await event in events { try await changed(event) }
                 }
                 group.addTask {
                     defer { sink.finish() }

@@ -176,7 +176,6 @@ extension Console {
         async let macros = store.macros(brand: brand)
         async let chat = store.chatSession(caseID: item.id, brand: brand)
         async let billing = item.accountID.asyncMap { try await store.billingSummary(accountID: $0, brand: brand) }
-        async let integrations = store.integrations(brand: brand)
         let brandInfo = try await store.brand(brand)
         let prefix = brandInfo.casePrefix
         let people = try await staff
@@ -255,8 +254,9 @@ extension Console {
             transferTargets: (step.next.map { [Option(value: "next-level", label: "the next level (\($0.rawValue))", selected: false)] } ?? [])
                 + people.filter { $0.id != item.assigneeID && $0.role.permissions.contains(.handleCases) }
                     .map { Option(value: "agent:\($0.id.text)", label: "\($0.name) (\($0.role.rawValue))", selected: false) },
+            // WhatsApp templates are looked up only for customers who can be written to there.
             templates: points.contains(.whatsApp)
-                ? try await integrations.first { $0.kind == .whatsApp }?.templates.map {
+                ? try await store.integrations(brand: brand).first { $0.kind == .whatsApp }?.templates.map {
                     Option(value: "\($0.name)/\($0.language)", label: "\($0.name) (\($0.language)): \($0.text)", selected: false)
                 } ?? []
                 : [],

@@ -180,14 +180,6 @@ struct TimeText {
     }
 }
 
-extension Calendar {
-    static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
-}
-
 extension ContactPoint {
     /// The name staff read.
     var label: String {

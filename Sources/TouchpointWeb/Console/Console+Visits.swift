@@ -60,8 +60,7 @@ extension Console {
         let brand = session.user.brandID
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
         let day = query.text("day").flatMap(CivilDate.init) ?? CivilDate(Date(), timeZone: .gmt)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
+        let calendar = Calendar.utc
         let start = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))!
         let visits = try await store.appointments(technician: session.user.id, brand: brand, from: start, to: start.addingTimeInterval(86_400))
         let prefix = try await store.brand(brand).casePrefix

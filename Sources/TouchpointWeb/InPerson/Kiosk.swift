@@ -26,8 +26,7 @@ struct KioskPages: Sendable {
             authenticate: { [store] token, _, context in
                 guard let kiosk = try await store.kiosk(token: token) else { return nil }
                 context.kiosk = kiosk
-                // Forms of this device carry a token derived from its own secret.
-                return SHA256.hash(data: Data(("kiosk-form|" + token).utf8)).map { String(format: "%02x", $0) }.joined()
+                return Self.formToken(device: token)
             })
         let group = router.group("kiosk").add(middleware: PageMiddleware(area: area, pages: pages, maxBodyBytes: maxBodyBytes))
         group.get("setup") { request, _ in try await setup(request) }
@@ -159,6 +158,11 @@ struct KioskPages: Sendable {
         var ref: String
     }
 
+    /// Forms of a device carry a token derived from its own secret (its CSRF token).
+    static func formToken(device token: String) -> String {
+        SHA256.hash(data: Data(("kiosk-form|" + token).utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
     func kiosk(_ context: TouchpointContext) throws -> Kiosk {
         guard let kiosk = context.kiosk else { throw Problem(.unauthorized, "This screen is not a registered kiosk.") }
         return kiosk
@@ -176,8 +180,7 @@ struct KioskPages: Sendable {
 
     func view(_ request: Request, _ context: TouchpointContext, screen: String, signedIn: Bool) throws -> KioskView {
         let kiosk = try kiosk(context)
-        let token = request.cookies[deviceCookie]?.value ?? ""
-        let csrf = SHA256.hash(data: Data(("kiosk-form|" + token).utf8)).map { String(format: "%02x", $0) }.joined()
+        let csrf = Self.formToken(device: request.cookies[deviceCookie]?.value ?? "")
         return KioskView(t: KioskText.strings(language(request, kiosk)), kioskName: kiosk.name, idle: kiosk.idleSeconds, csrf: csrf, signedIn: signedIn,
                          screen: screen, languages: kiosk.languages.count > 1 ? kiosk.languages.map { Choice(value: $0, label: KioskText.languages[$0] ?? $0) } : [],
                          welcome: false, canQueue: kiosk.locationID != nil)
