@@ -80,14 +80,17 @@ public enum DemoData {
             MessageTemplate(name: "case_update", language: "en", text: "Hello {{1}}, there is news on your case {{2}}. Reply here to continue."),
             MessageTemplate(name: "case_update", language: "pl", text: "Dzień dobry {{1}}, w sprawie {{2}} są nowe informacje. Odpowiedz tutaj."),
         ])
-        // A customer service point with a walk-in queue (display board at /walk-in/board/acme/warsaw-centre).
+        // A customer service point with a walk-in queue (display board at /walk-in/board/acme/warsaw-centre);
+        // contracts and billing also take appointments in office hours.
+        let officeHours = try await store.serviceConfig(brand: acme.id).calendars.values.first { $0.name == "Office hours Warsaw" }?.id
         _ = try await store.createLocation(brand: acme.id, slug: "warsaw-centre", name: "Warsaw Centre service point", timeZone: "Europe/Warsaw",
                                            setup: LocationSetup(
-                                               categories: [ServiceCategory(code: "B", name: "Billing and payments", averageServiceMinutes: 6),
-                                                            ServiceCategory(code: "C", name: "Contracts and moves", averageServiceMinutes: 12),
+                                               categories: [ServiceCategory(code: "B", name: "Billing and payments", averageServiceMinutes: 6, appointmentsPerSlot: 1),
+                                                            ServiceCategory(code: "C", name: "Contracts and moves", averageServiceMinutes: 12, appointmentsPerSlot: 1),
                                                             ServiceCategory(code: "S", name: "Meters and repairs", averageServiceMinutes: 10)],
                                                desks: [Desk(code: "1", name: "Desk 1", categories: ["B"]), Desk(code: "2", name: "Desk 2", categories: ["B", "C"]),
-                                                       Desk(code: "3", name: "Desk 3", categories: ["C", "S"])]),
+                                                       Desk(code: "3", name: "Desk 3", categories: ["C", "S"])],
+                                               calendarId: officeHours),
                                            actor: .system)
         let centre = try await store.location(slug: "warsaw-centre", brand: acme.id)
         _ = try await store.registerKiosk(brand: acme.id, location: centre.id, name: "Warsaw Centre lobby", idleSeconds: 60, languages: ["en", "pl"],
@@ -202,6 +205,12 @@ public enum DemoData {
             _ = try await store.createCommitment(brand: acme.id, actor: .staff(csms[index % csms.count].id), accountID: account.id, caseID: nil,
                                                  what: ["Call back with the corrected invoice", "Send the green tariff offer", "Confirm the technician visit"][index % 3],
                                                  dueAt: now.addingTimeInterval(Double(rng.below(14 * 24) - 3 * 24) * 3600), ownerID: nil)
+        }
+        // The kiosk's demo customer (C-10000) has the next free contracts appointment.
+        if let first = contacts.first,
+           let slot = try await store.deskAppointmentSlots(location: centre.id, brand: acme.id, category: "C", from: now, limit: 1).first {
+            _ = try await store.bookDeskAppointment(location: centre.id, brand: acme.id, category: "C", contact: first.id, start: slot, caseID: nil,
+                                                    actor: .staff(csms[0].id))
         }
         let token = try await store.createToken(email: adminEmail, name: "demo admin", scope: .write)
         return Summary(adminToken: token.token, accounts: accounts.count, contacts: contacts.count + 1, cases: caseCount, interactions: interactionCount)

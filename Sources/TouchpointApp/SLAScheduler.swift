@@ -20,6 +20,8 @@ struct SLAScheduler: Sendable {
                 let pass = try await store.fireDueSLAs(now: Date())
                 let reminders = try await store.fireCommitmentReminders(now: Date())
                 if reminders > 0 { logger.info("promises followed up", metadata: ["commitments": "\(reminders)"]) }
+                let missed = try await store.markMissedDeskAppointments(now: Date())
+                if missed > 0 { logger.info("desk appointments missed", metadata: ["appointments": "\(missed)"]) }
                 busy = pass.cases >= 200
                 if pass.warnings + pass.breaches > 0 {
                     logger.info("SLA scheduler", metadata: ["warnings": "\(pass.warnings)", "breaches": "\(pass.breaches)", "escalations": "\(pass.escalations)"])

@@ -354,6 +354,26 @@ struct ConsoleBrowserTests {
             try await browser.click("#keypad-continue")
             try await Self.waitFor("the menu") { try await browser.text("#kiosk-hello") == "Hello, \(firstName)" }
 
+            // The customer's appointment here (the location open around the clock for the test): checked in at the kiosk.
+            let always = try await server.store.saveCalendar(id: nil, name: "Always open", calendar: try CalendarDefinition(timeZone: "Europe/Warsaw", weekly: [
+                "mon": [["00:00", "24:00"]], "tue": [["00:00", "24:00"]], "wed": [["00:00", "24:00"]], "thu": [["00:00", "24:00"]],
+                "fri": [["00:00", "24:00"]], "sat": [["00:00", "24:00"]], "sun": [["00:00", "24:00"]],
+            ]).calendar(), brand: server.brand.id, actor: .system)
+            var open24 = location.setup
+            open24.calendarId = always.id
+            _ = try await server.store.updateLocation(location.id, brand: server.brand.id, name: nil, setup: open24, actor: .system)
+            let slot = try #require(try await server.store.deskAppointmentSlots(location: location.id, brand: server.brand.id, category: "C", from: Date(), limit: 1).first)
+            let appointment = try await server.store.bookDeskAppointment(location: location.id, brand: server.brand.id, category: "C", contact: customer.id,
+                                                                         start: slot, caseID: nil, actor: .system)
+            try await browser.open(server.base + "/kiosk")
+            try await browser.click("#check-in-\(appointment.id.text)")
+            try await Self.waitFor("the appointment's number") { try await browser.text("#kiosk-appointment").contains("Appointment at") }
+            let checkedIn = try await server.store.deskAppointment(appointment.id, brand: server.brand.id)
+            #expect(checkedIn.state == .checkedIn && checkedIn.ticketID != nil)
+            #expect(try await browser.text("#kiosk-ticket").hasPrefix("C"))
+            try await browser.screenshot("kiosk-check-in")
+            try await browser.open(server.base + "/kiosk")
+
             // Account status: exactly the customer's own open requests.
             try await browser.click("#menu-account")
             try await Self.waitFor("the account") { try await browser.url.hasSuffix("/kiosk/account") }
@@ -367,7 +387,7 @@ struct ConsoleBrowserTests {
             try await browser.open(server.base + "/kiosk/queue")
             try await browser.click("#category-B")
             try await Self.waitFor("the ticket") { try await browser.text("#kiosk-ticket") == "B001" }
-            let ticket = try #require(try await server.store.queueState(location: location.id, brand: server.brand.id).tickets.first)
+            let ticket = try #require(try await server.store.queueState(location: location.id, brand: server.brand.id).tickets.first { $0.issuedCategory == "B" })
             #expect(ticket.contactID == customer.id && ticket.label == "B001")
             try await browser.screenshot("kiosk-ticket")
 

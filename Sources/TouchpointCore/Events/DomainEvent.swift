@@ -158,6 +158,10 @@ public enum EventType: String, WireEnum {
     case appointmentRescheduled = "appointment.rescheduled"
     case appointmentCancelled = "appointment.cancelled"
     case appointmentCompleted = "appointment.completed"
+    case deskAppointmentBooked = "deskAppointment.booked"
+    case deskAppointmentCancelled = "deskAppointment.cancelled"
+    case deskAppointmentCheckedIn = "deskAppointment.checkedIn"
+    case deskAppointmentMissed = "deskAppointment.missed"
 
     /// Whether the event is shown on timelines. Interactions appear there themselves, so
     /// their event stays in the audit log only, as do notices to staff and sign-ins.

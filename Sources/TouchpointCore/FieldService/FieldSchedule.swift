@@ -115,24 +115,12 @@ public enum FieldSchedule {
     public static func suggest(minutes: Int, skill: String?, region: String, technicians: [TechnicianSlotSource], from: Date, days: Int = 14,
                                step: Int = 30, limit: Int = 5) -> [Slot] {
         let duration = TimeInterval(minutes * 60)
-        let stepSeconds = TimeInterval(step * 60)
-        // Start on the grid after `from`.
-        var cursor = Date(timeIntervalSince1970: (from.timeIntervalSince1970 / stepSeconds).rounded(.up) * stepSeconds)
-        let until = from.addingTimeInterval(TimeInterval(days) * 86_400)
-        var found: [Slot] = []
-        while cursor < until, found.count < limit {
-            for technician in technicians {
-                if (try? check(start: cursor, end: cursor.addingTimeInterval(duration), skill: skill, region: region, technician: technician)) != nil {
-                    found.append(Slot(technicianID: technician.technicianID, start: cursor, end: cursor.addingTimeInterval(duration)))
-                    if found.count == limit { break }
-                }
+        return SlotSearch.grid(from: from, days: days, stepMinutes: step, limit: limit,
+                               nextOpening: { next in technicians.compactMap { $0.hours.nextOpening(atOrAfter: next) }.min() }) { start in
+            technicians.compactMap { technician in
+                (try? check(start: start, end: start.addingTimeInterval(duration), skill: skill, region: region, technician: technician)) == nil ? nil
+                    : Slot(technicianID: technician.technicianID, start: start, end: start.addingTimeInterval(duration))
             }
-            // Skip closed time quickly: jump to the earliest next opening of anyone.
-            let next = cursor.addingTimeInterval(stepSeconds)
-            let openings = technicians.compactMap { $0.hours.nextOpening(atOrAfter: next) }
-            let jump = openings.min().map { max(next, Date(timeIntervalSince1970: ($0.timeIntervalSince1970 / stepSeconds).rounded(.up) * stepSeconds)) } ?? next
-            cursor = jump
         }
-        return found
     }
 }

@@ -38,7 +38,7 @@ public enum ICalendar {
     /// The whole VCALENDAR object, lines ending in CRLF and folded at 75 octets.
     public static func render(_ event: Event, method: Method) -> String {
         var lines = [
-            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Touchpoint//Field service//EN", "CALSCALE:GREGORIAN", "METHOD:\(method.rawValue)",
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Touchpoint//Appointments//EN", "CALSCALE:GREGORIAN", "METHOD:\(method.rawValue)",
             "BEGIN:VEVENT",
             "UID:\(text(event.uid))",
             "SEQUENCE:\(event.sequence)",

@@ -7,11 +7,21 @@ public struct ServiceCategory: Codable, Equatable, Sendable {
     public var name: String
     /// The expected service time until enough visits were finished to measure it.
     public var averageServiceMinutes: Double
+    /// How many appointments may be booked for the same time (none: walk-ins only). Desks
+    /// left over serve the walk-in line.
+    public var appointmentsPerSlot: Int?
 
-    public init(code: String, name: String, averageServiceMinutes: Double) {
+    public init(code: String, name: String, averageServiceMinutes: Double, appointmentsPerSlot: Int? = nil) {
         self.code = code
         self.name = name
         self.averageServiceMinutes = averageServiceMinutes
+        self.appointmentsPerSlot = appointmentsPerSlot
+    }
+
+    /// An appointment's length: the usual service time, rounded up to the booking grid.
+    public var appointmentMinutes: Int {
+        let step = Double(DeskBooking.gridMinutes)
+        return Int(max(step, (averageServiceMinutes / step).rounded(.up) * step))
     }
 }
 
@@ -34,10 +44,14 @@ public struct Desk: Codable, Equatable, Sendable {
 public struct LocationSetup: Codable, Equatable, Sendable {
     public var categories: [ServiceCategory]
     public var desks: [Desk]
+    /// The brand's business calendar that holds the opening hours appointments are booked
+    /// in; without one the location takes walk-ins only.
+    public var calendarId: CalendarID?
 
-    public init(categories: [ServiceCategory], desks: [Desk]) {
+    public init(categories: [ServiceCategory], desks: [Desk], calendarId: CalendarID? = nil) {
         self.categories = categories
         self.desks = desks
+        self.calendarId = calendarId
     }
 
     /// Checks codes (one to three capital letters for categories, for desks up to 8 letters
@@ -55,6 +69,12 @@ public struct LocationSetup: Codable, Equatable, Sendable {
             }
             guard (1...480).contains(category.averageServiceMinutes) else {
                 throw ValidationError(field: "categories[\(index)].averageServiceMinutes", reason: "between 1 and 480 minutes")
+            }
+            if let slots = category.appointmentsPerSlot {
+                let serving = desks.filter { $0.serves(category.code) }.count
+                guard (0...serving).contains(slots) else {
+                    throw ValidationError(field: "categories[\(index)].appointmentsPerSlot", reason: "between 0 and the \(serving) desk(s) that serve \(category.code)")
+                }
             }
         }
         guard !desks.isEmpty else { throw ValidationError(field: "desks", reason: "at least one desk") }
@@ -122,6 +142,9 @@ public struct Ticket: Sendable, Equatable {
     /// How often it was called (a call repeated when the customer does not come).
     public var calls: Int
     public var outcome: String?
+    /// The desk appointment it was issued for at check-in: its place in line is the
+    /// appointment's time, and from then on it goes first.
+    public var appointmentID: UUID?
 
     /// What the display board and the customer see: `B012`.
     public var label: String { issuedCategory + String(repeating: "0", count: max(0, 3 - String(number).count)) + String(number) }
@@ -172,7 +195,9 @@ public enum WalkInQueue {
 
     /// Whether `ticket` goes before `other` in line at `now`.
     static func before(_ ticket: Ticket, _ other: Ticket, now: Date) -> Bool {
-        func urgent(_ t: Ticket) -> Bool { t.priority || now.timeIntervalSince(t.queuedAt) >= agingMinutes * 60 }
+        func urgent(_ t: Ticket) -> Bool {
+            t.priority || (t.appointmentID != nil && now >= t.queuedAt) || now.timeIntervalSince(t.queuedAt) >= agingMinutes * 60
+        }
         if urgent(ticket) != urgent(other) { return urgent(ticket) }
         if ticket.queuedAt != other.queuedAt { return ticket.queuedAt < other.queuedAt }
         return ticket.label < other.label

@@ -208,40 +208,51 @@ extension Store {
 
     /// The visit as an iCalendar object: REQUEST while it stands, CANCEL once called off.
     public func visitCalendar(_ visit: Appointment) async throws -> String {
-        let item = try await self.case(visit.caseID, brand: visit.brandID)
-        let brand = try await self.brand(visit.brandID)
-        let contact = try await self.contact(item.contactID, brand: visit.brandID)
-        let organizer = try await mailboxes(brand: visit.brandID).first?.address ?? "no-reply@\(brand.slug).invalid"
-        let email = contact.identities.first { $0.kind == .email }?.value ?? "customer@\(brand.slug).invalid"
-        let event = ICalendar.Event(uid: visit.uid(domain: organizer.split(separator: "@").last.map(String.init) ?? "touchpoint"), sequence: visit.sequence,
-                                    start: visit.start, end: visit.end, summary: "\(brand.name): technician's visit (\(brand.casePrefix)-\(item.number))",
-                                    description: "About: \(item.subject)", location: visit.address, organizer: (brand.name, organizer),
-                                    attendee: (contact.name, email), stamp: environment.now())
+        let parties = try await invitationParties(caseID: visit.caseID, brand: visit.brandID)
+        let event = ICalendar.Event(uid: visit.uid(domain: parties.domain), sequence: visit.sequence, start: visit.start, end: visit.end,
+                                    summary: "\(parties.brand.name): technician's visit (\(parties.ref))", description: "About: \(parties.item.subject)",
+                                    location: visit.address, organizer: (parties.brand.name, parties.organizer), attendee: parties.attendee, stamp: environment.now())
         return ICalendar.render(event, method: visit.status == .cancelled ? .cancel : .request)
     }
 
     /// Emails the customer the visit as an iCalendar invitation, on the case, when they have
     /// an email address (otherwise the visit is on the case and the .ics is downloadable).
     func inviteToVisit(_ visit: Appointment, method: ICalendar.Method, actor: Actor) async throws {
-        let item = try await self.case(visit.caseID, brand: visit.brandID)
-        let contact = try await self.contact(item.contactID, brand: visit.brandID)
-        guard contact.identities.contains(where: { $0.kind == .email }) else { return }
-        let calendar = try await visitCalendar(visit)
-        let now = environment.now()
-        let brand = visit.brandID
-        let attachment = try await database.write { db in
-            try await Store.storeAttachment(name: method == .cancel ? "visit-cancelled.ics" : "visit.ics",
-                                            contentType: "text/calendar; method=\(method.rawValue); charset=utf-8", data: Array(calendar.utf8),
-                                            brand: brand, at: now, on: db)
-        }
         let when = ISO8601DateFormatter().string(from: visit.start)
         let body = method == .cancel
             ? "Your technician's visit on \(when) (UTC) is cancelled. We will be in touch about a new date."
             : visit.sequence == 0 ? "A technician will visit you on \(when) (UTC)\(visit.address.map { " at \($0)" } ?? ""). The invitation is attached for your calendar."
             : "Your technician's visit has moved to \(when) (UTC). The updated invitation is attached."
-        _ = try await addInteraction(caseID: visit.caseID, brand: brand, actor: actor,
-                                     request: NewInteraction(direction: .outbound, contactPoint: .email, body: body, metadata: ["appointment": visit.id.text],
-                                                             attachments: [attachment]))
+        try await emailInvitation(try await visitCalendar(visit), method: method, name: method == .cancel ? "visit-cancelled.ics" : "visit.ics", body: body,
+                                  metadata: ["appointment": visit.id.text], caseID: visit.caseID, brand: visit.brandID, actor: actor)
+    }
+
+    /// Who a case's invitation is from (the brand's first mailbox) and to (its customer).
+    func invitationParties(caseID: CaseID, brand id: BrandID) async throws
+        -> (item: Case, ref: String, brand: Brand, organizer: String, domain: String, attendee: (name: String?, email: String)) {
+        let item = try await self.case(caseID, brand: id)
+        let brand = try await self.brand(id)
+        let contact = try await self.contact(item.contactID, brand: id)
+        let organizer = try await mailboxes(brand: id).first?.address ?? "no-reply@\(brand.slug).invalid"
+        let email = contact.identities.first { $0.kind == .email }?.value ?? "customer@\(brand.slug).invalid"
+        return (item, "\(brand.casePrefix)-\(item.number)", brand, organizer, organizer.split(separator: "@").last.map(String.init) ?? "touchpoint",
+                (contact.name, email))
+    }
+
+    /// Sends an iCalendar object to the case's customer as an email on the case, when they
+    /// have an email address.
+    func emailInvitation(_ calendar: String, method: ICalendar.Method, name: String, body: String, metadata: [String: String], caseID: CaseID,
+                         brand: BrandID, actor: Actor) async throws {
+        let item = try await self.case(caseID, brand: brand)
+        let contact = try await self.contact(item.contactID, brand: brand)
+        guard contact.identities.contains(where: { $0.kind == .email }) else { return }
+        let now = environment.now()
+        let attachment = try await database.write { db in
+            try await Store.storeAttachment(name: name, contentType: "text/calendar; method=\(method.rawValue); charset=utf-8", data: Array(calendar.utf8),
+                                            brand: brand, at: now, on: db)
+        }
+        _ = try await addInteraction(caseID: caseID, brand: brand, actor: actor,
+                                     request: NewInteraction(direction: .outbound, contactPoint: .email, body: body, metadata: metadata, attachments: [attachment]))
     }
 
     func saveVisit(_ visit: Appointment, event: EventType, actor: Actor, extra: [String: JSONValue]) async throws {

@@ -15,7 +15,26 @@ public struct Location: Sendable, Equatable {
 
     /// The local calendar day at `date` (`yyyy-MM-dd`): ticket numbers start again each day.
     public func day(at date: Date) -> String {
-        CivilDate(date, timeZone: TimeZone(identifier: timeZone) ?? .gmt).description
+        CivilDate(date, timeZone: zone).description
+    }
+
+    public var zone: TimeZone { TimeZone(identifier: timeZone) ?? .gmt }
+
+    /// The instants a local day at the location starts and ends (23 or 25 hours apart on
+    /// the days the clocks change).
+    public func bounds(of day: CivilDate) -> (start: Date, end: Date) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let start = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) ?? Date(timeIntervalSince1970: 0)
+        return (start, calendar.date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86_400))
+    }
+
+    /// Wall-clock time at the location, as customers read it: `2026-12-01 10:30`.
+    public func localTime(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
     }
 }
 
@@ -56,7 +75,7 @@ extension Store {
         }
         guard TimeZone(identifier: timeZone) != nil else { throw ValidationError(field: "timeZone", reason: "an IANA time zone such as Europe/Warsaw") }
         let location = Location(id: environment.newID(), brandID: brand, slug: slug, name: try Check.text(name, field: "name", max: 200),
-                                timeZone: timeZone, setup: try setup.validated())
+                                timeZone: timeZone, setup: try await checked(setup, brand: brand))
         let now = environment.now()
         try await database.write { db in
             if try await db.raw("SELECT id FROM locations WHERE brand_id = \(bind: brand.text) AND slug = \(bind: slug)").first() != nil {
@@ -76,7 +95,7 @@ extension Store {
     /// Renames a location or replaces its desks and categories (open tickets keep theirs).
     public func updateLocation(_ id: UUID, brand: BrandID, name: String?, setup: LocationSetup?, actor: Actor) async throws -> Location {
         let cleanName = try name.map { try Check.text($0, field: "name", max: 200) }
-        let checked = try setup?.validated()
+        let checked = try await setup.asyncMap { try await self.checked($0, brand: brand) }
         let now = environment.now()
         return try await database.write { db in
             var location = try await Store.location(id, brand: brand, on: db)
@@ -121,6 +140,15 @@ extension Store {
         guard let setup = Convert.decode(LocationSetup.self, try row.string("setup")) else { throw StoreError.unavailable("corrupt location setup") }
         return Location(id: try row.uuid("id"), brandID: try row.uuid("brand_id"), slug: try row.string("slug"), name: try row.string("name"),
                         timeZone: try row.string("time_zone"), setup: setup)
+    }
+
+    /// A setup that passes the queue's rules and names one of the brand's calendars.
+    func checked(_ setup: LocationSetup, brand: BrandID) async throws -> LocationSetup {
+        let valid = try setup.validated()
+        if let id = valid.calendarId, try await serviceConfig(brand: brand).calendars[id] == nil {
+            throw ValidationError(field: "calendarId", reason: "no business calendar \(id.text) in this brand")
+        }
+        return valid
     }
 
     // MARK: Desks
@@ -178,34 +206,14 @@ extension Store {
                 contactID = found.contact
                 events += found.events
             }
-            var account: AccountID?
-            var priority = false
-            if let contactID {
-                let contact = try await Store.contact(contactID, brand: brand, on: db)
-                account = contact.accountID
-                let profile = try await contact.accountID.asyncMap { try await Store.account($0, brand: brand, on: db).profile }
-                let model = config.rules.evaluateContact(profile: profile ?? AccountProfile(), role: contact.title).model
-                priority = config.policy(model).walkInPriority
-            }
             if let caseID {
                 let item = try await Store.case(caseID, brand: brand, on: db)
                 guard item.contactID == contactID || contactID == nil else { throw StoreError.invalid(field: "caseId", reason: "the case is another customer's") }
                 contactID = contactID ?? item.contactID
             }
-            try await Store.lockQueue(id, dialect: dialect, on: db)
-            let day = location.day(at: now)
-            let number = try await db.raw("""
-                SELECT COALESCE(MAX(number), 0) + 1 AS n FROM queue_tickets WHERE location_id = \(bind: id.text) AND day = \(bind: day) AND issued_category = \(bind: named.code)
-                """).first()?.int("n") ?? 1
-            let ticket = Ticket(id: environment.newID(), brandID: brand, locationID: id, category: named.code, number: number, priority: priority,
-                                contactID: contactID, caseID: caseID, takenAt: now)
-            try await db.raw("""
-                INSERT INTO queue_tickets (id, brand_id, location_id, day, issued_category, category, number, state, priority, contact_id, case_id, source, calls, taken_at, queued_at)
-                VALUES (\(bind: ticket.id.text), \(bind: brand.text), \(bind: id.text), \(bind: day), \(bind: named.code), \(bind: named.code), \(bind: number), 'waiting',
-                        \(bind: priority ? 1 : 0), \(bind: contactID?.text), \(bind: caseID?.text), \(bind: source), 0, \(bind: Convert.ms(now)), \(bind: Convert.ms(now)))
-                """).run()
-            events += self.events([EventDraft(type: .visitQueued, payload: Store.visitPayload(ticket, location: location, extra: ["source": .string(source)]))],
-                                  brand: brand, actor: actor, account: account, contact: contactID, caseID: caseID, at: now)
+            let (ticket, issued) = try await self.issueTicket(location: location, category: named, contact: contactID, caseID: caseID, appointment: nil,
+                                                              source: source, actor: actor, config: config, at: now, on: db)
+            events += issued
             try await Store.insert(events: events, on: db)
             return ticket
         }
@@ -368,6 +376,44 @@ extension Store {
 
     // MARK: Helpers
 
+    /// Numbers and inserts a ticket (under the queue's lock) and drafts its event. The
+    /// customer's model decides priority; an appointment's ticket takes its place in line at
+    /// the appointment's time.
+    func issueTicket(location: Location, category: ServiceCategory, contact contactID: ContactID?, caseID: CaseID?, appointment: DeskAppointment?,
+                     source: String, actor: Actor, config: ServiceConfig, at now: Date, on db: any SQLDatabase) async throws -> (Ticket, [DomainEvent]) {
+        let brand = location.brandID
+        var account: AccountID?
+        var priority = false
+        if let contactID {
+            let contact = try await Store.contact(contactID, brand: brand, on: db)
+            account = contact.accountID
+            let profile = try await contact.accountID.asyncMap { try await Store.account($0, brand: brand, on: db).profile }
+            let model = config.rules.evaluateContact(profile: profile ?? AccountProfile(), role: contact.title).model
+            priority = config.policy(model).walkInPriority
+        }
+        try await Store.lockQueue(location.id, dialect: dialect, on: db)
+        let day = location.day(at: now)
+        let number = try await db.raw("""
+            SELECT COALESCE(MAX(number), 0) + 1 AS n FROM queue_tickets WHERE location_id = \(bind: location.id.text) AND day = \(bind: day) AND issued_category = \(bind: category.code)
+            """).first()?.int("n") ?? 1
+        var ticket = Ticket(id: environment.newID(), brandID: brand, locationID: location.id, category: category.code, number: number, priority: priority,
+                            contactID: contactID, caseID: caseID, takenAt: now)
+        if let appointment {
+            ticket.appointmentID = appointment.id
+            ticket.queuedAt = appointment.start
+        }
+        try await db.raw("""
+            INSERT INTO queue_tickets (id, brand_id, location_id, day, issued_category, category, number, state, priority, contact_id, case_id, source, calls,
+                                       taken_at, queued_at, appointment_id)
+            VALUES (\(bind: ticket.id.text), \(bind: brand.text), \(bind: location.id.text), \(bind: day), \(bind: category.code), \(bind: category.code), \(bind: number),
+                    'waiting', \(bind: priority ? 1 : 0), \(bind: contactID?.text), \(bind: caseID?.text), \(bind: source), 0, \(bind: Convert.ms(now)),
+                    \(bind: Convert.ms(ticket.queuedAt)), \(bind: appointment?.id.text))
+            """).run()
+        let events = self.events([EventDraft(type: .visitQueued, payload: Store.visitPayload(ticket, location: location, extra: ["source": .string(source)]))],
+                                 brand: brand, actor: actor, account: account, contact: contactID, caseID: caseID, at: now)
+        return (ticket, events)
+    }
+
     /// Puts a staff member at a desk: they leave any other desk, and whoever sat here leaves it.
     static func seat(_ staff: UserID, at desk: String, location: UUID, since now: Date, on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM desk_staff WHERE user_id = \(bind: staff.text) OR (location_id = \(bind: location.text) AND desk = \(bind: desk))").run()
@@ -420,6 +466,7 @@ extension Store {
         ticket.finishedAt = try row.optionalInt("finished_at").map(Convert.date)
         ticket.calls = try row.int("calls")
         ticket.outcome = try row.optionalString("outcome")
+        ticket.appointmentID = try row.optionalUUID("appointment_id")
         return ticket
     }
 

@@ -10,6 +10,8 @@ struct LocationDTO: Encodable {
     var timeZone: String
     var categories: [ServiceCategory]
     var desks: [Desk]
+    /// The business calendar of its opening hours (appointments are booked within them).
+    var calendarId: String?
 
     init(_ location: Location) {
         id = location.id.text
@@ -18,6 +20,7 @@ struct LocationDTO: Encodable {
         timeZone = location.timeZone
         categories = location.setup.categories
         desks = location.setup.desks
+        calendarId = location.setup.calendarId?.text
     }
 }
 
@@ -39,6 +42,8 @@ struct TicketDTO: Encodable {
     var calledAt: Date?
     var servingAt: Date?
     var finishedAt: Date?
+    /// The desk appointment it was issued for at check-in.
+    var appointmentId: String?
 
     init(_ ticket: Ticket) {
         id = ticket.id.text
@@ -58,6 +63,7 @@ struct TicketDTO: Encodable {
         calledAt = ticket.calledAt
         servingAt = ticket.servingAt
         finishedAt = ticket.finishedAt
+        appointmentId = ticket.appointmentID?.text
     }
 }
 
@@ -95,12 +101,14 @@ struct LocationCreateRequest: Decodable {
     var timeZone: String
     var categories: [ServiceCategory]
     var desks: [Desk]
+    var calendarId: UUID?
 }
 
 struct LocationPatchRequest: Decodable {
     var name: String?
     var categories: [ServiceCategory]?
     var desks: [Desk]?
+    var calendarId: UUID?
 }
 
 struct TicketCreateRequest: Decodable {
@@ -139,15 +147,16 @@ extension API {
             let caller = try context.caller(may: .administer)
             let body = try await io.decode(LocationCreateRequest.self, from: request)
             let created = try await store.createLocation(brand: caller.brandID, slug: body.slug, name: body.name, timeZone: body.timeZone,
-                                                         setup: LocationSetup(categories: body.categories, desks: body.desks), actor: .staff(caller.userID))
+                                                         setup: LocationSetup(categories: body.categories, desks: body.desks, calendarId: body.calendarId), actor: .staff(caller.userID))
             return try JSONIO.response(LocationDTO(created), status: .created, headers: [.location: "/api/v1/locations/\(created.id.text)"])
         }
         group.patch("locations/{id}") { request, context in
             let caller = try context.caller(may: .administer)
             let body = try await io.decode(LocationPatchRequest.self, from: request)
             let current = try await findLocation(context, caller)
-            let setup = body.categories != nil || body.desks != nil
-                ? LocationSetup(categories: body.categories ?? current.setup.categories, desks: body.desks ?? current.setup.desks) : nil
+            let setup = body.categories != nil || body.desks != nil || body.calendarId != nil
+                ? LocationSetup(categories: body.categories ?? current.setup.categories, desks: body.desks ?? current.setup.desks,
+                                calendarId: body.calendarId ?? current.setup.calendarId) : nil
             return try JSONIO.response(LocationDTO(try await store.updateLocation(current.id, brand: caller.brandID, name: body.name, setup: setup,
                                                                                   actor: .staff(caller.userID))))
         }

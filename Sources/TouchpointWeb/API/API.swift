@@ -46,6 +46,7 @@ public func buildRouter(store: Store, config: WebConfig) -> Router<TouchpointCon
     api.addWebhookRoutes(to: v1)
     api.addIntegrationRoutes(to: v1)
     api.addWalkInRoutes(to: v1)
+    api.addDeskAppointmentRoutes(to: v1)
     api.addBillingRoutes(to: v1)
     api.addFieldServiceRoutes(to: v1)
     let console = Console(store: store, pages: Pages(), cookies: CookiePolicy(secure: config.isHTTPS))

@@ -31,6 +31,21 @@ extension Console {
         var categories: [Option]
         var deskOptions: [Option]
         var outcomes: [Option]
+        var appointments: [AppointmentLine]
+        /// Free appointment times of the categories that take appointments.
+        var slots: [Option]
+    }
+
+    struct AppointmentLine {
+        var id: String
+        var time: String
+        var category: String
+        var customer: String
+        var customerHref: String
+        var caseHref: String?
+        var state: String
+        var canCheckIn: Bool
+        var canCancel: Bool
     }
 
     struct DeskLine {
@@ -86,6 +101,24 @@ extension Console {
                            waited: "\(Int(now.timeIntervalSince(ticket.takenAt) / 60)) min", calls: ticket.calls,
                            transferred: ticket.targetDesk.map { "for desk \($0)" } ?? (ticket.category != ticket.issuedCategory ? "transferred" : nil))
             }
+            // Today's appointments, and the next free times to book.
+            let today = location.bounds(of: CivilDate(now, timeZone: location.zone))
+            let booked = try await store.deskAppointments(location: location.id, brand: brand, from: today.start, to: today.end)
+            let bookedNames = try await store.contactNames(booked.map(\.contactID), brand: brand)
+            let bookedCases = try await store.caseNumbers(booked.map(\.caseID), brand: brand)
+            var slots: [Option] = []
+            for category in location.setup.categories where (category.appointmentsPerSlot ?? 0) > 0 && location.setup.calendarId != nil {
+                for start in try await store.deskAppointmentSlots(location: location.id, brand: brand, category: category.code, from: now, limit: 6) {
+                    slots.append(Option(value: "\(category.code)|\(JSONIO.format(start))", label: "\(location.localTime(start)) — \(category.name)", selected: false))
+                }
+            }
+            let appointments = booked.map { appointment in
+                AppointmentLine(id: appointment.id.text, time: String(location.localTime(appointment.start).suffix(5)),
+                                category: location.setup.category(appointment.category)?.name ?? appointment.category,
+                                customer: bookedNames[appointment.contactID] ?? "customer", customerHref: "/console/contacts/\(appointment.contactID.text)",
+                                caseHref: bookedCases[appointment.caseID].map { "/console/cases/\($0)" }, state: appointment.state.rawValue,
+                                canCheckIn: (try? DeskBooking.checkIn(appointment, at: now)) != nil, canCancel: appointment.state == .booked)
+            }
             let myDesk = seat?.location.id == location.id ? seat?.desk : nil
             let current = myDesk.flatMap { desk in state.tickets.first { $0.desk == desk && ($0.state == .called || $0.state == .serving) } }
             panel = LocationPanel(
@@ -102,10 +135,12 @@ extension Console {
                 categories: location.setup.categories.map { Option(value: $0.code, label: "\($0.code) — \($0.name)", selected: false) },
                 deskOptions: [Option(value: "", label: "any desk", selected: false)]
                     + location.setup.desks.map { Option(value: $0.code, label: $0.name, selected: false) },
-                outcomes: VisitOutcome.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == .resolved) })
+                outcomes: VisitOutcome.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == .resolved) },
+                appointments: appointments, slots: slots)
         }
         let notices = ["next": "Next customer called.", "empty": "Nobody is waiting for this desk.", "ticket": "Number given.",
-                       "done": "Visit finished.", "moved": "Done."]
+                       "done": "Visit finished.", "moved": "Done.",
+                       "booked": "Appointment booked; the customer is invited by email when they have an address.", "checkedIn": "Checked in: a number is issued."]
         return pages.render("walkin", WalkInView(
             chrome: Chrome(title: "Service desk", session: session), notice: query["done"].flatMap { notices[$0] },
             locations: locations.map { Option(value: $0.slug, label: $0.name, selected: $0.id == chosen?.id) }, location: panel))
@@ -149,6 +184,25 @@ extension Console {
             _ = try await store.takeTicket(location: location.id, brand: brand, category: form.text("category") ?? "", contact: nil, identity: identity,
                                            caseID: nil, source: "staff", actor: .staff(staff))
             done = "ticket"
+        case "book":
+            let parts = (form.text("slot") ?? "").split(separator: "|").map(String.init)
+            guard parts.count == 2, let start = JSONIO.parseDate(parts[1]) else { throw ValidationError(field: "slot", reason: "choose a time") }
+            let calling = try await store.brand(brand).defaultCallingCode
+            guard let raw = form.text("customer") else { throw ValidationError(field: "customer", reason: "who is the appointment for?") }
+            let identity = try Self.customerIdentity(raw, defaultCallingCode: calling)
+            guard let contact = try await store.contacts(brand: brand, accountID: nil, identity: identity, query: nil, limit: 1, cursor: nil).items.first else {
+                throw ValidationError(field: "customer", reason: "no customer is known by \(raw)")
+            }
+            _ = try await store.bookDeskAppointment(location: location.id, brand: brand, category: parts[0], contact: contact.id, start: start, caseID: nil,
+                                                    actor: .staff(staff))
+            done = "booked"
+        case "check-in":
+            guard let id = form.text("appointment").flatMap(UUID.init(text:)) else { throw ValidationError(field: "appointment", reason: "no appointment") }
+            _ = try await store.checkInDeskAppointment(id, brand: brand, actor: .staff(staff), source: "staff")
+            done = "checkedIn"
+        case "cancel-appointment":
+            guard let id = form.text("appointment").flatMap(UUID.init(text:)) else { throw ValidationError(field: "appointment", reason: "no appointment") }
+            _ = try await store.cancelDeskAppointment(id, brand: brand, actor: .staff(staff), reason: form.text("reason"))
         default:
             throw Problem(.notFound, "no such action")
         }

@@ -53,6 +53,10 @@ enum EventText {
         case .appointmentRescheduled: return "Technician's visit moved to \(text("start") ?? "")"
         case .appointmentCancelled: return "Technician's visit cancelled\(why)"
         case .appointmentCompleted: return "Technician's visit done: \(text("outcome") ?? "")"
+        case .deskAppointmentBooked: return "Appointment at \(text("locationName") ?? "a service point") booked for \(text("localStart") ?? text("start") ?? "")"
+        case .deskAppointmentCancelled: return "Appointment at \(text("locationName") ?? "a service point") on \(text("localStart") ?? "") cancelled\(why)"
+        case .deskAppointmentCheckedIn: return "Checked in for the \(text("localStart") ?? "") appointment: number \(text("ticket") ?? "")"
+        case .deskAppointmentMissed: return "Did not come to the \(text("localStart") ?? "") appointment at \(text("locationName") ?? "a service point")"
         case .billingUpdated: return "Billing updated: \(text("invoices") ?? "") invoice(s) from the billing system"
         default: return event.type.rawValue
         }

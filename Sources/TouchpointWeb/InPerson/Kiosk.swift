@@ -70,6 +70,7 @@ struct KioskPages: Sendable {
         }
         group.get("queue") { request, context in try await queueScreen(request, context) }
         group.post("queue") { request, context in try await takeNumber(request, context) }
+        group.post("check-in") { request, context in try await checkIn(request, context) }
         group.get("account") { request, context in try await accountScreen(request, context) }
         group.get("request") { request, context in try await requestScreen(request, context) }
         group.post("request") { request, context in try await sendRequest(request, context) }
@@ -113,6 +114,7 @@ struct KioskPages: Sendable {
         var topics: [Choice] = []
         var sent: SentView?
         var canQueue: Bool
+        var notice: String?
     }
 
     struct Choice {
@@ -133,16 +135,28 @@ struct KioskPages: Sendable {
 
     struct MenuView {
         var name: String
+        /// Today's appointments here, each with its check-in button or when check-in opens.
+        var appointments: [AppointmentChoice]
+        var hasAppointments: Bool
+    }
+
+    struct AppointmentChoice {
+        var id: String
+        var title: String
+        var canCheckIn: Bool
+        var note: String?
     }
 
     struct TicketView {
         var label: String
         var category: String
         var wait: String
+        var appointment: String?
     }
 
     struct AccountView {
         var billing: String?
+        var appointments: [Line]
         var visits: [Line]
         var cases: [Line]
         var tickets: [Line]
@@ -224,9 +238,59 @@ struct KioskPages: Sendable {
             page.welcome = true
             return show(page)
         }
-        let contact = try await store.contact(session.contactID, brand: try kiosk(context).brandID)
+        return try await menu(request, context, session: session, notice: nil)
+    }
+
+    func menu(_ request: Request, _ context: TouchpointContext, session: KioskSession, notice: String?) async throws -> Response {
+        let kiosk = try kiosk(context)
+        let contact = try await store.contact(session.contactID, brand: kiosk.brandID)
         var page = try view(request, context, screen: "menu", signedIn: true)
-        page.menu = MenuView(name: contact.name?.split(separator: " ").first.map(String.init) ?? "")
+        page.notice = notice.map { page.t[$0] ?? $0 }
+        var choices: [AppointmentChoice] = []
+        if let locationID = kiosk.locationID {
+            let location = try await store.location(locationID, brand: kiosk.brandID)
+            let now = Date()
+            let today = location.bounds(of: CivilDate(now, timeZone: location.zone))
+            // Those that can be checked in now, and today's later ones (with when check-in opens).
+            for appointment in try await store.deskAppointments(contact: contact.id, brand: kiosk.brandID,
+                                                                from: now.addingTimeInterval(-TimeInterval(DeskBooking.checkInLateMinutes * 60)))
+            where appointment.locationID == locationID && appointment.state == .booked {
+                let category = location.setup.category(appointment.category)?.name ?? appointment.category
+                var refusal: DeskBookingRefusal?
+                do { _ = try DeskBooking.checkIn(appointment, at: now) } catch { refusal = error }
+                if case .tooLate = refusal { continue }
+                if refusal != nil && appointment.start >= today.end { continue }
+                var note: String?
+                if case .tooEarly(let opens) = refusal { note = "\(page.t["checkInOpens"] ?? "") \(location.localTime(opens).suffix(5))" }
+                choices.append(AppointmentChoice(id: appointment.id.text, title: "\(location.localTime(appointment.start).suffix(5)) · \(category)",
+                                                 canCheckIn: refusal == nil, note: note))
+            }
+        }
+        page.menu = MenuView(name: contact.name?.split(separator: " ").first.map(String.init) ?? "", appointments: choices, hasAppointments: !choices.isEmpty)
+        return show(page)
+    }
+
+    /// The customer checks in for today's appointment here: a ticket called at its time.
+    func checkIn(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let kiosk = try kiosk(context)
+        guard let session = try await customer(request, context) else { return Pages.redirect("/kiosk") }
+        // Only this customer's appointment at this kiosk's location; anything else is unknown.
+        guard let id = context.form?.text("appointment").flatMap(UUID.init(text:)),
+              let appointment = try? await store.deskAppointment(id, brand: kiosk.brandID),
+              appointment.contactID == session.contactID, appointment.locationID == kiosk.locationID else {
+            return try await menu(request, context, session: session, notice: "notRecognized")
+        }
+        let checkedIn: (DeskAppointment, Ticket)
+        do {
+            checkedIn = try await store.checkInDeskAppointment(appointment.id, brand: kiosk.brandID, actor: .contact(session.contactID), source: "kiosk")
+        } catch StoreError.conflict {
+            return try await menu(request, context, session: session, notice: "checkInClosed")
+        }
+        let location = try await store.location(appointment.locationID, brand: kiosk.brandID)
+        var page = try view(request, context, screen: "ticket", signedIn: true)
+        let ticket = checkedIn.1
+        page.ticket = TicketView(label: ticket.label, category: location.setup.category(ticket.category)?.name ?? ticket.category,
+                                 wait: page.t["calledAtTime"] ?? "", appointment: "\(page.t["yourAppointment"] ?? "") \(location.localTime(appointment.start).suffix(5))")
         return show(page)
     }
 
@@ -286,12 +350,26 @@ struct KioskPages: Sendable {
         // Technicians' visits still to come, on any of the customer's cases.
         var visits: [Appointment] = []
         for item in open { visits += try await store.appointments(caseID: item.id, brand: brand).filter { $0.status == .scheduled && $0.end > Date() } }
+        let location = try await kiosk.locationID.asyncMap { try await store.location($0, brand: brand) }
+        // Times as the clock on the wall shows them, where the kiosk stands.
+        func local(_ date: Date) -> String { location?.localTime(date) ?? TimeText(date).text }
+        let appointments = try await store.deskAppointments(contact: contact.id, brand: brand, from: Date()).filter { $0.state == .booked }
+        var places: [UUID: Location] = [:]
+        for appointment in appointments where places[appointment.locationID] == nil {
+            places[appointment.locationID] = try await store.location(appointment.locationID, brand: brand)
+        }
+        let language = language(request, kiosk)
         page.account = AccountView(
-            billing: billing.flatMap { $0.invoiceCount == 0 ? nil : $0.sentence },
-            visits: visits.sorted { $0.start < $1.start }.map { Line(title: TimeText($0.start).text, detail: $0.address ?? "") },
+            billing: billing.flatMap { $0.invoiceCount == 0 ? nil : KioskText.billing($0, language: language) },
+            appointments: appointments.map { appointment in
+                let place = places[appointment.locationID]
+                return Line(title: place?.localTime(appointment.start) ?? local(appointment.start),
+                            detail: "\(place?.setup.category(appointment.category)?.name ?? appointment.category), \(place?.name ?? "")")
+            },
+            visits: visits.sorted { $0.start < $1.start }.map { Line(title: local($0.start), detail: $0.address ?? "") },
             cases: open.map { Line(title: "\(prefix)-\($0.number) \($0.subject)", detail: $0.status.rawValue) },
             tickets: tickets.map { Line(title: $0.label, detail: $0.state.rawValue) },
-            promises: promises.map { Line(title: $0.what, detail: TimeText($0.dueAt).text) })
+            promises: promises.map { Line(title: $0.what, detail: local($0.dueAt)) })
         return show(page)
     }
 

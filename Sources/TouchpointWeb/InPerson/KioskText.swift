@@ -1,3 +1,5 @@
+import TouchpointCore
+
 /// The kiosk's words in the languages it speaks. Customers read them at a distance and in a
 /// hurry: short, plain, one idea per line.
 enum KioskText {
@@ -7,6 +9,22 @@ enum KioskText {
         var result: [String: String] = [:]
         for (key, values) in table { result[key] = values[language] ?? values["en"] }
         return result
+    }
+
+    /// The account's billing facts in the kiosk's language: English as every other contact
+    /// point says it, other languages from the same figures.
+    static func billing(_ summary: BillingSummary, language: String) -> String {
+        guard language == "pl" else { return summary.sentence }
+        guard summary.outstandingMinor > 0, let currency = summary.currency else {
+            return summary.invoiceCount == 0 ? "Brak faktur" : "Nic do zapłaty"
+        }
+        var text = "Do zapłaty: \(Money.format(summary.outstandingMinor)) \(currency)"
+        if summary.overdueMinor > 0 {
+            text += ", w tym po terminie: \(Money.format(summary.overdueMinor)) \(currency) (faktury: \(summary.overdueCount))"
+        } else if let next = summary.nextDue {
+            text += ", najbliższy termin: \(next)"
+        }
+        return text
     }
 
     private static let table: [String: [String: String]] = [
@@ -55,5 +73,14 @@ enum KioskText {
         "bills": ["en": "Your bills", "pl": "Twoje rachunki"],
         "visits": ["en": "Technician's visits", "pl": "Wizyty technika"],
         "noVisits": ["en": "No visits planned.", "pl": "Brak zaplanowanych wizyt."],
+        "appointments": ["en": "Appointments with us", "pl": "Umówione wizyty u nas"],
+        "noAppointments": ["en": "No appointments booked.", "pl": "Brak umówionych wizyt."],
+        "checkIn": ["en": "Check in", "pl": "Zgłoś przybycie"],
+        "todayAppointment": ["en": "Your appointment today", "pl": "Twoja wizyta dzisiaj"],
+        "checkInOpens": ["en": "Check-in opens at", "pl": "Zgłoszenie możliwe od"],
+        "checkInClosed": ["en": "This appointment can no longer be checked in. Take a number or ask at a desk.",
+                          "pl": "Na tę wizytę nie można się już zgłosić. Pobierz numerek lub zapytaj przy stanowisku."],
+        "yourAppointment": ["en": "Appointment at", "pl": "Wizyta o"],
+        "calledAtTime": ["en": "We call your number at your appointment time.", "pl": "Wywołamy Twój numer o godzinie wizyty."],
     ]
 }
