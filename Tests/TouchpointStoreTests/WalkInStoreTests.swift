@@ -58,4 +58,29 @@ struct WalkInStoreTests {
             #expect(state.waiting.isEmpty && state.openDesks["2"] == staff.id)
         }
     }
+
+    @Test(arguments: Backend.available)
+    func aKioskSendsOneNumberFewCodes(backend: Backend) async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
+        try await withStore(backend, environment: clock.environment) { store in
+            let brand = try await store.createBrand(slug: "acme", name: "Acme", casePrefix: "Acme", defaultCallingCode: "48")
+            let location = try await store.createLocation(brand: brand.id, slug: "centre", name: "Centre", timeZone: "Europe/Warsaw", setup: Self.setup, actor: .system)
+            _ = try await store.registerKiosk(brand: brand.id, location: location.id, name: "Lobby", idleSeconds: 60, languages: ["en"], token: "kiosk-token")
+            let kiosk = try #require(try await store.kiosk(token: "kiosk-token"))
+            await #expect(throws: StoreError.self, "no SMS integration: no codes") { try await store.kioskSendCode(kiosk, phone: "+48600100400") }
+            _ = try await store.createIntegration(id: "sms", brand: brand.id, kind: .sms, name: "SMS", secret: "s")
+            _ = try await store.createContact(brand: brand.id, actor: .system, accountID: nil, name: "Known", title: nil, preferredContactPoint: nil,
+                                              identities: [try Identity(kind: .phone, raw: "+48600100400")])
+            // Known and unknown numbers alike: three codes, then a refusal until the window passes.
+            for phone in ["+48600100400", "+48600100499"] {
+                for _ in 0..<3 { try await store.kioskSendCode(kiosk, phone: phone) }
+                await #expect(throws: KioskRefusal.tooManyAttempts) { try await store.kioskSendCode(kiosk, phone: phone) }
+            }
+            let codes = try await store.textOutbox(brand: brand.id)
+            #expect(codes.count == 3 && codes.allSatisfy { $0.recipient == "+48600100400" })
+            clock.set(clock.now.addingTimeInterval(15 * 60 + 1))
+            try await store.kioskSendCode(kiosk, phone: "+48600100400")
+            #expect(try await store.textOutbox(brand: brand.id).count == 4)
+        }
+    }
 }

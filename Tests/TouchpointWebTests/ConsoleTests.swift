@@ -491,7 +491,8 @@ struct ConsoleTests {
             let old = try await fixture.store.processText(InboundText(messageID: "wa-old", from: "+48600100309", to: nil, text: "Any news?", media: [],
                                                                       receivedAt: Date().addingTimeInterval(-48 * 3600)),
                                                           integration: wa, key: "message:wa-old")
-            let number = try await fixture.store.case(old.caseID, brand: fixture.brandID).number
+            let oldCase = try #require(old.caseID)
+            let number = try await fixture.store.case(oldCase, brand: fixture.brandID).number
             var browser = ConsoleBrowser(client)
             _ = try await browser.signIn("agent@acme.example")
             let page = try await browser.get("/console/cases/\(number)")
@@ -500,7 +501,7 @@ struct ConsoleTests {
             let sent = try await browser.post("/console/cases/\(number)/template",
                                               ["csrf": ConsoleBrowser.csrf(page), "template": "case_update/en", "parameters": "Anna\n#7\n"])
             #expect(sent.status == .seeOther && sent.headers[.location] == "/console/cases/\(number)?done=template")
-            let last = try #require(try await fixture.store.interactions(caseID: old.caseID, brand: fixture.brandID).last)
+            let last = try #require(try await fixture.store.interactions(caseID: oldCase, brand: fixture.brandID).last)
             #expect(last.direction == .outbound && last.text == "Hello Anna, your case #7 has news." && last.metadata["template"] == "case_update")
             let queued = try #require(try await fixture.store.textOutbox(brand: fixture.brandID).first)
             #expect(queued.template == TemplateUse(name: "case_update", language: "en", parameters: ["Anna", "#7"]))

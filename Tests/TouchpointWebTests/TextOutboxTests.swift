@@ -45,7 +45,7 @@ struct TextOutboxTests {
         let result = try await fixture.store.processText(InboundText(messageID: "in-1", from: "+48600100300", to: nil, text: "Is my meter fixed?", media: [],
                                                                      receivedAt: nil),
                                                          integration: integration, key: "message:in-1")
-        return try await fixture.store.case(result.caseID, brand: fixture.brandID)
+        return try await fixture.store.case(try #require(result.caseID), brand: fixture.brandID)
     }
 
     @Test func aReplyIsPostedSignedAndItsProviderIdCatchesTheDeliveryReport() async throws {
@@ -122,7 +122,7 @@ struct TextOutboxTests {
                                                                       receivedAt: Date().addingTimeInterval(-25 * 3600)),
                                                           integration: wa, key: "message:wa-1")
             do {
-                _ = try await fixture.store.addInteraction(caseID: old.caseID, brand: fixture.brandID, actor: .staff(agent.id),
+                _ = try await fixture.store.addInteraction(caseID: try #require(old.caseID), brand: fixture.brandID, actor: .staff(agent.id),
                                                            request: NewInteraction(direction: .outbound, body: "Sorry for the wait"))
                 Issue.record("a free-form WhatsApp reply after 25 hours was accepted")
             } catch StoreError.conflict(let why) {
@@ -131,7 +131,7 @@ struct TextOutboxTests {
             let recent = try await fixture.store.processText(InboundText(messageID: "wa-2", from: "+48600100301", to: nil, text: "Anyone?", media: [],
                                                                          receivedAt: nil),
                                                              integration: wa, key: "message:wa-2")
-            _ = try await fixture.store.addInteraction(caseID: recent.caseID, brand: fixture.brandID, actor: .staff(agent.id),
+            _ = try await fixture.store.addInteraction(caseID: try #require(recent.caseID), brand: fixture.brandID, actor: .staff(agent.id),
                                                        request: NewInteraction(direction: .outbound, body: "Here!"))
             #expect(try await fixture.store.textOutbox(brand: fixture.brandID).map(\.recipient) == ["+48600100301"])
         }
@@ -159,7 +159,7 @@ struct TextOutboxTests {
             let old = try await fixture.store.processText(InboundText(messageID: "wa-1", from: "+48600100301", to: nil, text: "Hello?", media: [],
                                                                       receivedAt: Date().addingTimeInterval(-30 * 3600)),
                                                           integration: wa, key: "message:wa-1")
-            let path = "/api/v1/cases/\(old.caseID.text)/interactions"
+            let path = "/api/v1/cases/\(try #require(old.caseID).text)/interactions"
             let ambiguous = try await client.execute(uri: path, method: .post, headers: fixture.headers("agent"),
                                                      body: body(["type": "reply", "template": ["name": "case_update", "parameters": ["Anna", "#7"]]]))
             #expect(ambiguous.status == .unprocessableContent && String(buffer: ambiguous.body).contains("template.language"))

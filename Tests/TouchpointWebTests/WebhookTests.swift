@@ -247,4 +247,66 @@ struct WebhookTests {
             #expect(other.status == .notFound)
         }
     }
+
+    @Test func aNumberIsTakenByTextAndTheCallIsTextedBack() async throws {
+        try await withAPI { fixture, client in
+            try await Self.setUp(fixture)
+            let store = fixture.store
+            let brand = fixture.brandID
+            let location = try await store.createLocation(brand: brand, slug: "centre", name: "Centre", timeZone: "Europe/Warsaw", setup: LocationSetup(
+                categories: [ServiceCategory(code: "B", name: "Billing", averageServiceMinutes: 6), ServiceCategory(code: "C", name: "Contracts", averageServiceMinutes: 10)],
+                desks: [Desk(code: "1", name: "Desk 1")]), actor: .system)
+            let agent = try #require(try await store.staffUsers(brand: brand).first { $0.email == "agent@acme.example" })
+            var sent = 0
+            func text(_ id: String, _ from: String, _ words: String) async throws -> [String: Any] {
+                let response = try await Self.post(client, "/api/v1/webhooks/sms/test-sms", #"{"messageId": "\#(id)", "from": "\#(from)", "text": "\#(words)"}"#)
+                #expect(response.status == .ok)
+                return try json(response)
+            }
+            func lastReply(to phone: String) async throws -> String? {
+                try await store.textOutbox(brand: brand).first { $0.recipient == phone }?.body
+            }
+
+            // Without a category the customer is asked for one; nothing is issued, no case opened.
+            let ask = try await text("q1", "+48600100250", "QUEUE")
+            #expect(ask["ticket"] == nil && ask["caseId"] == nil && ask["interactionId"] is String)
+            #expect(try await lastReply(to: "+48600100250") == "Acme: what is your visit about? Text QUEUE and a letter: B Billing, C Contracts.")
+            let took = try await text("q2", "+48600100250", "queue b")
+            #expect(took["ticket"] as? String == "B001")
+            #expect(try await lastReply(to: "+48600100250")?.hasPrefix("Acme: your number is B001 at Centre (Billing).") == true)
+            // Asking again gives the same number.
+            #expect(try await text("q3", "+48600100250", "Queue B!")["ticket"] as? String == "B001")
+            let state = try await store.queueState(location: location.id, brand: brand)
+            #expect(state.tickets.count == 1)
+            let ticket = try #require(state.tickets.first)
+
+            // The desk calls: the customer is texted where to go, on their timeline.
+            let called = try #require(try await store.callNext(location: location.id, desk: "1", brand: brand, staff: agent.id))
+            #expect(called.id == ticket.id)
+            #expect(try await lastReply(to: "+48600100250") == "Acme: B001, please come to Desk 1 at Centre.")
+            let contact = try #require(ticket.contactID)
+            let history = try await store.contactTimeline(contact, brand: brand, limit: 50, cursor: nil).items.compactMap { entry -> Interaction? in
+                if case .interaction(let item) = entry { return item }
+                return nil
+            }
+            #expect(history.filter { $0.direction == .inbound }.count == 3 && history.filter { $0.direction == .outbound }.count == 4)
+            #expect(history.allSatisfy { $0.caseID == nil && $0.contactPoint == .sms })
+            #expect(try await store.cases(brand: brand, filter: CaseFilter(contactID: contact), limit: 10, cursor: nil).items.isEmpty)
+
+            // Opted out: a call again is not texted.
+            _ = try await text("q4", "+48600100250", "STOP")
+            sent = try await store.textOutbox(brand: brand).count
+            _ = try await store.moveTicket(ticket.id, brand: brand, actor: .staff(agent.id), step: .recall)
+            #expect(try await store.textOutbox(brand: brand).count == sent)
+
+            // Another customer takes a number and gives it up.
+            #expect(try await text("q5", "+48600100251", "NUMEREK C")["ticket"] as? String == "C001")
+            _ = try await text("q6", "+48600100251", "queue leave")
+            #expect(try await lastReply(to: "+48600100251") == "Acme: you left the queue (C001). Text QUEUE to take a new number.")
+            #expect(try await store.queueState(location: location.id, brand: brand).tickets.first { $0.label == "C001" }?.state == .cancelled)
+            // A longer message that starts with the word is an ordinary one.
+            let ordinary = try await text("q7", "+48600100251", "Queue at your office was very long today")
+            #expect(ordinary["caseId"] is String && ordinary["ticket"] == nil)
+        }
+    }
 }

@@ -88,3 +88,39 @@ public struct CallOutcome: Equatable, Sendable {
         seconds < 60 ? "\(seconds) s" : "\(seconds / 60) min \(seconds % 60) s"
     }
 }
+
+/// A text message asking for a place in a walk-in queue: `QUEUE`, `QUEUE B`,
+/// `QUEUE B warsaw-centre` (or NUMBER, TICKET, and the Polish NUMEREK, KOLEJKA); `QUEUE LEAVE`
+/// gives the place up. The words after the keyword name a category and/or a location, in
+/// any order; anything longer is an ordinary message.
+public struct QueueRequest: Equatable, Sendable {
+    public static let keywords: Set<String> = ["QUEUE", "NUMBER", "TICKET", "NUMEREK", "KOLEJKA"]
+    public static let leaveWords: Set<String> = ["LEAVE", "OFF"]
+
+    /// Category codes or location slugs, as typed (the store tells which is which).
+    public var words: [String]
+    public var leave: Bool
+
+    public init(words: [String], leave: Bool) {
+        self.words = words
+        self.leave = leave
+    }
+
+    public static func of(_ text: String) -> QueueRequest? {
+        let tokens = text.split(whereSeparator: { $0.isWhitespace }).map { $0.trimmingCharacters(in: .punctuationCharacters.subtracting(["-"])) }
+            .filter { !$0.isEmpty }
+        guard let first = tokens.first, keywords.contains(first.uppercased()), tokens.count <= 3 else { return nil }
+        var words: [String] = []
+        var leave = false
+        for token in tokens.dropFirst() {
+            if leaveWords.contains(token.uppercased()) {
+                leave = true
+            } else if (1...64).contains(token.count), token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+                words.append(token)
+            } else {
+                return nil
+            }
+        }
+        return QueueRequest(words: words, leave: leave)
+    }
+}

@@ -40,12 +40,15 @@ public struct InboundText: Sendable, Equatable {
 
 /// What intake did with a text message.
 public struct TextIntakeResult: Sendable, Equatable {
-    public var caseID: CaseID
-    public var caseNumber: Int
+    /// The case the message joined or opened; none for a message that took a queue number.
+    public var caseID: CaseID?
+    public var caseNumber: Int?
     public var interactionID: InteractionID
     /// A new case was opened (otherwise the message joined the contact's open case).
     public var opened: Bool
     public var keyword: TextKeyword?
+    /// The walk-in ticket the message took or holds (`QUEUE B`).
+    public var ticket: String?
 }
 
 extension Store {
@@ -185,6 +188,11 @@ extension Store {
         if !message.media.isEmpty { metadata["media"] = message.media.joined(separator: "\n") }
         if let to = message.to { metadata["to"] = to }
         let keyword = TextKeyword.of(text, extraOptOut: Set(integration.optOutKeywords))
+        if keyword == nil, let request = QueueRequest.of(text),
+           let taken = try await takeNumberByText(request, message: message, body: body, identity: identity, metadata: metadata, integration: integration,
+                                                  key: key, brand: brand) {
+            return taken
+        }
         let environment = self.environment
         let finish: @Sendable (Case, Interaction, any SQLDatabase) async throws -> Void = { item, interaction, db in
             let now = Convert.ms(environment.now())

@@ -35,6 +35,8 @@ extension Store {
     /// How long an identified customer's session lasts at most.
     public static let kioskSessionLength: TimeInterval = 600
     static let kioskCodeLength: TimeInterval = 300
+    static let kioskCodesPerWindow = 3
+    static let kioskCodeWindow: TimeInterval = 15 * 60
 
     /// Registers a kiosk and returns its device token (shown once; stored hashed). The demo
     /// data passes a fixed token; real installations get a random one.
@@ -88,7 +90,9 @@ extension Store {
     }
 
     /// Sends a one-time code by SMS to a customer's phone number. Says nothing about whether
-    /// the number is known: an unknown number simply gets no message.
+    /// the number is known: an unknown number simply gets no message. A kiosk sends one
+    /// number at most `kioskCodesPerWindow` codes in `kioskCodeWindow`, known or not, so
+    /// nobody can flood a phone with codes (or learn from a refusal which numbers are known).
     public func kioskSendCode(_ kiosk: Kiosk, phone raw: String) async throws {
         let brand = try await self.brand(kiosk.brandID)
         let phone = try Identity(kind: .phone, raw: raw, defaultCallingCode: brand.defaultCallingCode, field: "phone")
@@ -96,17 +100,29 @@ extension Store {
         let now = environment.now()
         let environment = self.environment
         try await database.write { db in
-            guard try await Store.resolve(phone, brand: kiosk.brandID, on: db) != nil else { return }
             guard let integration = try await db.raw("""
                 SELECT * FROM integrations WHERE brand_id = \(bind: kiosk.brandID.text) AND kind = 'sms' ORDER BY created_at, id LIMIT 1
                 """).first().map(Store.integration(from:)) else {
                 throw StoreError.conflict("this kiosk cannot send codes: the brand has no SMS integration")
             }
+            var sends = 1
+            var windowStart = now
+            if let previous = try await db.raw("""
+                SELECT sends, window_start FROM kiosk_codes WHERE kiosk_id = \(bind: kiosk.id.text) AND phone = \(bind: phone.value)
+                """).first(), now.timeIntervalSince(try previous.date("window_start")) < Store.kioskCodeWindow {
+                sends = try previous.int("sends") + 1
+                windowStart = try previous.date("window_start")
+            }
+            guard sends <= Store.kioskCodesPerWindow else { throw KioskRefusal.tooManyAttempts }
+            let known = try await Store.resolve(phone, brand: kiosk.brandID, on: db) != nil
             try await db.raw("DELETE FROM kiosk_codes WHERE kiosk_id = \(bind: kiosk.id.text) AND phone = \(bind: phone.value)").run()
+            // An unknown number gets a row too (for a code never sent), so it is counted alike.
             try await db.raw("""
-                INSERT INTO kiosk_codes (kiosk_id, phone, code_hash, attempts, expires_at)
-                VALUES (\(bind: kiosk.id.text), \(bind: phone.value), \(bind: Store.hash(token: code)), 0, \(bind: Convert.ms(now.addingTimeInterval(Store.kioskCodeLength))))
+                INSERT INTO kiosk_codes (kiosk_id, phone, code_hash, attempts, expires_at, sends, window_start)
+                VALUES (\(bind: kiosk.id.text), \(bind: phone.value), \(bind: Store.hash(token: known ? code : Store.randomToken())), 0,
+                        \(bind: Convert.ms(now.addingTimeInterval(Store.kioskCodeLength))), \(bind: sends), \(bind: Convert.ms(windowStart)))
                 """).run()
+            guard known else { return }
             try await db.raw("""
                 INSERT INTO text_outbox (id, brand_id, integration_id, recipient, body, state, attempts, next_attempt_at, created_at, updated_at)
                 VALUES (\(bind: environment.newID().text), \(bind: kiosk.brandID.text), \(bind: integration.id), \(bind: phone.value),

@@ -190,7 +190,7 @@ extension Store {
     /// A customer takes a number. With a known contact (or an identity that finds or makes
     /// one) the ticket is on their timeline, and their model decides priority.
     public func takeTicket(location id: UUID, brand: BrandID, category: String, contact given: ContactID?, identity: Identity?, caseID: CaseID?,
-                           source: String, actor: Actor) async throws -> Ticket {
+                           source: String, actor: Actor, textBack: TextBack? = nil) async throws -> Ticket {
         let config = try await serviceConfig(brand: brand)
         let environment = self.environment
         let dialect = self.dialect
@@ -212,7 +212,7 @@ extension Store {
                 contactID = contactID ?? item.contactID
             }
             let (ticket, issued) = try await self.issueTicket(location: location, category: named, contact: contactID, caseID: caseID, appointment: nil,
-                                                              source: source, actor: actor, config: config, at: now, on: db)
+                                                              source: source, actor: actor, config: config, textBack: textBack, at: now, on: db)
             events += issued
             try await Store.insert(events: events, on: db)
             return ticket
@@ -275,6 +275,7 @@ extension Store {
             guard let next = WalkInQueue.next(for: desk, among: waiting, now: now) else { return nil }
             let called = try Store.queueStep { () throws(QueueError) in try WalkInQueue.call(next, to: desk, at: now) }
             try await self.save(called, location: location, event: .visitCalled, actor: .staff(staff), extra: ["desk": .string(code)], at: now, on: db)
+            try await self.textCall(called, location: location, at: now, on: db)
             return called
         }
     }
@@ -321,6 +322,7 @@ extension Store {
                 if let reason { extra["reason"] = .string(reason) }
             }
             try await self.save(ticket, location: location, event: event, actor: actor, extra: extra, at: now, on: db)
+            if step == .recall { try await self.textCall(ticket, location: location, at: now, on: db) }
             return ticket
         }
     }
@@ -380,7 +382,8 @@ extension Store {
     /// customer's model decides priority; an appointment's ticket takes its place in line at
     /// the appointment's time.
     func issueTicket(location: Location, category: ServiceCategory, contact contactID: ContactID?, caseID: CaseID?, appointment: DeskAppointment?,
-                     source: String, actor: Actor, config: ServiceConfig, at now: Date, on db: any SQLDatabase) async throws -> (Ticket, [DomainEvent]) {
+                     source: String, actor: Actor, config: ServiceConfig, textBack: TextBack? = nil, at now: Date,
+                     on db: any SQLDatabase) async throws -> (Ticket, [DomainEvent]) {
         let brand = location.brandID
         var account: AccountID?
         var priority = false
@@ -404,10 +407,10 @@ extension Store {
         }
         try await db.raw("""
             INSERT INTO queue_tickets (id, brand_id, location_id, day, issued_category, category, number, state, priority, contact_id, case_id, source, calls,
-                                       taken_at, queued_at, appointment_id)
+                                       taken_at, queued_at, appointment_id, integration_id, phone)
             VALUES (\(bind: ticket.id.text), \(bind: brand.text), \(bind: location.id.text), \(bind: day), \(bind: category.code), \(bind: category.code), \(bind: number),
                     'waiting', \(bind: priority ? 1 : 0), \(bind: contactID?.text), \(bind: caseID?.text), \(bind: source), 0, \(bind: Convert.ms(now)),
-                    \(bind: Convert.ms(ticket.queuedAt)), \(bind: appointment?.id.text))
+                    \(bind: Convert.ms(ticket.queuedAt)), \(bind: appointment?.id.text), \(bind: textBack?.integrationID), \(bind: textBack?.recipient))
             """).run()
         let events = self.events([EventDraft(type: .visitQueued, payload: Store.visitPayload(ticket, location: location, extra: ["source": .string(source)]))],
                                  brand: brand, actor: actor, account: account, contact: contactID, caseID: caseID, at: now)

@@ -42,6 +42,8 @@ struct TextWebhookResultDTO: Encodable {
     var caseId: String?
     var caseNumber: Int?
     var interactionId: String?
+    /// The walk-in ticket a `QUEUE` message took (or already held).
+    var ticket: String?
     var optOut: Bool?
     var optIn: Bool?
 }
@@ -181,7 +183,8 @@ extension API {
         let result = try await store.processText(
             InboundText(messageID: messageID, from: from, to: body.to, text: body.text ?? "", media: media.map(\.url), receivedAt: body.receivedAt),
             integration: integration, key: "message:\(messageID)")
-        var dto = TextWebhookResultDTO(result: "stored", caseId: result.caseID.text, caseNumber: result.caseNumber, interactionId: result.interactionID.text)
+        var dto = TextWebhookResultDTO(result: "stored", caseId: result.caseID?.text, caseNumber: result.caseNumber, interactionId: result.interactionID.text,
+                                       ticket: result.ticket)
         if case .optOut = result.keyword { dto.optOut = true }
         if case .optIn = result.keyword { dto.optIn = true }
         return try JSONIO.response(dto)

@@ -56,6 +56,8 @@ struct KioskPages: Sendable {
                 try await store.kioskSendCode(try kiosk(context), phone: phone)
             } catch is ValidationError {
                 return try render(request, context, keypad: Keypad(action: "/kiosk/phone", field: "phone", label: "typePhone", error: "notRecognized"))
+            } catch let refusal as KioskRefusal {
+                return try render(request, context, keypad: Keypad(action: "/kiosk/phone", field: "phone", label: "typePhone", error: message(refusal)))
             }
             return try render(request, context, keypad: Keypad(action: "/kiosk/code", field: "code", label: "typeCode", phone: phone, notice: "codeSent"))
         }
