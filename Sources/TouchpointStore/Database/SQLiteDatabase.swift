@@ -3,19 +3,17 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLKit
-import SQLiteKit
-import SQLiteNIO
 
 /// The embedded default: one SQLite file in WAL mode with `synchronous=FULL`, one writer
-/// connection behind a group-commit queue and a few reader connections.
+/// connection behind a group-commit queue and a few reader connections, each with a thread
+/// of its own on which its statements run.
 public final class SQLiteDatabase: Database {
     public let dialect = SQLDialectKind.sqlite
     public let describe: String
-    private let writerConnection: SQLiteConnection
-    private let readers: [SQLiteConnection]
+    private let writerHandle: SQLiteHandle
+    private let readers: [(database: SQLiteSQLDatabase, executor: ThreadPoolExecutor)]
     private let writer: GroupCommitWriter
-    private let writerPool: NIOThreadPool
-    private let readerPool: NIOThreadPool
+    private let pools: [NIOThreadPool]
     private let nextReader = ManagedAtomicCounter()
 
     /// Opens (creating if needed) `path`.
@@ -24,44 +22,49 @@ public final class SQLiteDatabase: Database {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        // The writer gets a thread of its own so long reads never delay a commit.
-        let writerPool = NIOThreadPool(numberOfThreads: 1)
-        writerPool.start()
-        let readerPool = NIOThreadPool(numberOfThreads: max(1, readerCount))
-        readerPool.start()
         let loop = MultiThreadedEventLoopGroup.singleton.any()
         var quiet = logger
         quiet.logLevel = .warning
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), threadPool: writerPool, logger: quiet, on: loop)
+        func pool() -> NIOThreadPool {
+            let pool = NIOThreadPool(numberOfThreads: 1)
+            pool.start()
+            return pool
+        }
+        // The writer gets a thread of its own so long reads never delay a commit.
+        let writerPool = pool()
+        let writer = try SQLiteHandle(path: path)
+        let writerDatabase = SQLiteSQLDatabase(handle: writer, logger: quiet, eventLoop: loop)
         // A 64 MiB page cache for the writer: bulk commands (re-segmenting every account,
         // moving every SLA deadline) otherwise spill pages to the WAL mid-transaction.
-        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
+        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
                        "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"] {
-            _ = try await writer.query(pragma)
+            try await writerDatabase.raw(SQLQueryString(pragma)).run()
         }
-        var readers: [SQLiteConnection] = []
+        var readers: [(SQLiteSQLDatabase, ThreadPoolExecutor)] = []
+        var pools = [writerPool]
         for _ in 0..<max(1, readerCount) {
-            let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: readerPool, logger: quiet, on: loop)
-            _ = try await reader.query("PRAGMA busy_timeout=10000")
-            _ = try await reader.query("PRAGMA foreign_keys=ON")
-            _ = try await reader.query("PRAGMA cache_size=-16384")
-            readers.append(reader)
+            let reader = SQLiteSQLDatabase(handle: try SQLiteHandle(path: path), logger: quiet, eventLoop: loop)
+            for pragma in ["PRAGMA foreign_keys=ON", "PRAGMA cache_size=-16384"] { try await reader.raw(SQLQueryString(pragma)).run() }
+            let readerPool = pool()
+            pools.append(readerPool)
+            readers.append((reader, ThreadPoolExecutor(pool: readerPool)))
         }
-        return SQLiteDatabase(path: path, writer: writer, readers: readers, writerPool: writerPool, readerPool: readerPool)
+        return SQLiteDatabase(path: path, writer: writer, writerDatabase: writerDatabase, writerPool: writerPool, readers: readers, pools: pools)
     }
 
-    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], writerPool: NIOThreadPool, readerPool: NIOThreadPool) {
+    private init(path: String, writer: SQLiteHandle, writerDatabase: SQLiteSQLDatabase, writerPool: NIOThreadPool,
+                 readers: [(database: SQLiteSQLDatabase, executor: ThreadPoolExecutor)], pools: [NIOThreadPool]) {
         self.describe = "sqlite:\(path)"
-        self.writerConnection = writer
+        self.writerHandle = writer
         self.readers = readers
-        self.writer = GroupCommitWriter(connection: writer.sql(queryLogLevel: nil), executor: ThreadPoolExecutor(pool: writerPool))
-        self.writerPool = writerPool
-        self.readerPool = readerPool
+        self.writer = GroupCommitWriter(connection: writerDatabase, executor: ThreadPoolExecutor(pool: writerPool))
+        self.pools = pools
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let reader = readers[nextReader.next() % readers.count]
-        return try await body(reader.sql(queryLogLevel: nil))
+        // Statements run on the calling thread: the reader's own, not the shared pool's.
+        return try await withTaskExecutorPreference(reader.executor) { try await body(reader.database) }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -69,10 +72,9 @@ public final class SQLiteDatabase: Database {
     }
 
     public func shutdown() async {
-        for reader in readers { try? await reader.close() }
-        try? await writerConnection.close()
-        try? await writerPool.shutdownGracefully()
-        try? await readerPool.shutdownGracefully()
+        for reader in readers { reader.database.handle.forgetStatements() }
+        writerHandle.forgetStatements()
+        for pool in pools { try? await pool.shutdownGracefully() }
     }
 }
 

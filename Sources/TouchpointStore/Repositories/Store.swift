@@ -2,7 +2,6 @@ import Crypto
 import Foundation
 import Logging
 import SQLKit
-import SQLiteKit
 import TouchpointCore
 
 /// The store: every read and command of the domain, on either SQL dialect. Each command
