@@ -162,8 +162,12 @@ public enum DemoData {
         let acmeContacts = contacts.filter { $0.brandID == acme.id }
         let statuses: [CaseStatus] = [.new, .open, .pending, .resolved, .closed]
         for index in 0..<240 {
-            let contact = acmeContacts[rng.below(acmeContacts.count)]
             let (subject, body, point, topic) = topics[index % topics.count]
+            // Messages on a contact point come from people reachable there (WhatsApp cases
+            // from WhatsApp numbers), so every demo case can be answered where it came from.
+            let reachable = acmeContacts.filter { $0.identities.contains { $0.kind == point.identityKind } }
+            let candidates = reachable.isEmpty ? acmeContacts : reachable
+            let contact = candidates[rng.below(candidates.count)]
             let opened = now.addingTimeInterval(-Double(rng.below(90 * 24 * 60)) * 60)
             guard let identity = contact.identities.first(where: { $0.kind == point.identityKind }) ?? contact.identities.first else { continue }
             let result = try await store.openCase(
