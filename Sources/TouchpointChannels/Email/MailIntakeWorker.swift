@@ -14,7 +14,7 @@ public final class MailIntakeWorker: Sendable {
     private let sweepInterval: Duration
     private let lanes: [(stream: AsyncStream<UUID>, continuation: AsyncStream<UUID>.Continuation)]
 
-    public init(store: Store, logger: Logger, lanes: Int = 8, sweepInterval: Duration = .seconds(30)) {
+    public init(store: Store, logger: Logger, lanes: Int = 64, sweepInterval: Duration = .seconds(30)) {
         self.store = store
         self.logger = logger
         self.sweepInterval = sweepInterval

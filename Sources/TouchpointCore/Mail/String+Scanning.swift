@@ -1,7 +1,7 @@
 import Foundation
 
-/// Native text helpers for mail scanning: Foundation's versions bridge through NSString,
-/// which cost most of the parse time of a message.
+/// Native text helpers: Foundation's versions bridge through NSString on Linux, which cost
+/// most of the parse time of a message (and of checking a long body for emptiness).
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs, as Foundation's `.whitespaces` (but
     /// without bridging to NSString: mail is scanned line by line and header by header).
@@ -13,8 +13,12 @@ extension StringProtocol {
         return self[first...last]
     }
 
-    var trimmedSpaces: String { String(trimmingSpaces) }
-    var trimmedWhitespace: String { String(trimmingWhitespace) }
+    public var trimmedSpaces: String { String(trimmingSpaces) }
+    /// Without white space and line breaks at either end; only the ends are read.
+    public var trimmedWhitespace: String { String(trimmingWhitespace) }
+
+    /// Empty or only white space and line breaks: stops at the first other character.
+    public var isBlank: Bool { !unicodeScalars.contains { !$0.properties.isWhitespace } }
 
     /// ASCII case-insensitive equality (header and parameter names are ASCII).
     func equalsIgnoringCase(_ other: some StringProtocol) -> Bool {

@@ -42,7 +42,7 @@ public struct MessageTemplate: Codable, Equatable, Sendable {
               language.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "_") }) else {
             throw ValidationError(field: "\(field).language", reason: "a language code such as en, pl or en_US")
         }
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, text.count <= 1024 else {
+        guard !text.isBlank, text.count <= 1024 else {
             throw ValidationError(field: "\(field).text", reason: "1 to 1024 characters")
         }
         let numbers = Set(placeholders)

@@ -44,7 +44,7 @@ extension Case {
         if let target = mergedInto { throw CaseUpdateError.caseMerged(into: target) }
         var next = self
         var events: [EventDraft] = []
-        let reason = update.reason.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        let reason = update.reason.map { $0.trimmedWhitespace }.flatMap { $0.isEmpty ? nil : $0 }
         func record(_ type: EventType, _ field: String, _ old: JSONValue, _ new: JSONValue) {
             var payload: [String: JSONValue] = ["field": .string(field), "from": old, "to": new]
             if let reason { payload["reason"] = .string(reason) }

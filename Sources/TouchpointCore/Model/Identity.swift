@@ -28,7 +28,7 @@ public struct Identity: Codable, Equatable, Hashable, Sendable {
         case .phone, .whatsApp:
             value = try Identity.normalizePhone(raw, defaultCallingCode: defaultCallingCode, field: field)
         case .chatVisitor, .customerNumber:
-            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = raw.trimmedWhitespace
             guard !trimmed.isEmpty, trimmed.count <= 128 else {
                 throw ValidationError(field: field, reason: "must be 1 to 128 characters")
             }
@@ -48,7 +48,7 @@ public struct Identity: Codable, Equatable, Hashable, Sendable {
     /// Lower-cases and checks an address in the `local@domain` form of RFC 5321, allowing
     /// UTF-8 (SMTPUTF8) local parts and internationalized domains in their Unicode form.
     public static func normalizeEmail(_ raw: String, field: String = "email") throws(ValidationError) -> String {
-        var address = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        var address = raw.trimmedWhitespace
         // "Name <addr>" is common in what customers paste; take the bracketed part.
         if let open = address.lastIndex(of: "<"), address.hasSuffix(">") {
             address = String(address[address.index(after: open)..<address.index(before: address.endIndex)])
@@ -83,7 +83,7 @@ public struct Identity: Codable, Equatable, Hashable, Sendable {
     /// Accepts spaces, dashes, dots, parentheses, a `00` international prefix, and a
     /// national number when `defaultCallingCode` is given (a single leading trunk 0 is dropped).
     public static func normalizePhone(_ raw: String, defaultCallingCode: String? = nil, field: String = "phone") throws(ValidationError) -> String {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = raw.trimmedWhitespace
         var digits = ""
         var international = false
         for (offset, ch) in trimmed.enumerated() {

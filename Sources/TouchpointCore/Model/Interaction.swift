@@ -75,7 +75,7 @@ public struct Interaction: Codable, Equatable, Sendable {
 
     /// Message bodies are kept whole up to 1 MiB of text (the API's body limit caps them first).
     public static func validBody(_ raw: String, field: String = "body") throws(ValidationError) -> String {
-        if raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if raw.isBlank {
             throw ValidationError(field: field, reason: "must not be empty")
         }
         if raw.utf8.count > 1_048_576 { throw ValidationError(field: field, reason: "must be at most 1 MiB") }

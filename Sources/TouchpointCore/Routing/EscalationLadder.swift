@@ -122,7 +122,7 @@ public enum EscalationLadder {
         var wanted: EscalationStep
         switch trigger {
         case .manual(let reason, let target):
-            guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return .failure(.reasonRequired) }
+            guard !reason.isBlank else { return .failure(.reasonRequired) }
             wanted = target ?? current.next ?? current
         case .customerRequestedManager: wanted = max(.manager, current.next ?? current)
         default: wanted = current.next ?? current
@@ -140,7 +140,7 @@ public enum EscalationLadder {
     /// Moves a case down to `target` (default one step), with a reason.
     public static func deescalate(level: SupportLevel, rung: EscalationRung, to target: EscalationStep?,
                                   reason: String) -> Result<EscalationDecision, EscalationRefusal> {
-        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = reason.trimmedWhitespace
         guard !trimmed.isEmpty else { return .failure(.reasonRequired) }
         let current = EscalationStep(level: level, rung: rung)
         guard let wanted = target ?? current.previous, wanted < current else {

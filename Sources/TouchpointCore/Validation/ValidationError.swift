@@ -55,7 +55,7 @@ extension WireEnum {
 public enum Check {
     /// Trims and requires a non-empty string of at most `max` characters.
     public static func text(_ value: String, field: String, max: Int) throws(ValidationError) -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = value.trimmedWhitespace
         if trimmed.isEmpty { throw ValidationError(field: field, reason: "must not be empty") }
         if trimmed.count > max { throw ValidationError(field: field, reason: "must be at most \(max) characters") }
         return trimmed

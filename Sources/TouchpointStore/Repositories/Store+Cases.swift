@@ -629,7 +629,7 @@ extension Store {
             sql.appendInterpolation(bind: point.rawValue)
             sql.appendLiteral(")")
         }
-        if let text = filter.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+        if let text = filter.text?.trimmedWhitespace, !text.isEmpty {
             sql.appendLiteral(" AND c.id IN (SELECT case_id FROM search_index WHERE ")
             switch dialect {
             case .sqlite:

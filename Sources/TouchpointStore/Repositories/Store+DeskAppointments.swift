@@ -69,7 +69,7 @@ extension Store {
             let location = try await Store.location(current.locationID, brand: brand, on: db)
             let cancelled = try Store.bookingStep { () throws(DeskBookingRefusal) in try DeskBooking.cancel(current) }
             var extra: [String: JSONValue] = [:]
-            if let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty { extra["reason"] = .string(String(reason.prefix(500))) }
+            if let reason = reason?.trimmedWhitespace, !reason.isEmpty { extra["reason"] = .string(String(reason.prefix(500))) }
             try await self.save(cancelled, location: location, event: .deskAppointmentCancelled, actor: actor, extra: extra, at: now, on: db)
             return (cancelled, location)
         }

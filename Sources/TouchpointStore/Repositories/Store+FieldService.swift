@@ -167,7 +167,7 @@ extension Store {
         case .revisit: "needs another visit"
         }
         var text = "Technician's visit: \(words)."
-        if let note = note?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty { text += "\n\n" + note }
+        if let note = note?.trimmedWhitespace, !note.isEmpty { text += "\n\n" + note }
         try await saveVisit(visit, event: .appointmentCompleted, actor: .staff(staff), extra: ["outcome": .string(outcome.rawValue)])
         _ = try await addInteraction(caseID: visit.caseID, brand: brand, actor: .staff(staff),
                                      request: NewInteraction(direction: .outbound, contactPoint: .fieldService, body: text,

@@ -182,7 +182,7 @@ extension Store {
         let point = integration.kind.contactPoint
         let identity = try Identity(kind: point.identityKind == .whatsApp ? .whatsApp : .phone, raw: message.from,
                                     defaultCallingCode: brand.defaultCallingCode, field: "from")
-        let text = message.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = message.text.trimmedWhitespace
         let body = text.isEmpty ? "(\(message.media.count) attachment\(message.media.count == 1 ? "" : "s"))" : text
         var metadata: [String: String] = ["integration": integration.id]
         if !message.media.isEmpty { metadata["media"] = message.media.joined(separator: "\n") }

@@ -200,7 +200,7 @@ extension Store {
         // What the sender wrote without the quoted history, for the timeline (the text keeps all).
         if let fresh = mail.freshText, fresh.utf8.count <= 4000 { metadata["fresh"] = fresh }
         metadata = metadata.mapValues { Store.clip($0, bytes: 4000) }
-        let text = mail.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        let text = mail.text.isBlank
             ? (mail.attachments.isEmpty ? "(empty message)" : "(attachments only)") : mail.text
         let subject = Store.clip(mail.threading.subject.split(whereSeparator: \.isNewline).joined(separator: " "), bytes: 900)
         let environment = self.environment

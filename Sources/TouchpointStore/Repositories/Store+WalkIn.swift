@@ -330,7 +330,7 @@ extension Store {
     /// The visit ends: it becomes an in-person interaction on the customer's timeline (and on
     /// its case); a follow-up without a case opens one.
     public func finishVisit(_ ticketID: UUID, brand: BrandID, staff: UserID, outcome: VisitOutcome, note: String?) async throws -> (Ticket, Interaction?) {
-        let cleanNote = try note.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : try Check.text($0, field: "note", max: 4000) }
+        let cleanNote = try note.flatMap { $0.isBlank ? nil : try Check.text($0, field: "note", max: 4000) }
         let now = environment.now()
         let dialect = self.dialect
         let before = try await ticket(ticketID, brand: brand)

@@ -263,7 +263,7 @@ extension API {
             let body = try await io.decode(ManagerRequest.self, from: request)
             let item = try await findCase(context, caller)
             var (moved, decision) = try await store.escalate(item.id, brand: caller.brandID, actor: .contact(item.contactID), trigger: .customerRequestedManager)
-            if let note = body.note?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty {
+            if let note = body.note?.trimmedWhitespace, !note.isEmpty {
                 (moved, _) = try await store.addInteraction(caseID: item.id, brand: caller.brandID, actor: .staff(caller.userID),
                                                             request: NewInteraction(direction: .internal, body: "Customer asked for a manager: \(note)"))
             }

@@ -174,7 +174,7 @@ extension API {
         if let large = media.first(where: { ($0.size ?? 0) > Self.maxMediaBytes }) {
             throw Problem(.contentTooLarge, "media \(large.url) is \(large.size ?? 0) bytes; the limit is \(Self.maxMediaBytes)", field: "media", reason: "too large")
         }
-        guard !(body.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || !media.isEmpty else {
+        guard !(body.text ?? "").isBlank || !media.isEmpty else {
             throw Problem.invalid(ValidationError(field: "text", reason: "a message needs text or media"))
         }
         guard try await store.receiveWebhook(integration, key: "message:\(messageID)", raw: raw) else {

@@ -1,4 +1,5 @@
 import Foundation
+import TouchpointCore
 
 /// The fields of an `application/x-www-form-urlencoded` body (or a query string).
 struct HTMLForm: Sendable {
@@ -16,7 +17,7 @@ struct HTMLForm: Sendable {
 
     /// A field's value trimmed, nil when absent or blank.
     func text(_ name: String) -> String? {
-        guard let value = self[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        guard let value = self[name]?.trimmedWhitespace, !value.isEmpty else { return nil }
         return value
     }
 
