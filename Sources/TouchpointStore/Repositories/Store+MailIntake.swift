@@ -219,6 +219,19 @@ extension Store {
             try await Store.markProcessed(id, caseID: item.id, interactionID: interaction.id, reason: reason, mail: mail, messageID: messageID,
                                           at: environment.now(), on: db)
         }
+        // A person gets the new case's reference; a machine never gets an answer. Written in
+        // the transaction that opens the case, which is the one that knows its number.
+        var acknowledgement: (mailbox: Mailbox, secret: SymmetricKey)?
+        if let mailbox, mailbox.acknowledges, !classification.automatic, forwardedBy == nil {
+            acknowledgement = (mailbox, try await mailSecret(brand: brand.id))
+        }
+        let acknowledge = acknowledgement
+        let openedAndAcknowledged: @Sendable (Case, Interaction, any SQLDatabase) async throws -> Void = { item, interaction, db in
+            try await markProcessed(item, interaction, db)
+            if let acknowledge {
+                try await self.writeAcknowledgement(of: item, brand: brand, mailbox: acknowledge.mailbox, to: identity.value, secret: acknowledge.secret, on: db)
+            }
+        }
         do {
             let target = forwardedBy == nil ? try await threadTarget(mail, sender: identity, brand: brand) : nil
             let result: MailIntakeResult
@@ -240,19 +253,10 @@ extension Store {
                     subject: subject.trimmingCharacters(in: .whitespaces).isEmpty ? "(no subject)" : String(subject.prefix(300)),
                     body: text, html: mail.html, teamID: mailbox?.teamID, tags: classification.automatic ? ["auto-reply"] : [],
                     providerMessageID: messageID, metadata: metadata, occurredAt: mail.date.map { min($0, environment.now()) },
-                    attachments: attachments), also: markProcessed)
+                    attachments: attachments), also: openedAndAcknowledged)
                 marked = !opened.duplicate
                 // Mail answering a closed case opens a follow-up linked to it.
                 if let target, !opened.duplicate { try await linkCases(opened.case.id, to: target.id, brand: brand.id, actor: .system) }
-                // A person gets the case's reference; a machine never gets an answer.
-                if !opened.duplicate, mailbox?.acknowledges == true, !classification.automatic, forwardedBy == nil {
-                    let reference = "[\(brand.casePrefix) #\(opened.case.number)]"
-                    _ = try await addInteraction(caseID: opened.case.id, brand: brand.id, actor: .system, request: NewInteraction(
-                        direction: .outbound, contactPoint: .email,
-                        body: "Thank you for your message. We have opened case \(reference) about \"\(opened.case.subject)\" and will answer as soon as we can.\n\n"
-                            + "To add to it, reply to this email and keep \(reference) in the subject.",
-                        metadata: ["automatic": "acknowledgement"], automatic: true))
-                }
                 result = MailIntakeResult(outcome: opened.duplicate ? .duplicate : .opened, caseID: opened.case.id, caseNumber: opened.case.number,
                                           interactionID: opened.interaction.id, reason: reason)
             }
@@ -263,6 +267,27 @@ extension Store {
         } catch StoreError.invalid(let field, let reason) {
             return try await quarantine(record, reason: "\(field): \(reason)", mail: mail)
         }
+    }
+
+    /// The acknowledgement of a new case: an automatic reply with the case's reference, in
+    /// the outbox (`Auto-Submitted: auto-replied`), that changes neither status nor SLA clocks.
+    func writeAcknowledgement(of item: Case, brand: Brand, mailbox: Mailbox, to address: String, secret: SymmetricKey,
+                              on db: any SQLDatabase) async throws {
+        let now = environment.now()
+        let reference = "[\(brand.casePrefix) #\(item.number)]"
+        let interaction = Interaction(
+            id: environment.newID(), brandID: brand.id, contactID: item.contactID, caseID: item.id, contactPoint: .email, direction: .outbound,
+            authorKind: .system, authorID: nil,
+            text: "Thank you for your message. We have opened case \(reference) about \"\(item.subject)\" and will answer as soon as we can.\n\n"
+                + "To add to it, reply to this email and keep \(reference) in the subject.",
+            providerMessageID: Store.outboundMessageID(caseNumber: item.number, brand: brand.id, domain: mailbox.domain, secret: secret),
+            metadata: ["automatic": "acknowledgement"], occurredAt: now)
+        try await Store.insert(interaction: interaction, now: now, on: db)
+        try await Store.queueEmail(for: item, interaction: interaction, brand: brand, mailbox: mailbox, lastSender: address, automatic: true,
+                                   environment: environment, at: now, on: db)
+        try await Store.insert(events: events([EventDraft(type: .interactionAdded, payload: [
+            "interactionId": .string(interaction.id.text), "direction": .string("outbound"), "automatic": .bool(true)])],
+            brand: brand.id, actor: .system, account: item.accountID, contact: item.contactID, caseID: item.id, at: now), on: db)
     }
 
     /// The open case a message continues: a Message-ID it answers (ours, with a valid

@@ -12,7 +12,11 @@ extension Store {
 
     /// A new Message-ID (without angle brackets) for mail about case `number`.
     public func outboundMessageID(caseNumber number: Int, brand: BrandID, domain: String) async throws -> String {
-        let secret = try await mailSecret(brand: brand)
+        Store.outboundMessageID(caseNumber: number, brand: brand, domain: domain, secret: try await mailSecret(brand: brand))
+    }
+
+    /// The same with the secret at hand (inside a transaction that has just numbered the case).
+    static func outboundMessageID(caseNumber number: Int, brand: BrandID, domain: String, secret: SymmetricKey) -> String {
         var rng = SystemRandomNumberGenerator()
         let nonce = String(rng.next() & 0xFFFF_FFFF_FFFF, radix: 36)
         return "tp.\(number).\(nonce).\(Store.signature(secret, brand: brand, number: number, nonce: nonce))@\(domain.lowercased())"
