@@ -53,16 +53,25 @@ extension Console {
         }
         group.get("password") { request, context in
             let session = try context.signedIn()
-            let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"] != nil
-            return pages.render("password", PasswordView(chrome: Chrome(title: "Your password", session: session), done: done, error: nil))
+            let query = HTMLForm(urlEncoded: request.uri.query ?? "")
+            return pages.render("password", PasswordView(chrome: Chrome(title: "Your account", session: session), done: query["done"] != nil, error: nil,
+                                                         emailNotifications: try await store.emailNotifications(userID: session.user.id),
+                                                         notificationsSaved: query["saved"] != nil))
+        }
+        group.post("notifications") { _, context in
+            let session = try context.signedIn()
+            try await store.setEmailNotifications(context.form?["email"] == "on", userID: session.user.id, brand: session.user.brandID)
+            return Pages.redirect("/console/password?saved=1")
         }
         group.post("password") { request, context in
             let session = try context.signedIn()
             let form = context.form ?? HTMLForm(urlEncoded: "")
             let current = try await store.credentials(email: session.user.email)
             guard try await Passwords.verify(form["current"] ?? "", hash: current?.passwordHash) else {
-                return pages.render("password", PasswordView(chrome: Chrome(title: "Your password", session: session), done: false,
-                                                             error: "The current password is not right."), status: .unprocessableContent)
+                return pages.render("password", PasswordView(chrome: Chrome(title: "Your account", session: session), done: false,
+                                                             error: "The current password is not right.",
+                                                             emailNotifications: try await store.emailNotifications(userID: session.user.id),
+                                                             notificationsSaved: false), status: .unprocessableContent)
             }
             let password = try Passwords.validate(form["password"] ?? "")
             try await store.setPasswordHash(try await Passwords.hash(password), userID: session.user.id, brand: session.user.brandID,
@@ -121,6 +130,9 @@ extension Console {
         var chrome: Chrome
         var done: Bool
         var error: String?
+        /// Notifications by email are on.
+        var emailNotifications: Bool
+        var notificationsSaved: Bool
     }
 
     struct StaffView {
