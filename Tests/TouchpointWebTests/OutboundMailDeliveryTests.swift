@@ -32,7 +32,7 @@ struct OutboundMailDeliveryTests {
                 html = message.get_body(('html',))
                 report = {
                     'tls': session.ssl is not None, 'mailFrom': envelope.mail_from, 'rcptTos': envelope.rcpt_tos, 'authenticated': bool(session.authenticated),
-                    'subject': str(message['Subject']), 'from': str(message['From']), 'to': str(message['To']),
+                    'subject': str(message['Subject']), 'from': str(message['From']), 'to': str(message['To']), 'cc': str(message['Cc']),
                     'messageId': str(message['Message-ID']), 'inReplyTo': str(message['In-Reply-To']),
                     'references': str(message['References']), 'autoSubmitted': str(message['Auto-Submitted']),
                     'xLoop': str(message['X-Loop']), 'text': body.get_content().replace('\\r\\n', '\\n') if body else None,
@@ -77,7 +77,9 @@ struct OutboundMailDeliveryTests {
                                   logger: logger, pollInterval: .milliseconds(50))
         let running = Task { await worker.run() }
 
-        let raw = "From: =?utf-8?q?J=C3=B3zef?= <jozef@example.org>\r\nTo: support@acme.example\r\nSubject: Licznik\r\nMessage-ID: <in-1@example.org>\r\n"
+        // Written to us with a colleague and an address the smarthost refuses in copy.
+        let raw = "From: =?utf-8?q?J=C3=B3zef?= <jozef@example.org>\r\nTo: support@acme.example\r\nCc: Anna <anna@example.org>, reject@example.org, Support@acme.example\r\n"
+            + "Subject: Licznik\r\nMessage-ID: <in-1@example.org>\r\n"
             + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nPhoto attached.\r\n--b\r\n"
             + "Content-Type: image/png\r\nContent-Disposition: attachment; filename=\"meter.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n"
         let ids = try await store.receiveMail(raw: Array(raw.utf8), envelopeFrom: "jozef@example.org", recipients: ["support@acme.example"])
@@ -102,6 +104,10 @@ struct OutboundMailDeliveryTests {
         #expect(reply["html"] as? String == "<p>Wymienimy licznik <b>jutro</b>.</p>")
         #expect((reply["attachments"] as? [[Any]])?.first?.first as? String == "meter.png")
         #expect(reply["to"] as? String == "Józef <jozef@example.org>")
+        // A reply goes to all the customer wrote to except our own mailbox; a refused copy
+        // does not stop the message.
+        #expect(reply["cc"] as? String == "anna@example.org, reject@example.org", "\(reply["cc"] ?? "")")
+        #expect(reply["rcptTos"] as? [String] == ["jozef@example.org", "anna@example.org"])
         #expect(reply["xLoop"] as? String == "support@acme.example")
         #expect((reply["references"] as? String)?.contains("<in-1@example.org>") == true)
         #expect((reply["defects"] as? [String])?.isEmpty == true, "\(reply["defects"] ?? "")")

@@ -39,7 +39,8 @@ public struct OutboxWorker: Sendable {
         do {
             let mail = try await render(item)
             do {
-                let reply = try await client.send(from: item.message.mail.from.address, to: [item.recipient], message: mail.rendered())
+                let reply = try await client.send(from: item.message.mail.from.address, to: [item.recipient], copies: item.message.mail.cc?.map(\.address) ?? [],
+                                                 message: mail.rendered())
                 try await store.outboxSent(item, reply: reply)
                 logger.info("mail sent", metadata: metadata)
             } catch SMTPClientError.permanent(let why) {

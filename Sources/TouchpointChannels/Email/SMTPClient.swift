@@ -50,11 +50,13 @@ public struct SMTPClient: Sendable {
     }
 
     /// Delivers `message` (RFC 5322 bytes) and returns the server's final reply text.
-    public func send(from sender: String, to recipients: [String], message: [UInt8]) async throws(SMTPClientError) -> String {
+    /// `copies` are recipients the message may go without: a server refusing one of them
+    /// does not fail the message.
+    public func send(from sender: String, to recipients: [String], copies: [String] = [], message: [UInt8]) async throws(SMTPClientError) -> String {
         let timeout = smarthost.timeout
         do {
             return try await withThrowingTaskGroup(of: String.self) { group in
-                group.addTask { try await self.converse(from: sender, to: recipients, message: message) }
+                group.addTask { try await self.converse(from: sender, to: recipients, copies: copies, message: message) }
                 group.addTask {
                     try await Task.sleep(for: timeout)
                     throw SMTPClientError.temporary("no answer from \(smarthost.host):\(smarthost.port) within \(timeout)")
@@ -70,7 +72,7 @@ public struct SMTPClient: Sendable {
         }
     }
 
-    private func converse(from sender: String, to recipients: [String], message: [UInt8]) async throws -> String {
+    private func converse(from sender: String, to recipients: [String], copies: [String], message: [UInt8]) async throws -> String {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(15))
             .connect(host: smarthost.host, port: smarthost.port) { channel in
@@ -108,7 +110,7 @@ public struct SMTPClient: Sendable {
                     try expect(try await wire.send(Data(password.utf8).base64EncodedString()), 235, "AUTH LOGIN password", permanentOn5xx: false)
                 }
             }
-            let needsUTF8 = (sender + recipients.joined()).utf8.contains { $0 >= 0x80 }
+            let needsUTF8 = (sender + recipients.joined() + copies.joined()).utf8.contains { $0 >= 0x80 }
             let eightBit = message.contains { $0 >= 0x80 } && extensions.contains("8BITMIME")
             var mail = "MAIL FROM:<\(sender)>"
             if eightBit { mail += " BODY=8BITMIME" }
@@ -117,6 +119,9 @@ public struct SMTPClient: Sendable {
             for recipient in recipients {
                 let reply = try await wire.send("RCPT TO:<\(recipient)>")
                 guard reply.code == 250 || reply.code == 251 else { try expect(reply, 250, "RCPT TO:<\(recipient)>"); break }
+            }
+            for copy in copies {
+                _ = try await wire.send("RCPT TO:<\(copy)>")
             }
             try expect(try await wire.send("DATA"), 354, "DATA")
             try await outbound.write(ByteBuffer(bytes: SMTPWire.dataBlock(message)))

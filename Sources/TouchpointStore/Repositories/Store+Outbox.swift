@@ -86,11 +86,27 @@ extension Store {
         let ids = try earlier.map { try $0.string("provider_message_id") }
         let lastInbound = try earlier.first { try $0.string("direction") == Direction.inbound.rawValue }.map { try $0.string("provider_message_id") }
         let tag = "[\(brand.casePrefix) #\(item.number)]"
+        // A reply goes to all: the others the customer's last mail was addressed to, but
+        // never our own mailboxes (an acknowledgement goes to the sender alone).
+        var copies: [MailAddress] = []
+        if !automatic, let row = try await db.raw("""
+            SELECT metadata FROM interactions WHERE case_id = \(bind: item.id.text) AND contact_point = 'email' AND direction = 'inbound'
+            ORDER BY occurred_at DESC, id DESC LIMIT 1
+            """).first() {
+            let metadata = Convert.stringMap(try row.string("metadata"))
+            let ours = Set(try await db.raw("SELECT address FROM mailboxes WHERE brand_id = \(bind: item.brandID.text)").all().map { try $0.string("address").lowercased() })
+            var seen: Set<String> = ours.union([recipient.lowercased()])
+            for address in [metadata["to"], metadata["cc"]].compactMap({ $0 }).flatMap({ $0.split(separator: ",") }) {
+                let clean = address.trimmedWhitespace.lowercased()
+                guard clean.contains("@"), seen.insert(clean).inserted, copies.count < 10 else { continue }
+                copies.append(MailAddress(name: nil, address: clean))
+            }
+        }
         let mail = OutboundMail(
             from: MailAddress(name: brand.name, address: mailbox.address), to: [MailAddress(name: name, address: recipient)],
             subject: item.subject.contains(tag) ? "Re: \(item.subject)" : "Re: \(item.subject) \(tag)",
             messageID: interaction.providerMessageID ?? "", inReplyTo: lastInbound ?? ids.first, references: ids.reversed(),
-            date: now, text: interaction.text, html: interaction.html, automatic: automatic, loopMarker: mailbox.address)
+            date: now, text: interaction.text, html: interaction.html, automatic: automatic, cc: copies, loopMarker: mailbox.address)
         try await insertOutbox(OutboxMessage(mail: mail, attachments: interaction.attachments), recipient: recipient, brand: item.brandID,
                                caseID: item.id, interactionID: interaction.id, id: environment.newID(), at: now, on: db)
     }
