@@ -80,20 +80,17 @@ extension Store {
         }
         let name = try await db.raw("SELECT name FROM contacts WHERE id = \(bind: item.contactID.text)").first().map { try $0.optionalString("name") } ?? nil
         let earlier = try await db.raw("""
-            SELECT provider_message_id, direction FROM interactions WHERE case_id = \(bind: item.id.text) AND contact_point = 'email'
+            SELECT provider_message_id, direction, metadata FROM interactions WHERE case_id = \(bind: item.id.text) AND contact_point = 'email'
             AND provider_message_id IS NOT NULL AND id <> \(bind: interaction.id.text) ORDER BY occurred_at DESC, id DESC LIMIT 20
             """).all()
         let ids = try earlier.map { try $0.string("provider_message_id") }
-        let lastInbound = try earlier.first { try $0.string("direction") == Direction.inbound.rawValue }.map { try $0.string("provider_message_id") }
+        let lastInboundRow = try earlier.first { try $0.string("direction") == Direction.inbound.rawValue }
+        let lastInbound = try lastInboundRow.map { try $0.string("provider_message_id") }
         let tag = "[\(brand.casePrefix) #\(item.number)]"
         // A reply goes to all: the others the customer's last mail was addressed to, but
         // never our own mailboxes (an acknowledgement goes to the sender alone).
         var copies: [MailAddress] = []
-        if !automatic, let row = try await db.raw("""
-            SELECT metadata FROM interactions WHERE case_id = \(bind: item.id.text) AND contact_point = 'email' AND direction = 'inbound'
-            ORDER BY occurred_at DESC, id DESC LIMIT 1
-            """).first() {
-            let metadata = Convert.stringMap(try row.string("metadata"))
+        if !automatic, let metadata = try lastInboundRow.map({ Convert.stringMap(try $0.string("metadata")) }), metadata["to"] != nil || metadata["cc"] != nil {
             let ours = Set(try await db.raw("SELECT address FROM mailboxes WHERE brand_id = \(bind: item.brandID.text)").all().map { try $0.string("address").lowercased() })
             var seen: Set<String> = ours.union([recipient.lowercased()])
             for address in [metadata["to"], metadata["cc"]].compactMap({ $0 }).flatMap({ $0.split(separator: ",") }) {
