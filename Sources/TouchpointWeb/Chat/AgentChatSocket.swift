@@ -21,8 +21,7 @@ enum AgentChatSocket {
         let relay: ChatRelay
         let id = UUID()
         let send: @Sendable (ChatSocket.Outbound) -> Void
-        var lastSent = 0
-        let names = ChatSocket.StaffNames()
+        let backlog: ChatBacklog
 
         init(store: Store, user: StaffUser, caseID: CaseID, relay: ChatRelay, send: @escaping @Sendable (ChatSocket.Outbound) -> Void) {
             self.store = store
@@ -30,6 +29,7 @@ enum AgentChatSocket {
             self.caseID = caseID
             self.relay = relay
             self.send = send
+            self.backlog = ChatBacklog(store: store)
         }
 
         var firstName: String { ChatSocket.StaffNames.firstName(user.name) }
@@ -44,10 +44,10 @@ enum AgentChatSocket {
         }
 
         func hello(_ message: ChatSocket.Inbound) async throws {
-            lastSent = max(0, message.lastSeq ?? 0)
             let session = try await store.chatSession(caseID: caseID, brand: user.brandID)
             send(ChatSocket.Outbound(type: "ready", seq: session?.visitorRead, caseNumber: try await store.case(caseID, brand: user.brandID).number,
                                      online: relay.visitorOnline(caseID)))
+            await backlog.greet(after: message.lastSeq)
             try await flush()
         }
 
@@ -66,16 +66,12 @@ enum AgentChatSocket {
 
         func read(_ message: ChatSocket.Inbound) async throws {
             guard let seq = message.seq, seq > 0 else { return }
-            let stored = try await store.markChatRead(caseID: caseID, brand: user.brandID, side: .agent, seq: min(seq, lastSent))
+            let stored = try await store.markChatRead(caseID: caseID, brand: user.brandID, side: .agent, seq: min(seq, await backlog.lastSent))
             relay.send(.read(.agent, seq: stored), on: caseID, from: id)
         }
 
         func flush() async throws {
-            for item in try await store.chatMessages(caseID: caseID, brand: user.brandID, after: lastSent) {
-                send(ChatSocket.Outbound(type: "message", seq: item.seq, from: item.from, text: item.text, clientId: item.clientID,
-                                         name: try await names.name(item.authorID, store: store, brand: user.brandID), at: JSONIO.format(item.at)))
-                lastSent = item.seq
-            }
+            try await backlog.flush(caseID: caseID, brand: user.brandID, send: send)
         }
     }
 

@@ -87,10 +87,10 @@ enum ChatSocket {
                 if let caseID { relay.join(caseID, side: .visitor, id: id) { [send] in send(Self.frame($0)) } }
             }
         }
-        var lastSent = 0
         /// The agent the visitor was last told about (nil inside: nobody yet).
         var agentShown: UUID??
-        let names = StaffNames()
+        let backlog: ChatBacklog
+        var names: StaffNames { backlog.names }
 
         init(store: Store, brand: Brand, relay: ChatRelay, feed: CaseFeed, send: @escaping @Sendable (Outbound) -> Void) {
             self.store = store
@@ -98,6 +98,7 @@ enum ChatSocket {
             self.relay = relay
             self.feed = feed
             self.send = send
+            self.backlog = ChatBacklog(store: store)
         }
 
         /// What the agents' signals look like to the visitor.
@@ -119,7 +120,6 @@ enum ChatSocket {
                 throw ValidationError(field: "visitor", reason: "16 to 64 letters, digits and dashes")
             }
             self.visitor = visitor
-            lastSent = max(0, message.lastSeq ?? 0)
             identity = try given(message) ?? identity
             caseID = try await store.chatCase(brand: brand.id, visitor: visitor)
             let available = try await store.chatAvailability(brand: brand.id, visitor: visitor, identity: identity)
@@ -130,6 +130,7 @@ enum ChatSocket {
                 ready.seq = try await store.chatSession(caseID: caseID, brand: brand.id)?.agentRead
             }
             send(ready)
+            await backlog.greet(after: message.lastSeq)
             try await flush()
         }
 
@@ -168,7 +169,7 @@ enum ChatSocket {
 
         func read(_ message: Inbound) async throws {
             guard let caseID, let seq = message.seq, seq > 0 else { return }
-            let stored = try await store.markChatRead(caseID: caseID, brand: brand.id, side: .visitor, seq: min(seq, lastSent))
+            let stored = try await store.markChatRead(caseID: caseID, brand: brand.id, side: .visitor, seq: min(seq, await backlog.lastSent))
             relay.send(.read(.visitor, seq: stored), on: caseID, from: id)
         }
 
@@ -185,11 +186,7 @@ enum ChatSocket {
         /// Sends what the visitor has not seen yet, and who is answering when that changed.
         func flush(assignment: Bool = true) async throws {
             guard let caseID else { return }
-            for item in try await store.chatMessages(caseID: caseID, brand: brand.id, after: lastSent) {
-                send(Outbound(type: "message", seq: item.seq, from: item.from, text: item.text, clientId: item.clientID,
-                              name: try await names.name(item.authorID, store: store, brand: brand.id), at: JSONIO.format(item.at)))
-                lastSent = item.seq
-            }
+            try await backlog.flush(caseID: caseID, brand: brand.id, send: send)
             guard assignment else { return }
             let assignee = try await store.case(caseID, brand: brand.id).assigneeID
             if agentShown != .some(assignee) {
