@@ -5,12 +5,21 @@ import TouchpointCore
 extension Store {
     /// Free appointment times of a category at a location, earliest first.
     public func deskAppointmentSlots(location id: UUID, brand: BrandID, category code: String, from: Date, limit: Int = 8) async throws -> [Date] {
+        try await deskAppointmentSlots(location: id, brand: brand, categories: [code], from: from, limit: limit)[code] ?? []
+    }
+
+    /// Free appointment times of several categories, read with one look at the bookings.
+    public func deskAppointmentSlots(location id: UUID, brand: BrandID, categories codes: [String], from: Date, limit: Int = 8) async throws -> [String: [Date]] {
         let location = try await location(id, brand: brand)
-        let category = try Store.appointmentCategory(code, at: location)
+        let categories = try codes.map { try Store.appointmentCategory($0, at: location) }
         let hours = try await appointmentHours(location)
         let booked = try await deskAppointments(location: id, brand: brand, from: from.addingTimeInterval(-86_400),
                                                 to: from.addingTimeInterval(TimeInterval(DeskBooking.maxDaysAhead + 1) * 86_400))
-        return DeskBooking.slots(category: category, hours: hours, booked: booked, from: from, limit: max(1, min(limit, 50)))
+        var slots: [String: [Date]] = [:]
+        for category in categories {
+            slots[category.code] = DeskBooking.slots(category: category, hours: hours, booked: booked, from: from, limit: max(1, min(limit, 50)))
+        }
+        return slots
     }
 
     /// Books a desk appointment for a customer. It belongs to a case: the given one (the
@@ -25,7 +34,7 @@ extension Store {
         let now = environment.now()
         // Refused before a case is opened for it.
         let booked = try await deskAppointments(location: id, brand: brand, from: start.addingTimeInterval(-86_400), to: start.addingTimeInterval(86_400))
-        try Store.bookingStep { () throws(DeskBookingRefusal) in try DeskBooking.check(start: start, category: category, hours: hours, booked: booked, now: now) }
+        try Store.rule { () throws(DeskBookingRefusal) in try DeskBooking.check(start: start, category: category, hours: hours, booked: booked, now: now) }
         let caseID: CaseID
         if let given {
             let item = try await self.case(given, brand: brand)
@@ -48,7 +57,7 @@ extension Store {
                 SELECT * FROM desk_appointments WHERE location_id = \(bind: id.text) AND state IN ('booked', 'checkedIn')
                 AND start_at < \(bind: Convert.ms(appointment.end)) AND end_at > \(bind: Convert.ms(start))
                 """).all().map(Store.deskAppointment(from:))
-            try Store.bookingStep { () throws(DeskBookingRefusal) in try DeskBooking.check(start: start, category: category, hours: hours, booked: current, now: now) }
+            try Store.rule { () throws(DeskBookingRefusal) in try DeskBooking.check(start: start, category: category, hours: hours, booked: current, now: now) }
             try await db.raw("""
                 INSERT INTO desk_appointments (id, brand_id, location_id, category, contact_id, case_id, start_at, end_at, state, sequence, created_at, updated_at)
                 VALUES (\(bind: appointment.id.text), \(bind: brand.text), \(bind: id.text), \(bind: category.code), \(bind: contactID.text), \(bind: caseID.text),
@@ -67,7 +76,7 @@ extension Store {
         let (cancelled, location) = try await database.write { db in
             let current = try await Store.deskAppointment(id, brand: brand, on: db)
             let location = try await Store.location(current.locationID, brand: brand, on: db)
-            let cancelled = try Store.bookingStep { () throws(DeskBookingRefusal) in try DeskBooking.cancel(current) }
+            let cancelled = try Store.rule { () throws(DeskBookingRefusal) in try DeskBooking.cancel(current) }
             var extra: [String: JSONValue] = [:]
             if let reason = reason?.trimmedWhitespace, !reason.isEmpty { extra["reason"] = .string(String(reason.prefix(500))) }
             try await self.save(cancelled, location: location, event: .deskAppointmentCancelled, actor: actor, extra: extra, at: now, on: db)
@@ -89,7 +98,7 @@ extension Store {
             // Read again inside the lock: two check-ins at once issue one ticket.
             let current = try await Store.deskAppointment(id, brand: brand, on: db)
             let location = try await Store.location(current.locationID, brand: brand, on: db)
-            var checked = try Store.bookingStep { () throws(DeskBookingRefusal) in try DeskBooking.checkIn(current, at: now) }
+            var checked = try Store.rule { () throws(DeskBookingRefusal) in try DeskBooking.checkIn(current, at: now) }
             guard let category = location.setup.category(current.category) else {
                 throw StoreError.conflict(QueueError.unknownCategory(current.category).message)
             }
@@ -219,14 +228,5 @@ extension Store {
         DeskAppointment(id: try row.uuid("id"), brandID: try row.uuid("brand_id"), locationID: try row.uuid("location_id"), category: try row.string("category"),
                         contactID: try row.uuid("contact_id"), caseID: try row.uuid("case_id"), start: try row.date("start_at"), end: try row.date("end_at"),
                         state: try row.wire("state", as: DeskAppointment.State.self), ticketID: try row.optionalUUID("ticket_id"), sequence: try row.int("sequence"))
-    }
-
-    /// The booking rules refuse with their own error; the edges see it as a conflict.
-    static func bookingStep<T>(_ step: () throws(DeskBookingRefusal) -> T) throws -> T {
-        do {
-            return try step()
-        } catch {
-            throw StoreError.conflict(error.message)
-        }
     }
 }

@@ -127,10 +127,8 @@ extension Store {
         let sources = try await technicianSources(brand: brand, from: start)
         let who = technicianID ?? current.technicianID
         guard let technician = sources.first(where: { $0.technicianID == who }) else { throw StoreError.invalid(field: "technicianId", reason: "not a technician") }
-        do {
+        try Store.rule { () throws(ScheduleRefusal) in
             try FieldSchedule.check(start: start, end: end, skill: nil, region: current.region, technician: technician, ignoring: id)
-        } catch {
-            throw StoreError.conflict(error.message)
         }
         var moved = current
         moved.start = start

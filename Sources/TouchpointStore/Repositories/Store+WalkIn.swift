@@ -273,7 +273,7 @@ extension Store {
                 SELECT * FROM queue_tickets WHERE location_id = \(bind: id.text) AND day = \(bind: day) AND state = 'waiting'
                 """).all().map(Store.ticket(from:))
             guard let next = WalkInQueue.next(for: desk, among: waiting, now: now) else { return nil }
-            let called = try Store.queueStep { () throws(QueueError) in try WalkInQueue.call(next, to: desk, at: now) }
+            let called = try Store.rule { () throws(QueueError) in try WalkInQueue.call(next, to: desk, at: now) }
             try await self.save(called, location: location, event: .visitCalled, actor: .staff(staff), extra: ["desk": .string(code)], at: now, on: db)
             try await self.textCall(called, location: location, at: now, on: db)
             return called
@@ -298,24 +298,24 @@ extension Store {
                 guard ticket.calls < WalkInQueue.maxCalls else {
                     throw StoreError.conflict("called \(ticket.calls) times already; mark it as a no-show")
                 }
-                ticket = try Store.queueStep { () throws(QueueError) in try WalkInQueue.call(ticket, to: desk, at: now) }
+                ticket = try Store.rule { () throws(QueueError) in try WalkInQueue.call(ticket, to: desk, at: now) }
                 event = .visitCalled
                 extra["desk"] = .string(code)
                 extra["again"] = .bool(true)
             case .arrived:
-                ticket = try Store.queueStep { () throws(QueueError) in try WalkInQueue.startServing(ticket, at: now) }
+                ticket = try Store.rule { () throws(QueueError) in try WalkInQueue.startServing(ticket, at: now) }
                 try await db.raw("UPDATE queue_tickets SET served_by = \(bind: actor.id?.text) WHERE id = \(bind: ticket.id.text)").run()
                 event = .visitCalled
                 extra["arrived"] = .bool(true)
             case .noShow:
-                ticket = try Store.queueStep { () throws(QueueError) in try WalkInQueue.noShow(ticket, at: now) }
+                ticket = try Store.rule { () throws(QueueError) in try WalkInQueue.noShow(ticket, at: now) }
                 event = .visitNoShow
             case .cancel:
-                ticket = try Store.queueStep { () throws(QueueError) in try WalkInQueue.cancel(ticket, at: now) }
+                ticket = try Store.rule { () throws(QueueError) in try WalkInQueue.cancel(ticket, at: now) }
                 event = .visitCancelled
             case .transfer(let category, let desk, let reason):
                 let from = ticket.label
-                ticket = try Store.queueStep { () throws(QueueError) in try WalkInQueue.transfer(ticket, category: category, desk: desk, setup: location.setup) }
+                ticket = try Store.rule { () throws(QueueError) in try WalkInQueue.transfer(ticket, category: category, desk: desk, setup: location.setup) }
                 event = .visitTransferred
                 extra["from"] = .string(from)
                 if let desk { extra["toDesk"] = .string(desk) }
@@ -351,7 +351,7 @@ extension Store {
             var ticket = try await Store.ticket(ticketID, brand: brand, on: db)
             let location = try await Store.location(ticket.locationID, brand: brand, on: db)
             try await Store.lockQueue(location.id, dialect: dialect, on: db)
-            ticket = try Store.queueStep { () throws(QueueError) in try WalkInQueue.finish(ticket, outcome: outcome.rawValue, at: now) }
+            ticket = try Store.rule { () throws(QueueError) in try WalkInQueue.finish(ticket, outcome: outcome.rawValue, at: now) }
             ticket.caseID = linked
             var interaction: Interaction?
             if let contactID = ticket.contactID {
@@ -473,8 +473,8 @@ extension Store {
         return ticket
     }
 
-    /// The queue's rules refuse with their own error; the edges see it as a conflict.
-    static func queueStep(_ step: () throws(QueueError) -> Ticket) throws -> Ticket {
+    /// The core's rules refuse with their own errors; the store's callers see a conflict.
+    static func rule<T, Refusal: RuleRefusal>(_ step: () throws(Refusal) -> T) throws -> T {
         do {
             return try step()
         } catch {

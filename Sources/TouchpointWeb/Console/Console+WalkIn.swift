@@ -106,10 +106,12 @@ extension Console {
             let booked = try await store.deskAppointments(location: location.id, brand: brand, from: today.start, to: today.end)
             let bookedNames = try await store.contactNames(booked.map(\.contactID), brand: brand)
             let bookedCases = try await store.caseNumbers(booked.map(\.caseID), brand: brand)
-            var slots: [Option] = []
-            for category in location.setup.categories where (category.appointmentsPerSlot ?? 0) > 0 && location.setup.calendarId != nil {
-                for start in try await store.deskAppointmentSlots(location: location.id, brand: brand, category: category.code, from: now, limit: 6) {
-                    slots.append(Option(value: "\(category.code)|\(JSONIO.format(start))", label: "\(location.localTime(start)) — \(category.name)", selected: false))
+            let bookable = location.setup.calendarId == nil ? [] : location.setup.categories.filter { ($0.appointmentsPerSlot ?? 0) > 0 }
+            let free = bookable.isEmpty ? [:]
+                : try await store.deskAppointmentSlots(location: location.id, brand: brand, categories: bookable.map(\.code), from: now, limit: 6)
+            let slots = bookable.flatMap { category in
+                (free[category.code] ?? []).map { start in
+                    Option(value: "\(category.code)|\(JSONIO.format(start))", label: "\(location.localTime(start)) — \(category.name)", selected: false)
                 }
             }
             let appointments = booked.map { appointment in

@@ -277,9 +277,15 @@ struct KioskPages: Sendable {
         let kiosk = try kiosk(context)
         guard let session = try await customer(request, context) else { return Pages.redirect("/kiosk") }
         // Only this customer's appointment at this kiosk's location; anything else is unknown.
-        guard let id = context.form?.text("appointment").flatMap(UUID.init(text:)),
-              let appointment = try? await store.deskAppointment(id, brand: kiosk.brandID),
-              appointment.contactID == session.contactID, appointment.locationID == kiosk.locationID else {
+        var appointment: DeskAppointment?
+        if let id = context.form?.text("appointment").flatMap(UUID.init(text:)) {
+            do {
+                appointment = try await store.deskAppointment(id, brand: kiosk.brandID)
+            } catch StoreError.notFound {
+                appointment = nil
+            }
+        }
+        guard let appointment, appointment.contactID == session.contactID, appointment.locationID == kiosk.locationID else {
             return try await menu(request, context, session: session, notice: "notRecognized")
         }
         let checkedIn: (DeskAppointment, Ticket)
@@ -356,7 +362,7 @@ struct KioskPages: Sendable {
         // Times as the clock on the wall shows them, where the kiosk stands.
         func local(_ date: Date) -> String { location?.localTime(date) ?? TimeText(date).text }
         let appointments = try await store.deskAppointments(contact: contact.id, brand: brand, from: Date()).filter { $0.state == .booked }
-        var places: [UUID: Location] = [:]
+        var places: [UUID: Location] = location.map { [$0.id: $0] } ?? [:]
         for appointment in appointments where places[appointment.locationID] == nil {
             places[appointment.locationID] = try await store.location(appointment.locationID, brand: brand)
         }
