@@ -1,8 +1,9 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Dependency rule (see docs/architecture.md): Core depends on nothing; Store on Core and
-// the SQL drivers; Web on Core and Store; only App and the CLI wire concrete things together.
+// Dependency rule (see docs/architecture.md): Core ← Store ← Application ← {Channels, Web} ←
+// App/CLI. Core depends on nothing; Store on Core and the SQL drivers; Application (the use
+// cases) on Store; only App and the CLI wire concrete things together.
 let package = Package(
     name: "touchpoint",
     platforms: [.macOS(.v14)],
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(name: "TouchpointCore"),
@@ -41,11 +43,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The use cases, one folder per feature: intake, and the rest as they move out of the store.
+        .target(
+            name: "TouchpointApplication",
+            dependencies: [
+                "TouchpointCore",
+                "TouchpointStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "TouchpointChannels",
             dependencies: [
                 "TouchpointCore",
                 "TouchpointStore",
+                "TouchpointApplication",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -59,6 +72,7 @@ let package = Package(
             dependencies: [
                 "TouchpointCore",
                 "TouchpointStore",
+                "TouchpointApplication",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -73,6 +87,7 @@ let package = Package(
             dependencies: [
                 "TouchpointCore",
                 "TouchpointStore",
+                "TouchpointApplication",
                 "TouchpointChannels",
                 "TouchpointWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -84,6 +99,7 @@ let package = Package(
             name: "touchpoint",
             dependencies: [
                 "TouchpointApp",
+                "TouchpointApplication",
                 "TouchpointChannels",
                 "TouchpointWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -101,11 +117,19 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/Mail"),
         .testTarget(name: "TouchpointCoreTests", dependencies: ["TouchpointCore"]),
-        .testTarget(name: "TouchpointStoreTests", dependencies: ["TouchpointStore", "TouchpointCore"]),
+        // What the store and use-case tests share: a fresh database on SQLite and PostgreSQL, a brand, a clock.
+        .target(
+            name: "TouchpointTestSupport",
+            dependencies: ["TouchpointStore", "TouchpointCore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TouchpointTestSupport"),
+        .testTarget(name: "TouchpointStoreTests", dependencies: ["TouchpointStore", "TouchpointCore", "TouchpointTestSupport"]),
+        .testTarget(name: "TouchpointApplicationTests",
+                    dependencies: ["TouchpointApplication", "TouchpointStore", "TouchpointCore", "TouchpointTestSupport",
+                                   .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "TouchpointWebTests",
             dependencies: [
-                "TouchpointWeb", "TouchpointApp", "TouchpointChannels", "TouchpointStore", "TouchpointCore",
+                "TouchpointWeb", "TouchpointApp", "TouchpointApplication", "TouchpointChannels", "TouchpointStore", "TouchpointCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -31,8 +31,9 @@ public enum DemoData {
     }
 
     /// Loads the data into an empty database; refuses a database that has brands.
-    public static func load(into store: Store, now: Date = Date(), seed: UInt64 = 20261123) async throws -> Summary {
+    public static func load(into store: Store, now given: Date? = nil, seed: UInt64 = 20261123) async throws -> Summary {
         guard try await store.brands().isEmpty else { throw StoreError.conflict("the database already has data; demo data loads only into an empty one") }
+        let now = given ?? store.environment.now()
         var rng = SplitMix64(seed: seed)
         let acme = try await store.createBrand(slug: "acme", name: "Acme Energy", casePrefix: "Acme", defaultCallingCode: "48")
         let globex = try await store.createBrand(slug: "globex", name: "Globex Telecom", casePrefix: "Globex", defaultCallingCode: "44")

@@ -14,20 +14,21 @@ struct SLAScheduler: Sendable {
 
     func run() async {
         var lastAssign = Date.distantPast
+        let clock = store.environment.now
         while !Task.isCancelled {
             var busy = false
             do {
-                let pass = try await store.fireDueSLAs(now: Date())
-                let reminders = try await store.fireCommitmentReminders(now: Date())
+                let pass = try await store.fireDueSLAs(now: clock())
+                let reminders = try await store.fireCommitmentReminders(now: clock())
                 if reminders > 0 { logger.info("promises followed up", metadata: ["commitments": "\(reminders)"]) }
-                let missed = try await store.markMissedDeskAppointments(now: Date())
+                let missed = try await store.markMissedDeskAppointments(now: clock())
                 if missed > 0 { logger.info("desk appointments missed", metadata: ["appointments": "\(missed)"]) }
                 busy = pass.cases >= 200
                 if pass.warnings + pass.breaches > 0 {
                     logger.info("SLA scheduler", metadata: ["warnings": "\(pass.warnings)", "breaches": "\(pass.breaches)", "escalations": "\(pass.escalations)"])
                 }
-                if Date().timeIntervalSince(lastAssign) >= assignEvery {
-                    lastAssign = Date()
+                if clock().timeIntervalSince(lastAssign) >= assignEvery {
+                    lastAssign = clock()
                     for brand in try await store.brands() {
                         let assigned = try await store.assignWaiting(brand: brand.id)
                         if assigned > 0 { logger.info("assigned waiting cases", metadata: ["brand": "\(brand.slug)", "cases": "\(assigned)"]) }
@@ -40,7 +41,7 @@ struct SLAScheduler: Sendable {
             // deadline, looking at least once a second so new cases are never missed.
             if busy { continue }
             let next = (try? await store.nextSLAWake()) ?? nil
-            let wait = min(1.0, max(0.05, next.map { $0.timeIntervalSinceNow } ?? 1.0))
+            let wait = min(1.0, max(0.05, next.map { $0.timeIntervalSince(clock()) } ?? 1.0))
             try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
         }
     }

@@ -3,6 +3,8 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import ServiceLifecycle
+import TouchpointApplication
 import TouchpointChannels
 import TouchpointCore
 import TouchpointStore
@@ -29,14 +31,18 @@ public enum Touchpoint {
         return store
     }
 
-    /// Builds the application for `store` (tests use it with `app.test(.router)`).
-    public static func application(store: Store, config: AppConfig, logger: Logger,
+    /// Builds the application for `store`: the HTTP server, and as services of the same
+    /// service group the inbox's intake worker and whatever `services` the caller adds
+    /// (tests use it with `runService`). SIGTERM stops the server from taking requests, then
+    /// the services, each finishing the item at hand.
+    public static func application(store: Store, inbox: Inbox, config: AppConfig, logger: Logger, services: [any Service] = [],
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = buildRouter(store: store, config: config.web)
+        let router = buildRouter(store: store, inbox: inbox, config: config.web)
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(webSocketRouter: buildWebSocketRouter(store: store, config: config.web)),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "touchpoint"),
+            services: [BackgroundService("inbox intake") { await inbox.run() }] + services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? config.port) },
             logger: logger)
     }
@@ -71,34 +77,30 @@ public enum Touchpoint {
             if evaluated > 0 { logger.info("gave accounts their service model", metadata: ["brand": "\(brand.slug)", "accounts": "\(evaluated)"]) }
         }
         let worker = MailIntakeWorker(store: store, logger: logger)
-        let background = Task {
-            await withDiscardingTaskGroup { group in
-                group.addTask { await SLAScheduler(store: store, logger: logger).run() }
-                group.addTask { await worker.run() }
-                group.addTask { await TextOutboxWorker(store: store, logger: logger).run() }
-                if let smarthost = config.mail.smarthost {
-                    group.addTask { await OutboxWorker(store: store, smarthost: smarthost, logger: logger).run() }
-                }
-            }
-        }
-        // The mail listeners report their ports before the HTTP banner is printed.
+        // The mail listeners take their ports first: one that cannot stops `serve` here,
+        // before anything reports itself running.
         var mailLines: [String] = []
-        var listeners: [Task<Void, Never>] = []
-        for (mode, port) in [(SMTPSession.Mode.smtp, config.mail.smtpPort), (.lmtp, config.mail.lmtpPort)] {
-            guard let port else { continue }
-            let server = SMTPServer(configuration: .init(host: config.mail.host, port: port, mode: mode, hostname: config.mail.hostname,
-                                                          maxMessageBytes: config.mail.maxMessageBytes),
-                                    store: store, worker: worker, logger: logger)
-            let bound = AsyncStream.makeStream(of: Int.self)
-            listeners.append(Task {
-                do {
-                    try await server.run { port in bound.continuation.yield(port); bound.continuation.finish() }
-                } catch {
-                    logger.error("the \(mode.rawValue.uppercased()) listener stopped", metadata: ["error": "\(error)"])
-                    bound.continuation.finish()
-                }
-            })
-            for await port in bound.stream { mailLines.append("\(mode.rawValue.uppercased()) \(config.mail.host):\(port)") }
+        var services: [any Service] = [
+            BackgroundService("mail intake") { await worker.run() },
+            BackgroundService("SLA scheduler") { await SLAScheduler(store: store, logger: logger).run() },
+            BackgroundService("text outbox") { await TextOutboxWorker(store: store, logger: logger).run() },
+        ]
+        if let smarthost = config.mail.smarthost {
+            services.append(BackgroundService("mail outbox") { await OutboxWorker(store: store, smarthost: smarthost, logger: logger).run() })
+        }
+        do {
+            for (mode, port) in [(SMTPSession.Mode.smtp, config.mail.smtpPort), (.lmtp, config.mail.lmtpPort)] {
+                guard let port else { continue }
+                let server = SMTPServer(configuration: .init(host: config.mail.host, port: port, mode: mode, hostname: config.mail.hostname,
+                                                              maxMessageBytes: config.mail.maxMessageBytes),
+                                        store: store, worker: worker, logger: logger)
+                let bound = try await server.bind()
+                services.append(BackgroundService("\(mode.rawValue.uppercased()) listener") { try await bound.run() })
+                mailLines.append("\(mode.rawValue.uppercased()) \(config.mail.host):\(bound.port)")
+            }
+        } catch {
+            await store.database.shutdown()
+            throw error
         }
         for brand in try await store.brands() {
             let addresses = try await store.mailboxes(brand: brand.id).map(\.address)
@@ -111,7 +113,10 @@ public enum Touchpoint {
             lines.append("Outbound mail waits in the outbox; start with --smarthost host:port to send it")
         }
         let startLines = lines
-        let app = application(store: store, config: config, logger: logger) { port in
+        let inbox = Inbox(store: store, logger: logger)
+        let running = RunningFlag()
+        let app = application(store: store, inbox: inbox, config: config, logger: logger, services: services) { port in
+            running.set()
             var text = "Touchpoint is running at http://\(config.host):\(port)  (database: \(store.database.describe))\n"
             for line in startLines { text += line.replacingOccurrences(of: "PORT", with: "\(port)") + "\n" }
             text += "API document: http://\(config.host):\(port)/api/v1/openapi.yaml\n"
@@ -122,13 +127,25 @@ public enum Touchpoint {
         do {
             try await app.runService()
         } catch {
-            failure = error
+            // The server never ran: its port could not be had.
+            failure = running.isSet ? error : ListenError(description: "the HTTP listener cannot listen on \(config.host):\(config.port) (\(error)); "
+                                                                        + "free the port or choose another with --port")
         }
-        for listener in listeners { listener.cancel() }
-        for listener in listeners { _ = await listener.value }
-        background.cancel()
-        _ = await background.value
         await store.database.shutdown()
         if let failure { throw failure }
     }
+}
+
+/// Whether the HTTP server reported itself running.
+private final class RunningFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
+
+/// A listener of `serve` that could not start.
+public struct ListenError: Error, CustomStringConvertible {
+    public let description: String
 }

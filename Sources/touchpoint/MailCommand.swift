@@ -134,11 +134,17 @@ struct MailCommand: AsyncParsableCommand {
 
     /// The brand a received message belongs to (operators work across brands here).
     static func find(_ id: String, in store: Store) async throws -> (UUID, BrandID) {
-        guard let uuid = UUID(uuidString: id) else { throw ValidationError("\(id) is not a message id") }
-        for brand in try await store.brands() where (try? await store.inboundMail(uuid, brand: brand.id)) != nil {
+        try await findBrand(of: id, named: "received message", in: store) { uuid, brand in (try? await store.inboundMail(uuid, brand: brand)) != nil }
+    }
+
+    /// The brand whose `exists` says it holds the object with this id.
+    static func findBrand(of id: String, named what: String, in store: Store,
+                          exists: (UUID, BrandID) async -> Bool) async throws -> (UUID, BrandID) {
+        guard let uuid = UUID(uuidString: id) else { throw ValidationError("\(id) is not the id of a \(what)") }
+        for brand in try await store.brands() where await exists(uuid, brand.id) {
             return (uuid, brand.id)
         }
-        throw StoreError.notFound("received message \(id)")
+        throw StoreError.notFound("\(what) \(id)")
     }
 
     static func describe(_ error: StoreError) -> String {

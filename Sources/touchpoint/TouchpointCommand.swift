@@ -29,7 +29,7 @@ struct TouchpointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "touchpoint",
         abstract: "Touchpoint: one customer history across every contact point.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, TokenCommand.self, StaffCommand.self, CalendarCommand.self, MailCommand.self,
+        subcommands: [Serve.self, Migrate.self, Demo.self, TokenCommand.self, StaffCommand.self, CalendarCommand.self, MailCommand.self, InboxCommand.self,
                       KioskCommand.self, ImportCommand.self],
         defaultSubcommand: Serve.self)
 }
@@ -43,8 +43,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest accepted request body in bytes.") var maxBodyBytes: Int = 1_048_576
     @Flag(help: "Do not load demo data into a new database.") var noDemo = false
     @Option(help: "Address the SMTP and LMTP listeners bind to.") var smtpHost: String = "127.0.0.1"
-    @Option(help: "SMTP listener port (0 picks a free one, -1 turns it off).") var smtpPort: Int = 2525
-    @Option(help: "LMTP listener port (0 picks a free one, -1 turns it off).") var lmtpPort: Int = 2424
+    @Option(parsing: .unconditional, help: "SMTP listener port (0 picks a free one, -1 turns it off).") var smtpPort: Int = 2525
+    @Option(parsing: .unconditional, help: "LMTP listener port (0 picks a free one, -1 turns it off).") var lmtpPort: Int = 2424
     @Option(help: "Host name in the SMTP greeting and Received headers.") var mailHostname: String = "localhost"
     @Option(help: "Largest accepted mail message in bytes.") var maxMessageBytes: Int = 25 * 1_048_576
     @Option(help: "Send outbound mail through this SMTP server (host or host:port).") var smarthost: String?

@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import TouchpointCore
 @testable import TouchpointStore
+import TouchpointTestSupport
 
 @Suite("Cases, contacts and the one history, on every database")
 struct CaseStoreTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TouchpointCore
 @testable import TouchpointStore
+import TouchpointTestSupport
 
 @Suite("Console sessions, saved views and the SLA-at-risk queue in the store")
 struct ConsoleStoreTests {

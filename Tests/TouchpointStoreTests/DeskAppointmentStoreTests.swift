@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TouchpointCore
 @testable import TouchpointStore
+import TouchpointTestSupport
 
 /// Desk appointments in the database: booking on a case with an invitation, capacity held in
 /// the transaction, check-in to a ticket called at its time, missed and cancelled ones.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TouchpointCore
 @testable import TouchpointStore
+import TouchpointTestSupport
 
 /// The intake path for email on both databases: store raw, dedupe, resolve, filter,
 /// thread, quarantine.

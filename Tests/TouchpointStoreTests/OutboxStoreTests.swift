@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TouchpointCore
 @testable import TouchpointStore
+import TouchpointTestSupport
 
 @Suite("The email outbox: replies and acknowledgements queued with the interaction, retries, results on the timeline")
 struct OutboxStoreTests {

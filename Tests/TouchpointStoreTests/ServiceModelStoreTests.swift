@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import TouchpointCore
 @testable import TouchpointStore
+import TouchpointTestSupport
 
 @Suite("Service models act: segmentation, routing, escalation and SLA clocks, on every database")
 struct ServiceModelStoreTests {

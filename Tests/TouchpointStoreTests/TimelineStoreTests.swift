@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TouchpointCore
 @testable import TouchpointStore
+import TouchpointTestSupport
 
 @Suite("Timelines, merges, accounts and commitments")
 struct TimelineStoreTests {

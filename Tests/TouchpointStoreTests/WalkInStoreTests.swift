@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TouchpointCore
 @testable import TouchpointStore
+import TouchpointTestSupport
 
 /// The walk-in queue kept in the database: numbering under concurrency, a visit from ticket
 /// to timeline, on every database.

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import Testing
 import TouchpointApp
+import TouchpointApplication
 import TouchpointCore
 import TouchpointStore
 @testable import TouchpointWeb
@@ -11,6 +12,9 @@ import TouchpointStore
 /// A migrated SQLite store in a temp directory with two brands and tokens for a few roles.
 struct APIFixture: Sendable {
     let store: Store
+    /// The webhooks' inbox; no worker runs in these tests: `inbox.processPending()` runs
+    /// what the worker would.
+    let inbox: Inbox
     let directory: String
     var tokens: [String: String] = [:]
     var brandID: BrandID
@@ -22,7 +26,7 @@ struct APIFixture: Sendable {
         let store = try await Touchpoint.openStore(.sqlite(directory: directory), logger: logger)
         let acme = try await store.createBrand(slug: "acme", name: "Acme", casePrefix: "Acme", defaultCallingCode: "48")
         let globex = try await store.createBrand(slug: "globex", name: "Globex", casePrefix: "Globex", defaultCallingCode: "44")
-        var fixture = APIFixture(store: store, directory: directory, brandID: acme.id)
+        var fixture = APIFixture(store: store, inbox: Inbox(store: store, logger: logger), directory: directory, brandID: acme.id)
         for (name, role) in [("admin", Role.admin), ("agent", .agentL1), ("technician", .technician), ("manager", .manager)] {
             _ = try await store.createStaffUser(brand: acme.id, email: "\(name)@acme.example", name: name, role: role, team: nil)
             fixture.tokens[name] = try await store.createToken(email: "\(name)@acme.example", name: "t", scope: .write).token
@@ -47,7 +51,7 @@ struct APIFixture: Sendable {
 
 func withAPI(maxBody: Int = 1_048_576, _ body: @escaping @Sendable (APIFixture, any TestClientProtocol) async throws -> Void) async throws {
     let fixture = try await APIFixture.make()
-    let router = buildRouter(store: fixture.store, config: WebConfig(maxBodyBytes: maxBody))
+    let router = buildRouter(store: fixture.store, inbox: fixture.inbox, config: WebConfig(maxBodyBytes: maxBody))
     let app = Application(router: router)
     do {
         try await app.test(.router) { client in try await body(fixture, client) }
@@ -277,7 +281,7 @@ struct APITests {
     @Test func theOpenAPIDocumentDescribesExactlyTheRoutes() async throws {
         let fixture = try await APIFixture.make()
         defer { Task { await fixture.close() } }
-        let router = buildRouter(store: fixture.store, config: WebConfig())
+        let router = buildRouter(store: fixture.store, inbox: fixture.inbox, config: WebConfig())
         // The document is the JSON API's; the console's and the portal's HTML pages are not part of it.
         let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" }
             .filter { $0.contains(" /api/") || $0.hasSuffix(" /health") })

@@ -423,7 +423,7 @@ struct ConsoleBrowserTests {
             try await browser.click("#menu-request")
             try await browser.click("#request-form input[name=topic]")
             for letter in ["M", "E", "T", "E", "R"] {
-                try await browser.script("Array.from(document.querySelectorAll('.keyboard .key')).find(k => k.textContent === '\(letter)').click(); return 1")
+                _ = try await browser.script("Array.from(document.querySelectorAll('.keyboard .key')).find(k => k.textContent === '\(letter)').click(); return 1")
             }
             try await browser.click("#request-send")
             try await Self.waitFor("the request") { try await browser.text("#kiosk-request-ref").hasPrefix("Acme-") }

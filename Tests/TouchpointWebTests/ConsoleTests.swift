@@ -490,7 +490,7 @@ struct ConsoleTests {
             ])
             let old = try await fixture.store.processText(InboundText(messageID: "wa-old", from: "+48600100309", to: nil, text: "Any news?", media: [],
                                                                       receivedAt: Date().addingTimeInterval(-48 * 3600)),
-                                                          integration: wa, key: "message:wa-old")
+                                                          integration: wa, envelope: UUID())
             let oldCase = try #require(old.caseID)
             let number = try await fixture.store.case(oldCase, brand: fixture.brandID).number
             var browser = ConsoleBrowser(client)

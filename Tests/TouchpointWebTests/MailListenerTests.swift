@@ -8,6 +8,7 @@ import NIOPosix
 import Testing
 import TouchpointApp
 import TouchpointChannels
+import TouchpointApplication
 import TouchpointCore
 import TouchpointStore
 @testable import TouchpointWeb

@@ -44,7 +44,7 @@ struct TextOutboxTests {
                                                                     secret: "s3cret", providerURL: provider + path)
         let result = try await fixture.store.processText(InboundText(messageID: "in-1", from: "+48600100300", to: nil, text: "Is my meter fixed?", media: [],
                                                                      receivedAt: nil),
-                                                         integration: integration, key: "message:in-1")
+                                                         integration: integration, envelope: UUID())
         return try await fixture.store.case(try #require(result.caseID), brand: fixture.brandID)
     }
 
@@ -66,7 +66,7 @@ struct TextOutboxTests {
             let stored = try await fixture.store.interaction(reply.id, brand: fixture.brandID)
             #expect(stored.providerMessageID == "prov-1" && stored.metadata["delivery"] == "sent")
             let integration = try #require(try await fixture.store.integration(id: "out-sms"))
-            #expect(try await fixture.store.recordDelivery(.delivered, error: nil, messageID: "prov-1", integration: integration, key: "status:prov-1:delivered"))
+            #expect(try await fixture.store.recordDelivery(.delivered, error: nil, messageID: "prov-1", integration: integration, envelope: UUID()))
             #expect(try await fixture.store.interaction(reply.id, brand: fixture.brandID).metadata["delivery"] == "delivered")
             #expect(try await worker.deliverDue() == 0, "nothing is sent twice")
         }
@@ -107,7 +107,7 @@ struct TextOutboxTests {
             let item = try await Self.smsCase(fixture, provider: "http://127.0.0.1:9", path: "/send")
             let integration = try #require(try await fixture.store.integration(id: "out-sms"))
             _ = try await fixture.store.processText(InboundText(messageID: "in-2", from: "+48600100300", to: nil, text: "STOP", media: [], receivedAt: nil),
-                                                    integration: integration, key: "message:in-2")
+                                                    integration: integration, envelope: UUID())
             let agent = try await fixture.store.staffUser(email: "agent@acme.example")
             await #expect(throws: StoreError.self) {
                 _ = try await fixture.store.addInteraction(caseID: item.id, brand: fixture.brandID, actor: .staff(agent.id),
@@ -120,7 +120,7 @@ struct TextOutboxTests {
                                                                providerURL: "http://127.0.0.1:9/send")
             let old = try await fixture.store.processText(InboundText(messageID: "wa-1", from: "+48600100301", to: nil, text: "Hello?", media: [],
                                                                       receivedAt: Date().addingTimeInterval(-25 * 3600)),
-                                                          integration: wa, key: "message:wa-1")
+                                                          integration: wa, envelope: UUID())
             do {
                 _ = try await fixture.store.addInteraction(caseID: try #require(old.caseID), brand: fixture.brandID, actor: .staff(agent.id),
                                                            request: NewInteraction(direction: .outbound, body: "Sorry for the wait"))
@@ -130,7 +130,7 @@ struct TextOutboxTests {
             }
             let recent = try await fixture.store.processText(InboundText(messageID: "wa-2", from: "+48600100301", to: nil, text: "Anyone?", media: [],
                                                                          receivedAt: nil),
-                                                             integration: wa, key: "message:wa-2")
+                                                             integration: wa, envelope: UUID())
             _ = try await fixture.store.addInteraction(caseID: try #require(recent.caseID), brand: fixture.brandID, actor: .staff(agent.id),
                                                        request: NewInteraction(direction: .outbound, body: "Here!"))
             #expect(try await fixture.store.textOutbox(brand: fixture.brandID).map(\.recipient) == ["+48600100301"])
@@ -158,7 +158,7 @@ struct TextOutboxTests {
 
             let old = try await fixture.store.processText(InboundText(messageID: "wa-1", from: "+48600100301", to: nil, text: "Hello?", media: [],
                                                                       receivedAt: Date().addingTimeInterval(-30 * 3600)),
-                                                          integration: wa, key: "message:wa-1")
+                                                          integration: wa, envelope: UUID())
             let path = "/api/v1/cases/\(try #require(old.caseID).text)/interactions"
             let ambiguous = try await client.execute(uri: path, method: .post, headers: fixture.headers("agent"),
                                                      body: body(["type": "reply", "template": ["name": "case_update", "parameters": ["Anna", "#7"]]]))
@@ -197,7 +197,7 @@ struct TextOutboxTests {
             #expect(bad.status == .unprocessableContent && String(buffer: bad.body).contains("optOutKeywords[0]"))
             let integration = try #require(try await fixture.store.integration(id: "out-sms"))
             _ = try await fixture.store.processText(InboundText(messageID: "in-9", from: "+48600100300", to: nil, text: "rezygnuję.", media: [], receivedAt: nil),
-                                                    integration: integration, key: "message:in-9")
+                                                    integration: integration, envelope: UUID())
             let agent = try await fixture.store.staffUser(email: "agent@acme.example")
             await #expect(throws: StoreError.self) {
                 _ = try await fixture.store.addInteraction(caseID: item.id, brand: fixture.brandID, actor: .staff(agent.id),

@@ -94,7 +94,13 @@ public struct SMTPClient: Sendable {
                 try expect(try await wire.send("STARTTLS"), 220, "STARTTLS", permanentOn5xx: false)
                 // The server says nothing more until the handshake: TLS goes in front of
                 // everything on this connection from here on.
-                try await channel.channel.pipeline.addHandler(try tlsHandler(), position: .first).get()
+                // The handler is made and added on the channel's own event loop (it is not Sendable).
+                let context = try tlsContext()
+                let serverName = tlsServerName
+                try await channel.channel.eventLoop.submit {
+                    try channel.channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: serverName),
+                                                                           position: .first)
+                }.get()
                 // RFC 3207: forget what was learnt before TLS and say hello again.
                 hello = try await wire.send("EHLO \(smarthost.heloName)")
                 try expect(hello, 250, "EHLO after STARTTLS", permanentOn5xx: false)
@@ -132,13 +138,15 @@ public struct SMTPClient: Sendable {
         }
     }
 
-    private func tlsHandler() throws -> NIOSSLClientHandler {
+    private func tlsContext() throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
         if let file = smarthost.trustedCertificates { configuration.trustRoots = .file(file) }
-        let context = try NIOSSLContext(configuration: configuration)
-        // SNI and name checks need a host name; an IP address is checked against the certificate's IP entries.
-        let isAddress = (try? SocketAddress(ipAddress: smarthost.host, port: 0)) != nil
-        return try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : smarthost.host)
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    /// SNI and name checks need a host name; an IP address is checked against the certificate's IP entries.
+    private var tlsServerName: String? {
+        (try? SocketAddress(ipAddress: smarthost.host, port: 0)) != nil ? nil : smarthost.host
     }
 
     private func expect(_ reply: SMTPSession.Reply, _ code: Int, _ step: String, permanentOn5xx: Bool = true) throws {

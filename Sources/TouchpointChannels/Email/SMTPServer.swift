@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import TouchpointApplication
 import TouchpointCore
 import TouchpointStore
 
@@ -42,30 +43,58 @@ public struct SMTPServer: Sendable {
         self.logger = logger
     }
 
-    /// Binds, reports the bound port, and serves until the task is cancelled.
-    public func run(onBound: @Sendable (Int) async -> Void = { _ in }) async throws {
-        let idle = configuration.idleTimeout
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
-                    try channel.pipeline.syncOperations.addHandler(CloseOnIdle())
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
-        await onBound(server.channel.localAddress?.port ?? configuration.port)
-        try await withThrowingDiscardingTaskGroup { group in
-            try await server.executeThenClose { connections in
-                for try await connection in connections {
-                    group.addTask { await self.serve(connection) }
+    /// A listener that holds its port, ready to serve.
+    public struct Bound: Sendable {
+        public let port: Int
+        let server: SMTPServer
+        let channel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+
+        /// Serves connections until the task is cancelled.
+        public func run() async throws {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await channel.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await server.serve(connection) }
+                    }
                 }
             }
         }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+    /// Why a listener did not start.
+    public struct BindError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Binds the port, so a port in use stops `serve` before it reports itself running.
+    public func bind() async throws -> Bound {
+        let idle = configuration.idleTimeout
+        do {
+            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: configuration.host, port: configuration.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
+                        try channel.pipeline.syncOperations.addHandler(CloseOnIdle())
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+            return Bound(port: channel.channel.localAddress?.port ?? configuration.port, server: self, channel: channel)
+        } catch {
+            throw BindError(description: "the \(configuration.mode.rawValue.uppercased()) listener cannot listen on \(configuration.host):\(configuration.port) (\(error)); "
+                            + "free the port or choose another with --\(configuration.mode.rawValue)-port (-1 turns it off)")
+        }
+    }
+
+    /// Binds, reports the bound port, and serves until the task is cancelled.
+    public func run(onBound: @Sendable (Int) async -> Void = { _ in }) async throws {
+        let bound = try await bind()
+        await onBound(bound.port)
+        try await bound.run()
+    }
+
+    fileprivate func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
         let peer = connection.channel.remoteAddress?.ipAddress ?? "unknown"
         do {
             try await connection.executeThenClose { inbound, outbound in
@@ -130,7 +159,7 @@ public struct SMTPServer: Sendable {
     /// envelope sender and this hop.
     private func traceHeaders(_ envelope: SMTPSession.Envelope, peer: String) -> [UInt8] {
         let protocolName = configuration.mode == .lmtp ? "LMTP" : (envelope.smtpUTF8 ? "UTF8SMTP" : "ESMTP")
-        let date = MailDate.format(Date())
+        let date = MailDate.format(store.environment.now())
         let client = envelope.clientName.replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: "")
         return Array("Return-Path: <\(envelope.reversePath)>\r\nReceived: from \(client) ([\(peer)])\r\n\tby \(configuration.hostname) (Touchpoint) with \(protocolName);\r\n\t\(date)\r\n".utf8)
     }

@@ -135,6 +135,10 @@ public enum EventType: String, WireEnum {
     case mailQuarantined = "mail.quarantined"
     case mailRerun = "mail.rerun"
     case mailDiscarded = "mail.discarded"
+    /// An inbox envelope (SMS, WhatsApp, phone system) that intake could not take in.
+    case intakeQuarantined = "intake.quarantined"
+    case intakeRerun = "intake.rerun"
+    case intakeDiscarded = "intake.discarded"
     case mailBounced = "mail.bounced"
     case mailSent = "mail.sent"
     case mailFailed = "mail.failed"

@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import TouchpointCore
 
 /// One numbered, append-only schema change. Never edit a migration that has shipped: add one.
 struct Migration: Sendable {
@@ -11,17 +12,17 @@ struct Migration: Sendable {
 
 /// Runs the migrations a database has not seen yet, each in its own transaction.
 public enum Migrator {
-    static let all: [Migration] = [Migration0001Initial.migration, Migration0002ServiceModels.migration, Migration0003Mail.migration, Migration0004Console.migration, Migration0005Portal.migration, Migration0006Macros.migration, Migration0007Integrations.migration, Migration0008Calls.migration, Migration0009TextOutbox.migration, Migration0010Chat.migration, Migration0011ChatReads.migration, Migration0012MessageTemplates.migration, Migration0013WalkIn.migration, Migration0014Kiosks.migration, Migration0015Billing.migration, Migration0016FieldService.migration, Migration0017DeskAppointments.migration, Migration0018TextQueue.migration, Migration0019StaffNotifications.migration]
+    static let all: [Migration] = [Migration0001Initial.migration, Migration0002ServiceModels.migration, Migration0003Mail.migration, Migration0004Console.migration, Migration0005Portal.migration, Migration0006Macros.migration, Migration0007Integrations.migration, Migration0008Calls.migration, Migration0009TextOutbox.migration, Migration0010Chat.migration, Migration0011ChatReads.migration, Migration0012MessageTemplates.migration, Migration0013WalkIn.migration, Migration0014Kiosks.migration, Migration0015Billing.migration, Migration0016FieldService.migration, Migration0017DeskAppointments.migration, Migration0018TextQueue.migration, Migration0019StaffNotifications.migration, Migration0020Inbox.migration]
 
-    /// Applies pending migrations; returns the versions applied now.
+    /// Applies pending migrations (up to `last`, for upgrade tests); returns the versions applied now.
     @discardableResult
-    public static func migrate(_ database: any Database) async throws -> [Int] {
+    public static func migrate(_ database: any Database, through last: Int = .max) async throws -> [Int] {
         try await database.write { db in
             try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
         }
         let dialect = database.dialect
         var applied: [Int] = []
-        for migration in all {
+        for migration in all where migration.version <= last {
             let done = try await database.write { db -> Bool in
                 // Several nodes may start at once: the check and the change share a
                 // transaction, and on PostgreSQL an advisory lock serializes them.
@@ -31,7 +32,7 @@ public enum Migrator {
                 for statement in migration.statements(dialect) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
-                try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Int(Date().timeIntervalSince1970 * 1000)))").run()
+                try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Int(TouchpointCore.Environment.live.now().timeIntervalSince1970 * 1000)))").run()
                 return true
             }
             if done { applied.append(migration.version) }

@@ -42,8 +42,7 @@ public struct ScreenPop: Sendable {
 }
 
 /// What a call event did.
-public struct CallResult: Sendable {
-    public var screenPop: ScreenPop?
+public struct CallResult: Sendable, Equatable {
     /// Set once the call has ended and became an interaction.
     public var interactionID: InteractionID?
     public var caseID: CaseID?
@@ -51,11 +50,13 @@ public struct CallResult: Sendable {
 }
 
 extension Store {
-    /// Records a call event (events may arrive in any order); on `newCall` answers who is
-    /// calling, and when the call has ended, makes it an interaction on the customer's
-    /// timeline — on their open phone case, on a new case for an answered call, or, for a
-    /// missed inbound call whose service model offers the phone, on a callback case.
-    public func processCall(_ event: CallEvent, integration: Integration, key: String) async throws -> CallResult {
+    /// Records a call event (events may arrive in any order), and when the call has ended,
+    /// makes it an interaction on the customer's timeline — on their open phone case, on a
+    /// new case for an answered call, or, for a missed inbound call whose service model
+    /// offers the phone, on a callback case. The envelope is marked processed with the
+    /// history it wrote, so a crash between filling in the call and writing its history
+    /// leaves it to be processed again (filling in the call twice changes nothing).
+    public func processCall(_ event: CallEvent, integration: Integration, envelope: UUID) async throws -> CallResult {
         let brand = try await self.brand(integration.brandID)
         let number = event.inbound ? event.from : event.to
         let identity = try number.map { try Identity(kind: .phone, raw: $0, defaultCallingCode: brand.defaultCallingCode, field: event.inbound ? "from" : "to") }
@@ -83,19 +84,19 @@ extension Store {
             set.appendLiteral(" WHERE integration_id = "); set.appendInterpolation(bind: integration.id)
             set.appendLiteral(" AND call_id = "); set.appendInterpolation(bind: event.callID)
             try await db.raw(set).run()
-            try await db.raw("UPDATE webhook_events SET state = 'processed' WHERE integration_id = \(bind: integration.id) AND event_key = \(bind: key)").run()
             let row = try await db.raw("SELECT * FROM calls WHERE integration_id = \(bind: integration.id) AND call_id = \(bind: event.callID)").first()!
             return (try row.optionalInt("started_at").map(Convert.date), try row.optionalInt("answered_at").map(Convert.date),
                     try row.optionalInt("ended_at").map(Convert.date), try row.optionalUUID("agent_id"), try row.optionalString("cause"),
                     try row.optionalString("recording_url"), try row.optionalString("direction") != "out", try row.optionalString("customer_number"),
                     try row.optionalString("interaction_id") != nil)
         }
-        var result = CallResult(screenPop: nil, interactionID: nil, caseID: nil, callback: false)
-        if event.kind == .newCall { result.screenPop = try await screenPop(identity, brand: brand.id) }
         // A finished call becomes history once; a late event after that only fills the row.
         // A normal hang-up without its answer yet waits for the answer, which is on its way.
         guard let ended = call.ended, !call.done, let customer = call.number,
-              call.answered != nil || call.cause != "normalClearing" else { return result }
+              call.answered != nil || call.cause != "normalClearing" else {
+            try await markEnvelopeProcessed(envelope)
+            return CallResult(interactionID: nil, caseID: nil, callback: false)
+        }
         let outcome = CallOutcome(inbound: call.inbound, answeredAt: call.answered, startedAt: call.started, endedAt: ended, cause: call.cause)
         let agentName = try await call.agent.asyncMap { try await staffUser($0, brand: brand.id).name }
         var metadata = ["callId": event.callID, "outcome": outcome.answered ? "answered" : (call.cause ?? "noAnswer")]
@@ -104,11 +105,13 @@ extension Store {
         if let recording = call.recording { metadata["recordingUrl"] = recording }
         let phone = Identity(storedKind: .phone, value: customer)
         let summary = outcome.summary(agent: agentName)
+        let environment = self.environment
         let finish: @Sendable (Case, Interaction, any SQLDatabase) async throws -> Void = { item, interaction, db in
             try await db.raw("""
                 UPDATE calls SET interaction_id = \(bind: interaction.id.text), case_id = \(bind: item.id.text)
                 WHERE integration_id = \(bind: integration.id) AND call_id = \(bind: event.callID)
                 """).run()
+            try await Store.markEnvelopeProcessed(envelope, caseID: item.id, interactionID: interaction.id, at: environment.now(), on: db)
         }
         let pop = try await screenPop(phone, brand: brand.id)
         if let open = pop.openCases.first(where: { $0.contactPoint == .phone }) {
@@ -118,7 +121,7 @@ extension Store {
                                         providerMessageID: "call:\(event.callID)", metadata: metadata, occurredAt: call.started ?? ended, from: phone,
                                         automatic: !outcome.answered),
                 also: finish)
-            return CallResult(screenPop: result.screenPop, interactionID: interaction.id, caseID: item.id, callback: false)
+            return CallResult(interactionID: interaction.id, caseID: item.id, callback: false)
         }
         let config = try await serviceConfig(brand: brand.id)
         let offersPhone = config.policy(pop.serviceModel ?? config.rules.defaultModel).offeredContactPoints.contains(.phone)
@@ -126,8 +129,8 @@ extension Store {
         // missed call on a model without the phone stays on the timeline only.
         guard outcome.answered || offersPhone else {
             let id = try await recordCaseless(phone, summary: summary, metadata: metadata, at: call.started ?? ended, brand: brand.id,
-                                              integration: integration, callID: event.callID)
-            return CallResult(screenPop: result.screenPop, interactionID: id, caseID: nil, callback: false)
+                                              integration: integration, callID: event.callID, envelope: envelope)
+            return CallResult(interactionID: id, caseID: nil, callback: false)
         }
         let opened = try await openCase(
             brand: brand.id, actor: nil,
@@ -136,7 +139,7 @@ extension Store {
                               tags: outcome.missed ? ["callback"] : [], providerMessageID: "call:\(event.callID)", metadata: metadata,
                               occurredAt: call.started ?? ended),
             also: finish)
-        return CallResult(screenPop: result.screenPop, interactionID: opened.interaction.id, caseID: opened.case.id, callback: outcome.missed)
+        return CallResult(interactionID: opened.interaction.id, caseID: opened.case.id, callback: outcome.missed)
     }
 
     /// Who this number belongs to, their model and open cases, and whom to ring.
@@ -157,13 +160,16 @@ extension Store {
 
     /// A missed call as an interaction on the caller's timeline, on no case.
     func recordCaseless(_ phone: Identity, summary: String, metadata: [String: String], at occurredAt: Date, brand: BrandID,
-                        integration: Integration, callID: String) async throws -> InteractionID {
+                        integration: Integration, callID: String, envelope: UUID) async throws -> InteractionID {
         let environment = self.environment
         let dialect = self.dialect
         return try await database.write { db in
-            // Two events of one call finishing at once record it once.
-            if let existing = try await Store.interaction(providerID: "call:\(callID)", contactPoint: .phone, brand: brand, on: db) { return existing.id }
             let now = environment.now()
+            // Two events of one call finishing at once record it once.
+            if let existing = try await Store.interaction(providerID: "call:\(callID)", contactPoint: .phone, brand: brand, on: db) {
+                try await Store.markEnvelopeProcessed(envelope, interactionID: existing.id, at: now, on: db)
+                return existing.id
+            }
             let sender = try await Store.resolveOrCreate(phone, name: nil, contactPoint: .phone, brand: brand, environment: environment,
                                                          dialect: dialect, at: now, on: db)
             let interaction = Interaction(id: environment.newID(), brandID: brand, contactID: sender.contact, caseID: nil, contactPoint: .phone,
@@ -176,6 +182,7 @@ extension Store {
             try await db.raw("""
                 UPDATE calls SET interaction_id = \(bind: interaction.id.text) WHERE integration_id = \(bind: integration.id) AND call_id = \(bind: callID)
                 """).run()
+            try await Store.markEnvelopeProcessed(envelope, interactionID: interaction.id, at: now, on: db)
             return interaction.id
         }
     }

@@ -159,25 +159,11 @@ extension Store {
                     optOutKeywords: try row.optionalString("opt_out_keywords").map(Convert.strings) ?? [])
     }
 
-    /// Stores a verified webhook body before anything else happens to it; false when this
-    /// integration sent an event with this key before (a retry or a replay).
-    public func receiveWebhook(_ integration: Integration, key: String, raw: [UInt8]) async throws -> Bool {
-        let now = Convert.ms(environment.now())
-        return try await database.write { db in
-            let rows = try await db.raw("""
-                INSERT INTO webhook_events (integration_id, event_key, raw, received_at, state)
-                VALUES (\(bind: integration.id), \(bind: key), \(bind: Data(raw)), \(bind: now), 'received')
-                ON CONFLICT (integration_id, event_key) DO NOTHING RETURNING event_key
-                """).all()
-            return !rows.isEmpty
-        }
-    }
-
     /// Takes a customer's SMS or WhatsApp message into their history: it joins the open case
     /// the contact has on that contact point, or opens one; STOP and its kin are recorded as
-    /// opt-outs (START takes one back). The stored event is marked processed in the same
-    /// transaction.
-    public func processText(_ message: InboundText, integration: Integration, key: String) async throws -> TextIntakeResult {
+    /// opt-outs (START takes one back). The inbox envelope it came in is marked processed in
+    /// the same transaction.
+    public func processText(_ message: InboundText, integration: Integration, envelope: UUID) async throws -> TextIntakeResult {
         let brand = try await self.brand(integration.brandID)
         let point = integration.kind.contactPoint
         let identity = try Identity(kind: point.identityKind == .whatsApp ? .whatsApp : .phone, raw: message.from,
@@ -190,7 +176,7 @@ extension Store {
         let keyword = TextKeyword.of(text, extraOptOut: Set(integration.optOutKeywords))
         if keyword == nil, let request = QueueRequest.of(text),
            let taken = try await takeNumberByText(request, message: message, body: body, identity: identity, metadata: metadata, integration: integration,
-                                                  key: key, brand: brand) {
+                                                  envelope: envelope, brand: brand) {
             return taken
         }
         let environment = self.environment
@@ -210,10 +196,7 @@ extension Store {
             case nil:
                 break
             }
-            try await db.raw("""
-                UPDATE webhook_events SET state = 'processed', case_id = \(bind: item.id.text), interaction_id = \(bind: interaction.id.text)
-                WHERE integration_id = \(bind: integration.id) AND event_key = \(bind: key)
-                """).run()
+            try await Store.markEnvelopeProcessed(envelope, caseID: item.id, interactionID: interaction.id, at: environment.now(), on: db)
         }
         // The thread: the contact's most recently active open case on this contact point.
         let open = try await database.read { db -> (contact: ContactID, case: CaseID)? in
@@ -238,6 +221,8 @@ extension Store {
             request: OpenCase(contactPoint: point, from: identity, subject: subject, body: body, providerMessageID: message.messageID,
                               metadata: metadata, occurredAt: message.receivedAt),
             also: finish)
+        // A first run wrote it and a crash kept the envelope from being marked: mark it now.
+        if opened.duplicate { try await markEnvelopeProcessed(envelope, caseID: opened.case.id, interactionID: opened.interaction.id, note: "already in the history") }
         return TextIntakeResult(caseID: opened.case.id, caseNumber: opened.case.number, interactionID: opened.interaction.id,
                                 opened: !opened.duplicate, keyword: keyword)
     }
@@ -253,7 +238,7 @@ extension Store {
 
     /// Records a provider's delivery report on the outbound message it names; false when no
     /// message of this integration has that provider id (the report is kept all the same).
-    public func recordDelivery(_ status: TextDeliveryStatus, error: String?, messageID: String, integration: Integration, key: String) async throws -> Bool {
+    public func recordDelivery(_ status: TextDeliveryStatus, error: String?, messageID: String, integration: Integration, envelope: UUID) async throws -> Bool {
         let point = integration.kind.contactPoint
         let environment = self.environment
         return try await database.write { db in
@@ -261,14 +246,14 @@ extension Store {
                 SELECT id, case_id, contact_id, metadata FROM interactions WHERE brand_id = \(bind: integration.brandID.text)
                 AND contact_point = \(bind: point.rawValue) AND provider_message_id = \(bind: messageID) AND direction = 'outbound'
                 """).first() else {
-                try await db.raw("UPDATE webhook_events SET state = 'unmatched' WHERE integration_id = \(bind: integration.id) AND event_key = \(bind: key)").run()
+                try await Store.markEnvelopeProcessed(envelope, note: "unmatched", at: environment.now(), on: db)
                 return false
             }
             var metadata = Convert.stringMap(try row.string("metadata"))
             metadata["delivery"] = status.rawValue
             if let error { metadata["deliveryError"] = String(error.prefix(500)) }
             try await db.raw("UPDATE interactions SET metadata = \(bind: Convert.json(metadata)) WHERE id = \(bind: try row.string("id"))").run()
-            try await db.raw("UPDATE webhook_events SET state = 'processed' WHERE integration_id = \(bind: integration.id) AND event_key = \(bind: key)").run()
+            try await Store.markEnvelopeProcessed(envelope, caseID: try row.optionalUUID("case_id"), at: environment.now(), on: db)
             if status == .failed {
                 try await Store.insert(events: [DomainEvent(id: environment.newID(), brandID: integration.brandID, type: .messageFailed, actor: .system,
                                                             accountID: nil, contactID: try row.optionalUUID("contact_id"), caseID: try row.optionalUUID("case_id"),

@@ -75,7 +75,7 @@ enum SettingKey {
 extension Store {
     /// The brand's service configuration (defaults where nothing was stored).
     public func serviceConfig(brand: BrandID) async throws -> ServiceConfig {
-        let now = Date()
+        let now = environment.now()
         if let cached = configCache.get(brand, now: now) { return cached }
         let config = try await database.read { db in try await Store.loadServiceConfig(brand: brand, on: db) }
         configCache.put(brand, config, now: now)

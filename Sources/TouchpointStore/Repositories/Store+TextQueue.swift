@@ -19,7 +19,7 @@ extension Store {
     /// the ticket is texted again when a desk calls it. Nil when the brand has no walk-in
     /// location: then the message is an ordinary one.
     func takeNumberByText(_ request: QueueRequest, message: InboundText, body: String, identity: Identity, metadata: [String: String],
-                          integration: Integration, key: String, brand: Brand) async throws -> TextIntakeResult? {
+                          integration: Integration, envelope: UUID, brand: Brand) async throws -> TextIntakeResult? {
         let locations = try await locations(brand: brand.id)
         guard !locations.isEmpty else { return nil }
         let point = integration.kind.contactPoint
@@ -37,10 +37,7 @@ extension Store {
             try await Store.insert(events: sender.events + self.events([EventDraft(type: .interactionAdded, payload: [
                 "interactionId": .string(interaction.id.text), "direction": .string("inbound")])],
                 brand: brand.id, actor: .contact(sender.contact), account: sender.account, contact: sender.contact, caseID: nil, at: now), on: db)
-            try await db.raw("""
-                UPDATE webhook_events SET state = 'processed', interaction_id = \(bind: interaction.id.text)
-                WHERE integration_id = \(bind: integration.id) AND event_key = \(bind: key)
-                """).run()
+            try await Store.markEnvelopeProcessed(envelope, interactionID: interaction.id, at: now, on: db)
             return (sender.contact, interaction.id)
         }
         let reply = TextBack(integrationID: integration.id, recipient: identity.value)

@@ -8,7 +8,8 @@ import TouchpointCore
 /// is one transaction that writes the change and its events together.
 public final class Store: Sendable {
     public let database: any Database
-    let environment: TouchpointCore.Environment
+    /// The one clock and id source; use cases take theirs from here.
+    public let environment: TouchpointCore.Environment
     let brands = LockedCache<BrandID, Brand>()
     let configCache = ServiceConfigCache()
     let turns = LockedCache<TeamID, UserID>()

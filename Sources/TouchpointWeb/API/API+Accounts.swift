@@ -41,7 +41,7 @@ extension API {
     }
 
     func openCommitments(_ account: AccountID, _ caller: Principal) async throws -> [CommitmentDTO] {
-        let now = Date()
+        let now = store.environment.now()
         return try await store.commitments(accountID: account, brand: caller.brandID, includeSettled: false).map { CommitmentDTO($0, now: now) }
     }
 }

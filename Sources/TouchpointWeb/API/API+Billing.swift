@@ -123,7 +123,7 @@ extension API {
             let id = try context.parameters.id()
             _ = try await store.account(id, brand: caller.brandID)
             let invoices = try await store.invoices(accountID: id, brand: caller.brandID)
-            let today = CivilDate(Date(), timeZone: .gmt)
+            let today = CivilDate(store.environment.now(), timeZone: .gmt)
             struct Page: Encodable {
                 var summary: BillingSummaryDTO
                 var items: [InvoiceDTO]

@@ -80,7 +80,7 @@ extension API {
         group.get("calendars/{id}/ics") { _, context in
             let caller = try context.caller(may: .readCustomers)
             let named = try await store.calendar(try context.parameters.id(), brand: caller.brandID)
-            let text = named.calendar.iCalendar(name: named.name, stamp: Date())
+            let text = named.calendar.iCalendar(name: named.name, stamp: store.environment.now())
             return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8",
                                                    .contentDisposition: "attachment; filename=\"calendar-\(named.id.text).ics\""],
                             body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -10,7 +10,7 @@ extension API {
             let id = try context.parameters.id()
             _ = try await store.account(id, brand: caller.brandID)
             let all = Query(request: request).string("status") == "all"
-            let now = Date()
+            let now = store.environment.now()
             let items = try await store.commitments(accountID: id, brand: caller.brandID, includeSettled: all)
             return JSONIO.response(PageDTO(items: items.map { CommitmentDTO($0, now: now) }, nextCursor: nil))
         }
@@ -20,7 +20,7 @@ extension API {
             let item = try await store.createCommitment(brand: caller.brandID, actor: .staff(caller.userID), accountID: try context.parameters.id(),
                                                         caseID: body.caseId, what: body.what, dueAt: body.dueAt, ownerID: body.ownerId,
                                                         kind: body.kind ?? .promise)
-            return JSONIO.response(CommitmentDTO(item, now: Date()), status: .created)
+            return JSONIO.response(CommitmentDTO(item, now: store.environment.now()), status: .created)
         }
         group.post("accounts/{id}/payment-plans") { request, context in
             let caller = try context.caller(may: .manageCommitments)
@@ -29,14 +29,14 @@ extension API {
             let items = try await store.createPaymentPlan(brand: caller.brandID, actor: .staff(caller.userID), accountID: try context.parameters.id(),
                                                           caseID: body.caseId, totalMinor: total, currency: body.currency, instalments: body.instalments,
                                                           firstDue: body.firstDue, everyDays: body.everyDays ?? 30, invoice: body.invoice)
-            let now = Date()
+            let now = store.environment.now()
             return JSONIO.response(PageDTO(items: items.map { CommitmentDTO($0, now: now) }, nextCursor: nil), status: .created)
         }
         group.patch("commitments/{id}") { request, context in
             let caller = try context.caller(may: .manageCommitments)
             let body = try await io.decode(CommitmentPatchRequest.self, from: request)
             let item = try await store.updateCommitment(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID), changes: body.changes)
-            return JSONIO.response(CommitmentDTO(item, now: Date()))
+            return JSONIO.response(CommitmentDTO(item, now: store.environment.now()))
         }
     }
 }

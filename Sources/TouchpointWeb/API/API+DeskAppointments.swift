@@ -54,8 +54,8 @@ extension API {
             guard let category = query.string("category") else { throw ValidationError(field: "category", reason: "is required") }
             let from = try query.string("from").map { raw in
                 guard let date = JSONIO.parseDate(raw) else { throw ValidationError(field: "from", reason: "an RFC 3339 date-time") }
-                return max(date, Date())
-            } ?? Date()
+                return max(date, store.environment.now())
+            } ?? store.environment.now()
             let slots = try await store.deskAppointmentSlots(location: location.id, brand: caller.brandID, category: category, from: from)
             let minutes = location.setup.category(category)?.appointmentMinutes ?? DeskBooking.gridMinutes
             struct SlotDTO: Encodable {
@@ -72,7 +72,7 @@ extension API {
             let day = try Query(request: request).string("day").map { raw in
                 guard let day = CivilDate(raw) else { throw ValidationError(field: "day", reason: "a date YYYY-MM-DD") }
                 return day
-            } ?? CivilDate(Date(), timeZone: location.zone)
+            } ?? CivilDate(store.environment.now(), timeZone: location.zone)
             let (start, end) = location.bounds(of: day)
             let items = try await store.deskAppointments(location: location.id, brand: caller.brandID, from: start, to: end)
             return try JSONIO.response(["items": items.map(DeskAppointmentDTO.init)])

@@ -79,7 +79,7 @@ extension API {
                 guard let value = Int(raw) else { throw ValidationError(field: "minutes", reason: "a whole number of minutes") }
                 return value
             } ?? 60
-            let slots = try await store.suggestVisitSlots(brand: caller.brandID, minutes: minutes, skill: query.string("skill"), region: region, from: Date())
+            let slots = try await store.suggestVisitSlots(brand: caller.brandID, minutes: minutes, skill: query.string("skill"), region: region, from: store.environment.now())
             struct SlotDTO: Encodable {
                 var technicianId: String
                 var start: Date

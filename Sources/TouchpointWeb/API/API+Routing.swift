@@ -281,7 +281,7 @@ extension API {
             } else {
                 calendarName = "24/7"
             }
-            let now = Date()
+            let now = store.environment.now()
             let clocks = (item.sla?.clocks ?? []).map { clock -> SLAClockDTO in
                 let state: String
                 if clock.breached(at: now) { state = "breached" } else if clock.stoppedAt != nil { state = "met" } else if clock.isPaused { state = "paused" } else { state = "running" }

@@ -2,64 +2,16 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
 import TouchpointStore
 
-/// A text message or a delivery report, as SMS and WhatsApp providers post them.
-struct TextWebhookDTO: Decodable {
-    /// A media reference: a URL, or an object with the URL and what the provider knows of it.
-    struct Media: Decodable {
-        var url: String
-        var size: Int?
-
-        init(from decoder: any Decoder) throws {
-            if let url = try? decoder.singleValueContainer().decode(String.self) {
-                self.url = url
-                return
-            }
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            url = try container.decode(String.self, forKey: .url)
-            size = try container.decodeIfPresent(Int.self, forKey: .size)
-        }
-
-        enum CodingKeys: String, CodingKey { case url, size }
-    }
-
-    var messageId: String
-    var from: String?
-    var to: String?
-    var text: String?
-    var media: [Media]?
-    var receivedAt: Date?
-    var status: TextDeliveryStatus?
-    var error: String?
-}
-
-struct TextWebhookResultDTO: Encodable {
-    /// `stored` (taken into the history), `duplicate` (seen before: nothing new written),
-    /// `recorded` or `unmatched` (a delivery report for an unknown message, kept).
+/// The answer to a provider's webhook: `stored` (202: kept, processed after this answer)
+/// or `duplicate` (200: this event was stored before; nothing new was written).
+struct WebhookResultDTO: Encodable {
     var result: String
-    var caseId: String?
-    var caseNumber: Int?
-    var interactionId: String?
-    /// The walk-in ticket a `QUEUE` message took (or already held).
-    var ticket: String?
-    var optOut: Bool?
-    var optIn: Bool?
-}
-
-/// A call event as a phone system posts it.
-struct CallWebhookDTO: Decodable {
-    enum Way: String, Decodable { case `in`, out }
-    var event: CallEventKind
-    var callId: String
-    var direction: Way
-    var from: String?
-    var to: String?
-    var user: String?
-    var cause: String?
-    var recordingUrl: String?
-    var occurredAt: Date
+    /// The inbox envelope, for following it (`GET /api/v1/inbox/{id}`).
+    var envelopeId: String
 }
 
 /// The answer to a call event; for `newCall` with who is calling and whom to ring.
@@ -81,6 +33,7 @@ struct CallWebhookResultDTO: Encodable {
     }
     var result: String
     var callId: String
+    var envelopeId: String
     var known: Bool?
     var contact: Person?
     var account: Person?
@@ -89,13 +42,11 @@ struct CallWebhookResultDTO: Encodable {
     /// Ring this person first (the account's named CSM for models that promise one).
     var ringFirst: Ring?
     var teamId: String?
-    var interactionId: String?
-    var caseId: String?
-    var callback: Bool?
 
-    init(result: String, callId: String, pop: ScreenPop? = nil) {
+    init(result: String, callId: String, envelopeId: UUID, pop: ScreenPop? = nil) {
         self.result = result
         self.callId = callId
+        self.envelopeId = envelopeId.text
         guard let pop else { return }
         known = pop.contact != nil
         contact = pop.contact.map { Person(id: $0.id.text, name: $0.name) }
@@ -108,9 +59,6 @@ struct CallWebhookResultDTO: Encodable {
 }
 
 extension API {
-    /// The largest media item a message may reference.
-    static let maxMediaBytes = 16 * 1_048_576
-
     func addWebhookRoutes(to group: RouterGroup<TouchpointContext>) {
         group.post("webhooks/sms/{integrationId}") { request, context in try await textWebhook(request, context, kind: .sms) }
         group.post("webhooks/whatsapp/{integrationId}") { request, context in try await textWebhook(request, context, kind: .whatsApp) }
@@ -127,67 +75,27 @@ extension API {
         return (integration, raw)
     }
 
-    /// A phone system's call event: stored first, then recorded on the call; `newCall` is
-    /// answered with who is calling, and a finished call becomes an interaction (or a
-    /// callback case for a missed one).
+    /// A phone system's call event: verified, checked and stored in the inbox, then answered;
+    /// `newCall` is answered with who is calling and whom to ring (a read, after the store).
     func callWebhook(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let (integration, raw) = try await verifiedBody(request, context, kind: .cti)
-        let body = try JSONIO.decoder.decode(CallWebhookDTO.self, from: Data(raw))
-        let callID = try Check.text(body.callId, field: "callId", max: 200)
-        let event = CallEvent(kind: body.event, callID: callID, inbound: body.direction == .in, from: body.from, to: body.to, user: body.user,
-                              cause: body.cause, recordingURL: body.recordingUrl, occurredAt: body.occurredAt)
         let brand = try await store.brand(integration.brandID)
-        // The customer's number must be one we could call back.
-        let number = event.inbound ? body.from : body.to
-        let identity = try number.map { try Identity(kind: .phone, raw: $0, defaultCallingCode: brand.defaultCallingCode, field: event.inbound ? "from" : "to") }
-        guard try await store.receiveWebhook(integration, key: "\(callID):\(body.event.rawValue)", raw: raw) else {
-            let pop = body.event == .newCall ? try await store.screenPop(identity, brand: brand.id) : nil
-            return try JSONIO.response(CallWebhookResultDTO(result: "duplicate", callId: callID, pop: pop))
-        }
-        let result = try await store.processCall(event, integration: integration, key: "\(callID):\(body.event.rawValue)")
-        var dto = CallWebhookResultDTO(result: "stored", callId: callID, pop: result.screenPop)
-        dto.interactionId = result.interactionID?.text
-        dto.caseId = result.caseID?.text
-        if result.interactionID != nil { dto.callback = result.callback }
-        return try JSONIO.response(dto)
+        let checked = try CallWebhook.envelope(raw: raw, integration: integration, brand: brand)
+        let accepted = try await inbox.accept(checked.envelope)
+        let pop = checked.envelope.providerKey.hasSuffix(":\(CallEventKind.newCall.rawValue)") ? try await store.screenPop(checked.caller, brand: brand.id) : nil
+        let dto = CallWebhookResultDTO(result: accepted.duplicate ? "duplicate" : "stored", callId: checked.callID, envelopeId: accepted.id, pop: pop)
+        return try JSONIO.response(dto, status: accepted.duplicate ? .ok : .accepted)
     }
 
-    /// Verifies the signature over the raw body, stores the body, then takes the message
-    /// into the history (or records the delivery report). A repeated event is answered 200
-    /// without writing anything new.
+    /// An SMS or WhatsApp message or delivery report: verified, checked and stored in the
+    /// inbox, then answered 202; it is taken into the history after the answer. A repeated
+    /// event is answered 200 `duplicate` without writing anything.
     func textWebhook(_ request: Request, _ context: TouchpointContext, kind: IntegrationKind) async throws -> Response {
         let (integration, raw) = try await verifiedBody(request, context, kind: kind)
-        let body = try JSONIO.decoder.decode(TextWebhookDTO.self, from: Data(raw))
-        let messageID = try Check.text(body.messageId, field: "messageId", max: 200)
-
-        if let status = body.status {
-            let key = "status:\(messageID):\(status.rawValue)"
-            guard try await store.receiveWebhook(integration, key: key, raw: raw) else { return try JSONIO.response(TextWebhookResultDTO(result: "duplicate")) }
-            let matched = try await store.recordDelivery(status, error: body.error, messageID: messageID, integration: integration, key: key)
-            return try JSONIO.response(TextWebhookResultDTO(result: matched ? "recorded" : "unmatched"))
-        }
-        guard let from = body.from else { throw Problem.invalid(ValidationError(field: "from", reason: "is required for a message")) }
-        let brand = try await store.brand(integration.brandID)
-        // Checked before anything is stored: a message nobody could answer is refused.
-        _ = try Identity(kind: kind == .whatsApp ? .whatsApp : .phone, raw: from, defaultCallingCode: brand.defaultCallingCode, field: "from")
-        let media = body.media ?? []
-        if let large = media.first(where: { ($0.size ?? 0) > Self.maxMediaBytes }) {
-            throw Problem(.contentTooLarge, "media \(large.url) is \(large.size ?? 0) bytes; the limit is \(Self.maxMediaBytes)", field: "media", reason: "too large")
-        }
-        guard !(body.text ?? "").isBlank || !media.isEmpty else {
-            throw Problem.invalid(ValidationError(field: "text", reason: "a message needs text or media"))
-        }
-        guard try await store.receiveWebhook(integration, key: "message:\(messageID)", raw: raw) else {
-            return try JSONIO.response(TextWebhookResultDTO(result: "duplicate"))
-        }
-        let result = try await store.processText(
-            InboundText(messageID: messageID, from: from, to: body.to, text: body.text ?? "", media: media.map(\.url), receivedAt: body.receivedAt),
-            integration: integration, key: "message:\(messageID)")
-        var dto = TextWebhookResultDTO(result: "stored", caseId: result.caseID?.text, caseNumber: result.caseNumber, interactionId: result.interactionID.text,
-                                       ticket: result.ticket)
-        if case .optOut = result.keyword { dto.optOut = true }
-        if case .optIn = result.keyword { dto.optIn = true }
-        return try JSONIO.response(dto)
+        let envelope = try TextWebhook.envelope(raw: raw, integration: integration, brand: try await store.brand(integration.brandID))
+        let accepted = try await inbox.accept(envelope)
+        return try JSONIO.response(WebhookResultDTO(result: accepted.duplicate ? "duplicate" : "stored", envelopeId: accepted.id.text),
+                                   status: accepted.duplicate ? .ok : .accepted)
     }
 
     /// `X-Touchpoint-Signature: sha256=<hex HMAC-SHA256 of the raw body with the secret>`.

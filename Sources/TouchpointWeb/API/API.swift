@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
 import TouchpointStore
 
@@ -23,11 +24,12 @@ public struct WebConfig: Sendable {
 }
 
 /// Builds the router: the JSON API under `/api/v1`, `/health`, and the staff console.
-public func buildRouter(store: Store, config: WebConfig) -> Router<TouchpointContext> {
+/// Webhooks store what they receive in `inbox`, whose worker the composition root runs.
+public func buildRouter(store: Store, inbox: Inbox, config: WebConfig) -> Router<TouchpointContext> {
     let router = Router(context: TouchpointContext.self)
-    let api = API(store: store, io: JSONIO(maxBodyBytes: config.maxBodyBytes))
+    let api = API(store: store, inbox: inbox, io: JSONIO(maxBodyBytes: config.maxBodyBytes))
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: BearerAuthMiddleware(store: store, publicPaths: ["/api/v1/openapi.yaml"]))
+    router.add(middleware: BearerAuthMiddleware(store: store, cache: TokenCache(ttl: 10, now: store.environment.now), publicPaths: ["/api/v1/openapi.yaml"]))
     router.get("/health") { _, _ in try await api.health() }
     let v1 = router.group("api/v1")
     v1.get("openapi.yaml") { _, _ in api.openAPIDocument() }
@@ -44,6 +46,7 @@ public func buildRouter(store: Store, config: WebConfig) -> Router<TouchpointCon
     api.addRoutingRoutes(to: v1)
     api.addMailRoutes(to: v1)
     api.addWebhookRoutes(to: v1)
+    api.addInboxRoutes(to: v1)
     api.addIntegrationRoutes(to: v1)
     api.addWalkInRoutes(to: v1)
     api.addDeskAppointmentRoutes(to: v1)
@@ -71,6 +74,7 @@ public func buildRouter(store: Store, config: WebConfig) -> Router<TouchpointCon
 /// The handlers of the API; each checks the caller's permission first, then calls the store.
 struct API: Sendable {
     let store: Store
+    let inbox: Inbox
     let io: JSONIO
 
     static let openAPI: String = {

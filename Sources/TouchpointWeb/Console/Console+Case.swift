@@ -164,7 +164,7 @@ extension Console {
         let brand = session.user.brandID
         let item = try await findCase(context, brand: brand)
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
-        let now = Date()
+        let now = store.environment.now()
 
         async let contact = store.contact(item.contactID, brand: brand)
         async let account = item.accountID.asyncMap { try await store.account($0, brand: brand) }

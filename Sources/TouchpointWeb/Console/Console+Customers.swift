@@ -146,7 +146,7 @@ extension Console {
         let numbers = try await numbers(of: timeline.items, brand: brand)
         let promises = try await accountID.asyncMap { try await store.commitments(accountID: $0, brand: brand, includeSettled: false) } ?? []
         let invoices = try await accountID.asyncMap { try await store.invoices(accountID: $0, brand: brand) } ?? []
-        let now = Date()
+        let now = store.environment.now()
         let today = CivilDate(now, timeZone: .gmt)
         return CustomerView(
             chrome: Chrome(title: name, session: session), kind: kind, name: name, title: nil, accountHref: nil, accountName: nil, facts: [],

@@ -69,7 +69,7 @@ extension Console {
         let session = try context.signedIn()
         let brand = session.user.brandID
         let query = InboxQuery(HTMLForm(urlEncoded: request.uri.query ?? ""))
-        let now = Date()
+        let now = store.environment.now()
         let active = CaseStatus.allCases.filter(\.isActive)
         let me = session.user
 

@@ -59,7 +59,7 @@ extension Console {
         let session = try context.signedIn()
         let brand = session.user.brandID
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
-        let day = query.text("day").flatMap(CivilDate.init) ?? CivilDate(Date(), timeZone: .gmt)
+        let day = query.text("day").flatMap(CivilDate.init) ?? CivilDate(store.environment.now(), timeZone: .gmt)
         let calendar = Calendar.utc
         let start = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))!
         let visits = try await store.appointments(technician: session.user.id, brand: brand, from: start, to: start.addingTimeInterval(86_400))

@@ -91,7 +91,7 @@ extension Console {
             let contactIDs = Array(Set(state.tickets.compactMap(\.contactID)))
             let names = try await store.contactNames(contactIDs, brand: brand)
             let numbers = try await store.caseNumbers(state.tickets.compactMap(\.caseID), brand: brand)
-            let now = Date()
+            let now = store.environment.now()
             func line(_ ticket: Ticket) -> TicketLine {
                 TicketLine(id: ticket.id.text, label: ticket.label, category: location.setup.category(ticket.category)?.name ?? ticket.category,
                            state: ticket.state.rawValue, priority: ticket.priority,

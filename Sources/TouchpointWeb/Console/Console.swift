@@ -76,12 +76,12 @@ struct Console: Sendable {
         let email = form.text("email") ?? ""
         let password = form["password"] ?? ""
         let client = context.clientAddress(request)
-        if let wait = throttle.blocked(email: email, client: client) {
+        if let wait = throttle.blocked(email: email, client: client, now: store.environment.now()) {
             return signInPage(request, context, email: email, error: "Too many failed attempts. Try again in \(wait) minutes.", status: .tooManyRequests)
         }
         let found = try await store.credentials(email: email)
         guard try await Passwords.verify(password, hash: found?.passwordHash), let user = found?.user else {
-            throttle.failed(email: email, client: client)
+            throttle.failed(email: email, client: client, now: store.environment.now())
             if let user = found?.user { try await store.recordFailedSignIn(user: user) }
             return signInPage(request, context, email: email, error: "The email or password is not right.", status: .unauthorized)
         }
@@ -138,7 +138,7 @@ final class SignInThrottle: @unchecked Sendable {
     private let window: TimeInterval = 15 * 60
 
     /// Minutes to wait, or nil when an attempt may be made.
-    func blocked(email: String, client: String, now: Date = Date()) -> Int? {
+    func blocked(email: String, client: String, now: Date) -> Int? {
         lock.lock()
         defer { lock.unlock() }
         for (key, limit) in [("e:" + email.lowercased(), 5), ("c:" + client, 20)] {
@@ -151,7 +151,7 @@ final class SignInThrottle: @unchecked Sendable {
         return nil
     }
 
-    func failed(email: String, client: String, now: Date = Date()) {
+    func failed(email: String, client: String, now: Date) {
         lock.lock()
         defer { lock.unlock() }
         if failures.count > 50_000 { failures.removeAll() }

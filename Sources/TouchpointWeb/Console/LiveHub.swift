@@ -108,8 +108,8 @@ final class LiveHub: @unchecked Sendable {
         // time; two seconds covers any transaction here (each is one command).
         let window: TimeInterval = 2
         // What happened before anyone listened is on the page already.
-        let started = Date().addingTimeInterval(-1)
-        var watermark = Date()
+        let started = store.environment.now().addingTimeInterval(-1)
+        var watermark = store.environment.now()
         var sent: [UUID: Date] = [:]
         var seen = store.commits.current
         while !Task.isCancelled {
@@ -140,7 +140,7 @@ final class LiveHub: @unchecked Sendable {
                     logger.warning("live updates could not read events", metadata: ["error": "\(error)"])
                 }
             }
-            watermark = max(sent.values.max() ?? watermark, Date().addingTimeInterval(-window))
+            watermark = max(sent.values.max() ?? watermark, store.environment.now().addingTimeInterval(-window))
             sent = sent.filter { $0.value >= watermark.addingTimeInterval(-2 * window) }
         }
     }

@@ -41,7 +41,7 @@ public func buildWebSocketRouter(store: Store, config: WebConfig) -> Router<Live
             group.addTask { for try await _ in inbound {} }
             group.addTask {
                 for await event in events {
-                    guard signedIn.expiresAt > Date() else { return }
+                    guard signedIn.expiresAt > store.environment.now() else { return }
                     try await outbound.write(.text(String(decoding: try JSONIO.encoder.encode(event), as: UTF8.self)))
                 }
             }

@@ -251,7 +251,7 @@ struct KioskPages: Sendable {
         var choices: [AppointmentChoice] = []
         if let locationID = kiosk.locationID {
             let location = try await store.location(locationID, brand: kiosk.brandID)
-            let now = Date()
+            let now = store.environment.now()
             let today = location.bounds(of: CivilDate(now, timeZone: location.zone))
             // Those that can be checked in now, and today's later ones (with when check-in opens).
             for appointment in try await store.deskAppointments(contact: contact.id, brand: kiosk.brandID,
@@ -357,11 +357,11 @@ struct KioskPages: Sendable {
         let billing = try await contact.accountID.asyncMap { try await store.billingSummary(accountID: $0, brand: brand) }
         // Technicians' visits still to come, on any of the customer's cases.
         var visits: [Appointment] = []
-        for item in open { visits += try await store.appointments(caseID: item.id, brand: brand).filter { $0.status == .scheduled && $0.end > Date() } }
+        for item in open { visits += try await store.appointments(caseID: item.id, brand: brand).filter { $0.status == .scheduled && $0.end > store.environment.now() } }
         let location = try await kiosk.locationID.asyncMap { try await store.location($0, brand: brand) }
         // Times as the clock on the wall shows them, where the kiosk stands.
         func local(_ date: Date) -> String { location?.localTime(date) ?? TimeText(date).text }
-        let appointments = try await store.deskAppointments(contact: contact.id, brand: brand, from: Date()).filter { $0.state == .booked }
+        let appointments = try await store.deskAppointments(contact: contact.id, brand: brand, from: store.environment.now()).filter { $0.state == .booked }
         var places: [UUID: Location] = location.map { [$0.id: $0] } ?? [:]
         for appointment in appointments where places[appointment.locationID] == nil {
             places[appointment.locationID] = try await store.location(appointment.locationID, brand: brand)

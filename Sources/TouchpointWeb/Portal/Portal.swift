@@ -125,13 +125,13 @@ struct Portal: Sendable {
         let email = form.text("email") ?? ""
         if let password = form["password"], !password.isEmpty {
             let client = context.clientAddress(request)
-            if let wait = throttle.blocked(email: email, client: client) {
+            if let wait = throttle.blocked(email: email, client: client, now: store.environment.now()) {
                 return try await signInPage(request, context, email: email, error: "Too many failed attempts. Try again in \(wait) minutes.",
                                             status: .tooManyRequests)
             }
             let found = try await store.portalCredentials(brand: brand.id, email: email)
             guard try await Passwords.verify(password, hash: found?.passwordHash), let contactID = found?.contactID else {
-                throttle.failed(email: email, client: client)
+                throttle.failed(email: email, client: client, now: store.environment.now())
                 return try await signInPage(request, context, email: email,
                                             error: "The email or password is not right. You can also ask for a sign-in link.", status: .unauthorized)
             }

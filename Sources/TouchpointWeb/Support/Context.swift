@@ -66,7 +66,7 @@ public struct TouchpointContext: RequestContext {
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = TouchpointContext
     let store: Store
-    let cache = TokenCache(ttl: 10)
+    let cache: TokenCache
     /// Paths that answer without a token.
     let publicPaths: Set<String>
 
@@ -107,13 +107,17 @@ final class TokenCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: (Principal, Date)] = [:]
     private let ttl: TimeInterval
+    private let now: @Sendable () -> Date
 
-    init(ttl: TimeInterval) { self.ttl = ttl }
+    init(ttl: TimeInterval, now: @escaping @Sendable () -> Date) {
+        self.ttl = ttl
+        self.now = now
+    }
 
     func get(_ token: String) -> Principal? {
         lock.lock()
         defer { lock.unlock() }
-        guard let (principal, at) = entries[token], Date().timeIntervalSince(at) < ttl else { return nil }
+        guard let (principal, at) = entries[token], now().timeIntervalSince(at) < ttl else { return nil }
         return principal
     }
 
@@ -121,6 +125,6 @@ final class TokenCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if entries.count > 10_000 { entries.removeAll() }
-        entries[token] = (principal, Date())
+        entries[token] = (principal, now())
     }
 }

@@ -19,18 +19,7 @@ struct JSONIO: Sendable {
         return encoder
     }()
 
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = JSONIO.parseDate(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an ISO 8601 date-time such as 2026-11-23T09:30:00Z")
-            }
-            return date
-        }
-        return decoder
-    }()
+    static let decoder = ISODate.decoder()
 
     /// `2026-11-23T09:30:00.123Z`, written by hand: the generic formatters cost more than
     /// the rest of a timeline response together.
@@ -47,16 +36,7 @@ struct JSONIO: Sendable {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(msOfDay / 3_600_000, 2)):\(pad(msOfDay / 60_000 % 60, 2)):\(pad(msOfDay / 1000 % 60, 2)).\(pad(msOfDay % 1000, 3))Z"
     }
 
-    static func parseDate(_ text: String) -> Date? {
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-        if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
-        // Accept offsets such as +01:00 as well as Z.
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
+    static func parseDate(_ text: String) -> Date? { ISODate.parse(text) }
 
     /// Decodes the body as `T`, answering 413 past the limit, 415 for a non-JSON content
     /// type and 400/422 (naming the field) for bad JSON.

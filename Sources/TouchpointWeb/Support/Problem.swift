@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
 import TouchpointStore
 
@@ -67,6 +68,8 @@ public struct Problem: HTTPResponseError, Encodable, Sendable {
             }
         case let decoding as DecodingError:
             return decodingProblem(decoding)
+        case IntakeRefusal.tooLarge(let field, let detail):
+            return Problem(.contentTooLarge, detail, field: field, reason: "too large")
         case let http as HTTPError:
             return Problem(http.status, http.body ?? http.status.reasonPhrase)
         default:

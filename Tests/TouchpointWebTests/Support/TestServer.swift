@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import TouchpointApp
+import TouchpointApplication
 import TouchpointCore
 import TouchpointStore
 
@@ -21,7 +22,7 @@ struct TestServer {
         _ = try await DemoData.load(into: store)
         let brand = try await store.brands().first { $0.slug == "acme" }!
         let ports = AsyncStream.makeStream(of: Int.self)
-        let app = Touchpoint.application(store: store, config: AppConfig(host: "127.0.0.1", port: 0, database: .sqlite(directory: directory)),
+        let app = Touchpoint.application(store: store, inbox: Inbox(store: store, logger: logger), config: AppConfig(host: "127.0.0.1", port: 0, database: .sqlite(directory: directory)),
                                          logger: logger) { port in ports.continuation.yield(port) }
         let server = Task { try await app.runService(gracefulShutdownSignals: []) }
         var port = 0

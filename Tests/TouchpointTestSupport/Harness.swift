@@ -1,22 +1,24 @@
 import Foundation
 import Logging
 import TouchpointCore
-@testable import TouchpointStore
+import TouchpointStore
 
 /// The databases every store test runs on: SQLite always, PostgreSQL when
 /// TOUCHPOINT_TEST_POSTGRES_URL names a server (`.ci/run` starts one).
-enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
+public enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqlite, postgres
 
-    var description: String { rawValue }
+    public var description: String { rawValue }
 
-    static var available: [Backend] {
+    public static var available: [Backend] {
         ProcessInfo.processInfo.environment["TOUCHPOINT_TEST_POSTGRES_URL"].map { $0.isEmpty ? [.sqlite] : [.sqlite, .postgres] } ?? [.sqlite]
     }
 }
 
 /// A fresh, migrated database per test, removed afterwards.
-func withStore<T>(_ backend: Backend, environment: TouchpointCore.Environment = .live, _ body: (Store) async throws -> T) async throws -> T {
+/// `migrateThrough` stops at that schema version (for tests of an upgrade).
+public func withStore<T>(_ backend: Backend, environment: TouchpointCore.Environment = .live, migrateThrough: Int = .max,
+                         _ body: (Store) async throws -> T) async throws -> T {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
     switch backend {
@@ -24,7 +26,7 @@ func withStore<T>(_ backend: Backend, environment: TouchpointCore.Environment = 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tp-test-\(UUID().uuidString)").path
         let database = try await SQLiteDatabase.open(path: directory + "/touchpoint.sqlite", logger: logger)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try await Migrator.migrate(database)
+        try await Migrator.migrate(database, through: migrateThrough)
         do {
             let result = try await body(Store(database: database, environment: environment))
             await database.shutdown()
@@ -47,7 +49,7 @@ func withStore<T>(_ backend: Backend, environment: TouchpointCore.Environment = 
             await admin.shutdown()
         }
         do {
-            try await Migrator.migrate(database)
+            try await Migrator.migrate(database, through: migrateThrough)
             let result = try await body(Store(database: database, environment: environment))
             await cleanUp()
             return result
@@ -59,14 +61,14 @@ func withStore<T>(_ backend: Backend, environment: TouchpointCore.Environment = 
 }
 
 /// A brand with a team and staff at a few roles, for tests to act in.
-struct Fixture {
-    let brand: Brand
-    let team: Team
-    let admin: StaffUser
-    let agent: StaffUser
-    let csm: StaffUser
+public struct Fixture: Sendable {
+    public let brand: Brand
+    public let team: Team
+    public let admin: StaffUser
+    public let agent: StaffUser
+    public let csm: StaffUser
 
-    static func make(_ store: Store, slug: String = "acme") async throws -> Fixture {
+    public static func make(_ store: Store, slug: String = "acme") async throws -> Fixture {
         let brand = try await store.createBrand(slug: slug, name: slug.capitalized, casePrefix: slug.capitalized, defaultCallingCode: "48")
         let team = try await store.createTeam(brand: brand.id, name: "First line")
         return Fixture(
@@ -76,32 +78,32 @@ struct Fixture {
             csm: try await store.createStaffUser(brand: brand.id, email: "csm@\(slug).example", name: "CSM", role: .csm, team: nil))
     }
 
-    func email(_ address: String, subject: String = "Help", body: String = "Please help", providerID: String? = nil, at: Date? = nil) throws -> OpenCase {
+    public func email(_ address: String, subject: String = "Help", body: String = "Please help", providerID: String? = nil, at: Date? = nil) throws -> OpenCase {
         OpenCase(contactPoint: .email, from: try Identity(kind: .email, raw: address), subject: subject, body: body,
                  providerMessageID: providerID, occurredAt: at)
     }
 }
 
 /// A clock tests move by hand, for SLA deadlines and the scheduler.
-final class TestClock: @unchecked Sendable {
+public final class TestClock: @unchecked Sendable {
     private let lock = NSLock()
     private var current: Date
 
-    init(_ start: Date) { current = start }
+    public init(_ start: Date) { current = start }
 
-    var now: Date {
+    public var now: Date {
         lock.lock()
         defer { lock.unlock() }
         return current
     }
 
-    func set(_ date: Date) {
+    public func set(_ date: Date) {
         lock.lock()
         current = date
         lock.unlock()
     }
 
-    var environment: TouchpointCore.Environment {
+    public var environment: TouchpointCore.Environment {
         Environment(now: { self.now }, newID: {
             var rng = SystemRandomNumberGenerator()
             return UUID.timeOrdered(at: self.now, using: &rng)

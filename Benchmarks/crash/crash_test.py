@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Crash-safety harness: kill -9 `touchpoint serve` while senders that retry like real ones
+keep sending on every contact point that acknowledges, restart it, and check that every
+acknowledged message is in the history exactly once, on a case.
+
+Senders: SMS and WhatsApp providers (signed webhooks, retried until answered), a phone
+system (newCall/answer/hangup events, each retried until answered), an MTA over SMTP and
+one over LMTP (a message is retried until it got its 250), and an API client creating
+cases with a providerMessageId (retried until answered). A message counts as acknowledged
+once the server answered it (2xx, or 250); an unanswered one is sent again, as the real
+senders do. After the last round the server is stopped with SIGTERM (which must end it
+within 30 s), and the SQLite database is read directly.
+
+Usage: crash_test.py TOUCHPOINT_BINARY [--rounds N] [--senders N] [--min-up S] [--max-up S]
+Prints the counts per contact point; exits 1 when anything acknowledged was lost or doubled.
+"""
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import smtplib
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+SECRET = b"demo-secret"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, binary, data):
+        self.binary, self.data = binary, data
+        self.http, self.smtp, self.lmtp = free_port(), free_port(), free_port()
+        self.process = None
+        self.token = None
+        self.starts = 0
+
+    @property
+    def base(self):
+        return f"http://127.0.0.1:{self.http}"
+
+    def start(self):
+        log = open(os.path.join(self.data, f"serve-{self.starts}.log"), "w")
+        self.starts += 1
+        self.process = subprocess.Popen(
+            [self.binary, "serve", "--data-dir", self.data, "--port", str(self.http), "--smtp-port", str(self.smtp),
+             "--lmtp-port", str(self.lmtp)],
+            stdout=subprocess.PIPE, stderr=log, text=True)
+        # The banner is the sign it is up; the first start also prints the demo admin token.
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError(f"serve exited with {self.process.wait()} before it was running")
+            match = re.search(r"Demo admin token \(shown once\): (\S+)", line)
+            if match:
+                self.token = match.group(1)
+            if line.startswith("API document:"):
+                threading.Thread(target=self.process.stdout.read, daemon=True).start()
+                return
+        raise RuntimeError("serve did not start within 120 s")
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def terminate(self):
+        started = time.time()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            code = self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise RuntimeError("SIGTERM did not stop serve within 30 s")
+        return code, time.time() - started
+
+
+class Sender(threading.Thread):
+    """Sends numbered messages of one kind, each again until it is acknowledged."""
+
+    def __init__(self, kind, index, server, stop):
+        super().__init__(daemon=True)
+        self.kind, self.index, self.server, self.stop = kind, index, server, stop
+        self.acknowledged = []
+        self.attempts = 0
+
+    def run(self):
+        n = 0
+        while not self.stop.is_set():
+            key = f"{self.kind}-{self.index}-{n}"
+            # Once started, a message is sent until it is acknowledged, even after stop.
+            while not self.send(key, n):
+                self.attempts += 1
+                time.sleep(random.uniform(0.02, 0.1))
+            self.acknowledged.append(key)
+            n += 1
+
+    def post(self, path, body, headers):
+        request = urllib.request.Request(self.server.base + path, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            if error.code < 500:
+                raise RuntimeError(f"{path} refused: {error.code} {error.read()[:300]!r}")
+            return error.code
+        except (OSError, urllib.error.URLError):
+            return None
+
+    def webhook(self, path, payload):
+        body = json.dumps(payload).encode()
+        signature = "sha256=" + hmac.new(SECRET, body, hashlib.sha256).hexdigest()
+        status = self.post(path, body, {"Content-Type": "application/json", "X-Touchpoint-Signature": signature})
+        return status in (200, 202)
+
+    def send(self, key, n):
+        number = f"+4869{self.index:02d}{n % 50:05d}"
+        if self.kind in ("sms", "whatsapp"):
+            return self.webhook(f"/api/v1/webhooks/{self.kind}/demo-{self.kind}",
+                                {"messageId": key, "from": number, "text": f"Crash test {key}: meter shows E5"})
+        if self.kind == "cti":
+            # A call's three events, each retried until answered; the call counts once all are.
+            for event, extra in (("newCall", {}), ("answer", {"user": "agent1@acme.example"}), ("hangup", {"cause": "normalClearing"})):
+                payload = {"event": event, "callId": key, "direction": "in", "from": number, "to": "+48221000000",
+                           "occurredAt": "2026-11-25T10:00:%02dZ" % {"newCall": 0, "answer": 5, "hangup": 40}[event]}
+                payload.update(extra)
+                while not self.webhook("/api/v1/webhooks/cti/demo-pbx", payload):
+                    self.attempts += 1
+                    time.sleep(random.uniform(0.02, 0.1))
+            return True
+        if self.kind in ("smtp", "lmtp"):
+            sender = f"crash.{key}@customers.example"
+            message = (f"From: {sender}\r\nTo: support@acme.example\r\nSubject: Crash test {key}\r\n"
+                       f"Message-ID: <{key}@crash.example>\r\n\r\nMy meter shows E5 ({key}).\r\n")
+            try:
+                if self.kind == "smtp":
+                    with smtplib.SMTP("127.0.0.1", self.server.smtp, timeout=10) as client:
+                        client.sendmail(sender, ["support@acme.example"], message)
+                else:
+                    with smtplib.LMTP("127.0.0.1", self.server.lmtp, timeout=10) as client:
+                        client.sendmail(sender, ["support@acme.example"], message)
+                return True
+            except (OSError, smtplib.SMTPException):
+                return False
+        if self.kind == "api":
+            body = json.dumps({"contactPoint": "email", "from": f"api.{key}@customers.example", "subject": f"Crash test {key}",
+                               "body": "My meter shows E5", "providerMessageId": key}).encode()
+            status = self.post("/api/v1/cases", body, {"Content-Type": "application/json", "Authorization": f"Bearer {self.server.token}"})
+            return status in (200, 201)
+        raise ValueError(self.kind)
+
+
+def verify(database, senders):
+    db = sqlite3.connect(database)
+    point = {"sms": "sms", "whatsapp": "whatsApp", "cti": "phone", "smtp": "email", "lmtp": "email", "api": "email"}
+    report, failures = {}, []
+    for sender in senders:
+        counts = report.setdefault(sender.kind, {"acknowledged": 0, "once": 0, "lost": 0, "doubled": 0, "off-case": 0, "retries": 0})
+        counts["retries"] += sender.attempts
+        for key in sender.acknowledged:
+            provider = {"cti": f"call:{key}", "smtp": f"{key}@crash.example", "lmtp": f"{key}@crash.example"}.get(sender.kind, key)
+            rows = db.execute("SELECT case_id FROM interactions WHERE provider_message_id = ? AND contact_point = ?",
+                              (provider, point[sender.kind])).fetchall()
+            counts["acknowledged"] += 1
+            if not rows:
+                counts["lost"] += 1
+                failures.append(f"lost: {sender.kind} {key}")
+            elif len(rows) > 1:
+                counts["doubled"] += 1
+                failures.append(f"doubled: {sender.kind} {key}")
+            elif rows[0][0] is None:
+                counts["off-case"] += 1
+                failures.append(f"on no case: {sender.kind} {key}")
+            else:
+                counts["once"] += 1
+    for table in ("inbox", "inbound_mail"):
+        for state, count in db.execute(f"SELECT state, COUNT(*) FROM {table} WHERE state IN ('received', 'quarantined') GROUP BY state"):
+            failures.append(f"{count} {table} rows left {state}")
+    return report, failures
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("binary")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--senders", type=int, default=2, help="senders per contact point")
+    parser.add_argument("--min-up", type=float, default=0.5, help="shortest time between restart and kill, seconds")
+    parser.add_argument("--max-up", type=float, default=2.0)
+    parser.add_argument("--drain-timeout", type=float, default=120, help="how long to wait for processing after the last message")
+    parser.add_argument("--keep", action="store_true", help="keep the data directory")
+    args = parser.parse_args()
+
+    data = tempfile.mkdtemp(prefix="touchpoint-crash-")
+    server = Server(args.binary, data)
+    server.start()
+    stop = threading.Event()
+    senders = [Sender(kind, i, server, stop) for kind in ("sms", "whatsapp", "cti", "smtp", "lmtp", "api") for i in range(args.senders)]
+    for sender in senders:
+        sender.start()
+    started = time.time()
+    for _ in range(args.rounds):
+        time.sleep(random.uniform(args.min_up, args.max_up))
+        server.kill()
+        time.sleep(random.uniform(0, 0.3))
+        server.start()
+    time.sleep(args.min_up)
+    stop.set()
+    for sender in senders:
+        sender.join(timeout=120)
+    # Everything acknowledged is processed after the answer: wait for the workers.
+    database = os.path.join(data, "touchpoint.sqlite")
+    deadline = time.time() + args.drain_timeout
+    while time.time() < deadline:
+        db = sqlite3.connect(database, timeout=10)
+        left = sum(db.execute(f"SELECT COUNT(*) FROM {t} WHERE state = 'received'").fetchone()[0] for t in ("inbox", "inbound_mail"))
+        db.close()
+        if left == 0:
+            break
+        time.sleep(0.2)
+    code, took = server.terminate()
+    report, failures = verify(database, senders)
+    print(f"crash test: {args.rounds} kill -9 rounds, {args.senders} senders per contact point, {time.time() - started:.1f} s; "
+          f"SIGTERM stopped serve in {took:.1f} s (exit {code})")
+    for kind, counts in report.items():
+        print(f"  {kind:9s} " + ", ".join(f"{name} {value}" for name, value in counts.items()))
+    for failure in failures[:50]:
+        print("  FAIL " + failure)
+    if code != 0:
+        failures.append(f"serve exited {code} after SIGTERM")
+    total = sum(c["acknowledged"] for c in report.values())
+    print(f"{total} acknowledged, {total - len([f for f in failures if f.startswith(('lost', 'doubled', 'on no case'))])} exactly once; "
+          f"{'PASS' if not failures else 'FAIL'}")
+    if args.keep or failures:
+        print(f"data kept in {data}")
+    else:
+        shutil.rmtree(data, ignore_errors=True)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
