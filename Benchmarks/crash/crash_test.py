@@ -5,8 +5,9 @@ acknowledged message is in the history exactly once, on a case.
 
 Senders: SMS and WhatsApp providers (signed webhooks, retried until answered), a phone
 system (newCall/answer/hangup events, each retried until answered), an MTA over SMTP and
-one over LMTP (a message is retried until it got its 250), and an API client creating
-cases with a providerMessageId (retried until answered). A message counts as acknowledged
+one over LMTP (a message is retried until it got its 250), an API client creating cases
+with a providerMessageId (retried until answered), and chat widgets over WebSocket (a
+message is resent with its client id after a reconnect until its `stored` frame came). A message counts as acknowledged
 once the server answered it (2xx, or 250); an unanswered one is sent again, as the real
 senders do. After the last round the server is stopped with SIGTERM (which must end it
 within 30 s), and the SQLite database is read directly.
@@ -15,6 +16,7 @@ Usage: crash_test.py TOUCHPOINT_BINARY [--rounds N] [--senders N] [--min-up S] [
 Prints the counts per contact point; exits 1 when anything acknowledged was lost or doubled.
 """
 import argparse
+import contextlib
 import hashlib
 import hmac
 import json
@@ -33,6 +35,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
+
+try:
+    from websockets.sync.client import connect as websocket_connect
+except ImportError:
+    sys.exit("the chat sender needs Python's websockets package: python3 -m pip install websockets")
 
 SECRET = b"demo-secret"
 
@@ -99,8 +106,17 @@ class Sender(threading.Thread):
         self.kind, self.index, self.server, self.stop = kind, index, server, stop
         self.acknowledged = []
         self.attempts = 0
+        self.visitor = f"crash-{index:02d}-{random.randrange(16**12):012x}"
+        self.error = None
+        self.socket = None
 
     def run(self):
+        try:
+            self.loop()
+        except Exception as error:  # a refusal the harness did not expect: the run fails
+            self.error = f"{self.kind} sender {self.index} stopped: {error}"
+
+    def loop(self):
         n = 0
         while not self.stop.is_set():
             key = f"{self.kind}-{self.index}-{n}"
@@ -110,6 +126,14 @@ class Sender(threading.Thread):
                 time.sleep(random.uniform(0.02, 0.1))
             self.acknowledged.append(key)
             n += 1
+
+    def drop_socket(self):
+        if self.socket is not None:
+            try:
+                self.stack.close()
+            except Exception:
+                pass
+            self.socket = None
 
     def post(self, path, body, headers):
         request = urllib.request.Request(self.server.base + path, data=body, headers=headers, method="POST")
@@ -158,6 +182,28 @@ class Sender(threading.Thread):
                 return True
             except (OSError, smtplib.SMTPException):
                 return False
+        if self.kind == "chat":
+            try:
+                if self.socket is None:
+                    self.stack = contextlib.ExitStack()
+                    self.socket = self.stack.enter_context(websocket_connect(self.server.base.replace("http", "ws") + "/chat/acme/ws", open_timeout=10))
+                    self.socket.send(json.dumps({"type": "hello", "visitor": self.visitor, "lastSeq": 0}))
+                self.socket.send(json.dumps({"type": "message", "clientId": key, "text": f"Crash test {key}",
+                                             "email": f"{self.visitor}@customers.example"}))
+                while True:
+                    frame = json.loads(self.socket.recv(timeout=10))
+                    if frame.get("type") == "error":
+                        raise RuntimeError(f"chat refused {key}: {frame}")
+                    if frame.get("type") == "stored" and frame.get("clientId") == key:
+                        return True
+            except (OSError, TimeoutError, ValueError):
+                self.drop_socket()
+                return False
+            except Exception as error:  # websockets' ConnectionClosed and kin
+                if type(error).__module__.startswith("websockets"):
+                    self.drop_socket()
+                    return False
+                raise
         if self.kind == "api":
             body = json.dumps({"contactPoint": "email", "from": f"api.{key}@customers.example", "subject": f"Crash test {key}",
                                "body": "My meter shows E5", "providerMessageId": key}).encode()
@@ -168,13 +214,14 @@ class Sender(threading.Thread):
 
 def verify(database, senders):
     db = sqlite3.connect(database)
-    point = {"sms": "sms", "whatsapp": "whatsApp", "cti": "phone", "smtp": "email", "lmtp": "email", "api": "email"}
+    point = {"sms": "sms", "whatsapp": "whatsApp", "cti": "phone", "smtp": "email", "lmtp": "email", "api": "email", "chat": "webChat"}
     report, failures = {}, []
     for sender in senders:
         counts = report.setdefault(sender.kind, {"acknowledged": 0, "once": 0, "lost": 0, "doubled": 0, "off-case": 0, "retries": 0})
         counts["retries"] += sender.attempts
         for key in sender.acknowledged:
-            provider = {"cti": f"call:{key}", "smtp": f"{key}@crash.example", "lmtp": f"{key}@crash.example"}.get(sender.kind, key)
+            provider = {"cti": f"call:{key}", "smtp": f"{key}@crash.example", "lmtp": f"{key}@crash.example",
+                        "chat": f"chat:{sender.visitor}:{key}"}.get(sender.kind, key)
             rows = db.execute("SELECT case_id FROM interactions WHERE provider_message_id = ? AND contact_point = ?",
                               (provider, point[sender.kind])).fetchall()
             counts["acknowledged"] += 1
@@ -189,6 +236,7 @@ def verify(database, senders):
                 failures.append(f"on no case: {sender.kind} {key}")
             else:
                 counts["once"] += 1
+    failures += [sender.error for sender in senders if sender.error]
     for table in ("inbox", "inbound_mail"):
         for state, count in db.execute(f"SELECT state, COUNT(*) FROM {table} WHERE state IN ('received', 'quarantined') GROUP BY state"):
             failures.append(f"{count} {table} rows left {state}")
@@ -210,7 +258,7 @@ def main():
     server = Server(args.binary, data)
     server.start()
     stop = threading.Event()
-    senders = [Sender(kind, i, server, stop) for kind in ("sms", "whatsapp", "cti", "smtp", "lmtp", "api") for i in range(args.senders)]
+    senders = [Sender(kind, i, server, stop) for kind in ("sms", "whatsapp", "cti", "smtp", "lmtp", "api", "chat") for i in range(args.senders)]
     for sender in senders:
         sender.start()
     started = time.time()

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TouchpointApplication
 import TouchpointStore
 
 /// The scheduler inside `serve`: fires SLA warnings, breaches and time-based escalations
@@ -18,6 +19,8 @@ struct SLAScheduler: Sendable {
         while !Task.isCancelled {
             var busy = false
             do {
+                // How late the earliest deadline is, before this pass fires it.
+                if let due = try await store.nextSLAWake() { AppMetrics.slaLag(now: clock(), due: due) }
                 let pass = try await store.fireDueSLAs(now: clock())
                 let reminders = try await store.fireCommitmentReminders(now: clock())
                 if reminders > 0 { logger.info("promises followed up", metadata: ["commitments": "\(reminders)"]) }

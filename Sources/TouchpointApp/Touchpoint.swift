@@ -76,24 +76,30 @@ public enum Touchpoint {
             let evaluated = try await store.segmentUnevaluated(brand: brand.id)
             if evaluated > 0 { logger.info("gave accounts their service model", metadata: ["brand": "\(brand.slug)", "accounts": "\(evaluated)"]) }
         }
-        let worker = MailIntakeWorker(store: store, logger: logger)
+        // A logger per component: every line says which part of `serve` wrote it.
+        let log: @Sendable (String) -> Logger = { component in
+            var named = logger
+            named[metadataKey: "component"] = .string(component)
+            return named
+        }
+        let worker = MailIntakeWorker(store: store, logger: log("mail-intake"))
         // The mail listeners take their ports first: one that cannot stops `serve` here,
         // before anything reports itself running.
         var mailLines: [String] = []
         var services: [any Service] = [
             BackgroundService("mail intake") { await worker.run() },
-            BackgroundService("SLA scheduler") { await SLAScheduler(store: store, logger: logger).run() },
-            BackgroundService("text outbox") { await TextOutboxWorker(store: store, logger: logger).run() },
+            BackgroundService("SLA scheduler") { await SLAScheduler(store: store, logger: log("scheduler")).run() },
+            BackgroundService("text outbox") { await TextOutboxWorker(store: store, logger: log("text-outbox")).run() },
         ]
         if let smarthost = config.mail.smarthost {
-            services.append(BackgroundService("mail outbox") { await OutboxWorker(store: store, smarthost: smarthost, logger: logger).run() })
+            services.append(BackgroundService("mail outbox") { await OutboxWorker(store: store, smarthost: smarthost, logger: log("mail-outbox")).run() })
         }
         do {
             for (mode, port) in [(SMTPSession.Mode.smtp, config.mail.smtpPort), (.lmtp, config.mail.lmtpPort)] {
                 guard let port else { continue }
                 let server = SMTPServer(configuration: .init(host: config.mail.host, port: port, mode: mode, hostname: config.mail.hostname,
                                                               maxMessageBytes: config.mail.maxMessageBytes),
-                                        store: store, worker: worker, logger: logger)
+                                        store: store, worker: worker, logger: log(mode.rawValue))
                 let bound = try await server.bind()
                 services.append(BackgroundService("\(mode.rawValue.uppercased()) listener") { try await bound.run() })
                 mailLines.append("\(mode.rawValue.uppercased()) \(config.mail.host):\(bound.port)")
@@ -113,7 +119,7 @@ public enum Touchpoint {
             lines.append("Outbound mail waits in the outbox; start with --smarthost host:port to send it")
         }
         let startLines = lines
-        let inbox = Inbox(store: store, logger: logger)
+        let inbox = Inbox(store: store, logger: log("inbox"))
         let running = RunningFlag()
         let app = application(store: store, inbox: inbox, config: config, logger: logger, services: services) { port in
             running.set()

@@ -20,12 +20,17 @@ struct InboxCommand: AsyncParsableCommand {
         @Option(help: "At most this many per brand.") var limit: Int = 50
 
         func run() async throws {
-            guard let state = EnvelopeState(rawValue: state) else { throw ValidationError("--state must be received, processed, quarantined or discarded") }
+            guard let state = EnvelopeState(rawValue: state) else {
+                throw ValidationError("--state must be received, processed, quarantined or discarded")
+            }
             try await MailCommand.withStore(database) { store in
                 for brand in try await store.brands() {
                     for envelope in try await store.envelopes(brand: brand.id, state: state, limit: limit, cursor: nil).items {
-                        print([envelope.id.uuidString.lowercased(), brand.slug, envelope.receivedAt.ISO8601Format(), envelope.contactPoint.rawValue,
-                               envelope.source, envelope.providerKey, envelope.stage?.rawValue ?? "", envelope.reason ?? ""].joined(separator: "\t"))
+                        print(
+                            [
+                                envelope.id.uuidString.lowercased(), brand.slug, envelope.receivedAt.ISO8601Format(), envelope.contactPoint.rawValue,
+                                envelope.source, envelope.providerKey, envelope.stage?.rawValue ?? "", envelope.reason ?? "",
+                            ].joined(separator: "\t"))
                     }
                 }
             }
@@ -74,6 +79,7 @@ struct InboxCommand: AsyncParsableCommand {
 
     /// The brand an envelope belongs to (operators work across brands here).
     static func find(_ id: String, in store: Store) async throws -> (UUID, BrandID) {
-        try await MailCommand.findBrand(of: id, named: "envelope", in: store) { uuid, brand in (try? await store.envelope(uuid, brand: brand)) != nil }
+        try await MailCommand.findBrand(of: id, named: "envelope", in: store) { uuid, brand in (try? await store.envelope(uuid, brand: brand)) != nil
+        }
     }
 }

@@ -18,8 +18,11 @@ struct DatabaseOptions: ParsableArguments {
     var location: DatabaseLocation { AppConfig.databaseLocation(dataDir: dataDir, databaseURL: databaseURL) }
 }
 
+/// The process's logger: `LOG_LEVEL` (trace … critical, default info); `LOG_FORMAT=json` writes
+/// one JSON object per line instead of text.
 func makeLogger() -> Logger {
-    var logger = Logger(label: "touchpoint")
+    let json = ProcessInfo.processInfo.environment["LOG_FORMAT"]?.lowercased() == "json"
+    var logger = json ? Logger(label: "touchpoint") { JSONLogHandler(label: $0) } : Logger(label: "touchpoint")
     logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
     return logger
 }

@@ -37,13 +37,19 @@ struct InboxTests {
             // setup: the SMS handler fails for one message, after retries; the rest is real.
             let (fixture, integration) = try await Self.setUp(store)
             let real = try #require(Inbox.defaultHandlers(store: store)[.sms])
-            let faulty = Inbox(store: store, logger: Self.logger, handlers: [.sms: { envelope, raw in
-                if envelope.providerKey == "message:poison" { throw InjectedFault() }
-                try await real(envelope, raw)
-            }], retry: RetryPolicy(maxAttempts: 2, firstDelay: .zero))
+            let faulty = Inbox(
+                store: store, logger: Self.logger,
+                handlers: [
+                    .sms: { envelope, raw in
+                        if envelope.providerKey == "message:poison" { throw InjectedFault() }
+                        try await real(envelope, raw)
+                    }
+                ], retry: RetryPolicy(maxAttempts: 2, firstDelay: .zero))
             let poison = try await faulty.accept(try Self.sms("poison", text: "My meter shows E5", integration: integration, brand: fixture.brand))
-            let next = try await faulty.accept(try Self.sms("next", from: "+48600100201", text: "Outage in my street", integration: integration,
-                                                            brand: fixture.brand))
+            let next = try await faulty.accept(
+                try Self.sms(
+                    "next", from: "+48600100201", text: "Outage in my street", integration: integration,
+                    brand: fixture.brand))
 
             // act: the worker's pass, twice (the first failure is retried once).
             try await faulty.processPending()
@@ -84,8 +90,10 @@ struct InboxTests {
             // setup: an envelope whose body is not a text payload (stored by an older edge, say).
             let (fixture, integration) = try await Self.setUp(store)
             let inbox = Inbox(store: store, logger: Self.logger)
-            let broken = try await inbox.accept(NewEnvelope(brandID: fixture.brand.id, contactPoint: .sms, source: integration.id,
-                                                            providerKey: "message:broken", lane: "x", raw: Array(#"{"text": 5}"#.utf8)))
+            let broken = try await inbox.accept(
+                NewEnvelope(
+                    brandID: fixture.brand.id, contactPoint: .sms, source: integration.id,
+                    providerKey: "message:broken", lane: "x", raw: Array(#"{"text": 5}"#.utf8)))
             // act
             try await inbox.processPending()
             // check: no retries for what cannot change; the discard keeps the record, drops the body.
@@ -110,7 +118,9 @@ struct InboxTests {
             // lost the mark (the state put back by hand), then once more directly.
             let retry = try await inbox.accept(envelope)
             await inbox.process(first.id)
-            try await store.database.write { db in try await db.raw("UPDATE inbox SET state = 'received' WHERE id = \(bind: first.id.uuidString.lowercased())").run() }
+            try await store.database.write { db in
+                try await db.raw("UPDATE inbox SET state = 'received' WHERE id = \(bind: first.id.uuidString.lowercased())").run()
+            }
             await inbox.process(first.id)
             await inbox.process(first.id)
             // check
@@ -131,7 +141,8 @@ struct InboxTests {
             let (fixture, integration) = try await Self.setUp(store)
             var ids: [UUID] = []
             for n in 0..<20 {
-                let envelope = try Self.sms("crash-\(n)", from: "+4860010030\(n % 4)", text: "Message \(n)", integration: integration, brand: fixture.brand)
+                let envelope = try Self.sms(
+                    "crash-\(n)", from: "+4860010030\(n % 4)", text: "Message \(n)", integration: integration, brand: fixture.brand)
                 ids.append(try await store.accept(envelope).id)
             }
             // act: a new process starts its worker.
@@ -177,13 +188,17 @@ struct InboxUpgradeTests {
             _ = try await store.createIntegration(id: "old-sms", brand: brand.id, kind: .sms, name: "SMS", secret: "s")
             let lost = #"{"messageId": "lost-1", "from": "+48600100900", "text": "Nobody answered this"}"#
             try await store.database.write { db in
-                for (key, raw, state) in [("message:done-1", #"{"messageId": "done-1", "from": "+48600100901", "text": "x"}"#, "processed"),
-                                          ("status:x:delivered", #"{"messageId": "x", "status": "delivered"}"#, "unmatched"),
-                                          ("message:lost-1", lost, "received")] {
-                    try await db.raw("""
+                for (key, raw, state) in [
+                    ("message:done-1", #"{"messageId": "done-1", "from": "+48600100901", "text": "x"}"#, "processed"),
+                    ("status:x:delivered", #"{"messageId": "x", "status": "delivered"}"#, "unmatched"),
+                    ("message:lost-1", lost, "received"),
+                ] {
+                    try await db.raw(
+                        """
                         INSERT INTO webhook_events (integration_id, event_key, raw, received_at, state)
                         VALUES ('old-sms', \(bind: key), \(bind: Data(raw.utf8)), 1764000000000, \(bind: state))
-                        """).run()
+                        """
+                    ).run()
                 }
             }
             // act: the upgrade, then the worker's pass.
@@ -199,8 +214,10 @@ struct InboxUpgradeTests {
             let recovered = try #require(all.first { $0.providerKey == "message:lost-1" })
             let item = try await store.case(try #require(recovered.caseID), brand: brand.id)
             #expect(item.subject == "Nobody answered this")
-            let retry = try await store.accept(NewEnvelope(brandID: brand.id, contactPoint: .sms, source: "old-sms", providerKey: "message:done-1",
-                                                           lane: "x", raw: []))
+            let retry = try await store.accept(
+                NewEnvelope(
+                    brandID: brand.id, contactPoint: .sms, source: "old-sms", providerKey: "message:done-1",
+                    lane: "x", raw: []))
             #expect(retry.duplicate)
         }
     }

@@ -19,6 +19,28 @@ struct SLAClockTests {
         #expect(show(state.clock(.resolution)?.dueAt) == "2026-11-30T16:30:00+01:00")
     }
 
+    @Test func oneLabelSaysOnTrackAtRiskBreachedPausedMetOrMetLate() {
+        // setup: 24/7, first response due after 60 min (warning at 48), resolution after 480 (warning at 384).
+        let opened = at("2026-11-27T16:30:00+01:00")
+        var state = SLAState.start(at: opened, targets: targets, atRiskShare: 0.8, on: .always)
+        func minutes(_ count: Double) -> Date { opened.addingTimeInterval(count * 60) }
+        // check: each clock, and the case's most urgent clock.
+        #expect(state.clock(.firstResponse)?.label(at: minutes(10)) == .onTrack && state.label(at: minutes(10)) == .onTrack)
+        #expect(state.clock(.firstResponse)?.label(at: minutes(50)) == .atRisk && state.label(at: minutes(50)) == .atRisk)
+        #expect(state.clock(.firstResponse)?.label(at: minutes(61)) == .breached && state.label(at: minutes(61)) == .breached,
+                "a breach is never shown as at risk")
+        #expect(state.clock(.resolution)?.label(at: minutes(61)) == .onTrack)
+        // A reply after the deadline: met late; the case now shows its resolution clock.
+        state.staffReplied(at: minutes(70), on: .always)
+        #expect(state.clock(.firstResponse)?.label(at: minutes(71)) == .metLate && state.label(at: minutes(71)) == .onTrack)
+        state.statusChanged(from: .open, to: .pending, at: minutes(80), on: .always)
+        #expect(state.clock(.resolution)?.label(at: minutes(500)) == .paused && state.label(at: minutes(500)) == .paused)
+        var early = SLAState.start(at: opened, targets: targets, atRiskShare: 0.8, on: .always)
+        early.staffReplied(at: minutes(5), on: .always)
+        #expect(early.clock(.firstResponse)?.label(at: minutes(100)) == .met)
+        #expect(SLALabel.breached.words == "breached" && SLALabel.atRisk.needsAttention && !SLALabel.paused.needsAttention)
+    }
+
     @Test func twentyFourSevenClocksNeverStop() {
         let opened = at("2026-11-27T16:30:00+01:00")
         let state = SLAState.start(at: opened, targets: targets, atRiskShare: 0.8, on: .always)

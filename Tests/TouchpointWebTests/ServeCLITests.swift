@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A TCP port held by the test, so `serve` finds it taken.
@@ -16,7 +16,9 @@ final class TakenPort {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard bound == 0, listen(fd, 1) == 0 else {
             close(fd)
             throw CocoaError(.fileWriteUnknown)
@@ -36,8 +38,9 @@ struct ServeCLITests {
     func serve(_ flags: [String]) async throws -> (status: Int32, out: String, err: String) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tp-serve-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        return try await Processes.run(URL(fileURLWithPath: "/usr/bin/timeout"),
-                                       ["60", try Processes.touchpoint().path, "serve", "--data-dir", directory, "--no-demo"] + flags)
+        return try await Processes.run(
+            URL(fileURLWithPath: "/usr/bin/timeout"),
+            ["60", try Processes.touchpoint().path, "serve", "--data-dir", directory, "--no-demo"] + flags)
     }
 
     @Test func aMailPortInUseStopsServeWithAClearMessageAndAnError() async throws {
@@ -49,6 +52,31 @@ struct ServeCLITests {
         #expect(run.status != 0 && run.status != 124, "status \(run.status)")
         #expect(run.err.contains("SMTP listener cannot listen on 127.0.0.1:\(taken.port)"), "\(run.err)")
         #expect(!run.out.contains("Touchpoint is running"))
+    }
+
+    @Test func logLinesAreJSONWhenAskedAndSIGTERMEndsServe() async throws {
+        // setup
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tp-serve-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let serve = try Background(
+            try Processes.touchpoint(), ["serve", "--data-dir", directory, "--port", "0", "--smtp-port", "0", "--lmtp-port", "-1"],
+            environment: ["LOG_FORMAT": "json", "LOG_LEVEL": "info"])
+        // act: once it runs with the demo data, let the scheduler make a pass, then SIGTERM.
+        let running = await serve.waitFor("Touchpoint is running")
+        try await Task.sleep(for: .milliseconds(1500))
+        let status = await serve.terminate(within: 20)
+        // check: it ran, ended by itself on SIGTERM with 0; every line is an object with time, level and message.
+        #expect(running)
+        #expect(status == 0, "status \(String(describing: status))")
+        let lines = serve.errorText().split(separator: "\n")
+        var components = Set<String>()
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            #expect(object["time"] is String && object["level"] is String && object["message"] is String, "\(line)")
+            if let component = object["component"] as? String { components.insert(component) }
+        }
+        #expect(lines.contains { $0.contains("Server started and listening") })
+        #expect(components.contains("scheduler"), "components seen: \(components)")
     }
 
     @Test func anHTTPPortInUseStopsServeWithAnError() async throws {

@@ -148,7 +148,7 @@ struct ServiceModelAPITests {
             let sla = try json(try await client.execute(uri: "/api/v1/cases/1/sla", method: .get, headers: fx.headers("agent")))
             let clocks = try #require(sla["clocks"] as? [[String: Any]])
             #expect(clocks.map { $0["clock"] as? String } == ["firstResponse", "resolution"])
-            #expect(clocks.first?["state"] as? String == "running")
+            #expect(clocks.first?["state"] as? String == "onTrack")
             #expect(clocks.first?["targetMinutes"] as? Int == 1440)
             #expect(sla["availability"] as? String == "24/7")
 

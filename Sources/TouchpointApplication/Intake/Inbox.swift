@@ -62,8 +62,10 @@ public final class Inbox: Sendable {
 
     /// - Parameter handlers: how each contact point's envelopes are processed; the defaults
     ///   for those not given (tests replace one to make it fail).
-    public init(store: Store, logger: Logger, handlers: [ContactPoint: EnvelopeHandler] = [:], retry: RetryPolicy = RetryPolicy(),
-                lanes: Int = 64, sweepInterval: Duration = .seconds(30)) {
+    public init(
+        store: Store, logger: Logger, handlers: [ContactPoint: EnvelopeHandler] = [:], retry: RetryPolicy = RetryPolicy(),
+        lanes: Int = 64, sweepInterval: Duration = .seconds(30)
+    ) {
         let all = Inbox.defaultHandlers(store: store).merging(handlers) { _, given in given }
         let work = Work(store: store, logger: logger, handlers: all, retry: retry)
         self.store = store
@@ -81,6 +83,7 @@ public final class Inbox: Sendable {
     /// be told it was received. A retry of a stored envelope is recognised (`duplicate`).
     public func accept(_ envelope: NewEnvelope) async throws -> (id: UUID, duplicate: Bool) {
         let accepted = try await store.accept(envelope)
+        AppMetrics.intake(envelope.contactPoint, accepted.duplicate ? "duplicate" : "accepted")
         if !accepted.duplicate { lanes.submit(accepted.id, lane: envelope.lane) }
         return accepted
     }
@@ -136,6 +139,7 @@ public final class Inbox: Sendable {
                 // A handler that found its message already in the history (written by another
                 // envelope of the same call, say) wrote nothing: the envelope is done too.
                 if try await store.envelope(id).0.state == .received { try await store.markEnvelopeProcessed(id, note: "already in the history") }
+                AppMetrics.intake(envelope.contactPoint, "processed")
                 logger.debug("envelope processed", metadata: metadata)
             } catch {
                 await failed(id, error, metadata: metadata)
@@ -148,15 +152,20 @@ public final class Inbox: Sendable {
             let underlying = failure?.underlying ?? error
             var metadata = metadata
             metadata["stage"] = "\(stage.rawValue)"
+            let point = metadata["contactPoint"].flatMap { ContactPoint(rawValue: "\($0)") }
             metadata["error"] = "\(underlying)"
             do {
                 let attempts = try await store.envelope(id).0.attempts + 1
                 let permanent = failure?.permanent ?? Inbox.isPermanent(underlying)
                 let delay = permanent ? nil : retry.delay(afterAttempt: attempts, random: Double.random(in: 0...1))
-                let retryAt = delay.map { store.environment.now().addingTimeInterval(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18) }
+                let retryAt = delay.map {
+                    store.environment.now().addingTimeInterval(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18)
+                }
                 try await store.recordFailure(id, stage: stage, reason: Inbox.describe(underlying), retryAt: retryAt)
-                logger.log(level: retryAt == nil ? .error : .warning, retryAt == nil ? "envelope quarantined" : "envelope failed; will retry",
-                           metadata: metadata)
+                if let point { AppMetrics.intake(point, retryAt == nil ? "quarantined" : "retried") }
+                logger.log(
+                    level: retryAt == nil ? .error : .warning, retryAt == nil ? "envelope quarantined" : "envelope failed; will retry",
+                    metadata: metadata)
             } catch {
                 // Not even the failure could be written (the database is away): the envelope
                 // stays received and the sweep brings it back.
@@ -225,8 +234,9 @@ enum TextIntake {
             throw IntakeFailure(stage: .normalize, IntakeError.unknownSource(envelope.source), permanent: true)
         }
         if let status = payload.status {
-            _ = try await store.recordDelivery(status, error: payload.error, messageID: payload.messageId.trimmedWhitespace, integration: integration,
-                                               envelope: envelope.id)
+            _ = try await store.recordDelivery(
+                status, error: payload.error, messageID: payload.messageId.trimmedWhitespace, integration: integration,
+                envelope: envelope.id)
         } else {
             _ = try await store.processText(payload.message, integration: integration, envelope: envelope.id)
         }

@@ -23,8 +23,10 @@ public final class IntakeLanes: Sendable {
     ///   - name: what the lanes carry, for the log ("mail", "inbox").
     ///   - pending: the items still to process, oldest first.
     ///   - process: processes one item; it handles its own failures (the item stays for the sweep).
-    public init(name: String, lanes: Int, sweepInterval: Duration, now: @escaping @Sendable () -> Date, logger: Logger,
-                pending: @escaping Pending, process: @escaping @Sendable (UUID) async -> Void) {
+    public init(
+        name: String, lanes: Int, sweepInterval: Duration, now: @escaping @Sendable () -> Date, logger: Logger,
+        pending: @escaping Pending, process: @escaping @Sendable (UUID) async -> Void
+    ) {
         self.name = name
         self.logger = logger
         self.sweepInterval = sweepInterval

@@ -26,6 +26,7 @@ public final class MailIntakeWorker: Sendable {
     private static func process(_ id: UUID, store: Store, logger: Logger) async {
         do {
             let result = try await store.processMail(id)
+            AppMetrics.intake(.email, result.outcome == .quarantined ? "quarantined" : result.outcome == .duplicate ? "duplicate" : "processed")
             var metadata: Logger.Metadata = ["mail": "\(id.uuidString.lowercased())", "outcome": "\(result.outcome.rawValue)"]
             if let number = result.caseNumber { metadata["case"] = "\(number)" }
             if let reason = result.reason { metadata["reason"] = "\(reason)" }

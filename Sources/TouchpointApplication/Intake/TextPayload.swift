@@ -43,8 +43,9 @@ public struct TextPayload: Decodable, Sendable {
 
     /// The message as intake takes it (for a payload that is not a delivery report).
     public var message: InboundText {
-        InboundText(messageID: messageId.trimmedWhitespace, from: from ?? "", to: to, text: text ?? "", media: (media ?? []).map(\.url),
-                    receivedAt: receivedAt)
+        InboundText(
+            messageID: messageId.trimmedWhitespace, from: from ?? "", to: to, text: text ?? "", media: (media ?? []).map(\.url),
+            receivedAt: receivedAt)
     }
 }
 
@@ -58,21 +59,25 @@ public enum TextWebhook {
         let messageID = try Check.text(payload.messageId, field: "messageId", max: 200)
         let point = integration.kind.contactPoint
         if let status = payload.status {
-            return NewEnvelope(brandID: brand.id, contactPoint: point, source: integration.id, providerKey: "status:\(messageID):\(status.rawValue)",
-                               lane: "status:\(messageID)", raw: raw)
+            return NewEnvelope(
+                brandID: brand.id, contactPoint: point, source: integration.id, providerKey: "status:\(messageID):\(status.rawValue)",
+                lane: "status:\(messageID)", raw: raw)
         }
         guard let from = payload.from else { throw ValidationError(field: "from", reason: "is required for a message") }
-        let identity = try Identity(kind: point == .whatsApp ? .whatsApp : .phone, raw: from, defaultCallingCode: brand.defaultCallingCode, field: "from")
+        let identity = try Identity(
+            kind: point == .whatsApp ? .whatsApp : .phone, raw: from, defaultCallingCode: brand.defaultCallingCode, field: "from")
         let media = payload.media ?? []
         if let large = media.first(where: { ($0.size ?? 0) > TextPayload.maxMediaBytes }) {
-            throw IntakeRefusal.tooLarge(field: "media", detail: "media \(large.url) is \(large.size ?? 0) bytes; the limit is \(TextPayload.maxMediaBytes)")
+            throw IntakeRefusal.tooLarge(
+                field: "media", detail: "media \(large.url) is \(large.size ?? 0) bytes; the limit is \(TextPayload.maxMediaBytes)")
         }
         guard !(payload.text ?? "").isBlank || !media.isEmpty else {
             throw ValidationError(field: "text", reason: "a message needs text or media")
         }
         // One sender's messages in order.
-        return NewEnvelope(brandID: brand.id, contactPoint: point, source: integration.id, providerKey: "message:\(messageID)",
-                           lane: identity.value, raw: raw)
+        return NewEnvelope(
+            brandID: brand.id, contactPoint: point, source: integration.id, providerKey: "message:\(messageID)",
+            lane: identity.value, raw: raw)
     }
 }
 

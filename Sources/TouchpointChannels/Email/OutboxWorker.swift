@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TouchpointApplication
 import TouchpointCore
 import TouchpointStore
 
@@ -42,12 +43,15 @@ public struct OutboxWorker: Sendable {
                 let reply = try await client.send(from: item.message.mail.from.address, to: [item.recipient], copies: item.message.mail.cc?.map(\.address) ?? [],
                                                  message: mail.rendered())
                 try await store.outboxSent(item, reply: reply)
+                AppMetrics.delivery(.email, "sent")
                 logger.info("mail sent", metadata: metadata)
             } catch SMTPClientError.permanent(let why) {
                 try await store.outboxFailed(item, error: why, permanent: true)
+                AppMetrics.delivery(.email, "failed")
                 logger.warning("mail refused", metadata: metadata.merging(["error": "\(why)"]) { $1 })
             } catch SMTPClientError.temporary(let why) {
                 try await store.outboxFailed(item, error: why, permanent: false)
+                AppMetrics.delivery(.email, "retry")
                 logger.warning("mail not sent; will retry", metadata: metadata.merging(["error": "\(why)"]) { $1 })
             }
         } catch {

@@ -144,6 +144,7 @@ public struct SMTPServer: Sendable {
         do {
             let ids = try await store.receiveMail(raw: raw, envelopeFrom: envelope.reversePath, recipients: envelope.recipients)
             worker.submit(ids, sender: envelope.reversePath)
+            AppMetrics.intake(.email, "accepted")
             let reference = ids.first.map { $0.uuidString.lowercased() } ?? "-"
             return envelope.recipients.map { _ in SMTPSession.Reply(250, "2.0.0 stored as \(reference)") }
         } catch StoreError.notFound(let what) {

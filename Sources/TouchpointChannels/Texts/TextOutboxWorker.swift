@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import TouchpointApplication
 import TouchpointCore
 import TouchpointStore
 
@@ -60,14 +61,18 @@ public struct TextOutboxWorker: Sendable {
                 struct Accepted: Decodable { var messageId: String? }
                 let providerID = (try? JSONDecoder().decode(Accepted.self, from: Data(answer)))?.messageId ?? item.id.uuidString.lowercased()
                 try await store.textSent(item, providerMessageID: providerID)
+                AppMetrics.delivery(integration.kind.contactPoint, "sent")
             case 400..<500 where status != 408 && status != 429:
                 try await store.textFailed(item, error: "the provider refused it (\(status)): \(String(decoding: answer.prefix(300), as: UTF8.self))", permanent: true)
+                AppMetrics.delivery(integration.kind.contactPoint, "failed")
             default:
                 try await store.textFailed(item, error: "the provider answered \(status)", permanent: false)
+                AppMetrics.delivery(integration.kind.contactPoint, "retry")
             }
         } catch {
             logger.warning("text message not delivered yet", metadata: ["to": "\(item.recipient)", "error": "\(error)"])
             try await store.textFailed(item, error: "\(error)", permanent: false)
+            AppMetrics.delivery(integration.kind.contactPoint, "retry")
         }
     }
 }

@@ -21,7 +21,8 @@ public enum ISODate {
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
             guard let date = parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an ISO 8601 date-time such as 2026-11-23T09:30:00Z")
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "'\(text)' is not an ISO 8601 date-time such as 2026-11-23T09:30:00Z")
             }
             return date
         }

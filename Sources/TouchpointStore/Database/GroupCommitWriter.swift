@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import SQLKit
 
 /// One writer that gathers the commands arriving together into one transaction and
@@ -58,6 +59,7 @@ actor GroupCommitWriter {
         while !pending.isEmpty {
             let batch = Array(pending.prefix(maxBatch))
             pending.removeFirst(batch.count)
+            Recorder(label: "touchpoint_group_commit_batch_size").record(batch.count)
             await withTaskExecutorPreference(executor) { await self.run(batch) }
         }
         draining = false

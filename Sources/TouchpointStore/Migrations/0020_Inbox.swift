@@ -21,6 +21,9 @@ enum Migration0020Inbox {
             // The worker's queue after a restart: only envelopes still to process are indexed.
             "CREATE INDEX inbox_pending ON inbox (received_at, id) WHERE state = 'received'",
             "CREATE INDEX inbox_brand_state ON inbox (brand_id, state, received_at, id)",
+            // The metrics count the quarantines of every contact point.
+            "CREATE INDEX inbox_quarantined ON inbox (contact_point) WHERE state = 'quarantined'",
+            "CREATE INDEX inbound_mail_quarantined ON inbound_mail (received_at) WHERE state = 'quarantined'",
             """
             INSERT INTO inbox (id, brand_id, contact_point, source, provider_key, lane, raw, received_at, state, reason, case_id, interaction_id, processed_at)
             SELECT \(newID), i.brand_id, CASE i.kind WHEN 'cti' THEN 'phone' ELSE i.kind END, w.integration_id, w.event_key, w.event_key, w.raw,

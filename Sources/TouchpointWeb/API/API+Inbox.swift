@@ -45,8 +45,9 @@ extension API {
         group.get("inbox") { request, context in
             let caller = try context.caller(may: .administer)
             let query = Query(request: request)
-            let page = try await store.envelopes(brand: caller.brandID, state: try query.wire("state", as: EnvelopeState.self),
-                                                 limit: try query.limit(), cursor: try query.cursor())
+            let page = try await store.envelopes(
+                brand: caller.brandID, state: try query.wire("state", as: EnvelopeState.self),
+                limit: try query.limit(), cursor: try query.cursor())
             return try JSONIO.response(EncodablePageDTO(items: page.items.map(EnvelopeDTO.init), nextCursor: page.nextCursor))
         }
         group.get("inbox/{id}") { _, context in
@@ -56,17 +57,22 @@ extension API {
         group.get("inbox/{id}/raw") { _, context in
             let caller = try context.caller(may: .administer)
             let raw = try await store.rawEnvelope(try context.parameters.id(), brand: caller.brandID)
-            return Response(status: .ok, headers: [.contentType: "application/octet-stream", .contentDisposition: "attachment"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: raw)))
+            return Response(
+                status: .ok, headers: [.contentType: "application/octet-stream", .contentDisposition: "attachment"],
+                body: .init(byteBuffer: ByteBuffer(bytes: raw)))
         }
         group.post("inbox/{id}/rerun") { _, context in
             let caller = try context.caller(may: .administer)
-            return try JSONIO.response(EnvelopeDTO(try await inbox.rerun(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID))))
+            return try JSONIO.response(
+                EnvelopeDTO(try await inbox.rerun(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID))))
         }
         group.post("inbox/{id}/discard") { _, context in
             let caller = try context.caller(may: .administer)
-            return try JSONIO.response(EnvelopeDTO(try await store.discardEnvelope(try context.parameters.id(), brand: caller.brandID,
-                                                                                   actor: .staff(caller.userID))))
+            return try JSONIO.response(
+                EnvelopeDTO(
+                    try await store.discardEnvelope(
+                        try context.parameters.id(), brand: caller.brandID,
+                        actor: .staff(caller.userID))))
         }
     }
 }

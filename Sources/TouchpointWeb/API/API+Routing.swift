@@ -158,8 +158,8 @@ struct RoutedDTO: JSONWritable {
 
 struct SLAClockDTO: Encodable {
     var clock: SLAClockKind
-    /// running, paused, met or breached.
-    var state: String
+    /// What the clock says now (`SLALabel`, decided in the core).
+    var state: SLALabel
     var targetMinutes: Int
     var elapsedMinutes: Double
     var dueAt: Date?
@@ -283,12 +283,10 @@ extension API {
             }
             let now = store.environment.now()
             let clocks = (item.sla?.clocks ?? []).map { clock -> SLAClockDTO in
-                let state: String
-                if clock.breached(at: now) { state = "breached" } else if clock.stoppedAt != nil { state = "met" } else if clock.isPaused { state = "paused" } else { state = "running" }
                 var elapsed = clock.elapsedSeconds
                 if let since = clock.runningSince, clock.stoppedAt == nil { elapsed += max(0, availability.seconds(from: since, to: now)) }
                 let remaining = clock.isRunning ? (Double(clock.targetMinutes) * 60 - elapsed) / 60 : nil
-                return SLAClockDTO(clock: clock.kind, state: state, targetMinutes: clock.targetMinutes, elapsedMinutes: (elapsed / 6).rounded() / 10,
+                return SLAClockDTO(clock: clock.kind, state: clock.label(at: now), targetMinutes: clock.targetMinutes, elapsedMinutes: (elapsed / 6).rounded() / 10,
                                    dueAt: clock.dueAt, atRiskAt: clock.warnAt, remainingMinutes: remaining.map { ($0 * 10).rounded() / 10 },
                                    breachedAt: clock.breachedAt, stoppedAt: clock.stoppedAt)
             }

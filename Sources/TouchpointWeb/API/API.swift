@@ -26,11 +26,14 @@ public struct WebConfig: Sendable {
 /// Builds the router: the JSON API under `/api/v1`, `/health`, and the staff console.
 /// Webhooks store what they receive in `inbox`, whose worker the composition root runs.
 public func buildRouter(store: Store, inbox: Inbox, config: WebConfig) -> Router<TouchpointContext> {
+    _ = MetricsExport.registry
     let router = Router(context: TouchpointContext.self)
     let api = API(store: store, inbox: inbox, io: JSONIO(maxBodyBytes: config.maxBodyBytes))
+    router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BearerAuthMiddleware(store: store, cache: TokenCache(ttl: 10, now: store.environment.now), publicPaths: ["/api/v1/openapi.yaml"]))
     router.get("/health") { _, _ in try await api.health() }
+    router.get("/metrics") { _, _ in await MetricsExport.response(store: store) }
     let v1 = router.group("api/v1")
     v1.get("openapi.yaml") { _, _ in api.openAPIDocument() }
     v1.get("me") { _, context in try api.me(context) }

@@ -238,13 +238,9 @@ extension Console {
                 CommitmentLine(what: promise.what, due: TimeText(promise.dueAt), status: promise.status.rawValue, overdue: promise.dueAt < now)
             },
             clocks: (item.sla?.clocks ?? []).map { clock in
-                let state: String
-                if clock.stoppedAt != nil { state = clock.breachedAt != nil ? "met late" : "met" }
-                else if clock.breachedAt != nil || (clock.dueAt.map { $0 <= now } ?? false) { state = "breached" }
-                else if clock.warnAt.map({ $0 <= now }) ?? false { state = "at risk" }
-                else { state = clock.isPaused ? "paused" : "running" }
-                return ClockLine(label: clock.kind.title, state: state, due: clock.stoppedAt == nil ? clock.dueAt.map(TimeText.init) : nil,
-                                 alert: state == "breached" || state == "at risk")
+                let label = clock.label(at: now)
+                return ClockLine(label: clock.kind.title, state: label.words, due: clock.stoppedAt == nil ? clock.dueAt.map(TimeText.init) : nil,
+                                 alert: label.needsAttention)
             },
             links: linkLines.filter { $0.kind != "merged into" },
             timeline: lines,

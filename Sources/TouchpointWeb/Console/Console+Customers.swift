@@ -162,7 +162,7 @@ extension Console {
                 CaseRow(href: "/console/cases/\(item.number)", ref: "\(prefix)-\(item.number)", subject: item.subject, status: item.status.rawValue,
                         priority: item.priority.rawValue, urgent: item.priority == .urgent || item.priority == .high, level: item.level.rawValue,
                         contact: customers[item.contactID] ?? "", assignee: item.assigneeID.flatMap { staff[$0] } ?? "—", team: "",
-                        atRisk: false, due: nil, created: TimeText(item.createdAt))
+                        sla: nil, due: nil, created: TimeText(item.createdAt))
             },
             timeline: timeline.items.map { line($0, customers: customers, staff: staff, prefix: prefix, numbers: numbers, current: nil) },
             older: timeline.nextCursor.map { "\(olderBase)?before=\(HTMLForm.encode($0))#timeline" })

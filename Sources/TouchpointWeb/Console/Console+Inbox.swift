@@ -60,7 +60,8 @@ extension Console {
         var contact: String
         var assignee: String
         var team: String
-        var atRisk: Bool
+        /// "at risk" or "breached" when the case needs attention for its SLA.
+        var sla: String?
         var due: TimeText?
         var created: TimeText
     }
@@ -112,7 +113,7 @@ extension Console {
                            priority: item.priority.rawValue, urgent: item.priority == .urgent || item.priority == .high, level: item.level.rawValue,
                            contact: names[item.contactID] ?? "", assignee: item.assigneeID.flatMap { staffNames[$0] } ?? "—",
                            team: item.teamID.flatMap { teamNames[$0] } ?? "—",
-                           atRisk: item.status.isActive && (item.sla?.riskAt.map { $0 <= now } ?? false),
+                           sla: item.status.isActive ? item.sla?.label(at: now).flatMap { $0.needsAttention ? $0.words : nil } : nil,
                            due: item.status.isActive ? due.map(TimeText.init) : nil, created: TimeText(item.createdAt))
         }
         let counted = try await counts

@@ -86,13 +86,51 @@ final class Background: @unchecked Sendable {
     private let output = Pipe()
     private let input = Pipe()
 
-    /// Starts `python3 -c script arguments…` and waits for its first line of output.
-    init(python script: String, _ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
+    private let errors = Pipe()
+
+    /// Starts `python3 -c script arguments…`.
+    convenience init(python script: String, _ arguments: [String]) throws {
+        try self.init(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script] + arguments, capturingErrors: false)
+    }
+
+    /// Starts a program; with `capturingErrors` its standard error is kept for `errorText()`
+    /// (read once it has ended: a program that writes more than a pipe holds must not use it).
+    init(_ executable: URL, _ arguments: [String], environment: [String: String] = [:], capturingErrors: Bool = true) throws {
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = output
+        if capturingErrors { process.standardError = errors }
         process.standardInput = input
         try process.run()
+    }
+
+    /// Reads lines until one contains `text` (false when the output ended first).
+    func waitFor(_ text: String) async -> Bool {
+        while true {
+            let line = await line()
+            if line.contains(text) { return true }
+            if line.isEmpty, !process.isRunning { return false }
+        }
+    }
+
+    /// Sends SIGTERM and waits up to `seconds` for the program to end; its exit status, or nil
+    /// if it had to be killed.
+    func terminate(within seconds: Double) async -> Int32? {
+        process.terminate()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    /// Everything the program wrote to standard error (read after it ended).
+    func errorText() -> String {
+        String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     }
 
     /// The next line the program printed.

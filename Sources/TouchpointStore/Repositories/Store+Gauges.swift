@@ -1,0 +1,45 @@
+import Foundation
+import SQLKit
+import TouchpointCore
+
+/// What waits or is stuck right now, for the metrics export: messages waiting to be
+/// processed or in the quarantine, and messages waiting to go out, per contact point.
+public struct OperationalCounts: Sendable, Equatable {
+    public var waiting: [ContactPoint: Int] = [:]
+    public var quarantined: [ContactPoint: Int] = [:]
+    public var outboxDepth: [ContactPoint: Int] = [:]
+}
+
+extension Store {
+    /// Counts over the partial indexes of the work queues (cheap however large the tables are).
+    public func operationalCounts() async throws -> OperationalCounts {
+        try await database.read { db in
+            var counts = OperationalCounts()
+            for row in try await db.raw(
+                "SELECT contact_point, state, COUNT(*) AS n FROM inbox WHERE state = 'received' GROUP BY contact_point, state"
+            ).all()
+                + db.raw("SELECT contact_point, state, COUNT(*) AS n FROM inbox WHERE state = 'quarantined' GROUP BY contact_point, state").all()
+            {
+                guard let point = ContactPoint(rawValue: try row.string("contact_point")) else { continue }
+                if try row.string("state") == "received" {
+                    counts.waiting[point] = try row.int("n")
+                } else {
+                    counts.quarantined[point] = try row.int("n")
+                }
+            }
+            counts.waiting[.email] = try await db.raw("SELECT COUNT(*) AS n FROM inbound_mail WHERE state = 'received'").first()?.int("n") ?? 0
+            counts.quarantined[.email] = try await db.raw("SELECT COUNT(*) AS n FROM inbound_mail WHERE state = 'quarantined'").first()?.int("n") ?? 0
+            counts.outboxDepth[.email] =
+                try await db.raw("SELECT COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'sending')").first()?.int("n") ?? 0
+            for row in try await db.raw(
+                """
+                SELECT i.kind AS kind, COUNT(*) AS n FROM text_outbox t JOIN integrations i ON i.id = t.integration_id
+                WHERE t.state IN ('pending', 'sending') GROUP BY i.kind
+                """
+            ).all() {
+                if let kind = IntegrationKind(rawValue: try row.string("kind")) { counts.outboxDepth[kind.contactPoint] = try row.int("n") }
+            }
+            return counts
+        }
+    }
+}
