@@ -9,6 +9,15 @@ struct InboundMailTests {
                         casePrefix: "Acme", loopMarker: "support@acme.example")
     }
 
+    @Test func controlCharactersLeaveTheTextButTabsAndLineBreaksStay() throws {
+        #expect("a\u{0}b\u{7}c\u{7F}d".removingControlCharacters == "abcd")
+        #expect("tab\tand\nline\r\nend".removingControlCharacters == nil, "nothing to remove")
+        #expect("zażółć\u{0}".removingControlCharacters == "zażółć")
+        let mail = try parse("From: a@example.org\nSubject: Hi\u{0} there\n\nBody\u{0} text\tok\n")
+        #expect(mail.subject == "Hi there" && mail.text.hasPrefix("Body text\tok"))
+        #expect(mail.defects.contains("control characters removed"))
+    }
+
     @Test func aPlainMessage() throws {
         let mail = try parse("""
             From: =?utf-8?q?J=C3=B3zef_Nowak?= <Jozef.Nowak@Example.ORG>

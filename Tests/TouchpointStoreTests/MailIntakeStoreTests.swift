@@ -33,6 +33,49 @@ struct MailIntakeStoreTests {
     }
 
     @Test(arguments: Backend.available)
+    func controlCharactersAreRemovedSoEveryDatabaseTakesTheMessage(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            // setup: NUL and other control bytes in the subject, the sender's name and the body (PostgreSQL refuses NUL in text).
+            let fixture = try await setUp(store)
+            // act
+            let result = try await deliver(store, message(from: "Jan\u{0}Kowalski <jan@example.org>", id: "nul@example.org", subject: "Meter\u{0} broken\u{7}",
+                                                          body: "My meter\u{0} is\u{1B}[31m broken."))
+            // check: a case like any other, without the control characters; the raw message keeps them.
+            #expect(result.outcome == .opened)
+            let item = try await store.case(try #require(result.caseID), brand: fixture.brand.id)
+            #expect(item.subject == "Meter broken")
+            let interaction = try #require(try await store.interactions(caseID: item.id, brand: fixture.brand.id).first)
+            #expect(interaction.text.trimmedWhitespace == "My meter is[31m broken.")
+            let record = try await store.inboundMail(brand: fixture.brand.id, state: .processed, limit: 1, cursor: nil).items[0]
+            #expect(try await store.rawMail(record.id, brand: fixture.brand.id).contains(0))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func mailThatKeepsFailingIsQuarantinedAfterItsAttemptsInsteadOfRetriedForever(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            // setup
+            let fixture = try await setUp(store)
+            let ids = try await store.receiveMail(raw: Array(message(id: "poison@example.org").utf8), envelopeFrom: "x@example.org",
+                                                  recipients: [Self.mailbox])
+            // act: three failed attempts of three allowed.
+            let first = try await store.recordMailFailure(ids[0], error: "the database refused a value", maxAttempts: 3)
+            let second = try await store.recordMailFailure(ids[0], error: "the database refused a value", maxAttempts: 3)
+            let pendingBefore = try await store.pendingMail(limit: 10).map(\.id)
+            let third = try await store.recordMailFailure(ids[0], error: "the database refused a value", maxAttempts: 3)
+            // check: still waiting after two, quarantined with the reason after the third, out of the sweep's list.
+            #expect(!first && !second && third)
+            #expect(pendingBefore == ids)
+            #expect(try await store.pendingMail(limit: 10).isEmpty)
+            let record = try await store.inboundMail(ids[0], brand: fixture.brand.id)
+            #expect(record.state == .quarantined && record.attempts == 3)
+            #expect(record.reason == "processing failed 3 times; last: the database refused a value")
+            let events = try await store.auditLog(brand: fixture.brand.id, caseID: nil, limit: 20, cursor: nil).items
+            #expect(events.contains { $0.type == .mailQuarantined })
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func aFirstMessageOpensACaseAndRepliesThreadOntoIt(backend: Backend) async throws {
         try await withStore(backend) { store in
             let fixture = try await setUp(store)

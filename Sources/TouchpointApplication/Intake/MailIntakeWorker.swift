@@ -8,11 +8,14 @@ import TouchpointStore
 public final class MailIntakeWorker: Sendable {
     private let lanes: IntakeLanes
 
-    public init(store: Store, logger: Logger, lanes: Int = 64, sweepInterval: Duration = .seconds(30)) {
+    /// - Parameter maxAttempts: processing attempts that throw before a message is
+    ///   quarantined with the last error (a poison message is not retried forever; the sweep
+    ///   every `sweepInterval` is the wait between attempts).
+    public init(store: Store, logger: Logger, lanes: Int = 64, sweepInterval: Duration = .seconds(30), maxAttempts: Int = 8) {
         self.lanes = IntakeLanes(
             name: "mail", lanes: lanes, sweepInterval: sweepInterval, now: store.environment.now, logger: logger,
             pending: { before in try await store.pendingMail(limit: 1000, receivedBefore: before).map { ($0.id, $0.envelopeFrom) } },
-            process: { id in await MailIntakeWorker.process(id, store: store, logger: logger) })
+            process: { id in await MailIntakeWorker.process(id, store: store, logger: logger, maxAttempts: maxAttempts) })
     }
 
     /// Queues stored messages of one envelope sender for processing.
@@ -23,7 +26,7 @@ public final class MailIntakeWorker: Sendable {
     /// Runs until the task is cancelled.
     public func run() async { await lanes.run() }
 
-    private static func process(_ id: UUID, store: Store, logger: Logger) async {
+    private static func process(_ id: UUID, store: Store, logger: Logger, maxAttempts: Int) async {
         do {
             let result = try await store.processMail(id)
             AppMetrics.intake(.email, result.outcome == .quarantined ? "quarantined" : result.outcome == .duplicate ? "duplicate" : "processed")
@@ -32,8 +35,16 @@ public final class MailIntakeWorker: Sendable {
             if let reason = result.reason { metadata["reason"] = "\(reason)" }
             logger.log(level: result.outcome == .quarantined ? .warning : .info, "mail processed", metadata: metadata)
         } catch {
-            // The message stays received; the next sweep tries again.
-            logger.error("mail processing failed; will retry", metadata: ["mail": "\(id.uuidString.lowercased())", "error": "\(error)"])
+            // The message stays received and the next sweep tries again, until the attempts are used up.
+            var metadata: Logger.Metadata = ["mail": "\(id.uuidString.lowercased())", "error": "\(error)"]
+            do {
+                let quarantined = try await store.recordMailFailure(id, error: "\(error)", maxAttempts: maxAttempts)
+                AppMetrics.intake(.email, quarantined ? "quarantined" : "retried")
+                logger.error(quarantined ? "mail processing failed too often; quarantined" : "mail processing failed; will retry", metadata: metadata)
+            } catch {
+                metadata["recordError"] = "\(error)"
+                logger.error("mail processing failed and the failure could not be recorded; will retry", metadata: metadata)
+            }
         }
     }
 }

@@ -99,6 +99,27 @@ public struct InboundMail: Sendable {
         }
         self.attachments = attachments
         forwardedFrom = threading.isForward ? InboundMail.originalSender(of: message, text: text) : nil
+        removeControlCharacters()
+    }
+
+    /// NUL and other control characters go from everything that is stored as text (both
+    /// databases then keep the same message); the raw message keeps them.
+    mutating func removeControlCharacters() {
+        var removed = false
+        func clean(_ value: inout String) {
+            if let cleaned = value.removingControlCharacters {
+                value = cleaned
+                removed = true
+            }
+        }
+        clean(&subject)
+        clean(&threading.subject)
+        clean(&text)
+        if var fresh = freshText { clean(&fresh); freshText = fresh }
+        if var body = html { clean(&body); html = body }
+        if var name = from.name { clean(&name); from.name = name }
+        if var id = messageID { clean(&id); messageID = id }
+        if removed { defects.append("control characters removed") }
     }
 
     /// The sender of the message that was forwarded: an attached message's From, or the

@@ -34,6 +34,15 @@ extension StringProtocol {
         return self[first...last]
     }
 
+    /// Without the control characters no text a person reads carries (NUL and the other C0
+    /// controls but tab, line feed and carriage return, and DEL): PostgreSQL refuses NUL in
+    /// text, and a terminal or a browser may act on the others. Nil when there were none.
+    public var removingControlCharacters: String? {
+        func isControl(_ byte: UInt8) -> Bool { (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F }
+        guard utf8.contains(where: isControl) else { return nil }
+        return String(decoding: utf8.filter { !isControl($0) }, as: UTF8.self)
+    }
+
     /// CRLF and lone CR line ends as LF.
     var withUnixLineEnds: String {
         guard utf8.contains(0x0D) else { return String(self) }

@@ -400,6 +400,33 @@ extension Store {
         return MailIntakeResult(outcome: .quarantined, reason: reason)
     }
 
+    /// Records a processing attempt that threw (the message stays `received` for the sweep);
+    /// once `maxAttempts` are used up the message is quarantined with the last error instead
+    /// of being tried forever. Returns whether it was quarantined.
+    @discardableResult
+    public func recordMailFailure(_ id: UUID, error: String, maxAttempts: Int) async throws -> Bool {
+        let environment = self.environment
+        return try await database.write { db in
+            guard let row = try await db.raw("SELECT brand_id, state, attempts, mailbox FROM inbound_mail WHERE id = \(bind: id.text)").first(),
+                  try row.string("state") == InboundMailState.received.rawValue else { return false }
+            let attempts = try row.int("attempts") + 1
+            guard attempts >= maxAttempts else {
+                try await db.raw("UPDATE inbound_mail SET attempts = \(bind: attempts) WHERE id = \(bind: id.text)").run()
+                return false
+            }
+            let reason = Store.clip("processing failed \(attempts) times; last: \(error)", bytes: 1000)
+            let now = environment.now()
+            try await db.raw("""
+                UPDATE inbound_mail SET state = 'quarantined', reason = \(bind: reason), attempts = \(bind: attempts), processed_at = \(bind: Convert.ms(now))
+                WHERE id = \(bind: id.text)
+                """).run()
+            let payload: [String: JSONValue] = ["inboundMailId": .string(id.text), "reason": .string(reason), "mailbox": .string(try row.string("mailbox"))]
+            try await Store.insert(events: self.events([EventDraft(type: .mailQuarantined, payload: payload)], brand: try row.uuid("brand_id"), actor: .system,
+                                                       account: nil, contact: nil, caseID: nil, at: now), on: db)
+            return true
+        }
+    }
+
     // MARK: - Operators
 
     /// Received mail of a brand in one state, newest first.
