@@ -138,7 +138,7 @@ public final class Inbox: Sendable {
                 try await handler(envelope, raw)
                 // A handler that found its message already in the history (written by another
                 // envelope of the same call, say) wrote nothing: the envelope is done too.
-                if try await store.envelope(id).0.state == .received { try await store.markEnvelopeProcessed(id, note: "already in the history") }
+                if try await store.envelopeState(id) == .received { try await store.markEnvelopeProcessed(id, note: "already in the history") }
                 AppMetrics.intake(envelope.contactPoint, "processed")
                 logger.debug("envelope processed", metadata: metadata)
             } catch {

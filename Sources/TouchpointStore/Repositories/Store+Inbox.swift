@@ -118,6 +118,13 @@ extension Store {
         }
     }
 
+    /// Where an envelope is now (a primary-key read without the body).
+    public func envelopeState(_ id: UUID) async throws -> EnvelopeState? {
+        try await database.read { db in
+            try await db.raw("SELECT state FROM inbox WHERE id = \(bind: id.text)").first().map { try $0.wire("state", as: EnvelopeState.self) }
+        }
+    }
+
     /// An envelope as an operator of its brand sees it.
     public func envelope(_ id: UUID, brand: BrandID) async throws -> Envelope {
         try await database.read { db in
