@@ -145,8 +145,8 @@ struct InboxTests {
                     "crash-\(n)", from: "+4860010030\(n % 4)", text: "Message \(n)", integration: integration, brand: fixture.brand)
                 ids.append(try await store.accept(envelope).id)
             }
-            // act: a new process starts its worker.
-            let inbox = Inbox(store: store, logger: Self.logger, lanes: 4)
+            // act: a new process starts its worker (its sweep reads three at a time: it must page through all).
+            let inbox = Inbox(store: store, logger: Self.logger, lanes: 4, sweepPage: 3)
             let worker = Task { await inbox.run() }
             var left = ids.count
             for _ in 0..<200 where left > 0 {

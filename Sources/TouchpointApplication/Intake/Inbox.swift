@@ -64,7 +64,7 @@ public final class Inbox: Sendable {
     ///   for those not given (tests replace one to make it fail).
     public init(
         store: Store, logger: Logger, handlers: [ContactPoint: EnvelopeHandler] = [:], retry: RetryPolicy = RetryPolicy(),
-        lanes: Int = 64, sweepInterval: Duration = .seconds(30)
+        lanes: Int = 64, sweepInterval: Duration = .seconds(30), sweepPage: Int = 1000
     ) {
         let all = Inbox.defaultHandlers(store: store).merging(handlers) { _, given in given }
         let work = Work(store: store, logger: logger, handlers: all, retry: retry)
@@ -74,8 +74,12 @@ public final class Inbox: Sendable {
         self.retry = retry
         self.work = work
         self.lanes = IntakeLanes(
-            name: "inbox envelopes", lanes: lanes, sweepInterval: sweepInterval, now: store.environment.now, logger: logger,
-            pending: { before in try await store.pendingEnvelopes(limit: 1000, receivedBefore: before) },
+            name: "inbox envelopes", lanes: lanes, sweepInterval: sweepInterval, now: store.environment.now, logger: logger, sweepPage: sweepPage,
+            pending: { before, after, limit in
+                try await store.pendingEnvelopes(limit: limit, receivedBefore: before, after: after).map {
+                    IntakeLanes.Item(id: $0.id, lane: $0.lane, receivedAt: $0.receivedAt)
+                }
+            },
             process: { id in await work.process(id) })
     }
 

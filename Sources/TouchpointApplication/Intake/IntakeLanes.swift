@@ -7,9 +7,25 @@ import Logging
 /// they were submitted, so a reply never overtakes the message it answers; different lanes
 /// run side by side, so the store's group commit can batch their transactions. The sweep
 /// runs at start (everything a crash left unprocessed) and then every `sweepInterval` (only
-/// what waited that long: newer items are still in their lanes).
+/// what waited that long: newer items are still in their lanes); it pages through the whole
+/// backlog, however long, and skips what is already queued.
 public final class IntakeLanes: Sendable {
-    public typealias Pending = @Sendable (_ receivedBefore: Date?) async throws -> [(id: UUID, lane: String)]
+    /// A stored item still to process.
+    public struct Item: Sendable {
+        public var id: UUID
+        public var lane: String
+        public var receivedAt: Date
+
+        public init(id: UUID, lane: String, receivedAt: Date) {
+            self.id = id
+            self.lane = lane
+            self.receivedAt = receivedAt
+        }
+    }
+
+    /// Up to `limit` items still to process, oldest first (by arrival, then id), received
+    /// before `receivedBefore` and after the position `after`.
+    public typealias Pending = @Sendable (_ receivedBefore: Date?, _ after: (receivedAt: Date, id: UUID)?, _ limit: Int) async throws -> [Item]
 
     private let name: String
     private let logger: Logger
@@ -18,6 +34,9 @@ public final class IntakeLanes: Sendable {
     private let pending: Pending
     private let process: @Sendable (UUID) async -> Void
     private let lanes: [(stream: AsyncStream<UUID>, continuation: AsyncStream<UUID>.Continuation)]
+    private let sweepPage: Int
+    /// Items in a lane now, so a sweep does not queue them twice.
+    private let queued = QueuedSet()
 
     /// - Parameters:
     ///   - name: what the lanes carry, for the log ("mail", "inbox").
@@ -25,8 +44,9 @@ public final class IntakeLanes: Sendable {
     ///   - process: processes one item; it handles its own failures (the item stays for the sweep).
     public init(
         name: String, lanes: Int, sweepInterval: Duration, now: @escaping @Sendable () -> Date, logger: Logger,
-        pending: @escaping Pending, process: @escaping @Sendable (UUID) async -> Void
+        sweepPage: Int = 1000, pending: @escaping Pending, process: @escaping @Sendable (UUID) async -> Void
     ) {
+        self.sweepPage = max(sweepPage, 1)
         self.name = name
         self.logger = logger
         self.sweepInterval = sweepInterval
@@ -38,6 +58,7 @@ public final class IntakeLanes: Sendable {
 
     /// Queues a stored item in its lane.
     public func submit(_ id: UUID, lane key: String) {
+        guard queued.insert(id) else { return }
         lanes[IntakeLanes.lane(of: key, among: lanes.count)].continuation.yield(id)
     }
 
@@ -56,6 +77,7 @@ public final class IntakeLanes: Sendable {
                         for await id in lane.stream {
                             if Task.isCancelled { break }
                             await self.process(id)
+                            self.queued.remove(id)
                         }
                     }
                 }
@@ -73,13 +95,28 @@ public final class IntakeLanes: Sendable {
         }
     }
 
+    /// Queues every item still to process, a page at a time.
     private func sweep(receivedBefore: Date?) async {
+        var after: (receivedAt: Date, id: UUID)?
         do {
-            for item in try await pending(receivedBefore) where !Task.isCancelled {
-                submit(item.id, lane: item.lane)
+            while !Task.isCancelled {
+                let page = try await pending(receivedBefore, after, sweepPage)
+                for item in page { submit(item.id, lane: item.lane) }
+                guard page.count == sweepPage, let last = page.last else { return }
+                after = (last.receivedAt, last.id)
             }
         } catch {
             logger.warning("could not list unprocessed \(name)", metadata: ["error": "\(error)"])
         }
     }
+}
+
+/// The ids in the lanes, under a lock (submits come from request handlers and the sweep).
+private final class QueuedSet: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ids = Set<UUID>()
+
+    /// False when the id is queued already.
+    func insert(_ id: UUID) -> Bool { lock.withLock { ids.insert(id).inserted } }
+    func remove(_ id: UUID) { lock.withLock { _ = ids.remove(id) } }
 }

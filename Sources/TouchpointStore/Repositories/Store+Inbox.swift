@@ -95,16 +95,24 @@ extension Store {
 
     /// Envelopes still to process whose time has come, oldest first, with their lanes;
     /// `receivedBefore` leaves out what just arrived (it is already in a lane).
-    public func pendingEnvelopes(limit: Int, receivedBefore: Date? = nil) async throws -> [(id: UUID, lane: String)] {
+    /// `after` continues a listing after the last item of the previous page.
+    public func pendingEnvelopes(
+        limit: Int, receivedBefore: Date? = nil, after: (receivedAt: Date, id: UUID)? = nil
+    ) async throws
+        -> [(id: UUID, lane: String, receivedAt: Date)]
+    {
         let before = Convert.ms(receivedBefore ?? .distantFuture)
         let now = Convert.ms(environment.now())
+        let from = after.map { Convert.ms($0.receivedAt) } ?? -1
+        let fromID = after?.id.text ?? ""
         return try await database.read { db in
             try await db.raw(
                 """
-                SELECT id, lane FROM inbox WHERE state = 'received' AND received_at < \(bind: before)
+                SELECT id, lane, received_at FROM inbox WHERE state = 'received' AND received_at < \(bind: before)
+                AND (received_at > \(bind: from) OR (received_at = \(bind: from) AND id > \(bind: fromID)))
                 AND (next_attempt_at IS NULL OR next_attempt_at <= \(bind: now)) ORDER BY received_at, id LIMIT \(bind: limit)
                 """
-            ).all().map { (try $0.uuid("id"), try $0.string("lane")) }
+            ).all().map { (try $0.uuid("id"), try $0.string("lane"), try $0.date("received_at")) }
         }
     }
 

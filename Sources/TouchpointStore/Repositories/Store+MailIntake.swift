@@ -108,12 +108,18 @@ extension Store {
 
     /// Received messages not processed yet, oldest first (after a restart, or a failure),
     /// with their envelope sender; `receivedBefore` leaves out what just arrived.
-    public func pendingMail(limit: Int, receivedBefore: Date? = nil) async throws -> [(id: UUID, envelopeFrom: String)] {
+    /// `after` continues a listing after the last item of the previous page.
+    public func pendingMail(limit: Int, receivedBefore: Date? = nil, after: (receivedAt: Date, id: UUID)? = nil) async throws
+        -> [(id: UUID, envelopeFrom: String, receivedAt: Date)] {
         let before = Convert.ms(receivedBefore ?? .distantFuture)
+        let from = after.map { Convert.ms($0.receivedAt) } ?? -1
+        let fromID = after?.id.text ?? ""
         return try await database.read { db in
             try await db.raw("""
-                SELECT id, envelope_from FROM inbound_mail WHERE state = 'received' AND received_at < \(bind: before) ORDER BY received_at, id LIMIT \(bind: limit)
-                """).all().map { (try $0.uuid("id"), try $0.string("envelope_from")) }
+                SELECT id, envelope_from, received_at FROM inbound_mail WHERE state = 'received' AND received_at < \(bind: before)
+                AND (received_at > \(bind: from) OR (received_at = \(bind: from) AND id > \(bind: fromID)))
+                ORDER BY received_at, id LIMIT \(bind: limit)
+                """).all().map { (try $0.uuid("id"), try $0.string("envelope_from"), try $0.date("received_at")) }
         }
     }
 
