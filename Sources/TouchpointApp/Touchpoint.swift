@@ -89,11 +89,10 @@ public enum Touchpoint {
         var services: [any Service] = [
             BackgroundService("mail intake") { await worker.run() },
             BackgroundService("SLA scheduler") { await SLAScheduler(store: store, logger: log("scheduler")).run() },
-            BackgroundService("text outbox") { await TextOutboxWorker(store: store, logger: log("text-outbox")).run() },
         ]
-        if let smarthost = config.mail.smarthost {
-            services.append(BackgroundService("mail outbox") { await OutboxWorker(store: store, smarthost: smarthost, logger: log("mail-outbox")).run() })
-        }
+        // One delivery worker for the whole outbox; mail waits there until a smarthost is given.
+        let drivers: [any OutboundDriver] = [ProviderDriver()] + (config.mail.smarthost.map { [SMTPDriver(smarthost: $0)] } ?? [])
+        services.append(BackgroundService("delivery") { await DeliveryWorker(store: store, drivers: drivers, logger: log("delivery")).run() })
         do {
             for (mode, port) in [(SMTPSession.Mode.smtp, config.mail.smtpPort), (.lmtp, config.mail.lmtpPort)] {
                 guard let port else { continue }

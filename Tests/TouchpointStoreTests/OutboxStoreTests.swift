@@ -4,7 +4,7 @@ import TouchpointCore
 @testable import TouchpointStore
 import TouchpointTestSupport
 
-@Suite("The email outbox: replies and acknowledgements queued with the interaction, retries, results on the timeline")
+@Suite("The outbox: replies and acknowledgements queued with the interaction, claimed once")
 struct OutboxStoreTests {
     /// A brand whose support mailbox acknowledges new cases, and a first message from Jan.
     func setUp(_ store: Store, acknowledges: Bool = true) async throws -> (Fixture, MailIntakeResult) {
@@ -27,9 +27,9 @@ struct OutboxStoreTests {
             let ack = try #require(try await store.interactions(caseID: caseID, brand: fixture.brand.id).last)
             #expect(ack.direction == .outbound)
             #expect(ack.text.contains("[Acme #\(opened.number)]"))
-            let queued = try await store.claimOutbox(limit: 10)
+            let queued = try await store.claimOutbox(limit: 10, contactPoints: [.email])
             #expect(queued.count == 1)
-            let message = try #require(queued.first?.message.mail)
+            let message = try #require(queued.first?.email?.mail)
             #expect(message.automatic)
             #expect(message.to == [MailAddress(name: "Jan", address: "jan@example.org")])
             #expect(message.from.address == "support@acme.example")
@@ -42,66 +42,31 @@ struct OutboxStoreTests {
             let auto = "From: robot@example.org\r\nAuto-Submitted: auto-generated\r\nSubject: Report\r\nMessage-ID: <r@example.org>\r\n\r\nnumbers\r\n"
             let ids = try await store.receiveMail(raw: Array(auto.utf8), envelopeFrom: "robot@example.org", recipients: ["support@acme.example"])
             #expect(try await store.processMail(ids[0]).outcome == .opened)
-            #expect(try await store.claimOutbox(limit: 10).isEmpty)
+            #expect(try await store.claimOutbox(limit: 10, contactPoints: [.email]).isEmpty)
         }
     }
 
     @Test(arguments: Backend.available)
-    func anAgentsReplyIsQueuedThreadedAndItsResultLandsOnTheTimeline(backend: Backend) async throws {
+    func anAgentsReplyIsQueuedThreadedAndClaimedOnce(backend: Backend) async throws {
         try await withStore(backend) { store in
             let (fixture, first) = try await setUp(store, acknowledges: false)
             let caseID = try #require(first.caseID)
             let (updated, reply) = try await store.addInteraction(caseID: caseID, brand: fixture.brand.id, actor: .staff(fixture.agent.id),
                                                                   request: NewInteraction(direction: .outbound, body: "We replace it tomorrow.", html: "<p>We replace it <b>tomorrow</b>.</p>"))
             #expect(updated.status == .open)
-            let claimed = try await store.claimOutbox(limit: 10)
+            #expect(try await store.claimOutbox(limit: 10, contactPoints: [.sms, .whatsApp]).isEmpty, "only the contact points asked for")
+            let claimed = try await store.claimOutbox(limit: 10, contactPoints: [.email])
             let item = try #require(claimed.first)
-            #expect(item.state == .sending)
+            let mail = try #require(item.email?.mail)
+            #expect(item.state == .sending && item.contactPoint == .email)
             #expect(item.attempts == 1)
-            #expect(item.message.mail.html == "<p>We replace it <b>tomorrow</b>.</p>")
-            #expect(item.message.mail.references == ["first@example.org"])
-            #expect(!item.message.mail.automatic)
+            #expect(mail.html == "<p>We replace it <b>tomorrow</b>.</p>")
+            #expect(mail.references == ["first@example.org"])
+            #expect(!mail.automatic)
             #expect(item.interactionID == reply.id)
             // Claimed once: a second worker finds nothing.
-            #expect(try await store.claimOutbox(limit: 10).isEmpty)
-
-            // A temporary failure waits (with backoff), a success is recorded on the timeline.
-            try await store.outboxFailed(item, error: "451 try later", permanent: false)
-            let waiting = try #require(try await store.outbox(brand: fixture.brand.id, state: .pending, limit: 5, cursor: nil).items.first)
-            #expect(waiting.lastError == "451 try later")
-            #expect(waiting.nextAttemptAt > Date().addingTimeInterval(20))
-            #expect(try await store.claimOutbox(limit: 10).isEmpty, "not due yet")
-            try await store.outboxSent(item, reply: "250 queued as 7")
-            #expect(try await store.outbox(brand: fixture.brand.id, state: .sent, limit: 5, cursor: nil).items.count == 1)
-            let opened = try await store.case(caseID, brand: fixture.brand.id)
-            let timeline = try await store.contactTimeline(opened.contactID, brand: fixture.brand.id, limit: 20, cursor: nil).items
-            let sent = timeline.compactMap { entry -> DomainEvent? in if case .event(let event) = entry, event.type == .mailSent { return event } else { return nil } }
-            #expect(sent.count == 1)
-            #expect(sent.first?.payload["reply"] == .string("250 queued as 7"))
-        }
-    }
-
-    @Test(arguments: Backend.available)
-    func aPermanentRefusalFailsTheMessageAndMarksTheAddress(backend: Backend) async throws {
-        try await withStore(backend) { store in
-            let (fixture, first) = try await setUp(store, acknowledges: false)
-            _ = try await store.addInteraction(caseID: try #require(first.caseID), brand: fixture.brand.id, actor: .staff(fixture.agent.id),
-                                               request: NewInteraction(direction: .outbound, body: "Hello"))
-            let item = try #require(try await store.claimOutbox(limit: 1).first)
-            try await store.outboxFailed(item, error: "RCPT TO:<jan@example.org>: 550 5.1.1 no such user", permanent: true)
-            let failed = try #require(try await store.outbox(brand: fixture.brand.id, state: .failed, limit: 5, cursor: nil).items.first)
-            #expect(failed.lastError?.contains("550") == true)
-            let failing = try await store.database.read { db in
-                try await db.raw("SELECT failure FROM identities WHERE value = 'jan@example.org' AND failing_since IS NOT NULL").first()
-            }
-            #expect(failing != nil)
-            let events = try await store.auditLog(brand: fixture.brand.id, caseID: first.caseID, limit: 50, cursor: nil).items
-            #expect(events.contains { $0.type == .mailFailed })
-            // An operator sends it again after fixing things.
-            let retried = try await store.retryOutbox(failed.id, brand: fixture.brand.id)
-            #expect(retried.state == .pending)
-            #expect(try await store.claimOutbox(limit: 1).count == 1)
-            await #expect(throws: StoreError.self) { try await store.retryOutbox(failed.id, brand: fixture.brand.id) }
+            #expect(try await store.claimOutbox(limit: 10, contactPoints: [.email]).isEmpty)
+            #expect(try await store.deliveryStates([reply.id], brand: fixture.brand.id)[reply.id]?.state == .sending)
         }
     }
 
@@ -112,23 +77,16 @@ struct OutboxStoreTests {
             let opened = try await store.openCase(brand: fixture.brand.id, actor: nil, request: try fixture.email("x@example.org"))
             _ = try await store.addInteraction(caseID: opened.case.id, brand: fixture.brand.id, actor: .staff(fixture.agent.id),
                                                request: NewInteraction(direction: .outbound, body: "Hi"))
-            #expect(try await store.claimOutbox(limit: 5).isEmpty)
+            #expect(try await store.claimOutbox(limit: 5, contactPoints: [.email]).isEmpty)
             _ = try await store.saveMailbox(address: "support@acme.example", brand: fixture.brand.id, teamID: nil, forwardsOpenForSender: false, actor: .system)
             _ = try await store.addInteraction(caseID: opened.case.id, brand: fixture.brand.id, actor: .staff(fixture.agent.id),
                                                request: NewInteraction(direction: .outbound, contactPoint: .phone, body: "Called back"))
-            #expect(try await store.claimOutbox(limit: 5).isEmpty)
+            #expect(try await store.claimOutbox(limit: 5, contactPoints: [.email]).isEmpty)
             _ = try await store.addInteraction(caseID: opened.case.id, brand: fixture.brand.id, actor: .staff(fixture.agent.id),
                                                request: NewInteraction(direction: .outbound, body: "Now by mail"))
-            let item = try #require(try await store.claimOutbox(limit: 5).first)
+            let item = try #require(try await store.claimOutbox(limit: 5, contactPoints: [.email]).first)
             #expect(item.recipient == "x@example.org", "the contact's address when they never mailed us")
         }
-    }
-
-    @Test func backoffGrowsAndIsCapped() {
-        #expect(Store.backoff(after: 1) == 30)
-        #expect(Store.backoff(after: 2) == 60)
-        #expect(Store.backoff(after: 5) == 480)
-        #expect(Store.backoff(after: 40) == 4 * 3600)
     }
 
     @Test(arguments: Backend.available)
@@ -145,7 +103,7 @@ struct OutboxStoreTests {
             #expect(try await store.fireCommitmentReminders(now: Date()) == 1)
             let mails = try await store.outbox(brand: brand, state: nil, limit: 50, cursor: nil).items.filter { $0.recipient == "agent@acme.example" }
             #expect(mails.count == 1)
-            let mail = try #require(mails.first?.message.mail)
+            let mail = try #require(mails.first?.email?.mail)
             #expect(mail.subject == "[Acme #\(number)] A promise is due: Call Jan back: Meter broken")
             #expect(mail.text.contains("/console/cases/\(number)") && mail.from.address == "support@acme.example")
             let rendered = String(decoding: mail.rendered(), as: UTF8.self)

@@ -77,11 +77,11 @@ struct WalkInStoreTests {
                 for _ in 0..<3 { try await store.kioskSendCode(kiosk, phone: phone) }
                 await #expect(throws: KioskRefusal.tooManyAttempts) { try await store.kioskSendCode(kiosk, phone: phone) }
             }
-            let codes = try await store.textOutbox(brand: brand.id)
+            let codes = try await store.outbox(brand: brand.id, state: nil, contactPoints: [.sms, .whatsApp], limit: 200, cursor: nil).items
             #expect(codes.count == 3 && codes.allSatisfy { $0.recipient == "+48600100400" })
             clock.set(clock.now.addingTimeInterval(15 * 60 + 1))
             try await store.kioskSendCode(kiosk, phone: "+48600100400")
-            #expect(try await store.textOutbox(brand: brand.id).count == 4)
+            #expect(try await store.outbox(brand: brand.id, state: nil, contactPoints: [.sms, .whatsApp], limit: 200, cursor: nil).items.count == 4)
         }
     }
 }

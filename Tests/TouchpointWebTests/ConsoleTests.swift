@@ -503,8 +503,8 @@ struct ConsoleTests {
             #expect(sent.status == .seeOther && sent.headers[.location] == "/console/cases/\(number)?done=template")
             let last = try #require(try await fixture.store.interactions(caseID: oldCase, brand: fixture.brandID).last)
             #expect(last.direction == .outbound && last.text == "Hello Anna, your case #7 has news." && last.metadata["template"] == "case_update")
-            let queued = try #require(try await fixture.store.textOutbox(brand: fixture.brandID).first)
-            #expect(queued.template == TemplateUse(name: "case_update", language: "en", parameters: ["Anna", "#7"]))
+            let queued = try #require(try await fixture.store.outbox(brand: fixture.brandID, state: nil, contactPoints: [.sms, .whatsApp], limit: 200, cursor: nil).items.first)
+            #expect(queued.text?.template == TemplateUse(name: "case_update", language: "en", parameters: ["Anna", "#7"]))
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import TouchpointApp
+import TouchpointApplication
 import TouchpointChannels
 import TouchpointCore
 import TouchpointStore
@@ -72,9 +73,9 @@ struct OutboundMailDeliveryTests {
                                         acknowledges: true, actor: .system)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let worker = OutboxWorker(store: store, smarthost: Smarthost(host: "127.0.0.1", port: port, username: "touchpoint", password: "s3cret",
-                                                                     heloName: "touchpoint.test", timeout: .seconds(20)),
-                                  logger: logger, pollInterval: .milliseconds(50))
+        let smtp = SMTPDriver(smarthost: Smarthost(host: "127.0.0.1", port: port, username: "touchpoint", password: "s3cret", heloName: "touchpoint.test",
+                                                   timeout: .seconds(20)))
+        let worker = DeliveryWorker(store: store, drivers: [smtp], logger: logger, pollInterval: .milliseconds(50))
         let running = Task { await worker.run() }
 
         // Written to us with a colleague and an address the smarthost refuses in copy.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TouchpointApplication
 import TouchpointChannels
 import TouchpointCore
 import TouchpointStore
@@ -57,11 +58,11 @@ struct TextOutboxTests {
             let agent = try await fixture.store.staffUser(email: "agent@acme.example")
             let (_, reply) = try await fixture.store.addInteraction(caseID: item.id, brand: fixture.brandID, actor: .staff(agent.id),
                                                                     request: NewInteraction(direction: .outbound, body: "Yes, since this morning."))
-            let worker = TextOutboxWorker(store: fixture.store, logger: .init(label: "test"))
+            let worker = DeliveryWorker(store: fixture.store, drivers: [ProviderDriver()], logger: .init(label: "test"))
             #expect(try await worker.deliverDue() == 1)
             let received = await provider.line()
             #expect(received.contains(#""to": "+48600100300""#) && received.contains("Yes, since this morning.") && received.contains(#""channel": "sms""#))
-            let sent = try #require(try await fixture.store.textOutbox(brand: fixture.brandID).first)
+            let sent = try #require(try await fixture.store.outbox(brand: fixture.brandID, state: nil, contactPoints: [.sms, .whatsApp], limit: 200, cursor: nil).items.first)
             #expect(sent.state == .sent && sent.providerMessageID == "prov-1")
             let stored = try await fixture.store.interaction(reply.id, brand: fixture.brandID)
             #expect(stored.providerMessageID == "prov-1" && stored.metadata["delivery"] == "sent")
@@ -76,29 +77,45 @@ struct TextOutboxTests {
         let provider = try Background(python: providerScript, ["s3cret"])
         defer { provider.stop() }
         let port = await provider.line()
-        try await withAPI { fixture, _ in
+        try await withAPI { fixture, client in
             let item = try await Self.smsCase(fixture, provider: "http://127.0.0.1:\(port)", path: "/busy")
             let agent = try await fixture.store.staffUser(email: "agent@acme.example")
             _ = try await fixture.store.addInteraction(caseID: item.id, brand: fixture.brandID, actor: .staff(agent.id),
                                                        request: NewInteraction(direction: .outbound, body: "Hello"))
-            let worker = TextOutboxWorker(store: fixture.store, logger: .init(label: "test"))
+            let worker = DeliveryWorker(store: fixture.store, drivers: [ProviderDriver()], logger: .init(label: "test"))
             #expect(try await worker.deliverDue() == 1)
             _ = await provider.line()
-            var entry = try #require(try await fixture.store.textOutbox(brand: fixture.brandID).first)
+            var entry = try #require(try await fixture.store.outbox(brand: fixture.brandID, state: nil, contactPoints: [.sms, .whatsApp], limit: 200, cursor: nil).items.first)
             #expect(entry.state == .pending && entry.lastError == "the provider answered 503")
             #expect(try await worker.deliverDue() == 0, "the retry waits for its backoff")
 
             // The same message against a provider that refuses it.
             try await fixture.store.database.write { db in
                 try await db.raw("UPDATE integrations SET provider_url = \(bind: "http://127.0.0.1:\(port)/refuse")").run()
-                try await db.raw("UPDATE text_outbox SET next_attempt_at = 0").run()
+                try await db.raw("UPDATE outbox SET next_attempt_at = 0").run()
             }
             #expect(try await worker.deliverDue() == 1)
             _ = await provider.line()
-            entry = try #require(try await fixture.store.textOutbox(brand: fixture.brandID).first)
+            entry = try #require(try await fixture.store.outbox(brand: fixture.brandID, state: nil, contactPoints: [.sms, .whatsApp], limit: 200, cursor: nil).items.first)
             #expect(entry.state == .failed && entry.lastError?.contains("invalid number") == true)
             let events = try await fixture.store.auditLog(brand: fixture.brandID, caseID: item.id, limit: 50, cursor: nil).items
             #expect(events.contains { $0.type == .messageFailed })
+
+            // The dead letter is listed for operators with the other contact points' and sent again.
+            let listed = try json(try await client.execute(uri: "/api/v1/outbox?state=failed&contactPoint=sms,whatsApp", method: .get,
+                                                           headers: fixture.headers("admin")))
+            let dead = try #require((listed["items"] as? [[String: Any]])?.first)
+            #expect(dead["id"] as? String == entry.id.text && dead["contactPoint"] as? String == "sms" && dead["text"] as? String == "Hello")
+            let mailOnly = try json(try await client.execute(uri: "/api/v1/mail/outbound?state=failed", method: .get, headers: fixture.headers("admin")))
+            #expect((mailOnly["items"] as? [Any])?.isEmpty == true)
+            let asAgent = try await client.execute(uri: "/api/v1/outbox", method: .get, headers: fixture.headers("agent"))
+            #expect(asAgent.status == .forbidden)
+            let retried = try json(try await client.execute(uri: "/api/v1/outbox/\(entry.id.text)/retry", method: .post, headers: fixture.headers("admin")))
+            #expect(retried["state"] as? String == "pending" && retried["attempts"] as? Int == 0)
+            let again = try await client.execute(uri: "/api/v1/outbox/\(entry.id.text)/retry", method: .post, headers: fixture.headers("admin"))
+            #expect(again.status == .conflict)
+            let unknown = try await client.execute(uri: "/api/v1/outbox?contactPoint=fax", method: .get, headers: fixture.headers("admin"))
+            #expect(unknown.status == .unprocessableContent)
         }
     }
 
@@ -113,7 +130,7 @@ struct TextOutboxTests {
                 _ = try await fixture.store.addInteraction(caseID: item.id, brand: fixture.brandID, actor: .staff(agent.id),
                                                            request: NewInteraction(direction: .outbound, body: "Hello"))
             }
-            #expect(try await fixture.store.textOutbox(brand: fixture.brandID).isEmpty)
+            #expect(try await fixture.store.outbox(brand: fixture.brandID, state: nil, contactPoints: [.sms, .whatsApp], limit: 200, cursor: nil).items.isEmpty)
 
             // WhatsApp: free-form answers only within 24 hours of the customer's last message.
             let wa = try await fixture.store.createIntegration(id: "out-wa", brand: fixture.brandID, kind: .whatsApp, name: "WA", secret: "s3cret",
@@ -133,7 +150,7 @@ struct TextOutboxTests {
                                                              integration: wa, envelope: UUID())
             _ = try await fixture.store.addInteraction(caseID: try #require(recent.caseID), brand: fixture.brandID, actor: .staff(agent.id),
                                                        request: NewInteraction(direction: .outbound, body: "Here!"))
-            #expect(try await fixture.store.textOutbox(brand: fixture.brandID).map(\.recipient) == ["+48600100301"])
+            #expect(try await fixture.store.outbox(brand: fixture.brandID, state: nil, contactPoints: [.sms, .whatsApp], limit: 200, cursor: nil).items.map(\.recipient) == ["+48600100301"])
         }
     }
 
@@ -175,14 +192,14 @@ struct TextOutboxTests {
             let reply = try json(sent)
             #expect(reply["text"] as? String == "Hello Anna, there is news on your case #7. Reply to continue.")
 
-            let worker = TextOutboxWorker(store: fixture.store, logger: .init(label: "test"))
+            let worker = DeliveryWorker(store: fixture.store, drivers: [ProviderDriver()], logger: .init(label: "test"))
             #expect(try await worker.deliverDue() == 1)
             let received = try #require(try JSONSerialization.jsonObject(with: Data(await provider.line().utf8)) as? [String: Any])
             let template = try #require(received["template"] as? [String: Any])
             #expect(received["channel"] as? String == "whatsApp" && received["to"] as? String == "+48600100301")
             #expect(template["name"] as? String == "case_update" && template["language"] as? String == "en")
             #expect(template["parameters"] as? [String] == ["Anna", "#7"])
-            #expect((try await fixture.store.textOutbox(brand: fixture.brandID).first?.state) == .sent)
+            #expect((try await fixture.store.outbox(brand: fixture.brandID, state: nil, contactPoints: [.sms, .whatsApp], limit: 200, cursor: nil).items.first?.state) == .sent)
         }
     }
 

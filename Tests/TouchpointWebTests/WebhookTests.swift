@@ -307,6 +307,12 @@ struct WebhookTests {
         }
     }
 
+    /// The words of the newest text in the outbox to `phone`.
+    static func lastText(_ store: Store, brand: BrandID, to phone: String) async throws -> String? {
+        let texts = try await store.outbox(brand: brand, state: nil, contactPoints: [.sms, .whatsApp], limit: 200, cursor: nil).items
+        return texts.first { $0.recipient == phone }?.text?.text
+    }
+
     @Test func aNumberIsTakenByTextAndTheCallIsTextedBack() async throws {
         try await withAPI { fixture, client in
             try await Self.setUp(fixture)
@@ -320,10 +326,7 @@ struct WebhookTests {
             func text(_ id: String, _ from: String, _ words: String) async throws -> Envelope {
                 try await Self.deliver(fixture, client, "/api/v1/webhooks/sms/test-sms", #"{"messageId": "\#(id)", "from": "\#(from)", "text": "\#(words)"}"#)
             }
-            func lastReply(to phone: String) async throws -> String? {
-                let outbox = try await store.textOutbox(brand: brand)
-                return outbox.first { $0.recipient == phone }?.body
-            }
+            func lastReply(to phone: String) async throws -> String? { try await Self.lastText(store, brand: brand, to: phone) }
 
             // Without a category the customer is asked for one; nothing is issued, no case opened.
             let ask = try await text("q1", "+48600100250", "QUEUE")
@@ -354,9 +357,9 @@ struct WebhookTests {
 
             // Opted out: a call again is not texted.
             _ = try await text("q4", "+48600100250", "STOP")
-            sent = try await store.textOutbox(brand: brand).count
+            sent = try await store.outbox(brand: brand, state: nil, contactPoints: [.sms, .whatsApp], limit: 200, cursor: nil).items.count
             _ = try await store.moveTicket(ticket.id, brand: brand, actor: .staff(agent.id), step: .recall)
-            #expect(try await store.textOutbox(brand: brand).count == sent)
+            #expect(try await store.outbox(brand: brand, state: nil, contactPoints: [.sms, .whatsApp], limit: 200, cursor: nil).items.count == sent)
 
             // Another customer takes a number and gives it up.
             _ = try await text("q5", "+48600100251", "NUMEREK C")

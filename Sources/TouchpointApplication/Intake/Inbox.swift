@@ -23,27 +23,6 @@ public struct IntakeFailure: Error, CustomStringConvertible {
     public var description: String { "\(underlying)" }
 }
 
-/// When a failed envelope is tried again, and when it is given up to the quarantine.
-public struct RetryPolicy: Sendable {
-    public var maxAttempts: Int
-    public var firstDelay: Duration
-    public var maxDelay: Duration
-
-    public init(maxAttempts: Int = 8, firstDelay: Duration = .seconds(1), maxDelay: Duration = .seconds(300)) {
-        self.maxAttempts = maxAttempts
-        self.firstDelay = firstDelay
-        self.maxDelay = maxDelay
-    }
-
-    /// Exponential backoff with ±20 % jitter, so envelopes that failed together do not all
-    /// come back in the same instant; nil once the attempts are used up.
-    public func delay(afterAttempt attempt: Int, random: Double) -> Duration? {
-        guard attempt < maxAttempts else { return nil }
-        let base = min(Double(firstDelay.components.seconds) * pow(2, Double(max(attempt - 1, 0))), Double(maxDelay.components.seconds))
-        return .milliseconds(Int(base * 1000 * (0.8 + 0.4 * random)))
-    }
-}
-
 /// The one intake path of the contact points that acknowledge before processing (SMS,
 /// WhatsApp, the phone system): an edge verifies a delivery and calls `accept`, which
 /// stores the envelope in one group-committed insert; the envelope is then processed in
@@ -161,10 +140,7 @@ public final class Inbox: Sendable {
             do {
                 let attempts = try await store.envelope(id).0.attempts + 1
                 let permanent = failure?.permanent ?? Inbox.isPermanent(underlying)
-                let delay = permanent ? nil : retry.delay(afterAttempt: attempts, random: Double.random(in: 0...1))
-                let retryAt = delay.map {
-                    store.environment.now().addingTimeInterval(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18)
-                }
+                let retryAt = permanent ? nil : retry.nextAttempt(after: attempts, from: store.environment.now())
                 try await store.recordFailure(id, stage: stage, reason: Inbox.describe(underlying), retryAt: retryAt)
                 if let point { AppMetrics.intake(point, retryAt == nil ? "quarantined" : "retried") }
                 logger.log(

@@ -140,13 +140,15 @@ public enum EventType: String, WireEnum {
     case intakeRerun = "intake.rerun"
     case intakeDiscarded = "intake.discarded"
     case mailBounced = "mail.bounced"
-    case mailSent = "mail.sent"
-    case mailFailed = "mail.failed"
     case staffSignedIn = "staff.signedIn"
     case staffSignInFailed = "staff.signInFailed"
     case staffPasswordSet = "staff.passwordSet"
     case portalLinkSent = "portal.linkSent"
     case portalSignedIn = "portal.signedIn"
+    /// An outbound message (email, SMS, WhatsApp) that its provider took.
+    case messageSent = "message.sent"
+    /// An outbound message that will not reach the customer: refused, out of attempts, or
+    /// reported failed by the provider later.
     case messageFailed = "message.failed"
     case locationUpdated = "location.updated"
     case deskOpened = "desk.opened"

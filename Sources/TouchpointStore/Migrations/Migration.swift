@@ -12,7 +12,7 @@ struct Migration: Sendable {
 
 /// Runs the migrations a database has not seen yet, each in its own transaction.
 public enum Migrator {
-    static let all: [Migration] = [Migration0001Initial.migration, Migration0002ServiceModels.migration, Migration0003Mail.migration, Migration0004Console.migration, Migration0005Portal.migration, Migration0006Macros.migration, Migration0007Integrations.migration, Migration0008Calls.migration, Migration0009TextOutbox.migration, Migration0010Chat.migration, Migration0011ChatReads.migration, Migration0012MessageTemplates.migration, Migration0013WalkIn.migration, Migration0014Kiosks.migration, Migration0015Billing.migration, Migration0016FieldService.migration, Migration0017DeskAppointments.migration, Migration0018TextQueue.migration, Migration0019StaffNotifications.migration, Migration0020Inbox.migration]
+    static let all: [Migration] = [Migration0001Initial.migration, Migration0002ServiceModels.migration, Migration0003Mail.migration, Migration0004Console.migration, Migration0005Portal.migration, Migration0006Macros.migration, Migration0007Integrations.migration, Migration0008Calls.migration, Migration0009TextOutbox.migration, Migration0010Chat.migration, Migration0011ChatReads.migration, Migration0012MessageTemplates.migration, Migration0013WalkIn.migration, Migration0014Kiosks.migration, Migration0015Billing.migration, Migration0016FieldService.migration, Migration0017DeskAppointments.migration, Migration0018TextQueue.migration, Migration0019StaffNotifications.migration, Migration0020Inbox.migration, Migration0021OneOutbox.migration]
 
     /// Applies pending migrations (up to `last`, for upgrade tests); returns the versions applied now.
     @discardableResult

@@ -48,7 +48,8 @@ extension Store {
         }
     }
 
-    /// How much mail needs an operator: quarantined inbound, outbound waiting and failed.
+    /// What needs an operator: quarantined inbound mail, and outbound messages (any contact
+    /// point) waiting and failed.
     public func mailCounts(brand: BrandID) async throws -> (quarantined: Int, waiting: Int, failed: Int) {
         try await database.read { db in
             let quarantined = try await db.raw("""
@@ -78,12 +79,7 @@ extension Store {
     public func deliveryStates(_ ids: [InteractionID], brand: BrandID) async throws -> [InteractionID: (state: OutboxState, error: String?)] {
         guard !ids.isEmpty else { return [:] }
         return try await database.read { db in
-            // Email waits in the outbox, SMS and WhatsApp in the text outbox.
             var sql = SQLQueryString("SELECT interaction_id, state, last_error FROM outbox WHERE brand_id = ")
-            sql.appendInterpolation(bind: brand.text)
-            sql.appendLiteral(" AND ")
-            sql.appendInterpolation(Store.inList("interaction_id", ids.map(\.text)))
-            sql.appendLiteral(" UNION ALL SELECT interaction_id, state, last_error FROM text_outbox WHERE brand_id = ")
             sql.appendInterpolation(bind: brand.text)
             sql.appendLiteral(" AND ")
             sql.appendInterpolation(Store.inList("interaction_id", ids.map(\.text)))

@@ -29,15 +29,8 @@ extension Store {
             }
             counts.waiting[.email] = try await db.raw("SELECT COUNT(*) AS n FROM inbound_mail WHERE state = 'received'").first()?.int("n") ?? 0
             counts.quarantined[.email] = try await db.raw("SELECT COUNT(*) AS n FROM inbound_mail WHERE state = 'quarantined'").first()?.int("n") ?? 0
-            counts.outboxDepth[.email] =
-                try await db.raw("SELECT COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'sending')").first()?.int("n") ?? 0
-            for row in try await db.raw(
-                """
-                SELECT i.kind AS kind, COUNT(*) AS n FROM text_outbox t JOIN integrations i ON i.id = t.integration_id
-                WHERE t.state IN ('pending', 'sending') GROUP BY i.kind
-                """
-            ).all() {
-                if let kind = IntegrationKind(rawValue: try row.string("kind")) { counts.outboxDepth[kind.contactPoint] = try row.int("n") }
+            for row in try await db.raw("SELECT contact_point, COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'sending') GROUP BY contact_point").all() {
+                if let point = ContactPoint(rawValue: try row.string("contact_point")) { counts.outboxDepth[point] = try row.int("n") }
             }
             return counts
         }

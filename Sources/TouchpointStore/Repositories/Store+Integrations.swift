@@ -257,7 +257,7 @@ extension Store {
             if status == .failed {
                 try await Store.insert(events: [DomainEvent(id: environment.newID(), brandID: integration.brandID, type: .messageFailed, actor: .system,
                                                             accountID: nil, contactID: try row.optionalUUID("contact_id"), caseID: try row.optionalUUID("case_id"),
-                                                            payload: ["messageId": .string(messageID), "error": .optionalString(error)],
+                                                            payload: ["contactPoint": .string(point.rawValue), "messageId": .string(messageID), "error": .optionalString(error)],
                                                             occurredAt: environment.now())], on: db)
             }
             return true

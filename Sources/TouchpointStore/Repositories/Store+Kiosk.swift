@@ -123,12 +123,8 @@ extension Store {
                         \(bind: Convert.ms(now.addingTimeInterval(Store.kioskCodeLength))), \(bind: sends), \(bind: Convert.ms(windowStart)))
                 """).run()
             guard known else { return }
-            try await db.raw("""
-                INSERT INTO text_outbox (id, brand_id, integration_id, recipient, body, state, attempts, next_attempt_at, created_at, updated_at)
-                VALUES (\(bind: environment.newID().text), \(bind: kiosk.brandID.text), \(bind: integration.id), \(bind: phone.value),
-                        \(bind: "\(brand.name): your kiosk code is \(code). It expires in 5 minutes."), 'pending', 0, \(bind: Convert.ms(now)),
-                        \(bind: Convert.ms(now)), \(bind: Convert.ms(now)))
-                """).run()
+            try await Store.insertTextOutbox(TextContent(text: "\(brand.name): your kiosk code is \(code). It expires in 5 minutes."), recipient: phone.value,
+                                             integration: integration, caseID: nil, interactionID: nil, id: environment.newID(), at: now, on: db)
         }
     }
 

@@ -6,10 +6,11 @@ import TouchpointCore
 public enum OutboxState: String, WireEnum {
     /// Waiting for its (next) attempt.
     case pending
-    /// Taken by a delivery worker; one that crashed mid-send is retried after a while.
+    /// Taken by the delivery worker; one that crashed mid-send is retried after a while.
     case sending
     case sent
-    /// Given up: a permanent refusal, or too many attempts.
+    /// The dead letter: refused for good, or out of attempts. An operator sees it and may
+    /// send it again.
     case failed
 }
 
@@ -20,32 +21,46 @@ public struct OutboxMessage: Codable, Equatable, Sendable {
     public var attachments: [AttachmentRef]
 }
 
-/// One entry of the outbox.
+/// An outbound SMS or WhatsApp message: the words the customer gets and, for WhatsApp
+/// outside the customer-care window, the approved template they are sent with.
+public struct TextContent: Codable, Equatable, Sendable {
+    public var text: String
+    public var template: TemplateUse?
+}
+
+/// What an outbound message carries, by the kind of contact point it goes out on.
+public enum OutboundContent: Equatable, Sendable {
+    case email(OutboxMessage)
+    case text(TextContent)
+}
+
+/// One message of the outbox, whatever its contact point.
 public struct OutboxItem: Equatable, Sendable {
     public var id: UUID
     public var brandID: BrandID
+    public var contactPoint: ContactPoint
     public var caseID: CaseID?
     public var interactionID: InteractionID?
     public var recipient: String
-    public var message: OutboxMessage
+    public var content: OutboundContent
+    /// The messaging integration a text goes through (nil for email).
+    public var integrationID: String?
     public var state: OutboxState
     public var attempts: Int
     public var nextAttemptAt: Date
     public var lastError: String?
+    /// The provider's id of the sent message (a text's id, where delivery reports find it).
+    public var providerMessageID: String?
     public var createdAt: Date
     public var sentAt: Date?
+
+    /// The email, when this is one.
+    public var email: OutboxMessage? { if case .email(let message) = content { message } else { nil } }
+    /// The text, when this is an SMS or WhatsApp message.
+    public var text: TextContent? { if case .text(let text) = content { text } else { nil } }
 }
 
 extension Store {
-    /// Attempts before the outbox gives up on a temporarily failing message (with the
-    /// backoff below that is about a day).
-    public static let maxDeliveryAttempts = 10
-
-    /// Wait before attempt `attempts + 1`: 30 s, 1 min, 2 min, … capped at 4 hours.
-    static func backoff(after attempts: Int) -> TimeInterval {
-        min(30 * pow(2, Double(max(attempts - 1, 0))), 4 * 3600)
-    }
-
     /// Where a reply on a case goes: out of the mailbox the customer last wrote to (else the
     /// brand's first), to the address they wrote from. Read before the reply's transaction,
     /// so the writer does not look it up.
@@ -111,135 +126,145 @@ extension Store {
     /// Queues one email; case and interaction are nil for mail about no case (a sign-in link).
     static func insertOutbox(_ message: OutboxMessage, recipient: String, brand: BrandID, caseID: CaseID?, interactionID: InteractionID?,
                              id: UUID, at now: Date, on db: any SQLDatabase) async throws {
+        try await insertOutbox(contactPoint: .email, message: Convert.json(message), recipient: recipient, brand: brand, caseID: caseID,
+                               interactionID: interactionID, integrationID: nil, id: id, at: now, on: db)
+    }
+
+    /// Queues one SMS or WhatsApp message through `integration`.
+    static func insertTextOutbox(_ text: TextContent, recipient: String, integration: Integration, caseID: CaseID?, interactionID: InteractionID?,
+                                 id: UUID, at now: Date, on db: any SQLDatabase) async throws {
+        try await insertOutbox(contactPoint: integration.kind.contactPoint, message: Convert.json(text), recipient: recipient, brand: integration.brandID,
+                               caseID: caseID, interactionID: interactionID, integrationID: integration.id, id: id, at: now, on: db)
+    }
+
+    private static func insertOutbox(contactPoint: ContactPoint, message: String, recipient: String, brand: BrandID, caseID: CaseID?,
+                                     interactionID: InteractionID?, integrationID: String?, id: UUID, at now: Date, on db: any SQLDatabase) async throws {
         try await db.raw("""
-            INSERT INTO outbox (id, brand_id, case_id, interaction_id, contact_point, recipient, message, state, attempts, next_attempt_at, created_at, updated_at)
-            VALUES (\(bind: id.text), \(bind: brand.text), \(bind: caseID?.text), \(bind: interactionID?.text), 'email',
-            \(bind: recipient), \(bind: Convert.json(message)), 'pending', 0, \(bind: Convert.ms(now)), \(bind: Convert.ms(now)), \(bind: Convert.ms(now)))
+            INSERT INTO outbox (id, brand_id, case_id, interaction_id, contact_point, integration_id, recipient, message, state, attempts, next_attempt_at,
+                                created_at, updated_at)
+            VALUES (\(bind: id.text), \(bind: brand.text), \(bind: caseID?.text), \(bind: interactionID?.text), \(bind: contactPoint.rawValue),
+            \(bind: integrationID), \(bind: recipient), \(bind: message), 'pending', 0, \(bind: Convert.ms(now)), \(bind: Convert.ms(now)), \(bind: Convert.ms(now)))
             """).run()
     }
 
-    /// Takes up to `limit` messages that are due (and ones a crashed worker left in
-    /// `sending` for more than ten minutes) for a delivery attempt.
-    public func claimOutbox(limit: Int) async throws -> [OutboxItem] {
+    /// Takes up to `limit` messages on `contactPoints` that are due (and ones a crashed
+    /// worker left `sending` for more than ten minutes), marking them sending with one
+    /// attempt more.
+    public func claimOutbox(limit: Int, contactPoints: Set<ContactPoint>) async throws -> [OutboxItem] {
+        guard !contactPoints.isEmpty else { return [] }
         let environment = self.environment
-        let dialect = self.dialect
+        let lock = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         return try await database.write { db in
-            try await Store.claimDue("outbox", limit: limit, now: environment.now(), dialect: dialect, on: db).map { row in
+            let now = Convert.ms(environment.now())
+            var query = SQLQueryString("SELECT * FROM outbox WHERE ")
+            query.appendInterpolation(Store.inList("contact_point", contactPoints.map(\.rawValue).sorted()))
+            query.appendLiteral(" AND state IN ('pending', 'sending') AND next_attempt_at <= ")
+            query.appendInterpolation(bind: now)
+            query.appendLiteral(" AND (state = 'pending' OR updated_at < ")
+            query.appendInterpolation(bind: now - 600_000)
+            query.appendLiteral(") ORDER BY next_attempt_at, id LIMIT ")
+            query.appendInterpolation(bind: limit)
+            query.appendLiteral(lock)
+            var claimed: [OutboxItem] = []
+            for row in try await db.raw(query).all() {
                 var item = try Store.outboxItem(from: row)
+                try await db.raw("UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = \(bind: now) WHERE id = \(bind: item.id.text)").run()
                 item.state = .sending
                 item.attempts += 1
-                return item
+                claimed.append(item)
             }
+            return claimed
         }
     }
 
-    /// Takes the due rows of an outbox table (the email or the text outbox), and ones a
-    /// crashed worker left `sending` for ten minutes, marking them sending with one attempt
-    /// more. Returns the rows as they were read.
-    static func claimDue(_ table: String, limit: Int, now date: Date, dialect: SQLDialectKind, on db: any SQLDatabase) async throws -> [any SQLRow] {
-        let now = Convert.ms(date)
-        let lock = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-        let rows = try await db.raw("""
-            SELECT * FROM \(unsafeRaw: table) WHERE state IN ('pending', 'sending') AND next_attempt_at <= \(bind: now)
-            AND (state = 'pending' OR updated_at < \(bind: now - 600_000)) ORDER BY next_attempt_at, id LIMIT \(bind: limit)\(unsafeRaw: lock)
-            """).all()
-        for row in rows {
+    /// When the worker should look again: the next due time of a message on `contactPoints`.
+    public func nextOutboxAttempt(contactPoints: Set<ContactPoint>) async throws -> Date? {
+        guard !contactPoints.isEmpty else { return nil }
+        return try await database.read { db in
+            var query = SQLQueryString("SELECT MIN(next_attempt_at) AS next FROM outbox WHERE state IN ('pending', 'sending') AND ")
+            query.appendInterpolation(Store.inList("contact_point", contactPoints.map(\.rawValue).sorted()))
+            return try await db.raw(query).first().flatMap { try $0.decode(column: "next", as: Int?.self) }.map(Convert.date)
+        }
+    }
+
+    /// Records a delivery and its event, in one transaction: the message is sent; a text's
+    /// provider id goes on its interaction, where the provider's delivery reports find it.
+    public func outboxSent(_ item: OutboxItem, providerMessageID: String?, event: DomainEvent) async throws {
+        let now = Convert.ms(event.occurredAt)
+        try await database.write { db in
             try await db.raw("""
-                UPDATE \(unsafeRaw: table) SET state = 'sending', attempts = attempts + 1, updated_at = \(bind: now) WHERE id = \(bind: try row.string("id"))
+                UPDATE outbox SET state = 'sent', sent_at = \(bind: now), updated_at = \(bind: now), last_error = NULL,
+                provider_message_id = \(bind: providerMessageID) WHERE id = \(bind: item.id.text)
+                """).run()
+            if item.text != nil, let providerMessageID, let interaction = item.interactionID,
+                let row = try await db.raw("SELECT metadata FROM interactions WHERE id = \(bind: interaction.text)").first() {
+                var metadata = Convert.stringMap(try row.string("metadata"))
+                metadata["delivery"] = TextDeliveryStatus.sent.rawValue
+                try await db.raw("""
+                    UPDATE interactions SET provider_message_id = \(bind: providerMessageID), metadata = \(bind: Convert.json(metadata))
+                    WHERE id = \(bind: interaction.text)
+                    """).run()
+            }
+            try await Store.insert(events: [event], on: db)
+        }
+    }
+
+    /// A failed attempt that will be tried again at `next`.
+    public func outboxDeferred(_ item: OutboxItem, error: String, next: Date, at now: Date) async throws {
+        try await database.write { db in
+            try await db.raw("""
+                UPDATE outbox SET state = 'pending', last_error = \(bind: Store.clip(error, bytes: 1000)), next_attempt_at = \(bind: Convert.ms(next)),
+                updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: item.id.text)
                 """).run()
         }
-        return rows
     }
 
-    /// After a failed attempt: `failed` when the refusal is permanent or the attempts are
-    /// used up (returns true), else pending again after the backoff.
-    static func failOrRetry(_ table: String, id: UUID, attempts: Int, error: String, permanent: Bool, now: Date, on db: any SQLDatabase) async throws -> Bool {
-        if permanent || attempts >= Store.maxDeliveryAttempts {
+    /// The message becomes a dead letter, with its event; with `addressFailing` the
+    /// recipient's identity is marked as failing (a permanent refusal of the address).
+    public func outboxDead(_ item: OutboxItem, error: String, addressFailing: IdentityKind?, event: DomainEvent) async throws {
+        let now = Convert.ms(event.occurredAt)
+        try await database.write { db in
             try await db.raw("""
-                UPDATE \(unsafeRaw: table) SET state = 'failed', last_error = \(bind: Store.clip(error, bytes: 1000)), updated_at = \(bind: Convert.ms(now))
-                WHERE id = \(bind: id.text)
+                UPDATE outbox SET state = 'failed', last_error = \(bind: Store.clip(error, bytes: 1000)), updated_at = \(bind: now) WHERE id = \(bind: item.id.text)
                 """).run()
-            return true
+            if let kind = addressFailing {
+                try await db.raw("""
+                    UPDATE identities SET failing_since = COALESCE(failing_since, \(bind: now)), failure = \(bind: Store.clip(error, bytes: 500))
+                    WHERE brand_id = \(bind: item.brandID.text) AND kind = \(bind: kind.rawValue) AND value = \(bind: item.recipient)
+                    """).run()
+            }
+            try await Store.insert(events: [event], on: db)
         }
-        let next = now.addingTimeInterval(Store.backoff(after: attempts))
-        try await db.raw("""
-            UPDATE \(unsafeRaw: table) SET state = 'pending', last_error = \(bind: Store.clip(error, bytes: 1000)), next_attempt_at = \(bind: Convert.ms(next)),
-            updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: id.text)
-            """).run()
-        return false
     }
 
-    /// When the worker should look again: the next due time, if anything waits.
-    public func nextOutboxAttempt() async throws -> Date? {
+    /// Who a case belongs to, for the events about its messages.
+    public func caseOwner(_ caseID: CaseID) async throws -> (contact: ContactID, account: AccountID?)? {
         try await database.read { db in
-            try await db.raw("SELECT MIN(next_attempt_at) AS next FROM outbox WHERE state IN ('pending', 'sending')").first()
-                .flatMap { try $0.decode(column: "next", as: Int?.self) }.map(Convert.date)
-        }
-    }
-
-    /// Records a delivery: the smarthost's reply lands on the case's timeline.
-    public func outboxSent(_ item: OutboxItem, reply: String) async throws {
-        let environment = self.environment
-        try await database.write { db in
-            let now = environment.now()
-            try await db.raw("""
-                UPDATE outbox SET state = 'sent', sent_at = \(bind: Convert.ms(now)), updated_at = \(bind: Convert.ms(now)), last_error = NULL
-                WHERE id = \(bind: item.id.text)
-                """).run()
-            try await Store.insert(events: [try await Store.deliveryEvent(.mailSent, item, detail: reply, environment: environment, at: now, on: db)], on: db)
-        }
-    }
-
-    /// Records a failed attempt: retried later with backoff when `permanent` is false and
-    /// attempts remain; otherwise the message has failed, and a permanent refusal marks
-    /// the address as failing.
-    public func outboxFailed(_ item: OutboxItem, error: String, permanent: Bool) async throws {
-        let environment = self.environment
-        try await database.write { db in
-            let now = environment.now()
-            if try await Store.failOrRetry("outbox", id: item.id, attempts: item.attempts, error: error, permanent: permanent, now: now, on: db) {
-                if permanent {
-                    try await db.raw("""
-                        UPDATE identities SET failing_since = COALESCE(failing_since, \(bind: Convert.ms(now))), failure = \(bind: Store.clip(error, bytes: 500))
-                        WHERE brand_id = \(bind: item.brandID.text) AND kind = 'email' AND value = \(bind: item.recipient)
-                        """).run()
-                }
-                try await Store.insert(events: [try await Store.deliveryEvent(.mailFailed, item, detail: error, environment: environment, at: now, on: db)], on: db)
+            try await db.raw("SELECT contact_id, account_id FROM cases WHERE id = \(bind: caseID.text)").first().map {
+                (try $0.uuid("contact_id"), try $0.optionalUUID("account_id"))
             }
         }
-    }
-
-    static func deliveryEvent(_ type: EventType, _ item: OutboxItem, detail: String, environment: TouchpointCore.Environment, at now: Date,
-                              on db: any SQLDatabase) async throws -> DomainEvent {
-        var contact: ContactID?, account: AccountID?
-        if let caseID = item.caseID, let row = try await db.raw("SELECT contact_id, account_id FROM cases WHERE id = \(bind: caseID.text)").first() {
-            contact = try row.uuid("contact_id")
-            account = try row.optionalUUID("account_id")
-        }
-        let payload: [String: JSONValue] = [
-            "outboxId": .string(item.id.text), "to": .string(item.recipient), "messageId": .string(item.message.mail.messageID),
-            "interactionId": .optionalString(item.interactionID?.text), "attempts": .int(item.attempts),
-            (type == .mailSent ? "reply" : "error"): .string(clip(detail, bytes: 500)),
-        ]
-        return DomainEvent(id: environment.newID(), brandID: item.brandID, type: type, actor: .system, accountID: account, contactID: contact,
-                           caseID: item.caseID, payload: payload, occurredAt: now)
     }
 
     // MARK: - Operators
 
-    /// The outbox of a brand in one state, newest first.
-    public func outbox(brand: BrandID, state: OutboxState?, limit: Int, cursor: Cursor?) async throws -> Page<OutboxItem> {
-        try await statePage(table: "outbox", columns: "*", timeColumn: "created_at", brand: brand, state: state?.rawValue, limit: limit, cursor: cursor,
+    /// The outbox of a brand (in one state, on some contact points), newest first.
+    public func outbox(brand: BrandID, state: OutboxState?, contactPoints: Set<ContactPoint>? = nil, limit: Int, cursor: Cursor?) async throws
+        -> Page<OutboxItem> {
+        try await statePage(table: "outbox", columns: "*", timeColumn: "created_at", brand: brand, state: state?.rawValue,
+                            filter: contactPoints.map { Store.inList("contact_point", $0.map(\.rawValue).sorted()) }, limit: limit, cursor: cursor,
                             read: Store.outboxItem(from:)) { Cursor(time: Convert.ms($0.createdAt), id: $0.id.text) }
     }
 
     /// One page of a brand's rows of a table with a `state`, newest first by `timeColumn`.
-    func statePage<Item: Sendable>(table: String, columns: String, timeColumn: String, brand: BrandID, state: String?, limit: Int, cursor: Cursor?,
+    func statePage<Item: Sendable>(table: String, columns: String, timeColumn: String, brand: BrandID, state: String?, filter: SQLQueryString? = nil,
+                                   limit: Int, cursor: Cursor?,
                                    read: @escaping @Sendable (any SQLRow) throws -> Item,
                                    position: @escaping @Sendable (Item) -> Cursor) async throws -> Page<Item> {
         try await database.read { db in
             var query = SQLQueryString("SELECT \(unsafeRaw: columns) FROM \(unsafeRaw: table) WHERE brand_id = \(bind: brand.text)")
             if let state { query.appendLiteral(" AND state = "); query.appendInterpolation(bind: state) }
+            if let filter { query.appendLiteral(" AND "); query.appendInterpolation(filter) }
             Store.appendCursor(&query, cursor, timeColumn: timeColumn, descending: true)
             query.appendLiteral(" ORDER BY \(timeColumn) DESC, id DESC LIMIT ")
             query.appendInterpolation(bind: limit + 1)
@@ -247,14 +272,23 @@ extension Store {
         }
     }
 
+    /// One message of the brand's outbox.
+    public func outboxItem(_ id: UUID, brand: BrandID) async throws -> OutboxItem {
+        try await database.read { db in try await Store.outboxItem(id, brand: brand, on: db) }
+    }
+
+    static func outboxItem(_ id: UUID, brand: BrandID, on db: any SQLDatabase) async throws -> OutboxItem {
+        guard let row = try await db.raw("SELECT * FROM outbox WHERE id = \(bind: id.text) AND brand_id = \(bind: brand.text)").first() else {
+            throw StoreError.notFound("outbox message \(id.text)")
+        }
+        return try Store.outboxItem(from: row)
+    }
+
     /// Sends a failed message again, now.
     public func retryOutbox(_ id: UUID, brand: BrandID) async throws -> OutboxItem {
         let environment = self.environment
         return try await database.write { db in
-            guard let row = try await db.raw("SELECT * FROM outbox WHERE id = \(bind: id.text) AND brand_id = \(bind: brand.text)").first() else {
-                throw StoreError.notFound("outbox message \(id.text)")
-            }
-            var item = try Store.outboxItem(from: row)
+            var item = try await Store.outboxItem(id, brand: brand, on: db)
             guard item.state == .failed else { throw StoreError.conflict("only failed messages can be sent again") }
             let now = environment.now()
             try await db.raw("""
@@ -269,14 +303,17 @@ extension Store {
     }
 
     static func outboxItem(from row: any SQLRow) throws -> OutboxItem {
-        guard let message = Convert.decode(OutboxMessage.self, try row.string("message")) else {
-            throw StoreError.unavailable("an outbox message is unreadable")
-        }
+        let point = try row.wire("contact_point", as: ContactPoint.self)
+        let message = try row.string("message")
+        let content: OutboundContent? =
+            point == .email ? Convert.decode(OutboxMessage.self, message).map(OutboundContent.email) : Convert.decode(TextContent.self, message).map(OutboundContent.text)
+        guard let content else { throw StoreError.unavailable("an outbox message is unreadable") }
         return OutboxItem(
-            id: try row.uuid("id"), brandID: try row.uuid("brand_id"), caseID: try row.optionalUUID("case_id"),
-            interactionID: try row.optionalUUID("interaction_id"), recipient: try row.string("recipient"), message: message,
-            state: try row.wire("state", as: OutboxState.self), attempts: try row.int("attempts"), nextAttemptAt: try row.date("next_attempt_at"),
-            lastError: try row.optionalString("last_error"), createdAt: try row.date("created_at"),
+            id: try row.uuid("id"), brandID: try row.uuid("brand_id"), contactPoint: point, caseID: try row.optionalUUID("case_id"),
+            interactionID: try row.optionalUUID("interaction_id"), recipient: try row.string("recipient"), content: content,
+            integrationID: try row.optionalString("integration_id"), state: try row.wire("state", as: OutboxState.self), attempts: try row.int("attempts"),
+            nextAttemptAt: try row.date("next_attempt_at"), lastError: try row.optionalString("last_error"),
+            providerMessageID: try row.optionalString("provider_message_id"), createdAt: try row.date("created_at"),
             sentAt: try row.decode(column: "sent_at", as: Int?.self).map(Convert.date))
     }
 }

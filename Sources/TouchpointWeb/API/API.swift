@@ -50,6 +50,7 @@ public func buildRouter(store: Store, inbox: Inbox, config: WebConfig) -> Router
     api.addMailRoutes(to: v1)
     api.addWebhookRoutes(to: v1)
     api.addInboxRoutes(to: v1)
+    api.addOutboxRoutes(to: v1)
     api.addIntegrationRoutes(to: v1)
     api.addWalkInRoutes(to: v1)
     api.addDeskAppointmentRoutes(to: v1)

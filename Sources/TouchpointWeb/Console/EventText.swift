@@ -20,6 +20,12 @@ enum EventText {
         }
         let change = text("from").map { "\($0) → \(text("to") ?? "—")" } ?? text("to") ?? ""
         let why = text("reason").map { " — \($0)" } ?? ""
+        let medium = switch text("contactPoint").flatMap(ContactPoint.init(rawValue:)) {
+        case .email: "Email"
+        case .sms: "SMS"
+        case .whatsApp: "WhatsApp message"
+        default: "Message"
+        }
         switch event.type {
         case .caseCreated: return "Case opened"
         case .caseStatusChanged: return "Status \(change)"
@@ -40,8 +46,8 @@ enum EventText {
         case .contactUnmerged: return "Contact merge undone"
         case .contactIdentityAdded: return "New identity: \(text("kind") ?? "") \(text("value") ?? "")"
         case .mailBounced: return "Mail bounced: \(text("recipient") ?? text("address") ?? "")"
-        case .mailSent: return "Mail delivered to the smarthost"
-        case .mailFailed: return "Mail could not be delivered: \(text("error") ?? "")"
+        case .messageSent: return "\(medium) sent\(text("to").map { " to \($0)" } ?? "")"
+        case .messageFailed: return "\(medium)\(text("to").map { " to \($0)" } ?? "") could not be delivered: \(text("error") ?? "")"
         case .visitQueued: return "Took number \(text("ticket") ?? "") at \(text("locationName") ?? "a service point")\(text("source").map { " (\($0))" } ?? "")"
         case .visitCalled:
             if payload["arrived"] != nil { return "Number \(text("ticket") ?? "") at the desk" }
