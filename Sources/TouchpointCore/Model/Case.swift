@@ -33,9 +33,11 @@ public enum SupportLevel: Int, Codable, Sendable, CaseIterable, Comparable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        let raw = try container.decode(Int.self)
-        guard let level = SupportLevel(rawValue: raw) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "support level must be 1, 2 or 3, got \(raw)")
+        // Read as any number, so 2.5 or 1e30 is this field's error rather than the decoder's
+        // (which names no field for a number that does not fit an Int).
+        let raw = try container.decode(Double.self)
+        guard let level = Int(exactly: raw).flatMap(SupportLevel.init(rawValue:)) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "support level must be 1, 2 or 3")
         }
         self = level
     }

@@ -172,10 +172,13 @@ public enum EscalationLadder {
 /// Number formatting for explanations (`240,000`, `1,500.5`).
 enum Numbers {
     static func grouped(_ value: Double) -> String {
+        // Whatever was stored before amounts were bounded still formats: not finite is a
+        // word, and the digits come from the formatter, never through a trapping Int.
+        guard value.isFinite else { return value.isNaN ? "not a number" : (value < 0 ? "-" : "") + "infinite" }
         let negative = value < 0
         let magnitude = abs(value)
-        let whole = Int(magnitude.rounded(.down))
-        var digits = String(whole)
+        let whole = magnitude.rounded(.down)
+        var digits = String(format: "%.0f", whole)
         var groups: [String] = []
         while digits.count > 3 {
             groups.insert(String(digits.suffix(3)), at: 0)
@@ -183,7 +186,7 @@ enum Numbers {
         }
         groups.insert(digits, at: 0)
         var text = groups.joined(separator: ",")
-        let fraction = magnitude - Double(whole)
+        let fraction = magnitude - whole
         if fraction > 0.000_5 {
             let cents = String(format: "%.2f", fraction).dropFirst(1)
             text += cents.hasSuffix("0") ? String(cents.dropLast()) : String(cents)

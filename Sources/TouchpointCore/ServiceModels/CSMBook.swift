@@ -57,7 +57,8 @@ public struct CSMBook: Sendable {
             guard let owner = account.owner, byCSM[owner] != nil else { continue }
             byCSM[owner]!.accounts[account.model, default: 0] += 1
             byCSM[owner]!.utilization += weight(account.model)
-            byCSM[owner]!.annualValue += account.annualValue
+            // Saturates: a book is never "infinite" even if amounts from before the bound add up so.
+            byCSM[owner]!.annualValue = min(byCSM[owner]!.annualValue + account.annualValue, .greatestFiniteMagnitude)
         }
         return csms.compactMap { byCSM[$0] }
     }

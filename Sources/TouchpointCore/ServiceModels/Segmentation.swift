@@ -91,9 +91,10 @@ public struct SegmentCondition: Codable, Equatable, Sendable {
             guard [.gte, .gt, .lte, .lt, .eq, .ne].contains(op) else {
                 throw ValidationError(field: "\(field).op", reason: "\(attribute.rawValue) compares with gte, gt, lte, lt, eq or ne")
             }
-            guard case .number(let number) = value, number.isFinite else {
+            guard case .number(let number) = value else {
                 throw ValidationError(field: "\(field).value", reason: "\(attribute.rawValue) compares with a number")
             }
+            copy.value = .number(try Check.bounded(number, field: "\(field).value"))
             return copy
         }
         switch attribute {
@@ -101,11 +102,11 @@ public struct SegmentCondition: Codable, Equatable, Sendable {
             guard [.eq, .ne, .in, .notIn].contains(op) else {
                 throw ValidationError(field: "\(field).op", reason: "\(attribute.rawValue) compares with eq, ne, in or notIn")
             }
+            if case .number = value { throw ValidationError(field: "\(field).value", reason: "must be a string or a list of strings") }
             let allowed = attribute == .complexity ? ProductComplexity.allCases.map(\.rawValue) : JourneyStage.allCases.map(\.rawValue)
             for text in value.texts where !allowed.contains(text) {
                 throw ValidationError(field: "\(field).value", reason: "unknown \(attribute.rawValue) '\(text)'; expected one of: " + allowed.joined(separator: ", "))
             }
-            if case .number = value { throw ValidationError(field: "\(field).value", reason: "must be a string or a list of strings") }
         case .goals, .contactRole:
             guard [.eq, .ne, .in, .notIn, .contains, .notContains].contains(op) else {
                 throw ValidationError(field: "\(field).op", reason: "\(attribute.rawValue) compares with eq, ne, in, notIn, contains or notContains")

@@ -61,9 +61,25 @@ public enum Check {
         return trimmed
     }
 
-    /// Requires `value` to be finite and not negative (money amounts, counts).
+    /// The largest money amount or count the product takes: a trillion. Far above any real
+    /// account's annual value, and low enough that sums over millions of accounts stay exact
+    /// to the cent in a `Double` and every amount formats without overflow.
+    public static let maxAmount: Double = 1_000_000_000_000
+
+    /// Requires `value` to be a finite number from 0 to `maxAmount` (money amounts, counts);
+    /// negative zero is taken as zero.
     public static func nonNegative(_ value: Double, field: String) throws(ValidationError) -> Double {
-        if !value.isFinite || value < 0 { throw ValidationError(field: field, reason: "must be a number ≥ 0") }
-        return value
+        if !value.isFinite || value < 0 || value > maxAmount {
+            throw ValidationError(field: field, reason: "must be a number from 0 to 1,000,000,000,000")
+        }
+        return value + 0
+    }
+
+    /// Requires `value` to be a finite number within ±`maxAmount` (a threshold to compare with).
+    public static func bounded(_ value: Double, field: String) throws(ValidationError) -> Double {
+        if !value.isFinite || abs(value) > maxAmount {
+            throw ValidationError(field: field, reason: "must be a number from -1,000,000,000,000 to 1,000,000,000,000")
+        }
+        return value + 0
     }
 }

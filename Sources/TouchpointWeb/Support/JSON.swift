@@ -38,8 +38,6 @@ struct JSONIO: Sendable {
 
     static func parseDate(_ text: String) -> Date? { ISODate.parse(text) }
 
-    /// Decodes the body as `T`, answering 413 past the limit, 415 for a non-JSON content
-    /// type and 400/422 (naming the field) for bad JSON.
     /// The raw body, up to the limit (413 beyond it).
     func collect(_ request: Request) async throws -> ByteBuffer {
         var request = request
@@ -50,13 +48,48 @@ struct JSONIO: Sendable {
         }
     }
 
+    /// Decodes the body as `T`, answering 413 past the limit, 415 for a non-JSON content
+    /// type and 400/422 (naming the field) for bad JSON.
     func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         if let contentType = request.headers[.contentType], !contentType.lowercased().contains("json") {
             throw Problem(.unsupportedMediaType, "send the body as application/json, not \(contentType)")
         }
         let buffer = try await collect(request)
         if buffer.readableBytes == 0 { throw Problem(.badRequest, "the request needs a JSON body", field: "body", reason: "empty") }
-        return try JSONIO.decoder.decode(T.self, from: Data(buffer.readableBytesView))
+        let data = Data(buffer.readableBytesView)
+        do {
+            return try JSONIO.decoder.decode(T.self, from: data)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            // Foundation reports a number that does not fit a whole-number field (2.5, 1e30,
+            // 2^63) as "not valid JSON", naming no field. When the body is valid JSON, that is
+            // what happened: name the first such number's field.
+            if let tree = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]), let field = JSONIO.unfitNumber(in: tree) {
+                throw Problem.invalid(ValidationError(field: field, reason: "must be a whole number in its documented range"))
+            }
+            throw DecodingError.dataCorrupted(context)
+        }
+    }
+
+    /// The path of the first number in `tree` that is not a whole number an Int can hold.
+    static func unfitNumber(in tree: Any, path: String = "") -> String? {
+        switch tree {
+        case is Bool, is String:
+            return nil
+        case let object as [String: Any]:
+            for key in object.keys.sorted() {
+                if let found = unfitNumber(in: object[key]!, path: path.isEmpty ? key : "\(path).\(key)") { return found }
+            }
+            return nil
+        case let array as [Any]:
+            for (index, element) in array.enumerated() {
+                if let found = unfitNumber(in: element, path: "\(path)[\(index)]") { return found }
+            }
+            return nil
+        case let number as NSNumber:
+            return Int64(exactly: number.doubleValue) == nil ? (path.isEmpty ? "body" : path) : nil
+        default:
+            return nil
+        }
     }
 
     static func response(_ value: some JSONWritable, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
