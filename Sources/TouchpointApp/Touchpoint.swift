@@ -93,6 +93,7 @@ public enum Touchpoint {
         // One delivery worker for the whole outbox; mail waits there until a smarthost is given.
         let drivers: [any OutboundDriver] = [ProviderDriver()] + (config.mail.smarthost.map { [SMTPDriver(smarthost: $0)] } ?? [])
         services.append(BackgroundService("delivery") { await DeliveryWorker(store: store, drivers: drivers, logger: log("delivery")).run() })
+        services.append(BackgroundService("listeners") { await EventDispatcher(store: store, listeners: Listeners.all(store: store), logger: log("listeners")).run() })
         do {
             for (mode, port) in [(SMTPSession.Mode.smtp, config.mail.smtpPort), (.lmtp, config.mail.lmtpPort)] {
                 guard let port else { continue }

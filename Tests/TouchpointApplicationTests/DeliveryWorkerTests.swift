@@ -29,11 +29,7 @@ final class ScriptedDriver: OutboundDriver, @unchecked Sendable {
 
 @Suite("The delivery worker: one outbox, the same retries, dead letters and events on every contact point")
 struct DeliveryWorkerTests {
-    static var logger: Logger {
-        var logger = Logger(label: "delivery-test")
-        logger.logLevel = .critical
-        return logger
-    }
+    static var logger: Logger { .quiet("delivery-test") }
 
     /// A case opened by email from Jan with an agent's reply in the outbox, and the same for
     /// an SMS through an integration with a provider URL.

@@ -13,11 +13,7 @@ struct InjectedFault: Error, CustomStringConvertible {
 
 @Suite("The inbox: one intake path that quarantines what fails and never duplicates")
 struct InboxTests {
-    static var logger: Logger {
-        var logger = Logger(label: "inbox-test")
-        logger.logLevel = .critical
-        return logger
-    }
+    static var logger: Logger { .quiet("inbox-test") }
 
     /// An SMS message as a provider posts it, made an envelope by the SMS edge.
     static func sms(_ id: String, from: String = "+48600100200", text: String, integration: Integration, brand: Brand) throws -> NewEnvelope {

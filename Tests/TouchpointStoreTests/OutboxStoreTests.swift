@@ -88,34 +88,4 @@ struct OutboxStoreTests {
             #expect(item.recipient == "x@example.org", "the contact's address when they never mailed us")
         }
     }
-
-    @Test(arguments: Backend.available)
-    func staffNotificationsGoOutByEmailToThoseWhoWantThem(backend: Backend) async throws {
-        try await withStore(backend) { store in
-            let (fixture, first) = try await setUp(store, acknowledges: false)
-            let brand = fixture.brand.id
-            let caseID = try #require(first.caseID)
-            let account = try await store.createAccount(brand: brand, actor: .system, name: "Jan's shop", profile: AccountProfile())
-            let number = try await store.case(caseID, brand: brand).number
-            // A promise owned by the agent falls due: they are told by email.
-            _ = try await store.createCommitment(brand: brand, actor: .staff(fixture.agent.id), accountID: account.id, caseID: caseID, what: "Call Jan back",
-                                                 dueAt: Date().addingTimeInterval(-60), ownerID: fixture.agent.id)
-            #expect(try await store.fireCommitmentReminders(now: Date()) == 1)
-            let mails = try await store.outbox(brand: brand, state: nil, limit: 50, cursor: nil).items.filter { $0.recipient == "agent@acme.example" }
-            #expect(mails.count == 1)
-            let mail = try #require(mails.first?.email?.mail)
-            #expect(mail.subject == "[Acme #\(number)] A promise is due: Call Jan back: Meter broken")
-            #expect(mail.text.contains("/console/cases/\(number)") && mail.from.address == "support@acme.example")
-            let rendered = String(decoding: mail.rendered(), as: UTF8.self)
-            #expect(rendered.contains("Auto-Submitted: auto-generated") && !rendered.contains("auto-replied"))
-            // Turned off: the next one stays in the console.
-            #expect(try await store.emailNotifications(userID: fixture.agent.id))
-            try await store.setEmailNotifications(false, userID: fixture.agent.id, brand: brand)
-            #expect(try await store.emailNotifications(userID: fixture.agent.id) == false)
-            _ = try await store.createCommitment(brand: brand, actor: .staff(fixture.agent.id), accountID: account.id, caseID: nil, what: "Send the offer",
-                                                 dueAt: Date().addingTimeInterval(-60), ownerID: fixture.agent.id)
-            #expect(try await store.fireCommitmentReminders(now: Date()) == 1)
-            #expect(try await store.outbox(brand: brand, state: nil, limit: 50, cursor: nil).items.filter { $0.recipient == "agent@acme.example" }.count == 1)
-        }
-    }
 }

@@ -110,3 +110,12 @@ public final class TestClock: @unchecked Sendable {
         })
     }
 }
+
+extension Logger {
+    /// A logger for tests that only speaks up for critical trouble.
+    public static func quiet(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = .critical
+        return logger
+    }
+}

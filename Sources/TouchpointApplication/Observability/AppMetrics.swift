@@ -18,6 +18,12 @@ public enum AppMetrics {
         Counter(label: "touchpoint_outbox_deliveries_total", dimensions: [("contact_point", point.rawValue), ("result", result)]).increment()
     }
 
+    /// What a listener made of an event: `handled`, `retried` (failed, to be tried again),
+    /// `skipped` (given up after its attempts).
+    public static func listener(_ name: String, _ outcome: String) {
+        Counter(label: "touchpoint_listener_events_total", dimensions: [("listener", name), ("outcome", outcome)]).increment()
+    }
+
     /// How late the scheduler is on the earliest deadline it has to fire (0 when on time).
     public static func slaLag(now: Date, due: Date) {
         Gauge(label: "touchpoint_scheduler_lag_seconds").record(max(0, now.timeIntervalSince(due)))

@@ -220,7 +220,6 @@ extension Store {
             query.appendLiteral(")")
         }
         try await db.raw(query).run()
-        if events.contains(where: { $0.type == .staffNotified }) { try await emailStaff(about: events, on: db) }
     }
 
     /// Updates many rows by id in a few statements

@@ -1,0 +1,12 @@
+import TouchpointStore
+
+/// Everything that reacts to recorded events, in one list. The dispatcher of `serve` runs
+/// these after commit. (Open console pages and chats follow events through the web layer's
+/// live hub, and SLA clocks through the scheduler; both read the same events table.)
+public enum Listeners {
+    public static func all(store: Store) -> [any EventListener] {
+        [
+            StaffEmailListener(store: store)
+        ]
+    }
+}

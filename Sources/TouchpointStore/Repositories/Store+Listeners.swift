@@ -1,0 +1,95 @@
+import Foundation
+import SQLKit
+import TouchpointCore
+
+/// What a staff notification email needs: who gets it, from which mailbox, about what.
+public struct StaffEmailTarget: Sendable, Equatable {
+    public var name: String
+    public var email: String
+    public var mailbox: Mailbox
+    public var brandName: String
+    public var casePrefix: String
+    /// The case the notification is about, when it is about one.
+    public var caseNumber: Int?
+    public var caseSubject: String?
+}
+
+extension Store {
+    /// Events of `types` after the position (time, then id), oldest first: what a listener reads.
+    public func events(types: Set<EventType>, after time: Date, id: UUID?, limit: Int) async throws -> [DomainEvent] {
+        guard !types.isEmpty else { return [] }
+        return try await database.read { db in
+            var query = SQLQueryString("SELECT * FROM events WHERE ")
+            query.appendInterpolation(Store.inList("type", types.map(\.rawValue).sorted()))
+            let ms = Convert.ms(time)
+            if let id {
+                query.appendLiteral(" AND (occurred_at > ")
+                query.appendInterpolation(bind: ms)
+                query.appendLiteral(" OR (occurred_at = ")
+                query.appendInterpolation(bind: ms)
+                query.appendLiteral(" AND id > ")
+                query.appendInterpolation(bind: id.text)
+                query.appendLiteral("))")
+            } else {
+                query.appendLiteral(" AND occurred_at >= ")
+                query.appendInterpolation(bind: ms)
+            }
+            query.appendLiteral(" ORDER BY occurred_at, id LIMIT ")
+            query.appendInterpolation(bind: limit)
+            return try await db.raw(query).all().map(Store.event(from:))
+        }
+    }
+
+    /// How far a listener has read (nil before its first start).
+    public func listenerCheckpoint(_ listener: String) async throws -> Date? {
+        try await database.read { db in
+            try await db.raw("SELECT position FROM listener_checkpoints WHERE listener = \(bind: listener)").first().map { try $0.date("position") }
+        }
+    }
+
+    public func saveListenerCheckpoint(_ listener: String, at position: Date) async throws {
+        let now = Convert.ms(environment.now())
+        try await database.write { db in
+            try await db.raw(
+                """
+                INSERT INTO listener_checkpoints (listener, position, updated_at) VALUES (\(bind: listener), \(bind: Convert.ms(position)), \(bind: now))
+                ON CONFLICT (listener) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+                """
+            ).run()
+        }
+    }
+
+    /// Who gets a staff notification by email, or nil when nobody does: the staff member has
+    /// email notifications off, or the brand has no mailbox to send from.
+    public func staffEmailTarget(user: UserID, brand: BrandID, caseID: CaseID?) async throws -> StaffEmailTarget? {
+        try await database.read { db in
+            guard
+                let staff = try await db.raw(
+                    """
+                    SELECT email, name FROM staff_users WHERE id = \(bind: user.text) AND brand_id = \(bind: brand.text) AND email_notifications = 1
+                    """
+                ).first(),
+                let box = try await db.raw("SELECT * FROM mailboxes WHERE brand_id = \(bind: brand.text) ORDER BY created_at, address LIMIT 1")
+                    .first(),
+                let brandRow = try await db.raw("SELECT name, case_prefix FROM brands WHERE id = \(bind: brand.text)").first()
+            else { return nil }
+            let item = try await caseID.asyncMap { try await db.raw("SELECT number, subject FROM cases WHERE id = \(bind: $0.text)").first() } ?? nil
+            return StaffEmailTarget(
+                name: try staff.string("name"), email: try staff.string("email"), mailbox: try Store.mailbox(from: box),
+                brandName: try brandRow.string("name"),
+                casePrefix: try brandRow.string("case_prefix"), caseNumber: try item?.int("number"), caseSubject: try item?.string("subject"))
+        }
+    }
+
+    /// Queues an email about no case (a notification); `id` names it, so queueing the same
+    /// one again changes nothing.
+    public func queueEmail(_ mail: OutboundMail, recipient: String, brand: BrandID, id: UUID) async throws {
+        let now = environment.now()
+        try await database.write { db in
+            guard try await db.raw("SELECT id FROM outbox WHERE id = \(bind: id.text)").first() == nil else { return }
+            try await Store.insertOutbox(
+                OutboxMessage(mail: mail, attachments: []), recipient: recipient, brand: brand, caseID: nil, interactionID: nil,
+                id: id, at: now, on: db)
+        }
+    }
+}

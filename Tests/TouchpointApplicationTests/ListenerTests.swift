@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import Testing
+import TouchpointApplication
+import TouchpointCore
+import TouchpointStore
+import TouchpointTestSupport
+
+/// A listener that fails the first `failures` times it is handed an event, and counts.
+final class FlakyListener: EventListener, @unchecked Sendable {
+    let name = "flaky"
+    let interests: Set<EventType> = [.caseCreated]
+    private let lock = NSLock()
+    private var failures: Int
+    private(set) var handled: [UUID] = []
+
+    init(failures: Int) { self.failures = failures }
+
+    func handle(_ event: DomainEvent) async throws {
+        try lock.withLock {
+            if failures > 0 {
+                failures -= 1
+                throw InjectedFault()
+            }
+            handled.append(event.id)
+        }
+    }
+}
+
+@Suite("Listeners: events handed over after commit, once per event, whatever fails or restarts")
+struct ListenerTests {
+    static var logger: Logger { .quiet("listener-test") }
+
+    @Test(arguments: Backend.available)
+    func staffNotificationsGoOutByEmailToThoseWhoWantThemOnce(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let fixture = try await Fixture.make(store)
+            let brand = fixture.brand.id
+            _ = try await store.saveMailbox(
+                address: "support@acme.example", brand: brand, teamID: nil, forwardsOpenForSender: false, acknowledges: false,
+                actor: .system)
+            let opened = try await store.openCase(brand: brand, actor: nil, request: try fixture.email("jan@example.org", subject: "Meter broken"))
+            let account = try await store.createAccount(brand: brand, actor: .system, name: "Jan's shop", profile: AccountProfile())
+            let dispatcher = EventDispatcher(store: store, listeners: Listeners.all(store: store), logger: Self.logger)
+            func mails() async throws -> [OutboxItem] {
+                try await store.outbox(brand: brand, state: nil, limit: 50, cursor: nil).items.filter { $0.recipient == "agent@acme.example" }
+            }
+            // A promise owned by the agent falls due: they are told by email, once the dispatcher runs.
+            _ = try await store.createCommitment(
+                brand: brand, actor: .staff(fixture.agent.id), accountID: account.id, caseID: opened.case.id,
+                what: "Call Jan back", dueAt: Date().addingTimeInterval(-60), ownerID: fixture.agent.id)
+            #expect(try await store.fireCommitmentReminders(now: Date()) == 1)
+            #expect(try await mails().isEmpty, "nothing is sent inside the transaction")
+            await dispatcher.catchUp()
+            let sent = try await mails()
+            #expect(sent.count == 1)
+            let mail = try #require(sent.first?.email?.mail)
+            #expect(mail.subject == "[Acme #\(opened.case.number)] A promise is due: Call Jan back: Meter broken")
+            #expect(mail.text.contains("/console/cases/\(opened.case.number)") && mail.from.address == "support@acme.example")
+            let rendered = String(decoding: mail.rendered(), as: UTF8.self)
+            #expect(rendered.contains("Auto-Submitted: auto-generated") && !rendered.contains("auto-replied"))
+
+            // Handed over again (the same dispatcher, then a restarted one): still one email.
+            await dispatcher.catchUp()
+            await EventDispatcher(store: store, listeners: Listeners.all(store: store), logger: Self.logger).catchUp()
+            #expect(try await mails().count == 1)
+
+            // Turned off: the next one stays in the console.
+            try await store.setEmailNotifications(false, userID: fixture.agent.id, brand: brand)
+            _ = try await store.createCommitment(
+                brand: brand, actor: .staff(fixture.agent.id), accountID: account.id, caseID: nil, what: "Send the offer",
+                dueAt: Date().addingTimeInterval(-60), ownerID: fixture.agent.id)
+            #expect(try await store.fireCommitmentReminders(now: Date()) == 1)
+            await dispatcher.catchUp()
+            #expect(try await mails().count == 1)
+        }
+    }
+
+    /// The id of the `case.created` event of a case.
+    static func created(_ store: Store, _ fixture: Fixture, _ id: CaseID) async throws -> UUID? {
+        try await store.auditLog(brand: fixture.brand.id, caseID: id, limit: 20, cursor: nil).items.first { $0.type == .caseCreated }?.id
+    }
+
+    @Test(arguments: Backend.available)
+    func aFailingListenerIsRetriedInOrderAndALateCommitIsStillHandedOver(_ backend: Backend) async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
+        try await withStore(backend, environment: clock.environment) { store in
+            let fixture = try await Fixture.make(store)
+            let flaky = FlakyListener(failures: 2)
+            let dispatcher = EventDispatcher(
+                store: store, listeners: [flaky], logger: Self.logger, lookback: .seconds(60),
+                retry: RetryPolicy(maxAttempts: 5, firstDelay: .seconds(2), maxDelay: .seconds(10)))
+            let first = try await store.openCase(brand: fixture.brand.id, actor: nil, request: try fixture.email("a@example.org"))
+            clock.set(clock.now.addingTimeInterval(1))
+            let second = try await store.openCase(brand: fixture.brand.id, actor: nil, request: try fixture.email("b@example.org"))
+
+            // The first attempt fails: nothing after it is handed over, and the retry waits.
+            #expect(await dispatcher.catchUp() == 0)
+            #expect(await dispatcher.catchUp() == 0, "waiting for the backoff")
+            clock.set(clock.now.addingTimeInterval(3))
+            #expect(await dispatcher.catchUp() == 0, "the second attempt fails too")
+            clock.set(clock.now.addingTimeInterval(10))
+            #expect(await dispatcher.catchUp() == 2)
+            #expect(flaky.handled == [try await Self.created(store, fixture, first.case.id), try await Self.created(store, fixture, second.case.id)])
+
+            // A transaction that committed after later ones: its event is older than the
+            // checkpoint but within the look-back window, so it still arrives, once.
+            let late = try await store.openCase(
+                brand: fixture.brand.id, actor: nil,
+                request: try fixture.email("c@example.org", at: clock.now.addingTimeInterval(-30)))
+            try await store.database.write { db in
+                try await db.raw(
+                    "UPDATE events SET occurred_at = \(bind: Int(clock.now.addingTimeInterval(-30).timeIntervalSince1970 * 1000)) WHERE case_id = \(bind: late.case.id.text)"
+                ).run()
+            }
+            #expect(await dispatcher.catchUp() == 1)
+            #expect(await dispatcher.catchUp() == 0)
+            #expect(flaky.handled.last == (try await Self.created(store, fixture, late.case.id)))
+            #expect(try await store.listenerCheckpoint("flaky") != nil)
+        }
+    }
+}
