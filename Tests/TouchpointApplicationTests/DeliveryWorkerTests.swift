@@ -177,9 +177,9 @@ struct OneOutboxUpgradeTests {
         try await withStore(backend, migrateThrough: 20) { store in
             // setup: a database of the last version: a WhatsApp message with a template waiting in
             // the text outbox, one already sent, and a `mail.sent` event in the history.
-            let brand = try await store.createBrand(slug: "acme", name: "Acme", casePrefix: "Acme", defaultCallingCode: "48")
+            let brandID = try await insertOldBrand(store)
             _ = try await store.createIntegration(
-                id: "old-wa", brand: brand.id, kind: .whatsApp, name: "WA", secret: "s", providerURL: "http://127.0.0.1:9/x")
+                id: "old-wa", brand: brandID, kind: .whatsApp, name: "WA", secret: "s", providerURL: "http://127.0.0.1:9/x")
             let template = ##"{"name":"case_update","language":"pl","parameters":["Anna","#7"]}"##
             try await store.database.write { db in
                 for (id, state, template) in [
@@ -189,7 +189,7 @@ struct OneOutboxUpgradeTests {
                         """
                         INSERT INTO text_outbox (id, brand_id, integration_id, recipient, body, template, state, attempts, next_attempt_at, created_at, updated_at,
                                                  provider_message_id)
-                        VALUES (\(bind: id), \(bind: brand.id.text), 'old-wa', '+48600100300', 'Dzień dobry Anna', \(bind: template), \(bind: state), 0, 0,
+                        VALUES (\(bind: id), \(bind: brandID.text), 'old-wa', '+48600100300', 'Dzień dobry Anna', \(bind: template), \(bind: state), 0, 0,
                                 1764000000000, 1764000000000, \(bind: state == "sent" ? "prov-9" : nil))
                         """
                     ).run()
@@ -197,7 +197,7 @@ struct OneOutboxUpgradeTests {
                 try await db.raw(
                     """
                     INSERT INTO events (id, brand_id, type, actor_kind, on_timeline, payload, occurred_at)
-                    VALUES ('0e3f2a1c-0000-4000-8000-000000000003', \(bind: brand.id.text), 'mail.sent', 'system', 1, '{"reply": "250 ok"}', 1764000000000)
+                    VALUES ('0e3f2a1c-0000-4000-8000-000000000003', \(bind: brandID.text), 'mail.sent', 'system', 1, '{"reply": "250 ok"}', 1764000000000)
                     """
                 ).run()
             }
@@ -211,10 +211,10 @@ struct OneOutboxUpgradeTests {
             guard case .text(let text) = try #require(provider.given.first) else { Issue.record("not a text"); return }
             #expect(text.text == "Dzień dobry Anna" && text.contactPoint == .whatsApp && text.recipient == "+48600100300")
             #expect(text.template == TemplateUse(name: "case_update", language: "pl", parameters: ["Anna", "#7"]))
-            let all = try await store.outbox(brand: brand.id, state: .sent, limit: 10, cursor: nil).items
+            let all = try await store.outbox(brand: brandID, state: .sent, limit: 10, cursor: nil).items
             #expect(Set(all.map(\.providerMessageID)) == ["prov-9", "prov-10"])
             #expect(all.allSatisfy { $0.contactPoint == .whatsApp && $0.integrationID == "old-wa" })
-            let events = try await store.auditLog(brand: brand.id, caseID: nil, limit: 10, cursor: nil).items
+            let events = try await store.auditLog(brand: brandID, caseID: nil, limit: 10, cursor: nil).items
             #expect(events.contains { $0.type == .messageSent && $0.payload["reply"] == .string("250 ok") })
         }
     }

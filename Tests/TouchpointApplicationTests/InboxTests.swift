@@ -180,8 +180,8 @@ struct InboxUpgradeTests {
         try await withStore(backend, migrateThrough: 19) { store in
             // setup: a database of the last version with the old webhook table: one event processed,
             // one unmatched report, and one a crash left `received` (the loss this issue is about).
-            let brand = try await store.createBrand(slug: "acme", name: "Acme", casePrefix: "Acme", defaultCallingCode: "48")
-            _ = try await store.createIntegration(id: "old-sms", brand: brand.id, kind: .sms, name: "SMS", secret: "s")
+            let brandID = try await insertOldBrand(store)
+            _ = try await store.createIntegration(id: "old-sms", brand: brandID, kind: .sms, name: "SMS", secret: "s")
             let lost = #"{"messageId": "lost-1", "from": "+48600100900", "text": "Nobody answered this"}"#
             try await store.database.write { db in
                 for (key, raw, state) in [
@@ -203,16 +203,16 @@ struct InboxUpgradeTests {
             // check: every event is in the inbox with its key, so a provider's retry is still a duplicate;
             // the lost message is on a case now.
             #expect(applied == Array(20...Migrator.latestVersion))
-            let all = try await store.envelopes(brand: brand.id, state: nil, limit: 10, cursor: nil).items
+            let all = try await store.envelopes(brand: brandID, state: nil, limit: 10, cursor: nil).items
             #expect(Set(all.map(\.providerKey)) == ["message:done-1", "status:x:delivered", "message:lost-1"])
             #expect(all.allSatisfy { $0.state == .processed && $0.contactPoint == .sms && $0.source == "old-sms" })
             #expect(all.first { $0.providerKey == "status:x:delivered" }?.reason == "unmatched")
             let recovered = try #require(all.first { $0.providerKey == "message:lost-1" })
-            let item = try await store.case(try #require(recovered.caseID), brand: brand.id)
+            let item = try await store.case(try #require(recovered.caseID), brand: brandID)
             #expect(item.subject == "Nobody answered this")
             let retry = try await store.accept(
                 NewEnvelope(
-                    brandID: brand.id, contactPoint: .sms, source: "old-sms", providerKey: "message:done-1",
+                    brandID: brandID, contactPoint: .sms, source: "old-sms", providerKey: "message:done-1",
                     lane: "x", raw: []))
             #expect(retry.duplicate)
         }

@@ -16,13 +16,13 @@ final class FlakyListener: EventListener, @unchecked Sendable {
 
     init(failures: Int) { self.failures = failures }
 
-    func handle(_ event: DomainEvent) async throws {
+    func handle(_ events: [DomainEvent]) async throws {
         try lock.withLock {
             if failures > 0 {
                 failures -= 1
                 throw InjectedFault()
             }
-            handled.append(event.id)
+            handled += events.map(\.id)
         }
     }
 }
@@ -88,7 +88,7 @@ struct ListenerTests {
             let fixture = try await Fixture.make(store)
             let flaky = FlakyListener(failures: 2)
             let dispatcher = EventDispatcher(
-                store: store, listeners: [flaky], logger: Self.logger, lookback: .seconds(60),
+                store: store, listeners: [flaky], logger: Self.logger, settle: .seconds(40), lookback: .seconds(60),
                 retry: RetryPolicy(maxAttempts: 5, firstDelay: .seconds(2), maxDelay: .seconds(10)))
             let first = try await store.openCase(brand: fixture.brand.id, actor: nil, request: try fixture.email("a@example.org"))
             clock.set(clock.now.addingTimeInterval(1))

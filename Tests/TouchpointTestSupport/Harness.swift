@@ -119,3 +119,16 @@ extension Logger {
         return logger
     }
 }
+
+/// A brand written with the columns of the first schema, for tests that start from an older
+/// version (the store's own `createBrand` writes the newest columns).
+public func insertOldBrand(_ store: Store, slug: String = "acme") async throws -> BrandID {
+    let id = UUID()
+    try await store.database.write { db in
+        try await db.raw("""
+            INSERT INTO brands (id, slug, name, case_prefix, default_calling_code, created_at)
+            VALUES (\(bind: id.text), \(bind: slug), 'Acme', 'Acme', '48', 1764000000000)
+            """).run()
+    }
+    return id
+}

@@ -370,6 +370,22 @@ struct WebhookTests {
             // A longer message that starts with the word is an ordinary one.
             let ordinary = try await text("q7", "+48600100251", "Queue at your office was very long today")
             #expect(ordinary.caseID != nil)
+
+            // The brand writes in Polish from now on; an agent may not change that, nor to a language it does not have.
+            let asAgent = try await client.execute(uri: "/api/v1/brand", method: .patch, headers: fixture.headers("agent"),
+                                                   body: ByteBuffer(string: #"{"language": "pl"}"#))
+            #expect(asAgent.status == .forbidden)
+            let german = try await client.execute(uri: "/api/v1/brand", method: .patch, headers: fixture.headers("admin"),
+                                                  body: ByteBuffer(string: #"{"language": "de"}"#))
+            let germanProblem = try json(german)
+            #expect(german.status == .unprocessableContent && germanProblem["field"] as? String == "language")
+            let polish = try json(try await client.execute(uri: "/api/v1/brand", method: .patch, headers: fixture.headers("admin"),
+                                                           body: ByteBuffer(string: #"{"language": "pl"}"#)))
+            #expect(polish["language"] as? String == "pl" && polish["slug"] as? String == "acme")
+            _ = try await text("q8", "+48600100252", "NUMEREK C")
+            #expect(try await lastReply(to: "+48600100252")?.hasPrefix("Acme: Twój numerek to C002 w Centre (Contracts).") == true)
+            _ = try await text("q9", "+48600100252", "NUMEREK REZYGNUJĘ")
+            #expect(try await lastReply(to: "+48600100252") == "Acme: numerek C002 anulowany. Wyślij NUMEREK, aby pobrać nowy.")
         }
     }
 }

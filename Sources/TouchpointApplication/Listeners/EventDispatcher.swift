@@ -4,22 +4,26 @@ import TouchpointCore
 import TouchpointStore
 
 /// Follows the events table after commit and hands every listener the events it reacts to,
-/// each listener in its own task and in event order. Each keeps a checkpoint (the time of
-/// the newest event it handled) and reads from `lookback` before it, because transactions
-/// commit out of time order: an event committed late still arrives, and the events seen in
-/// that window are remembered so they are handed over once per run. After a restart the
-/// window is handed over again, which idempotent listeners shrug off. A listener that keeps
-/// failing on an event is retried with backoff, then the event is skipped with an error
-/// logged and counted, so one bad event cannot stop the others.
+/// each listener in its own task, in event order and in batches. Each keeps a checkpoint
+/// (the time of the newest event it was handed) and, because transactions commit out of
+/// time order, reads a little behind it: `settle` on every round, `lookback` after a start.
+/// Those looks back read only ids and times from an index; the events remembered as handed
+/// over are skipped, so an event committed late still arrives, once per run. After a
+/// restart the look-back window is handed over again, which idempotent listeners shrug off.
+/// A batch that fails is retried with backoff; after the attempts it is skipped with an
+/// error logged and counted, so one bad event cannot stop the listener for good.
 public struct EventDispatcher: Sendable {
     let followers: [Follower]
     let pollInterval: Duration
 
     public init(
-        store: Store, listeners: [any EventListener], logger: Logger, pollInterval: Duration = .milliseconds(500), lookback: Duration = .seconds(300),
-        retry: RetryPolicy = RetryPolicy(maxAttempts: 5, firstDelay: .seconds(1), maxDelay: .seconds(60)), page: Int = 500
+        store: Store, listeners: [any EventListener], logger: Logger, pollInterval: Duration = .milliseconds(500), settle: Duration = .seconds(10),
+        lookback: Duration = .seconds(300), retry: RetryPolicy = RetryPolicy(maxAttempts: 5, firstDelay: .seconds(1), maxDelay: .seconds(60)),
+        batch: Int = 500
     ) {
-        followers = listeners.map { Follower(store: store, listener: $0, logger: logger, lookback: lookback, retry: retry, page: page) }
+        followers = listeners.map {
+            Follower(store: store, listener: $0, logger: logger, settle: settle, lookback: lookback, retry: retry, batch: batch)
+        }
         self.pollInterval = pollInterval
     }
 
@@ -38,7 +42,7 @@ public struct EventDispatcher: Sendable {
     }
 
     /// One round for every listener: hands over everything recorded so far; returns how
-    /// many events were handled. For the CLI and tests that have no running dispatcher.
+    /// many events were handed over. For the CLI and tests that have no running dispatcher.
     @discardableResult
     public func catchUp() async -> Int {
         var handled = 0
@@ -51,59 +55,69 @@ public struct EventDispatcher: Sendable {
         let store: Store
         let listener: any EventListener
         let logger: Logger
+        let settle: TimeInterval
         let lookback: TimeInterval
         let retry: RetryPolicy
-        let page: Int
+        let batch: Int
+        /// The time of the newest event handed over (or the saved checkpoint).
         private var position: Date?
-        /// Events handled within the look-back window, by id, with their time.
+        /// Where the first round started reading; set once.
+        private var start: Date?
+        /// Events handed over within the window behind the position, by id, with their time.
         private var seen: [UUID: Date] = [:]
-        /// Failed attempts of the event at hand, and when it may be tried again.
-        private var failures: (id: UUID, attempts: Int, retryAt: Date)?
+        /// Failed attempts of the batch at hand, and when it may be tried again.
+        private var failures: (attempts: Int, retryAt: Date)?
 
-        init(store: Store, listener: any EventListener, logger: Logger, lookback: Duration, retry: RetryPolicy, page: Int) {
+        init(store: Store, listener: any EventListener, logger: Logger, settle: Duration, lookback: Duration, retry: RetryPolicy, batch: Int) {
             self.store = store
             self.listener = listener
             var logger = logger
             logger[metadataKey: "listener"] = "\(listener.name)"
             self.logger = logger
+            self.settle = Double(settle.components.seconds)
             self.lookback = Double(lookback.components.seconds)
             self.retry = retry
-            self.page = page
+            self.batch = batch
         }
 
-        /// Reads and hands over what is new; returns how many events were handled.
+        /// Reads and hands over what is new; returns how many events were handed over.
         @discardableResult
         func round() async -> Int {
             let now = store.environment.now()
             if let failures, failures.retryAt > now { return 0 }
             do {
-                let start: Date
-                if let position {
-                    start = position
+                let since: Date
+                if let start {
+                    since = position.map { $0.addingTimeInterval(-settle) } ?? start
                 } else {
-                    // First start: from the saved checkpoint, or only the recent past.
-                    start = try await store.listenerCheckpoint(listener.name) ?? now
+                    // First round: from the saved checkpoint (or now), the whole look-back behind it.
+                    position = try await store.listenerCheckpoint(listener.name)
+                    since = (position ?? now).addingTimeInterval(-lookback)
+                    start = since
                 }
-                var cursor: (time: Date, id: UUID?) = (start.addingTimeInterval(-lookback), nil)
-                var newest = start
                 var handled = 0
-                reading: while true {
-                    let events = try await store.events(types: listener.interests, after: cursor.time, id: cursor.id, limit: page)
-                    for event in events {
-                        cursor = (event.occurredAt, event.id)
-                        guard seen[event.id] == nil else { continue }
-                        guard await handle(event, now: now) else { break reading }
-                        seen[event.id] = event.occurredAt
-                        newest = max(newest, event.occurredAt)
-                        handled += 1
+                var from = since
+                while true {
+                    let positions = try await store.eventPositions(types: listener.interests, since: from, limit: batch * 4)
+                    let fresh = positions.filter { seen[$0.id] == nil }.prefix(batch)
+                    if !fresh.isEmpty {
+                        let events = try await store.events(ids: fresh.map(\.id))
+                        guard await hand(events, now: now) else { break }
+                        for event in events { seen[event.id] = event.occurredAt }
+                        handled += events.count
+                        let newest = events.map(\.occurredAt).max() ?? from
+                        if newest > (position ?? .distantPast) {
+                            try await store.saveListenerCheckpoint(listener.name, at: newest)
+                            position = newest
+                        }
                     }
-                    if events.count < page { break }
+                    // A full read, or a batch cut short, may have more behind it; reading on from the
+                    // last time (>=) gives that instant again, and the memory skips what was handed.
+                    let next = fresh.count == batch ? fresh.last?.at : positions.count == batch * 4 ? positions.last?.at : nil
+                    guard let next, next > from || fresh.count == batch else { break }
+                    from = next
                 }
-                if newest != position {
-                    try await store.saveListenerCheckpoint(listener.name, at: newest)
-                    position = newest
-                }
-                let horizon = newest.addingTimeInterval(-lookback)
+                let horizon = (position ?? now).addingTimeInterval(-max(settle, lookback))
                 seen = seen.filter { $0.value >= horizon }
                 return handled
             } catch {
@@ -112,28 +126,28 @@ public struct EventDispatcher: Sendable {
             }
         }
 
-        /// Hands one event over; false when it failed and is to be tried again later.
-        private func handle(_ event: DomainEvent, now: Date) async -> Bool {
-            var metadata: Logger.Metadata = ["event": "\(event.id.text)", "type": "\(event.type.rawValue)"]
+        /// Hands a batch over; false when it failed and is to be tried again later.
+        private func hand(_ events: [DomainEvent], now: Date) async -> Bool {
+            var metadata: Logger.Metadata = ["events": "\(events.count)", "first": "\(events.first?.id.text ?? "")"]
             do {
-                try await listener.handle(event)
+                try await listener.handle(events)
                 failures = nil
-                AppMetrics.listener(listener.name, "handled")
+                AppMetrics.listener(listener.name, "handled", count: events.count)
                 return true
             } catch {
-                let attempts = (failures?.id == event.id ? failures?.attempts ?? 0 : 0) + 1
+                let attempts = (failures?.attempts ?? 0) + 1
                 metadata["error"] = "\(error)"
                 metadata["attempt"] = "\(attempts)"
                 if let retryAt = retry.nextAttempt(after: attempts, from: now) {
-                    failures = (event.id, attempts, retryAt)
-                    AppMetrics.listener(listener.name, "retried")
+                    failures = (attempts, retryAt)
+                    AppMetrics.listener(listener.name, "retried", count: events.count)
                     logger.warning("a listener failed; will retry", metadata: metadata)
                     return false
                 }
-                // Given up: the event stays in the history; the listener moves on.
+                // Given up: the events stay in the history; the listener moves on.
                 failures = nil
-                AppMetrics.listener(listener.name, "skipped")
-                logger.error("a listener gave up on an event", metadata: metadata)
+                AppMetrics.listener(listener.name, "skipped", count: events.count)
+                logger.error("a listener gave up on events", metadata: metadata)
                 return true
             }
         }

@@ -15,10 +15,14 @@ public struct StaffEmailListener: EventListener {
     public var name: String { "staff-email" }
     public var interests: Set<EventType> { [.staffNotified] }
 
-    public func handle(_ event: DomainEvent) async throws {
-        guard case .string(let raw)? = event.payload["userId"] ?? event.payload["staffId"], let user = UUID(text: raw),
-            let target = try await store.staffEmailTarget(user: user, brand: event.brandID, caseID: event.caseID)
-        else { return }
-        try await store.queueEmail(StaffNotificationEmail.compose(event, to: target), recipient: target.email, brand: event.brandID, id: event.id)
+    public func handle(_ events: [DomainEvent]) async throws {
+        var mails: [(mail: OutboundMail, recipient: String, brand: BrandID, id: UUID)] = []
+        for event in events {
+            guard case .string(let raw)? = event.payload["userId"] ?? event.payload["staffId"], let user = UUID(text: raw),
+                let target = try await store.staffEmailTarget(user: user, brand: event.brandID, caseID: event.caseID)
+            else { continue }
+            mails.append((StaffNotificationEmail.compose(event, to: target), target.email, event.brandID, event.id))
+        }
+        try await store.queueEmails(mails)
     }
 }

@@ -20,8 +20,8 @@ public enum AppMetrics {
 
     /// What a listener made of an event: `handled`, `retried` (failed, to be tried again),
     /// `skipped` (given up after its attempts).
-    public static func listener(_ name: String, _ outcome: String) {
-        Counter(label: "touchpoint_listener_events_total", dimensions: [("listener", name), ("outcome", outcome)]).increment()
+    public static func listener(_ name: String, _ outcome: String, count: Int) {
+        Counter(label: "touchpoint_listener_events_total", dimensions: [("listener", name), ("outcome", outcome)]).increment(by: count)
     }
 
     /// How late the scheduler is on the earliest deadline it has to fire (0 when on time).

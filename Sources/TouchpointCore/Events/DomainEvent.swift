@@ -131,6 +131,7 @@ public enum EventType: String, WireEnum {
     case policyUpdated = "policy.updated"
     case segmentationUpdated = "segmentation.updated"
     case calendarUpdated = "calendar.updated"
+    case brandUpdated = "brand.updated"
     case mailboxUpdated = "mailbox.updated"
     case mailQuarantined = "mail.quarantined"
     case mailRerun = "mail.rerun"

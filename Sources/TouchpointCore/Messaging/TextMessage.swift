@@ -95,7 +95,7 @@ public struct CallOutcome: Equatable, Sendable {
 /// any order; anything longer is an ordinary message.
 public struct QueueRequest: Equatable, Sendable {
     public static let keywords: Set<String> = ["QUEUE", "NUMBER", "TICKET", "NUMEREK", "KOLEJKA"]
-    public static let leaveWords: Set<String> = ["LEAVE", "OFF"]
+    public static let leaveWords: Set<String> = ["LEAVE", "OFF", "REZYGNUJĘ", "REZYGNUJE"]
 
     /// Category codes or location slugs, as typed (the store tells which is which).
     public var words: [String]

@@ -10,13 +10,16 @@ public struct Brand: Codable, Equatable, Sendable {
     public var casePrefix: String
     /// Completes national phone numbers written without a country code (digits, e.g. "48").
     public var defaultCallingCode: String?
+    /// The language the brand writes to its customers in.
+    public var language: Language
 
-    public init(id: BrandID, slug: String, name: String, casePrefix: String, defaultCallingCode: String?) {
+    public init(id: BrandID, slug: String, name: String, casePrefix: String, defaultCallingCode: String?, language: Language = .en) {
         self.id = id
         self.slug = slug
         self.name = name
         self.casePrefix = casePrefix
         self.defaultCallingCode = defaultCallingCode
+        self.language = language
     }
 }
 

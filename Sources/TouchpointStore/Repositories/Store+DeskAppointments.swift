@@ -176,10 +176,9 @@ extension Store {
     // MARK: Helpers
 
     func inviteToDesk(_ appointment: DeskAppointment, location: Location, method: ICalendar.Method, actor: Actor) async throws {
-        let when = location.localTime(appointment.start)
-        let body = method == .cancel
-            ? "Your appointment at \(location.name) on \(when) is cancelled."
-            : "Your appointment at \(location.name) is booked for \(when) (\(location.timeZone)). When you arrive, check in at the kiosk with your customer number or phone, or at the desk. The invitation is attached for your calendar."
+        let language = try await brand(appointment.brandID).language
+        let body = CustomerMessages(language).deskAppointment(place: location.name, when: location.localTime(appointment.start), timeZone: location.timeZone,
+                                                              cancelled: method == .cancel)
         try await emailInvitation(try await deskAppointmentCalendar(appointment), method: method, name: method == .cancel ? "appointment-cancelled.ics" : "appointment.ics",
                                   body: body, metadata: ["deskAppointment": appointment.id.text], caseID: appointment.caseID, brand: appointment.brandID, actor: actor)
     }

@@ -123,7 +123,7 @@ extension Store {
                         \(bind: Convert.ms(now.addingTimeInterval(Store.kioskCodeLength))), \(bind: sends), \(bind: Convert.ms(windowStart)))
                 """).run()
             guard known else { return }
-            try await Store.insertTextOutbox(TextContent(text: "\(brand.name): your kiosk code is \(code). It expires in 5 minutes."), recipient: phone.value,
+            try await Store.insertTextOutbox(TextContent(text: CustomerMessages(brand.language).kioskCode(brand: brand.name, code: code)), recipient: phone.value,
                                              integration: integration, caseID: nil, interactionID: nil, id: environment.newID(), at: now, on: db)
         }
     }

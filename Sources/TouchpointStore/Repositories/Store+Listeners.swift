@@ -15,27 +15,28 @@ public struct StaffEmailTarget: Sendable, Equatable {
 }
 
 extension Store {
-    /// Events of `types` after the position (time, then id), oldest first: what a listener reads.
-    public func events(types: Set<EventType>, after time: Date, id: UUID?, limit: Int) async throws -> [DomainEvent] {
+    /// The ids and times of the events of `types` recorded at or after `since`, oldest first:
+    /// read from the index alone, so a listener can look back cheaply for late commits.
+    public func eventPositions(types: Set<EventType>, since: Date, limit: Int) async throws -> [(id: UUID, at: Date)] {
         guard !types.isEmpty else { return [] }
         return try await database.read { db in
-            var query = SQLQueryString("SELECT * FROM events WHERE ")
+            var query = SQLQueryString("SELECT id, occurred_at FROM events WHERE ")
             query.appendInterpolation(Store.inList("type", types.map(\.rawValue).sorted()))
-            let ms = Convert.ms(time)
-            if let id {
-                query.appendLiteral(" AND (occurred_at > ")
-                query.appendInterpolation(bind: ms)
-                query.appendLiteral(" OR (occurred_at = ")
-                query.appendInterpolation(bind: ms)
-                query.appendLiteral(" AND id > ")
-                query.appendInterpolation(bind: id.text)
-                query.appendLiteral("))")
-            } else {
-                query.appendLiteral(" AND occurred_at >= ")
-                query.appendInterpolation(bind: ms)
-            }
+            query.appendLiteral(" AND occurred_at >= ")
+            query.appendInterpolation(bind: Convert.ms(since))
             query.appendLiteral(" ORDER BY occurred_at, id LIMIT ")
             query.appendInterpolation(bind: limit)
+            return try await db.raw(query).all().map { (try $0.uuid("id"), try $0.date("occurred_at")) }
+        }
+    }
+
+    /// The events with these ids, oldest first.
+    public func events(ids: [UUID]) async throws -> [DomainEvent] {
+        guard !ids.isEmpty else { return [] }
+        return try await database.read { db in
+            var query = SQLQueryString("SELECT * FROM events WHERE ")
+            query.appendInterpolation(Store.inList("id", ids.map(\.text)))
+            query.appendLiteral(" ORDER BY occurred_at, id")
             return try await db.raw(query).all().map(Store.event(from:))
         }
     }
@@ -81,15 +82,19 @@ extension Store {
         }
     }
 
-    /// Queues an email about no case (a notification); `id` names it, so queueing the same
-    /// one again changes nothing.
-    public func queueEmail(_ mail: OutboundMail, recipient: String, brand: BrandID, id: UUID) async throws {
+    /// Queues emails about no case (notifications) in one transaction; each `id` names its
+    /// email, so queueing the same one again changes nothing.
+    public func queueEmails(_ mails: [(mail: OutboundMail, recipient: String, brand: BrandID, id: UUID)]) async throws {
+        guard !mails.isEmpty else { return }
         let now = environment.now()
         try await database.write { db in
-            guard try await db.raw("SELECT id FROM outbox WHERE id = \(bind: id.text)").first() == nil else { return }
-            try await Store.insertOutbox(
-                OutboxMessage(mail: mail, attachments: []), recipient: recipient, brand: brand, caseID: nil, interactionID: nil,
-                id: id, at: now, on: db)
+            var query = SQLQueryString("SELECT id FROM outbox WHERE ")
+            query.appendInterpolation(Store.inList("id", mails.map(\.id.text)))
+            let queued = Set(try await db.raw(query).all().map { try $0.string("id") })
+            for item in mails where !queued.contains(item.id.text) {
+                try await Store.insertOutbox(OutboxMessage(mail: item.mail, attachments: []), recipient: item.recipient, brand: item.brand, caseID: nil,
+                                             interactionID: nil, id: item.id, at: now, on: db)
+            }
         }
     }
 }

@@ -284,8 +284,7 @@ extension Store {
         let interaction = Interaction(
             id: environment.newID(), brandID: brand.id, contactID: item.contactID, caseID: item.id, contactPoint: .email, direction: .outbound,
             authorKind: .system, authorID: nil,
-            text: "Thank you for your message. We have opened case \(reference) about \"\(item.subject)\" and will answer as soon as we can.\n\n"
-                + "To add to it, reply to this email and keep \(reference) in the subject.",
+            text: CustomerMessages(brand.language).mailAcknowledgement(reference: reference, subject: item.subject),
             providerMessageID: Store.outboundMessageID(caseNumber: item.number, brand: brand.id, domain: mailbox.domain, secret: secret),
             metadata: ["automatic": "acknowledgement"], occurredAt: now)
         try await Store.insert(interaction: interaction, now: now, on: db)

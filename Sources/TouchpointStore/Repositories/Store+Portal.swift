@@ -51,11 +51,10 @@ extension Store {
             if let box = try await db.raw("SELECT * FROM mailboxes WHERE brand_id = \(bind: brandID.text) ORDER BY created_at, address LIMIT 1").first() {
                 let mailbox = try Store.mailbox(from: box)
                 let domain = mailbox.address.split(separator: "@").last.map(String.init) ?? "localhost"
+                let words = CustomerMessages(brand.language).portalLink(brand: brand.name, link: linkBase + token)
                 let mail = OutboundMail(
                     from: MailAddress(name: brand.name, address: mailbox.address), to: [MailAddress(name: try row.optionalString("name"), address: email)],
-                    subject: "Your sign-in link for \(brand.name)", messageID: "portal-\(environment.newID().text)@\(domain)", date: now,
-                    text: "Open this link within 15 minutes to see your requests with \(brand.name):\n\n\(linkBase)\(token)\n\n"
-                        + "If you did not ask for it, ignore this message; nobody can sign in without it.",
+                    subject: words.subject, messageID: "portal-\(environment.newID().text)@\(domain)", date: now, text: words.text,
                     automatic: true, loopMarker: mailbox.address)
                 try await Store.insertOutbox(OutboxMessage(mail: mail, attachments: []), recipient: email, brand: brandID, caseID: nil, interactionID: nil,
                                              id: environment.newID(), at: now, on: db)

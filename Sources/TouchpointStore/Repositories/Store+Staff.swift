@@ -17,15 +17,17 @@ extension Store {
     // MARK: Brands and teams
 
     /// Creates a brand (used by the demo data and administrators).
-    public func createBrand(slug: String, name: String, casePrefix: String, defaultCallingCode: String?) async throws -> Brand {
-        let brand = Brand(id: environment.newID(), slug: slug.lowercased(), name: name, casePrefix: casePrefix, defaultCallingCode: defaultCallingCode)
+    public func createBrand(slug: String, name: String, casePrefix: String, defaultCallingCode: String?, language: Language = .en) async throws -> Brand {
+        let brand = Brand(id: environment.newID(), slug: slug.lowercased(), name: name, casePrefix: casePrefix, defaultCallingCode: defaultCallingCode,
+                          language: language)
         let now = Convert.ms(environment.now())
         try await database.write { db in
             let existing = try await db.raw("SELECT id FROM brands WHERE slug = \(bind: brand.slug)").first()
             if existing != nil { throw StoreError.conflict("a brand with slug '\(brand.slug)' exists") }
             try await db.raw("""
-                INSERT INTO brands (id, slug, name, case_prefix, default_calling_code, created_at)
-                VALUES (\(bind: brand.id.text), \(bind: brand.slug), \(bind: brand.name), \(bind: brand.casePrefix), \(bind: brand.defaultCallingCode), \(bind: now))
+                INSERT INTO brands (id, slug, name, case_prefix, default_calling_code, language, created_at)
+                VALUES (\(bind: brand.id.text), \(bind: brand.slug), \(bind: brand.name), \(bind: brand.casePrefix), \(bind: brand.defaultCallingCode),
+                        \(bind: brand.language.rawValue), \(bind: now))
                 """).run()
         }
         brands.put(brand.id, brand)
@@ -60,7 +62,22 @@ extension Store {
 
     static func brand(from row: any SQLRow) throws -> Brand {
         Brand(id: try row.uuid("id"), slug: try row.string("slug"), name: try row.string("name"),
-              casePrefix: try row.string("case_prefix"), defaultCallingCode: try row.optionalString("default_calling_code"))
+              casePrefix: try row.string("case_prefix"), defaultCallingCode: try row.optionalString("default_calling_code"),
+              language: Language(rawValue: try row.string("language")) ?? .en)
+    }
+
+    /// Changes the language the brand writes to its customers in.
+    public func setLanguage(_ language: Language, brand id: BrandID, actor: Actor) async throws -> Brand {
+        var brand = try await self.brand(id)
+        brand.language = language
+        let environment = self.environment
+        try await database.write { db in
+            try await db.raw("UPDATE brands SET language = \(bind: language.rawValue) WHERE id = \(bind: id.text)").run()
+            try await Store.insert(events: [DomainEvent(id: environment.newID(), brandID: id, type: .brandUpdated, actor: actor, accountID: nil, contactID: nil,
+                                                        caseID: nil, payload: ["language": .string(language.rawValue)], occurredAt: environment.now())], on: db)
+        }
+        brands.put(id, brand)
+        return brand
     }
 
     public func createTeam(brand: BrandID, name: String) async throws -> Team {

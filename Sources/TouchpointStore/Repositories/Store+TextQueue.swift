@@ -42,9 +42,10 @@ extension Store {
         }
         let reply = TextBack(integrationID: integration.id, recipient: identity.value)
         var result = TextIntakeResult(caseID: nil, caseNumber: nil, interactionID: interactionID, opened: false, keyword: nil)
-        func answer(_ text: String) async throws -> TextIntakeResult {
+        let say = CustomerMessages(brand.language)
+        func answer(_ answer: CustomerMessages.QueueAnswer) async throws -> TextIntakeResult {
             try await database.write { db in
-                try await self.text("\(brand.name): \(text)", to: reply, contact: contact, caseID: nil, point: point, at: now, on: db)
+                try await self.text("\(brand.name): \(say.queue(answer))", to: reply, contact: contact, caseID: nil, point: point, at: now, on: db)
             }
             return result
         }
@@ -56,8 +57,7 @@ extension Store {
                     left.append(try await moveTicket(ticket.id, brand: brand.id, actor: .contact(contact), step: .cancel).label)
                 }
             }
-            return try await answer(left.isEmpty ? "you have no number waiting in a queue."
-                                                 : "you left the queue (\(left.joined(separator: ", "))). Text QUEUE to take a new number.")
+            return try await answer(left.isEmpty ? .nothingToLeave : .left(tickets: left))
         }
         // Which word is a location and which a category.
         var location: Location?
@@ -66,24 +66,23 @@ extension Store {
             if let named = locations.first(where: { $0.slug == word.lowercased() }) { location = named } else { codes.append(word.uppercased()) }
         }
         guard let place = location ?? (locations.count == 1 ? locations[0] : nil) else {
-            return try await answer("which service point? Text QUEUE and one of: \(locations.map(\.slug).joined(separator: ", ")).")
+            return try await answer(.whichPlace(slugs: locations.map(\.slug)))
         }
         let state = try await queueState(location: place.id, brand: brand.id)
         if let held = state.tickets.first(where: { $0.contactID == contact && ($0.state == .waiting || $0.state == .called) }) {
             result.ticket = held.label
-            return try await answer("you already have number \(held.label) at \(place.name). Text QUEUE LEAVE to give it up.")
+            return try await answer(.alreadyWaiting(ticket: held.label, place: place.name))
         }
         let menu = place.setup.categories.map { "\($0.code) \($0.name)" }.joined(separator: ", ")
         let code = codes.count == 1 ? codes[0] : codes.isEmpty && place.setup.categories.count == 1 ? place.setup.categories[0].code : nil
         guard let code, let category = place.setup.category(code) else {
-            return try await answer("what is your visit about? Text QUEUE and a letter: \(menu).")
+            return try await answer(.whichService(menu: menu))
         }
         let ticket = try await takeTicket(location: place.id, brand: brand.id, category: category.code, contact: contact, identity: nil, caseID: nil,
                                           source: point.rawValue, actor: .contact(contact), textBack: reply)
         result.ticket = ticket.label
-        let wait = state.waits.first { $0.category == category.code }?.minutes.map { "About \($0) min." } ?? "No desk for this is open right now."
-        return try await answer("your number is \(ticket.label) at \(place.name) (\(category.name)). \(wait) We will text you when a desk calls you. "
-                                + "Text QUEUE LEAVE to give up your place.")
+        let minutes = state.waits.first { $0.category == category.code }?.minutes
+        return try await answer(.taken(ticket: ticket.label, place: place.name, service: category.name, minutes: minutes))
     }
 
     /// Texts a customer about their queue ticket as an outbound message on their timeline,
@@ -111,9 +110,10 @@ extension Store {
               let integrationID = try row.optionalString("integration_id"), let phone = try row.optionalString("phone"),
               let kind = try await db.raw("SELECT kind FROM integrations WHERE id = \(bind: integrationID)").first()?.string("kind"),
               let point = IntegrationKind(rawValue: kind)?.contactPoint else { return }
-        let brandName = try await db.raw("SELECT name FROM brands WHERE id = \(bind: ticket.brandID.text)").first()?.string("name") ?? ""
-        let deskName = location.setup.desk(desk)?.name ?? "desk \(desk)"
-        try await text("\(brandName): \(ticket.label), please come to \(deskName) at \(location.name).", to: TextBack(integrationID: integrationID, recipient: phone),
+        guard let brand = try await db.raw("SELECT * FROM brands WHERE id = \(bind: ticket.brandID.text)").first().map(Store.brand(from:)) else { return }
+        let say = CustomerMessages(brand.language)
+        let words = say.queueCalled(brand: brand.name, ticket: ticket.label, desk: location.setup.desk(desk)?.name ?? say.desk(desk), place: location.name)
+        try await text(words, to: TextBack(integrationID: integrationID, recipient: phone),
                        contact: contact, caseID: ticket.caseID, point: point, at: now, on: db)
     }
 }

@@ -51,6 +51,7 @@ public func buildRouter(store: Store, inbox: Inbox, config: WebConfig) -> Router
     api.addWebhookRoutes(to: v1)
     api.addInboxRoutes(to: v1)
     api.addOutboxRoutes(to: v1)
+    api.addBrandRoutes(to: v1)
     api.addIntegrationRoutes(to: v1)
     api.addWalkInRoutes(to: v1)
     api.addDeskAppointmentRoutes(to: v1)

@@ -1,0 +1,117 @@
+import Foundation
+
+/// A language customers are written to in. A brand chooses one; the kiosk lets the customer
+/// choose.
+public enum Language: String, WireEnum {
+    case en, pl
+}
+
+/// Every text the product sends to customers, in one place and in each language: the
+/// acknowledgement of new mail, sign-in links, kiosk codes, the walk-in queue by text, and
+/// appointment invitations. The words are written for people reading them on a phone:
+/// what happened, what to do next.
+public struct CustomerMessages: Sendable {
+    public let language: Language
+
+    public init(_ language: Language) {
+        self.language = language
+    }
+
+    private func say(_ en: String, _ pl: String) -> String {
+        switch language {
+        case .en: en
+        case .pl: pl
+        }
+    }
+
+    // MARK: Email
+
+    /// The answer to a person's first message, which opened `reference`.
+    public func mailAcknowledgement(reference: String, subject: String) -> String {
+        say(
+            "Thank you for your message. We have opened case \(reference) about \"\(subject)\" and will answer as soon as we can.\n\n"
+                + "To add to it, reply to this email and keep \(reference) in the subject.",
+            "Dziękujemy za wiadomość. Założyliśmy sprawę \(reference) w temacie „\(subject)” i odpowiemy najszybciej, jak to możliwe.\n\n"
+                + "Aby coś dopisać, odpowiedz na ten e-mail i zostaw \(reference) w temacie.")
+    }
+
+    /// The customer portal's sign-in link: the subject and the text.
+    public func portalLink(brand: String, link: String) -> (subject: String, text: String) {
+        (
+            say("Your sign-in link for \(brand)", "Twój link do logowania w \(brand)"),
+            say(
+                "Open this link within 15 minutes to see your requests with \(brand):\n\n\(link)\n\n"
+                    + "If you did not ask for it, ignore this message; nobody can sign in without it.",
+                "Otwórz ten link w ciągu 15 minut, aby zobaczyć swoje sprawy w \(brand):\n\n\(link)\n\n"
+                    + "Jeśli to nie Ty o niego prosiłeś, zignoruj tę wiadomość; bez linku nikt się nie zaloguje.")
+        )
+    }
+
+    /// An appointment at a service point, booked (with the invitation attached) or cancelled.
+    public func deskAppointment(place: String, when: String, timeZone: String, cancelled: Bool) -> String {
+        cancelled
+            ? say("Your appointment at \(place) on \(when) is cancelled.", "Twoja wizyta w \(place) w dniu \(when) została odwołana.")
+            : say(
+                "Your appointment at \(place) is booked for \(when) (\(timeZone)). When you arrive, check in at the kiosk with your customer number "
+                    + "or phone, or at the desk. The invitation is attached for your calendar.",
+                "Twoja wizyta w \(place) jest umówiona na \(when) (\(timeZone)). Po przyjściu zgłoś się w kiosku, podając numer klienta lub telefon, "
+                    + "albo przy stanowisku. Zaproszenie do kalendarza jest w załączniku.")
+    }
+
+    // MARK: Text messages
+
+    /// The one-time code a kiosk sends to sign a customer in by phone.
+    public func kioskCode(brand: String, code: String) -> String {
+        say("\(brand): your kiosk code is \(code). It expires in 5 minutes.", "\(brand): Twój kod do kiosku to \(code). Jest ważny 5 minut.")
+    }
+
+    /// Answers to a walk-in queue request by text; each goes out as "Brand: …".
+    public enum QueueAnswer: Sendable, Equatable {
+        case nothingToLeave
+        case left(tickets: [String])
+        case whichPlace(slugs: [String])
+        case alreadyWaiting(ticket: String, place: String)
+        case whichService(menu: String)
+        /// `minutes` nil: no desk for the service is open now.
+        case taken(ticket: String, place: String, service: String, minutes: Int?)
+    }
+
+    public func queue(_ answer: QueueAnswer) -> String {
+        switch answer {
+        case .nothingToLeave:
+            say("you have no number waiting in a queue.", "nie masz numerka w kolejce.")
+        case .left(let tickets):
+            say(
+                "you left the queue (\(tickets.joined(separator: ", "))). Text QUEUE to take a new number.",
+                "numerek \(tickets.joined(separator: ", ")) anulowany. Wyślij NUMEREK, aby pobrać nowy.")
+        case .whichPlace(let slugs):
+            say(
+                "which service point? Text QUEUE and one of: \(slugs.joined(separator: ", ")).",
+                "który punkt obsługi? Wyślij NUMEREK i jeden z: \(slugs.joined(separator: ", ")).")
+        case .alreadyWaiting(let ticket, let place):
+            say(
+                "you already have number \(ticket) at \(place). Text QUEUE LEAVE to give it up.",
+                "masz już numerek \(ticket) w \(place). Wyślij NUMEREK REZYGNUJĘ, aby z niego zrezygnować.")
+        case .whichService(let menu):
+            say("what is your visit about? Text QUEUE and a letter: \(menu).", "w jakiej sprawie? Wyślij NUMEREK i literę: \(menu).")
+        case .taken(let ticket, let place, let service, let minutes):
+            say(
+                "your number is \(ticket) at \(place) (\(service)). "
+                    + (minutes.map { "About \($0) min." } ?? "No desk for this is open right now.")
+                    + " We will text you when a desk calls you. Text QUEUE LEAVE to give up your place.",
+                "Twój numerek to \(ticket) w \(place) (\(service)). "
+                    + (minutes.map { "Około \($0) min." } ?? "Teraz żadne stanowisko tego nie obsługuje.")
+                    + " Napiszemy, gdy stanowisko Cię wezwie. Wyślij NUMEREK REZYGNUJĘ, aby zwolnić miejsce.")
+        }
+    }
+
+    /// A desk without a name of its own, by its code.
+    public func desk(_ code: String) -> String {
+        say("desk \(code)", "stanowisko \(code)")
+    }
+
+    /// A desk called a number taken by text.
+    public func queueCalled(brand: String, ticket: String, desk: String, place: String) -> String {
+        say("\(brand): \(ticket), please come to \(desk) at \(place).", "\(brand): \(ticket), zapraszamy do: \(desk), \(place).")
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import TouchpointCore
+import TouchpointStore
+
+/// The caller's brand as administrators set it up.
+struct BrandDTO: Encodable {
+    var id: String
+    var slug: String
+    var name: String
+    var casePrefix: String
+    var defaultCallingCode: String?
+    /// The language customers are written to in.
+    var language: Language
+
+    init(_ brand: Brand) {
+        id = brand.id.text
+        slug = brand.slug
+        name = brand.name
+        casePrefix = brand.casePrefix
+        defaultCallingCode = brand.defaultCallingCode
+        language = brand.language
+    }
+}
+
+struct BrandPatchRequest: Decodable {
+    var language: Language?
+}
+
+extension API {
+    func addBrandRoutes(to group: RouterGroup<TouchpointContext>) {
+        group.get("brand") { _, context in
+            let caller = try context.caller(may: .readCustomers)
+            return try JSONIO.response(BrandDTO(try await store.brand(caller.brandID)))
+        }
+        group.patch("brand") { request, context in
+            let caller = try context.caller(may: .administer)
+            let body = try await io.decode(BrandPatchRequest.self, from: request)
+            var brand = try await store.brand(caller.brandID)
+            if let language = body.language { brand = try await store.setLanguage(language, brand: caller.brandID, actor: .staff(caller.userID)) }
+            return try JSONIO.response(BrandDTO(brand))
+        }
+    }
+}
