@@ -156,7 +156,7 @@ struct MailCommand: AsyncParsableCommand {
     }
 
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data("touchpoint mail: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("touchpoint: \(message)\n".utf8))
         Foundation.exit(code)
     }
 }

@@ -32,7 +32,7 @@ struct TouchpointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "touchpoint",
         abstract: "Touchpoint: one customer history across every contact point.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, TokenCommand.self, StaffCommand.self, CalendarCommand.self, MailCommand.self, InboxCommand.self,
+        subcommands: [Serve.self, Migrate.self, Demo.self, TokenCommand.self, StaffCommand.self, CalendarCommand.self, MailCommand.self, InboxCommand.self, OutboxCommand.self,
                       KioskCommand.self, ImportCommand.self],
         defaultSubcommand: Serve.self)
 }

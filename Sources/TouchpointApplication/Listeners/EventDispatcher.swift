@@ -6,9 +6,11 @@ import TouchpointStore
 /// Follows the events table after commit and hands every listener the events it reacts to,
 /// each listener in its own task, in event order and in batches. Each keeps a checkpoint
 /// (the time of the newest event it was handed) and, because transactions commit out of
-/// time order, reads a little behind it: `settle` on every round, `lookback` after a start.
-/// Those looks back read only ids and times from an index; the events remembered as handed
-/// over are skipped, so an event committed late still arrives, once per run. After a
+/// time order, reads a little behind it: a second on every round, the whole `settle`
+/// window twice per `settle`, and `lookback` after a start. Those looks back read only ids
+/// and times from an index; the events remembered as handed over are skipped, so an event
+/// committed late still arrives, once per run. (Re-reading the whole window on every round
+/// cost as much as the work itself under load: ten seconds of events twice a second.) After a
 /// restart the look-back window is handed over again, which idempotent listeners shrug off.
 /// A batch that fails is retried with backoff; after the attempts it is skipped with an
 /// error logged and counted, so one bad event cannot stop the listener for good.
@@ -63,6 +65,8 @@ public struct EventDispatcher: Sendable {
         private var position: Date?
         /// Where the first round started reading; set once.
         private var start: Date?
+        /// When the whole settle window was last read again.
+        private var sweptAt: Date?
         /// Events handed over within the window behind the position, by id, with their time.
         private var seen: [UUID: Date] = [:]
         /// Failed attempts of the batch at hand, and when it may be tried again.
@@ -80,6 +84,10 @@ public struct EventDispatcher: Sendable {
             self.batch = batch
         }
 
+        /// How far behind the checkpoint every round reads: commits that overtake one another
+        /// by more than this are found by the next sweep of the settle window.
+        static let recent: TimeInterval = 1
+
         /// Reads and hands over what is new; returns how many events were handed over.
         @discardableResult
         func round() async -> Int {
@@ -88,12 +96,15 @@ public struct EventDispatcher: Sendable {
             do {
                 let since: Date
                 if let start {
-                    since = position.map { $0.addingTimeInterval(-settle) } ?? start
+                    let sweep = sweptAt.map { now.timeIntervalSince($0) >= settle / 2 } ?? true
+                    if sweep { sweptAt = now }
+                    since = position.map { $0.addingTimeInterval(-(sweep ? settle : min(settle, Self.recent))) } ?? start
                 } else {
                     // First round: from the saved checkpoint (or now), the whole look-back behind it.
                     position = try await store.listenerCheckpoint(listener.name)
                     since = (position ?? now).addingTimeInterval(-lookback)
                     start = since
+                    sweptAt = now
                 }
                 var handled = 0
                 var from = since

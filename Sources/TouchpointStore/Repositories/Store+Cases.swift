@@ -482,11 +482,7 @@ extension Store {
         let email = outgoing
         let text = texting
         return try await database.write { db in
-            var current = try await Store.case(caseID, brand: brand, on: db)
-            if let target = current.mergedInto { throw StoreError.conflict("case was merged into \(target.text); add to that case instead") }
-            if current.status == .closed && request.direction == .inbound {
-                throw StoreError.conflict("case #\(current.number) is closed; open a follow-up case instead")
-            }
+            let current = try await Store.case(caseID, brand: brand, on: db)
             if let providerID = request.providerMessageID,
                let existing = try await Store.interaction(providerID: providerID, contactPoint: request.contactPoint ?? current.contactPoint, brand: brand, on: db) {
                 return (current, existing)
@@ -509,6 +505,11 @@ extension Store {
                                           text: body, html: request.html, attachments: request.attachments,
                                           providerMessageID: request.providerMessageID ?? email?.messageID, metadata: metadata,
                                           occurredAt: request.occurredAt ?? now)
+            let model = current.serviceModel ?? config.rules.defaultModel
+            let (next, drafts) = try Store.rule { () throws(CaseInteractionError) in
+                try current.recording(interaction, automatic: request.automatic, now: now, availability: config.availability(model),
+                                      targets: config.policy(model).sla[current.priority])
+            }
             try await Store.insert(interaction: interaction, now: now, on: db)
             if let text {
                 try await Store.queueText(interaction, route: text, id: environment.newID(), at: now, on: db)
@@ -518,47 +519,19 @@ extension Store {
                                            automatic: request.automatic,
                                            environment: environment, at: now, on: db)
             }
-            if request.automatic {
-                // An acknowledgement answers nobody: status and SLA clocks stay as they are.
-                try await Store.insert(events: self.events([EventDraft(type: .interactionAdded, payload: [
-                    "interactionId": .string(interaction.id.text), "direction": .string(request.direction.rawValue), "automatic": .bool(true)])],
-                    brand: brand, actor: actor, account: current.accountID, contact: current.contactID, caseID: caseID, at: now), on: db)
-                try await also?(current, interaction, db)
-                return (current, interaction)
+            if !request.automatic {
+                try await Store.index(text: body, brand: brand, caseID: caseID, on: db)
+                try await db.raw("""
+                    UPDATE cases SET status = \(bind: next.status.rawValue), updated_at = \(bind: Convert.ms(now)),
+                    sla = \(bind: next.sla?.storageText), sla_next_at = \(bind: next.sla?.nextWake.map(Convert.ms)),
+                    sla_risk_at = \(bind: next.sla?.riskAt.map(Convert.ms))
+                    WHERE id = \(bind: caseID.text)
+                    """).run()
             }
-            try await Store.index(text: body, brand: brand, caseID: caseID, on: db)
-            var drafts = [EventDraft(type: .interactionAdded, payload: ["interactionId": .string(interaction.id.text), "direction": .string(request.direction.rawValue)])]
-            if let status = current.statusAfter(interaction: request.direction) {
-                drafts.append(EventDraft(type: .caseStatusChanged, payload: [
-                    "field": .string("status"), "from": .string(current.status.rawValue), "to": .string(status.rawValue),
-                    "reason": .string(request.direction == .inbound ? "customer wrote" : "first reply")]))
-            }
-            // SLA clocks: a reply answers the customer, a message from them asks again.
-            if var sla = current.sla {
-                let model = current.serviceModel ?? config.rules.defaultModel
-                let availability = config.availability(model)
-                if let status = current.statusAfter(interaction: request.direction) {
-                    sla.statusChanged(from: current.status, to: status, at: now, on: availability)
-                }
-                switch request.direction {
-                case .outbound: sla.staffReplied(at: now, on: availability)
-                case .inbound: sla.customerWrote(at: now, targets: config.policy(model).sla[current.priority], on: availability)
-                case .internal: break
-                }
-                current.sla = sla
-            }
-            if let status = current.statusAfter(interaction: request.direction) { current.status = status }
-            current.updatedAt = now
-            try await db.raw("""
-                UPDATE cases SET status = \(bind: current.status.rawValue), updated_at = \(bind: Convert.ms(now)),
-                sla = \(bind: current.sla?.storageText), sla_next_at = \(bind: current.sla?.nextWake.map(Convert.ms)),
-                sla_risk_at = \(bind: current.sla?.riskAt.map(Convert.ms))
-                WHERE id = \(bind: caseID.text)
-                """).run()
-            try await Store.insert(events: contactEvents + self.events(drafts, brand: brand, actor: actor, account: current.accountID,
-                                                                       contact: current.contactID, caseID: caseID, at: now), on: db)
-            try await also?(current, interaction, db)
-            return (current, interaction)
+            try await Store.insert(events: contactEvents + self.events(drafts, brand: brand, actor: actor, account: next.accountID,
+                                                                       contact: next.contactID, caseID: caseID, at: now), on: db)
+            try await also?(next, interaction, db)
+            return (next, interaction)
         }
     }
 

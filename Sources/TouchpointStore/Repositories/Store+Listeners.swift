@@ -60,25 +60,45 @@ extension Store {
         }
     }
 
-    /// Who gets a staff notification by email, or nil when nobody does: the staff member has
-    /// email notifications off, or the brand has no mailbox to send from.
-    public func staffEmailTarget(user: UserID, brand: BrandID, caseID: CaseID?) async throws -> StaffEmailTarget? {
-        try await database.read { db in
-            guard
-                let staff = try await db.raw(
-                    """
-                    SELECT email, name FROM staff_users WHERE id = \(bind: user.text) AND brand_id = \(bind: brand.text) AND email_notifications = 1
-                    """
-                ).first(),
-                let box = try await db.raw("SELECT * FROM mailboxes WHERE brand_id = \(bind: brand.text) ORDER BY created_at, address LIMIT 1")
-                    .first(),
-                let brandRow = try await db.raw("SELECT name, case_prefix FROM brands WHERE id = \(bind: brand.text)").first()
-            else { return nil }
-            let item = try await caseID.asyncMap { try await db.raw("SELECT number, subject FROM cases WHERE id = \(bind: $0.text)").first() } ?? nil
-            return StaffEmailTarget(
-                name: try staff.string("name"), email: try staff.string("email"), mailbox: try Store.mailbox(from: box),
-                brandName: try brandRow.string("name"),
-                casePrefix: try brandRow.string("case_prefix"), caseNumber: try item?.int("number"), caseSubject: try item?.string("subject"))
+    /// Who gets each staff notification by email, in the order asked; nil where nobody does:
+    /// the staff member has email notifications off, or the brand has no mailbox to send
+    /// from. Four reads for the whole batch, however many notifications it holds.
+    public func staffEmailTargets(_ asked: [(user: UserID, brand: BrandID, caseID: CaseID?)]) async throws -> [StaffEmailTarget?] {
+        guard !asked.isEmpty else { return [] }
+        return try await database.read { db in
+            let brands = Array(Set(asked.map(\.brand.text))).sorted()
+            var staffQuery = SQLQueryString("SELECT id, brand_id, email, name FROM staff_users WHERE email_notifications = 1 AND ")
+            staffQuery.appendInterpolation(Store.inList("id", Array(Set(asked.map(\.user.text))).sorted()))
+            var staff: [String: any SQLRow] = [:]
+            for row in try await db.raw(staffQuery).all() { staff["\(try row.string("brand_id"))/\(try row.string("id"))"] = row }
+            // The first mailbox of each brand sends: rows come oldest first, the first one kept.
+            var boxQuery = SQLQueryString("SELECT * FROM mailboxes WHERE ")
+            boxQuery.appendInterpolation(Store.inList("brand_id", brands))
+            boxQuery.appendLiteral(" ORDER BY created_at, address")
+            var mailboxes: [String: Mailbox] = [:]
+            for row in try await db.raw(boxQuery).all() where mailboxes[try row.string("brand_id")] == nil {
+                mailboxes[try row.string("brand_id")] = try Store.mailbox(from: row)
+            }
+            var brandQuery = SQLQueryString("SELECT id, name, case_prefix FROM brands WHERE ")
+            brandQuery.appendInterpolation(Store.inList("id", brands))
+            var brandRows: [String: any SQLRow] = [:]
+            for row in try await db.raw(brandQuery).all() { brandRows[try row.string("id")] = row }
+            var cases: [String: any SQLRow] = [:]
+            let caseIDs = Array(Set(asked.compactMap { $0.caseID?.text })).sorted()
+            if !caseIDs.isEmpty {
+                var caseQuery = SQLQueryString("SELECT id, number, subject FROM cases WHERE ")
+                caseQuery.appendInterpolation(Store.inList("id", caseIDs))
+                for row in try await db.raw(caseQuery).all() { cases[try row.string("id")] = row }
+            }
+            return try asked.map { item in
+                guard let person = staff["\(item.brand.text)/\(item.user.text)"], let mailbox = mailboxes[item.brand.text],
+                    let brand = brandRows[item.brand.text]
+                else { return nil }
+                let about = item.caseID.flatMap { cases[$0.text] }
+                return StaffEmailTarget(
+                    name: try person.string("name"), email: try person.string("email"), mailbox: mailbox, brandName: try brand.string("name"),
+                    casePrefix: try brand.string("case_prefix"), caseNumber: try about?.int("number"), caseSubject: try about?.string("subject"))
+            }
         }
     }
 
