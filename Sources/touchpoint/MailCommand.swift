@@ -140,7 +140,7 @@ struct MailCommand: AsyncParsableCommand {
     /// The brand whose `exists` says it holds the object with this id.
     static func findBrand(of id: String, named what: String, in store: Store,
                           exists: (UUID, BrandID) async -> Bool) async throws -> (UUID, BrandID) {
-        guard let uuid = UUID(uuidString: id) else { throw ValidationError("\(id) is not the id of a \(what)") }
+        guard let uuid = UUID(uuidString: id) else { throw ValidationError("\(id) is not the id of any \(what)") }
         for brand in try await store.brands() where await exists(uuid, brand.id) {
             return (uuid, brand.id)
         }

@@ -45,12 +45,12 @@ struct OutboxCommand: AsyncParsableCommand {
         @Option(name: .customLong("contact-point"), help: "With --all: only this contact point.") var contactPoint: String?
 
         func validate() throws {
-            guard all != !ids.isEmpty else { throw ValidationError("give the ids of the messages, or --all") }
+            guard all == ids.isEmpty else { throw ValidationError("give the ids of the messages, or --all") }
             if contactPoint != nil && !all { throw ValidationError("--contact-point goes with --all") }
         }
 
         func run() async throws {
-            let (_, points) = try OutboxCommand.filters(state: OutboxState.failed.rawValue, contactPoint: contactPoint)
+            let points = try OutboxCommand.contactPoints(contactPoint)
             try await MailCommand.withStore(database) { store in
                 var targets: [(UUID, BrandID)] = []
                 if all {
@@ -82,11 +82,16 @@ struct OutboxCommand: AsyncParsableCommand {
 
     static func filters(state: String, contactPoint: String?) throws -> (OutboxState, Set<ContactPoint>?) {
         guard let parsed = OutboxState(rawValue: state) else { throw ValidationError("--state must be pending, sending, sent or failed") }
-        guard let contactPoint else { return (parsed, nil) }
+        return (parsed, try contactPoints(contactPoint))
+    }
+
+    /// The contact points `--contact-point` names; nil for all of them.
+    static func contactPoints(_ contactPoint: String?) throws -> Set<ContactPoint>? {
+        guard let contactPoint else { return nil }
         guard let point = ContactPoint(rawValue: contactPoint), [.email, .sms, .whatsApp].contains(point) else {
             throw ValidationError("--contact-point must be email, sms or whatsApp")
         }
-        return (parsed, [point])
+        return [point]
     }
 
     /// One line about the message: an email's subject, a text's first words.

@@ -55,6 +55,8 @@ struct OutboxCLITests {
         // Mistakes get a clear error, not a guess.
         let again = try await Processes.run(binary, ["outbox", "retry", "--data-dir", directory, dead[0]])
         #expect(again.status != 0 && again.err.contains("only failed messages can be sent again"), "\(again.err)")
+        let malformed = try await Processes.run(binary, ["outbox", "retry", "--data-dir", directory, "not-an-id"])
+        #expect(malformed.status != 0 && malformed.err.contains("not-an-id is not the id of any outgoing message"), "\(malformed.err)")
         let nothing = try await Processes.run(binary, ["outbox", "retry", "--data-dir", directory])
         #expect(nothing.status != 0 && nothing.err.contains("give the ids of the messages, or --all"))
         let state = try await Processes.run(binary, ["outbox", "list", "--data-dir", directory, "--state", "lost"])
