@@ -4,6 +4,11 @@ import PackageDescription
 // Dependency rule (see docs/architecture.md): Core ← Store ← Application ← {Channels, Web} ←
 // App/CLI. Core depends on nothing; Store on Core and the SQL drivers; Application (the use
 // cases) on Store; only App and the CLI wire concrete things together.
+/// The edges (Web, Channels) reach the store only through the use cases: with member import
+/// visibility, a member of a store type is usable only where `TouchpointStore` is imported,
+/// and `Tests/TouchpointWebTests/ShapeTests.swift` fails on any such import.
+let edgeSettings: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
 let package = Package(
     name: "touchpoint",
     platforms: [.macOS(.v14)],
@@ -62,7 +67,6 @@ let package = Package(
             name: "TouchpointChannels",
             dependencies: [
                 "TouchpointCore",
-                "TouchpointStore",
                 "TouchpointApplication",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -71,13 +75,13 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: edgeSettings
         ),
         .target(
             name: "TouchpointWeb",
             dependencies: [
                 "TouchpointCore",
-                "TouchpointStore",
                 "TouchpointApplication",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -87,8 +91,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/console")]
+            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/console")],
+            swiftSettings: edgeSettings
         ),
         .target(
             name: "TouchpointApp",

@@ -37,10 +37,11 @@ public enum Touchpoint {
     /// the services, each finishing the item at hand.
     public static func application(store: Store, inbox: Inbox, config: AppConfig, logger: Logger, services: [any Service] = [],
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = buildRouter(store: store, inbox: inbox, config: config.web)
+        let app = UseCases(store: store)
+        let router = buildRouter(app: app, inbox: inbox, config: config.web)
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: buildWebSocketRouter(store: store, config: config.web)),
+            server: .http1WebSocketUpgrade(webSocketRouter: buildWebSocketRouter(app: app, config: config.web)),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "touchpoint"),
             services: [BackgroundService("inbox intake") { await inbox.run() }] + services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? config.port) },
@@ -99,7 +100,7 @@ public enum Touchpoint {
                 guard let port else { continue }
                 let server = SMTPServer(configuration: .init(host: config.mail.host, port: port, mode: mode, hostname: config.mail.hostname,
                                                               maxMessageBytes: config.mail.maxMessageBytes),
-                                        store: store, worker: worker, logger: log(mode.rawValue))
+                                        app: UseCases(store: store), worker: worker, logger: log(mode.rawValue))
                 let bound = try await server.bind()
                 services.append(BackgroundService("\(mode.rawValue.uppercased()) listener") { try await bound.run() })
                 mailLines.append("\(mode.rawValue.uppercased()) \(config.mail.host):\(bound.port)")

@@ -51,7 +51,7 @@ struct APIFixture: Sendable {
 
 func withAPI(maxBody: Int = 1_048_576, _ body: @escaping @Sendable (APIFixture, any TestClientProtocol) async throws -> Void) async throws {
     let fixture = try await APIFixture.make()
-    let router = buildRouter(store: fixture.store, inbox: fixture.inbox, config: WebConfig(maxBodyBytes: maxBody))
+    let router = buildRouter(app: UseCases(store: fixture.store), inbox: fixture.inbox, config: WebConfig(maxBodyBytes: maxBody))
     let app = Application(router: router)
     do {
         try await app.test(.router) { client in try await body(fixture, client) }
@@ -281,7 +281,7 @@ struct APITests {
     @Test func theOpenAPIDocumentDescribesExactlyTheRoutes() async throws {
         let fixture = try await APIFixture.make()
         defer { Task { await fixture.close() } }
-        let router = buildRouter(store: fixture.store, inbox: fixture.inbox, config: WebConfig())
+        let router = buildRouter(app: UseCases(store: fixture.store), inbox: fixture.inbox, config: WebConfig())
         // The document is the JSON API's; the console's and the portal's HTML pages are not part of it.
         let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" }
             .filter { $0.contains(" /api/") || $0.hasSuffix(" /health") })

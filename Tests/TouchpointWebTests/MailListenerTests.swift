@@ -52,7 +52,7 @@ struct MailListenerTests {
         logger.logLevel = .critical
         let worker = MailIntakeWorker(store: fixture.store, logger: logger)
         let server = SMTPServer(configuration: .init(port: 0, mode: mode, hostname: "mx.test", maxMessageBytes: maxMessageBytes),
-                                store: fixture.store, worker: worker, logger: logger)
+                                app: UseCases(store: fixture.store), worker: worker, logger: logger)
         let bound = AsyncStream.makeStream(of: Int.self)
         let listening = Task {
             do { try await server.run { bound.continuation.yield($0); bound.continuation.finish() } } catch { bound.continuation.finish() }

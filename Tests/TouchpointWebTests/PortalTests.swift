@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import TouchpointApplication
 import TouchpointCore
 import TouchpointStore
 @testable import TouchpointWeb
@@ -139,10 +140,10 @@ struct PortalTests {
             func request(_ authority: String) -> Request {
                 Request(head: HTTPRequest(method: .post, scheme: "http", authority: authority, path: "/portal/acme/login"), body: .init(buffer: ByteBuffer()))
             }
-            let local = Portal(store: store, pages: Pages(), cookies: CookiePolicy(secure: false), config: WebConfig())
+            let local = Portal(app: UseCases(store: store), pages: Pages(), cookies: CookiePolicy(secure: false), config: WebConfig())
             #expect(local.linkBase(request("evil.example"), brand: brand) == nil)
             #expect(local.linkBase(request("127.0.0.1:8080"), brand: brand) == "http://127.0.0.1:8080/portal/acme/link/")
-            let configured = Portal(store: store, pages: Pages(), cookies: CookiePolicy(secure: true), config: WebConfig(publicURL: "https://help.acme.example/"))
+            let configured = Portal(app: UseCases(store: store), pages: Pages(), cookies: CookiePolicy(secure: true), config: WebConfig(publicURL: "https://help.acme.example/"))
             #expect(configured.linkBase(request("evil.example"), brand: brand) == "https://help.acme.example/portal/acme/link/")
         }
     }

@@ -4,10 +4,9 @@ import NIOCore
 import NIOPosix
 import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The built-in SMTP or LMTP listener: a thin SwiftNIO adapter around `SMTPSession`. A
-/// message is answered 250 only after `Store.receiveMail` committed its bytes; when that
+/// message is answered 250 only after `UseCases.receiveMail` committed its bytes; when that
 /// fails the answer is 451 and the sending server retries.
 public struct SMTPServer: Sendable {
     public struct Configuration: Sendable {
@@ -32,13 +31,13 @@ public struct SMTPServer: Sendable {
     }
 
     let configuration: Configuration
-    let store: Store
+    let app: UseCases
     let worker: MailIntakeWorker
     let logger: Logger
 
-    public init(configuration: Configuration, store: Store, worker: MailIntakeWorker, logger: Logger) {
+    public init(configuration: Configuration, app: UseCases, worker: MailIntakeWorker, logger: Logger) {
         self.configuration = configuration
-        self.store = store
+        self.app = app
         self.worker = worker
         self.logger = logger
     }
@@ -132,7 +131,7 @@ public struct SMTPServer: Sendable {
 
     private func verify(_ address: String) async -> SMTPSession.RecipientVerdict {
         do {
-            return try await store.mailbox(address: address) == nil ? .unknown : .accepted
+            return try await app.mailboxes.mailbox(address: address) == nil ? .unknown : .accepted
         } catch {
             logger.warning("could not check an SMTP recipient", metadata: ["recipient": "\(address)", "error": "\(error)"])
             return .unavailable
@@ -142,7 +141,7 @@ public struct SMTPServer: Sendable {
     private func deliver(_ envelope: SMTPSession.Envelope, peer: String) async -> [SMTPSession.Reply] {
         let raw = traceHeaders(envelope, peer: peer) + envelope.data
         do {
-            let ids = try await store.receiveMail(raw: raw, envelopeFrom: envelope.reversePath, recipients: envelope.recipients)
+            let ids = try await app.mailInbox.receiveMail(raw: raw, envelopeFrom: envelope.reversePath, recipients: envelope.recipients)
             worker.submit(ids, sender: envelope.reversePath)
             AppMetrics.intake(.email, "accepted")
             let reference = ids.first.map { $0.uuidString.lowercased() } ?? "-"
@@ -151,7 +150,7 @@ public struct SMTPServer: Sendable {
             // A mailbox removed between RCPT and the end of DATA.
             return envelope.recipients.map { _ in SMTPSession.Reply(550, "5.1.1 \(what) does not receive mail any more") }
         } catch {
-            logger.error("could not store received mail; the sender will retry", metadata: ["error": "\(error)", "bytes": "\(raw.count)"])
+            logger.error("could not app received mail; the sender will retry", metadata: ["error": "\(error)", "bytes": "\(raw.count)"])
             return envelope.recipients.map { _ in SMTPSession.Reply(451, "4.3.0 the message could not be stored; try again later") }
         }
     }
@@ -160,7 +159,7 @@ public struct SMTPServer: Sendable {
     /// envelope sender and this hop.
     private func traceHeaders(_ envelope: SMTPSession.Envelope, peer: String) -> [UInt8] {
         let protocolName = configuration.mode == .lmtp ? "LMTP" : (envelope.smtpUTF8 ? "UTF8SMTP" : "ESMTP")
-        let date = MailDate.format(store.environment.now())
+        let date = MailDate.format(app.environment.now())
         let client = envelope.clientName.replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: "")
         return Array("Return-Path: <\(envelope.reversePath)>\r\nReceived: from \(client) ([\(peer)])\r\n\tby \(configuration.hostname) (Touchpoint) with \(protocolName);\r\n\t\(date)\r\n".utf8)
     }

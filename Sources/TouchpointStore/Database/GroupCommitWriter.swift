@@ -1,3 +1,4 @@
+import TouchpointCore
 import Foundation
 import Metrics
 import SQLKit

@@ -1,3 +1,4 @@
+import TouchpointCore
 import Foundation
 import Logging
 import PostgresKit

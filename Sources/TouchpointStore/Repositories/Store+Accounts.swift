@@ -2,42 +2,6 @@ import Foundation
 import SQLKit
 import TouchpointCore
 
-/// Changes to an account; `nil` keeps a field. `ownerCSM` uses `.some(nil)` to clear.
-public struct AccountChanges: Sendable {
-    public var name: String?
-    public var annualValue: Double?
-    public var averageOrderValue: Double?
-    public var complexity: ProductComplexity?
-    public var stage: JourneyStage?
-    public var goals: [String]?
-    public var healthScore: Int?
-    public var ownerCSM: UserID??
-
-    public init(name: String? = nil, annualValue: Double? = nil, averageOrderValue: Double? = nil, complexity: ProductComplexity? = nil,
-                stage: JourneyStage? = nil, goals: [String]? = nil, healthScore: Int? = nil, ownerCSM: UserID?? = nil) {
-        self.name = name
-        self.annualValue = annualValue
-        self.averageOrderValue = averageOrderValue
-        self.complexity = complexity
-        self.stage = stage
-        self.goals = goals
-        self.healthScore = healthScore
-        self.ownerCSM = ownerCSM
-    }
-
-    func applied(to profile: AccountProfile) -> AccountProfile {
-        var next = profile
-        if let annualValue { next.annualValue = annualValue }
-        if let averageOrderValue { next.averageOrderValue = averageOrderValue }
-        if let complexity { next.complexity = complexity }
-        if let stage { next.stage = stage }
-        if let goals { next.goals = goals }
-        if let healthScore { next.healthScore = healthScore }
-        if let ownerCSM { next.ownerCSM = ownerCSM }
-        return next
-    }
-}
-
 extension Store {
     public func createAccount(brand: BrandID, actor: Actor, name: String, profile: AccountProfile) async throws -> Account {
         let rules = try await serviceConfig(brand: brand).rules

@@ -2,20 +2,6 @@ import Foundation
 import SQLKit
 import TouchpointCore
 
-/// What an import did.
-public struct InvoiceImportReport: Sendable, Equatable {
-    public var created = 0
-    public var updated = 0
-    /// Refused drafts: their index in the input and why.
-    public var rejected: [(index: Int, field: String, reason: String)] = []
-
-    public init() {}
-
-    public static func == (lhs: InvoiceImportReport, rhs: InvoiceImportReport) -> Bool {
-        lhs.created == rhs.created && lhs.updated == rhs.updated && lhs.rejected.map(\.index) == rhs.rejected.map(\.index)
-    }
-}
-
 extension Store {
     /// Takes invoices in (new numbers are added, known ones updated — a re-import after
     /// payments brings the paid amounts), in transactions of 500. Each draft's customer is a

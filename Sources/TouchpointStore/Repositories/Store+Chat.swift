@@ -2,36 +2,6 @@ import Foundation
 import SQLKit
 import TouchpointCore
 
-/// One message of a web chat as the widget sees it, numbered within the conversation.
-public struct ChatMessage: Sendable, Equatable {
-    /// 1, 2, 3… in the order the conversation's messages were recorded; stable across
-    /// reconnects, so a widget asks for what came after the last one it saw.
-    public var seq: Int
-    /// `visitor` or `agent`.
-    public var from: String
-    public var text: String
-    /// The sender's own id of the message (to match its acknowledgement).
-    public var clientID: String?
-    /// The staff member who wrote an agent message.
-    public var authorID: UUID?
-    public var at: Date
-}
-
-/// The two sides of a web chat.
-public enum ChatSide: String, Sendable, Equatable {
-    case visitor, agent
-}
-
-/// A conversation as the agents' side sees it.
-public struct ChatSession: Sendable, Equatable {
-    public var visitor: String
-    public var caseID: CaseID
-    public var contactID: ContactID
-    /// The last message each side has seen (read receipts).
-    public var visitorRead: Int
-    public var agentRead: Int
-}
-
 extension Store {
     /// The case of a visitor's conversation while it is still open.
     public func chatCase(brand: BrandID, visitor: String) async throws -> CaseID? {

@@ -2,13 +2,6 @@ import Foundation
 import SQLKit
 import TouchpointCore
 
-/// A personal saved inbox view: a name and the query string of the inbox it reopens.
-public struct SavedView: Sendable, Equatable {
-    public var id: UUID
-    public var name: String
-    public var query: String
-}
-
 /// Reads the browser console needs beyond the API's: names for lists and saved views.
 extension Store {
     /// The brand's staff, by name.

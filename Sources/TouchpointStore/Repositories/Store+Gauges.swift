@@ -2,14 +2,6 @@ import Foundation
 import SQLKit
 import TouchpointCore
 
-/// What waits or is stuck right now, for the metrics export: messages waiting to be
-/// processed or in the quarantine, and messages waiting to go out, per contact point.
-public struct OperationalCounts: Sendable, Equatable {
-    public var waiting: [ContactPoint: Int] = [:]
-    public var quarantined: [ContactPoint: Int] = [:]
-    public var outboxDepth: [ContactPoint: Int] = [:]
-}
-
 extension Store {
     /// Counts over the partial indexes of the work queues (cheap however large the tables are).
     public func operationalCounts() async throws -> OperationalCounts {

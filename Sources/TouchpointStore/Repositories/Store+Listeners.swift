@@ -2,18 +2,6 @@ import Foundation
 import SQLKit
 import TouchpointCore
 
-/// What a staff notification email needs: who gets it, from which mailbox, about what.
-public struct StaffEmailTarget: Sendable, Equatable {
-    public var name: String
-    public var email: String
-    public var mailbox: Mailbox
-    public var brandName: String
-    public var casePrefix: String
-    /// The case the notification is about, when it is about one.
-    public var caseNumber: Int?
-    public var caseSubject: String?
-}
-
 extension Store {
     /// The ids and times of the events of `types` recorded at or after `since`, oldest first:
     /// read from the index alone, so a listener can look back cheaply for late commits.

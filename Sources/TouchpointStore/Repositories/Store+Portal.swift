@@ -2,24 +2,6 @@ import Foundation
 import SQLKit
 import TouchpointCore
 
-/// A customer signed in to the portal.
-public struct PortalSession: Sendable, Equatable {
-    public var contact: Contact
-    public var csrfToken: String
-    public var expiresAt: Date
-}
-
-/// What asking for a sign-in link did (the page says the same in every case, so nobody
-/// learns which addresses are known).
-public enum PortalLinkOutcome: Equatable, Sendable {
-    /// The link was made; `token` goes into the URL, `emailed` says whether the outbox has it.
-    case sent(token: String, emailed: Bool)
-    /// No contact of the brand has this address.
-    case unknownAddress
-    /// Too many links for this address lately.
-    case throttled
-}
-
 extension Store {
     /// Makes a one-time sign-in link for the contact with this email address, valid for 15
     /// minutes, and queues the email when the brand has a mailbox to send from. At most five

@@ -2,16 +2,6 @@ import Foundation
 import SQLKit
 import TouchpointCore
 
-/// What one scheduler pass did.
-public struct SLAPass: Sendable, Equatable {
-    public var cases = 0
-    public var warnings = 0
-    public var breaches = 0
-    public var escalations = 0
-
-    public init() {}
-}
-
 extension Store {
     static func saveSLA(_ state: SLAState?, caseID: CaseID, on db: any SQLDatabase) async throws {
         try await db.raw("""

@@ -2,30 +2,6 @@ import Foundation
 import SQLKit
 import TouchpointCore
 
-/// An account's model with its explanation, the policy it brings, and the contacts whose
-/// role gives them another model.
-public struct AccountModelView: Sendable {
-    public struct ContactOverride: Sendable {
-        public var contactID: ContactID
-        public var name: String?
-        public var title: String?
-        public var segmentation: Segmentation
-    }
-
-    public var account: Account
-    public var segmentation: Segmentation
-    public var policy: ServicePolicy
-    public var contactOverrides: [ContactOverride]
-}
-
-/// A CSM's book: load by model and the suggested moves when someone is over capacity.
-public struct CSMBookReport: Sendable {
-    public var csms: [StaffUser]
-    public var loads: [CSMLoad]
-    public var unowned: [ServiceModel: Int]
-    public var suggestions: [Rebalance]
-}
-
 extension Store {
     /// Evaluates an account's model inside a command; a change is stored with an event that
     /// carries the old model, the new one and why.

@@ -2,43 +2,6 @@ import Foundation
 import SQLKit
 import TouchpointCore
 
-/// A named business calendar of a brand.
-public struct NamedCalendar: Sendable, Equatable {
-    public var id: CalendarID
-    public var name: String
-    public var calendar: BusinessCalendar
-}
-
-/// Everything a brand's decisions read: model policies, segmentation rules, routing
-/// topics and calendars. Read on every case opened, so kept in memory briefly.
-public struct ServiceConfig: Sendable {
-    public var policies: [ServiceModel: ServicePolicy]
-    public var rules: RuleSet
-    public var topics: [RoutingTopic]
-    public var calendars: [CalendarID: NamedCalendar]
-    /// Staff with their routing settings (active-case counts are read when routing).
-    public var staff: [AgentProfile]
-    /// Teams with their routing settings (round-robin turns are read when routing).
-    public var teams: [TeamProfile]
-
-    public func policy(_ model: ServiceModel) -> ServicePolicy { policies[model] ?? ServicePolicy.defaults(model) }
-
-    /// When a model's people work: its calendar, or around the clock.
-    public func availability(_ model: ServiceModel) -> Availability {
-        availability(calendar: policy(model).calendarId)
-    }
-
-    public func availability(calendar id: CalendarID?) -> Availability {
-        guard let id, let named = calendars[id] else { return .always }
-        return .calendar(named.calendar)
-    }
-
-    public func topic(_ name: String?) -> RoutingTopic? {
-        guard let name = name?.lowercased() else { return nil }
-        return topics.first { $0.name == name }
-    }
-}
-
 /// Per-brand service configuration, reloaded after a few seconds so that other nodes'
 /// changes arrive; this node's own changes invalidate it at once.
 final class ServiceConfigCache: @unchecked Sendable {

@@ -3,16 +3,6 @@ import Foundation
 import SQLKit
 import TouchpointCore
 
-/// An API token as administrators see it: who, what for, and whether it still works.
-public struct APIToken: Sendable, Equatable {
-    public var id: UUID
-    public var name: String
-    public var email: String
-    public var scope: TokenScope
-    public var createdAt: Date
-    public var revokedAt: Date?
-}
-
 extension Store {
     // MARK: Brands and teams
 

@@ -2,17 +2,6 @@ import Foundation
 import SQLKit
 import TouchpointCore
 
-/// Where a ticket taken by text message is texted when a desk calls it.
-public struct TextBack: Sendable, Equatable {
-    public var integrationID: String
-    public var recipient: String
-
-    public init(integrationID: String, recipient: String) {
-        self.integrationID = integrationID
-        self.recipient = recipient
-    }
-}
-
 extension Store {
     /// A customer takes (or gives up) a number by text message. The message is kept on their
     /// timeline (on no case: it is not a request to answer), the answer is texted back, and

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 struct InvoiceDTO: Encodable {
     var id: String
@@ -114,16 +114,16 @@ extension API {
                     rejected.append(.init(index: index, field: "invoices[\(index)].\(error.field)", reason: error.reason))
                 }
             }
-            let report = try await store.importInvoices(drafts, brand: caller.brandID, actor: .staff(caller.userID))
+            let report = try await app.billing.importInvoices(drafts, brand: caller.brandID, actor: .staff(caller.userID))
             rejected += report.rejected.map { .init(index: positions[$0.index], field: "invoices[\(positions[$0.index])].\($0.field)", reason: $0.reason) }
             return try JSONIO.response(InvoiceImportResult(created: report.created, updated: report.updated, rejected: rejected.sorted { $0.index < $1.index }))
         }
         group.get("accounts/{id}/invoices") { _, context in
             let caller = try context.caller(may: .readCustomers)
             let id = try context.parameters.id()
-            _ = try await store.account(id, brand: caller.brandID)
-            let invoices = try await store.invoices(accountID: id, brand: caller.brandID)
-            let today = CivilDate(store.environment.now(), timeZone: .gmt)
+            _ = try await app.accounts.account(id, brand: caller.brandID)
+            let invoices = try await app.billing.invoices(accountID: id, brand: caller.brandID)
+            let today = CivilDate(app.environment.now(), timeZone: .gmt)
             struct Page: Encodable {
                 var summary: BillingSummaryDTO
                 var items: [InvoiceDTO]

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The caller's brand as administrators set it up.
 struct BrandDTO: Encodable {
@@ -31,13 +31,13 @@ extension API {
     func addBrandRoutes(to group: RouterGroup<TouchpointContext>) {
         group.get("brand") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            return try JSONIO.response(BrandDTO(try await store.brand(caller.brandID)))
+            return try JSONIO.response(BrandDTO(try await app.staff.brand(caller.brandID)))
         }
         group.patch("brand") { request, context in
             let caller = try context.caller(may: .administer)
             let body = try await io.decode(BrandPatchRequest.self, from: request)
-            var brand = try await store.brand(caller.brandID)
-            if let language = body.language { brand = try await store.setLanguage(language, brand: caller.brandID, actor: .staff(caller.userID)) }
+            var brand = try await app.staff.brand(caller.brandID)
+            if let language = body.language { brand = try await app.staff.setLanguage(language, brand: caller.brandID, actor: .staff(caller.userID)) }
             return try JSONIO.response(BrandDTO(brand))
         }
     }

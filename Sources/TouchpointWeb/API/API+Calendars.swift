@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// A business calendar on the wire: the CLI's calendar JSON with an id and a name.
 struct CalendarDTO: Codable {
@@ -40,12 +40,12 @@ extension API {
     func addCalendarRoutes(to group: RouterGroup<TouchpointContext>) {
         group.get("calendars") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            return try JSONIO.response(["items": try await store.calendars(brand: caller.brandID).map(CalendarDTO.init)])
+            return try JSONIO.response(["items": try await app.serviceSettings.calendars(brand: caller.brandID).map(CalendarDTO.init)])
         }
         group.post("calendars") { request, context in
             let caller = try context.caller(may: .administer)
             let body = try await io.decode(CalendarDTO.self, from: request)
-            let saved = try await store.saveCalendar(id: nil, name: body.name, calendar: try body.calendar(), brand: caller.brandID, actor: .staff(caller.userID))
+            let saved = try await app.serviceSettings.saveCalendar(id: nil, name: body.name, calendar: try body.calendar(), brand: caller.brandID, actor: .staff(caller.userID))
             return try JSONIO.response(CalendarDTO(saved), status: .created, headers: [.location: "/api/v1/calendars/\(saved.id.text)"])
         }
         group.post("calendars/import") { request, context in
@@ -55,39 +55,39 @@ extension API {
             guard let name = Query(request: request).string("name") ?? imported.name else {
                 throw Problem.invalid(ValidationError(field: "name", reason: "give a name (?name=…) or X-WR-CALNAME in the document"))
             }
-            let saved = try await store.saveCalendar(id: nil, name: name, calendar: imported.calendar, brand: caller.brandID, actor: .staff(caller.userID))
+            let saved = try await app.serviceSettings.saveCalendar(id: nil, name: name, calendar: imported.calendar, brand: caller.brandID, actor: .staff(caller.userID))
             var dto = CalendarDTO(saved)
             dto.skipped = imported.skipped
             return try JSONIO.response(dto, status: .created, headers: [.location: "/api/v1/calendars/\(saved.id.text)"])
         }
         group.get("calendars/{id}") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            return try JSONIO.response(CalendarDTO(try await store.calendar(try context.parameters.id(), brand: caller.brandID)))
+            return try JSONIO.response(CalendarDTO(try await app.serviceSettings.calendar(try context.parameters.id(), brand: caller.brandID)))
         }
         group.put("calendars/{id}") { request, context in
             let caller = try context.caller(may: .administer)
             let id = try context.parameters.id()
-            _ = try await store.calendar(id, brand: caller.brandID)
+            _ = try await app.serviceSettings.calendar(id, brand: caller.brandID)
             let body = try await io.decode(CalendarDTO.self, from: request)
-            let saved = try await store.saveCalendar(id: id, name: body.name, calendar: try body.calendar(), brand: caller.brandID, actor: .staff(caller.userID))
+            let saved = try await app.serviceSettings.saveCalendar(id: id, name: body.name, calendar: try body.calendar(), brand: caller.brandID, actor: .staff(caller.userID))
             return try JSONIO.response(CalendarDTO(saved))
         }
         group.delete("calendars/{id}") { _, context in
             let caller = try context.caller(may: .administer)
-            try await store.deleteCalendar(try context.parameters.id(), brand: caller.brandID)
+            try await app.serviceSettings.deleteCalendar(try context.parameters.id(), brand: caller.brandID)
             return Response(status: .noContent)
         }
         group.get("calendars/{id}/ics") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            let named = try await store.calendar(try context.parameters.id(), brand: caller.brandID)
-            let text = named.calendar.iCalendar(name: named.name, stamp: store.environment.now())
+            let named = try await app.serviceSettings.calendar(try context.parameters.id(), brand: caller.brandID)
+            let text = named.calendar.iCalendar(name: named.name, stamp: app.environment.now())
             return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8",
                                                    .contentDisposition: "attachment; filename=\"calendar-\(named.id.text).ics\""],
                             body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         group.get("calendars/{id}/due") { request, context in
             let caller = try context.caller(may: .readCustomers)
-            let calendar = try await store.calendar(try context.parameters.id(), brand: caller.brandID).calendar
+            let calendar = try await app.serviceSettings.calendar(try context.parameters.id(), brand: caller.brandID).calendar
             let query = Query(request: request)
             let from = try instant(query, "from", calendar)
             guard let raw = query.string("minutes"), let minutes = Double(raw), minutes >= 0, minutes <= 10_000_000 else {
@@ -100,7 +100,7 @@ extension API {
         }
         group.get("calendars/{id}/minutes") { request, context in
             let caller = try context.caller(may: .readCustomers)
-            let calendar = try await store.calendar(try context.parameters.id(), brand: caller.brandID).calendar
+            let calendar = try await app.serviceSettings.calendar(try context.parameters.id(), brand: caller.brandID).calendar
             let query = Query(request: request)
             let from = try instant(query, "from", calendar), to = try instant(query, "to", calendar)
             return try JSONIO.response(CalendarArithmeticDTO(from: calendar.format(from), to: calendar.format(to),

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 extension API {
     func addCaseRoutes(to group: RouterGroup<TouchpointContext>) {
@@ -9,7 +9,7 @@ extension API {
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(CaseCreateRequest.self, from: request)
             let open = try body.validated(callingCode: try await callingCode(caller))
-            let opened = try await store.openCase(brand: caller.brandID, actor: .staff(caller.userID), request: open)
+            let opened = try await app.cases.openCase(brand: caller.brandID, actor: .staff(caller.userID), request: open)
             var dto = CaseDTO(opened.case, prefix: try await prefix(caller))
             dto.interaction = InteractionDTO(opened.interaction)
             dto.contactCreated = opened.contactCreated
@@ -34,7 +34,7 @@ extension API {
                                     assigneeID: assignee, unassigned: unassigned, level: level,
                                     contactPoint: try query.wire("contactPoint", as: ContactPoint.self),
                                     contactID: try query.uuid("contactId"), accountID: try query.uuid("accountId"), text: query.string("q"))
-            let page = try await store.cases(brand: caller.brandID, filter: filter, limit: try query.limit(), cursor: try query.cursor())
+            let page = try await app.cases.cases(brand: caller.brandID, filter: filter, limit: try query.limit(), cursor: try query.cursor())
             let prefix = try await prefix(caller)
             return JSONIO.response(PageDTO(items: page.items.map { CaseDTO($0, prefix: prefix) }, nextCursor: page.nextCursor))
         }
@@ -42,8 +42,8 @@ extension API {
             let caller = try context.caller(may: .readCustomers)
             let item = try await findCase(context, caller)
             var dto = CaseDTO(item, prefix: try await prefix(caller))
-            async let interactions = store.interactions(caseID: item.id, brand: caller.brandID)
-            async let links = store.links(caseID: item.id, brand: caller.brandID)
+            async let interactions = app.cases.interactions(caseID: item.id, brand: caller.brandID)
+            async let links = app.cases.links(caseID: item.id, brand: caller.brandID)
             dto.interactions = try await interactions.map(InteractionDTO.init)
             dto.links = try await links.map { CaseLinkDTO(caseId: $0.caseID.text, number: $0.number, subject: $0.subject, status: $0.status, kind: $0.kind) }
             dto.openCommitments = try await item.accountID.asyncMap { try await openCommitments($0, caller) } ?? []
@@ -53,35 +53,35 @@ extension API {
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(CasePatchRequest.self, from: request)
             let item = try await findCase(context, caller)
-            let updated = try await store.updateCase(item.id, brand: caller.brandID, actor: .staff(caller.userID), update: body.update)
+            let updated = try await app.cases.updateCase(item.id, brand: caller.brandID, actor: .staff(caller.userID), update: body.update)
             return JSONIO.response(CaseDTO(updated, prefix: try await prefix(caller)))
         }
         group.get("cases/{id}/interactions") { _, context in
             let caller = try context.caller(may: .readCustomers)
             let item = try await findCase(context, caller)
-            let items = try await store.interactions(caseID: item.id, brand: caller.brandID)
+            let items = try await app.cases.interactions(caseID: item.id, brand: caller.brandID)
             return JSONIO.response(PageDTO(items: items.map(InteractionDTO.init), nextCursor: nil))
         }
         group.post("cases/{id}/interactions") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(InteractionCreateRequest.self, from: request)
             let item = try await findCase(context, caller)
-            let (_, interaction) = try await store.addInteraction(caseID: item.id, brand: caller.brandID, actor: .staff(caller.userID), request: try body.validated)
+            let (_, interaction) = try await app.cases.addInteraction(caseID: item.id, brand: caller.brandID, actor: .staff(caller.userID), request: try body.validated)
             return JSONIO.response(InteractionDTO(interaction), status: .created)
         }
         group.post("cases/{id}/links") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(LinkCaseRequest.self, from: request)
             let item = try await findCase(context, caller)
-            try await store.linkCases(item.id, to: body.caseId, brand: caller.brandID, actor: .staff(caller.userID))
-            let links = try await store.links(caseID: item.id, brand: caller.brandID)
+            try await app.cases.linkCases(item.id, to: body.caseId, brand: caller.brandID, actor: .staff(caller.userID))
+            let links = try await app.cases.links(caseID: item.id, brand: caller.brandID)
             return JSONIO.response(PageDTO(items: links.map { CaseLinkDTO(caseId: $0.caseID.text, number: $0.number, subject: $0.subject, status: $0.status, kind: $0.kind) }, nextCursor: nil), status: .created)
         }
         group.post("cases/{id}/merge") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(MergeCaseRequest.self, from: request)
             let item = try await findCase(context, caller)
-            let target = try await store.mergeCase(item.id, into: body.targetId, brand: caller.brandID, actor: .staff(caller.userID))
+            let target = try await app.cases.mergeCase(item.id, into: body.targetId, brand: caller.brandID, actor: .staff(caller.userID))
             return JSONIO.response(CaseDTO(target, prefix: try await prefix(caller)))
         }
     }
@@ -89,12 +89,12 @@ extension API {
     /// The case named by the path: its id, or its number within the caller's brand.
     func findCase(_ context: TouchpointContext, _ caller: Principal) async throws -> Case {
         guard let raw = context.parameters.get("id") else { throw Problem(.notFound, "not found") }
-        if let number = Int(raw), number > 0 { return try await store.case(number: number, brand: caller.brandID) }
+        if let number = Int(raw), number > 0 { return try await app.cases.case(number: number, brand: caller.brandID) }
         guard let id = UUID(text: raw) else { throw Problem(.notFound, "case \(raw) not found") }
-        return try await store.case(id, brand: caller.brandID)
+        return try await app.cases.case(id, brand: caller.brandID)
     }
 
     func prefix(_ caller: Principal) async throws -> String {
-        try await store.brand(caller.brandID).casePrefix
+        try await app.staff.brand(caller.brandID).casePrefix
     }
 }

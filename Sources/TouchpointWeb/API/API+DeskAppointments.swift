@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 struct DeskAppointmentDTO: Encodable {
     var id: String
@@ -54,9 +54,9 @@ extension API {
             guard let category = query.string("category") else { throw ValidationError(field: "category", reason: "is required") }
             let from = try query.string("from").map { raw in
                 guard let date = JSONIO.parseDate(raw) else { throw ValidationError(field: "from", reason: "an RFC 3339 date-time") }
-                return max(date, store.environment.now())
-            } ?? store.environment.now()
-            let slots = try await store.deskAppointmentSlots(location: location.id, brand: caller.brandID, category: category, from: from)
+                return max(date, app.environment.now())
+            } ?? app.environment.now()
+            let slots = try await app.deskAppointments.deskAppointmentSlots(location: location.id, brand: caller.brandID, category: category, from: from)
             let minutes = location.setup.category(category)?.appointmentMinutes ?? DeskBooking.gridMinutes
             struct SlotDTO: Encodable {
                 var start: Date
@@ -72,32 +72,32 @@ extension API {
             let day = try Query(request: request).string("day").map { raw in
                 guard let day = CivilDate(raw) else { throw ValidationError(field: "day", reason: "a date YYYY-MM-DD") }
                 return day
-            } ?? CivilDate(store.environment.now(), timeZone: location.zone)
+            } ?? CivilDate(app.environment.now(), timeZone: location.zone)
             let (start, end) = location.bounds(of: day)
-            let items = try await store.deskAppointments(location: location.id, brand: caller.brandID, from: start, to: end)
+            let items = try await app.deskAppointments.deskAppointments(location: location.id, brand: caller.brandID, from: start, to: end)
             return try JSONIO.response(["items": items.map(DeskAppointmentDTO.init)])
         }
         group.post("locations/{id}/appointments") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(DeskAppointmentCreateRequest.self, from: request)
             let location = try await findLocation(context, caller)
-            let booked = try await store.bookDeskAppointment(location: location.id, brand: caller.brandID, category: body.category, contact: body.contactId,
+            let booked = try await app.deskAppointments.bookDeskAppointment(location: location.id, brand: caller.brandID, category: body.category, contact: body.contactId,
                                                              start: body.start, caseID: body.caseId, actor: .staff(caller.userID))
             return try JSONIO.response(DeskAppointmentDTO(booked), status: .created, headers: [.location: "/api/v1/desk-appointments/\(booked.id.text)"])
         }
         group.get("desk-appointments/{id}") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            return try JSONIO.response(DeskAppointmentDTO(try await store.deskAppointment(try context.parameters.id(), brand: caller.brandID)))
+            return try JSONIO.response(DeskAppointmentDTO(try await app.deskAppointments.deskAppointment(try context.parameters.id(), brand: caller.brandID)))
         }
         group.post("desk-appointments/{id}/cancel") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(DeskAppointmentCancelRequest.self, from: request)
-            return try JSONIO.response(DeskAppointmentDTO(try await store.cancelDeskAppointment(try context.parameters.id(), brand: caller.brandID,
+            return try JSONIO.response(DeskAppointmentDTO(try await app.deskAppointments.cancelDeskAppointment(try context.parameters.id(), brand: caller.brandID,
                                                                                                 actor: .staff(caller.userID), reason: body.reason)))
         }
         group.post("desk-appointments/{id}/check-in") { _, context in
             let caller = try context.caller(may: .handleCases)
-            let (appointment, ticket) = try await store.checkInDeskAppointment(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID),
+            let (appointment, ticket) = try await app.deskAppointments.checkInDeskAppointment(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID),
                                                                                source: "staff")
             struct CheckedIn: Encodable {
                 var appointment: DeskAppointmentDTO
@@ -107,11 +107,11 @@ extension API {
         }
         group.get("desk-appointments/{id}/calendar") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            let appointment = try await store.deskAppointment(try context.parameters.id(), brand: caller.brandID)
+            let appointment = try await app.deskAppointments.deskAppointment(try context.parameters.id(), brand: caller.brandID)
             return Response(status: .ok,
                             headers: [.contentType: "text/calendar; charset=utf-8; method=\(appointment.state == .cancelled ? "CANCEL" : "REQUEST")",
                                       .contentDisposition: "attachment; filename=\"appointment.ics\""],
-                            body: .init(byteBuffer: ByteBuffer(string: try await store.deskAppointmentCalendar(appointment))))
+                            body: .init(byteBuffer: ByteBuffer(string: try await app.deskAppointments.deskAppointmentCalendar(appointment))))
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 struct VisitDTO: Encodable {
     var id: String
@@ -67,7 +67,7 @@ extension API {
         group.put("technicians/{id}") { request, context in
             let caller = try context.caller(may: .administer)
             let body = try await io.decode(TechnicianRequest.self, from: request)
-            try await store.setTechnician(try context.parameters.id(), brand: caller.brandID, regions: body.regions, travelMinutes: body.travelMinutes)
+            try await app.fieldService.setTechnician(try context.parameters.id(), brand: caller.brandID, regions: body.regions, travelMinutes: body.travelMinutes)
             return Response(status: .noContent)
         }
         group.get("cases/{id}/visit-slots") { request, context in
@@ -79,7 +79,7 @@ extension API {
                 guard let value = Int(raw) else { throw ValidationError(field: "minutes", reason: "a whole number of minutes") }
                 return value
             } ?? 60
-            let slots = try await store.suggestVisitSlots(brand: caller.brandID, minutes: minutes, skill: query.string("skill"), region: region, from: store.environment.now())
+            let slots = try await app.fieldService.suggestVisitSlots(brand: caller.brandID, minutes: minutes, skill: query.string("skill"), region: region, from: app.environment.now())
             struct SlotDTO: Encodable {
                 var technicianId: String
                 var start: Date
@@ -90,13 +90,13 @@ extension API {
         group.get("cases/{id}/visits") { _, context in
             let caller = try context.caller(may: .readCustomers)
             let item = try await findCase(context, caller)
-            return try JSONIO.response(["items": try await store.appointments(caseID: item.id, brand: caller.brandID).map(VisitDTO.init)])
+            return try JSONIO.response(["items": try await app.fieldService.appointments(caseID: item.id, brand: caller.brandID).map(VisitDTO.init)])
         }
         group.post("cases/{id}/visits") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(VisitCreateRequest.self, from: request)
             let item = try await findCase(context, caller)
-            let visit = try await store.scheduleVisit(caseID: item.id, brand: caller.brandID, actor: .staff(caller.userID),
+            let visit = try await app.fieldService.scheduleVisit(caseID: item.id, brand: caller.brandID, actor: .staff(caller.userID),
                                                       request: VisitRequest(technicianID: body.technicianId, start: body.start, minutes: body.minutes,
                                                                             skill: body.skill, region: body.region, address: body.address))
             return try JSONIO.response(VisitDTO(visit), status: .created)
@@ -104,27 +104,27 @@ extension API {
         group.post("visits/{id}/reschedule") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(VisitRescheduleRequest.self, from: request)
-            return try JSONIO.response(VisitDTO(try await store.rescheduleVisit(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID),
+            return try JSONIO.response(VisitDTO(try await app.fieldService.rescheduleVisit(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID),
                                                                                 start: body.start, minutes: body.minutes, technicianID: body.technicianId)))
         }
         group.post("visits/{id}/cancel") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(VisitCancelRequest.self, from: request)
-            return try JSONIO.response(VisitDTO(try await store.cancelVisit(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID),
+            return try JSONIO.response(VisitDTO(try await app.fieldService.cancelVisit(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID),
                                                                             reason: body.reason)))
         }
         group.post("visits/{id}/complete") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(VisitCompleteRequest.self, from: request)
-            return try JSONIO.response(VisitDTO(try await store.completeVisit(try context.parameters.id(), brand: caller.brandID, staff: caller.userID,
+            return try JSONIO.response(VisitDTO(try await app.fieldService.completeVisit(try context.parameters.id(), brand: caller.brandID, staff: caller.userID,
                                                                               outcome: body.outcome, note: body.note)))
         }
         group.get("visits/{id}/calendar") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            let visit = try await store.appointment(try context.parameters.id(), brand: caller.brandID)
+            let visit = try await app.fieldService.appointment(try context.parameters.id(), brand: caller.brandID)
             return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8; method=\(visit.status == .cancelled ? "CANCEL" : "REQUEST")",
                                                    .contentDisposition: "attachment; filename=\"visit.ics\""],
-                            body: .init(byteBuffer: ByteBuffer(string: try await store.visitCalendar(visit))))
+                            body: .init(byteBuffer: ByteBuffer(string: try await app.fieldService.visitCalendar(visit))))
         }
     }
 }

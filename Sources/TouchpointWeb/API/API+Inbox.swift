@@ -3,7 +3,6 @@ import Hummingbird
 import NIOCore
 import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// An inbox envelope as operators see it (the body is fetched separately).
 struct EnvelopeDTO: Encodable {
@@ -45,18 +44,18 @@ extension API {
         group.get("inbox") { request, context in
             let caller = try context.caller(may: .administer)
             let query = Query(request: request)
-            let page = try await store.envelopes(
+            let page = try await app.envelopes.envelopes(
                 brand: caller.brandID, state: try query.wire("state", as: EnvelopeState.self),
                 limit: try query.limit(), cursor: try query.cursor())
             return try JSONIO.response(EncodablePageDTO(items: page.items.map(EnvelopeDTO.init), nextCursor: page.nextCursor))
         }
         group.get("inbox/{id}") { _, context in
             let caller = try context.caller(may: .administer)
-            return try JSONIO.response(EnvelopeDTO(try await store.envelope(try context.parameters.id(), brand: caller.brandID)))
+            return try JSONIO.response(EnvelopeDTO(try await app.envelopes.envelope(try context.parameters.id(), brand: caller.brandID)))
         }
         group.get("inbox/{id}/raw") { _, context in
             let caller = try context.caller(may: .administer)
-            let raw = try await store.rawEnvelope(try context.parameters.id(), brand: caller.brandID)
+            let raw = try await app.envelopes.rawEnvelope(try context.parameters.id(), brand: caller.brandID)
             return Response(
                 status: .ok, headers: [.contentType: "application/octet-stream", .contentDisposition: "attachment"],
                 body: .init(byteBuffer: ByteBuffer(bytes: raw)))
@@ -70,7 +69,7 @@ extension API {
             let caller = try context.caller(may: .administer)
             return try JSONIO.response(
                 EnvelopeDTO(
-                    try await store.discardEnvelope(
+                    try await app.envelopes.discardEnvelope(
                         try context.parameters.id(), brand: caller.brandID,
                         actor: .staff(caller.userID))))
         }

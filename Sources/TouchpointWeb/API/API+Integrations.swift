@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// An integration as administrators see it; the secret only when it was just made.
 struct IntegrationDTO: Encodable {
@@ -60,26 +60,26 @@ extension API {
     func addIntegrationRoutes(to group: RouterGroup<TouchpointContext>) {
         group.get("integrations") { _, context in
             let caller = try context.caller(may: .administer)
-            return try JSONIO.response(["items": try await store.integrations(brand: caller.brandID).map { IntegrationDTO($0) }])
+            return try JSONIO.response(["items": try await app.integrations.integrations(brand: caller.brandID).map { IntegrationDTO($0) }])
         }
         group.post("integrations") { request, context in
             let caller = try context.caller(may: .administer)
             let body = try await io.decode(IntegrationCreateRequest.self, from: request)
-            let created = try await store.createIntegration(id: body.id, brand: caller.brandID, kind: body.kind, name: body.name, providerURL: body.providerUrl)
+            let created = try await app.integrations.createIntegration(id: body.id, brand: caller.brandID, kind: body.kind, name: body.name, providerURL: body.providerUrl)
             return try JSONIO.response(IntegrationDTO(created, showingSecret: true), status: .created,
                                        headers: [.location: "/api/v1/integrations/\(created.id)"])
         }
         group.patch("integrations/{id}") { request, context in
             let caller = try context.caller(may: .administer)
             let body = try await io.decode(IntegrationPatchRequest.self, from: request)
-            let updated = try await store.updateIntegration(context.parameters.get("id") ?? "", brand: caller.brandID, name: body.name,
+            let updated = try await app.integrations.updateIntegration(context.parameters.get("id") ?? "", brand: caller.brandID, name: body.name,
                                                             providerURL: body.providerUrl, templates: body.templates,
                                                             optOutKeywords: body.optOutKeywords)
             return try JSONIO.response(IntegrationDTO(updated))
         }
         group.post("integrations/{id}/secret") { _, context in
             let caller = try context.caller(may: .administer)
-            let rotated = try await store.rotateIntegrationSecret(context.parameters.get("id") ?? "", brand: caller.brandID)
+            let rotated = try await app.integrations.rotateIntegrationSecret(context.parameters.get("id") ?? "", brand: caller.brandID)
             return try JSONIO.response(IntegrationDTO(rotated, showingSecret: true))
         }
     }

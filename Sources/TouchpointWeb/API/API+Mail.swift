@@ -2,8 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 struct MailboxDTO: Codable {
     var address: String
@@ -89,52 +89,52 @@ extension API {
     func addMailRoutes(to group: RouterGroup<TouchpointContext>) {
         group.get("mailboxes") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            return try JSONIO.response(["items": try await store.mailboxes(brand: caller.brandID).map(MailboxDTO.init)])
+            return try JSONIO.response(["items": try await app.mailboxes.mailboxes(brand: caller.brandID).map(MailboxDTO.init)])
         }
         group.put("mailboxes/{address}") { request, context in
             let caller = try context.caller(may: .administer)
             let address = context.parameters.get("address") ?? ""
             let body = try await io.decode(MailboxRequest.self, from: request)
-            let existing = try await store.mailbox(address: address).flatMap { $0.brandID == caller.brandID ? $0 : nil }
-            let saved = try await store.saveMailbox(address: address, brand: caller.brandID, teamID: body.teamId ?? existing?.teamID,
+            let existing = try await app.mailboxes.mailbox(address: address).flatMap { $0.brandID == caller.brandID ? $0 : nil }
+            let saved = try await app.mailboxes.saveMailbox(address: address, brand: caller.brandID, teamID: body.teamId ?? existing?.teamID,
                                                     forwardsOpenForSender: body.forwardsOpenForSender ?? existing?.forwardsOpenForSender ?? false,
                                                     acknowledges: body.acknowledges ?? existing?.acknowledges ?? false, actor: .staff(caller.userID))
             return try JSONIO.response(MailboxDTO(saved), status: existing == nil ? .created : .ok)
         }
         group.delete("mailboxes/{address}") { _, context in
             let caller = try context.caller(may: .administer)
-            try await store.deleteMailbox(address: context.parameters.get("address") ?? "", brand: caller.brandID, actor: .staff(caller.userID))
+            try await app.mailboxes.deleteMailbox(address: context.parameters.get("address") ?? "", brand: caller.brandID, actor: .staff(caller.userID))
             return Response(status: .noContent)
         }
         group.get("mail/inbound") { request, context in
             let caller = try context.caller(may: .administer)
             let query = Query(request: request)
-            let page = try await store.inboundMail(brand: caller.brandID, state: try query.wire("state", as: InboundMailState.self),
+            let page = try await app.mailInbox.inboundMail(brand: caller.brandID, state: try query.wire("state", as: InboundMailState.self),
                                                    limit: try query.limit(), cursor: try query.cursor())
             return try JSONIO.response(EncodablePageDTO(items: page.items.map(InboundMailDTO.init), nextCursor: page.nextCursor))
         }
         group.get("mail/inbound/{id}") { _, context in
             let caller = try context.caller(may: .administer)
-            return try JSONIO.response(InboundMailDTO(try await store.inboundMail(try context.parameters.id(), brand: caller.brandID)))
+            return try JSONIO.response(InboundMailDTO(try await app.mailInbox.inboundMail(try context.parameters.id(), brand: caller.brandID)))
         }
         group.get("mail/inbound/{id}/raw") { _, context in
             let caller = try context.caller(may: .administer)
             let id = try context.parameters.id()
-            let raw = try await store.rawMail(id, brand: caller.brandID)
+            let raw = try await app.mailInbox.rawMail(id, brand: caller.brandID)
             return Response(status: .ok, headers: [.contentType: "message/rfc822", .contentDisposition: "attachment; filename=\"\(id.text).eml\""],
                             body: .init(byteBuffer: ByteBuffer(bytes: raw)))
         }
         group.post("mail/inbound/{id}/rerun") { request, context in
             let caller = try context.caller(may: .administer)
             let force = Query(request: request).string("force") == "true"
-            let result = try await store.rerunMail(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID), force: force)
+            let result = try await app.mailInbox.rerunMail(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID), force: force)
             return try JSONIO.response(IntakeResultDTO(result))
         }
         group.post("mail/inbound/{id}/discard") { _, context in
             let caller = try context.caller(may: .administer)
             let id = try context.parameters.id()
-            try await store.discardMail(id, brand: caller.brandID, actor: .staff(caller.userID))
-            return try JSONIO.response(InboundMailDTO(try await store.inboundMail(id, brand: caller.brandID)))
+            try await app.mailInbox.discardMail(id, brand: caller.brandID, actor: .staff(caller.userID))
+            return try JSONIO.response(InboundMailDTO(try await app.mailInbox.inboundMail(id, brand: caller.brandID)))
         }
         // The email part of the outbox, as before there was one outbox (`/outbox` has all).
         group.get("mail/outbound") { request, context in
@@ -145,17 +145,17 @@ extension API {
         }
         group.get("attachments/{sha256}") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            return try await attachmentDownload(store: store, sha256: context.parameters.get("sha256"), brand: caller.brandID)
+            return try await attachmentDownload(app: app, sha256: context.parameters.get("sha256"), brand: caller.brandID)
         }
     }
 }
 
 /// A stored attachment as a download. Customer files are never pages of this origin that
 /// could run script: attachment disposition, no sniffing, and a sandbox if opened anyway.
-func attachmentDownload(store: Store, sha256: String?, brand: BrandID) async throws -> Response {
+func attachmentDownload(app: UseCases, sha256: String?, brand: BrandID) async throws -> Response {
     let hash = (sha256 ?? "").lowercased()
     guard hash.count == 64, hash.allSatisfy(\.isHexDigit) else { throw Problem(.notFound, "not found") }
-    let (type, data) = try await store.attachment(sha256: hash, brand: brand)
+    let (type, data) = try await app.mailboxes.attachment(sha256: hash, brand: brand)
     return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment", .xContentTypeOptions: "nosniff",
                                            .contentSecurityPolicy: "sandbox; default-src 'none'"],
                     body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// An outbound message as operators see it, whatever its contact point.
 struct OutboxDTO: Encodable {
@@ -58,7 +58,7 @@ extension API {
         }
         group.get("outbox/{id}") { _, context in
             let caller = try context.caller(may: .administer)
-            return try JSONIO.response(OutboxDTO(try await store.outboxItem(try context.parameters.id(), brand: caller.brandID)))
+            return try JSONIO.response(OutboxDTO(try await app.outbox.outboxItem(try context.parameters.id(), brand: caller.brandID)))
         }
         group.post("outbox/{id}/retry") { _, context in
             try await retryOutbox(context)
@@ -68,7 +68,7 @@ extension API {
     func outboxPage(_ request: Request, _ context: TouchpointContext, contactPoints: Set<ContactPoint>?) async throws -> Response {
         let caller = try context.caller(may: .administer)
         let query = Query(request: request)
-        let page = try await store.outbox(
+        let page = try await app.outbox.outbox(
             brand: caller.brandID, state: try query.wire("state", as: OutboxState.self), contactPoints: contactPoints,
             limit: try query.limit(), cursor: try query.cursor())
         return try JSONIO.response(EncodablePageDTO(items: page.items.map(OutboxDTO.init), nextCursor: page.nextCursor))
@@ -76,6 +76,6 @@ extension API {
 
     func retryOutbox(_ context: TouchpointContext) async throws -> Response {
         let caller = try context.caller(may: .administer)
-        return try JSONIO.response(OutboxDTO(try await store.retryOutbox(try context.parameters.id(), brand: caller.brandID)))
+        return try JSONIO.response(OutboxDTO(try await app.outbox.retryOutbox(try context.parameters.id(), brand: caller.brandID)))
     }
 }

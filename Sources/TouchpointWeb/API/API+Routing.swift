@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 struct TopicDTO: Codable {
     var name: String
@@ -194,19 +194,19 @@ extension API {
     func addRoutingRoutes(to group: RouterGroup<TouchpointContext>) {
         group.get("routing/topics") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            return try JSONIO.response(TopicsDTO(topics: try await store.serviceConfig(brand: caller.brandID).topics.map(TopicDTO.init)))
+            return try JSONIO.response(TopicsDTO(topics: try await app.serviceSettings.serviceConfig(brand: caller.brandID).topics.map(TopicDTO.init)))
         }
         group.put("routing/topics") { request, context in
             let caller = try context.caller(may: .administer)
             let body = try await io.decode(TopicsDTO.self, from: request)
-            let saved = try await store.setTopics(body.topics.map { RoutingTopic(name: $0.name, skills: $0.skills, level: $0.level, teamId: $0.teamId) },
+            let saved = try await app.serviceSettings.setTopics(body.topics.map { RoutingTopic(name: $0.name, skills: $0.skills, level: $0.level, teamId: $0.teamId) },
                                                   brand: caller.brandID, actor: .staff(caller.userID))
             return try JSONIO.response(TopicsDTO(topics: saved.map(TopicDTO.init)))
         }
         group.get("teams/{id}") { _, context in
             let caller = try context.caller(may: .readCustomers)
             let id = try context.parameters.id()
-            guard let team = try await store.teamProfiles(brand: caller.brandID).first(where: { $0.team.id == id }) else {
+            guard let team = try await app.routing.teamProfiles(brand: caller.brandID).first(where: { $0.team.id == id }) else {
                 throw Problem(.notFound, "team \(id.text) not found")
             }
             return try JSONIO.response(TeamProfileDTO(team))
@@ -215,39 +215,39 @@ extension API {
             let caller = try context.caller(may: .administer)
             let body = try await io.decode(TeamPatchRequest.self, from: request)
             let id = try context.parameters.id()
-            guard try await store.teamProfiles(brand: caller.brandID).contains(where: { $0.team.id == id }) else {
+            guard try await app.routing.teamProfiles(brand: caller.brandID).contains(where: { $0.team.id == id }) else {
                 throw Problem(.notFound, "team \(id.text) not found")
             }
-            return try JSONIO.response(TeamProfileDTO(try await store.updateTeam(id, brand: caller.brandID, actor: .staff(caller.userID), changes: body.changes)))
+            return try JSONIO.response(TeamProfileDTO(try await app.routing.updateTeam(id, brand: caller.brandID, actor: .staff(caller.userID), changes: body.changes)))
         }
         group.get("staff/{id}") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            return try JSONIO.response(AgentDTO(try await store.agentProfile(try context.parameters.id(), brand: caller.brandID)))
+            return try JSONIO.response(AgentDTO(try await app.routing.agentProfile(try context.parameters.id(), brand: caller.brandID)))
         }
         group.patch("staff/{id}") { request, context in
             let caller = try context.caller(may: .administer)
             let body = try await io.decode(AgentPatchRequest.self, from: request)
             let id = try context.parameters.id()
-            _ = try await store.agentProfile(id, brand: caller.brandID)
-            return try JSONIO.response(AgentDTO(try await store.updateAgent(id, brand: caller.brandID, actor: .staff(caller.userID), changes: body.changes)))
+            _ = try await app.routing.agentProfile(id, brand: caller.brandID)
+            return try JSONIO.response(AgentDTO(try await app.routing.updateAgent(id, brand: caller.brandID, actor: .staff(caller.userID), changes: body.changes)))
         }
         group.put("me/presence") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(PresenceRequest.self, from: request)
-            let profile = try await store.updateAgent(caller.userID, brand: caller.brandID, actor: .staff(caller.userID), changes: AgentChanges(presence: body.presence))
+            let profile = try await app.routing.updateAgent(caller.userID, brand: caller.brandID, actor: .staff(caller.userID), changes: AgentChanges(presence: body.presence))
             return try JSONIO.response(AgentDTO(profile))
         }
         group.post("cases/{id}/route") { _, context in
             let caller = try context.caller(may: .handleCases)
             let item = try await findCase(context, caller)
-            let (routed, decision) = try await store.routeCase(item.id, brand: caller.brandID, actor: .staff(caller.userID))
+            let (routed, decision) = try await app.routing.routeCase(item.id, brand: caller.brandID, actor: .staff(caller.userID))
             return JSONIO.response(RoutedDTO(item: CaseDTO(routed, prefix: try await prefix(caller)), explanation: decision.explanation))
         }
         group.post("cases/{id}/escalate") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(EscalateRequest.self, from: request)
             let item = try await findCase(context, caller)
-            let (moved, decision) = try await store.escalate(item.id, brand: caller.brandID, actor: .staff(caller.userID),
+            let (moved, decision) = try await app.routing.escalate(item.id, brand: caller.brandID, actor: .staff(caller.userID),
                                                               trigger: .manual(reason: body.reason ?? "", target: body.to))
             return try await ladderResponse(moved, decision, caller)
         }
@@ -255,16 +255,16 @@ extension API {
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(EscalateRequest.self, from: request)
             let item = try await findCase(context, caller)
-            let (moved, decision) = try await store.deescalate(item.id, brand: caller.brandID, actor: .staff(caller.userID), to: body.to, reason: body.reason ?? "")
+            let (moved, decision) = try await app.routing.deescalate(item.id, brand: caller.brandID, actor: .staff(caller.userID), to: body.to, reason: body.reason ?? "")
             return try await ladderResponse(moved, decision, caller)
         }
         group.post("cases/{id}/manager-request") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(ManagerRequest.self, from: request)
             let item = try await findCase(context, caller)
-            var (moved, decision) = try await store.escalate(item.id, brand: caller.brandID, actor: .contact(item.contactID), trigger: .customerRequestedManager)
+            var (moved, decision) = try await app.routing.escalate(item.id, brand: caller.brandID, actor: .contact(item.contactID), trigger: .customerRequestedManager)
             if let note = body.note?.trimmedWhitespace, !note.isEmpty {
-                (moved, _) = try await store.addInteraction(caseID: item.id, brand: caller.brandID, actor: .staff(caller.userID),
+                (moved, _) = try await app.cases.addInteraction(caseID: item.id, brand: caller.brandID, actor: .staff(caller.userID),
                                                             request: NewInteraction(direction: .internal, body: "Customer asked for a manager: \(note)"))
             }
             return try await ladderResponse(moved, decision, caller)
@@ -272,7 +272,7 @@ extension API {
         group.get("cases/{id}/sla") { _, context in
             let caller = try context.caller(may: .readCustomers)
             let item = try await findCase(context, caller)
-            let config = try await store.serviceConfig(brand: caller.brandID)
+            let config = try await app.serviceSettings.serviceConfig(brand: caller.brandID)
             let model = item.serviceModel
             let availability = model.map(config.availability) ?? .always
             let calendarName: String
@@ -281,7 +281,7 @@ extension API {
             } else {
                 calendarName = "24/7"
             }
-            let now = store.environment.now()
+            let now = app.environment.now()
             let clocks = (item.sla?.clocks ?? []).map { clock -> SLAClockDTO in
                 var elapsed = clock.elapsedSeconds
                 if let since = clock.runningSince, clock.stoppedAt == nil { elapsed += max(0, availability.seconds(from: since, to: now)) }
@@ -299,9 +299,9 @@ extension API {
             guard let contactPoint = try query.wire("contactPoint", as: ContactPoint.self) else {
                 throw Problem.invalid(ValidationError(field: "contactPoint", reason: "is required"))
             }
-            let result = try await store.waitEstimate(brand: caller.brandID, contactPoint: contactPoint, teamID: try query.uuid("teamId"),
+            let result = try await app.routing.waitEstimate(brand: caller.brandID, contactPoint: contactPoint, teamID: try query.uuid("teamId"),
                                                       topic: query.string("topic"), account: try query.uuid("accountId"))
-            let policy = try await result.model.asyncMap { try await store.serviceConfig(brand: caller.brandID).policy($0) }
+            let policy = try await result.model.asyncMap { try await app.serviceSettings.serviceConfig(brand: caller.brandID).policy($0) }
             return try JSONIO.response(WaitEstimateDTO(
                 contactPoint: contactPoint, teamId: result.team?.team.id.text, teamName: result.team?.team.name, serviceModel: result.model,
                 humanReach: policy?.humanReach, offered: policy.map { $0.offeredContactPoints.contains(contactPoint) },

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// A policy on the wire: the core type with ids as lower-case text.
 struct PolicyDTO: Codable {
@@ -140,46 +140,46 @@ extension API {
     func addServiceModelRoutes(to group: RouterGroup<TouchpointContext>) {
         group.get("service-models") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            let config = try await store.serviceConfig(brand: caller.brandID)
+            let config = try await app.serviceSettings.serviceConfig(brand: caller.brandID)
             return try JSONIO.response(["items": ServiceModel.allCases.map { PolicyDTO(config.policy($0)) }])
         }
         group.get("service-models/{model}") { _, context in
             let caller = try context.caller(may: .readCustomers)
             let model = try modelParameter(context)
-            return try JSONIO.response(PolicyDTO(try await store.serviceConfig(brand: caller.brandID).policy(model)))
+            return try JSONIO.response(PolicyDTO(try await app.serviceSettings.serviceConfig(brand: caller.brandID).policy(model)))
         }
         group.put("service-models/{model}") { request, context in
             let caller = try context.caller(may: .administer)
             let model = try modelParameter(context)
             let body = try await io.decode(PolicyDTO.self, from: request)
-            let (policy, moved) = try await store.setPolicy(try body.policy(as: model), brand: caller.brandID, actor: .staff(caller.userID))
+            let (policy, moved) = try await app.serviceSettings.setPolicy(try body.policy(as: model), brand: caller.brandID, actor: .staff(caller.userID))
             var dto = PolicyDTO(policy)
             dto.rescheduledCases = moved
             return try JSONIO.response(dto)
         }
         group.get("segmentation/rules") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            let rules = try await store.segmentationRules(brand: caller.brandID)
+            let rules = try await app.accountModels.segmentationRules(brand: caller.brandID)
             return try JSONIO.response(RuleSetDTO(rules: rules.rules, defaultModel: rules.defaultModel))
         }
         group.put("segmentation/rules") { request, context in
             let caller = try context.caller(may: .administer)
             let body = try await io.decode(RuleSetDTO.self, from: request)
-            let (rules, changed) = try await store.setSegmentationRules(RuleSet(rules: body.rules, defaultModel: body.defaultModel),
+            let (rules, changed) = try await app.accountModels.setSegmentationRules(RuleSet(rules: body.rules, defaultModel: body.defaultModel),
                                                                         brand: caller.brandID, actor: .staff(caller.userID))
             return try JSONIO.response(RuleSetDTO(rules: rules.rules, defaultModel: rules.defaultModel, changedAccounts: changed))
         }
         group.post("segmentation/dry-run") { request, context in
             let caller = try context.caller(may: .manageAccounts)
             let body = try await io.decode(RuleSetDTO.self, from: request)
-            let result = try await store.dryRun(RuleSet(rules: body.rules, defaultModel: body.defaultModel), brand: caller.brandID)
+            let result = try await app.accountModels.dryRun(RuleSet(rules: body.rules, defaultModel: body.defaultModel), brand: caller.brandID)
             return try JSONIO.response(DryRunDTO(counts: result.counts, currentCounts: result.currentCounts, changes: result.changes.map {
                 DryRunDTO.Change(accountId: $0.accountID.text, name: $0.name, from: $0.from, to: $0.to, explanation: $0.explanation)
             }))
         }
         group.get("accounts/{id}/service-model") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            let view = try await store.accountModel(try context.parameters.id(), brand: caller.brandID)
+            let view = try await app.accountModels.accountModel(try context.parameters.id(), brand: caller.brandID)
             return try JSONIO.response(AccountModelDTO(
                 accountId: view.account.id.text, model: view.segmentation.model, rule: view.segmentation.rule,
                 explanation: view.segmentation.explanation, policy: PolicyDTO(view.policy),
@@ -190,13 +190,13 @@ extension API {
         group.post("accounts/{id}/csm") { request, context in
             let caller = try context.caller(may: .manageAccounts)
             let body = try await io.decode(AssignCSMRequest.self, from: request)
-            let account = try await store.assignCSM(account: try context.parameters.id(), csm: body.csmId, brand: caller.brandID, actor: .staff(caller.userID))
+            let account = try await app.accountModels.assignCSM(account: try context.parameters.id(), csm: body.csmId, brand: caller.brandID, actor: .staff(caller.userID))
             return JSONIO.response(AccountDTO(account))
         }
         group.get("csm/book") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            let report = try await store.csmBook(brand: caller.brandID)
-            let config = try await store.serviceConfig(brand: caller.brandID)
+            let report = try await app.accountModels.csmBook(brand: caller.brandID)
+            let config = try await app.serviceSettings.serviceConfig(brand: caller.brandID)
             let names = Dictionary(uniqueKeysWithValues: report.csms.map { ($0.id, $0.name) })
             var capacities: [ServiceModel: Int] = [:]
             for model in ServiceModel.allCases { if let capacity = config.policy(model).csmCapacity { capacities[model] = capacity } }

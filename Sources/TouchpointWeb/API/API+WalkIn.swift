@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 struct LocationDTO: Encodable {
     var id: String
@@ -141,12 +141,12 @@ extension API {
     func addWalkInRoutes(to group: RouterGroup<TouchpointContext>) {
         group.get("locations") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            return try JSONIO.response(["items": try await store.locations(brand: caller.brandID).map(LocationDTO.init)])
+            return try JSONIO.response(["items": try await app.walkIn.locations(brand: caller.brandID).map(LocationDTO.init)])
         }
         group.post("locations") { request, context in
             let caller = try context.caller(may: .administer)
             let body = try await io.decode(LocationCreateRequest.self, from: request)
-            let created = try await store.createLocation(brand: caller.brandID, slug: body.slug, name: body.name, timeZone: body.timeZone,
+            let created = try await app.walkIn.createLocation(brand: caller.brandID, slug: body.slug, name: body.name, timeZone: body.timeZone,
                                                          setup: LocationSetup(categories: body.categories, desks: body.desks, calendarId: body.calendarId), actor: .staff(caller.userID))
             return try JSONIO.response(LocationDTO(created), status: .created, headers: [.location: "/api/v1/locations/\(created.id.text)"])
         }
@@ -157,23 +157,23 @@ extension API {
             let setup = body.categories != nil || body.desks != nil || body.calendarId != nil
                 ? LocationSetup(categories: body.categories ?? current.setup.categories, desks: body.desks ?? current.setup.desks,
                                 calendarId: body.calendarId ?? current.setup.calendarId) : nil
-            return try JSONIO.response(LocationDTO(try await store.updateLocation(current.id, brand: caller.brandID, name: body.name, setup: setup,
+            return try JSONIO.response(LocationDTO(try await app.walkIn.updateLocation(current.id, brand: caller.brandID, name: body.name, setup: setup,
                                                                                   actor: .staff(caller.userID))))
         }
         group.get("locations/{id}/queue") { _, context in
             let caller = try context.caller(may: .readCustomers)
             let location = try await findLocation(context, caller)
-            return try JSONIO.response(QueueDTO(try await store.queueState(location: location.id, brand: caller.brandID)))
+            return try JSONIO.response(QueueDTO(try await app.walkIn.queueState(location: location.id, brand: caller.brandID)))
         }
         group.post("locations/{id}/tickets") { request, context in
             let caller = try context.caller(may: .handleCases)
             let body = try await io.decode(TicketCreateRequest.self, from: request)
             let location = try await findLocation(context, caller)
-            let brand = try await store.brand(caller.brandID)
+            let brand = try await app.staff.brand(caller.brandID)
             let identity = try body.customer.map {
                 try Identity(kind: $0.kind, raw: $0.value, defaultCallingCode: brand.defaultCallingCode, field: "customer.value")
             }
-            let ticket = try await store.takeTicket(location: location.id, brand: caller.brandID, category: body.category, contact: body.contactId,
+            let ticket = try await app.walkIn.takeTicket(location: location.id, brand: caller.brandID, category: body.category, contact: body.contactId,
                                                     identity: identity, caseID: body.caseId, source: "staff", actor: .staff(caller.userID))
             return try JSONIO.response(TicketDTO(ticket), status: .created, headers: [.location: "/api/v1/tickets/\(ticket.id.text)"])
         }
@@ -182,7 +182,7 @@ extension API {
         }
         group.get("tickets/{id}") { _, context in
             let caller = try context.caller(may: .readCustomers)
-            return try JSONIO.response(TicketDTO(try await store.ticket(try context.parameters.id(), brand: caller.brandID)))
+            return try JSONIO.response(TicketDTO(try await app.walkIn.ticket(try context.parameters.id(), brand: caller.brandID)))
         }
         for action in ["recall", "arrived", "no-show", "cancel", "transfer", "finish"] {
             group.post("tickets/{id}/\(action)") { request, context in try await ticketAction(action, request, context) }
@@ -195,18 +195,18 @@ extension API {
         let desk = context.parameters.get("desk") ?? ""
         switch action {
         case "open":
-            try await store.openDesk(desk, location: location.id, brand: caller.brandID, staff: caller.userID)
+            try await app.walkIn.openDesk(desk, location: location.id, brand: caller.brandID, staff: caller.userID)
         case "close":
-            try await store.closeDesk(desk, location: location.id, brand: caller.brandID, actor: .staff(caller.userID))
+            try await app.walkIn.closeDesk(desk, location: location.id, brand: caller.brandID, actor: .staff(caller.userID))
         case "next":
-            guard let ticket = try await store.callNext(location: location.id, desk: desk, brand: caller.brandID, staff: caller.userID) else {
+            guard let ticket = try await app.walkIn.callNext(location: location.id, desk: desk, brand: caller.brandID, staff: caller.userID) else {
                 return Response(status: .noContent)
             }
             return try JSONIO.response(TicketDTO(ticket))
         default:
             throw Problem(.notFound, "no such desk action")
         }
-        return try JSONIO.response(QueueDTO(try await store.queueState(location: location.id, brand: caller.brandID)))
+        return try JSONIO.response(QueueDTO(try await app.walkIn.queueState(location: location.id, brand: caller.brandID)))
     }
 
     func ticketAction(_ action: String, _ request: Request, _ context: TouchpointContext) async throws -> Response {
@@ -225,18 +225,18 @@ extension API {
             step = .transfer(category: body.category, desk: body.desk, reason: body.reason)
         case "finish":
             let body = try await io.decode(VisitFinishRequest.self, from: request)
-            let (ticket, _) = try await store.finishVisit(id, brand: caller.brandID, staff: caller.userID, outcome: body.outcome, note: body.note)
+            let (ticket, _) = try await app.walkIn.finishVisit(id, brand: caller.brandID, staff: caller.userID, outcome: body.outcome, note: body.note)
             return try JSONIO.response(TicketDTO(ticket))
         default:
             throw Problem(.notFound, "no such ticket action")
         }
-        return try JSONIO.response(TicketDTO(try await store.moveTicket(id, brand: caller.brandID, actor: actor, step: step)))
+        return try JSONIO.response(TicketDTO(try await app.walkIn.moveTicket(id, brand: caller.brandID, actor: actor, step: step)))
     }
 
     /// The location named by the path: its id or its slug.
     func findLocation(_ context: TouchpointContext, _ caller: Principal) async throws -> Location {
         let raw = context.parameters.get("id") ?? ""
-        if let id = UUID(text: raw) { return try await store.location(id, brand: caller.brandID) }
-        return try await store.location(slug: raw, brand: caller.brandID)
+        if let id = UUID(text: raw) { return try await app.walkIn.location(id, brand: caller.brandID) }
+        return try await app.walkIn.location(slug: raw, brand: caller.brandID)
     }
 }

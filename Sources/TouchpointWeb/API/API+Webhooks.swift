@@ -4,7 +4,6 @@ import HTTPTypes
 import Hummingbird
 import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The answer to a provider's webhook: `stored` (202: kept, processed after this answer)
 /// or `duplicate` (200: this event was stored before; nothing new was written).
@@ -67,7 +66,7 @@ extension API {
 
     /// The integration the path names, of the right kind, and the verified raw body.
     func verifiedBody(_ request: Request, _ context: TouchpointContext, kind: IntegrationKind) async throws -> (Integration, [UInt8]) {
-        guard let id = context.parameters.get("integrationId"), let integration = try await store.integration(id: id), integration.kind == kind else {
+        guard let id = context.parameters.get("integrationId"), let integration = try await app.integrations.integration(id: id), integration.kind == kind else {
             throw Problem(.notFound, "no \(kind.rawValue) integration '\(context.parameters.get("integrationId") ?? "")'")
         }
         let raw = Array(try await io.collect(request).readableBytesView)
@@ -79,10 +78,10 @@ extension API {
     /// `newCall` is answered with who is calling and whom to ring (a read, after the store).
     func callWebhook(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let (integration, raw) = try await verifiedBody(request, context, kind: .cti)
-        let brand = try await store.brand(integration.brandID)
+        let brand = try await app.staff.brand(integration.brandID)
         let checked = try CallWebhook.envelope(raw: raw, integration: integration, brand: brand)
         let accepted = try await inbox.accept(checked.envelope)
-        let pop = checked.envelope.providerKey.hasSuffix(":\(CallEventKind.newCall.rawValue)") ? try await store.screenPop(checked.caller, brand: brand.id) : nil
+        let pop = checked.envelope.providerKey.hasSuffix(":\(CallEventKind.newCall.rawValue)") ? try await app.calls.screenPop(checked.caller, brand: brand.id) : nil
         let dto = CallWebhookResultDTO(result: accepted.duplicate ? "duplicate" : "stored", callId: checked.callID, envelopeId: accepted.id, pop: pop)
         return try JSONIO.response(dto, status: accepted.duplicate ? .ok : .accepted)
     }
@@ -92,7 +91,7 @@ extension API {
     /// event is answered 200 `duplicate` without writing anything.
     func textWebhook(_ request: Request, _ context: TouchpointContext, kind: IntegrationKind) async throws -> Response {
         let (integration, raw) = try await verifiedBody(request, context, kind: kind)
-        let envelope = try TextWebhook.envelope(raw: raw, integration: integration, brand: try await store.brand(integration.brandID))
+        let envelope = try TextWebhook.envelope(raw: raw, integration: integration, brand: try await app.staff.brand(integration.brandID))
         let accepted = try await inbox.accept(envelope)
         return try JSONIO.response(WebhookResultDTO(result: accepted.duplicate ? "duplicate" : "stored", envelopeId: accepted.id.text),
                                    status: accepted.duplicate ? .ok : .accepted)

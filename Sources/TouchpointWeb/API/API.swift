@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// Settings of the HTTP API, parsed once by the composition root.
 public struct WebConfig: Sendable {
@@ -25,15 +24,15 @@ public struct WebConfig: Sendable {
 
 /// Builds the router: the JSON API under `/api/v1`, `/health`, and the staff console.
 /// Webhooks store what they receive in `inbox`, whose worker the composition root runs.
-public func buildRouter(store: Store, inbox: Inbox, config: WebConfig) -> Router<TouchpointContext> {
+public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Router<TouchpointContext> {
     _ = MetricsExport.registry
     let router = Router(context: TouchpointContext.self)
-    let api = API(store: store, inbox: inbox, io: JSONIO(maxBodyBytes: config.maxBodyBytes))
+    let api = API(app: app, inbox: inbox, io: JSONIO(maxBodyBytes: config.maxBodyBytes))
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: BearerAuthMiddleware(store: store, cache: TokenCache(ttl: 10, now: store.environment.now), publicPaths: ["/api/v1/openapi.yaml"]))
+    router.add(middleware: BearerAuthMiddleware(app: app, cache: TokenCache(ttl: 10, now: app.environment.now), publicPaths: ["/api/v1/openapi.yaml"]))
     router.get("/health") { _, _ in try await api.health() }
-    router.get("/metrics") { _, _ in await MetricsExport.response(store: store) }
+    router.get("/metrics") { _, _ in await MetricsExport.response(app: app) }
     let v1 = router.group("api/v1")
     v1.get("openapi.yaml") { _, _ in api.openAPIDocument() }
     v1.get("me") { _, context in try api.me(context) }
@@ -57,11 +56,11 @@ public func buildRouter(store: Store, inbox: Inbox, config: WebConfig) -> Router
     api.addDeskAppointmentRoutes(to: v1)
     api.addBillingRoutes(to: v1)
     api.addFieldServiceRoutes(to: v1)
-    let console = Console(store: store, pages: Pages(), cookies: CookiePolicy(secure: config.isHTTPS))
+    let console = Console(app: app, pages: Pages(), cookies: CookiePolicy(secure: config.isHTTPS))
     console.addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
-    Portal(store: store, pages: console.pages, cookies: console.cookies, config: config).addRoutes(to: router)
-    Board.addRoutes(to: router, store: store, pages: console.pages)
-    KioskPages(store: store, pages: console.pages, cookies: console.cookies).addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
+    Portal(app: app, pages: console.pages, cookies: console.cookies, config: config).addRoutes(to: router)
+    Board.addRoutes(to: router, app: app, pages: console.pages)
+    KioskPages(app: app, pages: console.pages, cookies: console.cookies).addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
     router.get("/") { _, _ in Pages.redirect("/console") }
     // The chat widget any website embeds, and a page of the brand's that shows it.
     router.get("widget.js") { _, _ in
@@ -70,15 +69,15 @@ public func buildRouter(store: Store, inbox: Inbox, config: WebConfig) -> Router
         return response
     }
     router.get("chat/{brand}") { _, context in
-        guard let slug = context.parameters.get("brand"), let brand = try await store.brand(slug: slug) else { throw Problem(.notFound, "no such brand") }
+        guard let slug = context.parameters.get("brand"), let brand = try await app.staff.brand(slug: slug) else { throw Problem(.notFound, "no such brand") }
         return console.pages.render("chat-demo", ["brandName": brand.name, "slug": brand.slug])
     }
     return router
 }
 
-/// The handlers of the API; each checks the caller's permission first, then calls the store.
+/// The handlers of the API; each checks the caller's permission first, then calls the use case.
 struct API: Sendable {
-    let store: Store
+    let app: UseCases
     let inbox: Inbox
     let io: JSONIO
 
@@ -103,11 +102,11 @@ struct API: Sendable {
             var driver: String
             var schemaVersion: Int?
         }
-        let reachable = await store.ping()
-        let version = reachable ? try? await Migrator.currentVersion(store.database) : nil
-        let health = Health(status: reachable ? "ok" : "degraded",
-                            database: DatabaseState(status: reachable ? "ok" : "unreachable", driver: store.dialect.rawValue, schemaVersion: version))
-        return try JSONIO.response(health, status: reachable ? .ok : .serviceUnavailable)
+        let database = await app.health()
+        let health = Health(status: database.reachable ? "ok" : "degraded",
+                            database: DatabaseState(status: database.reachable ? "ok" : "unreachable", driver: database.driver,
+                                                    schemaVersion: database.schemaVersion))
+        return try JSONIO.response(health, status: database.reachable ? .ok : .serviceUnavailable)
     }
 
     func me(_ context: TouchpointContext) throws -> Response {
@@ -119,25 +118,25 @@ struct API: Sendable {
 
     func teams(_ context: TouchpointContext) async throws -> Response {
         let caller = try context.caller(may: .readCustomers)
-        let teams = try await store.teamProfiles(brand: caller.brandID)
+        let teams = try await app.routing.teamProfiles(brand: caller.brandID)
         return try JSONIO.response(["items": teams.map(TeamProfileDTO.init)])
     }
 
     func staff(_ context: TouchpointContext) async throws -> Response {
         let caller = try context.caller(may: .readCustomers)
-        let users = try await store.agentProfiles(brand: caller.brandID)
+        let users = try await app.routing.agentProfiles(brand: caller.brandID)
         return try JSONIO.response(["items": users.map(AgentDTO.init)])
     }
 
     func events(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let caller = try context.caller(may: .readAudit)
         let query = Query(request: request)
-        let page = try await store.auditLog(brand: caller.brandID, caseID: try query.uuid("caseId"), limit: try query.limit(), cursor: try query.cursor())
+        let page = try await app.lookups.auditLog(brand: caller.brandID, caseID: try query.uuid("caseId"), limit: try query.limit(), cursor: try query.cursor())
         return JSONIO.response(PageDTO(items: page.items.map(EventDTO.init), nextCursor: page.nextCursor))
     }
 
     /// The brand's calling code, for completing national phone numbers.
     func callingCode(_ caller: Principal) async throws -> String? {
-        try await store.brand(caller.brandID).defaultCallingCode
+        try await app.staff.brand(caller.brandID).defaultCallingCode
     }
 }

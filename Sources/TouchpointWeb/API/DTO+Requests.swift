@@ -1,6 +1,5 @@
 import Foundation
 import TouchpointCore
-import TouchpointStore
 
 // Request bodies of the API. Decoding checks types and enum values (naming the field);
 // `validated` checks the rules the core owns.

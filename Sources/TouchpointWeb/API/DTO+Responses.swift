@@ -1,6 +1,5 @@
 import Foundation
 import TouchpointCore
-import TouchpointStore
 
 // Response bodies of the API: camelCase keys, ISO 8601 times, ids as lower-case UUIDs.
 

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The agents' side of a web chat, over a WebSocket at `/console/chats/{caseId}/ws` (the
 /// case page opens it for a case that came from the widget).
@@ -15,7 +15,7 @@ import TouchpointStore
 /// others' typing.
 enum AgentChatSocket {
     actor Conversation {
-        let store: Store
+        let app: UseCases
         let user: StaffUser
         let caseID: CaseID
         let relay: ChatRelay
@@ -23,13 +23,13 @@ enum AgentChatSocket {
         let send: @Sendable (ChatSocket.Outbound) -> Void
         let backlog: ChatBacklog
 
-        init(store: Store, user: StaffUser, caseID: CaseID, relay: ChatRelay, send: @escaping @Sendable (ChatSocket.Outbound) -> Void) {
-            self.store = store
+        init(app: UseCases, user: StaffUser, caseID: CaseID, relay: ChatRelay, send: @escaping @Sendable (ChatSocket.Outbound) -> Void) {
+            self.app = app
             self.user = user
             self.caseID = caseID
             self.relay = relay
             self.send = send
-            self.backlog = ChatBacklog(store: store)
+            self.backlog = ChatBacklog(app: app)
         }
 
         var firstName: String { ChatSocket.StaffNames.firstName(user.name) }
@@ -44,8 +44,8 @@ enum AgentChatSocket {
         }
 
         func hello(_ message: ChatSocket.Inbound) async throws {
-            let session = try await store.chatSession(caseID: caseID, brand: user.brandID)
-            send(ChatSocket.Outbound(type: "ready", seq: session?.visitorRead, caseNumber: try await store.case(caseID, brand: user.brandID).number,
+            let session = try await app.chat.chatSession(caseID: caseID, brand: user.brandID)
+            send(ChatSocket.Outbound(type: "ready", seq: session?.visitorRead, caseNumber: try await app.cases.case(caseID, brand: user.brandID).number,
                                      online: relay.visitorOnline(caseID)))
             await backlog.greet(after: message.lastSeq)
             try await flush()
@@ -54,7 +54,7 @@ enum AgentChatSocket {
         func message(_ message: ChatSocket.Inbound) async throws {
             guard let clientID = message.clientId, (1...64).contains(clientID.count) else { throw ValidationError(field: "clientId", reason: "1 to 64 characters") }
             let text = try Check.text(message.text ?? "", field: "text", max: 4000)
-            let seq = try await store.postAgentChatMessage(caseID: caseID, brand: user.brandID, staff: user.id, clientID: clientID, text: text)
+            let seq = try await app.chat.postAgentChatMessage(caseID: caseID, brand: user.brandID, staff: user.id, clientID: clientID, text: text)
             send(ChatSocket.Outbound(type: "stored", seq: seq, clientId: clientID))
             relay.send(.typing(.agent, name: firstName, active: false), on: caseID, from: id)
             try await flush()
@@ -66,7 +66,7 @@ enum AgentChatSocket {
 
         func read(_ message: ChatSocket.Inbound) async throws {
             guard let seq = message.seq, seq > 0 else { return }
-            let stored = try await store.markChatRead(caseID: caseID, brand: user.brandID, side: .agent, seq: min(seq, await backlog.lastSent))
+            let stored = try await app.chat.markChatRead(caseID: caseID, brand: user.brandID, side: .agent, seq: min(seq, await backlog.lastSent))
             relay.send(.read(.agent, seq: stored), on: caseID, from: id)
         }
 
@@ -75,12 +75,12 @@ enum AgentChatSocket {
         }
     }
 
-    static func add(to router: Router<LiveContext>, store: Store, hub: LiveHub, relay: ChatRelay,
+    static func add(to router: Router<LiveContext>, app: UseCases, hub: LiveHub, relay: ChatRelay,
                     session: @escaping @Sendable (Request) async throws -> StaffSession?) {
         @Sendable func chat(_ request: Request, _ parameters: Parameters) async throws -> (StaffUser, CaseID)? {
             guard let signedIn = try await session(request), signedIn.principal.may(.handleCases),
                   let caseID = parameters.get("case").flatMap(UUID.init(text:)),
-                  try await store.chatSession(caseID: caseID, brand: signedIn.user.brandID) != nil else { return nil }
+                  try await app.chat.chatSession(caseID: caseID, brand: signedIn.user.brandID) != nil else { return nil }
             return (signedIn.user, caseID)
         }
         router.ws("console/chats/{case}/ws") { request, context in
@@ -92,7 +92,7 @@ enum AgentChatSocket {
         } onUpgrade: { inbound, outbound, context in
             guard let (user, caseID) = try await chat(context.request, context.requestContext.parameters) else { return }
             let (frames, sink) = AsyncStream.makeStream(of: ChatSocket.Outbound.self)
-            let conversation = Conversation(store: store, user: user, caseID: caseID, relay: relay) { sink.yield($0) }
+            let conversation = Conversation(app: app, user: user, caseID: caseID, relay: relay) { sink.yield($0) }
             await conversation.join()
             let feed = hub.feed(brand: user.brandID, caseID: caseID)
             try await ChatSocket.pump(inbound: inbound, outbound: outbound, frames: frames, sink: sink, events: feed.events,

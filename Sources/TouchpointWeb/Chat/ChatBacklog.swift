@@ -1,13 +1,13 @@
 import Foundation
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The messages of one chat a socket has sent so far, and sending the rest. Nothing goes out
 /// before the client's hello was answered (so `ready` always comes first), and one pass runs
 /// at a time: a change arriving during a pass asks for one more pass instead of starting a
 /// second reader of the same messages, which would send them twice or out of order.
 actor ChatBacklog {
-    private let store: Store
+    private let app: UseCases
     let names = ChatSocket.StaffNames()
     /// The highest message number sent (or known to the client from before).
     private(set) var lastSent = 0
@@ -15,8 +15,8 @@ actor ChatBacklog {
     private var passing = false
     private var again = false
 
-    init(store: Store) {
-        self.store = store
+    init(app: UseCases) {
+        self.app = app
     }
 
     /// The client's hello is answered; it had seen messages up to `seq`.
@@ -35,9 +35,9 @@ actor ChatBacklog {
         defer { passing = false }
         repeat {
             again = false
-            for item in try await store.chatMessages(caseID: caseID, brand: brand, after: lastSent) {
+            for item in try await app.chat.chatMessages(caseID: caseID, brand: brand, after: lastSent) {
                 send(ChatSocket.Outbound(type: "message", seq: item.seq, from: item.from, text: item.text, clientId: item.clientID,
-                                         name: try await names.name(item.authorID, store: store, brand: brand), at: JSONIO.format(item.at)))
+                                         name: try await names.name(item.authorID, app: app, brand: brand), at: JSONIO.format(item.at)))
                 lastSent = item.seq
             }
         } while again

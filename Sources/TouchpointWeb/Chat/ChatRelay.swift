@@ -1,6 +1,5 @@
 import Foundation
 import TouchpointCore
-import TouchpointStore
 
 /// Passes the moment-to-moment signals of a web chat between the sockets open on one case:
 /// who is typing, how far a side has read, whether the visitor is connected. These are not

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The visitor's side of the web chat, over a WebSocket at `/chat/{brand}/ws`.
 ///
@@ -55,10 +55,10 @@ enum ChatSocket {
         private let lock = NSLock()
         private var known: [UUID: String] = [:]
 
-        func name(_ id: UUID?, store: Store, brand: BrandID) async throws -> String? {
+        func name(_ id: UUID?, app: UseCases, brand: BrandID) async throws -> String? {
             guard let id else { return nil }
             if let name = lock.withLock({ known[id] }) { return name }
-            let first = Self.firstName(try await store.staffUser(id, brand: brand).name)
+            let first = Self.firstName(try await app.staff.staffUser(id, brand: brand).name)
             lock.withLock { known[id] = first }
             return first
         }
@@ -70,7 +70,7 @@ enum ChatSocket {
 
     /// What one visitor connection knows; one actor, so pushes and replies never interleave.
     actor Conversation {
-        let store: Store
+        let app: UseCases
         let brand: Brand
         let relay: ChatRelay
         let feed: CaseFeed
@@ -92,13 +92,13 @@ enum ChatSocket {
         let backlog: ChatBacklog
         var names: StaffNames { backlog.names }
 
-        init(store: Store, brand: Brand, relay: ChatRelay, feed: CaseFeed, send: @escaping @Sendable (Outbound) -> Void) {
-            self.store = store
+        init(app: UseCases, brand: Brand, relay: ChatRelay, feed: CaseFeed, send: @escaping @Sendable (Outbound) -> Void) {
+            self.app = app
             self.brand = brand
             self.relay = relay
             self.feed = feed
             self.send = send
-            self.backlog = ChatBacklog(store: store)
+            self.backlog = ChatBacklog(app: app)
         }
 
         /// What the agents' signals look like to the visitor.
@@ -121,13 +121,13 @@ enum ChatSocket {
             }
             self.visitor = visitor
             identity = try given(message) ?? identity
-            caseID = try await store.chatCase(brand: brand.id, visitor: visitor)
-            let available = try await store.chatAvailability(brand: brand.id, visitor: visitor, identity: identity)
+            caseID = try await app.chat.chatCase(brand: brand.id, visitor: visitor)
+            let available = try await app.chat.chatAvailability(brand: brand.id, visitor: visitor, identity: identity)
             availability = available
             var ready = Self.describe(available, type: "ready")
             if let caseID {
-                ready.caseNumber = try await store.case(caseID, brand: brand.id).number
-                ready.seq = try await store.chatSession(caseID: caseID, brand: brand.id)?.agentRead
+                ready.caseNumber = try await app.cases.case(caseID, brand: brand.id).number
+                ready.seq = try await app.chat.chatSession(caseID: caseID, brand: brand.id)?.agentRead
             }
             send(ready)
             await backlog.greet(after: message.lastSeq)
@@ -139,7 +139,7 @@ enum ChatSocket {
         func identify(_ message: Inbound) async throws {
             guard let visitor else { throw ValidationError(field: "type", reason: "say hello first") }
             identity = try given(message) ?? identity
-            let available = try await store.chatAvailability(brand: brand.id, visitor: visitor, identity: identity)
+            let available = try await app.chat.chatAvailability(brand: brand.id, visitor: visitor, identity: identity)
             availability = available
             send(Self.describe(available, type: "availability"))
         }
@@ -154,7 +154,7 @@ enum ChatSocket {
                 // The answer goes by email, so without an address nobody could ever answer.
                 throw ValidationError(field: "email", reason: "leave your email address so we can answer")
             }
-            let posted = try await store.postChatMessage(brand: brand.id, visitor: visitor, clientID: clientID, text: text, identity: identity,
+            let posted = try await app.chat.postChatMessage(brand: brand.id, visitor: visitor, clientID: clientID, text: text, identity: identity,
                                                          name: message.name, leftMessage: leftMessage)
             caseID = posted.caseID
             send(Outbound(type: "stored", seq: posted.seq, clientId: clientID, caseNumber: posted.caseNumber))
@@ -169,7 +169,7 @@ enum ChatSocket {
 
         func read(_ message: Inbound) async throws {
             guard let caseID, let seq = message.seq, seq > 0 else { return }
-            let stored = try await store.markChatRead(caseID: caseID, brand: brand.id, side: .visitor, seq: min(seq, await backlog.lastSent))
+            let stored = try await app.chat.markChatRead(caseID: caseID, brand: brand.id, side: .visitor, seq: min(seq, await backlog.lastSent))
             relay.send(.read(.visitor, seq: stored), on: caseID, from: id)
         }
 
@@ -188,10 +188,10 @@ enum ChatSocket {
             guard let caseID else { return }
             try await backlog.flush(caseID: caseID, brand: brand.id, send: send)
             guard assignment else { return }
-            let assignee = try await store.case(caseID, brand: brand.id).assigneeID
+            let assignee = try await app.cases.case(caseID, brand: brand.id).assigneeID
             if agentShown != .some(assignee) {
                 agentShown = .some(assignee)
-                send(Outbound(type: "agent", name: try await names.name(assignee, store: store, brand: brand.id)))
+                send(Outbound(type: "agent", name: try await names.name(assignee, app: app, brand: brand.id)))
             }
         }
 
@@ -211,17 +211,17 @@ enum ChatSocket {
         }
     }
 
-    static func add(to router: Router<LiveContext>, store: Store, hub: LiveHub, relay: ChatRelay) {
+    static func add(to router: Router<LiveContext>, app: UseCases, hub: LiveHub, relay: ChatRelay) {
         // Any website may embed the widget, so no Origin rule here: the random visitor id
         // the widget keeps is what ties a browser to its conversation.
         router.ws("chat/{brand}/ws") { _, context in
-            guard let slug = context.parameters.get("brand"), try await store.brand(slug: slug) != nil else { throw HTTPError(.notFound) }
+            guard let slug = context.parameters.get("brand"), try await app.staff.brand(slug: slug) != nil else { throw HTTPError(.notFound) }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
-            guard let slug = context.requestContext.parameters.get("brand"), let brand = try await store.brand(slug: slug) else { return }
+            guard let slug = context.requestContext.parameters.get("brand"), let brand = try await app.staff.brand(slug: slug) else { return }
             let (frames, sink) = AsyncStream.makeStream(of: Outbound.self)
             let feed = hub.feed(brand: brand.id, caseID: nil)
-            let conversation = Conversation(store: store, brand: brand, relay: relay, feed: feed) { sink.yield($0) }
+            let conversation = Conversation(app: app, brand: brand, relay: relay, feed: feed) { sink.yield($0) }
             try await pump(inbound: inbound, outbound: outbound, frames: frames, sink: sink, events: feed.events,
                            changed: { try await conversation.changed($0) }, finished: { await conversation.leave() }) { parsed in
                 switch parsed.type {

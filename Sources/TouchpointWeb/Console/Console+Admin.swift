@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// Administration in the console: staff and their passwords; one's own password.
 extension Console {
@@ -12,7 +12,7 @@ extension Console {
             guard session.principal.may(.administer) else { throw Problem(.forbidden, "only administrators reset passwords") }
             guard let id = context.parameters.get("id").flatMap(UUID.init(text:)) else { throw Problem(.notFound, "staff user not found") }
             let password = try Passwords.validate(context.form?["password"] ?? "")
-            try await store.setPasswordHash(try await Passwords.hash(password), userID: id, brand: session.user.brandID, actor: .staff(session.user.id))
+            try await app.signIn.setPasswordHash(try await Passwords.hash(password), userID: id, brand: session.user.brandID, actor: .staff(session.user.id))
             return Pages.redirect("/console/admin/staff?done=password")
         }
         group.get("admin/macros") { request, context in try await macrosPage(request, context) }
@@ -25,9 +25,9 @@ extension Console {
                 return id
             }
             if form["delete"] == "1", let id {
-                try await store.deleteMacro(id, brand: session.user.brandID)
+                try await app.macros.deleteMacro(id, brand: session.user.brandID)
             } else {
-                _ = try await store.saveMacro(id: id, brand: session.user.brandID, name: form["name"] ?? "", body: form["body"] ?? "")
+                _ = try await app.macros.saveMacro(id: id, brand: session.user.brandID, name: form["name"] ?? "", body: form["body"] ?? "")
             }
             return Pages.redirect("/console/admin/macros?done=1")
         }
@@ -38,16 +38,16 @@ extension Console {
             let form = context.form ?? HTMLForm(urlEncoded: "")
             if let raw = form.text("revoke") {
                 guard let id = UUID(text: raw) else { throw Problem(.notFound, "token not found") }
-                try await store.revokeToken(id, brand: session.user.brandID, actor: .staff(session.user.id))
+                try await app.staff.revokeToken(id, brand: session.user.brandID, actor: .staff(session.user.id))
                 return Pages.redirect("/console/admin/tokens")
             }
             guard let scope = form.text("scope").flatMap(TokenScope.init(rawValue:)) else { throw ValidationError(field: "scope", reason: "read or write") }
             let name = try Check.text(form["name"] ?? "", field: "name", max: 100)
             // Only for staff of the administrator's own brand.
-            guard let email = form.text("email"), let owner = try await store.credentials(email: email)?.user, owner.brandID == session.user.brandID else {
+            guard let email = form.text("email"), let owner = try await app.signIn.credentials(email: email)?.user, owner.brandID == session.user.brandID else {
                 throw ValidationError(field: "email", reason: "no staff member of this brand has that address")
             }
-            let created = try await store.createToken(email: owner.email, name: name, scope: scope)
+            let created = try await app.staff.createToken(email: owner.email, name: name, scope: scope)
             // Shown once, on this response only; never stored in plain text.
             return try await tokensPage(context, created: created.token)
         }
@@ -55,26 +55,26 @@ extension Console {
             let session = try context.signedIn()
             let query = HTMLForm(urlEncoded: request.uri.query ?? "")
             return pages.render("password", PasswordView(chrome: Chrome(title: "Your account", session: session), done: query["done"] != nil, error: nil,
-                                                         emailNotifications: try await store.emailNotifications(userID: session.user.id),
+                                                         emailNotifications: try await app.staffNotifications.emailNotifications(userID: session.user.id),
                                                          notificationsSaved: query["saved"] != nil))
         }
         group.post("notifications") { _, context in
             let session = try context.signedIn()
-            try await store.setEmailNotifications(context.form?["email"] == "on", userID: session.user.id, brand: session.user.brandID)
+            try await app.staffNotifications.setEmailNotifications(context.form?["email"] == "on", userID: session.user.id, brand: session.user.brandID)
             return Pages.redirect("/console/password?saved=1")
         }
         group.post("password") { request, context in
             let session = try context.signedIn()
             let form = context.form ?? HTMLForm(urlEncoded: "")
-            let current = try await store.credentials(email: session.user.email)
+            let current = try await app.signIn.credentials(email: session.user.email)
             guard try await Passwords.verify(form["current"] ?? "", hash: current?.passwordHash) else {
                 return pages.render("password", PasswordView(chrome: Chrome(title: "Your account", session: session), done: false,
                                                              error: "The current password is not right.",
-                                                             emailNotifications: try await store.emailNotifications(userID: session.user.id),
+                                                             emailNotifications: try await app.staffNotifications.emailNotifications(userID: session.user.id),
                                                              notificationsSaved: false), status: .unprocessableContent)
             }
             let password = try Passwords.validate(form["password"] ?? "")
-            try await store.setPasswordHash(try await Passwords.hash(password), userID: session.user.id, brand: session.user.brandID,
+            try await app.signIn.setPasswordHash(try await Passwords.hash(password), userID: session.user.id, brand: session.user.brandID,
                                             actor: .staff(session.user.id))
             // Setting a password ends every session, this one too: sign in with the new one.
             return Pages.redirect("/console/login?next=/console/password%3Fdone%3D1")
@@ -93,7 +93,7 @@ extension Console {
         guard session.principal.may(.manageMacros) else { throw Problem(.forbidden, "your role may not write macros") }
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"] != nil
         return pages.render("macros", MacrosView(chrome: Chrome(title: "Macros", session: session), notice: done ? "Saved." : nil,
-                                                 macros: try await store.macros(brand: session.user.brandID),
+                                                 macros: try await app.macros.macros(brand: session.user.brandID),
                                                  placeholders: Macro.placeholders.sorted().map { "{{\($0)}}" }))
     }
 
@@ -117,12 +117,12 @@ extension Console {
         let session = try context.signedIn()
         guard session.principal.may(.administer) else { throw Problem(.forbidden, "only administrators manage API tokens") }
         let brand = session.user.brandID
-        let tokens = try await store.apiTokens(brand: brand).map {
+        let tokens = try await app.staff.apiTokens(brand: brand).map {
             TokenLine(id: $0.id.text, name: $0.name, email: $0.email, scope: $0.scope.rawValue, created: TimeText($0.createdAt), revoked: $0.revokedAt.map(TimeText.init))
         }
-        let staff = try await store.staffUsers(brand: brand).map { Option(value: $0.email, label: "\($0.name) (\($0.role.rawValue))", selected: false) }
+        let staff = try await app.lookups.staffUsers(brand: brand).map { Option(value: $0.email, label: "\($0.name) (\($0.role.rawValue))", selected: false) }
         var response = pages.render("tokens", TokensView(chrome: Chrome(title: "API tokens", session: session), created: created, tokens: tokens, staff: staff))
-        response.headers[.cacheControl] = "no-store"
+        response.headers[.cacheControl] = "no-app"
         return response
     }
 
@@ -154,11 +154,11 @@ extension Console {
         let session = try context.signedIn()
         guard session.principal.may(.administer) else { throw Problem(.forbidden, "only administrators manage staff") }
         let brand = session.user.brandID
-        let teams = Dictionary(try await store.teamProfiles(brand: brand).map { ($0.team.id, $0.team.name) }, uniquingKeysWith: { a, _ in a })
+        let teams = Dictionary(try await app.routing.teamProfiles(brand: brand).map { ($0.team.id, $0.team.name) }, uniquingKeysWith: { a, _ in a })
         var people: [StaffLine] = []
-        for user in try await store.staffUsers(brand: brand) {
+        for user in try await app.lookups.staffUsers(brand: brand) {
             people.append(StaffLine(id: user.id.text, name: user.name, email: user.email, role: user.role.rawValue,
-                                    team: user.teamID.flatMap { teams[$0] } ?? "—", sessions: try await store.sessionCount(userID: user.id)))
+                                    team: user.teamID.flatMap { teams[$0] } ?? "—", sessions: try await app.signIn.sessionCount(userID: user.id)))
         }
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"] == "password"
         return pages.render("staff", StaffView(chrome: Chrome(title: "Staff", session: session),

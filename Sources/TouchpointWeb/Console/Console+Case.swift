@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The case page: the customer's whole history across contact points, the account's
 /// model and promises, the SLA clocks, and every action on the case.
@@ -11,13 +11,13 @@ extension Console {
         group.post("cases/{number}/{action}") { _, context in try await caseAction(context) }
         group.get("interactions/{id}/html") { _, context in try await interactionHTML(context) }
         group.get("attachments/{sha256}") { _, context in
-            try await attachmentDownload(store: store, sha256: context.parameters.get("sha256"), brand: try context.signedIn().user.brandID)
+            try await attachmentDownload(app: app, sha256: context.parameters.get("sha256"), brand: try context.signedIn().user.brandID)
         }
         group.get("search") { request, context in
             // A case reference (12, #12, Acme-12, Acme #12) jumps straight to the case;
             // anything else (an error code like E5 too) searches the texts.
             let q = HTMLForm(urlEncoded: request.uri.query ?? "").text("q") ?? ""
-            let prefix = try await store.brand(try context.signedIn().user.brandID).casePrefix
+            let prefix = try await app.staff.brand(try context.signedIn().user.brandID).casePrefix
             if let number = Self.caseNumber(q, prefix: prefix) { return Pages.redirect("/console/cases/\(number)") }
             return Pages.redirect("/console?view=all&q=" + HTMLForm.encode(q))
         }
@@ -164,19 +164,19 @@ extension Console {
         let brand = session.user.brandID
         let item = try await findCase(context, brand: brand)
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
-        let now = store.environment.now()
+        let now = app.environment.now()
 
-        async let contact = store.contact(item.contactID, brand: brand)
-        async let account = item.accountID.asyncMap { try await store.account($0, brand: brand) }
-        async let commitments = item.accountID.asyncMap { try await store.commitments(accountID: $0, brand: brand, includeSettled: false) } ?? []
-        async let links = store.links(caseID: item.id, brand: brand)
-        async let timeline = store.contactTimeline(item.contactID, brand: brand, limit: 100, cursor: try query.text("before").map { try Cursor(token: $0) })
-        async let staff = store.staffUsers(brand: brand)
-        async let teams = store.teamProfiles(brand: brand)
-        async let macros = store.macros(brand: brand)
-        async let chat = store.chatSession(caseID: item.id, brand: brand)
-        async let billing = item.accountID.asyncMap { try await store.billingSummary(accountID: $0, brand: brand) }
-        let brandInfo = try await store.brand(brand)
+        async let contact = app.contacts.contact(item.contactID, brand: brand)
+        async let account = item.accountID.asyncMap { try await app.accounts.account($0, brand: brand) }
+        async let commitments = item.accountID.asyncMap { try await app.commitments.commitments(accountID: $0, brand: brand, includeSettled: false) } ?? []
+        async let links = app.cases.links(caseID: item.id, brand: brand)
+        async let timeline = app.timelines.contactTimeline(item.contactID, brand: brand, limit: 100, cursor: try query.text("before").map { try Cursor(token: $0) })
+        async let staff = app.lookups.staffUsers(brand: brand)
+        async let teams = app.routing.teamProfiles(brand: brand)
+        async let macros = app.macros.macros(brand: brand)
+        async let chat = app.chat.chatSession(caseID: item.id, brand: brand)
+        async let billing = item.accountID.asyncMap { try await app.billing.billingSummary(accountID: $0, brand: brand) }
+        let brandInfo = try await app.staff.brand(brand)
         let prefix = brandInfo.casePrefix
         let people = try await staff
         let names = Dictionary(people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -188,7 +188,7 @@ extension Console {
             if case .interaction(let item) = entry, item.direction == .outbound { return item.id }
             return nil
         }
-        let deliveries = try await store.deliveryStates(outbound, brand: brand)
+        let deliveries = try await app.lookups.deliveryStates(outbound, brand: brand)
 
         let lines = page.items.map { entry in
             var line = line(entry, customers: [customer.id: customer.name ?? "customer"], staff: names, prefix: prefix, numbers: caseNumbers, current: item.id)
@@ -252,7 +252,7 @@ extension Console {
                     .map { Option(value: "agent:\($0.id.text)", label: "\($0.name) (\($0.role.rawValue))", selected: false) },
             // WhatsApp templates are looked up only for customers who can be written to there.
             templates: points.contains(.whatsApp)
-                ? try await store.integrations(brand: brand).first { $0.kind == .whatsApp }?.templates.map {
+                ? try await app.integrations.integrations(brand: brand).first { $0.kind == .whatsApp }?.templates.map {
                     Option(value: "\($0.name)/\($0.language)", label: "\($0.name) (\($0.language)): \($0.text)", selected: false)
                 } ?? []
                 : [],
@@ -280,7 +280,7 @@ extension Console {
             case .event(let event): event.caseID
             }
         }
-        return try await store.caseNumbers(ids, brand: brand)
+        return try await app.lookups.caseNumbers(ids, brand: brand)
     }
 
     /// One timeline entry as a page shows it; `current` is the case the page is about, if any.
@@ -329,10 +329,10 @@ extension Console {
     func interactionHTML(_ context: TouchpointContext) async throws -> Response {
         let session = try context.signedIn()
         guard let id = context.parameters.get("id").flatMap(UUID.init(text:)) else { throw Problem(.notFound, "interaction not found") }
-        let item = try await store.interaction(id, brand: session.user.brandID)
+        let item = try await app.lookups.interaction(id, brand: session.user.brandID)
         let html = "<!doctype html><meta charset=\"utf-8\"><base target=\"_blank\">" + (item.html ?? "")
         return Response(status: .ok, headers: [
-            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-app",
             .contentSecurityPolicy: "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
         ], body: .init(byteBuffer: ByteBuffer(string: html)))
     }
@@ -354,10 +354,10 @@ extension Console {
             // Without script, choosing a macro and sending an empty reply sends the macro.
             var text = form.text("body")
             if text == nil, action == "reply", let id = form.text("macro").flatMap(UUID.init(text:)),
-               let macro = try await store.macros(brand: brand).first(where: { $0.id == id }) {
-                let customer = try await store.contact(item.contactID, brand: brand)
-                let account = try await item.accountID.asyncMap { try await store.account($0, brand: brand) }
-                let brandInfo = try await store.brand(brand)
+               let macro = try await app.macros.macros(brand: brand).first(where: { $0.id == id }) {
+                let customer = try await app.contacts.contact(item.contactID, brand: brand)
+                let account = try await item.accountID.asyncMap { try await app.accounts.account($0, brand: brand) }
+                let brandInfo = try await app.staff.brand(brand)
                 text = macro.render(Macro.values(customerName: customer.name, caseNumber: item.number, casePrefix: brandInfo.casePrefix,
                                                  subject: item.subject, agentName: session.user.name, brandName: brandInfo.name, accountName: account?.name))
             }
@@ -366,7 +366,7 @@ extension Console {
                 guard let point = ContactPoint(rawValue: raw) else { throw ValidationError(field: "contactPoint", reason: "unknown contact point") }
                 return point
             } : nil
-            _ = try await store.addInteraction(caseID: item.id, brand: brand, actor: actor,
+            _ = try await app.cases.addInteraction(caseID: item.id, brand: brand, actor: actor,
                                                request: NewInteraction(direction: action == "reply" ? .outbound : .internal, contactPoint: point, body: body))
         case "template":
             // WhatsApp after the customer-care window: an approved template, one parameter per line.
@@ -374,7 +374,7 @@ extension Console {
                 throw ValidationError(field: "template", reason: "choose a template")
             }
             let parameters = (form["parameters"] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            _ = try await store.addInteraction(caseID: item.id, brand: brand, actor: actor,
+            _ = try await app.cases.addInteraction(caseID: item.id, brand: brand, actor: actor,
                                                request: NewInteraction(direction: .outbound, contactPoint: .whatsApp, body: "",
                                                                        template: TemplateUse(name: String(chosen[..<slash]), language: String(chosen[chosen.index(after: slash)...]),
                                                                                              parameters: parameters)))
@@ -392,23 +392,23 @@ extension Console {
             }
             update.reason = form.text("reason")
             if update != CaseUpdate(reason: update.reason) {
-                _ = try await store.updateCase(item.id, brand: brand, actor: actor, update: update)
+                _ = try await app.cases.updateCase(item.id, brand: brand, actor: actor, update: update)
             }
         case "escalate":
             guard let reason = form.text("reason") else { throw ValidationError(field: "reason", reason: "say why the case goes up") }
-            _ = try await store.escalate(item.id, brand: brand, actor: actor, trigger: .manual(reason: reason, target: nil))
+            _ = try await app.routing.escalate(item.id, brand: brand, actor: actor, trigger: .manual(reason: reason, target: nil))
         case "deescalate":
             guard let reason = form.text("reason") else { throw ValidationError(field: "reason", reason: "say why the case goes down") }
-            _ = try await store.deescalate(item.id, brand: brand, actor: actor, to: nil, reason: reason)
+            _ = try await app.routing.deescalate(item.id, brand: brand, actor: actor, to: nil, reason: reason)
         case "transfer":
             // A chat handed to a colleague or up a level, with the reason on the timeline; the
             // visitor's widget says who answers now.
             guard let reason = form.text("reason") else { throw ValidationError(field: "reason", reason: "say why the chat moves") }
             let to = form.text("to") ?? ""
             if to == "next-level" {
-                _ = try await store.escalate(item.id, brand: brand, actor: actor, trigger: .manual(reason: reason, target: nil))
+                _ = try await app.routing.escalate(item.id, brand: brand, actor: actor, trigger: .manual(reason: reason, target: nil))
             } else if to.hasPrefix("agent:"), let id = UUID(text: String(to.dropFirst(6))) {
-                _ = try await store.updateCase(item.id, brand: brand, actor: actor, update: CaseUpdate(assigneeID: .some(id), reason: reason))
+                _ = try await app.cases.updateCase(item.id, brand: brand, actor: actor, update: CaseUpdate(assigneeID: .some(id), reason: reason))
             } else {
                 throw ValidationError(field: "to", reason: "choose a colleague or the next level")
             }
@@ -416,11 +416,11 @@ extension Console {
             guard let number = form.text("number").map({ $0.filter(\.isNumber) }).flatMap({ Int($0) }) else {
                 throw ValidationError(field: "number", reason: "give the other case's number")
             }
-            let other = try await store.case(number: number, brand: brand)
+            let other = try await app.cases.case(number: number, brand: brand)
             if action == "link" {
-                try await store.linkCases(item.id, to: other.id, brand: brand, actor: actor)
+                try await app.cases.linkCases(item.id, to: other.id, brand: brand, actor: actor)
             } else {
-                _ = try await store.mergeCase(item.id, into: other.id, brand: brand, actor: actor)
+                _ = try await app.cases.mergeCase(item.id, into: other.id, brand: brand, actor: actor)
                 target = other.number
             }
         default:
@@ -442,7 +442,7 @@ extension Console {
 
     func findCase(_ context: TouchpointContext, brand: BrandID) async throws -> Case {
         guard let raw = context.parameters.get("number"), let number = Int(raw), number > 0 else { throw Problem(.notFound, "case not found") }
-        return try await store.case(number: number, brand: brand)
+        return try await app.cases.case(number: number, brand: brand)
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The brand's channels: its mailboxes (which team new mail goes to, whether staff
 /// forwards open cases for the original sender, whether new cases get an acknowledgement),
@@ -15,9 +15,9 @@ extension Console {
             let form = context.form ?? HTMLForm(urlEncoded: "")
             let address = form["address"] ?? ""
             if form["delete"] == "1" {
-                try await store.deleteMailbox(address: address, brand: session.user.brandID, actor: .staff(session.user.id))
+                try await app.mailboxes.deleteMailbox(address: address, brand: session.user.brandID, actor: .staff(session.user.id))
             } else {
-                _ = try await store.saveMailbox(address: address, brand: session.user.brandID, teamID: form.text("team").flatMap(UUID.init(text:)),
+                _ = try await app.mailboxes.saveMailbox(address: address, brand: session.user.brandID, teamID: form.text("team").flatMap(UUID.init(text:)),
                                                 forwardsOpenForSender: form["forwards"] == "1", acknowledges: form["acknowledges"] == "1",
                                                 actor: .staff(session.user.id))
             }
@@ -46,15 +46,15 @@ extension Console {
     func channelsPage(_ request: Request, _ context: TouchpointContext, secret: (id: String, secret: String)? = nil) async throws -> Response {
         let session = try requireAdmin(context)
         let brand = session.user.brandID
-        let teams = try await store.teamProfiles(brand: brand)
+        let teams = try await app.routing.teamProfiles(brand: brand)
         func options(_ selected: TeamID?) -> [Option] {
             [Option(value: "", label: "no team", selected: selected == nil)]
                 + teams.map { Option(value: $0.team.id.text, label: $0.team.name, selected: $0.team.id == selected) }
         }
-        let mailboxes = try await store.mailboxes(brand: brand).map {
+        let mailboxes = try await app.mailboxes.mailboxes(brand: brand).map {
             MailboxLine(address: $0.address, teams: options($0.teamID), forwards: $0.forwardsOpenForSender, acknowledges: $0.acknowledges)
         }
-        let counts = try await store.mailCounts(brand: brand)
+        let counts = try await app.lookups.mailCounts(brand: brand)
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"] != nil
         return pages.render("channels", ChannelsView(chrome: Chrome(title: "Channels", session: session), notice: done ? "Saved." : nil,
                                                      mailboxes: mailboxes, teams: options(nil), quarantined: counts.quarantined, failed: counts.failed,

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// Contact and account pages: who the customer is, their model and why, promises, cases,
 /// and the whole history.
@@ -62,12 +62,12 @@ extension Console {
     func contactPage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let session = try context.signedIn()
         let brand = session.user.brandID
-        let contact = try await store.contact(try uuid(context), brand: brand)
+        let contact = try await app.contacts.contact(try uuid(context), brand: brand)
         let cursor = try HTMLForm(urlEncoded: request.uri.query ?? "").text("before").map { try Cursor(token: $0) }
-        async let account = contact.accountID.asyncMap { try await store.account($0, brand: brand) }
-        async let model = contact.accountID.asyncMap { try await store.accountModel($0, brand: brand) }
-        async let timeline = store.contactTimeline(contact.id, brand: brand, limit: 100, cursor: cursor)
-        async let cases = store.cases(brand: brand, filter: CaseFilter(contactID: contact.id), limit: 50, cursor: nil)
+        async let account = contact.accountID.asyncMap { try await app.accounts.account($0, brand: brand) }
+        async let model = contact.accountID.asyncMap { try await app.accountModels.accountModel($0, brand: brand) }
+        async let timeline = app.timelines.contactTimeline(contact.id, brand: brand, limit: 100, cursor: cursor)
+        async let cases = app.cases.cases(brand: brand, filter: CaseFilter(contactID: contact.id), limit: 50, cursor: nil)
         let name = contact.name ?? contact.identities.first?.value ?? "unnamed contact"
         let override = try await model?.contactOverrides.first { $0.contactID == contact.id }
         var view = try await customerView(
@@ -96,17 +96,17 @@ extension Console {
         let brand = session.user.brandID
         let id = try uuid(context)
         let cursor = try HTMLForm(urlEncoded: request.uri.query ?? "").text("before").map { try Cursor(token: $0) }
-        let model = try await store.accountModel(id, brand: brand)
-        async let contacts = store.contacts(brand: brand, accountID: id, identity: nil, query: nil, limit: 200, cursor: nil)
-        async let timeline = store.accountTimeline(id, brand: brand, limit: 100, cursor: cursor)
-        async let cases = store.cases(brand: brand, filter: CaseFilter(accountID: id), limit: 50, cursor: nil)
+        let model = try await app.accountModels.accountModel(id, brand: brand)
+        async let contacts = app.contacts.contacts(brand: brand, accountID: id, identity: nil, query: nil, limit: 200, cursor: nil)
+        async let timeline = app.timelines.accountTimeline(id, brand: brand, limit: 100, cursor: cursor)
+        async let cases = app.cases.cases(brand: brand, filter: CaseFilter(accountID: id), limit: 50, cursor: nil)
         let people = try await contacts.items
         let names = Dictionary(people.map { ($0.id, $0.name ?? $0.identities.first?.value ?? "contact") }, uniquingKeysWith: { a, _ in a })
         let account = model.account
         var view = try await customerView(session: session, kind: "Account", name: account.name, promisesOf: id, timeline: try await timeline,
                                           cases: try await cases.items, customers: names, olderBase: "/console/accounts/\(id.text)")
         let profile = account.profile
-        let csm = try await profile.ownerCSM.asyncMap { csm in try await store.staffUser(csm, brand: brand).name }
+        let csm = try await profile.ownerCSM.asyncMap { csm in try await app.staff.staffUser(csm, brand: brand).name }
         view.facts = [
             Fact(label: "Annual value", value: String(format: "%.0f", profile.annualValue)),
             Fact(label: "Average order", value: String(format: "%.0f", profile.averageOrderValue)),
@@ -141,12 +141,12 @@ extension Console {
     func customerView(session: StaffSession, kind: String, name: String, promisesOf accountID: AccountID?, timeline: Page<TimelineEntry>, cases: [Case],
                       customers: [ContactID: String], olderBase: String) async throws -> CustomerView {
         let brand = session.user.brandID
-        let prefix = try await store.brand(brand).casePrefix
-        let staff = Dictionary(try await store.staffUsers(brand: brand).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let prefix = try await app.staff.brand(brand).casePrefix
+        let staff = Dictionary(try await app.lookups.staffUsers(brand: brand).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let numbers = try await numbers(of: timeline.items, brand: brand)
-        let promises = try await accountID.asyncMap { try await store.commitments(accountID: $0, brand: brand, includeSettled: false) } ?? []
-        let invoices = try await accountID.asyncMap { try await store.invoices(accountID: $0, brand: brand) } ?? []
-        let now = store.environment.now()
+        let promises = try await accountID.asyncMap { try await app.commitments.commitments(accountID: $0, brand: brand, includeSettled: false) } ?? []
+        let invoices = try await accountID.asyncMap { try await app.billing.invoices(accountID: $0, brand: brand) } ?? []
+        let now = app.environment.now()
         let today = CivilDate(now, timeZone: .gmt)
         return CustomerView(
             chrome: Chrome(title: name, session: session), kind: kind, name: name, title: nil, accountHref: nil, accountName: nil, facts: [],

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The inbox: the signed-in person's queues with their counts, one list, saved views.
 extension Console {
@@ -11,13 +11,13 @@ extension Console {
             let session = try context.signedIn()
             let form = context.form ?? HTMLForm(urlEncoded: "")
             let query = InboxQuery(HTMLForm(urlEncoded: form["query"] ?? ""))
-            _ = try await store.saveView(userID: session.user.id, name: form["name"] ?? "", query: query.queryString)
+            _ = try await app.lookups.saveView(userID: session.user.id, name: form["name"] ?? "", query: query.queryString)
             return Pages.redirect("/console?" + query.queryString)
         }
         group.post("views/{id}/delete") { _, context in
             let session = try context.signedIn()
             guard let id = context.parameters.get("id").flatMap(UUID.init(text:)) else { throw Problem(.notFound, "no such view") }
-            try await store.deleteView(id, userID: session.user.id)
+            try await app.lookups.deleteView(id, userID: session.user.id)
             return Pages.redirect("/console")
         }
     }
@@ -70,7 +70,7 @@ extension Console {
         let session = try context.signedIn()
         let brand = session.user.brandID
         let query = InboxQuery(HTMLForm(urlEncoded: request.uri.query ?? ""))
-        let now = store.environment.now()
+        let now = app.environment.now()
         let active = CaseStatus.allCases.filter(\.isActive)
         let me = session.user
 
@@ -97,14 +97,14 @@ extension Console {
 
         let queueFilters = queues.map(\.filter)
         let cursor = try query.cursor.map { try Cursor(token: $0) }
-        async let counts = store.caseCounts(brand: brand, filters: queueFilters)
-        async let page = store.cases(brand: brand, filter: filter, limit: 50, cursor: cursor)
-        async let staff = store.staffUsers(brand: brand)
-        async let teams = store.teamProfiles(brand: brand)
-        async let saved = store.savedViews(userID: me.id)
-        let prefix = try await store.brand(brand).casePrefix
+        async let counts = app.cases.caseCounts(brand: brand, filters: queueFilters)
+        async let page = app.cases.cases(brand: brand, filter: filter, limit: 50, cursor: cursor)
+        async let staff = app.lookups.staffUsers(brand: brand)
+        async let teams = app.routing.teamProfiles(brand: brand)
+        async let saved = app.lookups.savedViews(userID: me.id)
+        let prefix = try await app.staff.brand(brand).casePrefix
         let items = try await page
-        let names = try await store.contactNames(items.items.map(\.contactID), brand: brand)
+        let names = try await app.lookups.contactNames(items.items.map(\.contactID), brand: brand)
         let staffNames = Dictionary(try await staff.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let teamNames = Dictionary(try await teams.map { ($0.team.id, $0.team.name) }, uniquingKeysWith: { a, _ in a })
         let rows = items.items.map { item in

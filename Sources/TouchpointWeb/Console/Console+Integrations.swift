@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The brand's integrations on the channels page: phone systems and SMS/WhatsApp providers,
 /// their webhook paths and provider URLs, secrets shown once when made or rotated, and a
@@ -14,7 +14,7 @@ extension Console {
             guard let kind = form.text("kind").flatMap(IntegrationKind.init(rawValue:)) else {
                 throw ValidationError(field: "kind", reason: "cti, sms or whatsApp")
             }
-            let created = try await store.createIntegration(id: form["id"] ?? "", brand: session.user.brandID, kind: kind, name: form["name"] ?? "",
+            let created = try await app.integrations.createIntegration(id: form["id"] ?? "", brand: session.user.brandID, kind: kind, name: form["name"] ?? "",
                                                             providerURL: form.text("providerUrl"))
             return try await channelsPage(request, context, secret: (created.id, created.secret))
         }
@@ -23,7 +23,7 @@ extension Console {
             let form = context.form ?? HTMLForm(urlEncoded: "")
             let id = context.parameters.get("id") ?? ""
             if form["rotate"] == "1" {
-                let rotated = try await store.rotateIntegrationSecret(id, brand: session.user.brandID)
+                let rotated = try await app.integrations.rotateIntegrationSecret(id, brand: session.user.brandID)
                 return try await channelsPage(request, context, secret: (rotated.id, rotated.secret))
             }
             var templates: [MessageTemplate]?
@@ -35,7 +35,7 @@ extension Console {
                 }
             }
             let keywords = form["optOutKeywords"].map { $0.split(separator: ",").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
-            _ = try await store.updateIntegration(id, brand: session.user.brandID, name: form.text("name"),
+            _ = try await app.integrations.updateIntegration(id, brand: session.user.brandID, name: form.text("name"),
                                                   providerURL: .some(form.text("providerUrl")), templates: templates, optOutKeywords: keywords)
             return Pages.redirect("/console/admin/channels?done=1#integration-\(id)")
         }
@@ -58,7 +58,7 @@ extension Console {
     func integrationLines(brand: BrandID, secret shown: (id: String, secret: String)?) async throws -> [IntegrationLine] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try await store.integrations(brand: brand).map { integration in
+        return try await app.integrations.integrations(brand: brand).map { integration in
             IntegrationLine(id: integration.id, kind: integration.kind.rawValue, name: integration.name, webhookPath: IntegrationDTO(integration).webhookPath,
                             providerURL: integration.providerURL, sendsMessages: integration.kind != .cti, isWhatsApp: integration.kind == .whatsApp,
                             templates: String(decoding: try encoder.encode(integration.templates), as: UTF8.self),

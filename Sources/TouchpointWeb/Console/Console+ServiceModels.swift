@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// Administration of what decides service: the segmentation rules (with a dry run before
 /// saving) and each model's policy, edited as the same JSON the API takes and checked by
@@ -71,8 +71,8 @@ extension Console {
         let session = try context.signedIn()
         guard session.principal.may(.administer) else { throw Problem(.forbidden, "only administrators change service models") }
         let brand = session.user.brandID
-        let rules = try await store.segmentationRules(brand: brand)
-        let config = try await store.serviceConfig(brand: brand)
+        let rules = try await app.accountModels.segmentationRules(brand: brand)
+        let config = try await app.serviceSettings.serviceConfig(brand: brand)
         var ruleSet = RuleSetDTO(rules: rules.rules, defaultModel: rules.defaultModel)
         ruleSet.changedAccounts = nil
         let view = ModelsView(
@@ -80,7 +80,7 @@ extension Console {
             policies: ServiceModel.allCases.map { model in
                 PolicyBox(model: model.rawValue, text: policyTexts[model] ?? Self.pretty(PolicyDTO(config.policy(model))))
             },
-            calendars: try await store.calendars(brand: brand).map { named in
+            calendars: try await app.serviceSettings.calendars(brand: brand).map { named in
                 var dto = CalendarDTO(named)
                 dto.id = nil
                 return CalendarBox(id: named.id.text, name: named.name, text: calendarTexts[named.id.text] ?? Self.pretty(dto))
@@ -103,7 +103,7 @@ extension Console {
                 let body = try JSONIO.decoder.decode(RuleSetDTO.self, from: Data(text.utf8))
                 let candidate = RuleSet(rules: body.rules, defaultModel: body.defaultModel)
                 if action == "dryrun" {
-                    let run = try await store.dryRun(candidate, brand: brand)
+                    let run = try await app.accountModels.dryRun(candidate, brand: brand)
                     let box = DryRunBox(
                         counts: ServiceModel.allCases.map { Fact(label: $0.rawValue, value: "\(run.currentCounts[$0] ?? 0) → \(run.counts[$0] ?? 0)") },
                         changes: run.changes.prefix(50).map { "\($0.name): \($0.from?.rawValue ?? "none") → \($0.to.rawValue) (\($0.explanation))" },
@@ -111,7 +111,7 @@ extension Console {
                     return try await modelsPage(context, rulesText: text, policyTexts: [:],
                                                 result: ModelsResult(notice: "Dry run: nothing was saved.", dryRun: box))
                 }
-                let (_, changed) = try await store.setSegmentationRules(candidate, brand: brand, actor: actor)
+                let (_, changed) = try await app.accountModels.setSegmentationRules(candidate, brand: brand, actor: actor)
                 return try await modelsPage(context, rulesText: nil, policyTexts: [:],
                                             result: ModelsResult(notice: "Rules saved; \(changed) accounts changed model."))
             }
@@ -124,7 +124,7 @@ extension Console {
             let text = form["policy"] ?? ""
             do {
                 let body = try JSONIO.decoder.decode(PolicyDTO.self, from: Data(text.utf8))
-                let (_, moved) = try await store.setPolicy(try body.policy(as: model), brand: brand, actor: actor)
+                let (_, moved) = try await app.serviceSettings.setPolicy(try body.policy(as: model), brand: brand, actor: actor)
                 return try await modelsPage(context, rulesText: nil, policyTexts: [:],
                                             result: ModelsResult(notice: "Policy of \(model.rawValue) saved; \(moved) open cases got new SLA deadlines."))
             } catch {
@@ -149,7 +149,7 @@ extension Console {
         guard key == "new" || id != nil else { throw Problem(.badRequest, "unknown calendar") }
         if action.hasPrefix("calendar-delete:"), let id {
             do {
-                try await store.deleteCalendar(id, brand: brand)
+                try await app.serviceSettings.deleteCalendar(id, brand: brand)
             } catch {
                 return try await modelsPage(context, rulesText: nil, policyTexts: [:], result: ModelsResult(error: Problem.from(error).detail),
                                             status: .conflict)
@@ -158,9 +158,9 @@ extension Console {
         }
         let text = form["calendar"] ?? ""
         do {
-            if let id { _ = try await store.calendar(id, brand: brand) }
+            if let id { _ = try await app.serviceSettings.calendar(id, brand: brand) }
             let body = try JSONIO.decoder.decode(CalendarDTO.self, from: Data(text.utf8))
-            let saved = try await store.saveCalendar(id: id, name: body.name, calendar: try body.calendar(), brand: brand, actor: actor)
+            let saved = try await app.serviceSettings.saveCalendar(id: id, name: body.name, calendar: try body.calendar(), brand: brand, actor: actor)
             return try await modelsPage(context, rulesText: nil, policyTexts: [:], result: ModelsResult(notice: "Calendar \(saved.name) saved."))
         } catch {
             return try await modelsPage(context, rulesText: nil, policyTexts: [:], result: ModelsResult(error: "Calendar: " + Problem.from(error).detail),

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// Teams with their routing settings and agents with their skills, room, presence and team;
 /// also where each person sets their own presence.
@@ -30,7 +30,7 @@ extension Console {
                 }
                 changes.averageHandleMinutes = minutes
             }
-            _ = try await store.updateTeam(id, brand: session.user.brandID, actor: .staff(session.user.id), changes: changes)
+            _ = try await app.routing.updateTeam(id, brand: session.user.brandID, actor: .staff(session.user.id), changes: changes)
             return Pages.redirect("/console/admin/teams?done=team")
         }
         group.post("admin/agents/{id}") { _, context in
@@ -44,7 +44,7 @@ extension Console {
             }
             changes.presence = form.text("presence").flatMap(Presence.init(rawValue:))
             if let raw = form["team"] { changes.teamID = .some(raw.isEmpty ? nil : UUID(text: raw)) }
-            _ = try await store.updateAgent(id, brand: session.user.brandID, actor: .staff(session.user.id), changes: changes)
+            _ = try await app.routing.updateAgent(id, brand: session.user.brandID, actor: .staff(session.user.id), changes: changes)
             return Pages.redirect("/console/admin/teams?done=agent")
         }
     }
@@ -91,9 +91,9 @@ extension Console {
     func teamsPage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let session = try requireAdmin(context)
         let brand = session.user.brandID
-        let teams = try await store.teamProfiles(brand: brand)
-        let agents = try await store.agentProfiles(brand: brand)
-        let calendars = try await store.calendars(brand: brand)
+        let teams = try await app.routing.teamProfiles(brand: brand)
+        let agents = try await app.routing.agentProfiles(brand: brand)
+        let calendars = try await app.serviceSettings.calendars(brand: brand)
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]
         let view = TeamsView(
             chrome: Chrome(title: "Teams and agents", session: session), notice: done.map { $0 == "team" ? "Team saved." : "Agent saved." },

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The technician's day at `/console/visits`: their visits of a day, made for a phone — who,
 /// where, how to call them, the case — and the outcome recorded on the spot.
@@ -16,19 +16,19 @@ extension Console {
             guard let outcome = form.text("outcome").flatMap(Appointment.Outcome.init(rawValue:)) else {
                 throw ValidationError(field: "outcome", reason: "choose how the visit went")
             }
-            let visit = try await store.appointment(id, brand: session.user.brandID)
+            let visit = try await app.fieldService.appointment(id, brand: session.user.brandID)
             guard visit.technicianID == session.user.id || session.principal.may(.administer) else {
                 throw Problem(.forbidden, "this is another technician's visit")
             }
-            _ = try await store.completeVisit(id, brand: session.user.brandID, staff: session.user.id, outcome: outcome, note: form["note"])
+            _ = try await app.fieldService.completeVisit(id, brand: session.user.brandID, staff: session.user.id, outcome: outcome, note: form["note"])
             return Pages.redirect("/console/visits?day=\(CivilDate(visit.start, timeZone: .gmt))&done=1")
         }
         group.get("visits/{id}/calendar") { _, context in
             let session = try context.signedIn()
             guard let id = context.parameters.get("id").flatMap(UUID.init(text:)) else { throw Problem(.notFound, "visit not found") }
-            let visit = try await store.appointment(id, brand: session.user.brandID)
+            let visit = try await app.fieldService.appointment(id, brand: session.user.brandID)
             return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8", .contentDisposition: "attachment; filename=\"visit.ics\""],
-                            body: .init(byteBuffer: ByteBuffer(string: try await store.visitCalendar(visit))))
+                            body: .init(byteBuffer: ByteBuffer(string: try await app.fieldService.visitCalendar(visit))))
         }
     }
 
@@ -59,15 +59,15 @@ extension Console {
         let session = try context.signedIn()
         let brand = session.user.brandID
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
-        let day = query.text("day").flatMap(CivilDate.init) ?? CivilDate(store.environment.now(), timeZone: .gmt)
+        let day = query.text("day").flatMap(CivilDate.init) ?? CivilDate(app.environment.now(), timeZone: .gmt)
         let calendar = Calendar.utc
         let start = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))!
-        let visits = try await store.appointments(technician: session.user.id, brand: brand, from: start, to: start.addingTimeInterval(86_400))
-        let prefix = try await store.brand(brand).casePrefix
+        let visits = try await app.fieldService.appointments(technician: session.user.id, brand: brand, from: start, to: start.addingTimeInterval(86_400))
+        let prefix = try await app.staff.brand(brand).casePrefix
         var lines: [VisitLine] = []
         for visit in visits {
-            let item = try await store.case(visit.caseID, brand: brand)
-            let contact = try await store.contact(item.contactID, brand: brand)
+            let item = try await app.cases.case(visit.caseID, brand: brand)
+            let contact = try await app.contacts.contact(item.contactID, brand: brand)
             let clock: (Date) -> String = { date in
                 let parts = calendar.dateComponents([.hour, .minute], from: date)
                 return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The service desk at `/console/walk-in`: sit down at a desk, call the next number, and take
 /// the visit through its steps; give a number to someone at the counter; see the queue and
@@ -81,17 +81,17 @@ extension Console {
         let session = try context.signedIn()
         let brand = session.user.brandID
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
-        let locations = try await store.locations(brand: brand)
-        let seat = try await store.deskOf(staff: session.user.id, brand: brand)
+        let locations = try await app.walkIn.locations(brand: brand)
+        let seat = try await app.walkIn.deskOf(staff: session.user.id, brand: brand)
         let chosen = query.text("location").flatMap { raw in locations.first { $0.slug == raw || $0.id.text == raw } } ?? seat?.location ?? locations.first
         var panel: LocationPanel?
         if let location = chosen {
-            let state = try await store.queueState(location: location.id, brand: brand)
-            let staff = Dictionary(try await store.staffUsers(brand: brand).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let state = try await app.walkIn.queueState(location: location.id, brand: brand)
+            let staff = Dictionary(try await app.lookups.staffUsers(brand: brand).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             let contactIDs = Array(Set(state.tickets.compactMap(\.contactID)))
-            let names = try await store.contactNames(contactIDs, brand: brand)
-            let numbers = try await store.caseNumbers(state.tickets.compactMap(\.caseID), brand: brand)
-            let now = store.environment.now()
+            let names = try await app.lookups.contactNames(contactIDs, brand: brand)
+            let numbers = try await app.lookups.caseNumbers(state.tickets.compactMap(\.caseID), brand: brand)
+            let now = app.environment.now()
             func line(_ ticket: Ticket) -> TicketLine {
                 TicketLine(id: ticket.id.text, label: ticket.label, category: location.setup.category(ticket.category)?.name ?? ticket.category,
                            state: ticket.state.rawValue, priority: ticket.priority,
@@ -103,12 +103,12 @@ extension Console {
             }
             // Today's appointments, and the next free times to book.
             let today = location.bounds(of: CivilDate(now, timeZone: location.zone))
-            let booked = try await store.deskAppointments(location: location.id, brand: brand, from: today.start, to: today.end)
-            let bookedNames = try await store.contactNames(booked.map(\.contactID), brand: brand)
-            let bookedCases = try await store.caseNumbers(booked.map(\.caseID), brand: brand)
+            let booked = try await app.deskAppointments.deskAppointments(location: location.id, brand: brand, from: today.start, to: today.end)
+            let bookedNames = try await app.lookups.contactNames(booked.map(\.contactID), brand: brand)
+            let bookedCases = try await app.lookups.caseNumbers(booked.map(\.caseID), brand: brand)
             let bookable = location.setup.calendarId == nil ? [] : location.setup.categories.filter { ($0.appointmentsPerSlot ?? 0) > 0 }
             let free = bookable.isEmpty ? [:]
-                : try await store.deskAppointmentSlots(location: location.id, brand: brand, categories: bookable.map(\.code), from: now, limit: 6)
+                : try await app.deskAppointments.deskAppointmentSlots(location: location.id, brand: brand, categories: bookable.map(\.code), from: now, limit: 6)
             let slots = bookable.flatMap { category in
                 (free[category.code] ?? []).map { start in
                     Option(value: "\(category.code)|\(JSONIO.format(start))", label: "\(location.localTime(start)) — \(category.name)", selected: false)
@@ -124,7 +124,7 @@ extension Console {
             let myDesk = seat?.location.id == location.id ? seat?.desk : nil
             let current = myDesk.flatMap { desk in state.tickets.first { $0.desk == desk && ($0.state == .called || $0.state == .serving) } }
             panel = LocationPanel(
-                id: location.id.text, name: location.name, boardHref: "/walk-in/board/\(try await store.brand(brand).slug)/\(location.slug)",
+                id: location.id.text, name: location.name, boardHref: "/walk-in/board/\(try await app.staff.brand(brand).slug)/\(location.slug)",
                 desks: location.setup.desks.map { desk in
                     DeskLine(code: desk.code, name: desk.name, serves: desk.categories.isEmpty ? "all" : desk.categories.joined(separator: ", "),
                              staffedBy: state.openDesks[desk.code].map { staff[$0] ?? "someone" }, mine: desk.code == myDesk)
@@ -155,7 +155,7 @@ extension Console {
         let staff = session.user.id
         let form = context.form ?? HTMLForm(urlEncoded: "")
         guard let raw = form.text("location"), let locationID = UUID(text: raw) else { throw ValidationError(field: "location", reason: "choose a location") }
-        let location = try await store.location(locationID, brand: brand)
+        let location = try await app.walkIn.location(locationID, brand: brand)
         var done = "moved"
         func ticketID() throws -> UUID {
             guard let id = form.text("ticket").flatMap(UUID.init(text:)) else { throw ValidationError(field: "ticket", reason: "no ticket") }
@@ -163,48 +163,48 @@ extension Console {
         }
         switch context.parameters.get("action") {
         case "sit":
-            try await store.openDesk(form.text("desk") ?? "", location: location.id, brand: brand, staff: staff)
+            try await app.walkIn.openDesk(form.text("desk") ?? "", location: location.id, brand: brand, staff: staff)
         case "leave":
-            try await store.closeDesk(form.text("desk") ?? "", location: location.id, brand: brand, actor: .staff(staff))
+            try await app.walkIn.closeDesk(form.text("desk") ?? "", location: location.id, brand: brand, actor: .staff(staff))
         case "next":
-            done = try await store.callNext(location: location.id, desk: form.text("desk") ?? "", brand: brand, staff: staff) == nil ? "empty" : "next"
-        case "recall": _ = try await store.moveTicket(try ticketID(), brand: brand, actor: .staff(staff), step: .recall)
-        case "arrived": _ = try await store.moveTicket(try ticketID(), brand: brand, actor: .staff(staff), step: .arrived)
-        case "no-show": _ = try await store.moveTicket(try ticketID(), brand: brand, actor: .staff(staff), step: .noShow)
+            done = try await app.walkIn.callNext(location: location.id, desk: form.text("desk") ?? "", brand: brand, staff: staff) == nil ? "empty" : "next"
+        case "recall": _ = try await app.walkIn.moveTicket(try ticketID(), brand: brand, actor: .staff(staff), step: .recall)
+        case "arrived": _ = try await app.walkIn.moveTicket(try ticketID(), brand: brand, actor: .staff(staff), step: .arrived)
+        case "no-show": _ = try await app.walkIn.moveTicket(try ticketID(), brand: brand, actor: .staff(staff), step: .noShow)
         case "transfer":
             let category = form.text("category")
             let desk = form.text("toDesk")
             guard category != nil || desk != nil else { throw ValidationError(field: "category", reason: "choose a category or a desk") }
-            _ = try await store.moveTicket(try ticketID(), brand: brand, actor: .staff(staff), step: .transfer(category: category, desk: desk, reason: form.text("reason")))
+            _ = try await app.walkIn.moveTicket(try ticketID(), brand: brand, actor: .staff(staff), step: .transfer(category: category, desk: desk, reason: form.text("reason")))
         case "finish":
             guard let outcome = form.text("outcome").flatMap(VisitOutcome.init(rawValue:)) else { throw ValidationError(field: "outcome", reason: "choose how the visit ended") }
-            _ = try await store.finishVisit(try ticketID(), brand: brand, staff: staff, outcome: outcome, note: form["note"])
+            _ = try await app.walkIn.finishVisit(try ticketID(), brand: brand, staff: staff, outcome: outcome, note: form["note"])
             done = "done"
         case "ticket":
-            let calling = try await store.brand(brand).defaultCallingCode
+            let calling = try await app.staff.brand(brand).defaultCallingCode
             let identity = try form.text("customer").map { try Self.customerIdentity($0, defaultCallingCode: calling) }
-            _ = try await store.takeTicket(location: location.id, brand: brand, category: form.text("category") ?? "", contact: nil, identity: identity,
+            _ = try await app.walkIn.takeTicket(location: location.id, brand: brand, category: form.text("category") ?? "", contact: nil, identity: identity,
                                            caseID: nil, source: "staff", actor: .staff(staff))
             done = "ticket"
         case "book":
             let parts = (form.text("slot") ?? "").split(separator: "|").map(String.init)
             guard parts.count == 2, let start = JSONIO.parseDate(parts[1]) else { throw ValidationError(field: "slot", reason: "choose a time") }
-            let calling = try await store.brand(brand).defaultCallingCode
+            let calling = try await app.staff.brand(brand).defaultCallingCode
             guard let raw = form.text("customer") else { throw ValidationError(field: "customer", reason: "who is the appointment for?") }
             let identity = try Self.customerIdentity(raw, defaultCallingCode: calling)
-            guard let contact = try await store.contacts(brand: brand, accountID: nil, identity: identity, query: nil, limit: 1, cursor: nil).items.first else {
+            guard let contact = try await app.contacts.contacts(brand: brand, accountID: nil, identity: identity, query: nil, limit: 1, cursor: nil).items.first else {
                 throw ValidationError(field: "customer", reason: "no customer is known by \(raw)")
             }
-            _ = try await store.bookDeskAppointment(location: location.id, brand: brand, category: parts[0], contact: contact.id, start: start, caseID: nil,
+            _ = try await app.deskAppointments.bookDeskAppointment(location: location.id, brand: brand, category: parts[0], contact: contact.id, start: start, caseID: nil,
                                                     actor: .staff(staff))
             done = "booked"
         case "check-in":
             guard let id = form.text("appointment").flatMap(UUID.init(text:)) else { throw ValidationError(field: "appointment", reason: "no appointment") }
-            _ = try await store.checkInDeskAppointment(id, brand: brand, actor: .staff(staff), source: "staff")
+            _ = try await app.deskAppointments.checkInDeskAppointment(id, brand: brand, actor: .staff(staff), source: "staff")
             done = "checkedIn"
         case "cancel-appointment":
             guard let id = form.text("appointment").flatMap(UUID.init(text:)) else { throw ValidationError(field: "appointment", reason: "no appointment") }
-            _ = try await store.cancelDeskAppointment(id, brand: brand, actor: .staff(staff), reason: form.text("reason"))
+            _ = try await app.deskAppointments.cancelDeskAppointment(id, brand: brand, actor: .staff(staff), reason: form.text("reason"))
         default:
             throw Problem(.notFound, "no such action")
         }

@@ -1,12 +1,12 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
-/// The staff console at `/console`: server-rendered pages over the same store as the API.
+/// The staff console at `/console`: server-rendered pages over the same use cases as the API.
 struct Console: Sendable {
-    let store: Store
+    let app: UseCases
     let pages: Pages
     let cookies: CookiePolicy
     let throttle = SignInThrottle()
@@ -17,8 +17,8 @@ struct Console: Sendable {
             // The sign-in form and its post, and the static files, are open to everyone.
             isPublic: { $0 == "/console/login" || $0.hasPrefix("/console/static/") },
             signIn: { "/console/login?next=\(HTMLForm.encode($0))" },
-            authenticate: { [store] token, _, context in
-                guard let session = try await store.session(token: token) else { return nil }
+            authenticate: { [app] token, _, context in
+                guard let session = try await app.signIn.session(token: token) else { return nil }
                 context.session = session
                 context.principal = session.principal
                 return session.csrfToken
@@ -76,17 +76,17 @@ struct Console: Sendable {
         let email = form.text("email") ?? ""
         let password = form["password"] ?? ""
         let client = context.clientAddress(request)
-        if let wait = throttle.blocked(email: email, client: client, now: store.environment.now()) {
+        if let wait = throttle.blocked(email: email, client: client, now: app.environment.now()) {
             return signInPage(request, context, email: email, error: "Too many failed attempts. Try again in \(wait) minutes.", status: .tooManyRequests)
         }
-        let found = try await store.credentials(email: email)
+        let found = try await app.signIn.credentials(email: email)
         guard try await Passwords.verify(password, hash: found?.passwordHash), let user = found?.user else {
-            throttle.failed(email: email, client: client, now: store.environment.now())
-            if let user = found?.user { try await store.recordFailedSignIn(user: user) }
+            throttle.failed(email: email, client: client, now: app.environment.now())
+            if let user = found?.user { try await app.signIn.recordFailedSignIn(user: user) }
             return signInPage(request, context, email: email, error: "The email or password is not right.", status: .unauthorized)
         }
         throttle.succeeded(email: email)
-        let (token, session) = try await store.startSession(user: user, userAgent: request.headers[.userAgent])
+        let (token, session) = try await app.signIn.startSession(user: user, userAgent: request.headers[.userAgent])
         var response = Pages.redirect(Self.localTarget(form["next"]))
         response.setCookie(cookies.cookie(cookies.session, token, maxAge: Int(session.expiresAt.timeIntervalSinceNow.rounded())))
         response.setCookie(cookies.cookie(cookies.signIn, "", maxAge: 0))
@@ -94,7 +94,7 @@ struct Console: Sendable {
     }
 
     func signOut(_ request: Request) async throws -> Response {
-        if let token = request.cookies[cookies.session]?.value { try await store.endSession(token: token) }
+        if let token = request.cookies[cookies.session]?.value { try await app.signIn.endSession(token: token) }
         var response = Pages.redirect("/console/login?signedOut=1")
         response.setCookie(cookies.cookie(cookies.session, "", maxAge: 0))
         return response

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// What a live console page hears about: something happened to a case (or an account).
 struct LiveEvent: Encodable, Sendable {
@@ -17,7 +17,7 @@ struct LiveEvent: Encodable, Sendable {
 /// worker or a CLI process reach every open page alike: at once after a commit of this
 /// process, within the poll interval otherwise. It polls only while someone listens.
 final class LiveHub: @unchecked Sendable {
-    private let store: Store
+    private let app: UseCases
     private let interval: Duration
     private let logger: Logger
     private let lock = NSLock()
@@ -30,8 +30,8 @@ final class LiveHub: @unchecked Sendable {
     private var followedBrands: [BrandID: Int] = [:]
     private var poller: Task<Void, Never>?
 
-    init(store: Store, interval: Duration = .milliseconds(500), logger: Logger = Logger(label: "touchpoint.live")) {
-        self.store = store
+    init(app: UseCases, interval: Duration = .milliseconds(500), logger: Logger = Logger(label: "touchpoint.live")) {
+        self.app = app
         self.interval = interval
         self.logger = logger
     }
@@ -108,15 +108,15 @@ final class LiveHub: @unchecked Sendable {
         // time; two seconds covers any transaction here (each is one command).
         let window: TimeInterval = 2
         // What happened before anyone listened is on the page already.
-        let started = store.environment.now().addingTimeInterval(-1)
-        var watermark = store.environment.now()
+        let started = app.environment.now().addingTimeInterval(-1)
+        var watermark = app.environment.now()
         var sent: [UUID: Date] = [:]
-        var seen = store.commits.current
+        var seen = app.commits.current
         while !Task.isCancelled {
             // A commit of this process wakes the hub at once; other processes' changes are
             // found by the poll at the interval.
-            await store.commits.wait(after: seen, timeout: interval)
-            seen = store.commits.current
+            await app.commits.wait(after: seen, timeout: interval)
+            seen = app.commits.current
             // A burst of commits is read in rounds, not once per commit.
             try? await Task.sleep(for: .milliseconds(5))
             let brands = brands()
@@ -127,7 +127,7 @@ final class LiveHub: @unchecked Sendable {
                 do {
                     // Page through a burst (an import, a bulk change) within one round.
                     while true {
-                        let events = try await store.events(brand: brand, since: since, limit: 500)
+                        let events = try await app.lookups.events(brand: brand, since: since, limit: 500)
                         for event in events where sent[event.id] == nil {
                             sent[event.id] = event.occurredAt
                             publish(LiveEvent(event: event.type.rawValue, caseId: event.caseID?.text, accountId: event.accountID?.text,
@@ -140,7 +140,7 @@ final class LiveHub: @unchecked Sendable {
                     logger.warning("live updates could not read events", metadata: ["error": "\(error)"])
                 }
             }
-            watermark = max(sent.values.max() ?? watermark, store.environment.now().addingTimeInterval(-window))
+            watermark = max(sent.values.max() ?? watermark, app.environment.now().addingTimeInterval(-window))
             sent = sent.filter { $0.value >= watermark.addingTimeInterval(-2 * window) }
         }
     }

@@ -2,8 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The request context of WebSocket upgrades.
 public struct LiveContext: RequestContext, WebSocketRequestContext {
@@ -19,13 +19,13 @@ public struct LiveContext: RequestContext, WebSocketRequestContext {
 /// Builds the router of WebSocket upgrades: `/console/live` tells a signed-in console page
 /// what changed in its brand, so it can refresh the parts that show it without a reload;
 /// `/chat/{brand}/ws` and `/console/chats/{caseId}/ws` are the two sides of a web chat.
-public func buildWebSocketRouter(store: Store, config: WebConfig) -> Router<LiveContext> {
+public func buildWebSocketRouter(app: UseCases, config: WebConfig) -> Router<LiveContext> {
     let router = Router(context: LiveContext.self)
-    let hub = LiveHub(store: store)
+    let hub = LiveHub(app: app)
     let cookies = CookiePolicy(secure: config.isHTTPS)
     @Sendable func session(_ request: Request) async throws -> StaffSession? {
         guard let token = request.cookies[cookies.session]?.value else { return nil }
-        return try await store.session(token: token)
+        return try await app.signIn.session(token: token)
     }
     router.ws("console/live") { request, _ in
         // Browsers send Origin with every WebSocket handshake; another site's page must not
@@ -41,7 +41,7 @@ public func buildWebSocketRouter(store: Store, config: WebConfig) -> Router<Live
             group.addTask { for try await _ in inbound {} }
             group.addTask {
                 for await event in events {
-                    guard signedIn.expiresAt > store.environment.now() else { return }
+                    guard signedIn.expiresAt > app.environment.now() else { return }
                     try await outbound.write(.text(String(decoding: try JSONIO.encoder.encode(event), as: UTF8.self)))
                 }
             }
@@ -50,8 +50,8 @@ public func buildWebSocketRouter(store: Store, config: WebConfig) -> Router<Live
         }
     }
     let relay = ChatRelay()
-    ChatSocket.add(to: router, store: store, hub: hub, relay: relay)
-    AgentChatSocket.add(to: router, store: store, hub: hub, relay: relay, session: session)
-    Board.addSocket(to: router, store: store, hub: hub)
+    ChatSocket.add(to: router, app: app, hub: hub, relay: relay)
+    AgentChatSocket.add(to: router, app: app, hub: hub, relay: relay, session: session)
+    Board.addSocket(to: router, app: app, hub: hub)
     return router
 }

@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import TouchpointCore
-import TouchpointStore
 
 /// How the console's cookies are set, parsed once from the web settings.
 struct CookiePolicy: Sendable {

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The display board of a location's walk-in queue, at `/walk-in/board/{brand}/{location}`:
 /// which number goes to which desk and the current waits, readable across a room. It shows
@@ -45,18 +45,18 @@ enum Board {
         return Snapshot(location: state.location.name, calls: Array(calls), waits: waits, latest: calls.first { !$0.serving })
     }
 
-    static func find(_ store: Store, brand slug: String?, location: String?) async throws -> (Brand, Location) {
-        guard let slug, let brand = try await store.brand(slug: slug) else { throw Problem(.notFound, "no such brand") }
-        return (brand, try await store.location(slug: location ?? "", brand: brand.id))
+    static func find(_ app: UseCases, brand slug: String?, location: String?) async throws -> (Brand, Location) {
+        guard let slug, let brand = try await app.staff.brand(slug: slug) else { throw Problem(.notFound, "no such brand") }
+        return (brand, try await app.walkIn.location(slug: location ?? "", brand: brand.id))
     }
 
-    static func addRoutes(to router: Router<TouchpointContext>, store: Store, pages: Pages) {
+    static func addRoutes(to router: Router<TouchpointContext>, app: UseCases, pages: Pages) {
         // Public pages still get the console's security headers and HTML errors.
         let area = PageArea(cookie: "tp_none", home: "/", isPublic: { _ in true }, signIn: { $0 }, authenticate: { _, _, _ in nil })
         let group = router.group("walk-in").add(middleware: PageMiddleware(area: area, pages: pages, maxBodyBytes: 1024))
         group.get("board/{brand}/{location}") { _, context in
-            let (brand, location) = try await find(store, brand: context.parameters.get("brand"), location: context.parameters.get("location"))
-            let state = try await store.queueState(location: location.id, brand: brand.id)
+            let (brand, location) = try await find(app, brand: context.parameters.get("brand"), location: context.parameters.get("location"))
+            let state = try await app.walkIn.queueState(location: location.id, brand: brand.id)
             struct View {
                 var brand: String
                 var slug: String
@@ -67,16 +67,16 @@ enum Board {
         }
     }
 
-    static func addSocket(to router: Router<LiveContext>, store: Store, hub: LiveHub) {
+    static func addSocket(to router: Router<LiveContext>, app: UseCases, hub: LiveHub) {
         router.ws("walk-in/board/{brand}/{location}/ws") { _, context in
-            _ = try await find(store, brand: context.parameters.get("brand"), location: context.parameters.get("location"))
+            _ = try await find(app, brand: context.parameters.get("brand"), location: context.parameters.get("location"))
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             let parameters = context.requestContext.parameters
-            let (brand, location) = try await find(store, brand: parameters.get("brand"), location: parameters.get("location"))
+            let (brand, location) = try await find(app, brand: parameters.get("brand"), location: parameters.get("location"))
             let events = hub.subscribe(brand: brand.id)
             @Sendable func send() async throws {
-                let state = try await store.queueState(location: location.id, brand: brand.id)
+                let state = try await app.walkIn.queueState(location: location.id, brand: brand.id)
                 try await outbound.write(.text(String(decoding: try JSONIO.encoder.encode(snapshot(state)), as: UTF8.self)))
             }
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,8 +1,8 @@
 import Crypto
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The kiosk at `/kiosk`: a touch screen in a service point, registered as a device (its
 /// token in an HttpOnly cookie, set once through `/kiosk/setup?token=…`). A customer
@@ -10,7 +10,7 @@ import TouchpointStore
 /// then takes a number for a desk, sees their account, or makes a request. It shows nothing
 /// but the identified customer's own things, and forgets them after the idle time.
 struct KioskPages: Sendable {
-    let store: Store
+    let app: UseCases
     let pages: Pages
     let cookies: CookiePolicy
 
@@ -23,8 +23,8 @@ struct KioskPages: Sendable {
             cookie: deviceCookie, home: "/kiosk",
             isPublic: { $0 == "/kiosk/setup" },
             signIn: { _ in "/kiosk/setup" },
-            authenticate: { [store] token, _, context in
-                guard let kiosk = try await store.kiosk(token: token) else { return nil }
+            authenticate: { [app] token, _, context in
+                guard let kiosk = try await app.kiosks.kiosk(token: token) else { return nil }
                 context.kiosk = kiosk
                 return Self.formToken(device: token)
             })
@@ -41,7 +41,7 @@ struct KioskPages: Sendable {
         group.post("number") { request, context in
             let kiosk = try kiosk(context)
             do {
-                let (token, _) = try await store.kioskIdentify(kiosk, customerNumber: context.form?.text("number") ?? "")
+                let (token, _) = try await app.kiosks.kioskIdentify(kiosk, customerNumber: context.form?.text("number") ?? "")
                 return signedIn(token)
             } catch let refusal as KioskRefusal {
                 return try render(request, context, keypad: Keypad(action: "/kiosk/number", field: "number", label: "typeNumber", letters: true, error: message(refusal)))
@@ -53,7 +53,7 @@ struct KioskPages: Sendable {
         group.post("phone") { request, context in
             let phone = context.form?.text("phone") ?? ""
             do {
-                try await store.kioskSendCode(try kiosk(context), phone: phone)
+                try await app.kiosks.kioskSendCode(try kiosk(context), phone: phone)
             } catch is ValidationError {
                 return try render(request, context, keypad: Keypad(action: "/kiosk/phone", field: "phone", label: "typePhone", error: "notRecognized"))
             } catch let refusal as KioskRefusal {
@@ -64,7 +64,7 @@ struct KioskPages: Sendable {
         group.post("code") { request, context in
             let phone = context.form?.text("phone") ?? ""
             do {
-                let (token, _) = try await store.kioskVerifyCode(try kiosk(context), phone: phone, code: context.form?.text("code") ?? "")
+                let (token, _) = try await app.kiosks.kioskVerifyCode(try kiosk(context), phone: phone, code: context.form?.text("code") ?? "")
                 return signedIn(token)
             } catch let refusal as KioskRefusal {
                 return try render(request, context, keypad: Keypad(action: "/kiosk/code", field: "code", label: "typeCode", phone: phone, error: message(refusal)))
@@ -77,7 +77,7 @@ struct KioskPages: Sendable {
         group.get("request") { request, context in try await requestScreen(request, context) }
         group.post("request") { request, context in try await sendRequest(request, context) }
         group.post("done") { _, context in
-            try await store.endKioskSessions(try kiosk(context))
+            try await app.kiosks.endKioskSessions(try kiosk(context))
             var response = Pages.redirect("/kiosk")
             response.setCookie(cookies.cookie(customerCookie, "", maxAge: 0))
             response.setCookie(cookies.cookie(languageCookie, "", maxAge: 0))
@@ -187,7 +187,7 @@ struct KioskPages: Sendable {
     /// The identified customer, when the customer cookie holds a live session of this kiosk.
     func customer(_ request: Request, _ context: TouchpointContext) async throws -> KioskSession? {
         guard let token = request.cookies[customerCookie]?.value, !token.isEmpty else { return nil }
-        return try await store.kioskSession(token: token, kiosk: try kiosk(context))
+        return try await app.kiosks.kioskSession(token: token, kiosk: try kiosk(context))
     }
 
     func language(_ request: Request, _ kiosk: Kiosk) -> String {
@@ -205,13 +205,13 @@ struct KioskPages: Sendable {
     func show(_ view: KioskView) -> Response {
         var response = pages.render("kiosk", view)
         // A kiosk page is never kept: the next customer must not find the last one's in the cache.
-        response.headers[.cacheControl] = "no-store"
+        response.headers[.cacheControl] = "no-app"
         return response
     }
 
     func signedIn(_ token: String) -> Response {
         var response = Pages.redirect("/kiosk")
-        response.setCookie(cookies.cookie(customerCookie, token, maxAge: Int(Store.kioskSessionLength)))
+        response.setCookie(cookies.cookie(customerCookie, token, maxAge: Int(Kiosks.sessionLength)))
         return response
     }
 
@@ -225,7 +225,7 @@ struct KioskPages: Sendable {
 
     func setup(_ request: Request) async throws -> Response {
         let token = HTMLForm(urlEncoded: request.uri.query ?? "")["token"] ?? ""
-        guard !token.isEmpty, try await store.kiosk(token: token) != nil else {
+        guard !token.isEmpty, try await app.kiosks.kiosk(token: token) != nil else {
             throw Problem(.unauthorized, "This screen is not a registered kiosk. Open the setup link printed when the kiosk was registered.")
         }
         // The token leaves the address bar at once; from now on the device cookie carries it.
@@ -245,16 +245,16 @@ struct KioskPages: Sendable {
 
     func menu(_ request: Request, _ context: TouchpointContext, session: KioskSession, notice: String?) async throws -> Response {
         let kiosk = try kiosk(context)
-        let contact = try await store.contact(session.contactID, brand: kiosk.brandID)
+        let contact = try await app.contacts.contact(session.contactID, brand: kiosk.brandID)
         var page = try view(request, context, screen: "menu", signedIn: true)
         page.notice = notice.map { page.t[$0] ?? $0 }
         var choices: [AppointmentChoice] = []
         if let locationID = kiosk.locationID {
-            let location = try await store.location(locationID, brand: kiosk.brandID)
-            let now = store.environment.now()
+            let location = try await app.walkIn.location(locationID, brand: kiosk.brandID)
+            let now = app.environment.now()
             let today = location.bounds(of: CivilDate(now, timeZone: location.zone))
             // Those that can be checked in now, and today's later ones (with when check-in opens).
-            for appointment in try await store.deskAppointments(contact: contact.id, brand: kiosk.brandID,
+            for appointment in try await app.deskAppointments.deskAppointments(contact: contact.id, brand: kiosk.brandID,
                                                                 from: now.addingTimeInterval(-TimeInterval(DeskBooking.checkInLateMinutes * 60)))
             where appointment.locationID == locationID && appointment.state == .booked {
                 let category = location.setup.category(appointment.category)?.name ?? appointment.category
@@ -280,7 +280,7 @@ struct KioskPages: Sendable {
         var appointment: DeskAppointment?
         if let id = context.form?.text("appointment").flatMap(UUID.init(text:)) {
             do {
-                appointment = try await store.deskAppointment(id, brand: kiosk.brandID)
+                appointment = try await app.deskAppointments.deskAppointment(id, brand: kiosk.brandID)
             } catch StoreError.notFound {
                 appointment = nil
             }
@@ -290,11 +290,11 @@ struct KioskPages: Sendable {
         }
         let checkedIn: (DeskAppointment, Ticket)
         do {
-            checkedIn = try await store.checkInDeskAppointment(appointment.id, brand: kiosk.brandID, actor: .contact(session.contactID), source: "kiosk")
+            checkedIn = try await app.deskAppointments.checkInDeskAppointment(appointment.id, brand: kiosk.brandID, actor: .contact(session.contactID), source: "kiosk")
         } catch StoreError.conflict {
             return try await menu(request, context, session: session, notice: "checkInClosed")
         }
-        let location = try await store.location(appointment.locationID, brand: kiosk.brandID)
+        let location = try await app.walkIn.location(appointment.locationID, brand: kiosk.brandID)
         var page = try view(request, context, screen: "ticket", signedIn: true)
         let ticket = checkedIn.1
         page.ticket = TicketView(label: ticket.label, category: location.setup.category(ticket.category)?.name ?? ticket.category,
@@ -314,7 +314,7 @@ struct KioskPages: Sendable {
     func queueScreen(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let kiosk = try kiosk(context)
         guard let locationID = kiosk.locationID else { throw Problem(.notFound, "this kiosk has no walk-in queue") }
-        let state = try await store.queueState(location: locationID, brand: kiosk.brandID)
+        let state = try await app.walkIn.queueState(location: locationID, brand: kiosk.brandID)
         var page = try view(request, context, screen: "queue", signedIn: try await customer(request, context) != nil)
         page.chooseCategory = true
         page.categories = state.location.setup.categories.map { category in
@@ -330,8 +330,8 @@ struct KioskPages: Sendable {
         guard let locationID = kiosk.locationID else { throw Problem(.notFound, "this kiosk has no walk-in queue") }
         let session = try await customer(request, context)
         // A newcomer's wait just before this number is taken is this number's wait.
-        let before = try await store.queueState(location: locationID, brand: kiosk.brandID)
-        let ticket = try await store.takeTicket(location: locationID, brand: kiosk.brandID, category: context.form?.text("category") ?? "",
+        let before = try await app.walkIn.queueState(location: locationID, brand: kiosk.brandID)
+        let ticket = try await app.walkIn.takeTicket(location: locationID, brand: kiosk.brandID, category: context.form?.text("category") ?? "",
                                                 contact: session?.contactID, identity: nil, caseID: nil, source: "kiosk",
                                                 actor: session.map { .contact($0.contactID) } ?? .system)
         var page = try view(request, context, screen: "ticket", signedIn: session != nil)
@@ -345,26 +345,26 @@ struct KioskPages: Sendable {
         let kiosk = try kiosk(context)
         guard let session = try await customer(request, context) else { return Pages.redirect("/kiosk") }
         let brand = kiosk.brandID
-        let contact = try await store.contact(session.contactID, brand: brand)
-        let prefix = try await store.brand(brand).casePrefix
-        let open = try await store.cases(brand: brand, filter: CaseFilter(statuses: [.new, .open, .pending], contactID: contact.id), limit: 20, cursor: nil).items
-        let promises = try await contact.accountID.asyncMap { try await store.commitments(accountID: $0, brand: brand, includeSettled: false) } ?? []
+        let contact = try await app.contacts.contact(session.contactID, brand: brand)
+        let prefix = try await app.staff.brand(brand).casePrefix
+        let open = try await app.cases.cases(brand: brand, filter: CaseFilter(statuses: [.new, .open, .pending], contactID: contact.id), limit: 20, cursor: nil).items
+        let promises = try await contact.accountID.asyncMap { try await app.commitments.commitments(accountID: $0, brand: brand, includeSettled: false) } ?? []
         var tickets: [Ticket] = []
         if let locationID = kiosk.locationID {
-            tickets = try await store.queueState(location: locationID, brand: brand).tickets.filter { $0.contactID == contact.id }
+            tickets = try await app.walkIn.queueState(location: locationID, brand: brand).tickets.filter { $0.contactID == contact.id }
         }
         var page = try view(request, context, screen: "account", signedIn: true)
-        let billing = try await contact.accountID.asyncMap { try await store.billingSummary(accountID: $0, brand: brand) }
+        let billing = try await contact.accountID.asyncMap { try await app.billing.billingSummary(accountID: $0, brand: brand) }
         // Technicians' visits still to come, on any of the customer's cases.
         var visits: [Appointment] = []
-        for item in open { visits += try await store.appointments(caseID: item.id, brand: brand).filter { $0.status == .scheduled && $0.end > store.environment.now() } }
-        let location = try await kiosk.locationID.asyncMap { try await store.location($0, brand: brand) }
+        for item in open { visits += try await app.fieldService.appointments(caseID: item.id, brand: brand).filter { $0.status == .scheduled && $0.end > app.environment.now() } }
+        let location = try await kiosk.locationID.asyncMap { try await app.walkIn.location($0, brand: brand) }
         // Times as the clock on the wall shows them, where the kiosk stands.
         func local(_ date: Date) -> String { location?.localTime(date) ?? TimeText(date).text }
-        let appointments = try await store.deskAppointments(contact: contact.id, brand: brand, from: store.environment.now()).filter { $0.state == .booked }
+        let appointments = try await app.deskAppointments.deskAppointments(contact: contact.id, brand: brand, from: app.environment.now()).filter { $0.state == .booked }
         var places: [UUID: Location] = location.map { [$0.id: $0] } ?? [:]
         for appointment in appointments where places[appointment.locationID] == nil {
-            places[appointment.locationID] = try await store.location(appointment.locationID, brand: brand)
+            places[appointment.locationID] = try await app.walkIn.location(appointment.locationID, brand: brand)
         }
         let language = language(request, kiosk)
         page.account = AccountView(
@@ -385,7 +385,7 @@ struct KioskPages: Sendable {
         let kiosk = try kiosk(context)
         guard try await customer(request, context) != nil else { return Pages.redirect("/kiosk") }
         var page = try view(request, context, screen: "request", signedIn: true)
-        let topics = try await store.serviceConfig(brand: kiosk.brandID).topics
+        let topics = try await app.serviceSettings.serviceConfig(brand: kiosk.brandID).topics
         page.chooseTopic = true
         page.topics = topics.map { Choice(value: $0.name, label: $0.name.prefix(1).uppercased() + $0.name.dropFirst()) } 
         return show(page)
@@ -394,18 +394,18 @@ struct KioskPages: Sendable {
     func sendRequest(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let kiosk = try kiosk(context)
         guard let session = try await customer(request, context) else { return Pages.redirect("/kiosk") }
-        let contact = try await store.contact(session.contactID, brand: kiosk.brandID)
+        let contact = try await app.contacts.contact(session.contactID, brand: kiosk.brandID)
         guard let identity = contact.identities.first(where: { $0.kind == .customerNumber }) ?? contact.identities.first else {
             throw Problem(.conflict, "the customer has no identity")
         }
         let topic = context.form?.text("topic")
         let words = context.form?.text("text")
         let subject = "Kiosk request" + (topic.map { ": \($0)" } ?? "")
-        let opened = try await store.openCase(brand: kiosk.brandID, actor: .contact(contact.id),
+        let opened = try await app.cases.openCase(brand: kiosk.brandID, actor: .contact(contact.id),
                                               request: OpenCase(contactPoint: .kiosk, from: identity, subject: subject,
                                                                 body: words ?? "Made at the kiosk \(kiosk.name).", topic: topic))
         var page = try view(request, context, screen: "sent", signedIn: true)
-        page.sent = SentView(ref: "\(try await store.brand(kiosk.brandID).casePrefix)-\(opened.case.number)")
+        page.sent = SentView(ref: "\(try await app.staff.brand(kiosk.brandID).casePrefix)-\(opened.case.number)")
         return show(page)
     }
 }

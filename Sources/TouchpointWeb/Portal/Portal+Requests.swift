@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The signed-in customer's pages: their requests, one request's conversation, their profile.
 extension Portal {
@@ -37,13 +37,13 @@ extension Portal {
     func home(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let brand = try await brand(context)
         let session = try customer(context)
-        let cases = try await store.portalCases(contactID: session.contact.id, brand: brand.id)
+        let cases = try await app.customerPortal.portalCases(contactID: session.contact.id, brand: brand.id)
         let lines = cases.map {
             RequestLine(href: "/portal/\(brand.slug)/cases/\($0.number)", ref: "\(brand.casePrefix)-\($0.number)", subject: $0.subject,
                         status: Self.statusText($0.status), openedOn: $0.contactPoint.label, updated: TimeText($0.updatedAt))
         }
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]
-        let billing = try await session.contact.accountID.asyncMap { try await store.billingSummary(accountID: $0, brand: brand.id) }
+        let billing = try await session.contact.accountID.asyncMap { try await app.billing.billingSummary(accountID: $0, brand: brand.id) }
         return pages.render("portal-home", HomeView(frame: frame("Your requests", brand, session),
                                                     notice: done == "profile" ? "Your profile was saved." : nil, requests: lines,
                                                     billing: billing.flatMap { $0.invoiceCount == 0 ? nil : $0.sentence }, empty: lines.isEmpty))
@@ -59,7 +59,7 @@ extension Portal {
         guard let identity = session.contact.identities.first(where: { $0.kind == .email }) ?? session.contact.identities.first else {
             throw Problem(.conflict, "Your profile has no address we could answer to.")
         }
-        let opened = try await store.openCase(brand: brand.id, actor: .contact(session.contact.id), request: OpenCase(
+        let opened = try await app.cases.openCase(brand: brand.id, actor: .contact(session.contact.id), request: OpenCase(
             contactPoint: .portal, from: identity, name: session.contact.name, subject: subject, body: body))
         return Pages.redirect("/portal/\(brand.slug)/cases/\(opened.case.number)?done=opened")
     }
@@ -87,7 +87,7 @@ extension Portal {
         let brand = try await brand(context)
         let session = try customer(context)
         guard let number = context.parameters.get("number").flatMap({ Int($0) }) else { throw Problem(.notFound, "request not found") }
-        let (item, interactions) = try await store.portalCase(number: number, contactID: session.contact.id, brand: brand.id)
+        let (item, interactions) = try await app.customerPortal.portalCase(number: number, contactID: session.contact.id, brand: brand.id)
         let messages = interactions.map { interaction in
             MessageLine(mine: interaction.direction == .inbound, author: interaction.direction == .inbound ? "You" : brand.name,
                         point: interaction.contactPoint.label, time: TimeText(interaction.occurredAt),
@@ -106,8 +106,8 @@ extension Portal {
         let session = try customer(context)
         guard let number = context.parameters.get("number").flatMap({ Int($0) }) else { throw Problem(.notFound, "request not found") }
         guard let body = context.form?.text("body") else { throw ValidationError(field: "body", reason: "write your message first") }
-        let (item, _) = try await store.portalCase(number: number, contactID: session.contact.id, brand: brand.id)
-        _ = try await store.addInteraction(caseID: item.id, brand: brand.id, actor: .contact(session.contact.id),
+        let (item, _) = try await app.customerPortal.portalCase(number: number, contactID: session.contact.id, brand: brand.id)
+        _ = try await app.cases.addInteraction(caseID: item.id, brand: brand.id, actor: .contact(session.contact.id),
                                            request: NewInteraction(direction: .inbound, contactPoint: .portal, body: body))
         return Pages.redirect("/portal/\(brand.slug)/cases/\(number)?done=reply")
     }
@@ -126,7 +126,7 @@ extension Portal {
         let brand = try await brand(context)
         let session = try customer(context)
         let contact = session.contact
-        let credentials = try await store.portalCredentials(brand: brand.id, email: contact.identities.first { $0.kind == .email }?.value ?? "")
+        let credentials = try await app.customerPortal.portalCredentials(brand: brand.id, email: contact.identities.first { $0.kind == .email }?.value ?? "")
         let reachable = ContactPoint.allCases.filter { point in point == .portal || contact.identities.contains { $0.kind == point.identityKind } }
         return pages.render("portal-profile", ProfileView(
             frame: frame("Your profile", brand, session), name: contact.name ?? "",
@@ -144,13 +144,13 @@ extension Portal {
             guard raw.isEmpty || ContactPoint(rawValue: raw) != nil else { throw ValidationError(field: "preferred", reason: "unknown contact point") }
             changes.preferredContactPoint = .some(ContactPoint(rawValue: raw))
         }
-        _ = try await store.updateContact(session.contact.id, brand: brand.id, actor: .contact(session.contact.id), changes: changes)
+        _ = try await app.contacts.updateContact(session.contact.id, brand: brand.id, actor: .contact(session.contact.id), changes: changes)
         if form["removePassword"] == "1" {
-            try await store.setPortalPassword(nil, contactID: session.contact.id, brand: brand.id)
+            try await app.customerPortal.setPortalPassword(nil, contactID: session.contact.id, brand: brand.id)
             return Pages.redirect("/portal/\(brand.slug)/login")
         }
         if let password = form["password"], !password.isEmpty {
-            try await store.setPortalPassword(try await Passwords.hash(try Passwords.validate(password)), contactID: session.contact.id, brand: brand.id)
+            try await app.customerPortal.setPortalPassword(try await Passwords.hash(try Passwords.validate(password)), contactID: session.contact.id, brand: brand.id)
             // Setting a password ends every session, this one too: sign in with it.
             return Pages.redirect("/portal/\(brand.slug)/login")
         }

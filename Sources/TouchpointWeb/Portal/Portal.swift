@@ -1,14 +1,14 @@
 import Foundation
 import Hummingbird
 import Logging
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The customer portal at `/portal/{brand}`: sign-in by emailed link (or a password the
 /// customer chose), the customer's own requests across every contact point, replies, new
 /// requests and their profile. Every read is filtered by the signed-in contact.
 struct Portal: Sendable {
-    let store: Store
+    let app: UseCases
     let pages: Pages
     let cookies: CookiePolicy
     let config: WebConfig
@@ -23,10 +23,10 @@ struct Portal: Sendable {
                 let slug = path.split(separator: "/").dropFirst().first.map(String.init) ?? ""
                 return slug.isEmpty ? "/portal" : "/portal/\(slug)/login"
             },
-            authenticate: { [store] token, path, context in
+            authenticate: { [app] token, path, context in
                 let parts = path.split(separator: "/")
-                guard parts.count >= 2, let brand = try await store.brand(slug: String(parts[1])),
-                      let session = try await store.portalSession(token: token, brand: brand.id) else { return nil }
+                guard parts.count >= 2, let brand = try await app.staff.brand(slug: String(parts[1])),
+                      let session = try await app.customerPortal.portalSession(token: token, brand: brand.id) else { return nil }
                 context.customer = session
                 return session.csrfToken
             })
@@ -37,7 +37,7 @@ struct Portal: Sendable {
         group.get("{brand}/link/{token}") { request, context in try await linkPage(request, context) }
         group.post("{brand}/link") { request, context in try await redeem(request, context) }
         group.post("{brand}/logout") { request, context in
-            if let token = request.cookies[cookies.portal]?.value { try await store.endPortalSession(token: token) }
+            if let token = request.cookies[cookies.portal]?.value { try await app.customerPortal.endPortalSession(token: token) }
             var response = Pages.redirect("/portal/\(try await brand(context).slug)/login?signedOut=1")
             response.setCookie(cookies.cookie(cookies.portal, "", maxAge: 0))
             return response
@@ -75,7 +75,7 @@ struct Portal: Sendable {
     }
 
     func brand(_ context: TouchpointContext) async throws -> Brand {
-        guard let slug = context.parameters.get("brand"), let brand = try await store.brand(slug: slug) else {
+        guard let slug = context.parameters.get("brand"), let brand = try await app.staff.brand(slug: slug) else {
             throw Problem(.notFound, "There is no such portal.")
         }
         return brand
@@ -89,7 +89,7 @@ struct Portal: Sendable {
     func brandList() async throws -> Response {
         struct View { var brands: [Entry] }
         struct Entry { var name: String; var href: String }
-        let brands = try await store.brands().map { Entry(name: $0.name, href: "/portal/\($0.slug)/login") }
+        let brands = try await app.staff.brands().map { Entry(name: $0.name, href: "/portal/\($0.slug)/login") }
         return pages.render("portal-brands", View(brands: brands))
     }
 
@@ -125,23 +125,23 @@ struct Portal: Sendable {
         let email = form.text("email") ?? ""
         if let password = form["password"], !password.isEmpty {
             let client = context.clientAddress(request)
-            if let wait = throttle.blocked(email: email, client: client, now: store.environment.now()) {
+            if let wait = throttle.blocked(email: email, client: client, now: app.environment.now()) {
                 return try await signInPage(request, context, email: email, error: "Too many failed attempts. Try again in \(wait) minutes.",
                                             status: .tooManyRequests)
             }
-            let found = try await store.portalCredentials(brand: brand.id, email: email)
+            let found = try await app.customerPortal.portalCredentials(brand: brand.id, email: email)
             guard try await Passwords.verify(password, hash: found?.passwordHash), let contactID = found?.contactID else {
-                throttle.failed(email: email, client: client, now: store.environment.now())
+                throttle.failed(email: email, client: client, now: app.environment.now())
                 return try await signInPage(request, context, email: email,
                                             error: "The email or password is not right. You can also ask for a sign-in link.", status: .unauthorized)
             }
             throttle.succeeded(email: email)
-            return try await started(try await store.startPortalSession(contactID, brand: brand.id), brand: brand)
+            return try await started(try await app.customerPortal.startPortalSession(contactID, brand: brand.id), brand: brand)
         }
         guard let base = linkBase(request, brand: brand) else {
             throw Problem(.serviceUnavailable, "Sign-in links need the server's public address; start it with --public-url.")
         }
-        let outcome = try await store.requestPortalLink(brand: brand.id, email: email, linkBase: base)
+        let outcome = try await app.customerPortal.requestPortalLink(brand: brand.id, email: email, linkBase: base)
         if case .sent(let token, let emailed) = outcome, config.logSignInLinks || !emailed {
             // Development (or no mailbox to send from): the operator reads the link in the log.
             logger.notice("portal sign-in link", metadata: ["email": "\(email)", "url": "\(base)\(token)"])
@@ -181,7 +181,7 @@ struct Portal: Sendable {
         let brand = try await brand(context)
         let form = context.form ?? HTMLForm(urlEncoded: "")
         guard cookies.signInTokenMatches(request, form),
-              let started = try await store.redeemPortalLink(form["token"] ?? "", brand: brand.id) else {
+              let started = try await app.customerPortal.redeemPortalLink(form["token"] ?? "", brand: brand.id) else {
             return try await signInPage(request, context, error: "This sign-in link was used already or has expired. Ask for a new one.", status: .gone)
         }
         return try await self.started(started, brand: brand)

@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The request context: carries the authenticated caller once the auth middleware ran.
 public struct TouchpointContext: RequestContext {
@@ -65,7 +65,7 @@ public struct TouchpointContext: RequestContext {
 /// cached briefly so a busy client does not cost a database read per request.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = TouchpointContext
-    let store: Store
+    let app: UseCases
     let cache: TokenCache
     /// Paths that answer without a token.
     let publicPaths: Set<String>
@@ -85,7 +85,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
         let principal: Principal
         if let cached = cache.get(token) {
             principal = cached
-        } else if let found = try await store.principal(forToken: token) {
+        } else if let found = try await app.staff.principal(forToken: token) {
             cache.put(token, found)
             principal = found
         } else {

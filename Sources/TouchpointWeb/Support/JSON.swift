@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import NIOCore
 import TouchpointCore
-import TouchpointStore
 
 /// Reading request bodies and writing JSON responses, with the API's limits and formats.
 struct JSONIO: Sendable {

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import Metrics
 import Prometheus
+import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// The Prometheus export of swift-metrics: one registry for the process, bootstrapped the
 /// first time a router is built (swift-metrics takes one factory per process).
@@ -22,8 +22,8 @@ enum MetricsExport {
     }()
 
     /// `GET /metrics`: the text exposition format, with the work queues counted now.
-    static func response(store: Store) async -> Response {
-        if let counts = try? await store.operationalCounts() {
+    static func response(app: UseCases) async -> Response {
+        if let counts = try? await app.gauges.operationalCounts() {
             for point in ContactPoint.allCases {
                 let labels = [("contact_point", point.rawValue)]
                 Gauge(label: "touchpoint_intake_waiting", dimensions: labels).record(counts.waiting[point] ?? 0)

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
+import Logging
 import TouchpointApplication
 import TouchpointCore
-import TouchpointStore
 
 /// An RFC 9457 problem detail, the one error shape of the API (`application/problem+json`).
 public struct Problem: HTTPResponseError, Encodable, Sendable {
@@ -55,8 +55,8 @@ public struct Problem: HTTPResponseError, Encodable, Sendable {
             return problem
         case let validation as ValidationError:
             return .invalid(validation)
-        case let store as StoreError:
-            switch store {
+        case let app as StoreError:
+            switch app {
             case .notFound(let what): return Problem(.notFound, "\(what) not found")
             case .conflict(let why): return Problem(.conflict, why)
             case .invalid(let field, let reason): return .invalid(ValidationError(field: field, reason: reason))

@@ -1,0 +1,66 @@
+import Foundation
+import TouchpointCore
+import TouchpointStore
+
+/// Cases: opening, reading, updating, replying, linking and merging.
+public struct Cases: Sendable {
+    let store: Store
+
+    /// Opens a case with its first inbound message, resolving the sender to a contact (or
+    /// creating one). A repeated provider message id returns the first result unchanged.
+    public func openCase(brand brandID: BrandID, actor explicitActor: Actor?, request: OpenCase) async throws -> OpenedCase {
+        try await store.openCase(brand: brandID, actor: explicitActor, request: request)
+    }
+
+    /// One case of the brand.
+    public func `case`(_ id: CaseID, brand: BrandID) async throws -> Case {
+        try await store.`case`(id, brand: brand)
+    }
+
+    /// A case by its human-friendly number.
+    public func `case`(number: Int, brand: BrandID) async throws -> Case {
+        try await store.`case`(number: number, brand: brand)
+    }
+
+    /// Applies a validated update; each changed field becomes an event.
+    public func updateCase(_ id: CaseID, brand: BrandID, actor: Actor, update: CaseUpdate) async throws -> Case {
+        try await store.updateCase(id, brand: brand, actor: actor, update: update)
+    }
+
+    /// Adds a reply, a note or an inbound message to a case, moving its status where the
+    /// interaction calls for it (a customer writing again reopens it).
+    public func addInteraction(caseID: CaseID, brand: BrandID, actor: Actor, request given: NewInteraction) async throws -> (Case, Interaction) {
+        try await store.addInteraction(caseID: caseID, brand: brand, actor: actor, request: given)
+    }
+
+    /// The interactions of a case, oldest first.
+    public func interactions(caseID: CaseID, brand: BrandID, limit: Int = 500) async throws -> [Interaction] {
+        try await store.interactions(caseID: caseID, brand: brand, limit: limit)
+    }
+
+    /// Cases matching `filter`, newest first.
+    public func cases(brand: BrandID, filter: CaseFilter, limit: Int, cursor: Cursor?) async throws -> Page<Case> {
+        try await store.cases(brand: brand, filter: filter, limit: limit, cursor: cursor)
+    }
+
+    /// How many cases match each filter, read in one transaction (the console's queue counts).
+    public func caseCounts(brand: BrandID, filters: [CaseFilter]) async throws -> [Int] {
+        try await store.caseCounts(brand: brand, filters: filters)
+    }
+
+    /// Links two cases of a brand as related (both directions).
+    public func linkCases(_ id: CaseID, to other: CaseID, brand: BrandID, actor: Actor) async throws {
+        try await store.linkCases(id, to: other, brand: brand, actor: actor)
+    }
+
+    /// Merges `source` into `target`: the source's interactions move to the target, the
+    /// source is closed and points at the target.
+    public func mergeCase(_ source: CaseID, into target: CaseID, brand: BrandID, actor: Actor) async throws -> Case {
+        try await store.mergeCase(source, into: target, brand: brand, actor: actor)
+    }
+
+    /// The cases linked to this one as related.
+    public func links(caseID: CaseID, brand: BrandID) async throws -> [CaseLink] {
+        try await store.links(caseID: caseID, brand: brand)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A named business calendar of a brand.
+public struct NamedCalendar: Sendable, Equatable {
+    public var id: CalendarID
+    public var name: String
+    public var calendar: BusinessCalendar
+
+    public init(id: CalendarID, name: String, calendar: BusinessCalendar) {
+        self.id = id
+        self.name = name
+        self.calendar = calendar
+    }
+}
+
+/// Everything a brand's decisions read: model policies, segmentation rules, routing
+/// topics and calendars. Read on every case opened, so kept in memory briefly.
+public struct ServiceConfig: Sendable {
+    public var policies: [ServiceModel: ServicePolicy]
+    public var rules: RuleSet
+    public var topics: [RoutingTopic]
+    public var calendars: [CalendarID: NamedCalendar]
+    /// Staff with their routing settings (active-case counts are read when routing).
+    public var staff: [AgentProfile]
+    /// Teams with their routing settings (round-robin turns are read when routing).
+    public var teams: [TeamProfile]
+
+    public func policy(_ model: ServiceModel) -> ServicePolicy { policies[model] ?? ServicePolicy.defaults(model) }
+
+    /// When a model's people work: its calendar, or around the clock.
+    public func availability(_ model: ServiceModel) -> Availability {
+        availability(calendar: policy(model).calendarId)
+    }
+
+    public func availability(calendar id: CalendarID?) -> Availability {
+        guard let id, let named = calendars[id] else { return .always }
+        return .calendar(named.calendar)
+    }
+
+    public func topic(_ name: String?) -> RoutingTopic? {
+        guard let name = name?.lowercased() else { return nil }
+        return topics.first { $0.name == name }
+    }
+
+    public init(
+        policies: [ServiceModel: ServicePolicy], rules: RuleSet, topics: [RoutingTopic], calendars: [CalendarID: NamedCalendar],
+        staff: [AgentProfile], teams: [TeamProfile]
+    ) {
+        self.policies = policies
+        self.rules = rules
+        self.topics = topics
+        self.calendars = calendars
+        self.staff = staff
+        self.teams = teams
+    }
+}
