@@ -7,6 +7,8 @@ import TouchpointCore
 /// The staff console at `/console`: server-rendered pages over the same use cases as the API.
 struct Console: Sendable {
     let app: UseCases
+    /// Runs held SMS, WhatsApp and phone events again.
+    let inbox: Inbox
     let pages: Pages
     let cookies: CookiePolicy
     let throttle = SignInThrottle()
@@ -35,6 +37,7 @@ struct Console: Sendable {
         addServiceModelRoutes(to: group)
         addTeamRoutes(to: group)
         addChannelRoutes(to: group)
+        addHeldRoutes(to: group)
         addWalkInRoutes(to: group)
         addVisitRoutes(to: group)
     }
