@@ -11,21 +11,6 @@ public struct Chat: Sendable {
         try await store.chatCase(brand: brand, visitor: visitor)
     }
 
-    /// Records a visitor's chat message: on their open chat case, or a new webChat case.
-    /// With an email or phone the visitor gave, the chat joins that customer's history. A
-    /// message resent after a dropped connection (same client id) is recorded once.
-    /// `leftMessage`: the visitor wrote while nobody could answer live, so the case is
-    /// answered by email (tagged `left-message`, the console offers email first).
-    public func postChatMessage(
-        brand: BrandID, visitor: String, clientID: String, text: String, identity given: Identity?, name: String?,
-        leftMessage: Bool = false
-    ) async throws
-        -> (caseID: CaseID, caseNumber: Int, seq: Int)
-    {
-        try await store.postChatMessage(
-            brand: brand, visitor: visitor, clientID: clientID, text: text, identity: given, name: name, leftMessage: leftMessage)
-    }
-
     /// The conversation's messages after `seq` (internal notes are never part of it).
     public func chatMessages(caseID: CaseID, brand: BrandID, after seq: Int) async throws -> [ChatMessage] {
         try await store.chatMessages(caseID: caseID, brand: brand, after: seq)

@@ -71,6 +71,18 @@ public final class Inbox: Sendable {
         return accepted
     }
 
+    /// Stores an envelope and takes it into the history at once, in the caller's task, for
+    /// an edge that answers with the result (the chat socket says which case a message went
+    /// to). The envelope is stored first, so a crash or a failure while processing loses
+    /// nothing: the sweep or an operator's re-run takes it in later. Returns the envelope as
+    /// processing left it.
+    public func acceptAndProcess(_ envelope: NewEnvelope) async throws -> Envelope {
+        let accepted = try await store.accept(envelope)
+        AppMetrics.intake(envelope.contactPoint, accepted.duplicate ? "duplicate" : "accepted")
+        await lanes.processNow(accepted.id)
+        return try await store.envelope(accepted.id, brand: envelope.brandID)
+    }
+
     /// Runs the lanes and the sweep until the task is cancelled.
     public func run() async { await lanes.run() }
 
@@ -184,7 +196,10 @@ public final class Inbox: Sendable {
     /// The processing of every contact point that uses the inbox.
     public static func defaultHandlers(store: Store) -> [ContactPoint: EnvelopeHandler] {
         let text: EnvelopeHandler = { envelope, raw in try await TextIntake.process(envelope, raw: raw, store: store) }
-        return [.sms: text, .whatsApp: text, .phone: { envelope, raw in try await CallIntake.process(envelope, raw: raw, store: store) }]
+        return [
+            .sms: text, .whatsApp: text, .phone: { envelope, raw in try await CallIntake.process(envelope, raw: raw, store: store) },
+            .webChat: { envelope, raw in try await ChatIntake.process(envelope, raw: raw, store: store) },
+        ]
     }
 }
 

@@ -62,6 +62,14 @@ public final class IntakeLanes: Sendable {
         lanes[IntakeLanes.lane(of: key, among: lanes.count)].continuation.yield(id)
     }
 
+    /// Processes a stored item in the caller's task, unless a lane has it already; the sweep
+    /// does not queue the item meanwhile.
+    public func processNow(_ id: UUID) async {
+        guard queued.insert(id) else { return }
+        await process(id)
+        queued.remove(id)
+    }
+
     /// A stable lane for a key, the same in every run (Swift's `hashValue` is not): FNV-1a.
     static func lane(of key: String, among count: Int) -> Int {
         Int(key.lowercased().utf8.reduce(UInt32(2166136261)) { ($0 ^ UInt32($1)) &* 16777619 } % UInt32(count))

@@ -18,9 +18,16 @@ extension Store {
     /// message resent after a dropped connection (same client id) is recorded once.
     /// `leftMessage`: the visitor wrote while nobody could answer live, so the case is
     /// answered by email (tagged `left-message`, the console offers email first).
+    /// `envelope`: the inbox envelope the message came in, marked processed in the
+    /// transaction that writes the message.
     public func postChatMessage(brand: BrandID, visitor: String, clientID: String, text: String, identity given: Identity?, name: String?,
-                                leftMessage: Bool = false) async throws
+                                leftMessage: Bool = false, envelope: UUID? = nil) async throws
         -> (caseID: CaseID, caseNumber: Int, seq: Int) {
+        let environment = self.environment
+        let markEnvelope: @Sendable (Case, Interaction, any SQLDatabase) async throws -> Void = { item, interaction, db in
+            guard let envelope else { return }
+            try await Store.markEnvelopeProcessed(envelope, caseID: item.id, interactionID: interaction.id, at: environment.now(), on: db)
+        }
         let identity = given ?? Identity(storedKind: .chatVisitor, value: visitor)
         let providerID = "chat:\(visitor):\(clientID)"
         var metadata = ["clientId": clientID]
@@ -30,17 +37,18 @@ extension Store {
         if let open = try await chatCase(brand: brand, visitor: visitor) {
             let (item, _) = try await addInteraction(caseID: open, brand: brand, actor: .system,
                                                      request: NewInteraction(direction: .inbound, contactPoint: .webChat, body: text, providerMessageID: providerID,
-                                                                             metadata: metadata, from: identity, name: name))
+                                                                             metadata: metadata, from: identity, name: name),
+                                                     also: markEnvelope)
             caseID = item.id
             caseNumber = item.number
         } else {
             let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
-            let environment = self.environment
             let opened = try await openCase(
                 brand: brand, actor: nil,
                 request: OpenCase(contactPoint: .webChat, from: identity, name: name, subject: firstLine.count > 80 ? String(firstLine.prefix(79)) + "…" : firstLine,
                                   body: text, tags: leftMessage ? ["left-message"] : [], providerMessageID: providerID, metadata: metadata),
-                also: { item, _, db in
+                also: { item, interaction, db in
+                    try await markEnvelope(item, interaction, db)
                     try await db.raw("""
                         INSERT INTO chat_sessions (brand_id, visitor, case_id, contact_id, created_at)
                         VALUES (\(bind: brand.text), \(bind: visitor), \(bind: item.id.text), \(bind: item.contactID.text), \(bind: Convert.ms(environment.now())))

@@ -71,6 +71,7 @@ enum ChatSocket {
     /// What one visitor connection knows; one actor, so pushes and replies never interleave.
     actor Conversation {
         let app: UseCases
+        let inbox: Inbox
         let brand: Brand
         let relay: ChatRelay
         let feed: CaseFeed
@@ -92,8 +93,9 @@ enum ChatSocket {
         let backlog: ChatBacklog
         var names: StaffNames { backlog.names }
 
-        init(app: UseCases, brand: Brand, relay: ChatRelay, feed: CaseFeed, send: @escaping @Sendable (Outbound) -> Void) {
+        init(app: UseCases, inbox: Inbox, brand: Brand, relay: ChatRelay, feed: CaseFeed, send: @escaping @Sendable (Outbound) -> Void) {
             self.app = app
+            self.inbox = inbox
             self.brand = brand
             self.relay = relay
             self.feed = feed
@@ -154,11 +156,24 @@ enum ChatSocket {
                 // The answer goes by email, so without an address nobody could ever answer.
                 throw ValidationError(field: "email", reason: "leave your email address so we can answer")
             }
-            let posted = try await app.chat.postChatMessage(brand: brand.id, visitor: visitor, clientID: clientID, text: text, identity: identity,
-                                                         name: message.name, leftMessage: leftMessage)
-            caseID = posted.caseID
-            send(Outbound(type: "stored", seq: posted.seq, clientId: clientID, caseNumber: posted.caseNumber))
-            relay.send(.typing(.visitor, name: nil, active: false), on: posted.caseID, from: id)
+            // Stored first: once `stored` is said the message is safe whatever happens next; it is
+            // then taken into the history at once, and the answer says where it went.
+            let payload = ChatPayload(visitor: visitor, clientId: clientID, text: text, identity: identity, name: message.name, leftMessage: leftMessage)
+            let envelope = try await inbox.acceptAndProcess(try payload.envelope(brand: brand.id))
+            var stored = Outbound(type: "stored", clientId: clientID)
+            var taken = envelope.caseID
+            if taken == nil, envelope.state == .processed {
+                // A resent message already in the history: its envelope names no case of its own.
+                taken = try await app.chat.chatCase(brand: brand.id, visitor: visitor)
+            }
+            if let taken {
+                caseID = taken
+                stored.caseNumber = try await app.cases.case(taken, brand: brand.id).number
+                stored.seq = try await app.chat.chatMessages(caseID: taken, brand: brand.id, after: 0)
+                    .first { $0.clientID == clientID && $0.from == "visitor" }?.seq
+                relay.send(.typing(.visitor, name: nil, active: false), on: taken, from: id)
+            }
+            send(stored)
             try await flush()
         }
 
@@ -211,7 +226,7 @@ enum ChatSocket {
         }
     }
 
-    static func add(to router: Router<LiveContext>, app: UseCases, hub: LiveHub, relay: ChatRelay) {
+    static func add(to router: Router<LiveContext>, app: UseCases, inbox: Inbox, hub: LiveHub, relay: ChatRelay) {
         // Any website may embed the widget, so no Origin rule here: the random visitor id
         // the widget keeps is what ties a browser to its conversation.
         router.ws("chat/{brand}/ws") { _, context in
@@ -221,7 +236,7 @@ enum ChatSocket {
             guard let slug = context.requestContext.parameters.get("brand"), let brand = try await app.staff.brand(slug: slug) else { return }
             let (frames, sink) = AsyncStream.makeStream(of: Outbound.self)
             let feed = hub.feed(brand: brand.id, caseID: nil)
-            let conversation = Conversation(app: app, brand: brand, relay: relay, feed: feed) { sink.yield($0) }
+            let conversation = Conversation(app: app, inbox: inbox, brand: brand, relay: relay, feed: feed) { sink.yield($0) }
             try await pump(inbound: inbound, outbound: outbound, frames: frames, sink: sink, events: feed.events,
                            changed: { try await conversation.changed($0) }, finished: { await conversation.leave() }) { parsed in
                 switch parsed.type {

@@ -19,7 +19,7 @@ public struct LiveContext: RequestContext, WebSocketRequestContext {
 /// Builds the router of WebSocket upgrades: `/console/live` tells a signed-in console page
 /// what changed in its brand, so it can refresh the parts that show it without a reload;
 /// `/chat/{brand}/ws` and `/console/chats/{caseId}/ws` are the two sides of a web chat.
-public func buildWebSocketRouter(app: UseCases, config: WebConfig) -> Router<LiveContext> {
+public func buildWebSocketRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Router<LiveContext> {
     let router = Router(context: LiveContext.self)
     let hub = LiveHub(app: app)
     let cookies = CookiePolicy(secure: config.isHTTPS)
@@ -50,7 +50,7 @@ public func buildWebSocketRouter(app: UseCases, config: WebConfig) -> Router<Liv
         }
     }
     let relay = ChatRelay()
-    ChatSocket.add(to: router, app: app, hub: hub, relay: relay)
+    ChatSocket.add(to: router, app: app, inbox: inbox, hub: hub, relay: relay)
     AgentChatSocket.add(to: router, app: app, hub: hub, relay: relay, session: session)
     Board.addSocket(to: router, app: app, hub: hub)
     return router
