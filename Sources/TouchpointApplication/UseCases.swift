@@ -15,6 +15,7 @@ public struct UseCases: Sendable {
     public let commitments: Commitments
     public let contacts: Contacts
     public let customerPortal: CustomerPortal
+    public let customers: CustomerSummaries
     public let deskAppointments: DeskAppointments
     public let envelopes: Envelopes
     public let fieldService: FieldService
@@ -52,6 +53,7 @@ public struct UseCases: Sendable {
         commitments = Commitments(store: store)
         contacts = Contacts(store: store)
         customerPortal = CustomerPortal(store: store)
+        customers = CustomerSummaries(store: store)
         deskAppointments = DeskAppointments(store: store)
         envelopes = Envelopes(store: store)
         fieldService = FieldService(store: store)

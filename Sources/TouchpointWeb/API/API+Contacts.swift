@@ -45,6 +45,11 @@ extension API {
             let contact = try await app.contacts.updateContact(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID), changes: changes)
             return JSONIO.response(ContactDTO(contact))
         }
+        group.get("contacts/{id}/summary") { _, context in
+            let caller = try context.caller(may: .readCustomers)
+            let summary = try await app.customers.summary(of: try context.parameters.id(), brand: caller.brandID)
+            return JSONIO.response(CustomerSummaryDTO(summary, prefix: try await app.staff.brand(caller.brandID).casePrefix, now: app.environment.now()))
+        }
         group.get("contacts/{id}/timeline") { request, context in
             let caller = try context.caller(may: .readCustomers)
             let query = Query(request: request)
@@ -67,3 +72,35 @@ extension API {
     }
 }
 
+/// One customer as every contact point shows them (`CustomerSummary`).
+struct CustomerSummaryDTO: JSONWritable {
+    var contact: ContactDTO
+    var account: AccountDTO?
+    var openCases: [CaseDTO]
+    var openCommitments: [CommitmentDTO]
+    var billing: BillingSummaryDTO?
+    var visits: [VisitDTO]
+    var deskAppointments: [DeskAppointmentDTO]
+
+    init(_ summary: CustomerSummary, prefix: String, now: Date) {
+        contact = ContactDTO(summary.contact)
+        account = summary.account.map { AccountDTO($0) }
+        openCases = summary.openCases.map { CaseDTO($0, prefix: prefix) }
+        openCommitments = summary.promises.map { CommitmentDTO($0, now: now) }
+        billing = summary.billing.map(BillingSummaryDTO.init)
+        visits = summary.visits.map(VisitDTO.init)
+        deskAppointments = summary.deskAppointments.map(DeskAppointmentDTO.init)
+    }
+
+    func write(to out: inout JSONOut) {
+        out.object {
+            $0.field("contact", contact)
+            $0.field("account", account)
+            $0.field("openCases", openCases)
+            $0.field("openCommitments", openCommitments)
+            $0.field("billing", encoding: billing)
+            $0.field("visits", encoding: visits)
+            $0.field("deskAppointments", encoding: deskAppointments)
+        }
+    }
+}

@@ -44,6 +44,10 @@ extension Console {
         var contact: ContactCard
         var account: AccountCard?
         var commitments: [CommitmentLine]
+        /// Technicians' visits and desk appointments still to come.
+        var comingUp: [ComingUpLine]
+        /// The customer's other cases still open, on any contact point.
+        var otherOpenCases: [LinkLine]
         var clocks: [ClockLine]
         var links: [LinkLine]
         var timeline: [TimelineLine]
@@ -166,22 +170,20 @@ extension Console {
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
         let now = app.environment.now()
 
-        async let contact = app.contacts.contact(item.contactID, brand: brand)
-        async let account = item.accountID.asyncMap { try await app.accounts.account($0, brand: brand) }
-        async let commitments = item.accountID.asyncMap { try await app.commitments.commitments(accountID: $0, brand: brand, includeSettled: false) } ?? []
+        async let summary = app.customers.summary(of: item.contactID, brand: brand)
         async let links = app.cases.links(caseID: item.id, brand: brand)
         async let timeline = app.timelines.contactTimeline(item.contactID, brand: brand, limit: 100, cursor: try query.text("before").map { try Cursor(token: $0) })
         async let staff = app.lookups.staffUsers(brand: brand)
         async let teams = app.routing.teamProfiles(brand: brand)
         async let macros = app.macros.macros(brand: brand)
         async let chat = app.chat.chatSession(caseID: item.id, brand: brand)
-        async let billing = item.accountID.asyncMap { try await app.billing.billingSummary(accountID: $0, brand: brand) }
         let brandInfo = try await app.staff.brand(brand)
         let prefix = brandInfo.casePrefix
         let people = try await staff
         let names = Dictionary(people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let teamList = try await teams
-        let customer = try await contact
+        let about = try await summary
+        let customer = about.contact
         let page = try await timeline
         let caseNumbers = try await numbers(of: page.items, brand: brand)
         let outbound = page.items.compactMap { entry -> InteractionID? in
@@ -209,8 +211,8 @@ extension Console {
         let answerBy = item.tags.contains("left-message") && points.contains(.email) ? ContactPoint.email : item.contactPoint
         let step = item.step
         let chatSession = try await chat
-        let billingSentence = try await billing?.sentence ?? ""
-        let accountInfo = try await account
+        let billingSentence = about.billing?.sentence ?? ""
+        let accountInfo = about.account
         let values = Macro.values(customerName: customer.name, caseNumber: item.number, casePrefix: prefix, subject: item.subject,
                                   agentName: session.user.name, brandName: brandInfo.name, accountName: accountInfo?.name)
         let linkLines = try await links.map { link in
@@ -234,8 +236,12 @@ extension Console {
                             stage: account.profile.stage.rawValue, annualValue: String(format: "%.0f", account.profile.annualValue),
                             billing: billingSentence)
             },
-            commitments: try await commitments.map { promise in
+            commitments: about.promises.map { promise in
                 CommitmentLine(what: promise.what, due: TimeText(promise.dueAt), status: promise.status.rawValue, overdue: promise.dueAt < now)
+            },
+            comingUp: try await ComingUpLine.lines(about, app: app, brand: brand),
+            otherOpenCases: about.openCases.filter { $0.id != item.id }.map {
+                LinkLine(href: "/console/cases/\($0.number)", ref: "\(prefix)-\($0.number)", subject: $0.subject, status: $0.status.rawValue, kind: $0.contactPoint.label)
             },
             clocks: (item.sla?.clocks ?? []).map { clock in
                 let label = clock.label(at: now)

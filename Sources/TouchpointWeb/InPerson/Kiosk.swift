@@ -345,39 +345,34 @@ struct KioskPages: Sendable {
         let kiosk = try kiosk(context)
         guard let session = try await customer(request, context) else { return Pages.redirect("/kiosk") }
         let brand = kiosk.brandID
-        let contact = try await app.contacts.contact(session.contactID, brand: brand)
+        let summary = try await app.customers.summary(of: session.contactID, brand: brand)
+        let contact = summary.contact
         let prefix = try await app.staff.brand(brand).casePrefix
-        let open = try await app.cases.cases(brand: brand, filter: CaseFilter(statuses: [.new, .open, .pending], contactID: contact.id), limit: 20, cursor: nil).items
-        let promises = try await contact.accountID.asyncMap { try await app.commitments.commitments(accountID: $0, brand: brand, includeSettled: false) } ?? []
         var tickets: [Ticket] = []
         if let locationID = kiosk.locationID {
             tickets = try await app.walkIn.queueState(location: locationID, brand: brand).tickets.filter { $0.contactID == contact.id }
         }
         var page = try view(request, context, screen: "account", signedIn: true)
-        let billing = try await contact.accountID.asyncMap { try await app.billing.billingSummary(accountID: $0, brand: brand) }
-        // Technicians' visits still to come, on any of the customer's cases.
-        var visits: [Appointment] = []
-        for item in open { visits += try await app.fieldService.appointments(caseID: item.id, brand: brand).filter { $0.status == .scheduled && $0.end > app.environment.now() } }
         let location = try await kiosk.locationID.asyncMap { try await app.walkIn.location($0, brand: brand) }
         // Times as the clock on the wall shows them, where the kiosk stands.
         func local(_ date: Date) -> String { location?.localTime(date) ?? TimeText(date).text }
-        let appointments = try await app.deskAppointments.deskAppointments(contact: contact.id, brand: brand, from: app.environment.now()).filter { $0.state == .booked }
+        let appointments = summary.deskAppointments
         var places: [UUID: Location] = location.map { [$0.id: $0] } ?? [:]
         for appointment in appointments where places[appointment.locationID] == nil {
             places[appointment.locationID] = try await app.walkIn.location(appointment.locationID, brand: brand)
         }
         let language = language(request, kiosk)
         page.account = AccountView(
-            billing: billing.flatMap { $0.invoiceCount == 0 ? nil : KioskText.billing($0, language: language) },
+            billing: summary.billing.flatMap { $0.invoiceCount == 0 ? nil : KioskText.billing($0, language: language) },
             appointments: appointments.map { appointment in
                 let place = places[appointment.locationID]
                 return Line(title: place?.localTime(appointment.start) ?? local(appointment.start),
                             detail: "\(place?.setup.category(appointment.category)?.name ?? appointment.category), \(place?.name ?? "")")
             },
-            visits: visits.sorted { $0.start < $1.start }.map { Line(title: local($0.start), detail: $0.address ?? "") },
-            cases: open.map { Line(title: "\(prefix)-\($0.number) \($0.subject)", detail: $0.status.rawValue) },
+            visits: summary.visits.map { Line(title: local($0.start), detail: $0.address ?? "") },
+            cases: summary.openCases.map { Line(title: "\(prefix)-\($0.number) \($0.subject)", detail: $0.status.rawValue) },
             tickets: tickets.map { Line(title: $0.label, detail: $0.state.rawValue) },
-            promises: promises.map { Line(title: $0.what, detail: local($0.dueAt)) })
+            promises: summary.promises.map { Line(title: $0.what, detail: local($0.dueAt)) })
         return show(page)
     }
 

@@ -11,6 +11,11 @@ extension Portal {
         var requests: [RequestLine]
         /// The same billing facts staff, the kiosk and the API give.
         var billing: String?
+        /// The same visits and appointments the agent's case page shows.
+        var comingUp: [ComingUpLine]
+        var anyComingUp: Bool
+        var promises: [Console.CommitmentLine]
+        var anyPromises: Bool
         var empty: Bool
     }
 
@@ -43,10 +48,15 @@ extension Portal {
                         status: Self.statusText($0.status), openedOn: $0.contactPoint.label, updated: TimeText($0.updatedAt))
         }
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]
-        let billing = try await session.contact.accountID.asyncMap { try await app.billing.billingSummary(accountID: $0, brand: brand.id) }
+        let summary = try await app.customers.summary(of: session.contact.id, brand: brand.id)
+        let comingUp = try await ComingUpLine.lines(summary, app: app, brand: brand.id)
+        let now = app.environment.now()
+        let promises = summary.promises.map { Console.CommitmentLine(what: $0.what, due: TimeText($0.dueAt), status: $0.status.rawValue, overdue: $0.dueAt < now) }
         return pages.render("portal-home", HomeView(frame: frame("Your requests", brand, session),
                                                     notice: done == "profile" ? "Your profile was saved." : nil, requests: lines,
-                                                    billing: billing.flatMap { $0.invoiceCount == 0 ? nil : $0.sentence }, empty: lines.isEmpty))
+                                                    billing: summary.billing.flatMap { $0.invoiceCount == 0 ? nil : $0.sentence },
+                                                    comingUp: comingUp, anyComingUp: !comingUp.isEmpty, promises: promises, anyPromises: !promises.isEmpty,
+                                                    empty: lines.isEmpty))
     }
 
     func newRequest(_ context: TouchpointContext) async throws -> Response {

@@ -110,6 +110,15 @@ struct JSONOut {
         key(name)
         array(items)
     }
+
+    /// A member written by `Encodable`, for the response types that are not on the hot path
+    /// (with the same date format as `JSONIO.response`).
+    mutating func field(_ name: String, encoding value: (some Encodable)?) {
+        guard let value else { return }
+        key(name)
+        // Our DTOs are plain values: encoding them cannot fail.
+        text += String(decoding: (try? JSONIO.encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
 }
 
 extension AttachmentRef: JSONWritable {

@@ -1,0 +1,31 @@
+import Foundation
+import TouchpointApplication
+import TouchpointCore
+
+/// A technician's visit or a desk appointment a customer has coming, as the agent's case page
+/// and the customer's portal list them.
+struct ComingUpLine {
+    var what: String
+    var at: TimeText
+    var place: String
+
+    /// What `summary` has coming, soonest first.
+    static func lines(_ summary: CustomerSummary, app: UseCases, brand: BrandID) async throws -> [ComingUpLine] {
+        var places: [UUID: Location] = [:]
+        for appointment in summary.deskAppointments where places[appointment.locationID] == nil {
+            places[appointment.locationID] = try await app.walkIn.location(appointment.locationID, brand: brand)
+        }
+        let visits = summary.visits.map {
+            (start: $0.start, line: ComingUpLine(what: "Technician's visit", at: TimeText($0.start), place: $0.address ?? ""))
+        }
+        let desks = summary.deskAppointments.map { appointment in
+            let place = places[appointment.locationID]
+            let category = place?.setup.category(appointment.category)?.name ?? appointment.category
+            return (
+                start: appointment.start,
+                line: ComingUpLine(what: "Appointment: \(category)", at: TimeText(appointment.start), place: place?.name ?? "")
+            )
+        }
+        return (visits + desks).sorted { $0.start < $1.start }.map(\.line)
+    }
+}
