@@ -9,8 +9,11 @@ SESSIONS=${1:-2000}
 SAMPLES=${2:-200}
 python3 -c 'import websockets' 2>/dev/null || python3 -m pip install --quiet websockets
 ulimit -n 65536 2>/dev/null || true
-swift build -c release --product touchpoint >/dev/null
-BIN="$(swift build -c release --show-bin-path)/touchpoint"
+# TOUCHPOINT_BIN measures another build (an earlier commit's, for a before/after figure).
+if [ -z "${TOUCHPOINT_BIN:-}" ]; then
+  swift build -c release --product touchpoint >/dev/null
+fi
+BIN="${TOUCHPOINT_BIN:-$(swift build -c release --show-bin-path)/touchpoint}"
 DATA=$(mktemp -d /tmp/touchpoint-chat-bench.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 "$BIN" demo --data-dir "$DATA" >/dev/null

@@ -11,8 +11,11 @@ DURATION=${1:-10}
 export BENCH_DIR="$PWD/Benchmarks"
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-swift build -c release --product touchpoint >/dev/null
-BIN="$(swift build -c release --show-bin-path)/touchpoint"
+# TOUCHPOINT_BIN measures another build (an earlier commit's, for a before/after figure).
+if [ -z "${TOUCHPOINT_BIN:-}" ]; then
+  swift build -c release --product touchpoint >/dev/null
+fi
+BIN="${TOUCHPOINT_BIN:-$(swift build -c release --show-bin-path)/touchpoint}"
 
 DATA=$(mktemp -d /tmp/touchpoint-bench.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')

@@ -542,10 +542,13 @@ extension Store {
     }
 
     public func links(caseID: CaseID, brand: BrandID) async throws -> [CaseLink] {
+        // The links of the case first, then their cases by id: without table statistics SQLite
+        // otherwise walked every case of the brand in number order (697 ms at a million cases).
+        // CROSS JOIN fixes that order in SQLite; PostgreSQL plans it the same either way.
         try await database.read { db in
             try await db.raw("""
-                SELECT l.kind, c.id, c.number, c.subject, c.status FROM case_links l JOIN cases c ON c.id = l.other_case_id
-                WHERE l.case_id = \(bind: caseID.text) AND c.brand_id = \(bind: brand.text) ORDER BY c.number
+                SELECT l.kind, c.id, c.number, c.subject, c.status FROM case_links l CROSS JOIN cases c
+                WHERE c.id = l.other_case_id AND l.case_id = \(bind: caseID.text) AND c.brand_id = \(bind: brand.text) ORDER BY c.number
                 """).all().map {
                 CaseLink(caseID: try $0.uuid("id"), number: try $0.int("number"), subject: try $0.string("subject"),
                          status: try $0.wire("status", as: CaseStatus.self), kind: try $0.string("kind"))

@@ -16,7 +16,9 @@ extension Store {
         let unique = Array(Set(ids))
         guard !unique.isEmpty else { return [:] }
         return try await database.read { db in
-            var sql = SQLQueryString("SELECT c.id, c.name, (SELECT value FROM identities i WHERE i.contact_id = c.id ORDER BY i.kind LIMIT 1) AS identity FROM contacts c WHERE c.brand_id = ")
+            var sql = SQLQueryString("SELECT c.id, c.name, (SELECT value FROM identities i WHERE i.contact_id = c.id ORDER BY i.kind LIMIT 1) AS identity FROM contacts c WHERE ")
+            sql.appendInterpolation(self.brandCheck("c.brand_id"))
+            sql.appendLiteral(" = ")
             sql.appendInterpolation(bind: brand.text)
             sql.appendLiteral(" AND ")
             sql.appendInterpolation(Store.inList("c.id", unique.map(\.text)))
@@ -34,7 +36,7 @@ extension Store {
         guard !unique.isEmpty else { return [:] }
         return try await database.read { db in
             var numbers: [CaseID: Int] = [:]
-            for row in try await db.raw("SELECT id, number FROM cases WHERE brand_id = \(bind: brand.text) AND \(Store.inList("id", unique.map(\.text)))").all() {
+            for row in try await db.raw("SELECT id, number FROM cases WHERE \(self.brandCheck()) = \(bind: brand.text) AND \(Store.inList("id", unique.map(\.text)))").all() {
                 numbers[try row.uuid("id")] = try row.int("number")
             }
             return numbers
@@ -72,7 +74,9 @@ extension Store {
     public func deliveryStates(_ ids: [InteractionID], brand: BrandID) async throws -> [InteractionID: (state: OutboxState, error: String?)] {
         guard !ids.isEmpty else { return [:] }
         return try await database.read { db in
-            var sql = SQLQueryString("SELECT interaction_id, state, last_error FROM outbox WHERE brand_id = ")
+            var sql = SQLQueryString("SELECT interaction_id, state, last_error FROM outbox WHERE ")
+            sql.appendInterpolation(self.brandCheck())
+            sql.appendLiteral(" = ")
             sql.appendInterpolation(bind: brand.text)
             sql.appendLiteral(" AND ")
             sql.appendInterpolation(Store.inList("interaction_id", ids.map(\.text)))

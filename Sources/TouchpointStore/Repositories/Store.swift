@@ -25,6 +25,14 @@ public final class Store: Sendable {
 
     public var dialect: SQLDialectKind { database.dialect }
 
+    /// A brand column as a check only, for statements that find their rows by something
+    /// more selective (ids, a case): SQLite without table statistics otherwise walks every
+    /// row of the brand through a brand index. A unary `+` keeps the term out of SQLite's
+    /// index choice; PostgreSQL chooses by its statistics and has no `+` for text.
+    func brandCheck(_ column: String = "brand_id") -> SQLQueryString {
+        SQLQueryString(dialect == .sqlite ? "+\(column)" : column)
+    }
+
     /// Whether the database answers, for `/health`.
     public func ping() async -> Bool {
         (try? await database.read { db in try await db.raw("SELECT 1 AS one").first() != nil }) ?? false
@@ -224,8 +232,13 @@ extension Store {
     /// The raw event log of a brand, newest first (the audit log).
     public func auditLog(brand: BrandID, caseID: CaseID?, limit: Int, cursor: Cursor?) async throws -> Page<DomainEvent> {
         try await database.read { db in
-            var query = SQLQueryString("SELECT * FROM events WHERE brand_id = \(bind: brand.text)")
-            if let caseID { query.appendLiteral(" AND case_id = "); query.appendInterpolation(bind: caseID.text) }
+            var query: SQLQueryString
+            if let caseID {
+                // The case's events by the case index, not every event of the brand in time order.
+                query = "SELECT * FROM events WHERE case_id = \(bind: caseID.text) AND \(self.brandCheck()) = \(bind: brand.text)"
+            } else {
+                query = "SELECT * FROM events WHERE brand_id = \(bind: brand.text)"
+            }
             if let cursor {
                 query.appendLiteral(" AND (occurred_at, id) < (")
                 query.appendInterpolation(bind: cursor.time)

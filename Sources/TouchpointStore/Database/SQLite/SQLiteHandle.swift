@@ -54,6 +54,8 @@ final class SQLiteHandle: @unchecked Sendable {
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     private let db: OpaquePointer
+    /// The database file, as opened.
+    let path: String
     private let lock = NSLock()
     private var statements: [String: Statement] = [:]
 
@@ -69,6 +71,7 @@ final class SQLiteHandle: @unchecked Sendable {
             throw SQLiteFailure(code: status, message: message)
         }
         db = handle
+        self.path = path
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
     }
@@ -80,6 +83,7 @@ final class SQLiteHandle: @unchecked Sendable {
 
     /// Runs one SQL statement with its bound values, handing each result row to `onRow`.
     func execute(_ sql: String, binds: [SQLiteValue], onRow: (SQLiteRow) -> Void) throws {
+        StatementLog.shared.record(sql, path: path)
         lock.lock()
         defer { lock.unlock() }
         let statement = try prepared(sql)
