@@ -41,7 +41,7 @@ public enum Touchpoint {
         let router = buildRouter(app: app, inbox: inbox, config: config.web)
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: buildWebSocketRouter(app: app, inbox: inbox, config: config.web)),
+            server: HTTPLimits.server(webSocketRouter: buildWebSocketRouter(app: app, inbox: inbox, config: config.web), idleTimeout: config.web.idleTimeout),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "touchpoint"),
             services: [BackgroundService("inbox intake") { await inbox.run() }] + services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? config.port) },

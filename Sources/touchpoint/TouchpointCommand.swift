@@ -44,6 +44,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port: Int = 8080
     @Option(help: "Largest accepted request body in bytes.") var maxBodyBytes: Int = 1_048_576
+    @Option(help: "Seconds a connection may stay idle, or take to send a request's headers, before it is closed (1 to 3600).")
+    var idleTimeout: Int = 30
     @Flag(help: "Do not load demo data into a new database.") var noDemo = false
     @Option(help: "Address the SMTP and LMTP listeners bind to.") var smtpHost: String = "127.0.0.1"
     @Option(parsing: .unconditional, help: "SMTP listener port (0 picks a free one, -1 turns it off).") var smtpPort: Int = 2525
@@ -69,7 +71,10 @@ struct Serve: AsyncParsableCommand {
         }
         let mail = MailConfig(host: smtpHost, smtpPort: smtpPort < 0 ? nil : smtpPort, lmtpPort: lmtpPort < 0 ? nil : lmtpPort,
                               hostname: mailHostname, maxMessageBytes: maxMessageBytes, smarthost: relay)
-        let config = AppConfig(host: host, port: port, database: database.location, web: .init(maxBodyBytes: maxBodyBytes, publicURL: publicUrl, logSignInLinks: publicUrl == nil), loadDemoData: !noDemo,
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout: between 1 and 3600 seconds") }
+        let config = AppConfig(host: host, port: port, database: database.location,
+                               web: .init(maxBodyBytes: maxBodyBytes, publicURL: publicUrl, logSignInLinks: publicUrl == nil, idleTimeout: .seconds(idleTimeout)),
+                               loadDemoData: !noDemo,
                                mail: mail)
         try await Touchpoint.serve(config: config, logger: makeLogger())
     }

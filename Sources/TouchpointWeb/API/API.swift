@@ -12,11 +12,15 @@ public struct WebConfig: Sendable {
     public var publicURL: String?
     /// Write portal sign-in links to the log too (development: the demo data is loaded).
     public var logSignInLinks: Bool
+    /// How long a connection may stay without a request in progress (or with headers still
+    /// arriving) before it is closed.
+    public var idleTimeout: Duration
 
-    public init(maxBodyBytes: Int = 1_048_576, publicURL: String? = nil, logSignInLinks: Bool = false) {
+    public init(maxBodyBytes: Int = 1_048_576, publicURL: String? = nil, logSignInLinks: Bool = false, idleTimeout: Duration = .seconds(30)) {
         self.maxBodyBytes = maxBodyBytes
         self.publicURL = publicURL
         self.logSignInLinks = logSignInLinks
+        self.idleTimeout = idleTimeout
     }
 
     var isHTTPS: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }

@@ -5,6 +5,7 @@ import TouchpointApp
 import TouchpointApplication
 import TouchpointCore
 import TouchpointStore
+import TouchpointWeb
 
 /// The whole application listening on a loopback port, over a fresh SQLite database with
 /// the demo data, for tests that talk to it over real sockets.
@@ -14,7 +15,7 @@ struct TestServer {
     let store: Store
     let brand: Brand
 
-    static func run(_ body: (TestServer) async throws -> Void) async throws {
+    static func run(web: WebConfig = WebConfig(), _ body: (TestServer) async throws -> Void) async throws {
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tp-server-\(UUID().uuidString)").path
@@ -22,7 +23,7 @@ struct TestServer {
         _ = try await DemoData.load(into: store)
         let brand = try await store.brands().first { $0.slug == "acme" }!
         let ports = AsyncStream.makeStream(of: Int.self)
-        let app = Touchpoint.application(store: store, inbox: Inbox(store: store, logger: logger), config: AppConfig(host: "127.0.0.1", port: 0, database: .sqlite(directory: directory)),
+        let app = Touchpoint.application(store: store, inbox: Inbox(store: store, logger: logger), config: AppConfig(host: "127.0.0.1", port: 0, database: .sqlite(directory: directory), web: web),
                                          logger: logger) { port in ports.continuation.yield(port) }
         let server = Task { try await app.runService(gracefulShutdownSignals: []) }
         var port = 0
