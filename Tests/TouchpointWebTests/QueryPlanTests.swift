@@ -57,15 +57,15 @@ struct QueryPlanTests {
             flat.range(
                 of: #"WHERE (\w+\.)?brand_id = \?\d+ (AND \(\S+, \S+\) [<>] \(\?\d+, \?\d+\) )?ORDER BY [\w., ]+ LIMIT \?\d+$"#,
                 options: .regularExpression) != nil
-        return listing && !plan.contains { $0.contains("USE TEMP B-TREE") }
+        // A count bounded by a limit (`COUNT(*) FROM (… LIMIT ?) AS bounded`) stops there too.
+        let bounded = flat.range(of: #"LIMIT \?\d+\) AS bounded$"#, options: .regularExpression) != nil
+        return (listing || bounded) && !plan.contains { $0.contains("USE TEMP B-TREE") }
     }
 
     /// Statements known to walk a brand's rows, each with why it is left for now (issue
     /// "Fast at a million"). The list must match exactly: a new walk fails the test, and a
     /// fixed one must be taken off.
     static let knownWalks: [String: String] = [
-        "SELECT COUNT(*) AS n FROM cases c WHERE c.brand_id = ?1":
-            "the console's count of all cases counts every case; to become a maintained counter",
         "SELECT c.* FROM cases c WHERE c.brand_id = ?1 AND EXISTS (SELECT 1 FROM interactions i WHERE i.case_id = c.id AND i.contact_point = ?2)":
             "cases by contact point check each case newest first; rare contact points walk far",
         "SELECT c.* FROM cases c WHERE c.brand_id = ?1 AND c.id IN (SELECT case_id FROM search_index WHERE search_index MATCH ?2":

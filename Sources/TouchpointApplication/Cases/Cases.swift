@@ -44,6 +44,9 @@ public struct Cases: Sendable {
     }
 
     /// How many cases match each filter, read in one transaction (the console's queue counts).
+    /// Counts are exact up to this many; beyond it a count says one more ("10,000+").
+    public static let countBound = Store.countBound
+
     public func caseCounts(brand: BrandID, filters: [CaseFilter]) async throws -> [Int] {
         try await store.caseCounts(brand: brand, filters: filters)
     }

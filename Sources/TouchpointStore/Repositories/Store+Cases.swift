@@ -421,14 +421,22 @@ extension Store {
         }
     }
 
-    /// How many cases match each filter, read in one transaction (the console's queue counts).
+    /// How many cases match each filter, read in one transaction (the console's queue counts),
+    /// exact up to `countBound`.
+    /// Counts are exact up to this many; beyond it a count says `countBound + 1` ("10,000+"),
+    /// so a queue's count costs the same at a million cases as at ten thousand.
+    public static let countBound = 10_000
+
     public func caseCounts(brand: BrandID, filters: [CaseFilter]) async throws -> [Int] {
         let dialect = self.dialect
         return try await database.read { db in
             var counts: [Int] = []
             for filter in filters {
-                var sql = SQLQueryString("SELECT COUNT(*) AS n FROM cases c WHERE ")
+                var sql = SQLQueryString("SELECT COUNT(*) AS n FROM (SELECT 1 FROM cases c WHERE ")
                 Store.appendWhere(&sql, filter, brand: brand, dialect: dialect)
+                sql.appendLiteral(" LIMIT ")
+                sql.appendInterpolation(bind: Store.countBound + 1)
+                sql.appendLiteral(") AS bounded")
                 counts.append(try await db.raw(sql).first()?.int("n") ?? 0)
             }
             return counts

@@ -39,8 +39,18 @@ extension Console {
     struct QueueLink {
         var label: String
         var href: String
-        var count: Int?
+        var count: String?
         var current: Bool
+    }
+
+    /// A queue's count as the side bar shows it, thousands grouped: exact up to the bound,
+    /// "10,000+" beyond.
+    static func countText(_ count: Int) -> String {
+        func grouped(_ number: Int) -> String {
+            let digits = Array(String(number))
+            return digits.enumerated().map { index, digit in (index > 0 && (digits.count - index) % 3 == 0 ? "," : "") + String(digit) }.joined()
+        }
+        return count > Cases.countBound ? grouped(Cases.countBound) + "+" : grouped(count)
     }
 
     struct SavedViewLink {
@@ -120,7 +130,7 @@ extension Console {
         var base = query
         base.cursor = nil
         let queueLinks = queues.enumerated().map { index, queue in
-            QueueLink(label: queue.label, href: "/console?view=\(queue.key)", count: counted[index], current: queue.key == selected.key)
+            QueueLink(label: queue.label, href: "/console?view=\(queue.key)", count: Self.countText(counted[index]), current: queue.key == selected.key)
         }
         let pointLinks = ContactPoint.allCases.map { point in
             var linked = base
