@@ -21,11 +21,12 @@ struct ChatIntakeTests {
             let inbox = Inbox(store: store, logger: .quiet("chat-intake"))
             let email = try Identity(kind: .email, raw: "ola@example.org", field: "email")
 
-            // act: a first message, a second, and the second resent after a dropped connection.
+            // act: a first message, a second, the second resent after a dropped connection, and once more for its receipt.
             let first = try await inbox.acceptAndProcess(
                 try Self.payload("c1", "Is my order shipped?", identity: email).envelope(brand: fixture.brand.id))
             let second = try await inbox.acceptAndProcess(try Self.payload("c2", "Order 1234").envelope(brand: fixture.brand.id))
             let resent = try await inbox.acceptAndProcess(try Self.payload("c2", "Order 1234").envelope(brand: fixture.brand.id))
+            let receipt = try await inbox.receiveChatMessage(Self.payload("c2", "Order 1234"), brand: fixture.brand.id)
 
             // check: both on one web-chat case of the contact the visitor named, each written once, each envelope processed.
             #expect(first.state == .processed && second.state == .processed && resent.id == second.id)
@@ -37,7 +38,11 @@ struct ChatIntakeTests {
             #expect(contact.identities.contains(email))
             let bodies = try await store.interactions(caseID: caseID, brand: fixture.brand.id).map(\.text)
             #expect(bodies == ["Is my order shipped?", "Order 1234"])
-            #expect(try await store.chatMessages(caseID: caseID, brand: fixture.brand.id, after: 0).map(\.clientID) == ["c1", "c2"])
+            let messages = try await store.chatMessages(caseID: caseID, brand: fixture.brand.id, after: 0)
+            #expect(messages.map(\.clientID) == ["c1", "c2"])
+            // The receipt of a message sent once more names the case and the message's number.
+            #expect(receipt == ChatReceipt(caseID: caseID, caseNumber: item.number, seq: messages.last?.seq))
+            #expect(receipt.seq != nil)
         }
     }
 

@@ -159,20 +159,12 @@ enum ChatSocket {
             // Stored first: once `stored` is said the message is safe whatever happens next; it is
             // then taken into the history at once, and the answer says where it went.
             let payload = ChatPayload(visitor: visitor, clientId: clientID, text: text, identity: identity, name: message.name, leftMessage: leftMessage)
-            let envelope = try await inbox.acceptAndProcess(try payload.envelope(brand: brand.id))
-            var stored = Outbound(type: "stored", clientId: clientID)
-            var taken = envelope.caseID
-            if taken == nil, envelope.state == .processed {
-                // A resent message already in the history: its envelope names no case of its own.
-                taken = try await app.chat.chatCase(brand: brand.id, visitor: visitor)
-            }
-            if let taken {
+            let receipt = try await inbox.receiveChatMessage(payload, brand: brand.id)
+            if let taken = receipt.caseID {
                 caseID = taken
-                stored.caseNumber = try await app.cases.case(taken, brand: brand.id).number
-                stored.seq = try await app.chat.chatMessages(caseID: taken, brand: brand.id, after: 0)
-                    .first { $0.clientID == clientID && $0.from == "visitor" }?.seq
                 relay.send(.typing(.visitor, name: nil, active: false), on: taken, from: id)
             }
+            let stored = Outbound(type: "stored", seq: receipt.seq, clientId: clientID, caseNumber: receipt.caseNumber)
             send(stored)
             try await flush()
         }
