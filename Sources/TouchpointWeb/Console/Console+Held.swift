@@ -4,7 +4,7 @@ import TouchpointApplication
 import TouchpointCore
 
 /// Messages that need an administrator: what came in but could not be taken into the history
-/// (mail in quarantine, SMS, WhatsApp and phone events held with their stage and reason), and
+/// (mail in quarantine; SMS, WhatsApp, chat and phone messages held with their stage and reason), and
 /// what could not be delivered after every attempt. Each can be run again or sent again; what
 /// came in can also be thrown away.
 extension Console {
@@ -72,7 +72,7 @@ extension Console {
         var attempts: Int
     }
 
-    /// An SMS, WhatsApp message or phone event held at a stage of intake.
+    /// An SMS, WhatsApp or chat message, or a phone event, held at a stage of intake.
     struct HeldMessage {
         var id: String
         var received: TimeText
