@@ -2,7 +2,7 @@ import Foundation
 import TouchpointCore
 import TouchpointStore
 
-/// The billing desk: invoices, their import, and what an account owes.
+/// The billing desk: invoices and their import (what an account owes is in the customer summary).
 public struct Billing: Sendable {
     let store: Store
 
@@ -20,10 +20,5 @@ public struct Billing: Sendable {
     /// The invoices of an account, newest first.
     public func invoices(accountID: AccountID, brand: BrandID) async throws -> [Invoice] {
         try await store.invoices(accountID: accountID, brand: brand)
-    }
-
-    /// The billing facts of an account on `today` (UTC by default), as every contact point shows them.
-    public func billingSummary(accountID: AccountID, brand: BrandID) async throws -> BillingSummary {
-        try await store.billingSummary(accountID: accountID, brand: brand)
     }
 }

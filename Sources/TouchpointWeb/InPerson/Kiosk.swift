@@ -370,8 +370,10 @@ struct KioskPages: Sendable {
                             detail: "\(place?.setup.category(appointment.category)?.name ?? appointment.category), \(place?.name ?? "")")
             },
             visits: summary.visits.map { Line(title: local($0.start), detail: $0.address ?? "") },
-            cases: summary.openCases.map { Line(title: "\(prefix)-\($0.number) \($0.subject)", detail: $0.status.rawValue) },
-            tickets: tickets.map { Line(title: $0.label, detail: $0.state.rawValue) },
+            cases: summary.openCases.map {
+                Line(title: "\(prefix)-\($0.number) \($0.subject)", detail: KioskText.caseStatus($0.status, language: language))
+            },
+            tickets: tickets.map { Line(title: $0.label, detail: KioskText.ticketState($0.state, language: language)) },
             promises: summary.promises.map { Line(title: $0.what, detail: local($0.dueAt)) })
         return show(page)
     }
