@@ -146,9 +146,12 @@ struct CaseStoreTests {
                 let page = try await store.cases(brand: fx.brand.id, filter: CaseFilter(text: query), limit: 10, cursor: nil)
                 #expect(page.items.map(\.id) == [invoice.case.id], "query \(query)")
             }
-            for hostile in ["\"", "AND OR NOT", "power\" OR \"x", "*", "NEAR(", "'; DROP TABLE cases; --"] {
+            for hostile in ["\"", "AND OR NOT", "power\" OR \"x", "*", "NEAR(", "'; DROP TABLE cases; --", "\0", "\u{1}\u{7f}"] {
                 _ = try await store.cases(brand: fx.brand.id, filter: CaseFilter(text: hostile), limit: 10, cursor: nil)
             }
+            // A NUL or another control character (`q=%00` in a URL) is a space, not an error.
+            let withNUL = try await store.cases(brand: fx.brand.id, filter: CaseFilter(text: "invoice\0question"), limit: 10, cursor: nil)
+            #expect(withNUL.items.map(\.id) == [invoice.case.id])
             let all = try await store.cases(brand: fx.brand.id, filter: CaseFilter(), limit: 10, cursor: nil)
             #expect(all.items.count == 2)
         }

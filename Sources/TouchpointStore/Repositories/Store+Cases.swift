@@ -470,7 +470,7 @@ extension Store {
             sql.appendInterpolation(bind: point.rawValue)
             sql.appendLiteral(")")
         }
-        if let text = filter.text?.trimmedWhitespace, !text.isEmpty {
+        if let text = filter.text.map(FullText.searchable), !text.isEmpty {
             sql.appendLiteral(" AND c.id IN (SELECT case_id FROM search_index WHERE ")
             switch dialect {
             case .sqlite:
@@ -567,6 +567,13 @@ extension Store {
 
 /// Dialect details of full-text search.
 enum FullText {
+    /// What a user typed, as a search can take it: control characters (a NUL from a URL's
+    /// `%00`, a tab) become spaces, since neither database accepts a NUL in a query and no
+    /// indexed text contains one; then trimmed.
+    static func searchable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 })).trimmedWhitespace
+    }
+
     /// Turns user text into an FTS5 query that cannot be a syntax error: every word is a
     /// quoted phrase (so `AND`, `"` or `*` typed by a user are just text), all must match,
     /// and the last one matches as a prefix.
