@@ -53,10 +53,13 @@ extension WireEnum {
 
 /// Small checks shared by the domain types.
 public enum Check {
-    /// Trims and requires a non-empty string of at most `max` characters.
+    /// Trims and requires a non-empty string of at most `max` characters, without a NUL
+    /// (PostgreSQL cannot store one in text, and no person types one: it is refused with the
+    /// field's name on every database alike rather than failing at the write).
     public static func text(_ value: String, field: String, max: Int) throws(ValidationError) -> String {
         let trimmed = value.trimmedWhitespace
         if trimmed.isEmpty { throw ValidationError(field: field, reason: "must not be empty") }
+        if trimmed.unicodeScalars.contains("\0") { throw ValidationError(field: field, reason: "must not contain a NUL character") }
         if trimmed.count > max { throw ValidationError(field: field, reason: "must be at most \(max) characters") }
         return trimmed
     }
