@@ -41,7 +41,9 @@ public enum Touchpoint {
         let router = buildRouter(app: app, inbox: inbox, config: config.web)
         return Application(
             router: router,
-            server: HTTPLimits.server(webSocketRouter: buildWebSocketRouter(app: app, inbox: inbox, config: config.web), idleTimeout: config.web.idleTimeout),
+            server: HTTPLimits.server(
+                webSocketRouter: buildWebSocketRouter(app: app, inbox: inbox, config: config.web), idleTimeout: config.web.idleTimeout,
+                maxConnections: config.web.maxConnections),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "touchpoint"),
             services: [BackgroundService("inbox intake") { await inbox.run() }] + services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? config.port) },

@@ -71,4 +71,24 @@ struct HostileHTTPTests {
             #expect(kept.closed && kept.answer.hasPrefix("HTTP/1.1 200"))
         }
     }
+
+    @Test func beyondTheConnectionLimitOnlyHealthIsAnsweredAndBeyondTheReserveNothing() async throws {
+        try await TestServer.run(web: WebConfig(maxConnections: 2)) { server in
+            // setup: the limit taken by two idle connections
+            let held = try (0..<2).map { _ in try RawHTTP.connected(port: server.port) }
+            defer { for fd in held { close(fd) } }
+            try await Task.sleep(for: .milliseconds(200))
+            // act + check: a third connection may ask /health, not anything else
+            let api = try await Self.exchange(server.port, Array("GET /api/v1/openapi.yaml HTTP/1.1\r\nHost: x\r\n\r\n".utf8), wait: 3)
+            #expect(api.answer.hasPrefix("HTTP/1.1 503") && api.answer.contains("Retry-After: 5") && api.closed, "\(api.answer.prefix(80))")
+            let health = try await Self.exchange(server.port, Array("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8), wait: 3)
+            #expect(health.answer.hasPrefix("HTTP/1.1 200"), "\(health.answer.prefix(80))")
+            // the reserve taken too: the next connection is answered 503 before it says anything
+            let reserve = try (0..<HTTPLimits.healthReserve).map { _ in try RawHTTP.connected(port: server.port) }
+            defer { for fd in reserve { close(fd) } }
+            try await Task.sleep(for: .milliseconds(200))
+            let refused = try await Self.exchange(server.port, [], wait: 3)
+            #expect(refused.answer.hasPrefix("HTTP/1.1 503") && refused.closed, "\(refused.answer.prefix(80))")
+        }
+    }
 }

@@ -15,12 +15,16 @@ public struct WebConfig: Sendable {
     /// How long a connection may stay without a request in progress (or with headers still
     /// arriving) before it is closed.
     public var idleTimeout: Duration
+    /// Connections served fully; a few more may ask `/health`, the rest get 503 at once.
+    public var maxConnections: Int
 
-    public init(maxBodyBytes: Int = 1_048_576, publicURL: String? = nil, logSignInLinks: Bool = false, idleTimeout: Duration = .seconds(30)) {
+    public init(maxBodyBytes: Int = 1_048_576, publicURL: String? = nil, logSignInLinks: Bool = false, idleTimeout: Duration = .seconds(30),
+                maxConnections: Int = HTTPLimits.defaultMaxConnections()) {
         self.maxBodyBytes = maxBodyBytes
         self.publicURL = publicURL
         self.logSignInLinks = logSignInLinks
         self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
     }
 
     var isHTTPS: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }

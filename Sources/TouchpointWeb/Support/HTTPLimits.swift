@@ -4,6 +4,11 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What the HTTP server tolerates from a connection: how long it may sit idle (or dribble a
 /// request's headers), how large the headers may be, and an answer to what is not HTTP.
@@ -11,7 +16,22 @@ public enum HTTPLimits {
     /// The server for `webSocketRouter` and the application's router, with these limits.
     /// - Parameter idleTimeout: how long a connection may stay without a request in progress,
     ///   including one whose headers are still arriving a byte at a time.
-    public static func server(webSocketRouter: Router<LiveContext>, idleTimeout: Duration) -> HTTPServerBuilder {
+    /// Connections beyond `maxConnections` may only ask `/health` (load balancers and
+    /// operators still see how the server is); beyond `maxConnections + healthReserve` a
+    /// connection is answered 503 at once. The default keeps below the process's limit of
+    /// open files, so the server never runs out of them however many sockets are opened.
+    public static func defaultMaxConnections() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 900 }
+        // Room for the database, the listeners, logs and the health reserve.
+        return max(16, Int(min(limit.rlim_cur, 1_000_000)) - 128)
+    }
+
+    public static let healthReserve = 32
+
+    public static func server(
+        webSocketRouter: Router<LiveContext>, idleTimeout: Duration, maxConnections: Int = defaultMaxConnections()
+    ) -> HTTPServerBuilder {
         let parts = idleTimeout.components
         let timeout = TimeAmount.nanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
         // Headers a browser or an API client sends fit many times over; 100 KB of them is an attack.
@@ -20,10 +40,11 @@ public enum HTTPLimits {
         let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: HTTP1Channel.Configuration(idleTimeout: timeout, httpDecoderConfiguration: decoder))
         let webSocketResponder = webSocketRouter.buildResponder()
+        let connections = OpenConnections(max: maxConnections, reserve: healthReserve)
         return HTTPServerBuilder { responder in
             GuardedHTTPChannel(
                 inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
-                firstRequestWithin: timeout)
+                firstRequestWithin: timeout, connections: connections)
         }
     }
 }
@@ -38,9 +59,12 @@ struct GuardedHTTPChannel<Inner: ServerChildChannel>: ServerChildChannel {
     typealias Value = Inner.Value
     let inner: Inner
     let firstRequestWithin: TimeAmount
+    let connections: OpenConnections
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
+        let admission = connections.open()
+        channel.closeFuture.whenComplete { [connections] _ in connections.close() }
+        return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
             // The answer is written as bytes from the head of the pipeline, past the HTTP
             // encoder (which only takes responses of requests it saw); the error is caught
             // right after the decoder that raised it, before any upgrade handling.
@@ -48,7 +72,8 @@ struct GuardedHTTPChannel<Inner: ServerChildChannel>: ServerChildChannel {
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(writer, position: .first)
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try pipeline.addHandler(RequestGuard(writer: writer, firstRequestWithin: firstRequestWithin), position: .after(decoder))
+            try pipeline.addHandler(
+                RequestGuard(writer: writer, firstRequestWithin: firstRequestWithin, admission: admission), position: .after(decoder))
             return value
         }
     }
@@ -61,20 +86,38 @@ struct GuardedHTTPChannel<Inner: ServerChildChannel>: ServerChildChannel {
 /// Sits after the HTTP decoder: closes the connection when no request head arrived in time,
 /// and turns the decoder's errors into an answer.
 final class RequestGuard: ChannelInboundHandler, RemovableChannelHandler {
-    // Whatever passes (requests, or after an upgrade WebSocket bytes) is forwarded untouched.
-    typealias InboundIn = Never
+    // Only the first read is looked at (always a request head); the rest (bodies, or after an
+    // upgrade WebSocket bytes) is forwarded untouched.
+    typealias InboundIn = HTTPServerRequestPart
+    /// The answer when the server has no room for the connection.
+    static let busy = "503 Service Unavailable\r\nRetry-After: 5"
     private let writer: RawAnswerWriter
     private let firstRequestWithin: TimeAmount
+    /// Beyond the limit a connection may only ask `/health`; beyond the reserve, nothing.
+    private let admission: OpenConnections.Admission
     private var deadline: Scheduled<Void>?
+    private var first = true
 
-    init(writer: RawAnswerWriter, firstRequestWithin: TimeAmount) {
+    init(writer: RawAnswerWriter, firstRequestWithin: TimeAmount, admission: OpenConnections.Admission) {
         self.writer = writer
         self.firstRequestWithin = firstRequestWithin
+        self.admission = admission
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         let channel = context.channel
         deadline = context.eventLoop.scheduleTask(in: firstRequestWithin) { channel.close(promise: nil) }
+        if context.channel.isActive { refuseIfFull() }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        // Nothing can be written to a connection before it is active.
+        refuseIfFull()
+        context.fireChannelActive()
+    }
+
+    private func refuseIfFull() {
+        if admission == .refused { writer.answer(Self.busy) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -87,6 +130,13 @@ final class RequestGuard: ChannelInboundHandler, RemovableChannelHandler {
         // server's own idle timer (between requests) and the request's handling take over.
         deadline?.cancel()
         deadline = nil
+        if first {
+            first = false
+            if admission == .healthOnly, case .head(let head) = unwrapInboundIn(data), head.uri.split(separator: "?").first != "/health" {
+                writer.answer(Self.busy)
+                return
+            }
+        }
         context.fireChannelRead(data)
     }
 
@@ -129,4 +179,26 @@ final class RawAnswerWriter: ChannelOutboundHandler, RemovableChannelHandler, @u
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: text)), promise: nil)
         context.close(promise: nil)
     }
+}
+
+/// How many connections the server has open, and whether one more may come in.
+final class OpenConnections: Sendable {
+    enum Admission { case admitted, healthOnly, refused }
+
+    private let count = Atomic<Int>(0)
+    private let max: Int
+    private let reserve: Int
+
+    init(max: Int, reserve: Int) {
+        self.max = max
+        self.reserve = reserve
+    }
+
+    /// Counts a new connection in and says what it may do.
+    func open() -> Admission {
+        let now = count.add(1, ordering: .relaxed).newValue
+        return now <= max ? .admitted : now <= max + reserve ? .healthOnly : .refused
+    }
+
+    func close() { count.subtract(1, ordering: .relaxed) }
 }
