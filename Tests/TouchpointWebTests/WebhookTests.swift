@@ -210,14 +210,21 @@ struct WebhookTests {
     @Test func aNewCallIsAnsweredWithWhoCallsAndWhomToRing() async throws {
         try await withAPI { fixture, client in
             let (contact, csm) = try await Self.highTouchCaller(fixture)
+            let account = try #require(try await fixture.store.contact(contact, brand: fixture.brandID).accountID)
+            _ = try await fixture.store.createCommitment(brand: fixture.brandID, actor: .system, accountID: account, caseID: nil,
+                                                         what: "Call back about the new oven", dueAt: Date().addingTimeInterval(86_400), ownerID: nil)
             let (pop, stored) = try await Self.call(fixture, client, "newCall", "c1", at: "2026-11-25T10:00:00Z")
+            // The facts of the customer summary, as the case page shows them.
+            #expect(pop["billing"] as? String == "No invoices on file")
+            #expect((pop["openCommitments"] as? [[String: Any]])?.first?["what"] as? String == "Call back about the new oven")
+            #expect((pop["comingUp"] as? [Any])?.isEmpty == true)
             #expect(pop["result"] as? String == "stored" && stored.state == .processed && stored.interactionID == nil)
             #expect(pop["known"] as? Bool == true && pop["serviceModel"] as? String == "highTouch")
             #expect((pop["contact"] as? [String: Any])?["id"] as? String == contact.text)
             #expect((pop["account"] as? [String: Any])?["name"] as? String == "Bakeries")
             #expect((pop["ringFirst"] as? [String: Any])?["email"] as? String == csm.email)
             let stranger = try await Self.call(fixture, client, "newCall", "c2", at: "2026-11-25T10:00:00Z", from: "+48511222333").answer
-            #expect(stranger["known"] as? Bool == false && stranger["ringFirst"] == nil)
+            #expect(stranger["known"] as? Bool == false && stranger["ringFirst"] == nil && stranger["billing"] == nil)
             // A repeated newCall is answered the same and stored once.
             let again = try await Self.call(fixture, client, "newCall", "c1", at: "2026-11-25T10:00:00Z").answer
             #expect(again["result"] as? String == "duplicate" && again["known"] as? Bool == true)

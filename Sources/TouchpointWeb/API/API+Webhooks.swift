@@ -41,6 +41,21 @@ struct CallWebhookResultDTO: Encodable {
     /// Ring this person first (the account's named CSM for models that promise one).
     var ringFirst: Ring?
     var teamId: String?
+    /// From the customer summary every contact point reads: what the account owes, the
+    /// promises still open, and the visits and appointments to come.
+    var billing: String?
+    var openCommitments: [Promise]?
+    var comingUp: [Upcoming]?
+
+    struct Promise: Encodable {
+        var what: String
+        var dueAt: Date
+    }
+    struct Upcoming: Encodable {
+        var what: String
+        var at: String
+        var place: String
+    }
 
     init(result: String, callId: String, envelopeId: UUID, pop: ScreenPop? = nil) {
         self.result = result
@@ -82,7 +97,16 @@ extension API {
         let checked = try CallWebhook.envelope(raw: raw, integration: integration, brand: brand)
         let accepted = try await inbox.accept(checked.envelope)
         let pop = checked.envelope.providerKey.hasSuffix(":\(CallEventKind.newCall.rawValue)") ? try await app.calls.screenPop(checked.caller, brand: brand.id) : nil
-        let dto = CallWebhookResultDTO(result: accepted.duplicate ? "duplicate" : "stored", callId: checked.callID, envelopeId: accepted.id, pop: pop)
+        var dto = CallWebhookResultDTO(result: accepted.duplicate ? "duplicate" : "stored", callId: checked.callID, envelopeId: accepted.id, pop: pop)
+        if let contact = pop?.contact {
+            // What the agent who answers should know at once, the same facts the case page shows.
+            let summary = try await app.customers.summary(of: contact.id, brand: brand.id)
+            dto.billing = summary.billing?.sentence
+            dto.openCommitments = summary.promises.map { CallWebhookResultDTO.Promise(what: $0.what, dueAt: $0.dueAt) }
+            dto.comingUp = try await ComingUpLine.lines(summary, app: app, brand: brand.id).map {
+                CallWebhookResultDTO.Upcoming(what: $0.what, at: $0.at.iso, place: $0.place)
+            }
+        }
         return try JSONIO.response(dto, status: accepted.duplicate ? .ok : .accepted)
     }
 
