@@ -98,7 +98,13 @@ struct WebhookTests {
             let second = try await Self.deliver(fixture, client, "/api/v1/webhooks/sms/test-sms",
                                                 #"{"messageId": "sms-2", "from": "+48600100200", "text": "Photo attached", "media": ["https://cdn.example/p.jpg"]}"#)
             #expect(second.caseID == item.id)
-            let interactions = try await fixture.store.interactions(caseID: item.id, brand: fixture.brandID)
+            // A provider's text with control characters in it (a NUL would fail PostgreSQL's write) is kept without them.
+            let third = try await Self.deliver(fixture, client, "/api/v1/webhooks/sms/test-sms",
+                                               #"{"messageId": "sms-3", "from": "+48600100200", "text": "Meter\u0000 still\u0007 off\nthanks"}"#)
+            #expect(third.state == .processed && third.caseID == item.id)
+            var interactions = try await fixture.store.interactions(caseID: item.id, brand: fixture.brandID)
+            #expect(interactions.last?.text == "Meter still off\nthanks")
+            interactions.removeLast()
             #expect(interactions.map(\.providerMessageID) == ["sms-1", "sms-2"])
             #expect(interactions[1].metadata["media"] == "https://cdn.example/p.jpg" && interactions[0].metadata["integration"] == "test-sms")
             #expect(interactions[0].occurredAt == JSONIO.parseDate("2026-11-25T08:00:00Z"))
@@ -107,7 +113,7 @@ struct WebhookTests {
             let whatsApp = try await Self.deliver(fixture, client, "/api/v1/webhooks/whatsapp/test-wa", #"{"messageId": "wa-1", "from": "+48600100200", "text": "Hi on WhatsApp"}"#)
             let waCase = try await fixture.store.case(try #require(whatsApp.caseID), brand: fixture.brandID)
             #expect(waCase.contactPoint == .whatsApp && waCase.id != item.id)
-            #expect(try await Self.stored(fixture.store) == 3)
+            #expect(try await Self.stored(fixture.store) == 4)
         }
     }
 

@@ -41,11 +41,14 @@ public struct TextPayload: Decodable, Sendable {
         try decoder.decode(TextPayload.self, from: Data(raw))
     }
 
-    /// The message as intake takes it (for a payload that is not a delivery report).
+    /// The message as intake takes it (for a payload that is not a delivery report). Control
+    /// characters are dropped as they are from mail: a NUL from a provider would otherwise
+    /// fail the write on PostgreSQL, and nobody reads the others.
     public var message: InboundText {
-        InboundText(
-            messageID: messageId.trimmedWhitespace, from: from ?? "", to: to, text: text ?? "", media: (media ?? []).map(\.url),
-            receivedAt: receivedAt)
+        let body = text ?? ""
+        return InboundText(
+            messageID: messageId.trimmedWhitespace, from: from ?? "", to: to, text: body.removingControlCharacters ?? body,
+            media: (media ?? []).map(\.url), receivedAt: receivedAt)
     }
 }
 
