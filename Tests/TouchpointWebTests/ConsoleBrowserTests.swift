@@ -5,7 +5,6 @@ import Testing
 import TouchpointApp
 import TouchpointCore
 import TouchpointStore
-@testable import TouchpointWeb
 
 /// The console as people use it: a real headless Chromium against a running server with
 /// the demo data. Screenshots land in test-artifacts/screenshots.
@@ -383,7 +382,7 @@ struct ConsoleBrowserTests {
             #expect(try await browser.script("return document.querySelectorAll('#kiosk-cases li').length") as? Int == open.count)
             // Each request says where it stands in the customer's words, not the internal status.
             let requests = try await browser.text("#kiosk-cases")
-            for status in Set(open.map(\.status)) { #expect(requests.contains(KioskText.caseStatus(status, language: "en")), "\(status)") }
+            for status in Set(open.map(\.status)) { #expect(requests.contains(CustomerMessages(.en).caseStatus(status)), "\(status)") }
             #expect(try await browser.text("body").contains("Technician's visits"))
             try await browser.screenshot("kiosk-account")
 

@@ -24,6 +24,32 @@ public struct CustomerMessages: Sendable {
         }
     }
 
+    // MARK: Where things stand
+
+    /// Where a request stands, as the customer reads it (never the internal status name):
+    /// "pending" means waiting for the customer.
+    public func caseStatus(_ status: CaseStatus) -> String {
+        switch status {
+        case .new: say("received", "przyjęta")
+        case .open: say("being worked on", "w realizacji")
+        case .pending: say("waiting for your answer", "czeka na Twoją odpowiedź")
+        case .resolved: say("solved", "rozwiązana")
+        case .closed: say("closed", "zamknięta")
+        }
+    }
+
+    /// Where a walk-in number stands, as the customer reads it.
+    public func ticketState(_ state: Ticket.State) -> String {
+        switch state {
+        case .waiting: say("waiting", "oczekuje")
+        case .called: say("called to a desk", "wezwany do stanowiska")
+        case .serving: say("at a desk", "przy stanowisku")
+        case .done: say("served", "obsłużony")
+        case .noShow: say("missed", "nieobecny")
+        case .cancelled: say("cancelled", "anulowany")
+        }
+    }
+
     // MARK: Email
 
     /// The answer to a person's first message, which opened `reference`.

@@ -362,6 +362,7 @@ struct KioskPages: Sendable {
             places[appointment.locationID] = try await app.walkIn.location(appointment.locationID, brand: brand)
         }
         let language = language(request, kiosk)
+        let words = CustomerMessages(Language(rawValue: language) ?? .en)
         page.account = AccountView(
             billing: summary.billing.flatMap { $0.invoiceCount == 0 ? nil : KioskText.billing($0, language: language) },
             appointments: appointments.map { appointment in
@@ -371,9 +372,9 @@ struct KioskPages: Sendable {
             },
             visits: summary.visits.map { Line(title: local($0.start), detail: $0.address ?? "") },
             cases: summary.openCases.map {
-                Line(title: "\(prefix)-\($0.number) \($0.subject)", detail: KioskText.caseStatus($0.status, language: language))
+                Line(title: "\(prefix)-\($0.number) \($0.subject)", detail: words.caseStatus($0.status))
             },
-            tickets: tickets.map { Line(title: $0.label, detail: KioskText.ticketState($0.state, language: language)) },
+            tickets: tickets.map { Line(title: $0.label, detail: words.ticketState($0.state)) },
             promises: summary.promises.map { Line(title: $0.what, detail: local($0.dueAt)) })
         return show(page)
     }

@@ -27,31 +27,6 @@ enum KioskText {
         return text
     }
 
-    /// Where a request stands, in words a customer reads (never the internal status name).
-    static func caseStatus(_ status: CaseStatus, language: String) -> String {
-        let words: [CaseStatus: [String: String]] = [
-            .new: ["en": "received", "pl": "przyjęta"],
-            .open: ["en": "being worked on", "pl": "w realizacji"],
-            .pending: ["en": "waiting for your answer", "pl": "czeka na Twoją odpowiedź"],
-            .resolved: ["en": "solved", "pl": "rozwiązana"],
-            .closed: ["en": "closed", "pl": "zamknięta"],
-        ]
-        return words[status]?[language] ?? words[status]?["en"] ?? status.rawValue
-    }
-
-    /// Where a walk-in number stands, in words a customer reads.
-    static func ticketState(_ state: Ticket.State, language: String) -> String {
-        let words: [Ticket.State: [String: String]] = [
-            .waiting: ["en": "waiting", "pl": "oczekuje"],
-            .called: ["en": "called to a desk", "pl": "wezwany do stanowiska"],
-            .serving: ["en": "at a desk", "pl": "przy stanowisku"],
-            .done: ["en": "served", "pl": "obsłużony"],
-            .noShow: ["en": "missed", "pl": "nieobecny"],
-            .cancelled: ["en": "cancelled", "pl": "anulowany"],
-        ]
-        return words[state]?[language] ?? words[state]?["en"] ?? state.rawValue
-    }
-
     private static let table: [String: [String: String]] = [
         "welcome": ["en": "Welcome", "pl": "Witamy"],
         "chooseHow": ["en": "How would you like to start?", "pl": "Jak chcesz zacząć?"],

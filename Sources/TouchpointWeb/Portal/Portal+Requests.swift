@@ -5,6 +5,9 @@ import TouchpointCore
 
 /// The signed-in customer's pages: their requests, one request's conversation, their profile.
 extension Portal {
+    /// The portal speaks English (its pages are not translated yet).
+    static let words = CustomerMessages(.en)
+
     struct HomeView {
         var frame: Frame
         var notice: String?
@@ -28,24 +31,13 @@ extension Portal {
         var updated: TimeText
     }
 
-    /// What the customer reads for a status: "pending" means waiting for them.
-    static func statusText(_ status: CaseStatus) -> String {
-        switch status {
-        case .new: "received"
-        case .open: "being worked on"
-        case .pending: "waiting for your answer"
-        case .resolved: "solved"
-        case .closed: "closed"
-        }
-    }
-
     func home(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let brand = try await brand(context)
         let session = try customer(context)
         let cases = try await app.customerPortal.portalCases(contactID: session.contact.id, brand: brand.id)
         let lines = cases.map {
             RequestLine(href: "/portal/\(brand.slug)/cases/\($0.number)", ref: "\(brand.casePrefix)-\($0.number)", subject: $0.subject,
-                        status: Self.statusText($0.status), openedOn: $0.contactPoint.label, updated: TimeText($0.updatedAt))
+                        status: Self.words.caseStatus($0.status), openedOn: $0.contactPoint.label, updated: TimeText($0.updatedAt))
         }
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]
         let summary = try await app.customers.summary(of: session.contact.id, brand: brand.id)
@@ -107,7 +99,7 @@ extension Portal {
         let notice = done == "reply" ? "Your message was added." : done == "opened" ? "Thank you — your request was received." : nil
         return pages.render("portal-case", CaseView(
             frame: frame("\(brand.casePrefix)-\(item.number) \(item.subject)", brand, session), notice: notice,
-            ref: "\(brand.casePrefix)-\(item.number)", number: item.number, subject: item.subject, status: Self.statusText(item.status),
+            ref: "\(brand.casePrefix)-\(item.number)", number: item.number, subject: item.subject, status: Self.words.caseStatus(item.status),
             open: item.status != .closed && item.mergedInto == nil, messages: messages))
     }
 
