@@ -1,5 +1,6 @@
 import Foundation
 import TouchpointCore
+import TouchpointApplication
 import TouchpointStore
 import TouchpointWeb
 
@@ -8,6 +9,12 @@ import TouchpointWeb
 /// with interactions on every contact point over the last 90 days. Deterministic: the same
 /// seed gives the same data (apart from ids and the current date).
 public enum DemoData {
+    /// The demo's knowledge base: Markdown files bundled with the app.
+    public static func articles() throws -> [ArticleFile] {
+        guard let folder = Bundle.module.url(forResource: "knowledge", withExtension: nil) else { return [] }
+        return try ArticleFile.load(folder: folder)
+    }
+
     public static let adminEmail = "admin@acme.example"
     /// The console password of every demo staff member: for development only.
     public static let demoPassword = "touchpoint-demo"
@@ -217,6 +224,9 @@ public enum DemoData {
             _ = try await store.bookDeskAppointment(location: centre.id, brand: acme.id, category: "C", contact: first.id, start: slot, caseID: nil,
                                                     actor: .staff(csms[0].id))
         }
+        // The help articles of the portal, the kiosk, the chat widget and the bot, in English and Polish.
+        let articles = try DemoData.articles()
+        try await UseCases(store: store).knowledge.importFiles(articles, brand: acme.id, author: csms.first?.id)
         let token = try await store.createToken(email: adminEmail, name: "demo admin", scope: .write)
         return Summary(adminToken: token.token, accounts: accounts.count, contacts: contacts.count + 1, cases: caseCount, interactions: interactionCount)
     }

@@ -22,6 +22,7 @@ public struct UseCases: Sendable {
     public let gauges: Gauges
     public let integrations: Integrations
     public let kiosks: Kiosks
+    public let knowledge: KnowledgeBase
     public let lookups: Lookups
     public let macros: Macros
     public let mailInbox: MailInbox
@@ -60,6 +61,7 @@ public struct UseCases: Sendable {
         gauges = Gauges(store: store)
         integrations = Integrations(store: store)
         kiosks = Kiosks(store: store)
+        knowledge = KnowledgeBase(store: store)
         lookups = Lookups(store: store)
         macros = Macros(store: store)
         mailInbox = MailInbox(store: store)

@@ -184,7 +184,9 @@ struct QueryPlanTests {
                 NewEnvelope(
                     brandID: id, contactPoint: .sms, source: "demo-sms", providerKey: "message:plan", lane: "x",
                     raw: Array(#"{"messageId": "plan", "from": "+48600100200", "text": "Hi"}"#.utf8)))
+            let article = try #require(try await store.articles(brand: id, filter: ArticleFilter(reader: .staff), limit: 1, cursor: nil).items.first)
             let values = [
+                "kb/articles": article.id.text, "versions": "1",
                 "accounts": account.text, "contacts": item.contactID.text, "cases": item.id.text, "teams": team.text, "staff": staff.text,
                 "calendars": calendar.text, "locations": location.slug, "desk-appointments": desk.id.text, "outbox": outbox.id.text,
                 "visits": visit.id.text, "tickets": ticket.id.text, "mail/inbound": try #require(mail.first).text, "inbox": envelope.id.text,
@@ -204,6 +206,8 @@ struct QueryPlanTests {
                     "/api/v1/contacts/\(contact)/timeline?limit=5", "/api/v1/accounts/\(account.text)/timeline?limit=5",
                     "/api/v1/outbox?state=failed", "/api/v1/outbox?contactPoint=sms", "/api/v1/inbox?state=quarantined",
                     "/api/v1/mail/inbound?state=quarantined",
+                    "/api/v1/kb/articles?status=published&language=pl&limit=5", "/api/v1/kb/search?q=faktura&language=pl",
+                    "/api/v1/kb/search?q=zzabsent&as=public", "/api/v1/kb/search?q=licznk%20bled&as=highTouch",
                 ],
                 consolePages: [
                     "/console", "/console?view=unassigned", "/console?view=mine", "/console?view=all&point=email", "/console/search?q=meter",
@@ -229,7 +233,7 @@ struct QueryPlanTests {
             }
             let queries = [
                 "/due": "?from=2026-12-01T08:00:00Z&minutes=60", "/minutes": "?from=2026-12-01T08:00:00Z&to=2026-12-02T08:00:00Z",
-                "/appointment-slots": "?category=C", "/visit-slots": "?minutes=45", "/wait-estimate": "?contactPoint=phone",
+                "/appointment-slots": "?category=C", "/diff": "?from=1&to=1", "/kb/search": "?q=meter", "/visit-slots": "?minutes=45", "/wait-estimate": "?contactPoint=phone",
             ]
             return uri + (queries.first { uri.hasSuffix($0.key) }?.value ?? "")
         }

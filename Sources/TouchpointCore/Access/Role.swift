@@ -26,11 +26,11 @@ public enum Role: String, WireEnum {
         case .agentL1, .technician, .billing:
             break
         case .agentL2, .agentL3:
-            granted.insert(.mergeContacts)
+            granted.formUnion([.mergeContacts, .writeArticles])
         case .csm:
-            granted.formUnion([.manageAccounts, .mergeContacts])
+            granted.formUnion([.manageAccounts, .mergeContacts, .writeArticles])
         case .manager, .executive:
-            granted.formUnion([.manageAccounts, .mergeContacts, .readAudit, .manageMacros])
+            granted.formUnion([.manageAccounts, .mergeContacts, .readAudit, .manageMacros, .writeArticles])
         case .admin:
             granted = Set(Permission.allCases)
         }
@@ -58,6 +58,8 @@ public enum Permission: String, WireEnum {
     case readAudit
     /// Write the brand's canned replies.
     case manageMacros
+    /// Write, publish, restore and delete knowledge-base articles.
+    case writeArticles
     /// Manage staff, teams and API tokens.
     case administer
 }

@@ -169,6 +169,8 @@ public enum EventType: String, WireEnum {
     case deskAppointmentCancelled = "deskAppointment.cancelled"
     case deskAppointmentCheckedIn = "deskAppointment.checkedIn"
     case deskAppointmentMissed = "deskAppointment.missed"
+    case articleSaved = "article.saved"
+    case articleDeleted = "article.deleted"
 
     /// Whether the event is shown on timelines. Interactions appear there themselves, so
     /// their event stays in the audit log only, as do notices to staff and sign-ins.

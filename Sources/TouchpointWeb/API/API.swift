@@ -64,6 +64,7 @@ public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Route
     api.addDeskAppointmentRoutes(to: v1)
     api.addBillingRoutes(to: v1)
     api.addFieldServiceRoutes(to: v1)
+    api.addKnowledgeRoutes(to: v1)
     let console = Console(app: app, inbox: inbox, pages: Pages(), cookies: CookiePolicy(secure: config.isHTTPS))
     console.addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
     Portal(app: app, pages: console.pages, cookies: console.cookies, config: config).addRoutes(to: router)

@@ -1,0 +1,102 @@
+import Foundation
+
+/// Turns text into the terms the knowledge base indexes and searches: words folded to
+/// lower case without diacritics (so "zaplacic" finds "zapłacić"), stop words dropped,
+/// each word cut to its stem in the article's language (so "fakturze" finds "Faktura",
+/// "meters" finds "meter"). Articles and queries go through the same steps, and a query
+/// of unknown language is stemmed both ways. Whatever a person types becomes plain terms:
+/// quotes, `AND`, `*` or emoji never reach a database's query syntax.
+public enum SearchAnalyzer {
+    /// The words of a text, folded, in order (stop words included: snippets need them).
+    public static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        for character in text {
+            if character.isLetter || character.isNumber {
+                current += fold(character)
+            } else if !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    /// The indexed terms of a text written in `language`: stems of its words, stop words out.
+    public static func indexTerms(_ text: String, language: Language) -> [String] {
+        words(text).compactMap { word in isStopWord(word) ? nil : stem(word, language: language) }
+    }
+
+    /// The terms of a search, each with the stems it may match: in the query's language,
+    /// or in every language when it is not known. At most `limit` words are kept.
+    public static func queryTerms(_ text: String, language: Language?, limit: Int = 12) -> [QueryTerm] {
+        var seen = Set<String>()
+        var terms: [QueryTerm] = []
+        for word in words(text) where !isStopWord(word) && seen.insert(word).inserted {
+            let languages = language.map { [$0] } ?? Language.allCases
+            var stems: [String] = []
+            for language in languages {
+                let found = language == .pl ? PolishStemmer.searchStems(word) : [stem(word, language: language)]
+                for stem in found where !stems.contains(stem) { stems.append(stem) }
+            }
+            terms.append(QueryTerm(word: word, stems: stems))
+            if terms.count == limit { break }
+        }
+        return terms
+    }
+
+    /// A word's stem in a language.
+    public static func stem(_ word: String, language: Language) -> String {
+        switch language {
+        case .pl: PolishStemmer.stem(word)
+        case .en: EnglishStemmer.stem(word)
+        }
+    }
+
+    /// Lower case without diacritics; Polish letters by hand (ł has no decomposition).
+    static func fold(_ character: Character) -> String {
+        if character.isASCII { return character.lowercased() }
+        switch character {
+        case "ą", "Ą": return "a"
+        case "ć", "Ć": return "c"
+        case "ę", "Ę": return "e"
+        case "ł", "Ł": return "l"
+        case "ń", "Ń": return "n"
+        case "ó", "Ó": return "o"
+        case "ś", "Ś": return "s"
+        case "ź", "Ź", "ż", "Ż": return "z"
+        default: return String(character).folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+        }
+    }
+
+    /// Words that say nothing about what is sought, in either language (folded).
+    public static func isStopWord(_ word: String) -> Bool { stopWords.contains(word) }
+
+    static let stopWords: Set<String> = [
+        // English
+        "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "from", "with", "about", "into", "is", "are", "was",
+        "were", "be", "been", "am", "do", "does", "did", "i", "me", "my", "you", "your", "we", "our", "us", "it", "its", "this", "that",
+        "these", "those", "how", "what", "why", "when", "where", "which", "who", "can", "could", "should", "would", "will", "shall",
+        "have", "has", "had", "there", "here", "if", "as", "so", "not", "no", "yes", "please", "hi", "hello", "than", "then", "too",
+        "very", "just", "get", "got",
+        // Polish (folded)
+        "w", "we", "z", "ze", "na", "do", "o", "od", "po", "za", "przy", "dla", "bez", "pod", "nad", "przez", "u", "i", "oraz", "lub",
+        "albo", "ale", "a", "czy", "jak", "jaki", "jaka", "jakie", "co", "kiedy", "gdzie", "dlaczego", "czemu", "nie", "tak", "to", "ten",
+        "ta", "te", "tego", "tej", "sie", "jest", "sa", "byc", "bylo", "byl", "jestem", "mam", "ma", "mi", "mnie", "moj", "moja", "moje",
+        "mojej", "mojego", "moim", "ja", "ty", "on", "ona", "my", "wy", "oni", "ze", "zeby", "by", "juz", "jeszcze", "tylko", "prosze",
+        "witam", "bedzie", "beda", "mozna", "moge", "mozemy", "chce", "chcialbym", "chcialabym",
+    ]
+}
+
+/// One word of a search and the stems it matches.
+public struct QueryTerm: Sendable, Equatable {
+    /// The word as typed, folded.
+    public var word: String
+    public var stems: [String]
+
+    public init(word: String, stems: [String]) {
+        self.word = word
+        self.stems = stems
+    }
+}
