@@ -66,6 +66,14 @@ public struct KnowledgeBase: Sendable {
         }
     }
 
+    /// Who a customer is as a reader: anyone when not signed in, else a customer on their
+    /// account's service model.
+    public func reader(for contact: Contact?) async throws -> ArticleReader {
+        guard let contact else { return .anonymous }
+        guard let accountID = contact.accountID else { return .customer(nil) }
+        return .customer(try await store.account(accountID, brand: contact.brandID).serviceModel)
+    }
+
     /// An article as this reader may see it, or nil (absent, or not for them).
     public func article(_ id: UUID, brand: BrandID, reader: ArticleReader) async throws -> Article? {
         guard let article = try await store.article(id, brand: brand) else { return nil }

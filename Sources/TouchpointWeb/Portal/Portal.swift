@@ -47,14 +47,15 @@ struct Portal: Sendable {
         group.get("{brand}/cases/{number}") { request, context in try await casePage(request, context) }
         group.post("{brand}/cases/{number}/reply") { _, context in try await reply(context) }
         group.get("{brand}/profile") { request, context in try await profile(request, context) }
+        addHelpRoutes(to: group)
         group.post("{brand}/profile") { _, context in try await saveProfile(context) }
     }
 
-    /// The brand list, the sign-in pages and the link pages need no session.
+    /// The brand list, the sign-in pages, the link pages and the help pages need no session.
     static func isPublic(_ path: String) -> Bool {
         let parts = path.split(separator: "/")
         if parts.count <= 1 { return true }
-        return parts.count >= 3 && (parts[2] == "login" || parts[2] == "link")
+        return parts.count >= 3 && (parts[2] == "login" || parts[2] == "link" || parts[2] == "help")
     }
 
     // MARK: Views
@@ -66,6 +67,8 @@ struct Portal: Sendable {
         var slug: String
         var customer: String?
         var csrf: String?
+        /// The language of the page's text.
+        var lang = "en"
     }
 
     func frame(_ title: String, _ brand: Brand, _ session: PortalSession?) -> Frame {
