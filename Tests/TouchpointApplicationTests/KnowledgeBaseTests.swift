@@ -158,6 +158,19 @@ struct KnowledgeBaseTests {
             #expect(try await found(.customer(.highTouch)) == [open, customers, high])
             #expect(try await found(.staff) == [open, customers, high, staffOnly, draft])
             #expect(try await kb.article(staffOnly, brand: brand.id, reader: .customer(.highTouch)) == nil)
+            // Another brand's articles and staff-only ones that rank higher do not crowd a reader's out.
+            let other = try await store.createBrand(slug: "other", name: "Other", casePrefix: "O", defaultCallingCode: nil)
+            for index in 0..<40 {
+                _ = try await kb.create(
+                    ArticleDraft(title: "Tariff tariff \(index)", body: "tariff tariff tariff", language: .en, status: .published),
+                    brand: other.id, author: nil)
+                _ = try await kb.create(
+                    ArticleDraft(
+                        title: "Tariff tariff staff \(index)", body: "tariff tariff tariff", language: .en, status: .published,
+                        visibility: .internal), brand: brand.id, author: nil)
+            }
+            let crowded = try await kb.search("tariff", brand: brand.id, filter: ArticleFilter(reader: .anonymous), limit: 3)
+            #expect(crowded.hits.map(\.article.id) == [open])
             #expect(try await kb.article(high, brand: brand.id, reader: .customer(.midTouch)) == nil)
         }
     }

@@ -19,7 +19,7 @@ public struct KnowledgeBase: Sendable {
             id: id, brandID: brand, translationOf: translationOf, content: content, html: html, version: 1, createdAt: now, updatedAt: now)
         let write = write(article, note: "written", author: author)
         try await store.createArticle(write)
-        return article
+        return write.article
     }
 
     /// Saves a new version of an article. With `baseVersion`, the save is refused when
@@ -166,7 +166,9 @@ public struct KnowledgeBase: Sendable {
                 "status": .string(article.content.status.rawValue), "note": .string(note),
             ],
             occurredAt: article.updatedAt)
-        let search = ArticleSearchText(article.content, plainBody: HTMLText.plainText(fromHTML: article.html))
+        var article = article
+        article.plainText = HTMLText.plainText(fromHTML: article.html)
+        let search = ArticleSearchText(article.content, plainBody: article.plainText)
         return ArticleWrite(article: article, version: version, search: search, events: [event])
     }
 }

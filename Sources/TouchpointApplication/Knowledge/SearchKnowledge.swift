@@ -32,15 +32,21 @@ extension KnowledgeBase {
         var terms = SearchAnalyzer.queryTerms(text, language: filter.language)
         guard !terms.isEmpty else { return KnowledgeSearchResult(hits: [], corrected: []) }
         let corrected = try await correctTypos(&terms, brand: brand, language: filter.language)
+        // Every word first; widened to any word only when that finds too little.
+        var found = try await store.searchArticles(SearchQuery(terms: terms, matchAll: true), brand: brand, filter: filter, limit: limit)
+        if found.count < limit && terms.count > 1 {
+            let seen = Set(found.map(\.article.id))
+            let wider = try await store.searchArticles(SearchQuery(terms: terms), brand: brand, filter: filter, limit: limit)
+            found += wider.filter { !seen.contains($0.article.id) }.prefix(limit - found.count)
+        }
         let query = SearchQuery(terms: terms)
-        let found = try await store.searchArticles(query, brand: brand, filter: filter, limit: limit)
         if found.isEmpty, countMiss {
             try await store.recordSearchMiss(terms.map(\.word).joined(separator: " "), language: filter.language, brand: brand)
         }
         let stems = query.stems
         let hits = found.map { hit in
             let content = hit.article.content
-            let plain = HTMLText.plainText(fromHTML: hit.article.html)
+            let plain = hit.article.plainText
             return KnowledgeHit(
                 article: hit.article, score: hit.score,
                 titleHTML: SearchSnippet.highlight(content.title, matching: stems, language: content.language),

@@ -105,6 +105,8 @@ public struct Article: Sendable, Equatable {
     public var content: ArticleDraft
     /// The body rendered to HTML and sanitized at save time.
     public var html: String
+    /// The body as plain text (for snippets and answers in plain-text channels), kept with it.
+    public var plainText: String
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
@@ -114,7 +116,7 @@ public struct Article: Sendable, Equatable {
     public var notHelpful: Int
 
     public init(
-        id: UUID, brandID: BrandID, translationOf: UUID?, content: ArticleDraft, html: String, version: Int, createdAt: Date,
+        id: UUID, brandID: BrandID, translationOf: UUID?, content: ArticleDraft, html: String, plainText: String = "", version: Int, createdAt: Date,
         updatedAt: Date, views: Int = 0, helpful: Int = 0, notHelpful: Int = 0
     ) {
         self.id = id
@@ -122,6 +124,7 @@ public struct Article: Sendable, Equatable {
         self.translationOf = translationOf
         self.content = content
         self.html = html
+        self.plainText = plainText
         self.version = version
         self.createdAt = createdAt
         self.updatedAt = updatedAt

@@ -10,17 +10,46 @@ public enum SearchAnalyzer {
     /// The words of a text, folded, in order (stop words included: snippets need them).
     public static func words(_ text: String) -> [String] {
         var words: [String] = []
-        var current = ""
-        for character in text {
-            if character.isLetter || character.isNumber {
-                current += fold(character)
-            } else if !current.isEmpty {
-                words.append(current)
-                current = ""
-            }
-        }
-        if !current.isEmpty { words.append(current) }
+        scan(text) { _, folded in words.append(folded) }
         return words
+    }
+
+    /// Calls `word` with the place and the folded form of each word of `text`. Runs over
+    /// Unicode scalars with a fast path for ASCII: snippets scan every result's text on
+    /// every search. Combining marks belong to their word and fold away.
+    static func scan(_ text: String, _ word: (Range<String.Index>, String) -> Void) {
+        let scalars = text.unicodeScalars
+        var start: String.Index?
+        var folded = ""
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            let value = scalar.value
+            if value < 0x80 {
+                if (0x61...0x7A).contains(value) || (0x30...0x39).contains(value) {
+                    if start == nil { start = index }
+                    folded.unicodeScalars.append(scalar)
+                } else if (0x41...0x5A).contains(value) {
+                    if start == nil { start = index }
+                    folded.unicodeScalars.append(Unicode.Scalar(value + 0x20)!)
+                } else if let begin = start {
+                    word(begin..<index, folded)
+                    start = nil
+                    folded = ""
+                }
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                if start == nil { start = index }
+                folded += fold(scalar)
+            } else if scalar.properties.generalCategory == .nonspacingMark, start != nil {
+                // A combining accent of the letter before it: dropped, as diacritics are.
+            } else if let begin = start {
+                word(begin..<index, folded)
+                start = nil
+                folded = ""
+            }
+            index = scalars.index(after: index)
+        }
+        if let begin = start { word(begin..<scalars.endIndex, folded) }
     }
 
     /// The indexed terms of a text written in `language`: stems of its words, stop words out.
@@ -55,9 +84,8 @@ public enum SearchAnalyzer {
     }
 
     /// Lower case without diacritics; Polish letters by hand (ł has no decomposition).
-    static func fold(_ character: Character) -> String {
-        if character.isASCII { return character.lowercased() }
-        switch character {
+    static func fold(_ scalar: Unicode.Scalar) -> String {
+        switch scalar {
         case "ą", "Ą": return "a"
         case "ć", "Ć": return "c"
         case "ę", "Ę": return "e"
@@ -66,7 +94,7 @@ public enum SearchAnalyzer {
         case "ó", "Ó": return "o"
         case "ś", "Ś": return "s"
         case "ź", "Ź", "ż", "Ż": return "z"
-        default: return String(character).folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+        default: return String(scalar).folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
         }
     }
 

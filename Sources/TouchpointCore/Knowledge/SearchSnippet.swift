@@ -35,7 +35,12 @@ public enum SearchSnippet {
 
     /// Whether a folded word is one of the searched stems, or starts with a long one.
     static func matches(_ word: String, stems: Set<String>, language: Language) -> Bool {
-        guard !SearchAnalyzer.isStopWord(word) else { return false }
+        // A stem keeps its word's first letters (only the endings change), so a word that
+        // shares no three-letter beginning with a stem is not stemmed at all: most are not.
+        guard stems.contains(where: { $0.utf8.prefix(3).elementsEqual(word.utf8.prefix(min(3, $0.utf8.count))) }), !SearchAnalyzer.isStopWord(word)
+        else {
+            return false
+        }
         let stem = SearchAnalyzer.stem(word, language: language)
         if stems.contains(stem) { return true }
         return stems.contains { $0.count >= SearchQuery.prefixLength && stem.hasPrefix($0) }
@@ -48,22 +53,7 @@ public enum SearchSnippet {
 
     static func spans(_ text: String) -> [Span] {
         var spans: [Span] = []
-        var start: String.Index?
-        var folded = ""
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            if character.isLetter || character.isNumber {
-                if start == nil { start = index }
-                folded += SearchAnalyzer.fold(character)
-            } else if let begin = start {
-                spans.append(Span(range: begin..<index, folded: folded))
-                start = nil
-                folded = ""
-            }
-            index = text.index(after: index)
-        }
-        if let begin = start { spans.append(Span(range: begin..<text.endIndex, folded: folded)) }
+        SearchAnalyzer.scan(text) { range, folded in spans.append(Span(range: range, folded: folded)) }
         return spans
     }
 

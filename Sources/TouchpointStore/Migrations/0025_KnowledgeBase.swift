@@ -3,6 +3,7 @@
 /// the searches that found nothing. The search index is FTS5 on SQLite (a row per article,
 /// sharing the article's rowid) and a weighted `tsvector` with a GIN index on PostgreSQL;
 /// both hold stems the application computes, so both databases match the same words.
+/// Title above summary and tags, those above the body.
 enum Migration0025KnowledgeBase {
     static let migration = Migration(version: 25, name: "knowledge base") { dialect in
         let searchColumn = dialect == .postgres ? ", search_doc tsvector NOT NULL" : ""
@@ -12,7 +13,7 @@ enum Migration0025KnowledgeBase {
                 id TEXT PRIMARY KEY, brand_id TEXT NOT NULL REFERENCES brands(id), translation_of TEXT,
                 language TEXT NOT NULL, status TEXT NOT NULL, visibility TEXT NOT NULL, models TEXT NOT NULL,
                 category TEXT NOT NULL, tags TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,
-                body TEXT NOT NULL, html TEXT NOT NULL, version INTEGER NOT NULL,
+                body TEXT NOT NULL, html TEXT NOT NULL, plain TEXT NOT NULL, version INTEGER NOT NULL,
                 created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, views BIGINT NOT NULL DEFAULT 0,
                 last_viewed_at BIGINT, helpful BIGINT NOT NULL DEFAULT 0, not_helpful BIGINT NOT NULL DEFAULT 0\(searchColumn))
             """,
@@ -44,7 +45,11 @@ enum Migration0025KnowledgeBase {
         switch dialect {
         case .sqlite:
             // Stems are plain ASCII words the application wrote: no diacritics left to remove.
-            statements.append("CREATE VIRTUAL TABLE kb_search USING fts5(title, summary, tags, body, tokenize = 'unicode61 remove_diacritics 0')")
+            // `facets` holds what a search filters on (brand, status, who may read, language,
+            // topic), so filtering and ranking both happen in the index and only the best
+            // few articles are read; it weighs nothing in the ranking.
+            statements.append("CREATE VIRTUAL TABLE kb_search USING fts5(title, summary, tags, body, facets, tokenize = 'unicode61 remove_diacritics 0')")
+            statements.append("INSERT INTO kb_search (kb_search, rank) VALUES ('rank', 'bm25(10.0, 4.0, 4.0, 1.0, 0.0)')")
         case .postgres:
             statements.append("CREATE INDEX kb_articles_search ON kb_articles USING GIN (search_doc)")
         }

@@ -123,26 +123,73 @@ extension Store {
     public func searchArticles(_ query: SearchQuery, brand: BrandID, filter: ArticleFilter, limit: Int) async throws -> [ArticleHit] {
         guard !query.isEmpty else { return [] }
         return try await database.read { db in
-            var sql: SQLQueryString
             switch self.dialect {
             case .sqlite:
-                // Title above summary and tags, those above the body.
-                sql = SQLQueryString(
-                    """
-                    SELECT a.*, -bm25(kb_search, 10.0, 4.0, 4.0, 1.0) AS score FROM kb_search JOIN kb_articles a ON a.rowid = kb_search.rowid
-                    WHERE kb_search MATCH \(bind: query.fts5) AND a.brand_id = \(bind: brand.text)
-                    """)
+                // Ranked in the index over the text alone, then the best few rows read and
+                // filtered by who may read them. When the filter leaves too few of a full
+                // first cut (another brand's or staff-only articles ranked above), the
+                // filter moves into the index, which is exact but slower.
+                let text = "{title summary tags body} : (" + query.fts5 + ")"
+                let cut = limit * 3 + 20
+                let first = try await Store.rankedArticles(text, limit: cut, filter: filter, brand: brand, on: db)
+                if first.kept.count >= limit || first.ranked < cut { return Array(first.kept.prefix(limit)) }
+                return try await Store.rankedArticles(
+                    Store.facetMatch(filter, brand: brand) + " AND " + text, limit: limit, filter: filter,
+                    brand: brand, on: db
+                ).kept
             case .postgres:
-                sql = SQLQueryString(
+                var sql = SQLQueryString(
                     """
                     SELECT a.*, ts_rank('{0.1, 0.2, 0.4, 1.0}', a.search_doc, q) AS score FROM kb_articles a, to_tsquery('simple', \(bind: query.tsquery)) q
                     WHERE a.search_doc @@ q AND a.brand_id = \(bind: brand.text)
                     """)
+                Store.appendArticleFilter(filter, to: &sql)
+                sql += SQLQueryString(" ORDER BY score DESC, a.updated_at DESC LIMIT \(literal: limit)")
+                return try await db.raw(sql).all().map { ArticleHit(article: try Store.article($0), score: try $0.double("score")) }
             }
-            Store.appendArticleFilter(filter, to: &sql)
-            sql += SQLQueryString(" ORDER BY score DESC, a.updated_at DESC LIMIT \(literal: limit)")
-            return try await db.raw(sql).all().map { ArticleHit(article: try Store.article($0), score: try $0.double("score")) }
         }
+    }
+
+    /// The best `limit` matches of an FTS5 expression, and those of them the filter keeps.
+    static func rankedArticles(
+        _ match: String, limit: Int, filter: ArticleFilter, brand: BrandID, on db: any SQLDatabase
+    ) async throws
+        -> (ranked: Int, kept: [ArticleHit])
+    {
+        let ranked = try await db.raw(
+            """
+            SELECT rowid AS rid, -rank AS score FROM kb_search WHERE kb_search MATCH \(bind: match) ORDER BY rank LIMIT \(literal: limit)
+            """
+        ).all().map { (try $0.int("rid"), try $0.double("score")) }
+        guard !ranked.isEmpty else { return (0, []) }
+        var sql = SQLQueryString("SELECT a.rowid AS rid, a.* FROM kb_articles a WHERE a.rowid IN (")
+        for (index, hit) in ranked.enumerated() {
+            if index > 0 { sql.appendLiteral(", ") }
+            sql.appendInterpolation(bind: hit.0)
+        }
+        sql += SQLQueryString(") AND a.brand_id = \(bind: brand.text)")
+        appendArticleFilter(filter, to: &sql)
+        var rows: [Int: Article] = [:]
+        for row in try await db.raw(sql).all() { rows[try row.int("rid")] = try article(row) }
+        return (ranked.count, ranked.compactMap { rowid, score in rows[rowid].map { ArticleHit(article: $0, score: score) } })
+    }
+
+    /// Who may read what, as an FTS5 expression over the facets column (see `appendArticleFilter`).
+    static func facetMatch(_ filter: ArticleFilter, brand: BrandID) -> String {
+        var parts = ["facets:brand" + brand.uuidString.filter { $0 != "-" }.lowercased()]
+        func any(_ tokens: [String]) -> String { "(" + tokens.map { "facets:" + $0.lowercased() }.joined(separator: " OR ") + ")" }
+        switch filter.reader {
+        case .staff:
+            if let statuses = filter.statuses, !statuses.isEmpty { parts.append(any(statuses.map { "status" + $0.rawValue })) }
+        case .anonymous:
+            parts += ["facets:statuspublished", "facets:vispublic"]
+        case .customer(let model):
+            parts.append("facets:statuspublished")
+            parts.append(any(["vispublic", "viscustomers"] + (model.map { ["model" + $0.rawValue] } ?? [])))
+        }
+        if let language = filter.language { parts.append("facets:lang" + language.rawValue) }
+        if let category = filter.category { parts.append("facets:" + ArticleSearchText.categoryFacet(category)) }
+        return parts.joined(separator: " AND ")
     }
 
     /// Which of these stems some article of the brand uses.
@@ -315,9 +362,9 @@ extension Store {
             // Inserted bare, then set like any change, so both paths write the same columns.
             try await db.raw(
                 """
-                INSERT INTO kb_articles (id, brand_id, translation_of, language, status, visibility, models, category, tags, title, summary, body, html,
+                INSERT INTO kb_articles (id, brand_id, translation_of, language, status, visibility, models, category, tags, title, summary, body, html, plain,
                 version, created_at, updated_at\(unsafeRaw: dialect == .postgres ? ", search_doc" : ""))
-                VALUES (\(bind: article.id.text), \(bind: article.brandID.text), \(bind: article.translationOf?.text), '', '', '', '', '', '', '', '', '', '',
+                VALUES (\(bind: article.id.text), \(bind: article.brandID.text), \(bind: article.translationOf?.text), '', '', '', '', '', '', '', '', '', '', '',
                 0, \(bind: created), \(bind: updated)\(unsafeRaw: dialect == .postgres ? ", ''" : ""))
                 """
             ).run()
@@ -327,7 +374,7 @@ extension Store {
             UPDATE kb_articles SET language = \(bind: content.language.rawValue), status = \(bind: content.status.rawValue),
             visibility = \(bind: content.visibility.rawValue), models = \(bind: models), category = \(bind: content.category), tags = \(bind: tags),
             title = \(bind: content.title), summary = \(bind: content.summary), body = \(bind: content.body), html = \(bind: article.html),
-            version = \(bind: article.version), updated_at = \(bind: updated)\(searchDoc)
+            plain = \(bind: article.plainText), version = \(bind: article.version), updated_at = \(bind: updated)\(searchDoc)
             WHERE id = \(bind: article.id.text) AND version = \(bind: article.version - 1) RETURNING id
             """
         ).all()
@@ -349,8 +396,9 @@ extension Store {
             try await db.raw("DELETE FROM kb_search WHERE rowid = \(bind: rowid)").run()
             try await db.raw(
                 """
-                INSERT INTO kb_search (rowid, title, summary, tags, body)
-                VALUES (\(bind: rowid), \(bind: search.title), \(bind: search.summary), \(bind: search.tags), \(bind: search.body))
+                INSERT INTO kb_search (rowid, title, summary, tags, body, facets)
+                VALUES (\(bind: rowid), \(bind: search.title), \(bind: search.summary), \(bind: search.tags), \(bind: search.body),
+                \(bind: ArticleSearchText.facets(brand: article.brandID, content: content)))
                 """
             ).run()
         }
@@ -373,7 +421,7 @@ extension Store {
     static func article(_ row: any SQLRow) throws -> Article {
         Article(
             id: try row.uuid("id"), brandID: try row.uuid("brand_id"), translationOf: try row.optionalUUID("translation_of"),
-            content: try articleContent(row), html: try row.string("html"), version: try row.int("version"),
+            content: try articleContent(row), html: try row.string("html"), plainText: try row.string("plain"), version: try row.int("version"),
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"), views: try row.int("views"),
             helpful: try row.int("helpful"), notHelpful: try row.int("not_helpful"))
     }
