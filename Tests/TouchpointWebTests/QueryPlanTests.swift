@@ -213,6 +213,8 @@ struct QueryPlanTests {
                     "/console", "/console?view=unassigned", "/console?view=mine", "/console?view=all&point=email", "/console/search?q=meter",
                     "/console/cases/\(item.number)", "/console/contacts/\(contact)", "/console/accounts/\(account.text)", "/console/walk-in",
                     "/console/visits", "/console/admin/channels", "/console/admin/held", "/console/admin/models", "/console/admin/teams",
+                    "/console/kb", "/console/kb?q=faktura", "/console/kb/\(article.id.text)", "/portal/acme/help?lang=pl&q=jak%20zaplacic%20fakture",
+                    "/portal/acme/help?lang=en&category=Meters", "/portal/acme/help/\(article.id.text)",
                 ])
         }
 

@@ -57,6 +57,12 @@ extension KnowledgeBase {
         return KnowledgeSearchResult(hits: hits, corrected: corrected)
     }
 
+    /// Published articles that may answer a case: searched with its subject and what the
+    /// customer wrote last (staff see internal how-tos too).
+    public func suggestions(subject: String, text: String, brand: BrandID, limit: Int = 3) async throws -> [KnowledgeHit] {
+        try await search(subject + "\n" + text.prefix(2000), brand: brand, filter: ArticleFilter(reader: .staff, statuses: [.published]), limit: limit).hits
+    }
+
     /// Adds to each word the knowledge base does not know the stems of its one-typo
     /// neighbours that it does know; returns the words so read.
     func correctTypos(_ terms: inout [QueryTerm], brand: BrandID, language: Language?) async throws -> [String] {

@@ -65,7 +65,7 @@ public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Route
     api.addBillingRoutes(to: v1)
     api.addFieldServiceRoutes(to: v1)
     api.addKnowledgeRoutes(to: v1)
-    let console = Console(app: app, inbox: inbox, pages: Pages(), cookies: CookiePolicy(secure: config.isHTTPS))
+    let console = Console(app: app, inbox: inbox, pages: Pages(), cookies: CookiePolicy(secure: config.isHTTPS), publicURL: config.publicURL)
     console.addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
     Portal(app: app, pages: console.pages, cookies: console.cookies, config: config).addRoutes(to: router)
     Board.addRoutes(to: router, app: app, pages: console.pages)

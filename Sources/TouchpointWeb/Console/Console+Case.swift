@@ -59,6 +59,8 @@ extension Console {
         /// Approved WhatsApp templates, for writing after the 24-hour window.
         var templates: [Option]
         var hasTemplates = false
+        /// Published articles that may answer the case, to read or link in the reply.
+        var suggestions: [SuggestionLine] = []
         var macros: [MacroOption]
         var statuses: [Option]
         var priorities: [Option]
@@ -149,6 +151,17 @@ extension Console {
         /// Where an outbound message stands in the outbox.
         var delivery: String?
         var deliveryFailed = false
+        /// A reply an agent wrote, turned into a knowledge-base article in one step.
+        var articleHref: String?
+    }
+
+    struct SuggestionLine {
+        var title: String
+        var snippetHTML: String
+        /// The article in the console.
+        var href: String
+        /// What "Insert link" adds to the reply: the title and the customer's address of it.
+        var insert: String
     }
 
     struct AttachmentLine {
@@ -197,6 +210,9 @@ extension Console {
             if let delivery = deliveries[entry.id], line.delivery == nil || delivery.state == .failed {
                 line.delivery = delivery.state == .sent ? "sent" : delivery.state == .failed ? "not delivered: \(delivery.error ?? "")" : "waiting in the outbox"
                 line.deliveryFailed = delivery.state == .failed
+            }
+            if case .interaction(let message) = entry, message.direction == .outbound, message.authorKind == .staff {
+                line.articleHref = "/console/kb/new?from=\(message.id.text)"
             }
             return line
         }
@@ -275,6 +291,17 @@ extension Console {
             nextStep: step.next?.rawValue, active: item.status != .closed,
             merged: linkLines.first { $0.kind == "merged into" })
         view.hasTemplates = !view.templates.isEmpty
+        // What the customer asked last on this case, with its subject, is what the articles should answer.
+        let asked = page.items.compactMap { entry -> String? in
+            if case .interaction(let message) = entry, message.caseID == item.id, message.direction == .inbound { return message.text }
+            return nil
+        }.first ?? ""
+        let root = publicRoot(request)
+        view.suggestions = try await app.knowledge.suggestions(subject: item.subject, text: asked, brand: brand).map { hit in
+            let url = "\(root)/portal/\(brandInfo.slug)/help/\(hit.article.id.text)"
+            return SuggestionLine(title: hit.article.content.title, snippetHTML: hit.snippetHTML, href: "/console/kb/\(hit.article.id.text)",
+                                  insert: "\(hit.article.content.title): \(url)")
+        }
         return pages.render("case", view)
     }
 

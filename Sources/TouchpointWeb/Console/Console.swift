@@ -11,7 +11,16 @@ struct Console: Sendable {
     let inbox: Inbox
     let pages: Pages
     let cookies: CookiePolicy
+    /// The address customers reach Touchpoint at, for links staff put in replies.
+    var publicURL: String?
     let throttle = SignInThrottle()
+
+    /// Where links to customer pages point: the configured public address, else the address
+    /// the agent reached the console at (they see the link before it is sent).
+    func publicRoot(_ request: Request) -> String {
+        if let url = publicURL { return url.hasSuffix("/") ? String(url.dropLast()) : url }
+        return "http://" + (request.head.authority ?? "localhost")
+    }
 
     func addRoutes(to router: Router<TouchpointContext>, maxBodyBytes: Int) {
         let area = PageArea(
@@ -40,6 +49,7 @@ struct Console: Sendable {
         addHeldRoutes(to: group)
         addWalkInRoutes(to: group)
         addVisitRoutes(to: group)
+        addKnowledgeRoutes(to: group)
     }
 
     // MARK: Signing in and out

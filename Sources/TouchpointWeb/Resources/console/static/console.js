@@ -114,6 +114,20 @@
   });
 })();
 
+// Suggested articles: "Insert link in reply" adds the article's title and address to the reply.
+(function () {
+  "use strict";
+  var body = document.getElementById("reply-body");
+  if (!body) return;
+  document.querySelectorAll("button.insert-article").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var text = button.dataset.insert;
+      body.value = body.value ? body.value + "\n\n" + text : text;
+      body.focus();
+    });
+  });
+})();
+
 // Live chat with a widget visitor: the agents' side of the chat protocol (sequence numbers,
 // resend until stored, typing, read receipts, whether the visitor is connected).
 (function () {
