@@ -171,6 +171,27 @@ struct ConsoleBrowserTests {
         }
     }
 
+    @Test func aVisitorFindsAnAnswerInTheHelpPagesOnAPhone() async throws {
+        try await Self.withServer { server, browser in
+            try await browser.resize(width: 390, height: 844)
+            try await browser.open(server.base + "/portal/acme/help?lang=pl")
+            try await Self.waitFor("the help page") { try await browser.text("h1") == "W czym możemy pomóc?" }
+            // Typed as customers type: no diacritics, Enter to search.
+            try await browser.type("#help-q", "jak zaplacic fakture\n")
+            try await Self.waitFor("the results") { try await browser.text("#help-results").contains("Jak zapłacić fakturę") }
+            #expect(try await browser.script("return document.querySelectorAll('#help-results mark').length") as? Int ?? 0 > 0)
+            #expect(try await browser.script("return document.documentElement.scrollWidth <= window.innerWidth") as? Bool == true, "wider than the phone")
+            try await browser.screenshot("help-results-390")
+            try await browser.click("#help-results li:first-child a")
+            try await Self.waitFor("the article") { try await browser.text("#help-article h1") == "Jak zapłacić fakturę" }
+            #expect(try await browser.script("return document.documentElement.scrollWidth <= window.innerWidth") as? Bool == true, "wider than the phone")
+            try await browser.click("#feedback-yes")
+            try await Self.waitFor("the thanks") { try await browser.text("#feedback-thanks") == "Dziękujemy za opinię." }
+            try await browser.screenshot("help-article-390")
+            try await browser.resize(width: 1280, height: 1000)
+        }
+    }
+
     @Test func aCustomerSignsInToThePortalByEmailedLinkAndReplies() async throws {
         try await Self.withServer { server, browser in
             let active = CaseStatus.allCases.filter(\.isActive)

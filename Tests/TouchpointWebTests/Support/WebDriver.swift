@@ -109,6 +109,11 @@ final class Browser: @unchecked Sendable {
         throw Failure(description: "no element matches \(selector)")
     }
 
+    /// Sets the window's size (a phone is 390 px wide).
+    func resize(width: Int, height: Int) async throws {
+        _ = try await command("POST", "window/rect", ["width": width, "height": height])
+    }
+
     func click(_ selector: String) async throws {
         _ = try await command("POST", "element/\(try await element(selector))/click", [:])
     }
