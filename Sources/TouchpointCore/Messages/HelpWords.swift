@@ -9,7 +9,6 @@ public struct HelpWords: Sendable {
     public let searchButton: String
     public let searchHint: String
     public let topics: String
-    public let allTopics: String
     public let otherLanguage: String
     public let resultsFor: String
     public let noResults: String
@@ -23,10 +22,8 @@ public struct HelpWords: Sendable {
     public let thanks: String
     public let sorry: String
     public let alsoIn: String
-    public let articles: String
     public let back: String
     public let updated: String
-    public let suggested: String
 
     public init(_ language: Language) {
         self.language = language
@@ -37,7 +34,6 @@ public struct HelpWords: Sendable {
         searchButton = pl ? "Szukaj" : "Search"
         searchHint = pl ? "Na przykład: jak zapłacić fakturę" : "For example: how to pay an invoice"
         topics = pl ? "Tematy" : "Topics"
-        allTopics = pl ? "Wszystkie tematy" : "All topics"
         otherLanguage = pl ? "English" : "Polski"
         resultsFor = pl ? "Wyniki dla" : "Results for"
         noResults =
@@ -57,9 +53,7 @@ public struct HelpWords: Sendable {
             ? "Dziękujemy. Poprawimy ten tekst. Jeśli potrzebujesz pomocy teraz, napisz do nas."
             : "Thank you. We will improve this page. If you need help now, write to us."
         alsoIn = pl ? "Ten tekst po angielsku" : "This page in Polish"
-        articles = pl ? "artykuły" : "articles"
         back = pl ? "Wróć do pomocy" : "Back to help"
         updated = pl ? "Zaktualizowano" : "Updated"
-        suggested = pl ? "Może to pomoże" : "This may help"
     }
 }

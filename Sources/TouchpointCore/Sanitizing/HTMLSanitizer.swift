@@ -151,6 +151,9 @@ public enum HTMLSanitizer {
         return cleaned
     }
 
+    /// Text made safe to put into HTML, in an element or an attribute.
+    public static func escape(_ text: String) -> String { escapeAttribute(text) }
+
     static func escapeAttribute(_ value: String) -> String {
         var out = ""
         for ch in value.unicodeScalars {

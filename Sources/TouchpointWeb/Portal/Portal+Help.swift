@@ -87,7 +87,7 @@ extension Portal {
         let base = "/portal/\(brand.slug)/help"
         let categories = try await app.knowledge.categories(brand: brand.id, filter: ArticleFilter(reader: filter.reader, language: language)).map {
             CategoryLine(
-                name: $0.name, href: "\(base)?lang=\(language.rawValue)&category=\(Self.encode($0.name))", count: $0.articles,
+                name: $0.name, href: "\(base)?lang=\(language.rawValue)&category=\(HTMLForm.encode($0.name))", count: $0.articles,
                 current: $0.name == category)
         }
         var results: [ResultLine] = []
@@ -101,8 +101,8 @@ extension Portal {
         } else if category != nil {
             results = try await app.knowledge.articles(brand: brand.id, filter: filter, limit: 100, cursor: nil).items.map {
                 ResultLine(
-                    href: "\(base)/\($0.id.text)?lang=\(language.rawValue)", titleHTML: Self.escape($0.content.title),
-                    snippetHTML: Self.escape($0.content.summary))
+                    href: "\(base)/\($0.id.text)?lang=\(language.rawValue)", titleHTML: HTMLSanitizer.escape($0.content.title),
+                    snippetHTML: HTMLSanitizer.escape($0.content.summary))
             }
         }
         let words = HelpWords(language)
@@ -138,11 +138,11 @@ extension Portal {
             ArticleView(
                 frame: frame, help: helpFrame(language, brand), id: article.id.text, title: article.content.title, summary: article.content.summary,
                 html: article.html, category: category,
-                categoryHref: category.map { "\(base)?lang=\(language.rawValue)&category=\(Self.encode($0))" },
+                categoryHref: category.map { "\(base)?lang=\(language.rawValue)&category=\(HTMLForm.encode($0))" },
                 updated: TimeText(article.updatedAt), version: article.version,
                 translation: other.map {
                     ResultLine(
-                        href: "\(base)/\($0.id.text)?lang=\($0.content.language.rawValue)", titleHTML: Self.escape($0.content.title), snippetHTML: "")
+                        href: "\(base)/\($0.id.text)?lang=\($0.content.language.rawValue)", titleHTML: HTMLSanitizer.escape($0.content.title), snippetHTML: "")
                 },
                 feedback: feedback, csrf: context.customer?.csrfToken ?? ""))
     }
@@ -161,14 +161,5 @@ extension Portal {
         try await app.knowledge.feedback(feedback, article: id, version: form["version"].flatMap { Int($0) }, brand: brand.id, reader: reader)
         let words = HelpWords(article.content.language)
         return try await helpArticle(request, context, feedback: helpful ? words.thanks : words.sorry)
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
-    static func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
     }
 }
