@@ -8,21 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=${1:-100000}
 DURATION=${2:-10}
-export BENCH_DIR="$PWD/Benchmarks"
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-if [ -z "${TOUCHPOINT_BIN:-}" ]; then
-  swift build -c release --product touchpoint >/dev/null
-fi
-BIN="${TOUCHPOINT_BIN:-$(swift build -c release --show-bin-path)/touchpoint}"
-DATA=$(mktemp -d /tmp/touchpoint-scale.XXXXXX)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-"$BIN" demo --data-dir "$DATA" >/dev/null
-export TOKEN=$("$BIN" token create --data-dir "$DATA" --email admin@acme.example --name bench 2>/dev/null)
-"$BIN" serve --data-dir "$DATA" --port "$PORT" --smtp-port=-1 --lmtp-port=-1 >"$DATA/serve.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
-URL="http://127.0.0.1:$PORT"
+source Benchmarks/lib/demo-server.sh
 export RUN_ID=$RANDOM
 newest() { curl -sf -H "Authorization: Bearer $TOKEN" "$URL/api/v1/cases?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["number"])'; }
 echo "Touchpoint reads at scale — $(nproc) cores, SQLite"

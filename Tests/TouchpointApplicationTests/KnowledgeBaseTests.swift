@@ -17,7 +17,7 @@ struct KnowledgeBaseTests {
     /// The relevance set: (language, query, expected article key).
     static func relevanceQueries() throws -> [(Language, String, String)] {
         let text = try String(contentsOf: root.appendingPathComponent("Benchmarks/Knowledge/queries.tsv"), encoding: .utf8)
-        return text.split(separator: "\n").dropFirst(0).compactMap { line in
+        return text.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: "\t").map(String.init)
             guard fields.count == 3, !line.hasPrefix("#"), let language = Language(rawValue: fields[0]) else { return nil }
             return (language, fields[1], fields[2])

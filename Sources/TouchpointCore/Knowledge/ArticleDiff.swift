@@ -1,6 +1,6 @@
 /// What changed between two versions of an article, line by line, for authors comparing
 /// versions before they restore one.
-public struct ArticleDiff: Sendable, Equatable {
+public struct ArticleDiff: Sendable {
     public enum Change: String, WireEnum {
         case same, added, removed
     }
@@ -13,11 +13,6 @@ public struct ArticleDiff: Sendable, Equatable {
     /// Which fields other than the body changed, with their values before and after.
     public var fields: [String: (from: String, to: String)]
     public var lines: [Line]
-
-    public static func == (lhs: ArticleDiff, rhs: ArticleDiff) -> Bool {
-        lhs.lines == rhs.lines && lhs.fields.keys == rhs.fields.keys
-            && lhs.fields.allSatisfy { key, value in rhs.fields[key].map { $0 == value } ?? false }
-    }
 
     public init(from old: ArticleDraft, to new: ArticleDraft) {
         var fields: [String: (from: String, to: String)] = [:]

@@ -8,7 +8,7 @@ public enum PolishStemmer {
     /// Endings cut, longest first, each leaving at least three letters.
     static let endings: [String] = [String]([
         "owaniami", "owaniach", "owania", "owanie", "owaniu", "aniami", "aniach", "eniami", "eniach",
-        "aniem", "eniem", "ania", "anie", "aniu", "enia", "enie", "eniu", "acja", "acji", "acje", "acja",
+        "aniem", "eniem", "ania", "anie", "aniu", "enia", "enie", "eniu", "acja", "acji", "acje",
         "ami", "ach", "ego", "emu", "ymi", "imi", "ych", "ich", "iem", "owi", "isz", "imy",
         "ow", "om", "ej", "ym", "im", "em", "ia", "ie", "ii", "iu", "ic", "ac", "ec", "aj", "ij", "al", "ala", "ali", "aly",
         "a", "e", "i", "o", "u", "y",

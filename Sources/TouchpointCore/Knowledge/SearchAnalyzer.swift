@@ -109,10 +109,10 @@ public enum SearchAnalyzer {
         "have", "has", "had", "there", "here", "if", "as", "so", "not", "no", "yes", "please", "hi", "hello", "than", "then", "too",
         "very", "just", "get", "got",
         // Polish (folded)
-        "w", "we", "z", "ze", "na", "do", "o", "od", "po", "za", "przy", "dla", "bez", "pod", "nad", "przez", "u", "i", "oraz", "lub",
-        "albo", "ale", "a", "czy", "jak", "jaki", "jaka", "jakie", "co", "kiedy", "gdzie", "dlaczego", "czemu", "nie", "tak", "to", "ten",
+        "w", "z", "ze", "na", "o", "od", "po", "za", "przy", "dla", "bez", "pod", "nad", "przez", "u", "oraz", "lub",
+        "albo", "ale", "czy", "jak", "jaki", "jaka", "jakie", "co", "kiedy", "gdzie", "dlaczego", "czemu", "nie", "tak", "ten",
         "ta", "te", "tego", "tej", "sie", "jest", "sa", "byc", "bylo", "byl", "jestem", "mam", "ma", "mi", "mnie", "moj", "moja", "moje",
-        "mojej", "mojego", "moim", "ja", "ty", "on", "ona", "my", "wy", "oni", "ze", "zeby", "by", "juz", "jeszcze", "tylko", "prosze",
+        "mojej", "mojego", "moim", "ja", "ty", "ona", "wy", "oni", "zeby", "juz", "jeszcze", "tylko", "prosze",
         "witam", "bedzie", "beda", "mozna", "moge", "mozemy", "chce", "chcialbym", "chcialabym",
     ]
 }
