@@ -1,4 +1,5 @@
 import Foundation
+import TouchpointApplication
 import TouchpointChannels
 import TouchpointCore
 import TouchpointStore
@@ -22,6 +23,14 @@ public struct AppConfig: Sendable {
         self.web = web
         self.loadDemoData = loadDemoData
         self.mail = mail
+    }
+
+    /// Where customers reach this server, for links the server writes on its own (the
+    /// assistant's answers): `--public-url`, else this host and the port once bound.
+    public func publicAddress() -> PublicAddress {
+        let address = PublicAddress(configured: web.publicURL)
+        address.bound(host: host, port: port)
+        return address
     }
 
     /// Picks the database: `--database-url`, else `TOUCHPOINT_DATABASE_URL`, else SQLite in `dataDir`.

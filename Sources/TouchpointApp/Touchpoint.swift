@@ -36,8 +36,10 @@ public enum Touchpoint {
     /// (tests use it with `runService`). SIGTERM stops the server from taking requests, then
     /// the services, each finishing the item at hand.
     public static func application(store: Store, inbox: Inbox, config: AppConfig, logger: Logger, services: [any Service] = [],
+                                   address: PublicAddress? = nil,
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let app = UseCases(store: store)
+        let address = address ?? config.publicAddress()
+        let app = UseCases(store: store, address: address)
         let router = buildRouter(app: app, inbox: inbox, config: config.web)
         return Application(
             router: router,
@@ -46,7 +48,11 @@ public enum Touchpoint {
                 maxConnections: config.web.maxConnections),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "touchpoint"),
             services: [BackgroundService("inbox intake") { await inbox.run() }] + services,
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? config.port) },
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? config.port
+                address.bound(host: config.host, port: port)
+                await onRunning(port)
+            },
             logger: logger)
     }
 
@@ -85,6 +91,7 @@ public enum Touchpoint {
             named[metadataKey: "component"] = .string(component)
             return named
         }
+        let address = config.publicAddress()
         let worker = MailIntakeWorker(store: store, logger: log("mail-intake"))
         // The mail listeners take their ports first: one that cannot stops `serve` here,
         // before anything reports itself running.
@@ -96,7 +103,10 @@ public enum Touchpoint {
         // One delivery worker for the whole outbox; mail waits there until a smarthost is given.
         let drivers: [any OutboundDriver] = [ProviderDriver()] + (config.mail.smarthost.map { [SMTPDriver(smarthost: $0)] } ?? [])
         services.append(BackgroundService("delivery") { await DeliveryWorker(store: store, drivers: drivers, logger: log("delivery")).run() })
-        services.append(BackgroundService("listeners") { await EventDispatcher(store: store, listeners: Listeners.all(store: store), logger: log("listeners")).run() })
+        services.append(BackgroundService("listeners") {
+            await EventDispatcher(store: store, listeners: Listeners.all(store: store, address: address), logger: log("listeners")).run()
+        })
+        services.append(BackgroundService("assistant") { await ChatbotSweep(chatbot: UseCases(store: store, address: address).chatbot, logger: log("assistant")).run() })
         do {
             for (mode, port) in [(SMTPSession.Mode.smtp, config.mail.smtpPort), (.lmtp, config.mail.lmtpPort)] {
                 guard let port else { continue }
@@ -124,7 +134,7 @@ public enum Touchpoint {
         let startLines = lines
         let inbox = Inbox(store: store, logger: log("inbox"))
         let running = RunningFlag()
-        let app = application(store: store, inbox: inbox, config: config, logger: logger, services: services) { port in
+        let app = application(store: store, inbox: inbox, config: config, logger: logger, services: services, address: address) { port in
             running.set()
             var text = "Touchpoint is running at http://\(config.host):\(port)  (database: \(store.database.describe))\n"
             for line in startLines { text += line.replacingOccurrences(of: "PORT", with: "\(port)") + "\n" }

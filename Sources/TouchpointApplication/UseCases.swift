@@ -12,6 +12,7 @@ public struct UseCases: Sendable {
     public let calls: Calls
     public let cases: Cases
     public let chat: Chat
+    public let chatbot: Chatbot
     public let commitments: Commitments
     public let contacts: Contacts
     public let customerPortal: CustomerPortal
@@ -41,7 +42,16 @@ public struct UseCases: Sendable {
     public let commits: CommitSignal
     private let store: Store
 
-    public init(store: Store) {
+    /// The address links use when no public URL is configured.
+    public static let localURL = "http://localhost:8080"
+
+    /// - Parameter publicURL: where customers reach this server (links in the assistant's answers).
+    public init(store: Store, publicURL: String = UseCases.localURL) {
+        self.init(store: store, address: PublicAddress(configured: publicURL))
+    }
+
+    /// - Parameter address: where customers reach this server, once it is bound.
+    public init(store: Store, address: PublicAddress) {
         self.store = store
         environment = store.environment
         commits = store.commits
@@ -62,6 +72,7 @@ public struct UseCases: Sendable {
         integrations = Integrations(store: store)
         kiosks = Kiosks(store: store)
         knowledge = KnowledgeBase(store: store)
+        chatbot = Chatbot(store: store, knowledge: knowledge, address: address)
         lookups = Lookups(store: store)
         macros = Macros(store: store)
         mailInbox = MailInbox(store: store)

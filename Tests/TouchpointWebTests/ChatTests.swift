@@ -24,6 +24,7 @@ struct ChatTests {
 
     @Test func aVisitorAndAnAgentChatWithTypingReadReceiptsAndATransfer() async throws {
         try await TestServer.run { server in
+            try await server.assistantOff()
             try await server.openAroundTheClock()
             let visitor = try await Self.visitor(server)
             let id = Self.visitorID()
@@ -126,6 +127,7 @@ struct ChatTests {
 
     @Test func withNobodyOnlineTheVisitorLeavesAMessageAnsweredByEmail() async throws {
         try await TestServer.run { server in
+            try await server.assistantOff()
             try await server.openAroundTheClock()
             for user in try await server.store.staffUsers(brand: server.brand.id) {
                 _ = try await server.store.updateAgent(user.id, brand: server.brand.id, actor: .system, changes: AgentChanges(presence: .offline))
@@ -168,6 +170,7 @@ struct ChatTests {
 
     @Test func theCustomersModelDecidesWhetherAPersonChats() async throws {
         try await TestServer.run { server in
+            try await server.assistantOff()
             try await server.openAroundTheClock()
             // A tech-touch customer is served by a message answered by email even while agents
             // are free; an anonymous visitor gets a person.

@@ -228,6 +228,7 @@ struct ConsoleBrowserTests {
 
     @Test func aWebChatSurvivesADroppedConnectionWithoutLossOrDuplicates() async throws {
         try await Self.withServer { server, browser in
+            try await server.assistantOff()
             try await server.openAroundTheClock()
             try await browser.open(server.base + "/chat/acme")
             try await browser.click("#tp-chat-open")
@@ -272,6 +273,7 @@ struct ConsoleBrowserTests {
 
     @Test func anAgentChatsFromTheCasePageAndTransfersTheChat() async throws {
         try await Self.withServer { server, browser in
+            try await server.assistantOff()
             try await server.openAroundTheClock()
             let visitor = try SocketClient(port: server.port, path: "/chat/acme/ws")
             let id = UUID().uuidString.lowercased()

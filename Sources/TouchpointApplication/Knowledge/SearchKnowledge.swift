@@ -18,6 +18,10 @@ public struct KnowledgeSearchResult: Sendable {
     public var hits: [KnowledgeHit]
     /// Words of the query that matched nothing as typed and were read as a nearby word.
     public var corrected: [String]
+    /// The query's words with every stem they were matched by (typo readings included).
+    public var terms: [QueryTerm]
+    /// Words no article uses in any spelling close to it.
+    public var unknown: Set<String>
 }
 
 extension KnowledgeBase {
@@ -30,8 +34,8 @@ extension KnowledgeBase {
         _ text: String, brand: BrandID, filter: ArticleFilter, limit: Int = 10, countMiss: Bool = false
     ) async throws -> KnowledgeSearchResult {
         var terms = SearchAnalyzer.queryTerms(text, language: filter.language)
-        guard !terms.isEmpty else { return KnowledgeSearchResult(hits: [], corrected: []) }
-        let corrected = try await correctTypos(&terms, brand: brand, language: filter.language)
+        guard !terms.isEmpty else { return KnowledgeSearchResult(hits: [], corrected: [], terms: [], unknown: []) }
+        let (corrected, unknown) = try await correctTypos(&terms, brand: brand, language: filter.language)
         // Every word first; widened to any word only when that finds too little.
         var found = try await store.searchArticles(SearchQuery(terms: terms, matchAll: true), brand: brand, filter: filter, limit: limit)
         if found.count < limit && terms.count > 1 {
@@ -54,7 +58,7 @@ extension KnowledgeBase {
                     content.summary.isEmpty ? plain : content.summary + "\n" + plain,
                     matching: stems, language: content.language))
         }
-        return KnowledgeSearchResult(hits: hits, corrected: corrected)
+        return KnowledgeSearchResult(hits: hits, corrected: corrected, terms: terms, unknown: unknown)
     }
 
     /// Published articles that may answer a case: searched with its subject and what the
@@ -64,8 +68,8 @@ extension KnowledgeBase {
     }
 
     /// Adds to each word the knowledge base does not know the stems of its one-typo
-    /// neighbours that it does know; returns the words so read.
-    func correctTypos(_ terms: inout [QueryTerm], brand: BrandID, language: Language?) async throws -> [String] {
+    /// neighbours that it does know; returns the words so read, and those it could not read.
+    func correctTypos(_ terms: inout [QueryTerm], brand: BrandID, language: Language?) async throws -> (corrected: [String], unknown: Set<String>) {
         let all = Set(terms.flatMap(\.stems))
         let exact = try await store.knownTerms(all, brand: brand)
         let long = Set(all.filter { !exact.contains($0) && $0.count >= SearchQuery.prefixLength })
@@ -73,6 +77,7 @@ extension KnowledgeBase {
         let known = exact.union(prefixes)
         let languages = language.map { [$0] } ?? Language.allCases
         var corrected: [String] = []
+        var unknown = Set<String>()
         for index in terms.indices where !terms[index].stems.contains(where: known.contains) && !terms[index].word.allSatisfy(\.isNumber) {
             var candidates = Set<String>()
             for variant in Typos.variants(of: terms[index].word) where !SearchAnalyzer.isStopWord(variant) {
@@ -84,8 +89,10 @@ extension KnowledgeBase {
             if !found.isEmpty {
                 terms[index].stems += found
                 corrected.append(terms[index].word)
+            } else {
+                unknown.insert(terms[index].word)
             }
         }
-        return corrected
+        return (corrected, unknown)
     }
 }

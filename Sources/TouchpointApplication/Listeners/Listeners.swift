@@ -4,9 +4,10 @@ import TouchpointStore
 /// these after commit. (Open console pages and chats follow events through the web layer's
 /// live hub, and SLA clocks through the scheduler; both read the same events table.)
 public enum Listeners {
-    public static func all(store: Store) -> [any EventListener] {
+    public static func all(store: Store, address: PublicAddress = PublicAddress(configured: UseCases.localURL)) -> [any EventListener] {
         [
-            StaffEmailListener(store: store)
+            StaffEmailListener(store: store),
+            ChatbotListener(chatbot: UseCases(store: store, address: address).chatbot),
         ]
     }
 }

@@ -171,6 +171,8 @@ public enum EventType: String, WireEnum {
     case deskAppointmentMissed = "deskAppointment.missed"
     case articleSaved = "article.saved"
     case articleDeleted = "article.deleted"
+    /// The assistant's conversation on a case moved (bot → waiting → human → resolved).
+    case assistantStateChanged = "assistant.stateChanged"
 
     /// Whether the event is shown on timelines. Interactions appear there themselves, so
     /// their event stays in the audit log only, as do notices to staff and sign-ins.

@@ -107,13 +107,13 @@ public enum SearchAnalyzer {
         "were", "be", "been", "am", "do", "does", "did", "i", "me", "my", "you", "your", "we", "our", "us", "it", "its", "this", "that",
         "these", "those", "how", "what", "why", "when", "where", "which", "who", "can", "could", "should", "would", "will", "shall",
         "have", "has", "had", "there", "here", "if", "as", "so", "not", "no", "yes", "please", "hi", "hello", "than", "then", "too",
-        "very", "just", "get", "got",
+        "very", "just", "get", "got", "but", "think", "also", "because", "would", "like", "need", "want", "know", "any", "some", "still",
         // Polish (folded)
         "w", "z", "ze", "na", "o", "od", "po", "za", "przy", "dla", "bez", "pod", "nad", "przez", "u", "oraz", "lub",
         "albo", "ale", "czy", "jak", "jaki", "jaka", "jakie", "co", "kiedy", "gdzie", "dlaczego", "czemu", "nie", "tak", "ten",
         "ta", "te", "tego", "tej", "sie", "jest", "sa", "byc", "bylo", "byl", "jestem", "mam", "ma", "mi", "mnie", "moj", "moja", "moje",
         "mojej", "mojego", "moim", "ja", "ty", "ona", "wy", "oni", "zeby", "juz", "jeszcze", "tylko", "prosze",
-        "witam", "bedzie", "beda", "mozna", "moge", "mozemy", "chce", "chcialbym", "chcialabym",
+        "witam", "bedzie", "beda", "mozna", "moge", "mozemy", "chce", "chcialbym", "chcialabym", "bo", "chyba", "mysle", "wiem", "potrzebuje",
     ]
 }
 

@@ -24,6 +24,8 @@ public struct HelpWords: Sendable {
     public let alsoIn: String
     public let back: String
     public let updated: String
+    /// Above the articles the chat widget suggests while the visitor types.
+    public let mayHelp: String
 
     public init(_ language: Language) {
         self.language = language
@@ -55,5 +57,6 @@ public struct HelpWords: Sendable {
         alsoIn = pl ? "Ten tekst po angielsku" : "This page in Polish"
         back = pl ? "Wróć do pomocy" : "Back to help"
         updated = pl ? "Zaktualizowano" : "Updated"
+        mayHelp = pl ? "Te artykuły mogą pomóc:" : "Articles that may help:"
     }
 }

@@ -82,6 +82,8 @@ public struct Case: Codable, Equatable, Sendable {
     public var topic: String?
     /// The SLA clocks; nil for cases opened before service models existed.
     public var sla: SLAState?
+    /// Where the assistant's conversation on this case stands; nil when it never had one.
+    public var botState: BotState?
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -89,7 +91,7 @@ public struct Case: Codable, Equatable, Sendable {
                 status: CaseStatus = .new, priority: Priority = .normal, level: SupportLevel = .basic,
                 rung: EscalationRung = .agent, teamID: TeamID? = nil, assigneeID: UserID? = nil, tags: [String] = [],
                 contactPoint: ContactPoint, mergedInto: CaseID? = nil, serviceModel: ServiceModel? = nil, topic: String? = nil,
-                sla: SLAState? = nil, createdAt: Date, updatedAt: Date) {
+                sla: SLAState? = nil, botState: BotState? = nil, createdAt: Date, updatedAt: Date) {
         self.id = id
         self.brandID = brandID
         self.number = number
@@ -108,6 +110,7 @@ public struct Case: Codable, Equatable, Sendable {
         self.serviceModel = serviceModel
         self.topic = topic
         self.sla = sla
+        self.botState = botState
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

@@ -13,6 +13,7 @@ public typealias InteractionID = UUID
 public typealias CommitmentID = UUID
 public typealias EventID = UUID
 public typealias CalendarID = UUID
+public typealias ArticleID = UUID
 
 extension UUID {
     /// Lower-case text form used in the database and the API (written directly: ids are

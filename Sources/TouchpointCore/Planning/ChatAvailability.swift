@@ -9,6 +9,9 @@ public struct ChatAvailability: Sendable, Equatable {
         /// Nobody can answer now (closed, nobody qualified, or chat with a person is not part
         /// of the customer's service model): the visitor leaves a message answered by email.
         case message
+        /// The assistant answers in the widget at once, from the help articles; a person
+        /// takes over where the customer's model allows.
+        case assistant
     }
 
     public var mode: Mode
@@ -30,7 +33,16 @@ public struct ChatAvailability: Sendable, Equatable {
     /// model that does not offer web chat (tech-touch by default) is served by a message
     /// answered by email even while agents are free, which is the model deciding the support
     /// level rather than whoever happens to be online.
-    public static func decide(estimate: WaitEstimate, policy: ServicePolicy?) -> ChatAvailability {
+    ///
+    /// `assistant` is the policy of the assistant that would take the chat (the visitor's
+    /// model's, or the default model's for a visitor not known yet), given only when the
+    /// brand has articles to answer from: an assistant that answers first wins over both.
+    public static func decide(estimate: WaitEstimate, policy: ServicePolicy?, assistant: ChatbotPolicy? = nil, language: Language = .en) -> ChatAvailability {
+        if let assistant, assistant.answersFirst(on: .webChat) {
+            let words = ChatbotWords(language)
+            return ChatAvailability(mode: .assistant, waitMinutes: nil, notice: words.assistantNotice(personOnRequest: assistant.handOff != .never),
+                                    explanation: "the assistant answers first (\(assistant.handOff.rawValue))")
+        }
         if let policy, !policy.offeredContactPoints.contains(.webChat) {
             return ChatAvailability(mode: .message, waitMinutes: nil,
                                     notice: "Leave us a message and we will answer by email.",

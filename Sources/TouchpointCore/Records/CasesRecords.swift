@@ -86,14 +86,18 @@ public struct NewInteraction: Sendable {
     /// An outbound WhatsApp message sent as an approved template (allowed outside the
     /// customer-care window); its filled-in text becomes the body.
     public var template: TemplateUse?
+    /// The contact point whose transport carries an outbound message recorded on another
+    /// one: the assistant's answers are `chatbot` interactions sent by email, SMS or WhatsApp.
+    public var deliverVia: ContactPoint?
 
     public init(
         direction: Direction, contactPoint: ContactPoint? = nil, body: String, html: String? = nil,
         providerMessageID: String? = nil, metadata: [String: String] = [:], occurredAt: Date? = nil,
         attachments: [AttachmentRef] = [], from: Identity? = nil, name: String? = nil, automatic: Bool = false,
-        template: TemplateUse? = nil
+        template: TemplateUse? = nil, deliverVia: ContactPoint? = nil
     ) {
         self.template = template
+        self.deliverVia = deliverVia
         self.direction = direction
         self.contactPoint = contactPoint
         self.body = body
@@ -124,12 +128,16 @@ public struct CaseFilter: Sendable {
     public var text: String?
     /// Active cases whose SLA is at risk (a clock past its warning point) at this moment.
     public var slaAtRiskBy: Date?
+    /// true: only conversations the assistant holds; false: none of them (the queues people
+    /// work from); nil: either.
+    public var withAssistant: Bool?
 
     public init(
         statuses: [CaseStatus] = [], teamID: TeamID? = nil, assigneeID: UserID? = nil, unassigned: Bool = false,
         level: SupportLevel? = nil, contactPoint: ContactPoint? = nil, contactID: ContactID? = nil,
-        accountID: AccountID? = nil, text: String? = nil, slaAtRiskBy: Date? = nil
+        accountID: AccountID? = nil, text: String? = nil, slaAtRiskBy: Date? = nil, withAssistant: Bool? = nil
     ) {
+        self.withAssistant = withAssistant
         self.statuses = statuses
         self.teamID = teamID
         self.assigneeID = assigneeID

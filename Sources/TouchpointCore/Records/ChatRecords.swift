@@ -5,16 +5,19 @@ public struct ChatMessage: Sendable, Equatable {
     /// 1, 2, 3… in the order the conversation's messages were recorded; stable across
     /// reconnects, so a widget asks for what came after the last one it saw.
     public var seq: Int
-    /// `visitor` or `agent`.
+    /// `visitor`, `agent` or `bot` (the assistant).
     public var from: String
     public var text: String
     /// The sender's own id of the message (to match its acknowledgement).
     public var clientID: String?
     /// The staff member who wrote an agent message.
     public var authorID: UUID?
+    /// The assistant's suggested answers, sent back as the visitor's message when tapped.
+    public var replies: [String]
     public var at: Date
 
-    public init(seq: Int, from: String, text: String, clientID: String? = nil, authorID: UUID? = nil, at: Date) {
+    public init(seq: Int, from: String, text: String, clientID: String? = nil, authorID: UUID? = nil, replies: [String] = [], at: Date) {
+        self.replies = replies
         self.seq = seq
         self.from = from
         self.text = text

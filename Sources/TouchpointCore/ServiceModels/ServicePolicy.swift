@@ -125,11 +125,14 @@ public struct ServicePolicy: Codable, Equatable, Sendable {
     public var escalateOnBreach: Bool
     /// Value rules: cases of valuable accounts start higher on the ladder.
     public var valueEscalations: [ValueEscalation]
+    /// What the assistant does for this model; nil in policies stored before it existed
+    /// (read as the model's defaults, see `assistant`).
+    public var chatbot: ChatbotPolicy?
 
     public init(model: ServiceModel, offeredContactPoints: [ContactPoint], humanReach: HumanReach, sla: SLATable, calendarId: CalendarID? = nil,
                 entryLevel: SupportLevel, escalationCeiling: EscalationStep, namedCSM: Bool, csmCapacity: Int?, playbooks: [String],
                 costPerContact: [ContactPoint: Double], atRiskShare: Double = 0.8, escalateOnRisk: Bool = false, escalateOnBreach: Bool = true,
-                valueEscalations: [ValueEscalation] = []) {
+                valueEscalations: [ValueEscalation] = [], chatbot: ChatbotPolicy? = nil) {
         self.model = model
         self.offeredContactPoints = offeredContactPoints
         self.humanReach = humanReach
@@ -145,7 +148,11 @@ public struct ServicePolicy: Codable, Equatable, Sendable {
         self.escalateOnRisk = escalateOnRisk
         self.escalateOnBreach = escalateOnBreach
         self.valueEscalations = valueEscalations
+        self.chatbot = chatbot ?? ChatbotPolicy.defaults(model)
     }
+
+    /// What the assistant does for this model (the defaults where none was stored).
+    public var assistant: ChatbotPolicy { chatbot ?? ChatbotPolicy.defaults(model) }
 
     /// Whether the model's customers go first in a walk-in queue: those whose model gives
     /// them a named person (high-touch by default).
@@ -179,6 +186,7 @@ public struct ServicePolicy: Codable, Equatable, Sendable {
                 throw ValidationError(field: "valueEscalations[\(index)].step", reason: "\(rule.step.rawValue) is above the ceiling \(escalationCeiling.rawValue)")
             }
         }
+        copy.chatbot = try (chatbot ?? ChatbotPolicy.defaults(model)).validated()
         guard entryLevel.step <= escalationCeiling else {
             throw ValidationError(field: "entryLevel", reason: "level \(entryLevel.rawValue) is above the ceiling \(escalationCeiling.rawValue)")
         }

@@ -56,9 +56,17 @@ extension Store {
                                          on: config.availability(segmentation.model))
             let need = RoutingNeed(level: newCase.level, skills: Set(topic?.skills ?? []), teamID: request.teamID ?? topic?.teamId,
                                    namedCSM: policy.namedCSM ? profile?.ownerCSM : nil, namedPersonFirst: policy.humanReach == .namedPerson)
-            let routing = try await self.route(need, brand: brandID, config: config, now: now, on: db)
+            // A conversation that came in on its own (not a case staff opened) goes to the
+            // assistant first where the model says so and there are articles to answer from;
+            // it reaches a queue only when the assistant hands it over.
+            var held = explicitActor == nil && policy.assistant.answersFirst(on: request.contactPoint)
+            if held { held = try await Store.hasPublishedArticles(brand: brandID, on: db) }
+            let routing = held
+                ? RoutingDecision(teamID: nil, assigneeID: nil, explanation: "the assistant answers first; a person gets it when the assistant hands it over")
+                : try await self.route(need, brand: brandID, config: config, now: now, on: db)
             newCase.teamID = routing.teamID ?? request.teamID
             newCase.assigneeID = routing.assigneeID
+            if held { newCase.botState = .bot }
             let interaction = Interaction(id: environment.newID(), brandID: brandID, contactID: contactID, caseID: newCase.id,
                                           contactPoint: request.contactPoint, direction: .inbound, authorKind: .contact, authorID: contactID,
                                           text: body, html: request.html, attachments: request.attachments,
@@ -156,14 +164,14 @@ extension Store {
         }
         guard let row = try await db.raw("""
             INSERT INTO cases (id, brand_id, number, contact_id, account_id, subject, status, priority, level, rung, team_id, assignee_id, tags, contact_point,
-            service_model, topic, sla, sla_next_at, sla_risk_at, created_at, updated_at)
+            service_model, topic, sla, sla_next_at, sla_risk_at, bot_state, created_at, updated_at)
             VALUES (\(bind: item.id.text), \(bind: item.brandID.text),
             (SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE brand_id = \(bind: item.brandID.text)),
             \(bind: item.contactID.text), \(bind: item.accountID?.text),
             \(bind: item.subject), \(bind: item.status.rawValue), \(bind: item.priority.rawValue), \(bind: item.level.rawValue), \(bind: item.rung.rawValue),
             \(bind: item.teamID?.text), \(bind: item.assigneeID?.text), \(bind: Convert.json(item.tags)), \(bind: item.contactPoint.rawValue),
             \(bind: item.serviceModel?.rawValue), \(bind: item.topic), \(bind: item.sla?.storageText), \(bind: item.sla?.nextWake.map(Convert.ms)), \(bind: item.sla?.riskAt.map(Convert.ms)),
-            \(bind: Convert.ms(item.createdAt)), \(bind: Convert.ms(item.updatedAt)))
+            \(bind: item.botState?.rawValue), \(bind: Convert.ms(item.createdAt)), \(bind: Convert.ms(item.updatedAt)))
             RETURNING number
             """).first() else { throw StoreError.unavailable("the case insert returned no number") }
         return try row.int("number")
@@ -232,6 +240,8 @@ extension Store {
              mergedInto: try row.optionalUUID("merged_into"),
              serviceModel: try row.optionalString("service_model").flatMap(ServiceModel.init(rawValue:)),
              topic: try row.optionalString("topic"), sla: try row.optionalString("sla").flatMap(SLAState.init(storageText:)),
+             // Read where the query selected it (every `SELECT *`); a narrower select leaves it out.
+             botState: ((try? row.optionalString("bot_state")) ?? nil).flatMap(BotState.init(rawValue:)),
              createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 
@@ -317,7 +327,7 @@ extension Store {
         var texting: TextRoute?
         if prepared.direction == .outbound {
             let target = try await self.case(caseID, brand: brand)
-            let point = prepared.contactPoint ?? target.contactPoint
+            let point = prepared.deliverVia ?? prepared.contactPoint ?? target.contactPoint
             if point == .email, let route = try await replyRoute(caseID: caseID, brand: brand) {
                 outgoing = (try await self.brand(brand), route.mailbox, route.lastSender,
                             try await outboundMessageID(caseNumber: target.number, brand: brand, domain: route.mailbox.domain))
@@ -457,6 +467,11 @@ extension Store {
         if let team = filter.teamID { sql.appendLiteral(" AND c.team_id = "); sql.appendInterpolation(bind: team.text) }
         if let assignee = filter.assigneeID { sql.appendLiteral(" AND c.assignee_id = "); sql.appendInterpolation(bind: assignee.text) }
         if filter.unassigned { sql.appendLiteral(" AND c.assignee_id IS NULL") }
+        switch filter.withAssistant {
+        case true?: sql.appendLiteral(" AND c.bot_state = 'bot'")
+        case false?: sql.appendLiteral(" AND (c.bot_state IS NULL OR c.bot_state <> 'bot')")
+        case nil: break
+        }
         if let level = filter.level { sql.appendLiteral(" AND c.level = "); sql.appendInterpolation(bind: level.rawValue) }
         if let contact = filter.contactID { sql.appendLiteral(" AND c.contact_id = "); sql.appendInterpolation(bind: contact.text) }
         if let account = filter.accountID { sql.appendLiteral(" AND c.account_id = "); sql.appendInterpolation(bind: account.text) }

@@ -73,8 +73,10 @@ extension Store {
         }
         return all.enumerated().compactMap { index, item in
             guard index + 1 > seq else { return nil }
-            return ChatMessage(seq: index + 1, from: item.direction == .inbound ? "visitor" : "agent", text: item.text,
-                               clientID: item.metadata["clientId"], authorID: item.direction == .outbound ? item.authorID : nil, at: item.occurredAt)
+            let bot = item.contactPoint == .chatbot
+            return ChatMessage(seq: index + 1, from: item.direction == .inbound ? "visitor" : bot ? "bot" : "agent", text: item.text,
+                               clientID: item.metadata["clientId"], authorID: item.direction == .outbound && !bot ? item.authorID : nil,
+                               replies: bot ? (item.metadata["replies"]?.split(separator: "\n").map(String.init) ?? []) : [], at: item.occurredAt)
         }
     }
 
@@ -119,7 +121,9 @@ extension Store {
     /// Whether a person answers a chat now, for this visitor: the customer is found by the
     /// identity they gave, or by the contact their earlier chat joined; their account's model
     /// decides whether web chat is offered and whose hours count.
-    public func chatAvailability(brand: BrandID, visitor: String?, identity: Identity?) async throws -> ChatAvailability {
+    /// With `model` (a conversation the assistant hands over), whether a person answers now
+    /// for that model, the assistant left out.
+    public func chatAvailability(brand: BrandID, visitor: String?, identity: Identity?, model given: ServiceModel? = nil) async throws -> ChatAvailability {
         let account: AccountID? = try await database.read { db in
             if let identity, let row = try await db.raw("""
                 SELECT c.account_id FROM identities i JOIN contacts c ON c.id = i.contact_id
@@ -137,6 +141,11 @@ extension Store {
         }
         let (estimate, _, model) = try await waitEstimate(brand: brand, contactPoint: .webChat, teamID: nil, topic: nil, account: account)
         let config = try await serviceConfig(brand: brand)
-        return ChatAvailability.decide(estimate: estimate, policy: model.map(config.policy))
+        // The assistant takes the chat as it would the case: by the visitor's model, or the
+        // default model for someone not known yet, when there are articles to answer from.
+        var assistant: ChatbotPolicy?
+        if given == nil, try await hasPublishedArticles(brand: brand) { assistant = config.policy(model ?? config.rules.defaultModel).assistant }
+        return ChatAvailability.decide(estimate: estimate, policy: (given ?? model).map(config.policy), assistant: assistant,
+                                       language: try await self.brand(brand).language)
     }
 }

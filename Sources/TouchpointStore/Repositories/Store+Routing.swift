@@ -257,7 +257,7 @@ extension Store {
         if idle { return 0 }
         return try await database.write { db in
             let rows = try await db.raw("""
-                SELECT * FROM cases WHERE brand_id = \(bind: brand.text) AND assignee_id IS NULL AND status IN ('new', 'open')
+                SELECT * FROM cases WHERE brand_id = \(bind: brand.text) AND assignee_id IS NULL AND status IN ('new', 'open') AND (bot_state IS NULL OR bot_state <> 'bot')
                 AND merged_into IS NULL ORDER BY created_at LIMIT \(bind: limit)
                 """).all()
             guard !rows.isEmpty else { return 0 }

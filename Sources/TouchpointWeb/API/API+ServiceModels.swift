@@ -21,6 +21,8 @@ struct PolicyDTO: Codable {
     var escalateOnRisk: Bool
     var escalateOnBreach: Bool
     var valueEscalations: [ValueEscalation]
+    /// What the assistant does for the model; the model's defaults when a request leaves it out.
+    var chatbot: ChatbotPolicy?
     /// Only in responses to a change: open cases whose deadlines moved.
     var rescheduledCases: Int?
 
@@ -40,6 +42,7 @@ struct PolicyDTO: Codable {
         escalateOnRisk = policy.escalateOnRisk
         escalateOnBreach = policy.escalateOnBreach
         valueEscalations = policy.valueEscalations
+        chatbot = policy.assistant
     }
 
     func policy(as model: ServiceModel) throws -> ServicePolicy {
@@ -51,7 +54,7 @@ struct PolicyDTO: Codable {
         return ServicePolicy(model: model, offeredContactPoints: offeredContactPoints, humanReach: humanReach, sla: sla, calendarId: calendar,
                              entryLevel: entryLevel, escalationCeiling: escalationCeiling, namedCSM: namedCSM, csmCapacity: csmCapacity,
                              playbooks: playbooks, costPerContact: costPerContact, atRiskShare: atRiskShare, escalateOnRisk: escalateOnRisk,
-                             escalateOnBreach: escalateOnBreach, valueEscalations: valueEscalations)
+                             escalateOnBreach: escalateOnBreach, valueEscalations: valueEscalations, chatbot: chatbot)
     }
 }
 

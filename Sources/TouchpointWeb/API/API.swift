@@ -65,6 +65,7 @@ public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Route
     api.addBillingRoutes(to: v1)
     api.addFieldServiceRoutes(to: v1)
     api.addKnowledgeRoutes(to: v1)
+    api.addChatbotRoutes(to: v1)
     let console = Console(app: app, inbox: inbox, pages: Pages(), cookies: CookiePolicy(secure: config.isHTTPS), publicURL: config.publicURL)
     console.addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
     Portal(app: app, pages: console.pages, cookies: console.cookies, config: config).addRoutes(to: router)
@@ -74,6 +75,31 @@ public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Route
     // The chat widget any website embeds, and a page of the brand's that shows it.
     router.get("widget.js") { _, _ in
         var response = console.pages.asset("widget.js")
+        response.headers[.accessControlAllowOrigin] = "*"
+        return response
+    }
+    // Help articles that may answer what a visitor is typing in the widget: public articles
+    // only, with links a page on any website can open.
+    router.get("chat/{brand}/articles") { request, context in
+        guard let slug = context.parameters.get("brand"), let brand = try await app.staff.brand(slug: slug) else { throw Problem(.notFound, "no such brand") }
+        let query = String((request.uri.queryParameters.get("q") ?? "").prefix(500))
+        let language = LanguageGuess.of(query)
+        let found = try await app.knowledge.search(query, brand: brand.id, filter: ArticleFilter(reader: .anonymous, language: language), limit: 3)
+        let root = console.publicRoot(request)
+        struct Suggested: Encodable {
+            var id: String
+            var title: String
+            var url: String
+        }
+        struct Suggestions: Encodable {
+            var heading: String
+            var articles: [Suggested]
+        }
+        var response = try JSONIO.response(Suggestions(
+            heading: HelpWords(language ?? brand.language).mayHelp,
+            articles: found.hits.map {
+                Suggested(id: $0.article.id.text, title: $0.article.content.title, url: "\(root)/portal/\(brand.slug)/help/\($0.article.id.text)")
+            }))
         response.headers[.accessControlAllowOrigin] = "*"
         return response
     }

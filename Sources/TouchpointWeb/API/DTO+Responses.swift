@@ -329,6 +329,9 @@ struct CaseDTO: JSONWritable {
     var mergedInto: String?
     var serviceModel: ServiceModel?
     var topic: String?
+    /// Where the assistant's conversation stands (bot, waiting, human, resolved); absent
+    /// when the assistant never had one.
+    var assistant: BotState?
     /// The nearest deadline of a running SLA clock.
     var slaDueAt: Date?
     var createdAt: Date
@@ -360,6 +363,7 @@ struct CaseDTO: JSONWritable {
         mergedInto = item.mergedInto?.text
         serviceModel = item.serviceModel
         topic = item.topic
+        assistant = item.botState
         slaDueAt = item.sla?.clocks.filter(\.isRunning).compactMap(\.dueAt).min()
         createdAt = item.createdAt
         updatedAt = item.updatedAt
@@ -385,6 +389,7 @@ struct CaseDTO: JSONWritable {
             $0.field("mergedInto", mergedInto)
             $0.field("serviceModel", serviceModel)
             $0.field("topic", topic)
+            $0.field("assistant", assistant)
             $0.field("slaDueAt", slaDueAt)
             $0.field("createdAt", createdAt)
             $0.field("updatedAt", updatedAt)

@@ -36,8 +36,10 @@ actor ChatBacklog {
         repeat {
             again = false
             for item in try await app.chat.chatMessages(caseID: caseID, brand: brand, after: lastSent) {
-                send(ChatSocket.Outbound(type: "message", seq: item.seq, from: item.from, text: item.text, clientId: item.clientID,
-                                         name: try await names.name(item.authorID, app: app, brand: brand), at: JSONIO.format(item.at)))
+                var frame = ChatSocket.Outbound(type: "message", seq: item.seq, from: item.from, text: item.text, clientId: item.clientID,
+                                                name: try await names.name(item.authorID, app: app, brand: brand), at: JSONIO.format(item.at))
+                if !item.replies.isEmpty { frame.replies = item.replies }
+                send(frame)
                 lastSent = item.seq
             }
         } while again

@@ -9,9 +9,10 @@ import TouchpointCore
 ///
 /// Client → server: `hello` {visitor, lastSeq, email?, phone?, name?}, `identify` {email? phone?},
 /// `message` {clientId, text, email?}, `typing` {active}, `read` {seq}.
-/// Server → client: `ready` {caseNumber, mode, humanAvailable, waitMinutes, notice, seq (how
+/// Server → client: `ready` {caseNumber, mode (live, message or assistant), humanAvailable, waitMinutes, notice, seq (how
 /// far the agent has read)}, `availability` (the same after `identify`),
-/// `message` {seq, from, text, clientId, name, at}, `stored` {clientId, seq, caseNumber},
+/// `message` {seq, from (visitor, agent or bot), text, clientId, name, at, replies (the assistant's
+/// suggested answers)}, `stored` {clientId, seq, caseNumber},
 /// `typing` {from, name, active}, `read` {from, seq}, `agent` {name}, `error` {detail}.
 ///
 /// Every message has a sequence number within the conversation; after a dropped connection
@@ -48,6 +49,8 @@ enum ChatSocket {
         var active: Bool?
         var online: Bool?
         var detail: String?
+        /// The assistant's suggested answers to a message.
+        var replies: [String]?
     }
 
     /// Names of the brand's staff as a customer sees them (first names), looked up once.
@@ -166,6 +169,9 @@ enum ChatSocket {
             }
             let stored = Outbound(type: "stored", seq: receipt.seq, clientId: clientID, caseNumber: receipt.caseNumber)
             send(stored)
+            // The assistant answers in this task rather than when the listener comes round;
+            // a failure here leaves the message to the listener, which answers it then.
+            if let taken = receipt.caseID { _ = try? await app.chatbot.answerLatest(caseID: taken, brand: brand.id) }
             try await flush()
         }
 

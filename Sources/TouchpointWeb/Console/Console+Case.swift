@@ -41,6 +41,8 @@ extension Console {
         var topic: String?
         var tags: [String]
         var openedOn: String
+        /// Where the assistant's conversation stands, in words.
+        var assistant: String?
         var contact: ContactCard
         var account: AccountCard?
         var commitments: [CommitmentLine]
@@ -190,6 +192,7 @@ extension Console {
         async let teams = app.routing.teamProfiles(brand: brand)
         async let macros = app.macros.macros(brand: brand)
         async let chat = app.chat.chatSession(caseID: item.id, brand: brand)
+        async let botConversation = app.chatbot.conversation(caseID: item.id, brand: brand)
         let brandInfo = try await app.staff.brand(brand)
         let prefix = brandInfo.casePrefix
         let people = try await staff
@@ -243,6 +246,7 @@ extension Console {
             team: item.teamID.flatMap { id in teamList.first { $0.team.id == id }?.team.name } ?? "no team",
             assignee: item.assigneeID.flatMap { names[$0] } ?? "unassigned",
             model: item.serviceModel?.rawValue, topic: item.topic, tags: item.tags, openedOn: item.contactPoint.label,
+            assistant: try await botConversation.map(Self.assistantLine),
             contact: ContactCard(href: "/console/contacts/\(customer.id.text)", name: customer.name ?? customer.identities.first?.value ?? "unnamed contact", title: customer.title,
                                  identities: customer.identities.map { "\($0.kind.rawValue): \($0.value)" },
                                  preferred: customer.preferredContactPoint?.label),
@@ -463,6 +467,26 @@ extension Console {
     }
 
     /// The case number a search names, if it is a case reference of this brand.
+    /// The assistant's part in a case, as an agent reads it on the case page.
+    static func assistantLine(_ conversation: BotConversation) -> String {
+        let shown = conversation.shown.count
+        let tried = shown == 0 ? "no article shown" : shown == 1 ? "1 article shown" : "\(shown) articles shown"
+        let why: String = switch conversation.handOffReason {
+        case .asked?: "the customer asked for a person"
+        case .stuck?: "its answers did not help"
+        case .noAnswer?: "it had no answer"
+        case .notHelped?: "the automatic answer did not help"
+        case .personAnswers?: "a person answers this customer"
+        case nil: ""
+        }
+        switch conversation.state {
+        case .bot: return "the assistant is answering (\(tried))"
+        case .waiting: return "handed to a person, waiting for an answer: \(why) (\(tried))"
+        case .human: return "a person took over from the assistant: \(why)"
+        case .resolved: return conversation.handedOffAt == nil ? "solved with the assistant (\(tried))" : "resolved after the assistant handed over"
+        }
+    }
+
     static func caseNumber(_ query: String, prefix: String) -> Int? {
         var rest = Substring(query.trimmingCharacters(in: .whitespaces))
         if rest.lowercased().hasPrefix(prefix.lowercased()) {

@@ -134,6 +134,26 @@ extension Console {
             Fact(label: "Escalates up to", value: policy.escalationCeiling.rawValue),
             Fact(label: "Named CSM", value: policy.namedCSM ? "yes" : "no"),
             Fact(label: "First response (normal)", value: "\(policy.sla.normal.firstResponseMinutes) min"),
+        ] + assistantFacts(policy.assistant)
+    }
+
+    /// What the assistant does for a model, its thresholds included.
+    static func assistantFacts(_ bot: ChatbotPolicy) -> [Fact] {
+        let role = switch bot.mode {
+        case .firstLine: "answers first"
+        case .suggests: "suggests articles while a person answers"
+        case .off: "off"
+        }
+        guard bot.mode != .off else { return [Fact(label: "Assistant", value: role)] }
+        let person = switch bot.handOff {
+        case .never: "never a person"
+        case .whenAsked: "a person when the customer asks"
+        case .whenAskedOrStuck: "a person when asked, or after \(bot.failuresBeforeHandOff) answers that did not help"
+        }
+        return [
+            Fact(label: "Assistant", value: bot.mode == .firstLine ? "\(role); \(person)" : role),
+            Fact(label: "Assistant answers on", value: bot.contactPoints.map(\.label).joined(separator: ", ")),
+            Fact(label: "Assistant confidence", value: String(format: "answers from %.0f%%, offers a choice from %.0f%%", bot.confidentAt * 100, bot.unsureAt * 100)),
         ]
     }
 

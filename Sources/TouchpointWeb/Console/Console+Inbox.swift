@@ -87,14 +87,17 @@ extension Console {
         // The queues in the side bar, each a filter the list and its count share.
         var queues: [(key: String, label: String, filter: CaseFilter)] = [
             ("mine", "My cases", CaseFilter(statuses: active, assigneeID: me.id)),
-            ("unassigned", "Unassigned", CaseFilter(statuses: active, unassigned: true)),
+            // What the assistant still holds is nobody's to pick up: it has a queue of its own.
+            ("unassigned", "Unassigned", CaseFilter(statuses: active, unassigned: true, withAssistant: false)),
             ("sla", "SLA at risk", CaseFilter(slaAtRiskBy: now)),
         ]
         if let team = me.teamID {
             for level in SupportLevel.allCases {
-                queues.append(("team\(level.rawValue)", "My team · level \(level.rawValue)", CaseFilter(statuses: active, teamID: team, level: level)))
+                queues.append(("team\(level.rawValue)", "My team · level \(level.rawValue)",
+                               CaseFilter(statuses: active, teamID: team, level: level, withAssistant: false)))
             }
         }
+        queues.append(("assistant", "With the assistant", CaseFilter(statuses: active, withAssistant: true)))
         queues.append(("open", "All open", CaseFilter(statuses: active)))
         queues.append(("all", "Everything", CaseFilter()))
 

@@ -142,6 +142,15 @@ struct Query {
         return id
     }
 
+    /// An ISO 8601 date-time (`2026-12-01T00:00:00Z`).
+    func date(_ name: String) throws -> Date? {
+        guard let raw = string(name) else { return nil }
+        guard let date = JSONIO.parseDate(raw) else {
+            throw Problem.invalid(ValidationError(field: name, reason: "'\(raw)' is not an ISO 8601 date-time such as 2026-12-01T00:00:00Z"))
+        }
+        return date
+    }
+
     func wire<E: WireEnum>(_ name: String, as type: E.Type) throws -> E? {
         try string(name).map { try E.parse($0, field: name) }
     }

@@ -44,6 +44,18 @@ struct TestServer {
         if let failure { throw failure }
     }
 
+    /// Turns the assistant off for every model, for tests of chatting with a person (the
+    /// demo brand's assistant answers tech- and low-touch visitors first).
+    func assistantOff() async throws {
+        for model in ServiceModel.allCases {
+            var policy = try await store.serviceConfig(brand: brand.id).policy(model)
+            var bot = policy.assistant
+            bot.mode = .off
+            policy.chatbot = bot
+            _ = try await store.setPolicy(policy, brand: brand.id, actor: .system)
+        }
+    }
+
     /// Makes every team work around the clock, so whether a person answers a chat does not
     /// depend on when the test runs (the demo teams keep Warsaw office hours).
     func openAroundTheClock() async throws {

@@ -4,7 +4,9 @@
 // connection the widget asks for what came after the last one it saw and resends what the
 // server has not confirmed, so nothing is lost and nothing shows twice. It says who is
 // typing, marks messages the other side has seen, and when nobody can chat now it takes a
-// message that is answered by email.
+// message that is answered by email. Where the assistant answers, its messages come with
+// suggested answers as buttons; while the visitor types, help articles that may answer the
+// question are shown above the message box.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -33,11 +35,14 @@
   }
   var css = "#tp-chat{position:fixed;right:16px;bottom:16px;font:14px system-ui,sans-serif;z-index:2147483000}"
     + "#tp-chat button{background:#1554c0;color:#fff;border:0;border-radius:6px;padding:8px 14px;cursor:pointer}"
-    + "#tp-chat .panel{width:320px;background:#fff;border:1px solid #ccd;border-radius:8px;box-shadow:0 4px 18px rgba(0,0,0,.15);display:flex;flex-direction:column;margin-bottom:8px}"
+    + "#tp-chat .panel{width:min(320px,calc(100vw - 32px));background:#fff;border:1px solid #ccd;border-radius:8px;box-shadow:0 4px 18px rgba(0,0,0,.15);display:flex;flex-direction:column;margin-bottom:8px}"
     + "#tp-chat .status{padding:8px 10px;border-bottom:1px solid #eee;color:#555}"
     + "#tp-chat ol{list-style:none;margin:0;padding:8px;height:260px;overflow:auto}"
     + "#tp-chat li{margin:4px 0;padding:6px 8px;border-radius:6px;white-space:pre-wrap;max-width:85%}"
     + "#tp-chat li.visitor{background:#e6eefc;margin-left:auto}#tp-chat li.agent{background:#f1f3f5}#tp-chat li.sending{opacity:.6}"
+    + "#tp-chat li.bot{background:#eef7ee}#tp-chat li .who{display:block;font-size:11px;color:#555}#tp-chat li a{color:#1554c0;word-break:break-all}"
+    + "#tp-chat .replies{display:flex;flex-wrap:wrap;gap:6px;margin:4px 0}#tp-chat .replies button{background:#fff;color:#1554c0;border:1px solid #1554c0;padding:6px 10px}"
+    + "#tp-chat .suggest{margin:0 8px;font-size:13px}#tp-chat .suggest ul{margin:2px 0;padding-left:18px}#tp-chat .suggest a{color:#1554c0}"
     + "#tp-chat li.note{background:none;color:#555;font-size:12px;text-align:center;max-width:100%}"
     + "#tp-chat li.visitor.seen::after{content:'Seen';display:block;font-size:11px;color:#555;text-align:right}"
     + "#tp-chat .typing{margin:0 8px;min-height:1.2em;color:#555;font-size:12px}"
@@ -49,6 +54,7 @@
   var status = el("p", { class: "status", role: "status" }, "Connecting…");
   var list = el("ol", { "aria-live": "polite" });
   var typingLine = el("p", { class: "typing", "aria-live": "polite" });
+  var suggest = el("div", { class: "suggest", "aria-live": "polite", hidden: "" });
   var form = el("form");
   var emailLabel = el("label", { for: "tp-chat-email" }, "Your email (optional, so we can write back)");
   var email = el("input", { id: "tp-chat-email", type: "email", autocomplete: "email" });
@@ -57,7 +63,7 @@
   var text = el("textarea", { id: "tp-chat-text", rows: "2", required: "" });
   var sendButton = el("button", { type: "submit", id: "tp-chat-send" }, "Send");
   form.append(emailLabel, email, textLabel, text, sendButton);
-  panel.append(status, list, typingLine, form);
+  panel.append(status, list, typingLine, suggest, form);
   var toggle = el("button", { type: "button", id: "tp-chat-open", "aria-expanded": "false" }, "Chat with us");
   root.append(panel, toggle);
   document.body.appendChild(root);
@@ -89,6 +95,27 @@
     sendButton.textContent = mode === "message" ? "Leave message" : "Send";
   }
 
+  // Text with its web addresses as links (only http and https; the rest stays text).
+  function linked(node, words) {
+    words.split(/(https?:\/\/[^\s]+)/).forEach(function (part, index) {
+      if (index % 2 === 1) node.appendChild(el("a", { href: part, target: "_blank", rel: "noopener" }, part));
+      else if (part) node.appendChild(document.createTextNode(part));
+    });
+  }
+  // The assistant's suggested answers under its newest message; a tap sends one.
+  function replies(message) {
+    list.querySelectorAll(".replies").forEach(function (old) { old.remove(); });
+    if (!message.replies || !message.replies.length) return;
+    var row = el("li", { class: "note replies" });
+    message.replies.forEach(function (answer) {
+      var button = el("button", { type: "button" }, answer);
+      button.addEventListener("click", function () { row.remove(); post(answer); });
+      row.appendChild(button);
+    });
+    list.appendChild(row);
+    list.scrollTop = list.scrollHeight;
+  }
+
   function show(message) {
     if (message.clientId && seen["c:" + message.clientId]) {
       var mine = seen["c:" + message.clientId];
@@ -97,7 +124,9 @@
       return;
     }
     if (message.seq && seen[message.seq]) return;
-    var item = el("li", { class: message.from + (message.seq ? "" : " sending") }, message.text);
+    var item = el("li", { class: message.from + (message.seq ? "" : " sending") });
+    if (message.from === "bot") { item.appendChild(el("span", { class: "who" }, document.documentElement.lang === "pl" ? "Asystent" : "Assistant")); linked(item, message.text); }
+    else item.textContent = message.text;
     if (message.seq) item.dataset.seq = message.seq;
     list.appendChild(item);
     list.scrollTop = list.scrollHeight;
@@ -133,6 +162,7 @@
         }
       } else if (message.type === "message") {
         show(message);
+        if (message.seq > lastSeq && message.from !== "visitor") replies(message);
         lastSeq = Math.max(lastSeq, message.seq);
         if (message.from === "agent") typingLine.textContent = "";
         if (message.clientId) { state.pending = state.pending.filter(function (p) { return p.clientId !== message.clientId; }); save(); }
@@ -169,16 +199,45 @@
     event.preventDefault();
     var value = text.value.trim();
     if (!value) return;
+    text.value = "";
+    post(value);
+  });
+  function post(value) {
     identify();
+    suggest.setAttribute("hidden", "");
+    list.querySelectorAll(".replies").forEach(function (old) { old.remove(); });
     var message = { clientId: randomId(), text: value };
     state.pending.push(message);
     save();
     show({ from: "visitor", text: value, clientId: message.clientId });
-    text.value = "";
     typingSentAt = 0;
     clearTimeout(typingStop);
     transmit(message);
-  });
+  }
+  // Articles that may answer what is being typed, from the public help pages.
+  var suggestTimer = null, suggested = "";
+  function lookUp() {
+    var words = text.value.trim();
+    if (words.length < 4 || words === suggested) { if (words.length < 4) suggest.setAttribute("hidden", ""); return; }
+    suggested = words;
+    fetch(origin + "/chat/" + encodeURIComponent(brand) + "/articles?q=" + encodeURIComponent(words))
+      .then(function (response) { return response.ok ? response.json() : { articles: [] }; })
+      .then(function (found) {
+        if (words !== suggested) return;
+        suggest.textContent = "";
+        if (!found.articles || !found.articles.length) { suggest.setAttribute("hidden", ""); return; }
+        suggest.appendChild(el("span", {}, found.heading || "Articles that may help:"));
+        var items = el("ul");
+        found.articles.forEach(function (article) {
+          var item = el("li");
+          item.appendChild(el("a", { href: article.url, target: "_blank", rel: "noopener" }, article.title));
+          items.appendChild(item);
+        });
+        suggest.appendChild(items);
+        suggest.removeAttribute("hidden");
+      })
+      .catch(function () { suggest.setAttribute("hidden", ""); });
+  }
   // A new email may make the chat a known customer's, whose service model decides anew.
   function identify() {
     var value = email.value.trim();
@@ -189,6 +248,8 @@
   }
   email.addEventListener("change", identify);
   text.addEventListener("input", function () {
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(lookUp, 350);
     var now = Date.now();
     if (now - typingSentAt > 2500) { typingSentAt = now; send({ type: "typing", active: true }); }
     clearTimeout(typingStop);
