@@ -248,6 +248,35 @@ struct ChatbotTests {
     }
 
     @Test(arguments: Backend.available)
+    func anSMSIsAnsweredByTextThroughTheOutboxAndAskingForAPersonHandsOver(_ backend: Backend) async throws {
+        try await withScene(backend) { scene in
+            let brand = scene.fixture.brand
+            let integration = try await scene.store.createIntegration(id: "test-sms", brand: brand.id, kind: .sms, name: "SMS", secret: "s")
+            func text(_ id: String, _ words: String) async throws {
+                scene.clock.set(scene.clock.now.addingTimeInterval(60))
+                _ = try await scene.inbox.accept(try InboxTests.sms(id, text: words, integration: integration, brand: brand))
+                try await scene.inbox.processPending()
+                try await catchUp(scene)
+            }
+            try await text("m1", "Jak zapłacić fakturę?")
+            let caseID = try #require(try await scene.store.cases(brand: brand.id, filter: CaseFilter(contactPoint: .sms), limit: 1, cursor: nil).items.first?.id)
+            let answer = try await scene.lastBotMessage(caseID)
+            #expect(answer.metadata["articleId"] == (try scene.article("pay-invoice", .pl)).id.text)
+            #expect(answer.text.contains("Czy to rozwiązało sprawę?"), "answered in Polish: \(answer.text)")
+            let sent = try await scene.store.outbox(brand: brand.id, state: nil, contactPoints: [.sms], limit: 10, cursor: nil).items
+            #expect(sent.count == 1 && sent.first?.interactionID == answer.id && sent.first?.recipient == "+48600100200")
+            // The provider retries the webhook and the dispatcher reads back: still one answer.
+            _ = try await scene.inbox.accept(try InboxTests.sms("m1", text: "Jak zapłacić fakturę?", integration: integration, brand: brand))
+            try await catchUp(scene)
+            #expect(try await scene.store.interactions(caseID: caseID, brand: brand.id).filter { $0.contactPoint == .chatbot }.count == 1)
+            try await text("m2", "konsultant")
+            let item = try await scene.store.case(caseID, brand: brand.id)
+            #expect(item.botState == .waiting)
+            #expect(try await scene.store.outbox(brand: brand.id, state: nil, contactPoints: [.sms], limit: 10, cursor: nil).items.count == 2)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func deflectionCountsOnlyConversationsWithoutHumanContactForSevenDays(_ backend: Backend) async throws {
         try await withScene(backend) { scene in
             let brand = scene.fixture.brand.id

@@ -226,6 +226,59 @@ struct ConsoleBrowserTests {
         }
     }
 
+    @Test func theAssistantAnswersInTheWidgetOnAPhoneAndTheKioskFindsAnswersByTouch() async throws {
+        try await Self.withServer { server, browser in
+            try await server.openAroundTheClock()
+            // The widget on a 390 px phone: articles appear as the visitor types, the assistant answers at once.
+            try await browser.resize(width: 390, height: 844)
+            try await browser.open(server.base + "/chat/acme")
+            try await browser.click("#tp-chat-open")
+            try await Self.waitFor("the chat connection") { try await browser.script("return document.getElementById('tp-chat').dataset.connected") as? String == "yes" }
+            #expect(try await browser.text("#tp-chat .status").contains("assistant"))
+            try await browser.type("#tp-chat-text", "How do I read my electricity meter?")
+            try await Self.waitFor("articles as the visitor types") { try await browser.text("#tp-chat .suggest").contains("How to read your electricity meter") }
+            try await browser.click("#tp-chat-send")
+            try await Self.waitFor("the assistant's answer") { try await browser.text("#tp-chat li.bot").contains("How to read your electricity meter") }
+            #expect(try await browser.script("return document.querySelector('#tp-chat li.bot a').href") as? String ?? "" != "")
+            let buttons = try await browser.script("return Array.from(document.querySelectorAll('#tp-chat .replies button')).map(b => b.textContent)") as? [String]
+            #expect(buttons == ["Yes, solved", "No", "Talk to a person"])
+            #expect(try await browser.script("return document.documentElement.scrollWidth <= window.innerWidth") as? Bool == true, "no sideways scroll at 390 px")
+            try await browser.screenshot("chat-assistant-phone")
+            try await browser.click("#tp-chat .replies button:nth-child(3)")
+            try await Self.waitFor("the hand-off") { try await browser.script("return document.querySelectorAll('#tp-chat li.bot').length") as? Int == 2 }
+            let visitor = try #require(try await browser.script("return window.TouchpointChat.visitor") as? String)
+            let caseID = try #require(try await server.store.chatCase(brand: server.brand.id, visitor: visitor))
+            #expect(try await server.store.case(caseID, brand: server.brand.id).botState == .waiting)
+
+            // The kiosk: help without signing in, in Polish, typed on the screen's keyboard.
+            try await browser.resize(width: 1280, height: 900)
+            let location = try await server.store.location(slug: "warsaw-centre", brand: server.brand.id)
+            _ = try await server.store.registerKiosk(brand: server.brand.id, location: location.id, name: "Help kiosk", idleSeconds: 60,
+                                                     languages: ["pl", "en"], token: "help-kiosk-token")
+            try await browser.open(server.base + "/kiosk/setup?token=help-kiosk-token")
+            try await Self.waitFor("the welcome screen") { try await browser.text("h1") == "Witamy" }
+            try await browser.click("#find-answer")
+            try await Self.waitFor("the help screen") { try await browser.url.hasSuffix("/kiosk/help") }
+            for key in ["F", "A", "K", "T", "U", "R", "A"] {
+                try await browser.click(".keyboard .key:nth-child(\(Array("1234567890QWERTYUIOPASDFGHJKL.ZXCVBNM,?").firstIndex(of: Character(key))! + 1))")
+            }
+            #expect(try await browser.script("return document.getElementById('help-q').value") as? String == "Faktura")
+            try await browser.click("#help-search")
+            try await Self.waitFor("results") { try await browser.script("return document.querySelectorAll('#help-results a').length") as? Int ?? 0 >= 3 }
+            try await browser.click("#help-results a")
+            try await Self.waitFor("the article") { try await browser.text("#kiosk-article h1").lowercased().contains("faktur") }
+            let article = try #require(UUID(text: String(try await browser.url.split(separator: "/").last ?? "")))
+            try await browser.screenshot("kiosk-help-article")
+            try await browser.click("#helped-yes")
+            try await Self.waitFor("the thanks") { try await browser.text("#help-thanks") == "Dziękujemy za opinię." }
+            #expect(try await server.store.article(article, brand: server.brand.id)?.helpful == 1)
+            // A topic lists its articles.
+            try await browser.click("#help-back")
+            try await browser.click("#help-topics a")
+            try await Self.waitFor("a topic's articles") { try await browser.script("return document.querySelectorAll('#help-results a').length") as? Int ?? 0 >= 1 }
+        }
+    }
+
     @Test func aWebChatSurvivesADroppedConnectionWithoutLossOrDuplicates() async throws {
         try await Self.withServer { server, browser in
             try await server.assistantOff()

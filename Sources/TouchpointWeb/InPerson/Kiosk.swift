@@ -70,6 +70,7 @@ struct KioskPages: Sendable {
                 return try render(request, context, keypad: Keypad(action: "/kiosk/code", field: "code", label: "typeCode", phone: phone, error: message(refusal)))
             }
         }
+        addHelpRoutes(to: group)
         group.get("queue") { request, context in try await queueScreen(request, context) }
         group.post("queue") { request, context in try await takeNumber(request, context) }
         group.post("check-in") { request, context in try await checkIn(request, context) }
@@ -117,6 +118,8 @@ struct KioskPages: Sendable {
         var sent: SentView?
         var canQueue: Bool
         var notice: String?
+        var help: HelpView?
+        var articleVersion: String?
     }
 
     struct Choice {

@@ -29,6 +29,18 @@ enum KioskText {
 
     private static let table: [String: [String: String]] = [
         "welcome": ["en": "Welcome", "pl": "Witamy"],
+        "findAnswer": ["en": "Find an answer yourself", "pl": "Znajdź odpowiedź samodzielnie"],
+        "helpTitle": ["en": "How can we help?", "pl": "W czym możemy pomóc?"],
+        "helpSearch": ["en": "Type a few words", "pl": "Wpisz kilka słów"],
+        "search": ["en": "Search", "pl": "Szukaj"],
+        "helpTopics": ["en": "Or choose a topic", "pl": "Albo wybierz temat"],
+        "helpNothing": ["en": "We found nothing. Try other words, or ask at a desk.", "pl": "Nic nie znaleźliśmy. Spróbuj innych słów albo zapytaj przy stanowisku."],
+        "helped": ["en": "Did this help?", "pl": "Czy to pomogło?"],
+        "yes": ["en": "Yes", "pl": "Tak"],
+        "no": ["en": "No", "pl": "Nie"],
+        "thanks": ["en": "Thank you for telling us.", "pl": "Dziękujemy za opinię."],
+        "sorry": ["en": "Thank you. If you still need help, take a number for a desk.", "pl": "Dziękujemy. Jeśli nadal potrzebujesz pomocy, pobierz numerek do stanowiska."],
+        "backToHelp": ["en": "Back to help", "pl": "Wróć do pomocy"],
         "chooseHow": ["en": "How would you like to start?", "pl": "Jak chcesz zacząć?"],
         "byNumber": ["en": "Customer number or card", "pl": "Numer klienta lub karta"],
         "byPhone": ["en": "Phone number", "pl": "Numer telefonu"],
