@@ -4,6 +4,11 @@
   knowledge.py relevance URL TOKEN   hit@1 and hit@3 of Benchmarks/Knowledge/queries.tsv, by language
   knowledge.py fill URL TOKEN N      adds generated published articles until the brand has N
   knowledge.py queries FILE          writes the queries, URL-encoded, one per line (for wrk)
+  knowledge.py assistant URL N C     N visitors (C at a time) ask the assistant the relevance set's
+                                     questions in the chat widget's WebSocket protocol; prints how
+                                     long the answer took after the message was stored (the
+                                     server's part) and after it was sent, p50/p95/p99 in ms, and
+                                     what the assistant did
 """
 import concurrent.futures
 import json
@@ -94,6 +99,57 @@ def fill(url, token, target):
         list(pool.map(one, range(max(0, target - have))))
 
 
+def assistant(url, visitors, concurrency):
+    import asyncio
+    import time
+    import uuid
+    import websockets
+
+    asked = [query for _, query, _ in queries()]
+    server_ms, total_ms, actions = [], [], {}
+
+    async def visitor(number):
+        async with websockets.connect(url.replace("http", "ws", 1) + "/chat/acme/ws", max_size=2**20) as socket:
+            await socket.send(json.dumps({"type": "hello", "visitor": "bench-" + uuid.uuid4().hex, "lastSeq": 0}))
+            while json.loads(await socket.recv())["type"] != "ready":
+                pass
+            sent = time.perf_counter()
+            await socket.send(json.dumps({"type": "message", "clientId": "q", "text": asked[number % len(asked)]}))
+            stored = None
+            while True:
+                frame = json.loads(await asyncio.wait_for(socket.recv(), 30))
+                if frame["type"] == "stored":
+                    stored = time.perf_counter()
+                elif frame["type"] == "message" and frame.get("from") == "bot":
+                    now = time.perf_counter()
+                    server_ms.append((now - stored) * 1000)
+                    total_ms.append((now - sent) * 1000)
+                    kind = "answer" if frame.get("replies", [""])[0] in ("Yes, solved", "Tak, pomogło") else "choose" if frame.get("replies", [""])[0] == "1" else "other"
+                    actions[kind] = actions.get(kind, 0) + 1
+                    return
+
+    async def run():
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(number):
+            async with gate:
+                await visitor(number)
+
+        await asyncio.gather(*(one(number) for number in range(visitors)))
+
+    began = time.perf_counter()
+    asyncio.run(run())
+    elapsed = time.perf_counter() - began
+
+    def cut(values, share):
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+    for name, values in (("after stored", server_ms), ("after sent", total_ms)):
+        print(f"assistant answer {name:12} p50 {cut(values, 0.5):.1f} ms  p95 {cut(values, 0.95):.1f} ms  p99 {cut(values, 0.99):.1f} ms")
+    print(f"assistant: {len(total_ms)} conversations, {concurrency} at a time, {len(total_ms) / elapsed:.0f}/s; " + ", ".join(f"{k} {v}" for k, v in sorted(actions.items())))
+
+
 def write_queries(path):
     with open(path, "w") as out:
         for language, query, _ in queries():
@@ -102,7 +158,9 @@ def write_queries(path):
 
 if __name__ == "__main__":
     command = sys.argv[1]
-    if command == "relevance":
+    if command == "assistant":
+        assistant(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif command == "relevance":
         relevance(sys.argv[2], sys.argv[3])
     elif command == "fill":
         fill(sys.argv[2], sys.argv[3], int(sys.argv[4]))

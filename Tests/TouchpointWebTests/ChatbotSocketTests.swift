@@ -65,6 +65,8 @@ struct ChatbotSocketTests {
                 #expect(try await get("/chat/acme/articles?q=\(typed)").0 == 200, "\(typed)")
             }
             #expect(try await get("/chat/nobody/articles?q=x").0 == 404)
+            // Pages people sign in on (and the kiosk's) are never kept by a browser or a proxy.
+            #expect(try await get("/console/login").1.lowercased().contains("cache-control: no-store"))
         }
     }
 }

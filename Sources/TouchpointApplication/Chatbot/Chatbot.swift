@@ -65,7 +65,8 @@ public struct Chatbot: Sendable {
             ?? BotConversation(
                 caseID: item.id, brandID: item.brandID, contactID: item.contactID, contactPoint: item.contactPoint, serviceModel: item.serviceModel,
                 language: guessed ?? brand.language, startedAt: item.createdAt, lastAt: now)
-        guard conversation.state == .bot else { return nil }
+        // Answered already (the socket did, and the listener comes round): nothing to search.
+        guard conversation.state == .bot, !conversation.hasAnswered(message) else { return nil }
         if let guessed { conversation.language = guessed }
         let offered: [ArticleID] = if case .choose(let ids) = conversation.ask { ids } else { [] }
         let intent = BotIntent.read(message.text, offered: offered.count)
@@ -80,7 +81,9 @@ public struct Chatbot: Sendable {
             // An email's first message comes with its subject, which says what it is about.
             let subject = item.contactPoint == .email && history.first(where: { $0.direction == .inbound })?.id == message.id ? item.subject : ""
             let found = try await knowledge.search(
-                String((subject + "\n" + message.text).prefix(2000)), brand: item.brandID, filter: filter, limit: 5, countMiss: true)
+                String((subject + "\n" + message.text).prefix(2000)), brand: item.brandID, filter: filter, limit: 5, countMiss: true,
+                // Articles holding every word are the ones to rate; others only when they are too few to compare.
+                widenBelow: 2)
             words = found.terms.count
             let focus = SearchAnalyzer.queryTerms(subject, language: guessed).map { term in found.terms.first { $0.word == term.word } ?? term }
             candidates = BotConfidence.rate(found.hits.map { ($0.article, $0.score) }, terms: found.terms, unknown: found.unknown, focus: focus)

@@ -29,16 +29,17 @@ extension KnowledgeBase {
     /// stems in the query's language (in every language when not given), without
     /// diacritics, and a word the knowledge base does not use is read as the words one
     /// typo away that it does use. A search that finds nothing is remembered for authors
-    /// when `countMiss` is set (customers' searches; not staff looking around).
+    /// when `countMiss` is set (customers' searches; not staff looking around). The search is
+    /// widened to any word when every word finds fewer than `widenBelow` (default: `limit`).
     public func search(
-        _ text: String, brand: BrandID, filter: ArticleFilter, limit: Int = 10, countMiss: Bool = false
+        _ text: String, brand: BrandID, filter: ArticleFilter, limit: Int = 10, countMiss: Bool = false, widenBelow: Int? = nil
     ) async throws -> KnowledgeSearchResult {
         var terms = SearchAnalyzer.queryTerms(text, language: filter.language)
         guard !terms.isEmpty else { return KnowledgeSearchResult(hits: [], corrected: [], terms: [], unknown: []) }
         let (corrected, unknown) = try await correctTypos(&terms, brand: brand, language: filter.language)
         // Every word first; widened to any word only when that finds too little.
         var found = try await store.searchArticles(SearchQuery(terms: terms, matchAll: true), brand: brand, filter: filter, limit: limit)
-        if found.count < limit && terms.count > 1 {
+        if found.count < (widenBelow ?? limit) && terms.count > 1 {
             let seen = Set(found.map(\.article.id))
             let wider = try await store.searchArticles(SearchQuery(terms: terms), brand: brand, filter: filter, limit: limit)
             found += wider.filter { !seen.contains($0.article.id) }.prefix(limit - found.count)

@@ -88,6 +88,9 @@ public struct BotConversation: Sendable, Equatable {
     public var handedOffAt: Date?
     public var handOffReason: HandOffReason?
     public var endedAt: Date?
+    /// The customer's message the assistant answered last (its time and id).
+    public var answeredAt: Date?
+    public var answeredID: InteractionID?
 
     public init(
         caseID: CaseID, brandID: BrandID, contactID: ContactID, contactPoint: ContactPoint, serviceModel: ServiceModel?, language: Language,
@@ -112,5 +115,11 @@ public struct BotConversation: Sendable, Equatable {
         self.handedOffAt = handedOffAt
         self.handOffReason = handOffReason
         self.endedAt = endedAt
+    }
+
+    /// Whether `message` was answered already (it is the last one answered, or older).
+    public func hasAnswered(_ message: Interaction) -> Bool {
+        guard let answeredAt else { return false }
+        return answeredAt > message.occurredAt || (answeredAt == message.occurredAt && answeredID == message.id)
     }
 }

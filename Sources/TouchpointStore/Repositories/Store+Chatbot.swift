@@ -235,7 +235,7 @@ extension Store {
     }
 
     static func botConversation(from row: any SQLRow) throws -> BotConversation {
-        BotConversation(
+        var conversation = BotConversation(
             caseID: try row.uuid("case_id"), brandID: try row.uuid("brand_id"), contactID: try row.uuid("contact_id"),
             contactPoint: try row.wire("contact_point", as: ContactPoint.self),
             serviceModel: try row.optionalString("service_model").flatMap(ServiceModel.init(rawValue:)),
@@ -246,6 +246,9 @@ extension Store {
             handedOffAt: try row.optionalInt("handed_off_at").map(Convert.date),
             handOffReason: try row.optionalString("hand_off_reason").flatMap(HandOffReason.init(rawValue:)),
             endedAt: try row.optionalInt("ended_at").map(Convert.date))
+        conversation.answeredAt = try row.optionalInt("answered_at").map(Convert.date)
+        conversation.answeredID = try row.optionalUUID("answered_id")
+        return conversation
     }
 }
 

@@ -122,7 +122,7 @@ extension Console {
         }
         let staff = try await app.lookups.staffUsers(brand: brand).map { Option(value: $0.email, label: "\($0.name) (\($0.role.rawValue))", selected: false) }
         var response = pages.render("tokens", TokensView(chrome: Chrome(title: "API tokens", session: session), created: created, tokens: tokens, staff: staff))
-        response.headers[.cacheControl] = "no-app"
+        response.headers[.cacheControl] = "no-store"
         return response
     }
 

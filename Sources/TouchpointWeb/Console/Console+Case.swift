@@ -369,7 +369,7 @@ extension Console {
         let item = try await app.lookups.interaction(id, brand: session.user.brandID)
         let html = "<!doctype html><meta charset=\"utf-8\"><base target=\"_blank\">" + (item.html ?? "")
         return Response(status: .ok, headers: [
-            .contentType: "text/html; charset=utf-8", .cacheControl: "no-app",
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
             .contentSecurityPolicy: "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
         ], body: .init(byteBuffer: ByteBuffer(string: html)))
     }

@@ -34,7 +34,7 @@ struct Pages: Sendable {
     /// Renders a page; pages are private to the signed-in user, so never cached.
     func render(_ template: String, _ view: Any, status: HTTPResponse.Status = .ok) -> Response {
         let html = library.render(Self.box(view), withTemplate: template) ?? "template \(template) is missing"
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-app"],
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
@@ -72,6 +72,6 @@ struct Pages: Sendable {
     }
 
     static func redirect(_ location: String) -> Response {
-        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-app"])
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
     }
 }

@@ -208,7 +208,7 @@ struct KioskPages: Sendable {
     func show(_ view: KioskView) -> Response {
         var response = pages.render("kiosk", view)
         // A kiosk page is never kept: the next customer must not find the last one's in the cache.
-        response.headers[.cacheControl] = "no-app"
+        response.headers[.cacheControl] = "no-store"
         return response
     }
 
