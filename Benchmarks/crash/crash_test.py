@@ -212,6 +212,14 @@ class Sender(threading.Thread):
         raise ValueError(self.kind)
 
 
+def unanswered(db):
+    """Conversations the assistant holds whose newest message it has not answered."""
+    return db.execute(
+        "SELECT COUNT(*) FROM cases c WHERE c.bot_state = 'bot' AND EXISTS (SELECT 1 FROM interactions i WHERE i.case_id = c.id "
+        "AND i.direction = 'inbound' AND i.occurred_at > COALESCE((SELECT answered_at FROM bot_conversations b WHERE b.case_id = c.id), -1))"
+    ).fetchone()[0]
+
+
 def verify(database, senders):
     db = sqlite3.connect(database)
     point = {"sms": "sms", "whatsapp": "whatsApp", "cti": "phone", "smtp": "email", "lmtp": "email", "api": "email", "chat": "webChat"}
@@ -237,6 +245,15 @@ def verify(database, senders):
             else:
                 counts["once"] += 1
     failures += [sender.error for sender in senders if sender.error]
+    # The assistant answers no message twice, and leaves no conversation it holds unanswered.
+    answers = dict(db.execute("SELECT COUNT(*), COUNT(DISTINCT json_extract(metadata, '$.inReplyTo')) FROM interactions "
+                              "WHERE contact_point = 'chatbot' AND direction = 'outbound' AND json_extract(metadata, '$.inReplyTo') IS NOT NULL").fetchall())
+    for total, distinct in answers.items():
+        report["assistant"] = {"answers": total, "doubled": total - distinct, "unanswered": unanswered(db)}
+        if total != distinct:
+            failures.append(f"doubled: the assistant answered {total - distinct} messages twice")
+    if report.get("assistant", {}).get("unanswered"):
+        failures.append(f"unanswered: {report['assistant']['unanswered']} conversations the assistant holds wait for its answer")
     for table in ("inbox", "inbound_mail"):
         for state, count in db.execute(f"SELECT state, COUNT(*) FROM {table} WHERE state IN ('received', 'quarantined') GROUP BY state"):
             failures.append(f"{count} {table} rows left {state}")
@@ -281,6 +298,14 @@ def main():
         if left == 0:
             break
         time.sleep(0.2)
+    # The assistant's listener answers what a kill left unanswered within a few rounds.
+    while time.time() < deadline:
+        db = sqlite3.connect(database, timeout=10)
+        left = unanswered(db)
+        db.close()
+        if left == 0:
+            break
+        time.sleep(0.2)
     code, took = server.terminate()
     report, failures = verify(database, senders)
     print(f"crash test: {args.rounds} kill -9 rounds, {args.senders} senders per contact point, {time.time() - started:.1f} s; "
@@ -291,7 +316,7 @@ def main():
         print("  FAIL " + failure)
     if code != 0:
         failures.append(f"serve exited {code} after SIGTERM")
-    total = sum(c["acknowledged"] for c in report.values())
+    total = sum(c.get("acknowledged", 0) for c in report.values())
     print(f"{total} acknowledged, {total - len([f for f in failures if f.startswith(('lost', 'doubled', 'on no case'))])} exactly once; "
           f"{'PASS' if not failures else 'FAIL'}")
     if args.keep or failures:

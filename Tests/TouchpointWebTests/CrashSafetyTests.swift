@@ -4,7 +4,8 @@ import Testing
 /// kill -9 of the real `touchpoint serve` while senders that retry like real ones keep
 /// sending on every contact point that acknowledges (SMS, WhatsApp and phone-system
 /// webhooks, SMTP, LMTP, the API, web chat): after restarts, every acknowledged message must be in
-/// the history exactly once, on a case. The harness is `Benchmarks/crash/crash_test.py`;
+/// the history exactly once, on a case, and the assistant must have answered every
+/// conversation it holds, no message twice. The harness is `Benchmarks/crash/crash_test.py`;
 /// `Benchmarks/crash.sh` runs it for many more rounds.
 @Suite("Nothing acknowledged is lost: kill -9 during intake on every contact point")
 struct CrashSafetyTests {
@@ -26,5 +27,8 @@ struct CrashSafetyTests {
             #expect(line?.contains("lost 0, doubled 0, off-case 0") == true, "\(kind): \(line ?? "missing")")
             #expect(line?.contains("acknowledged 0,") == false, "\(kind) sent nothing")
         }
+        // The assistant, answering chats, texts and mail through all of it: each message once, none left.
+        let assistant = run.out.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("assistant ") }
+        #expect(assistant?.contains("doubled 0, unanswered 0") == true && assistant?.contains("answers 0,") == false, "\(assistant ?? "missing")")
     }
 }

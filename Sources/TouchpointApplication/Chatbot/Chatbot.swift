@@ -94,6 +94,8 @@ public struct Chatbot: Sendable {
         let said = try await compose(action, conversation: next, item: item, brand: brand, policy: policy)
         var metadata = said.metadata
         metadata["assistant"] = Self.name(action)
+        // The message answered, for the audit trail (and the kill -9 test: one answer each).
+        metadata["inReplyTo"] = message.id.text
         let reply = NewInteraction(
             direction: .outbound, contactPoint: .chatbot, body: said.text, metadata: metadata, automatic: true,
             deliverVia: item.contactPoint == .webChat ? nil : item.contactPoint)
