@@ -40,6 +40,8 @@ struct HelpPagesTests {
             let page = String(buffer: found.body)
             #expect(found.status == .ok)
             #expect(page.contains("<html lang=\"pl\">") && page.contains("W czym możemy pomóc?"))
+            // The header speaks the page's language too.
+            #expect(page.contains(">Zaloguj się</a>") && page.contains(">Pomoc</a>") && !page.contains(">Sign in</a>"))
             #expect(page.contains("/portal/acme/help/\(invoice.id.text)?lang=pl") && page.contains("<mark>"))
             #expect(!page.contains(customersOnly.id.text) && !page.contains(staffOnly.id.text))
             #expect(page.contains("Płatności"))

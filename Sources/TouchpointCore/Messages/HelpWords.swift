@@ -26,6 +26,11 @@ public struct HelpWords: Sendable {
     public let updated: String
     /// Above the articles the chat widget suggests while the visitor types.
     public let mayHelp: String
+    /// The portal's header, in the page's language.
+    public let yourRequests: String
+    public let signIn: String
+    public let signOut: String
+    public let skip: String
 
     public init(_ language: Language) {
         self.language = language
@@ -58,5 +63,9 @@ public struct HelpWords: Sendable {
         back = pl ? "Wróć do pomocy" : "Back to help"
         updated = pl ? "Zaktualizowano" : "Updated"
         mayHelp = pl ? "Te artykuły mogą pomóc:" : "Articles that may help:"
+        yourRequests = pl ? "Twoje sprawy" : "Your requests"
+        signIn = pl ? "Zaloguj się" : "Sign in"
+        signOut = pl ? "Wyloguj się" : "Sign out"
+        skip = pl ? "Przejdź do treści" : "Skip to content"
     }
 }

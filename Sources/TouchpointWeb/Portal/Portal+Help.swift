@@ -108,7 +108,7 @@ extension Portal {
         let words = HelpWords(language)
         let title = text.isEmpty ? (category ?? words.help) : "\(words.resultsFor) “\(text)”"
         var frame = frame(title, brand, context.customer)
-        frame.lang = language.rawValue
+        frame.speak(language)
         return pages.render(
             "portal-help",
             HelpView(
@@ -131,7 +131,7 @@ extension Portal {
         let base = "/portal/\(brand.slug)/help"
         let other = try await app.knowledge.translations(of: article, reader: reader).first
         var frame = frame(article.content.title, brand, context.customer)
-        frame.lang = language.rawValue
+        frame.speak(language)
         let category = article.content.category.isEmpty ? nil : article.content.category
         return pages.render(
             "portal-help-article",

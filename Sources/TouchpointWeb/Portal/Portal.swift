@@ -67,8 +67,14 @@ struct Portal: Sendable {
         var slug: String
         var customer: String?
         var csrf: String?
-        /// The language of the page's text.
+        /// The language of the page's text, and the header's words in it.
         var lang = "en"
+        var words = HelpWords(.en)
+
+        mutating func speak(_ language: Language) {
+            lang = language.rawValue
+            words = HelpWords(language)
+        }
     }
 
     func frame(_ title: String, _ brand: Brand, _ session: PortalSession?) -> Frame {

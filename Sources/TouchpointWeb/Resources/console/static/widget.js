@@ -24,6 +24,19 @@
   var lastSeq = 0, seen = {}, socket = null, pause = 1000, mode = "live", agentRead = 0, readSent = 0;
   var typingSentAt = 0, typingStop = null, typingClear = null;
   function save() { localStorage.setItem(key, JSON.stringify(state)); }
+  // The widget speaks the page's language (its <html lang> or data-lang on the script tag).
+  var polish = ((script.dataset.lang || document.documentElement.lang || "en").slice(0, 2).toLowerCase() === "pl");
+  var words = polish ? {
+    chat: "Czat", connecting: "Łączenie…", emailOptional: "Twój e-mail (nieobowiązkowo, żebyśmy mogli odpisać)",
+    emailRequired: "Twój e-mail (tam odpowiemy)", message: "Wiadomość", send: "Wyślij", leave: "Zostaw wiadomość", open: "Napisz do nas",
+    assistant: "Asystent", thanks: "Dziękujemy — odpowiemy e-mailem", request: "sprawa nr", someone: "Ktoś", typing: " pisze…",
+    answering: " odpowiada teraz.", reconnecting: "Ponowne łączenie…", mayHelp: "Te artykuły mogą pomóc:"
+  } : {
+    chat: "Chat", connecting: "Connecting…", emailOptional: "Your email (optional, so we can write back)",
+    emailRequired: "Your email (we answer there)", message: "Message", send: "Send", leave: "Leave message", open: "Chat with us",
+    assistant: "Assistant", thanks: "Thank you — we will answer by email", request: "request #", someone: "Someone", typing: " is typing…",
+    answering: " is answering you now.", reconnecting: "Reconnecting…", mayHelp: "Articles that may help:"
+  };
   save();
 
   // The panel: built with DOM calls and textContent only, so no text can become markup.
@@ -50,21 +63,21 @@
     + "#tp-chat textarea,#tp-chat input{font:inherit;border:1px solid #aab;border-radius:4px;padding:5px}";
   var root = el("div", { id: "tp-chat" });
   var style = el("style"); style.textContent = css; root.appendChild(style);
-  var panel = el("div", { class: "panel", role: "dialog", "aria-label": "Chat", hidden: "" });
-  var status = el("p", { class: "status", role: "status" }, "Connecting…");
+  var panel = el("div", { class: "panel", role: "dialog", "aria-label": words.chat, hidden: "" });
+  var status = el("p", { class: "status", role: "status" }, words.connecting);
   var list = el("ol", { "aria-live": "polite" });
   var typingLine = el("p", { class: "typing", "aria-live": "polite" });
   var suggest = el("div", { class: "suggest", "aria-live": "polite", hidden: "" });
   var form = el("form");
-  var emailLabel = el("label", { for: "tp-chat-email" }, "Your email (optional, so we can write back)");
+  var emailLabel = el("label", { for: "tp-chat-email" }, words.emailOptional);
   var email = el("input", { id: "tp-chat-email", type: "email", autocomplete: "email" });
   email.value = state.email;
-  var textLabel = el("label", { for: "tp-chat-text" }, "Message");
+  var textLabel = el("label", { for: "tp-chat-text" }, words.message);
   var text = el("textarea", { id: "tp-chat-text", rows: "2", required: "" });
-  var sendButton = el("button", { type: "submit", id: "tp-chat-send" }, "Send");
+  var sendButton = el("button", { type: "submit", id: "tp-chat-send" }, words.send);
   form.append(emailLabel, email, textLabel, text, sendButton);
   panel.append(status, list, typingLine, suggest, form);
-  var toggle = el("button", { type: "button", id: "tp-chat-open", "aria-expanded": "false" }, "Chat with us");
+  var toggle = el("button", { type: "button", id: "tp-chat-open", "aria-expanded": "false" }, words.open);
   root.append(panel, toggle);
   document.body.appendChild(root);
   toggle.addEventListener("click", function () {
@@ -91,8 +104,8 @@
     status.textContent = message.notice || "";
     root.dataset.mode = mode;
     if (mode === "message") email.setAttribute("required", ""); else email.removeAttribute("required");
-    emailLabel.textContent = mode === "message" ? "Your email (we answer there)" : "Your email (optional, so we can write back)";
-    sendButton.textContent = mode === "message" ? "Leave message" : "Send";
+    emailLabel.textContent = mode === "message" ? words.emailRequired : words.emailOptional;
+    sendButton.textContent = mode === "message" ? words.leave : words.send;
   }
 
   // Text with its web addresses as links (only http and https; the rest stays text).
@@ -125,7 +138,7 @@
     }
     if (message.seq && seen[message.seq]) return;
     var item = el("li", { class: message.from + (message.seq ? "" : " sending") });
-    if (message.from === "bot") { item.appendChild(el("span", { class: "who" }, document.documentElement.lang === "pl" ? "Asystent" : "Assistant")); linked(item, message.text); }
+    if (message.from === "bot") { item.appendChild(el("span", { class: "who" }, words.assistant)); linked(item, message.text); }
     else item.textContent = message.text;
     if (message.seq) item.dataset.seq = message.seq;
     list.appendChild(item);
@@ -170,15 +183,15 @@
       } else if (message.type === "stored") {
         state.pending = state.pending.filter(function (p) { return p.clientId !== message.clientId; });
         save();
-        if (mode === "message") status.textContent = "Thank you — we will answer by email" + (message.caseNumber ? " (request #" + message.caseNumber + ")." : ".");
+        if (mode === "message") status.textContent = words.thanks + (message.caseNumber ? " (" + words.request + message.caseNumber + ")." : ".");
       } else if (message.type === "agent") {
         // Said once per change of person, not again after every reconnect.
-        if (message.name && message.name !== state.agent) note(message.name + " is answering you now.");
+        if (message.name && message.name !== state.agent) note(message.name + words.answering);
         state.agent = message.name || state.agent;
         save();
       } else if (message.type === "typing") {
         clearTimeout(typingClear);
-        typingLine.textContent = message.active ? (message.name || "Someone") + " is typing…" : "";
+        typingLine.textContent = message.active ? (message.name || words.someone) + words.typing : "";
         if (message.active) typingClear = setTimeout(function () { typingLine.textContent = ""; }, 8000);
       } else if (message.type === "read") {
         agentRead = Math.max(agentRead, message.seq);
@@ -189,7 +202,7 @@
     };
     socket.onclose = function () {
       root.dataset.connected = "no";
-      status.textContent = "Reconnecting…";
+      status.textContent = words.reconnecting;
       setTimeout(connect, pause);
       pause = Math.min(pause * 2, 30000);
     };
@@ -226,7 +239,7 @@
         if (words !== suggested) return;
         suggest.textContent = "";
         if (!found.articles || !found.articles.length) { suggest.setAttribute("hidden", ""); return; }
-        suggest.appendChild(el("span", {}, found.heading || "Articles that may help:"));
+        suggest.appendChild(el("span", {}, found.heading || words.mayHelp));
         var items = el("ul");
         found.articles.forEach(function (article) {
           var item = el("li");
