@@ -29,4 +29,15 @@ struct ChatAvailabilityTests {
         // A model that offers web chat is decided by the people and hours alone.
         #expect(ChatAvailability.decide(estimate: open, policy: .defaults(.lowTouch)).mode == .live)
     }
+
+    @Test func anAssistantThatAnswersFirstWinsAndEverythingIsSaidInTheVisitorsLanguage() {
+        let assistant = ChatAvailability.decide(estimate: closed, policy: nil, assistant: .defaults(.lowTouch), language: .pl)
+        #expect(assistant.mode == .assistant && assistant.notice.contains("konsultanta"))
+        let nobody = ChatAvailability.decide(estimate: open, policy: nil, assistant: ChatbotPolicy(mode: .firstLine, handOff: .never), language: .en)
+        #expect(nobody.mode == .assistant && !nobody.notice.contains("person"))
+        // A model whose assistant only suggests leaves the decision to people and hours.
+        #expect(ChatAvailability.decide(estimate: open, policy: .defaults(.midTouch), assistant: .defaults(.midTouch)).mode == .live)
+        #expect(ChatAvailability.decide(estimate: closed, policy: nil, language: .pl).notice == "Teraz nikogo nie ma. Zostaw wiadomość, a odpowiemy e-mailem.")
+        #expect(ChatAvailability.decide(estimate: open, policy: .defaults(.midTouch), language: .pl).notice.contains("9 min"))
+    }
 }

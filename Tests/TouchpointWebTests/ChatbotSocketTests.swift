@@ -42,6 +42,11 @@ struct ChatbotSocketTests {
             let messages = try await server.store.chatMessages(caseID: caseID, brand: server.brand.id, after: 0)
             #expect(messages.map(\.from) == ["visitor", "bot", "visitor", "bot"])
             await visitor.close()
+            // A Polish page's widget is told in Polish.
+            let polish = try SocketClient(port: server.port, path: "/chat/acme/ws")
+            try polish.send(["type": "hello", "visitor": UUID().uuidString.lowercased(), "lastSeq": 0, "lang": "pl"])
+            #expect((try await polish.next("ready")["notice"] as? String)?.hasPrefix("Nasz asystent odpowie od razu") == true)
+            await polish.close()
         }
     }
 

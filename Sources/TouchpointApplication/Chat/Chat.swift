@@ -36,7 +36,8 @@ public struct Chat: Sendable {
     /// Whether a person answers a chat now, for this visitor: the customer is found by the
     /// identity they gave, or by the contact their earlier chat joined; their account's model
     /// decides whether web chat is offered and whose hours count.
-    public func chatAvailability(brand: BrandID, visitor: String?, identity: Identity?) async throws -> ChatAvailability {
-        try await store.chatAvailability(brand: brand, visitor: visitor, identity: identity)
+    /// The notice is in `language` (the visitor's page's), else the brand's.
+    public func chatAvailability(brand: BrandID, visitor: String?, identity: Identity?, language: Language? = nil) async throws -> ChatAvailability {
+        try await store.chatAvailability(brand: brand, visitor: visitor, identity: identity, language: language)
     }
 }

@@ -50,6 +50,21 @@ public struct CustomerMessages: Sendable {
         }
     }
 
+    // MARK: Web chat
+
+    /// The widget's line when the customer's model answers chats by email.
+    public var chatByEmail: String {
+        say("Leave us a message and we will answer by email.", "Zostaw wiadomość, a odpowiemy e-mailem.")
+    }
+
+    public var chatNobodyOnline: String {
+        say("No one is online now. Leave us a message and we will answer by email.", "Teraz nikogo nie ma. Zostaw wiadomość, a odpowiemy e-mailem.")
+    }
+
+    public func chatHere(waitMinutes: Int?) -> String {
+        waitMinutes.map { say("We are here — about \($0) min wait.", "Jesteśmy — czekasz około \($0) min.") } ?? say("We are here.", "Jesteśmy tutaj.")
+    }
+
     // MARK: Email
 
     /// The answer to a person's first message, which opened `reference`.

@@ -37,25 +37,32 @@ public struct ChatAvailability: Sendable, Equatable {
     /// `assistant` is the policy of the assistant that would take the chat (the visitor's
     /// model's, or the default model's for a visitor not known yet), given only when the
     /// brand has articles to answer from: an assistant that answers first wins over both.
-    public static func decide(estimate: WaitEstimate, policy: ServicePolicy?, assistant: ChatbotPolicy? = nil, language: Language = .en) -> ChatAvailability {
+    public static func decide(
+        estimate: WaitEstimate, policy: ServicePolicy?, assistant: ChatbotPolicy? = nil, language: Language = .en
+    ) -> ChatAvailability {
         if let assistant, assistant.answersFirst(on: .webChat) {
             let words = ChatbotWords(language)
-            return ChatAvailability(mode: .assistant, waitMinutes: nil, notice: words.assistantNotice(personOnRequest: assistant.handOff != .never),
-                                    explanation: "the assistant answers first (\(assistant.handOff.rawValue))")
+            return ChatAvailability(
+                mode: .assistant, waitMinutes: nil, notice: words.assistantNotice(personOnRequest: assistant.handOff != .never),
+                explanation: "the assistant answers first (\(assistant.handOff.rawValue))")
         }
+        let says = CustomerMessages(language)
         if let policy, !policy.offeredContactPoints.contains(.webChat) {
-            return ChatAvailability(mode: .message, waitMinutes: nil,
-                                    notice: "Leave us a message and we will answer by email.",
-                                    explanation: "the \(policy.model.rawValue) model does not offer web chat")
+            return ChatAvailability(
+                mode: .message, waitMinutes: nil,
+                notice: says.chatByEmail,
+                explanation: "the \(policy.model.rawValue) model does not offer web chat")
         }
         guard estimate.humanAvailable else {
-            return ChatAvailability(mode: .message, waitMinutes: nil,
-                                    notice: "No one is online now. Leave us a message and we will answer by email.",
-                                    explanation: estimate.explanation)
+            return ChatAvailability(
+                mode: .message, waitMinutes: nil,
+                notice: says.chatNobodyOnline,
+                explanation: estimate.explanation)
         }
         let minutes = estimate.minutes.map { Int($0.rounded(.up)) }.flatMap { $0 > 0 ? $0 : nil }
-        return ChatAvailability(mode: .live, waitMinutes: minutes,
-                                notice: minutes.map { "We are here — about \($0) min wait." } ?? "We are here.",
-                                explanation: estimate.explanation)
+        return ChatAvailability(
+            mode: .live, waitMinutes: minutes,
+            notice: says.chatHere(waitMinutes: minutes),
+            explanation: estimate.explanation)
     }
 }

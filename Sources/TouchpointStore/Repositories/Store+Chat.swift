@@ -123,7 +123,10 @@ extension Store {
     /// decides whether web chat is offered and whose hours count.
     /// With `model` (a conversation the assistant hands over), whether a person answers now
     /// for that model, the assistant left out.
-    public func chatAvailability(brand: BrandID, visitor: String?, identity: Identity?, model given: ServiceModel? = nil) async throws -> ChatAvailability {
+    /// `language`: the visitor's (their page's); the brand's when not given.
+    public func chatAvailability(
+        brand: BrandID, visitor: String?, identity: Identity?, model given: ServiceModel? = nil, language: Language? = nil
+    ) async throws -> ChatAvailability {
         let account: AccountID? = try await database.read { db in
             if let identity, let row = try await db.raw("""
                 SELECT c.account_id FROM identities i JOIN contacts c ON c.id = i.contact_id
@@ -145,7 +148,9 @@ extension Store {
         // default model for someone not known yet, when there are articles to answer from.
         var assistant: ChatbotPolicy?
         if given == nil, try await hasPublishedArticles(brand: brand) { assistant = config.policy(model ?? config.rules.defaultModel).assistant }
+        var speaks = language ?? .en
+        if language == nil { speaks = try await self.brand(brand).language }
         return ChatAvailability.decide(estimate: estimate, policy: (given ?? model).map(config.policy), assistant: assistant,
-                                       language: try await self.brand(brand).language)
+                                       language: speaks)
     }
 }

@@ -7,7 +7,7 @@ import TouchpointCore
 
 /// The visitor's side of the web chat, over a WebSocket at `/chat/{brand}/ws`.
 ///
-/// Client → server: `hello` {visitor, lastSeq, email?, phone?, name?}, `identify` {email? phone?},
+/// Client → server: `hello` {visitor, lastSeq, email?, phone?, name?, lang?}, `identify` {email? phone?},
 /// `message` {clientId, text, email?}, `typing` {active}, `read` {seq}.
 /// Server → client: `ready` {caseNumber, mode (live, message or assistant), humanAvailable, waitMinutes, notice, seq (how
 /// far the agent has read)}, `availability` (the same after `identify`),
@@ -30,6 +30,8 @@ enum ChatSocket {
         var text: String?
         var active: Bool?
         var seq: Int?
+        /// The visitor's page's language (`en`, `pl`), for what the server says.
+        var lang: String?
     }
 
     /// Every frame the server sends, on both sides of a chat.
@@ -83,6 +85,7 @@ enum ChatSocket {
         var visitor: String?
         var identity: Identity?
         var availability: ChatAvailability?
+        var language: Language?
         var caseID: CaseID? {
             didSet {
                 guard oldValue != caseID else { return }
@@ -127,7 +130,8 @@ enum ChatSocket {
             self.visitor = visitor
             identity = try given(message) ?? identity
             caseID = try await app.chat.chatCase(brand: brand.id, visitor: visitor)
-            let available = try await app.chat.chatAvailability(brand: brand.id, visitor: visitor, identity: identity)
+            language = message.lang.flatMap(Language.init(rawValue:)) ?? language
+            let available = try await app.chat.chatAvailability(brand: brand.id, visitor: visitor, identity: identity, language: language)
             availability = available
             var ready = Self.describe(available, type: "ready")
             if let caseID {
@@ -144,7 +148,7 @@ enum ChatSocket {
         func identify(_ message: Inbound) async throws {
             guard let visitor else { throw ValidationError(field: "type", reason: "say hello first") }
             identity = try given(message) ?? identity
-            let available = try await app.chat.chatAvailability(brand: brand.id, visitor: visitor, identity: identity)
+            let available = try await app.chat.chatAvailability(brand: brand.id, visitor: visitor, identity: identity, language: language)
             availability = available
             send(Self.describe(available, type: "availability"))
         }

@@ -159,7 +159,7 @@
     window.TouchpointChat.socket = socket;
     socket.onopen = function () {
       pause = 1000;
-      var hello = { type: "hello", visitor: state.visitor, lastSeq: lastSeq };
+      var hello = { type: "hello", visitor: state.visitor, lastSeq: lastSeq, lang: polish ? "pl" : "en" };
       if (state.email) hello.email = state.email;
       socket.send(JSON.stringify(hello));
       state.pending.forEach(transmit);
