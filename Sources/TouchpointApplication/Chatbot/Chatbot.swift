@@ -105,21 +105,15 @@ public struct Chatbot: Sendable {
                 reason: reason, tried: try await titles(next.shown, brand: item.brandID),
                 transcript: Self.transcript(history + [Interaction.said(said.text, on: item, at: now)]))
         }
-        let written = try await store.recordBotTurn(
-            BotTurnWrite(conversation: next, answering: message, reply: reply, note: note, handOff: action.handsOff))
-        guard written else { return nil }
-        switch action {
-        case .resolved:
-            _ = try await store.updateCase(
-                item.id, brand: item.brandID, actor: .system,
-                update: CaseUpdate(status: .resolved, reason: "the customer said the assistant's answer solved it"))
-        case .answer where email:
-            _ = try await store.updateCase(
-                item.id, brand: item.brandID, actor: .system,
-                update: CaseUpdate(status: .pending, reason: "answered automatically; waiting for the customer"))
-        default: break
+        // The case's status moves with the turn, in its transaction.
+        let status: CaseUpdate? = switch action {
+        case .resolved: CaseUpdate(status: .resolved, reason: "the customer said the assistant's answer solved it")
+        case .answer where email: CaseUpdate(status: .pending, reason: "answered automatically; waiting for the customer")
+        default: nil
         }
-        return action
+        let written = try await store.recordBotTurn(
+            BotTurnWrite(conversation: next, answering: message, reply: reply, note: note, handOff: action.handsOff, status: status))
+        return written ? action : nil
     }
 
     /// For a model where a person answers: articles to read while the customer waits, said
@@ -175,13 +169,15 @@ public struct Chatbot: Sendable {
         var ended = 0
         for item in try await store.idleBotConversations(before: now.addingTimeInterval(-Self.idleLimit(.webChat)))
         where now.timeIntervalSince(item.lastAt) >= Self.idleLimit(item.contactPoint) {
-            guard try await store.moveBotConversation(caseID: item.caseID, brand: item.brandID, from: [.bot], to: .resolved) else { continue }
+            // The case first: should the process stop in between, its status event moves the
+            // conversation on through the listener all the same.
             let current = try await store.case(item.caseID, brand: item.brandID)
             if current.status.isActive {
                 _ = try await store.updateCase(
                     item.caseID, brand: item.brandID, actor: .system,
                     update: CaseUpdate(status: .resolved, reason: "the customer did not write again after the assistant's answer"))
             }
+            guard try await store.moveBotConversation(caseID: item.caseID, brand: item.brandID, from: [.bot], to: .resolved) else { continue }
             ended += 1
         }
         return ended

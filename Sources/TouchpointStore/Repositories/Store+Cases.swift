@@ -258,39 +258,44 @@ extension Store {
 
     /// Applies a validated update; each changed field becomes an event.
     public func updateCase(_ id: CaseID, brand: BrandID, actor: Actor, update: CaseUpdate) async throws -> Case {
-        let environment = self.environment
         let config = try await serviceConfig(brand: brand)
         return try await database.write { db in
-            let current = try await Store.case(id, brand: brand, on: db)
-            if let team = update.teamID, let team { try await Store.requireTeam(team, brand: brand, on: db) }
-            if let assignee = update.assigneeID, let assignee { try await Store.requireStaff(assignee, brand: brand, field: "assigneeId", on: db) }
-            let now = environment.now()
-            var (next, drafts) = try Store.apply(update, to: current, now: now)
-            guard !drafts.isEmpty else { return current }
-            let model = next.serviceModel ?? config.rules.defaultModel
-            let policy = config.policy(model)
-            if next.step > current.step, next.step > policy.escalationCeiling {
-                throw StoreError.invalid(field: update.rung != nil ? "rung" : "level",
-                                         reason: "\(model.rawValue) cases escalate no higher than \(policy.escalationCeiling.rawValue)")
-            }
-            if var sla = next.sla {
-                let availability = config.availability(model)
-                if next.status != current.status { sla.statusChanged(from: current.status, to: next.status, at: now, on: availability) }
-                if next.priority != current.priority { sla.retarget(policy.sla[next.priority], atRiskShare: policy.atRiskShare, on: availability) }
-                next.sla = sla
-            }
-            try await db.raw("""
-                UPDATE cases SET subject = \(bind: next.subject), status = \(bind: next.status.rawValue), priority = \(bind: next.priority.rawValue),
-                level = \(bind: next.level.rawValue), rung = \(bind: next.rung.rawValue), team_id = \(bind: next.teamID?.text),
-                assignee_id = \(bind: next.assigneeID?.text), tags = \(bind: Convert.json(next.tags)), updated_at = \(bind: Convert.ms(now)),
-                sla = \(bind: next.sla?.storageText), sla_next_at = \(bind: next.sla?.nextWake.map(Convert.ms)), sla_risk_at = \(bind: next.sla?.riskAt.map(Convert.ms))
-                WHERE id = \(bind: id.text)
-                """).run()
-            if next.subject != current.subject { try await Store.index(text: next.subject, brand: brand, caseID: id, on: db) }
-            try await Store.insert(events: self.events(drafts, brand: brand, actor: actor, account: next.accountID,
-                                                       contact: next.contactID, caseID: id, at: now), on: db)
-            return next
+            try await self.updateCase(id, brand: brand, actor: actor, update: update, config: config, on: db)
         }
+    }
+
+    /// `updateCase` inside the caller's transaction.
+    func updateCase(_ id: CaseID, brand: BrandID, actor: Actor, update: CaseUpdate, config: ServiceConfig, on db: any SQLDatabase) async throws -> Case {
+        let environment = self.environment
+        let current = try await Store.case(id, brand: brand, on: db)
+        if let team = update.teamID, let team { try await Store.requireTeam(team, brand: brand, on: db) }
+        if let assignee = update.assigneeID, let assignee { try await Store.requireStaff(assignee, brand: brand, field: "assigneeId", on: db) }
+        let now = environment.now()
+        var (next, drafts) = try Store.apply(update, to: current, now: now)
+        guard !drafts.isEmpty else { return current }
+        let model = next.serviceModel ?? config.rules.defaultModel
+        let policy = config.policy(model)
+        if next.step > current.step, next.step > policy.escalationCeiling {
+            throw StoreError.invalid(field: update.rung != nil ? "rung" : "level",
+                                     reason: "\(model.rawValue) cases escalate no higher than \(policy.escalationCeiling.rawValue)")
+        }
+        if var sla = next.sla {
+            let availability = config.availability(model)
+            if next.status != current.status { sla.statusChanged(from: current.status, to: next.status, at: now, on: availability) }
+            if next.priority != current.priority { sla.retarget(policy.sla[next.priority], atRiskShare: policy.atRiskShare, on: availability) }
+            next.sla = sla
+        }
+        try await db.raw("""
+            UPDATE cases SET subject = \(bind: next.subject), status = \(bind: next.status.rawValue), priority = \(bind: next.priority.rawValue),
+            level = \(bind: next.level.rawValue), rung = \(bind: next.rung.rawValue), team_id = \(bind: next.teamID?.text),
+            assignee_id = \(bind: next.assigneeID?.text), tags = \(bind: Convert.json(next.tags)), updated_at = \(bind: Convert.ms(now)),
+            sla = \(bind: next.sla?.storageText), sla_next_at = \(bind: next.sla?.nextWake.map(Convert.ms)), sla_risk_at = \(bind: next.sla?.riskAt.map(Convert.ms))
+            WHERE id = \(bind: id.text)
+            """).run()
+        if next.subject != current.subject { try await Store.index(text: next.subject, brand: brand, caseID: id, on: db) }
+        try await Store.insert(events: self.events(drafts, brand: brand, actor: actor, account: next.accountID,
+                                                   contact: next.contactID, caseID: id, at: now), on: db)
+        return next
     }
 
     static func apply(_ update: CaseUpdate, to current: Case, now: Date) throws -> (Case, [EventDraft]) {

@@ -11,8 +11,13 @@ public struct BotTurnWrite: Sendable {
     public var reply: NewInteraction?
     public var note: String?
     public var handOff: Bool
+    /// A change of the case's status that goes with the turn (resolved, waiting on the customer).
+    public var status: CaseUpdate?
 
-    public init(conversation: BotConversation, answering: Interaction?, reply: NewInteraction?, note: String? = nil, handOff: Bool = false) {
+    public init(
+        conversation: BotConversation, answering: Interaction?, reply: NewInteraction?, note: String? = nil, handOff: Bool = false, status: CaseUpdate? = nil
+    ) {
+        self.status = status
         self.conversation = conversation
         self.answering = answering
         self.reply = reply
@@ -142,6 +147,9 @@ extension Store {
             events: events(
                 drafts, brand: item.brandID, actor: .system, account: current.accountID, contact: current.contactID,
                 caseID: item.caseID, at: now), on: db)
+        if let status = turn.status {
+            _ = try await updateCase(item.caseID, brand: item.brandID, actor: .system, update: status, config: config, on: db)
+        }
         if turn.handOff, current.status.isActive {
             let need = Store.need(for: current, config: config, ownerCSM: try await Store.ownerCSM(account: current.accountID, on: db))
             let decision = try await route(need, brand: item.brandID, config: config, now: now, on: db)
