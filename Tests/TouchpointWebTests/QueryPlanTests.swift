@@ -23,7 +23,10 @@ struct QueryPlanTests {
     static let large = ["cases", "interactions", "events", "inbox", "inbound_mail", "outbox", "contacts", "identities"]
 
     /// The tables a plan line walks whole (`SCAN t`, with or without an index to walk it in order).
-    static func scannedTables(_ plan: [String], sql: String) -> [String] {
+    /// `partial`: indexes whose own `WHERE` keeps only a few live rows (the conversations the
+    /// assistant holds, which end within a day or a week); searching one reads those alone,
+    /// however many rows the brand has.
+    static func scannedTables(_ plan: [String], sql: String, partial: Set<String> = []) -> [String] {
         // A plan names a table by its alias when the statement gives one.
         var aliases: [String: String] = [:]
         let words = sql.replacingOccurrences(of: "\n", with: " ").split(separator: " ").map(String.init)
@@ -42,7 +45,8 @@ struct QueryPlanTests {
             // `SCAN t` walks the table; `SEARCH t USING INDEX i (brand_id=?)` walks every row of
             // the brand, which is the same at one brand with a million rows.
             let text = line.trimmingCharacters(in: CharacterSet(charactersIn: "|-` "))
-            let walks = text.hasPrefix("SCAN ") || (text.hasPrefix("SEARCH ") && text.hasSuffix("(brand_id=?)") && !isListing(sql, plan: plan))
+            let onPartial = partial.contains { text.contains("USING INDEX \($0) ") }
+            let walks = text.hasPrefix("SCAN ") || (text.hasPrefix("SEARCH ") && text.hasSuffix("(brand_id=?)") && !onPartial && !isListing(sql, plan: plan))
             guard walks else { return nil }
             let name = text.split(separator: " ").dropFirst().first.map { String($0).lowercased() } ?? ""
             return aliases[name]
@@ -129,13 +133,17 @@ struct QueryPlanTests {
         let explainer = try await SQLiteDatabase.open(path: directory + "/touchpoint.sqlite", readers: 1, logger: logger)
         var scans: [String] = []
         var known = Set<String>()
+        let partial = Set(try await explainer.read { db in
+            try await db.raw("SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE bot_state = %'").all().map { try $0.decode(column: "name", as: String.self) }
+        })
+        #expect(partial.contains("cases_with_assistant"))
         for sql in statements.sorted() where ["SELECT", "UPDATE", "DELETE", "WITH"].contains(where: { sql.uppercased().hasPrefix($0) }) {
             let plan = try await explainer.read { db in
                 try await db.raw(SQLQueryString("EXPLAIN QUERY PLAN \(unsafeRaw: sql)")).all().map {
                     try $0.decode(column: "detail", as: String.self)
                 }
             }
-            let walked = Self.scannedTables(plan, sql: sql)
+            let walked = Self.scannedTables(plan, sql: sql, partial: partial)
             guard !walked.isEmpty else { continue }
             if let prefix = Self.knownWalks.keys.first(where: { sql.hasPrefix($0) }) {
                 known.insert(prefix)
@@ -213,7 +221,7 @@ struct QueryPlanTests {
                     "/console", "/console?view=unassigned", "/console?view=mine", "/console?view=all&point=email", "/console/search?q=meter",
                     "/console/cases/\(item.number)", "/console/contacts/\(contact)", "/console/accounts/\(account.text)", "/console/walk-in",
                     "/console/visits", "/console/admin/channels", "/console/admin/held", "/console/admin/models", "/console/admin/teams",
-                    "/console/kb", "/console/kb?q=faktura", "/console/kb/\(article.id.text)", "/portal/acme/help?lang=pl&q=jak%20zaplacic%20fakture",
+                    "/console?view=assistant", "/console?view=unassigned", "/console/kb", "/console/kb?q=faktura", "/console/kb/\(article.id.text)", "/portal/acme/help?lang=pl&q=jak%20zaplacic%20fakture",
                     "/portal/acme/help?lang=en&category=Meters", "/portal/acme/help/\(article.id.text)",
                 ])
         }
