@@ -66,8 +66,8 @@ extension Store {
     }
 
     /// Writes a turn in one transaction: the reply (through the outbox when it goes by
-    /// email, SMS or WhatsApp), the conversation, the case's state, a note for staff and,
-    /// on a hand-off, the routing to people. Returns false, writing nothing, when the
+    /// email, SMS or WhatsApp), the conversation, the case's state and status, a note for
+    /// staff and, on a hand-off, the routing to people. Returns false, writing nothing, when the
     /// message was answered already (the listener hands an event over again after a crash,
     /// and the chat socket answers at once as well).
     public func recordBotTurn(_ turn: BotTurnWrite) async throws -> Bool {
