@@ -248,6 +248,24 @@ struct ChatbotTests {
     }
 
     @Test(arguments: Backend.available)
+    func aConversationTheAssistantHoldsRecordsItsBreachButIsNotEscalatedByTime(_ backend: Backend) async throws {
+        try await withScene(backend) { scene in
+            let brand = scene.fixture.brand.id
+            var policy = try await scene.store.serviceConfig(brand: brand).policy(.techTouch)
+            policy.escalateOnRisk = true
+            _ = try await scene.store.setPolicy(policy, brand: brand, actor: .system)
+            let (caseID, _) = try await scene.chat("How do I read my electricity meter?")
+            scene.clock.set(Self.start.addingTimeInterval(Double(policy.sla.normal.resolutionMinutes + 60) * 60))
+            let pass = try await scene.store.fireDueSLAs(now: scene.clock.now)
+            #expect(pass.breaches >= 1 && pass.escalations == 0)
+            let item = try await scene.store.case(caseID, brand: brand)
+            #expect(item.botState == .bot && item.assigneeID == nil && item.teamID == nil && item.step == .level1)
+            let events = try await scene.store.auditLog(brand: brand, caseID: caseID, limit: 100, cursor: nil).items
+            #expect(events.contains { $0.type == .slaBreached } && !events.contains { $0.type == .caseEscalated })
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func anSMSIsAnsweredByTextThroughTheOutboxAndAskingForAPersonHandsOver(_ backend: Backend) async throws {
         try await withScene(backend) { scene in
             let brand = scene.fixture.brand

@@ -95,8 +95,11 @@ extension Store {
                 }
                 try await Store.insert(events: self.events(drafts, brand: item.brandID, actor: .system, account: item.accountID,
                                                            contact: item.contactID, caseID: item.id, at: now), on: db)
-                // Time-based escalation: one step per firing the policy escalates on.
-                for firing in firings where (firing.kind == .warning && policy.escalateOnRisk) || (firing.kind == .breach && policy.escalateOnBreach) {
+                // Time-based escalation: one step per firing the policy escalates on. A
+                // conversation the assistant holds is not escalated by time: it reaches people
+                // only through its hand-off rules (its breach is still recorded above).
+                for firing in firings where item.botState != .bot
+                    && ((firing.kind == .warning && policy.escalateOnRisk) || (firing.kind == .breach && policy.escalateOnBreach)) {
                     let trigger: EscalationTrigger = firing.kind == .warning ? .slaAtRisk(firing.clock) : .slaBreached(firing.clock)
                     guard case .success(let decision) = EscalationLadder.escalate(level: item.level, rung: item.rung, trigger: trigger,
                                                                                   ceiling: policy.escalationCeiling, model: model) else { continue }
