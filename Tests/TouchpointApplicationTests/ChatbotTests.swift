@@ -295,6 +295,22 @@ struct ChatbotTests {
     }
 
     @Test(arguments: Backend.available)
+    func aWhatsAppMessageIsAnsweredOnWhatsApp(_ backend: Backend) async throws {
+        try await withScene(backend) { scene in
+            let brand = scene.fixture.brand
+            let integration = try await scene.store.createIntegration(id: "test-wa", brand: brand.id, kind: .whatsApp, name: "WhatsApp", secret: "s")
+            _ = try await scene.inbox.accept(try InboxTests.sms("w1", from: "+48600300400", text: "How do I pay an invoice?", integration: integration, brand: brand))
+            try await scene.inbox.processPending()
+            try await catchUp(scene)
+            let caseID = try #require(try await scene.store.cases(brand: brand.id, filter: CaseFilter(contactPoint: .whatsApp), limit: 1, cursor: nil).items.first?.id)
+            let answer = try await scene.lastBotMessage(caseID)
+            #expect(answer.metadata["articleId"] == (try scene.article("pay-invoice", .en)).id.text)
+            let sent = try await scene.store.outbox(brand: brand.id, state: nil, contactPoints: [.whatsApp], limit: 10, cursor: nil).items
+            #expect(sent.count == 1 && sent.first?.interactionID == answer.id)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func deflectionCountsOnlyConversationsWithoutHumanContactForSevenDays(_ backend: Backend) async throws {
         try await withScene(backend) { scene in
             let brand = scene.fixture.brand.id
