@@ -125,7 +125,9 @@ public enum DemoData {
                 complexity: [ProductComplexity.low, .medium, .medium, .high][tier], stage: stages[index % stages.count],
                 goals: [["lower energy bills"], ["green energy certificate"], ["single invoice for all sites", "24/7 outage support"],
                         ["dedicated advisor", "quarterly business review"]][tier],
-                healthScore: 20 + rng.below(80), ownerCSM: tier >= 2 ? csms[index % csms.count].id : nil)
+                healthScore: 20 + rng.below(80), ownerCSM: tier >= 2 ? csms[index % csms.count].id : nil,
+                // Contracts (not households) renew within the year; a few soon.
+                renewalOn: tier == 0 ? nil : CivilDate(now, timeZone: .gmt).adding(days: 10 + rng.below(340)))
             let account = try await store.createAccount(brand: acme.id, actor: .system, name: company, profile: profile)
             accounts.append(account)
             for person in 0..<(1 + tier) {
@@ -227,6 +229,8 @@ public enum DemoData {
         // The help articles of the portal, the kiosk, the chat widget and the bot, in English and Polish.
         let articles = try DemoData.articles()
         try await UseCases(store: store).knowledge.importFiles(articles, brand: acme.id, author: csms.first?.id)
+        // Health as the daily pass computes it, from the history just written.
+        for brand in [acme.id, globex.id] { try await UseCases(store: store).health.recompute(brand: brand) }
         let token = try await store.createToken(email: adminEmail, name: "demo admin", scope: .write)
         return Summary(adminToken: token.token, accounts: accounts.count, contacts: contacts.count + 1, cases: caseCount, interactions: interactionCount)
     }

@@ -106,6 +106,7 @@ public enum Touchpoint {
         services.append(BackgroundService("listeners") {
             await EventDispatcher(store: store, listeners: Listeners.all(store: store, address: address), logger: log("listeners")).run()
         })
+        services.append(BackgroundService("health") { await HealthSweep(health: UseCases(store: store).health, logger: log("health")).run() })
         services.append(BackgroundService("assistant") { await ChatbotSweep(chatbot: UseCases(store: store, address: address).chatbot, logger: log("assistant")).run() })
         do {
             for (mode, port) in [(SMTPSession.Mode.smtp, config.mail.smtpPort), (.lmtp, config.mail.lmtpPort)] {

@@ -21,6 +21,7 @@ public struct UseCases: Sendable {
     public let envelopes: Envelopes
     public let fieldService: FieldService
     public let gauges: Gauges
+    public let health: AccountHealth
     public let integrations: Integrations
     public let kiosks: Kiosks
     public let knowledge: KnowledgeBase
@@ -58,6 +59,7 @@ public struct UseCases: Sendable {
         accountModels = AccountModels(store: store)
         accounts = Accounts(store: store)
         billing = Billing(store: store)
+        health = AccountHealth(store: store)
         calls = Calls(store: store)
         cases = Cases(store: store)
         chat = Chat(store: store)

@@ -49,6 +49,16 @@ struct APIFixture: Sendable {
     }
 }
 
+extension APIFixture {
+    /// One API call as `who` (a role's token), answering the status and the JSON body.
+    func call(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, _ text: String? = nil, as who: String = "admin")
+        async throws -> (HTTPResponse.Status, [String: Any])
+    {
+        let response = try await client.execute(uri: path, method: method, headers: headers(who), body: text.map { ByteBuffer(string: $0) })
+        return (response.status, try json(response))
+    }
+}
+
 func withAPI(maxBody: Int = 1_048_576, _ body: @escaping @Sendable (APIFixture, any TestClientProtocol) async throws -> Void) async throws {
     let fixture = try await APIFixture.make()
     let router = buildRouter(app: UseCases(store: fixture.store), inbox: fixture.inbox, config: WebConfig(maxBodyBytes: maxBody))

@@ -13,13 +13,8 @@ import TouchpointCore
 struct ChatbotAPITests {
     @Test func policiesCarryTheAssistantAndTheReportCountsConversations() async throws {
         try await withAPI { fx, client in
-            func call(
-                _ method: HTTPRequest.Method, _ path: String, _ text: String? = nil, as who: String = "admin"
-            ) async throws -> (HTTPResponse.Status, [String: Any]) {
-                let response = try await client.execute(
-                    uri: path, method: method, headers: fx.headers(who), body: text.map { ByteBuffer(string: $0) })
-                return (response.status, try json(response))
-            }
+            func call(_ method: HTTPRequest.Method, _ path: String, _ text: String? = nil, as who: String = "admin") async throws
+                -> (HTTPResponse.Status, [String: Any]) { try await fx.call(client, method, path, text, as: who) }
             // The policy shows the assistant's settings; a change is checked, field by field.
             var (status, policy) = try await call(.get, "/api/v1/service-models/techTouch")
             #expect(status == .ok)

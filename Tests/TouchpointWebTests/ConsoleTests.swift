@@ -353,6 +353,9 @@ struct ConsoleTests {
             #expect(accountPage.status == .ok)
             #expect(html.contains("fewer outages") && html.contains("No power.") && html.contains("/console/contacts/\(opened.case.contactID.text)"))
             #expect(html.contains("id=\"customer-model\">") && html.contains("Why:"))
+            // Health is computed, not typed in: the call counts against what high touch expects.
+            #expect(html.contains("id=\"health-score\">") && html.contains("How the score is made"))
+            #expect(html.contains("1 conversation in 90 days; at least 4 expected for this service model"), "\(html)")
             var other = ConsoleBrowser(client)
             _ = try await other.signIn("admin@globex.example")
             #expect(try await other.get("/console/accounts/\(account.id.text)").status == .notFound)

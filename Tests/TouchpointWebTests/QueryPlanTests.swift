@@ -88,6 +88,8 @@ struct QueryPlanTests {
         let brand = try #require(try await store.brands().first { $0.slug == "acme" })
         let samples = try await Samples.make(store, brand: brand)
         StatementLog.shared.start(path: directory + "/touchpoint.sqlite")
+        // The daily health pass reads every account's signals in bulk.
+        try await UseCases(store: store).health.recompute(brand: brand.id)
         let inbox = Inbox(store: store, logger: logger)
         let router = buildRouter(app: UseCases(store: store), inbox: inbox, config: WebConfig())
         let gets = router.routes.filter { $0.method == .get && $0.path.description.hasPrefix("/api/") }.map(\.path.description)

@@ -8,6 +8,7 @@ public enum Listeners {
         [
             StaffEmailListener(store: store),
             ChatbotListener(chatbot: UseCases(store: store, address: address).chatbot),
+            HealthListener(health: AccountHealth(store: store)),
         ]
     }
 }

@@ -173,6 +173,10 @@ public enum EventType: String, WireEnum {
     case articleDeleted = "article.deleted"
     /// The assistant's conversation on a case moved (bot → waiting → human → resolved).
     case assistantStateChanged = "assistant.stateChanged"
+    /// An account's computed health moved to another band (below 40, 40–59, 60–79, 80 and
+    /// up) or its churn risk changed; carries the reasons.
+    case accountHealthChanged = "account.healthChanged"
+    case healthSettingsUpdated = "health.settingsUpdated"
 
     /// Whether the event is shown on timelines. Interactions appear there themselves, so
     /// their event stays in the audit log only, as do notices to staff and sign-ins.

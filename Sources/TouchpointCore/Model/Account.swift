@@ -21,9 +21,14 @@ public struct AccountProfile: Codable, Equatable, Sendable {
     /// 0 (about to leave) … 100 (thriving).
     public var healthScore: Int
     public var ownerCSM: UserID?
+    /// The day the contract renews, when the company tracks it (churn risk looks ahead to it).
+    public var renewalOn: CivilDate?
+    /// Computed with the health score (segmentation rules may read it).
+    public var churnRisk: ChurnRisk
 
     public init(annualValue: Double = 0, averageOrderValue: Double = 0, complexity: ProductComplexity = .low,
-                stage: JourneyStage = .onboarding, goals: [String] = [], healthScore: Int = 50, ownerCSM: UserID? = nil) {
+                stage: JourneyStage = .onboarding, goals: [String] = [], healthScore: Int = 50, ownerCSM: UserID? = nil,
+                renewalOn: CivilDate? = nil, churnRisk: ChurnRisk = .low) {
         self.annualValue = annualValue
         self.averageOrderValue = averageOrderValue
         self.complexity = complexity
@@ -31,6 +36,8 @@ public struct AccountProfile: Codable, Equatable, Sendable {
         self.goals = goals
         self.healthScore = healthScore
         self.ownerCSM = ownerCSM
+        self.renewalOn = renewalOn
+        self.churnRisk = churnRisk
     }
 
     /// Rejects values that cannot be right; returns the profile with goals trimmed.
@@ -85,6 +92,8 @@ public struct Account: Codable, Equatable, Sendable {
         if old.goals != new.goals { fields.append("goals") }
         if old.healthScore != new.healthScore { fields.append("healthScore") }
         if old.ownerCSM != new.ownerCSM { fields.append("ownerCSM") }
+        if old.renewalOn != new.renewalOn { fields.append("renewalOn") }
+        if old.churnRisk != new.churnRisk { fields.append("churnRisk") }
         return fields
     }
 }

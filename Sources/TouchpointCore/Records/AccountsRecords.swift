@@ -10,10 +10,12 @@ public struct AccountChanges: Sendable {
     public var goals: [String]?
     public var healthScore: Int?
     public var ownerCSM: UserID??
+    /// `.some(nil)` clears the renewal day.
+    public var renewalOn: CivilDate??
 
     public init(
         name: String? = nil, annualValue: Double? = nil, averageOrderValue: Double? = nil, complexity: ProductComplexity? = nil,
-        stage: JourneyStage? = nil, goals: [String]? = nil, healthScore: Int? = nil, ownerCSM: UserID?? = nil
+        stage: JourneyStage? = nil, goals: [String]? = nil, healthScore: Int? = nil, ownerCSM: UserID?? = nil, renewalOn: CivilDate?? = nil
     ) {
         self.name = name
         self.annualValue = annualValue
@@ -23,6 +25,7 @@ public struct AccountChanges: Sendable {
         self.goals = goals
         self.healthScore = healthScore
         self.ownerCSM = ownerCSM
+        self.renewalOn = renewalOn
     }
 
     public func applied(to profile: AccountProfile) -> AccountProfile {
@@ -34,6 +37,7 @@ public struct AccountChanges: Sendable {
         if let goals { next.goals = goals }
         if let healthScore { next.healthScore = healthScore }
         if let ownerCSM { next.ownerCSM = ownerCSM }
+        if let renewalOn { next.renewalOn = renewalOn }
         return next
     }
 }

@@ -36,11 +36,52 @@ public struct CSMBookReport: Sendable {
     public var loads: [CSMLoad]
     public var unowned: [ServiceModel: Int]
     public var suggestions: [Rebalance]
+    /// The accounts a named CSM serves (owned or waiting for one), riskiest first.
+    public var accounts: [BookEntry]
 
-    public init(csms: [StaffUser], loads: [CSMLoad], unowned: [ServiceModel: Int], suggestions: [Rebalance]) {
+    public init(csms: [StaffUser], loads: [CSMLoad], unowned: [ServiceModel: Int], suggestions: [Rebalance], accounts: [BookEntry] = []) {
         self.csms = csms
         self.loads = loads
         self.unowned = unowned
         self.suggestions = suggestions
+        self.accounts = accounts
+    }
+}
+
+/// One account in the CSM book: who owns it, how it is doing and what is planned next.
+public struct BookEntry: Sendable, Equatable {
+    public var id: AccountID
+    public var name: String
+    public var model: ServiceModel
+    public var owner: UserID?
+    public var annualValue: Double
+    public var healthScore: Int
+    public var churnRisk: ChurnRisk
+    /// Nil until health was first computed.
+    public var trend: HealthTrend.Direction?
+    public var trendChange: Int?
+    public var renewalOn: CivilDate?
+    /// The earliest open promise to the account (a call back, a review, a payment plan).
+    public var nextTouch: (at: Date, what: String)?
+
+    public init(id: AccountID, name: String, model: ServiceModel, owner: UserID?, annualValue: Double, healthScore: Int, churnRisk: ChurnRisk,
+                trend: HealthTrend.Direction?, trendChange: Int?, renewalOn: CivilDate?, nextTouch: (at: Date, what: String)?) {
+        self.id = id
+        self.name = name
+        self.model = model
+        self.owner = owner
+        self.annualValue = annualValue
+        self.healthScore = healthScore
+        self.churnRisk = churnRisk
+        self.trend = trend
+        self.trendChange = trendChange
+        self.renewalOn = renewalOn
+        self.nextTouch = nextTouch
+    }
+
+    public static func == (lhs: BookEntry, rhs: BookEntry) -> Bool {
+        lhs.id == rhs.id && lhs.healthScore == rhs.healthScore && lhs.churnRisk == rhs.churnRisk && lhs.trend == rhs.trend
+            && lhs.trendChange == rhs.trendChange && lhs.renewalOn == rhs.renewalOn && lhs.nextTouch?.at == rhs.nextTouch?.at
+            && lhs.owner == rhs.owner && lhs.model == rhs.model
     }
 }

@@ -6,6 +6,9 @@ public enum SegmentAttribute: String, WireEnum {
     /// The contact's role (their title, e.g. "CFO, decision maker"); rules naming it apply
     /// to contacts only, which is how one account mixes models.
     case contactRole
+    /// The computed churn risk (low, medium, high), so a falling account can move to a more
+    /// personal model.
+    case churnRisk
 
     var label: String {
         switch self {
@@ -16,6 +19,7 @@ public enum SegmentAttribute: String, WireEnum {
         case .healthScore: "health score"
         case .goals: "goals"
         case .contactRole: "contact role"
+        case .churnRisk: "churn risk"
         }
     }
 
@@ -98,12 +102,16 @@ public struct SegmentCondition: Codable, Equatable, Sendable {
             return copy
         }
         switch attribute {
-        case .complexity, .stage:
+        case .complexity, .stage, .churnRisk:
             guard [.eq, .ne, .in, .notIn].contains(op) else {
                 throw ValidationError(field: "\(field).op", reason: "\(attribute.rawValue) compares with eq, ne, in or notIn")
             }
             if case .number = value { throw ValidationError(field: "\(field).value", reason: "must be a string or a list of strings") }
-            let allowed = attribute == .complexity ? ProductComplexity.allCases.map(\.rawValue) : JourneyStage.allCases.map(\.rawValue)
+            let allowed = switch attribute {
+            case .complexity: ProductComplexity.allCases.map(\.rawValue)
+            case .stage: JourneyStage.allCases.map(\.rawValue)
+            default: ChurnRisk.allCases.map(\.rawValue)
+            }
             for text in value.texts where !allowed.contains(text) {
                 throw ValidationError(field: "\(field).value", reason: "unknown \(attribute.rawValue) '\(text)'; expected one of: " + allowed.joined(separator: ", "))
             }
@@ -163,6 +171,7 @@ public struct SegmentCondition: Codable, Equatable, Sendable {
         case .healthScore: return compare(Double(subject.profile.healthScore))
         case .complexity: return match([subject.profile.complexity.rawValue], shown: subject.profile.complexity.rawValue)
         case .stage: return match([subject.profile.stage.rawValue], shown: subject.profile.stage.rawValue)
+        case .churnRisk: return match([subject.profile.churnRisk.rawValue], shown: subject.profile.churnRisk.rawValue)
         case .goals:
             let goals = subject.profile.goals
             return match(goals, shown: goals.isEmpty ? "(none)" : "'" + goals.joined(separator: "', '") + "'")

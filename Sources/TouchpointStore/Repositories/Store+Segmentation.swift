@@ -47,9 +47,15 @@ extension Store {
     /// Gives every account of the brand its model under `rules`, writing the changes in
     /// bulk; returns how many accounts changed model.
     func reevaluate(brand: BrandID, rules: RuleSet, actor: Actor, now: Date, on db: any SQLDatabase) async throws -> Int {
+        try await applyModels(try await Store.segmentedAccounts(brand: brand, on: db), brand: brand, rules: rules, actor: actor, now: now, on: db)
+    }
+
+    /// Gives `accounts` (as they are now, possibly changed in this transaction) their model
+    /// under `rules`, writing only what changed; returns how many changed model.
+    func applyModels(_ accounts: [Account], brand: BrandID, rules: RuleSet, actor: Actor, now: Date, on db: any SQLDatabase) async throws -> Int {
         var updates: [(id: String, values: [String?])] = []
         var changes: [DomainEvent] = []
-        for account in try await Store.segmentedAccounts(brand: brand, on: db) {
+        for account in accounts {
             let result = rules.evaluate(SegmentSubject(profile: account.profile))
             guard result.model != account.serviceModel || result.explanation != account.modelExplanation else { continue }
             updates.append((account.id.text, [result.model.rawValue, result.explanation]))
@@ -120,8 +126,41 @@ extension Store {
         let book = CSMBook(policies: config.policies)
         var unowned: [ServiceModel: Int] = [:]
         for account in accounts where account.owner == nil && config.policy(account.model).namedCSM { unowned[account.model, default: 0] += 1 }
+        let named = Set(ServiceModel.allCases.filter { config.policy($0).namedCSM })
+        let entries = try await database.read { db in try await Store.bookEntries(brand: brand, models: named, on: db) }
         return CSMBookReport(csms: csms, loads: book.loads(csms: csms.map(\.id), accounts: accounts), unowned: unowned,
-                             suggestions: book.rebalance(csms: csms.map(\.id), accounts: accounts))
+                             suggestions: book.rebalance(csms: csms.map(\.id), accounts: accounts), accounts: entries)
+    }
+
+    /// The accounts of the named-CSM models with their health, renewal and next open promise.
+    static func bookEntries(brand: BrandID, models: Set<ServiceModel>, on db: any SQLDatabase) async throws -> [BookEntry] {
+        guard !models.isEmpty else { return [] }
+        var touches: [AccountID: (at: Date, what: String)] = [:]
+        for row in try await db.raw("""
+            SELECT account_id, due_at, what FROM commitments WHERE brand_id = \(bind: brand.text) AND status = 'open' ORDER BY due_at
+            """).all() {
+            let id = try row.uuid("account_id")
+            if touches[id] == nil { touches[id] = (try row.date("due_at"), try row.string("what")) }
+        }
+        var sql = SQLQueryString("""
+            SELECT id, name, service_model, owner_csm_id, annual_value, health_score, churn_risk, health_trend, health_change, renewal_on
+            FROM accounts WHERE brand_id = \(bind: brand.text) AND service_model IN (
+            """)
+        for (index, model) in models.sorted().enumerated() {
+            if index > 0 { sql.appendLiteral(", ") }
+            sql.appendInterpolation(bind: model.rawValue)
+        }
+        sql.appendLiteral(")")
+        let entries = try await db.raw(sql).all().map { row in
+            let id = try row.uuid("id")
+            return BookEntry(id: id, name: try row.string("name"), model: try row.wire("service_model", as: ServiceModel.self),
+                             owner: try row.optionalUUID("owner_csm_id"), annualValue: try row.double("annual_value"),
+                             healthScore: try row.int("health_score"), churnRisk: try row.wire("churn_risk", as: ChurnRisk.self),
+                             trend: try row.optionalString("health_trend").flatMap(HealthTrend.Direction.init(rawValue:)),
+                             trendChange: try row.optionalInt("health_change"), renewalOn: try row.optionalString("renewal_on").flatMap(CivilDate.init),
+                             nextTouch: touches[id])
+        }
+        return entries.sorted { ($1.churnRisk, $0.healthScore, $0.name) < ($0.churnRisk, $1.healthScore, $1.name) }
     }
 
     static func bookAccounts(brand: BrandID, on db: any SQLDatabase) async throws -> [BookAccount] {

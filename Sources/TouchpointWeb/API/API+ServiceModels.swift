@@ -126,10 +126,42 @@ struct CSMBookDTO: Encodable {
         var reason: String
     }
 
+    struct Entry: Encodable {
+        var accountId: String
+        var name: String
+        var serviceModel: ServiceModel
+        var csmId: String?
+        var annualValue: Double
+        var healthScore: Int
+        var trend: HealthTrend.Direction?
+        var trendChange: Int?
+        var churnRisk: ChurnRisk
+        var renewalOn: String?
+        var nextTouchAt: Date?
+        var nextTouch: String?
+
+        init(_ entry: BookEntry) {
+            accountId = entry.id.text
+            name = entry.name
+            serviceModel = entry.model
+            csmId = entry.owner?.text
+            annualValue = entry.annualValue
+            healthScore = entry.healthScore
+            trend = entry.trend
+            trendChange = entry.trendChange
+            churnRisk = entry.churnRisk
+            renewalOn = entry.renewalOn?.description
+            nextTouchAt = entry.nextTouch?.at
+            nextTouch = entry.nextTouch?.what
+        }
+    }
+
     var capacities: [ServiceModel: Int]
     var loads: [Load]
     var unownedAccounts: [ServiceModel: Int]
     var suggestions: [Move]
+    /// The accounts of the named-CSM models, riskiest first.
+    var accounts: [Entry]
 }
 
 struct AssignCSMRequest: Decodable {
@@ -212,7 +244,8 @@ extension API {
                 unownedAccounts: report.unowned,
                 suggestions: report.suggestions.map {
                     .init(accountId: $0.accountID.text, accountName: $0.accountName, fromCsmId: $0.from.text, toCsmId: $0.to.text, reason: $0.reason)
-                }))
+                },
+                accounts: report.accounts.map(CSMBookDTO.Entry.init)))
         }
     }
 

@@ -48,6 +48,7 @@ public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Route
     v1.get("staff") { _, context in try await api.staff(context) }
     v1.get("events") { request, context in try await api.events(request, context) }
     api.addAccountRoutes(to: v1)
+    api.addHealthRoutes(to: v1)
     api.addContactRoutes(to: v1)
     api.addCaseRoutes(to: v1)
     api.addCommitmentRoutes(to: v1)

@@ -20,12 +20,14 @@ struct AccountCreateRequest: Decodable {
     var complexity: ProductComplexity?
     var stage: JourneyStage?
     var goals: [String]?
+    /// The starting score until the first computation (an import from another system).
     var healthScore: Int?
     var ownerCsmId: UUID?
+    var renewalOn: CivilDate?
 
     var profile: AccountProfile {
         AccountProfile(annualValue: annualValue ?? 0, averageOrderValue: averageOrderValue ?? 0, complexity: complexity ?? .low,
-                       stage: stage ?? .onboarding, goals: goals ?? [], healthScore: healthScore ?? 50, ownerCSM: ownerCsmId)
+                       stage: stage ?? .onboarding, goals: goals ?? [], healthScore: healthScore ?? 50, ownerCSM: ownerCsmId, renewalOn: renewalOn)
     }
 }
 
@@ -33,7 +35,7 @@ struct AccountPatchRequest: Decodable {
     var changes: AccountChanges
 
     enum CodingKeys: String, CodingKey {
-        case name, annualValue, averageOrderValue, complexity, stage, goals, healthScore, ownerCsmId
+        case name, annualValue, averageOrderValue, complexity, stage, goals, healthScore, ownerCsmId, renewalOn
     }
 
     init(from decoder: any Decoder) throws {
@@ -46,7 +48,8 @@ struct AccountPatchRequest: Decodable {
             stage: try c.decodeIfPresent(JourneyStage.self, forKey: .stage),
             goals: try c.decodeIfPresent([String].self, forKey: .goals),
             healthScore: try c.decodeIfPresent(Int.self, forKey: .healthScore),
-            ownerCSM: try c.decodePatch(UUID.self, forKey: .ownerCsmId))
+            ownerCSM: try c.decodePatch(UUID.self, forKey: .ownerCsmId),
+            renewalOn: try c.decodePatch(CivilDate.self, forKey: .renewalOn))
     }
 }
 

@@ -81,6 +81,8 @@ struct AccountDTO: JSONWritable {
     var stage: JourneyStage
     var goals: [String]
     var healthScore: Int
+    var churnRisk: ChurnRisk
+    var renewalOn: String?
     var ownerCsmId: String?
     var serviceModel: ServiceModel?
     var modelExplanation: String?
@@ -98,6 +100,8 @@ struct AccountDTO: JSONWritable {
         stage = item.profile.stage
         goals = item.profile.goals
         healthScore = item.profile.healthScore
+        churnRisk = item.profile.churnRisk
+        renewalOn = item.profile.renewalOn?.description
         ownerCsmId = item.profile.ownerCSM?.text
         serviceModel = item.serviceModel
         modelExplanation = item.modelExplanation
@@ -116,6 +120,8 @@ struct AccountDTO: JSONWritable {
             $0.field("stage", stage)
             $0.field("goals", goals)
             $0.field("healthScore", healthScore)
+            $0.field("churnRisk", churnRisk)
+            $0.field("renewalOn", renewalOn)
             $0.field("ownerCsmId", ownerCsmId)
             $0.field("serviceModel", serviceModel)
             $0.field("modelExplanation", modelExplanation)

@@ -31,6 +31,42 @@ extension Console {
         var cases: [Console.CaseRow]
         var timeline: [TimelineLine]
         var older: String?
+        /// The account's computed health and churn risk, with why (accounts only).
+        var health: HealthPanel?
+    }
+
+    struct HealthPanel {
+        var score: Int
+        var risk: String
+        var highRisk: Bool
+        var trend: String
+        var reasons: [String]
+        var components: [HealthLine]
+        var missing: String?
+
+        init(_ view: AccountHealthView) {
+            score = view.report.score
+            risk = "\(view.churn.risk.rawValue.capitalized) churn risk"
+            highRisk = view.churn.risk == .high
+            let change = view.trend.change
+            trend = switch view.trend.direction {
+            case _ where view.trend.since == nil: "First computed today"
+            case .rising: "Up \(change) points since \(view.trend.since!)"
+            case .falling: "Down \(-change) points since \(view.trend.since!)"
+            case .steady: "Steady since \(view.trend.since!)"
+            }
+            reasons = view.churn.reasons
+            components = view.report.components.map {
+                HealthLine(label: $0.signal.label, explanation: $0.explanation, points: String(format: "%.1f of %d", $0.contribution, $0.weight))
+            }
+            missing = view.report.missing.isEmpty ? nil : "No data yet: " + view.report.missing.map(\.label).joined(separator: ", ")
+        }
+    }
+
+    struct HealthLine {
+        var label: String
+        var explanation: String
+        var points: String
     }
 
     struct Fact {
@@ -112,9 +148,9 @@ extension Console {
             Fact(label: "Average order", value: String(format: "%.0f", profile.averageOrderValue)),
             Fact(label: "Product complexity", value: profile.complexity.rawValue),
             Fact(label: "Journey stage", value: profile.stage.rawValue),
-            Fact(label: "Health", value: "\(profile.healthScore) / 100"),
             Fact(label: "CSM", value: csm ?? "none"),
-        ] + profile.goals.map { Fact(label: "Goal", value: $0) }
+        ] + (profile.renewalOn.map { [Fact(label: "Renews on", value: $0.description)] } ?? []) + profile.goals.map { Fact(label: "Goal", value: $0) }
+        view.health = HealthPanel(try await app.health.health(account: id, brand: brand))
         view.model = model.segmentation.model.rawValue
         view.why = model.segmentation.explanation
         view.policy = Self.policyFacts(model.policy)
@@ -185,6 +221,6 @@ extension Console {
                         sla: nil, due: nil, created: TimeText(item.createdAt))
             },
             timeline: timeline.items.map { line($0, customers: customers, staff: staff, prefix: prefix, numbers: numbers, current: nil) },
-            older: timeline.nextCursor.map { "\(olderBase)?before=\(HTMLForm.encode($0))#timeline" })
+            older: timeline.nextCursor.map { "\(olderBase)?before=\(HTMLForm.encode($0))#timeline" }, health: nil)
     }
 }

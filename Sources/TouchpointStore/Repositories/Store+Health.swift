@@ -1,0 +1,345 @@
+import Foundation
+import SQLKit
+import TouchpointCore
+
+/// One account with what its health is computed from.
+public struct HealthFacts: Sendable {
+    public var account: Account
+    public var inputs: HealthInputs
+    /// The snapshot the trend compares with: about 30 days back, else the first one.
+    public var base: HealthPoint?
+    /// The first day health was computed (kept as the baseline).
+    public var since: HealthPoint?
+}
+
+/// An account's latest computed health as stored on the account.
+public struct StoredHealth: Codable, Sendable, Equatable {
+    public var report: HealthReport
+    public var churn: ChurnAssessment
+    public var computedAt: Date
+}
+
+/// What one pass writes for one account.
+public struct HealthWrite: Sendable {
+    public var facts: HealthFacts
+    public var report: HealthReport
+    public var churn: ChurnAssessment
+    public var trend: HealthTrend
+
+    public init(facts: HealthFacts, report: HealthReport, churn: ChurnAssessment, trend: HealthTrend) {
+        self.facts = facts
+        self.report = report
+        self.churn = churn
+        self.trend = trend
+    }
+}
+
+extension SettingKey {
+    static let health = "health"
+}
+
+extension Store {
+    /// The brand's health weights and expectations (the defaults until an admin sets them).
+    public func healthSettings(brand: BrandID) async throws -> HealthSettings {
+        try await database.read { db in
+            let row = try await db.raw("SELECT value FROM brand_settings WHERE brand_id = \(bind: brand.text) AND key = \(bind: SettingKey.health)")
+                .first()
+            return try row.flatMap { Convert.decode(HealthSettings.self, try $0.string("value")) } ?? .defaults
+        }
+    }
+
+    public func setHealthSettings(_ settings: HealthSettings, brand: BrandID, actor: Actor) async throws -> HealthSettings {
+        let valid = try settings.validated()
+        let environment = self.environment
+        try await database.write { db in
+            let now = environment.now()
+            try await Store.putSetting(SettingKey.health, value: Convert.json(valid), brand: brand, now: now, on: db)
+            try await Store.insert(
+                events: self.events(
+                    [
+                        EventDraft(
+                            type: .healthSettingsUpdated,
+                            payload: [
+                                "weights": .object(Dictionary(uniqueKeysWithValues: valid.weights.map { ($0.key.rawValue, JSONValue.int($0.value)) }))
+                            ])
+                    ],
+                    brand: brand, actor: actor, account: nil, contact: nil, caseID: nil, at: now), on: db)
+        }
+        return valid
+    }
+
+    /// The facts of every account of the brand, or only of `ids`, read with one grouped query
+    /// per signal (each on an index: open cases by status, events by type and time, the
+    /// contacts' conversations by contact and time).
+    public func healthFacts(brand: BrandID, accounts ids: [AccountID]?, settings: HealthSettings, today: CivilDate) async throws -> [HealthFacts] {
+        let now = environment.now()
+        // A long list is cheaper as the whole brand, filtered here.
+        let only = ids.flatMap { $0.count <= 500 ? $0 : nil }
+        let wanted = ids.map(Set.init)
+        let windowStart = Convert.ms(now.addingTimeInterval(-Double(settings.windowDays) * 86_400))
+        let windowDay = today.adding(days: -settings.windowDays).description
+        return try await database.read { db in
+            func restricted(_ sql: String, column: String) -> SQLQueryString {
+                var query = SQLQueryString(sql)
+                query.appendLiteral(" AND \(column) IN (")
+                for (index, id) in (only ?? []).enumerated() {
+                    if index > 0 { query.appendLiteral(", ") }
+                    query.appendInterpolation(bind: id.text)
+                }
+                query.appendLiteral(")")
+                return query
+            }
+            func filtered(_ base: String, column: String, groupBy: String) -> SQLQueryString {
+                var query = only == nil ? SQLQueryString(base) : restricted(base, column: column)
+                query.appendLiteral(groupBy)
+                return query
+            }
+            let brandText = brand.text
+            var accountSQL = SQLQueryString("SELECT * FROM accounts WHERE brand_id = \(bind: brandText)")
+            if only != nil { accountSQL = restricted("SELECT * FROM accounts WHERE brand_id = '\(brandText)'", column: "id") }
+            var facts: [AccountID: HealthFacts] = [:]
+            for row in try await db.raw(accountSQL).all() {
+                let account = try Store.account(from: row)
+                if let wanted, !wanted.contains(account.id) { continue }
+                var since: HealthPoint?
+                if let day = try row.optionalString("health_since").flatMap(CivilDate.init), let score = try row.optionalInt("health_since_score") {
+                    since = HealthPoint(day: day, score: score)
+                }
+                facts[account.id] = HealthFacts(account: account, inputs: HealthInputs(model: account.serviceModel), base: since, since: since)
+            }
+            // Open cases: the status index holds only those, newest last.
+            let open = filtered(
+                """
+                SELECT account_id, COUNT(*) AS n, MIN(created_at) AS oldest FROM cases
+                WHERE brand_id = '\(brandText)' AND status IN ('new', 'open', 'pending') AND account_id IS NOT NULL AND merged_into IS NULL
+                """, column: "account_id", groupBy: " GROUP BY account_id")
+            for row in try await db.raw(open).all() {
+                guard let id = try row.optionalUUID("account_id"), facts[id] != nil else { continue }
+                facts[id]!.inputs.openCases = try row.int("n")
+                facts[id]!.inputs.oldestOpenDays = max(0, now.timeIntervalSince(Convert.date(try row.int("oldest"))) / 86_400)
+            }
+            let incidents = filtered(
+                """
+                SELECT account_id, type, COUNT(*) AS n FROM events
+                WHERE type IN ('\(EventType.slaBreached.rawValue)', '\(EventType.caseEscalated.rawValue)') AND occurred_at >= \(windowStart)
+                AND brand_id = '\(brandText)' AND account_id IS NOT NULL
+                """, column: "account_id", groupBy: " GROUP BY account_id, type")
+            for row in try await db.raw(incidents).all() {
+                guard let id = try row.optionalUUID("account_id"), facts[id] != nil else { continue }
+                if try row.string("type") == EventType.slaBreached.rawValue {
+                    facts[id]!.inputs.slaBreaches = try row.int("n")
+                } else {
+                    facts[id]!.inputs.escalations = try row.int("n")
+                }
+            }
+            let todayText = today.description
+            let invoices = filtered(
+                """
+                SELECT account_id, COUNT(*) AS n,
+                CAST(SUM(CASE WHEN paid_minor < amount_minor AND due_on < '\(todayText)' THEN 1 ELSE 0 END) AS BIGINT) AS overdue,
+                MIN(CASE WHEN paid_minor < amount_minor AND due_on < '\(todayText)' THEN due_on END) AS oldest
+                FROM invoices WHERE brand_id = '\(brandText)'
+                """, column: "account_id", groupBy: " GROUP BY account_id")
+            for row in try await db.raw(invoices).all() {
+                guard let id = try row.optionalUUID("account_id"), facts[id] != nil else { continue }
+                let oldest = try row.optionalString("oldest").flatMap(CivilDate.init)
+                facts[id]!.inputs.invoices = HealthInputs.InvoiceFacts(
+                    overdue: try row.int("overdue"),
+                    oldestOverdueDays: oldest.map { today.days(since: $0) } ?? 0)
+            }
+            // The whole brand reads the window's conversations by time (a range that grows with
+            // the traffic, not the history); a few accounts read their contacts' own, contacts
+            // first (CROSS JOIN keeps that order in SQLite).
+            let conversations =
+                only == nil
+                ? SQLQueryString(
+                    """
+                    SELECT c.account_id AS account_id, COUNT(*) AS n FROM interactions i CROSS JOIN contacts c
+                    WHERE i.brand_id = \(bind: brandText) AND i.occurred_at >= \(bind: windowStart) AND c.id = i.contact_id AND c.account_id IS NOT NULL
+                    GROUP BY c.account_id
+                    """)
+                : filtered(
+                    """
+                    SELECT c.account_id AS account_id, COUNT(*) AS n FROM contacts c CROSS JOIN interactions i
+                    WHERE c.brand_id = '\(brandText)' AND i.contact_id = c.id AND i.occurred_at >= \(windowStart)
+                    """, column: "c.account_id", groupBy: " GROUP BY c.account_id")
+            for row in try await db.raw(conversations).all() {
+                guard let id = try row.optionalUUID("account_id"), facts[id] != nil else { continue }
+                facts[id]!.inputs.contacts = try row.int("n")
+            }
+            let usage = filtered(
+                """
+                SELECT account_id, CAST(AVG(active_users) AS DOUBLE PRECISION) AS active, CAST(AVG(licensed_users) AS DOUBLE PRECISION) AS licensed
+                FROM account_usage WHERE brand_id = '\(brandText)' AND day > '\(windowDay)'
+                """, column: "account_id", groupBy: " GROUP BY account_id")
+            for row in try await db.raw(usage).all() {
+                guard let id = try row.optionalUUID("account_id"), facts[id] != nil else { continue }
+                facts[id]!.inputs.usage = (try row.double("active"), try row.double("licensed"))
+            }
+            // The trend's base: the latest snapshot 30 to 33 days back (a missed daily pass
+            // or two still finds one); accounts without one compare with their first score.
+            let baseSQL = filtered(
+                """
+                SELECT account_id, day, score FROM health_snapshots
+                WHERE brand_id = '\(brandText)' AND day >= '\(today.adding(days: -33))' AND day <= '\(today.adding(days: -30))'
+                """, column: "account_id", groupBy: "")
+            for row in try await db.raw(baseSQL).all() {
+                let id = try row.uuid("account_id")
+                guard let day = CivilDate(try row.string("day")), facts[id] != nil else { continue }
+                if let current = facts[id]!.base, current.day >= day, current != facts[id]!.since { continue }
+                facts[id]!.base = HealthPoint(day: day, score: try row.int("score"))
+            }
+            return facts.values.sorted { $0.account.id.uuidString < $1.account.id.uuidString }
+        }
+    }
+
+    /// The daily scores of one account from `since` on, oldest first.
+    public func healthHistory(account: AccountID, brand: BrandID, since: CivilDate) async throws -> [HealthPoint] {
+        try await database.read { db in
+            try await db.raw(
+                """
+                SELECT day, score FROM health_snapshots WHERE account_id = \(bind: account.text) AND brand_id = \(bind: brand.text)
+                AND day >= \(bind: since.description) ORDER BY day
+                """
+            ).all().compactMap { row -> HealthPoint? in
+                guard let day = CivilDate(try row.string("day")) else { return nil }
+                return HealthPoint(day: day, score: try row.int("score"))
+            }
+        }
+    }
+
+    /// The account's latest computed health, nil before the first computation.
+    public func storedHealth(account: AccountID, brand: BrandID) async throws -> StoredHealth? {
+        try await database.read { db in
+            guard
+                let row = try await db.raw(
+                    """
+                    SELECT health_report FROM accounts WHERE id = \(bind: account.text) AND brand_id = \(bind: brand.text)
+                    """
+                ).first()
+            else { throw StoreError.notFound("account \(account.text)") }
+            return try row.optionalString("health_report").flatMap { Convert.decode(StoredHealth.self, $0) }
+        }
+    }
+
+    /// Stores a pass's results: score, churn risk and report on each account, today's
+    /// snapshot, the first score as the baseline; accounts whose segmentation reads health or
+    /// churn risk get their model again. An event marks each account whose churn risk or
+    /// health band (below 40, 40–59, 60–79, 80 and up) changed. Returns how many accounts
+    /// changed model.
+    public func saveHealth(_ writes: [HealthWrite], brand: BrandID, today: CivilDate, actor: Actor) async throws -> Int {
+        let rules = try await serviceConfig(brand: brand).rules
+        let environment = self.environment
+        return try await database.write { db in
+            let now = environment.now()
+            var accountRows: [(id: String, values: [String?])] = []
+            var events: [DomainEvent] = []
+            var changedProfiles: [Account] = []
+            for write in writes {
+                let account = write.facts.account
+                let since = write.facts.since ?? HealthPoint(day: today, score: write.report.score)
+                let stored = StoredHealth(report: write.report, churn: write.churn, computedAt: now)
+                accountRows.append(
+                    (
+                        account.id.text,
+                        [
+                            String(write.report.score), write.churn.risk.rawValue, Convert.json(stored),
+                            String(Convert.ms(now)), since.day.description, String(since.score),
+                            write.trend.direction.rawValue, String(write.trend.change),
+                        ]
+                    ))
+                let before = account.profile
+                if before.churnRisk != write.churn.risk || Store.band(before.healthScore) != Store.band(write.report.score) {
+                    events.append(
+                        DomainEvent(
+                            id: environment.newID(), brandID: brand, type: .accountHealthChanged, actor: actor, accountID: account.id,
+                            contactID: nil, caseID: nil,
+                            payload: [
+                                "from": .object(["score": .int(before.healthScore), "churnRisk": .string(before.churnRisk.rawValue)]),
+                                "to": .object(["score": .int(write.report.score), "churnRisk": .string(write.churn.risk.rawValue)]),
+                                "reasons": .array(write.churn.reasons.map(JSONValue.string)),
+                            ], occurredAt: now))
+                }
+                if before.healthScore != write.report.score || before.churnRisk != write.churn.risk {
+                    var changed = account
+                    changed.profile.healthScore = write.report.score
+                    changed.profile.churnRisk = write.churn.risk
+                    changedProfiles.append(changed)
+                }
+            }
+            try await Store.updateByID(
+                "accounts",
+                set: [
+                    ("health_score", "INTEGER"), ("churn_risk", nil), ("health_report", nil), ("health_at", "BIGINT"),
+                    ("health_since", nil), ("health_since_score", "INTEGER"), ("health_trend", nil),
+                    ("health_change", "INTEGER"),
+                ], rows: accountRows, on: db)
+            try await Store.upsertSnapshots(writes, brand: brand, today: today, on: db)
+            try await Store.insert(events: events, on: db)
+            let readsHealth = rules.rules.contains { $0.conditions.contains { [.healthScore, .churnRisk].contains($0.attribute) } }
+            guard readsHealth else { return 0 }
+            return try await self.applyModels(changedProfiles, brand: brand, rules: rules, actor: actor, now: now, on: db)
+        }
+    }
+
+    static func band(_ score: Int) -> Int { score < 40 ? 0 : score < 60 ? 1 : score < 80 ? 2 : 3 }
+
+    static func upsertSnapshots(_ writes: [HealthWrite], brand: BrandID, today: CivilDate, on db: any SQLDatabase) async throws {
+        for start in stride(from: 0, to: writes.count, by: 400) {
+            var sql = SQLQueryString("INSERT INTO health_snapshots (account_id, day, brand_id, score, churn_risk) VALUES ")
+            for (index, write) in writes[start..<min(start + 400, writes.count)].enumerated() {
+                sql.appendLiteral(index == 0 ? "(" : ", (")
+                sql.appendInterpolation(bind: write.facts.account.id.text)
+                sql.appendLiteral(", ")
+                sql.appendInterpolation(bind: today.description)
+                sql.appendLiteral(", ")
+                sql.appendInterpolation(bind: brand.text)
+                sql.appendLiteral(", ")
+                sql.appendInterpolation(bind: write.report.score)
+                sql.appendLiteral(", ")
+                sql.appendInterpolation(bind: write.churn.risk.rawValue)
+                sql.appendLiteral(")")
+            }
+            sql.appendLiteral(" ON CONFLICT (account_id, day) DO UPDATE SET score = excluded.score, churn_risk = excluded.churn_risk")
+            try await db.raw(sql).run()
+        }
+    }
+
+    /// Stores imported product use (a day imported again replaces the earlier figures).
+    public func recordUsage(_ days: [UsageDay], account: AccountID, brand: BrandID) async throws {
+        try await database.write { db in
+            _ = try await Store.account(account, brand: brand, on: db)
+            for start in stride(from: 0, to: days.count, by: 400) {
+                var sql = SQLQueryString("INSERT INTO account_usage (account_id, day, brand_id, active_users, licensed_users) VALUES ")
+                for (index, day) in days[start..<min(start + 400, days.count)].enumerated() {
+                    sql.appendLiteral(index == 0 ? "(" : ", (")
+                    sql.appendInterpolation(bind: account.text)
+                    sql.appendLiteral(", ")
+                    sql.appendInterpolation(bind: day.day.description)
+                    sql.appendLiteral(", ")
+                    sql.appendInterpolation(bind: brand.text)
+                    sql.appendLiteral(", ")
+                    sql.appendInterpolation(bind: day.activeUsers)
+                    sql.appendLiteral(", ")
+                    sql.appendInterpolation(bind: day.licensedUsers)
+                    sql.appendLiteral(")")
+                }
+                sql.appendLiteral(
+                    " ON CONFLICT (account_id, day) DO UPDATE SET active_users = excluded.active_users, licensed_users = excluded.licensed_users")
+                try await db.raw(sql).run()
+            }
+        }
+    }
+
+    /// Whether some account of the brand has no health computed since `start` (the daily
+    /// pass is then due; on several nodes, the first one to pass makes the others skip).
+    public func healthDue(brand: BrandID, since start: Date) async throws -> Bool {
+        try await database.read { db in
+            try await db.raw(
+                """
+                SELECT 1 AS due FROM accounts WHERE brand_id = \(bind: brand.text) AND (health_at IS NULL OR health_at < \(bind: Convert.ms(start))) LIMIT 1
+                """
+            ).first() != nil
+        }
+    }
+}
