@@ -126,10 +126,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // The service-model benchmark (Benchmarks/service-models.sh), on the pure core.
+        // The service-model benchmark (Benchmarks/service-models.sh): the pure core, then the store and the health pass.
         .executableTarget(
             name: "touchpoint-benchmarks",
-            dependencies: ["TouchpointCore", "TouchpointStore", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TouchpointCore", "TouchpointStore", "TouchpointApplication", .product(name: "SQLKit", package: "sql-kit"),
+                           .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/ServiceModels"),
         // The mail benchmark (Benchmarks/mail.sh): an SMTP load generator and the MIME parser.
         .executableTarget(

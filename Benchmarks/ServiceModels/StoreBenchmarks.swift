@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SQLKit
+import TouchpointApplication
 import TouchpointCore
 import TouchpointStore
 
@@ -52,7 +53,74 @@ func storeBenchmarks() async throws {
     try await measureAsync("store: recompute SLAs of 100,000 open cases", count: 100_000, unit: "cases") {
         try await store.setPolicy(changed, brand: brand.id, actor: .system).1
     }
+    try await healthBenchmark(store: store, database: database, brand: brand.id, rng: &rng)
     await database.shutdown()
+}
+
+/// 100,000 accounts with a contact each, 300,000 conversations in the window, 20,000 open
+/// cases, 10,000 missed response times, 30,000 invoices and a month-old snapshot each:
+/// the daily health pass reads it all, computes and writes score, churn risk, report and
+/// snapshot for every account (target: 10 s on 2 cores).
+func healthBenchmark(store: Store, database: SQLiteDatabase, brand: BrandID, rng: inout Generator) async throws {
+    let accounts = try await database.read { db in
+        try await db.raw("SELECT id FROM accounts WHERE brand_id = \(bind: brand.text) ORDER BY id").all().map { try $0.decode(column: "id", as: String.self) }
+    }
+    let now = Date()
+    let ms = Int(now.timeIntervalSince1970 * 1000)
+    let contactIDs = accounts.map { _ in UUID().text }
+    try await insertRows(into: "contacts (id, brand_id, account_id, name, created_at, updated_at)", on: database) { number in
+        [contactIDs[number], brand.text, accounts[number], "Contact \(number)", ms, ms]
+    }
+    for round in 0..<3 {
+        try await insertRows(into: "interactions (id, brand_id, contact_id, contact_point, direction, author_kind, body, attachments, metadata, occurred_at, created_at)",
+                             on: database) { number in
+            let at = ms - Int.random(in: 0...(80 * 86_400_000), using: &rng)
+            return [UUID().text, brand.text, contactIDs[(number * 7 + round * 13) % contactIDs.count], "email", "inbound", "contact", "Hello", "[]", "{}", at, at]
+        }
+    }
+    // 20,000 of the open cases belong to accounts; the rest are resolved.
+    let open = try await database.read { db in
+        try await db.raw("SELECT id FROM cases WHERE brand_id = \(bind: brand.text) AND number <= 20000").all().map { try $0.decode(column: "id", as: String.self) }
+    }
+    for start in stride(from: 0, to: open.count, by: 500) {
+        var sql = SQLQueryString("UPDATE cases SET account_id = v.column2 FROM (VALUES ")
+        for (index, id) in open[start..<min(start + 500, open.count)].enumerated() {
+            sql.appendLiteral(index == 0 ? "(" : ", (")
+            sql.appendInterpolation(bind: id)
+            sql.appendLiteral(", ")
+            sql.appendInterpolation(bind: accounts[(start + index) * 5 % accounts.count])
+            sql.appendLiteral(")")
+        }
+        sql.appendLiteral(") AS v WHERE cases.id = v.column1")
+        let statement = sql
+        try await database.write { db in try await db.raw(statement).run() }
+    }
+    try await database.write { db in
+        try await db.raw("UPDATE cases SET status = 'resolved' WHERE brand_id = \(bind: brand.text) AND number > 20000").run()
+    }
+    try await insertRows(into: "events (id, brand_id, type, actor_kind, account_id, on_timeline, payload, occurred_at)", on: database) { number in
+        [UUID().text, brand.text, number % 10 == 0 ? "sla.breached" : "case.updated", "system", accounts[(number * 3) % accounts.count], 1, "{}",
+         ms - Int.random(in: 0...(60 * 86_400_000), using: &rng)]
+    }
+    try await insertRows(into: "invoices (id, brand_id, account_id, number, issued_on, due_on, amount_minor, paid_minor, currency, created_at, updated_at)",
+                         on: database) { number in
+        let due = CivilDate(now, timeZone: .gmt).adding(days: 30 - Int.random(in: 0...90, using: &rng))
+        return [UUID().text, brand.text, accounts[(number * 11) % accounts.count], "FV/\(number)", due.adding(days: -30).description, due.description,
+                10_000, number % 4 == 0 ? 0 : 10_000, "PLN", ms, ms]
+    }
+    let monthAgo = CivilDate(now, timeZone: .gmt).adding(days: -30).description
+    try await insertRows(into: "health_snapshots (account_id, day, brand_id, score, churn_risk)", on: database) { number in
+        [accounts[number], monthAgo, brand.text, Int.random(in: 30...100, using: &rng), "low"]
+    }
+    let health = UseCases(store: store).health
+    try await measureAsync("store: health of 100,000 accounts (daily pass)", count: 100_000, unit: "accounts", target: 10) {
+        let pass = try await health.recompute(brand: brand)
+        return pass.accounts
+    }
+    // The same accounts again (the second pass of a day: every snapshot is replaced).
+    try await measureAsync("store: health of 100,000 accounts (again)", count: 100_000, unit: "accounts", target: 10) {
+        try await health.recompute(brand: brand).riskChanged
+    }
 }
 
 /// Writes 100,000 generated rows in statements of 500.
@@ -72,15 +140,15 @@ func insertRows(into target: String, on database: SQLiteDatabase, _ row: (Int) -
     }
 }
 
-func measureAsync(_ label: String, count: Int, unit: String, _ body: () async throws -> Int) async throws {
+func measureAsync(_ label: String, count: Int, unit: String, target: Double = 2, _ body: () async throws -> Int) async throws {
     let start = DispatchTime.now().uptimeNanoseconds
     let checksum = try await body()
-    report(label, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, count: count, unit: unit, checksum: checksum)
+    report(label, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, count: count, unit: unit, checksum: checksum, target: target)
 }
 
-func report(_ label: String, seconds: Double, count: Int, unit: String, checksum: Int) {
-    let verdict = seconds < 2 ? "ok" : "OVER TARGET"
+func report(_ label: String, seconds: Double, count: Int, unit: String, checksum: Int, target: Double = 2) {
+    let verdict = seconds < target ? "ok" : "OVER TARGET"
     let padded = label.padding(toLength: 50, withPad: " ", startingAt: 0)
-    print(padded + String(format: "%8.3f s %11.0f %@/s   target < 2 s: %@   (check %d)", seconds, Double(count) / seconds, unit as NSString,
-                          verdict as NSString, checksum))
+    print(padded + String(format: "%8.3f s %11.0f %@/s   target < %.0f s: %@   (check %d)", seconds, Double(count) / seconds, unit as NSString,
+                          target, verdict as NSString, checksum))
 }

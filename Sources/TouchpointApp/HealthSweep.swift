@@ -2,9 +2,9 @@ import Foundation
 import Logging
 import TouchpointApplication
 
-/// The daily health pass: every few minutes it asks whether any brand has accounts not yet
-/// computed today (after midnight UTC, or accounts created since) and computes that brand.
-/// Events between passes recompute their accounts at once through the health listener.
+/// The daily health pass: every few minutes it asks whether any brand's pass has not run on
+/// today's (UTC) day and computes that brand. Events between passes (a new account, a case,
+/// a missed response time, invoices) recompute their accounts at once through the listener.
 struct HealthSweep {
     let health: AccountHealth
     let logger: Logger

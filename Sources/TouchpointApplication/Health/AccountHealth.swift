@@ -48,28 +48,34 @@ public struct AccountHealth: Sendable {
     /// Computes and stores the health of every account of the brand, or only of `accounts`.
     @discardableResult
     public func recompute(brand: BrandID, accounts: [AccountID]? = nil) async throws -> HealthPass {
+        try await recomputed(brand: brand, accounts: accounts).pass
+    }
+
+    func recomputed(brand: BrandID, accounts: [AccountID]?) async throws -> (pass: HealthPass, writes: [HealthWrite]) {
         let settings = try await store.healthSettings(brand: brand)
         let today = today()
         let facts = try await store.healthFacts(brand: brand, accounts: accounts, settings: settings, today: today)
         var pass = HealthPass()
+        var all: [HealthWrite] = []
         for start in stride(from: 0, to: facts.count, by: Self.chunk) {
             let writes = facts[start..<min(start + Self.chunk, facts.count)].map { Self.compute($0, settings: settings, today: today) }
             pass.accounts += writes.count
             pass.riskChanged += writes.filter { $0.churn.risk != $0.facts.account.profile.churnRisk }.count
             pass.modelChanged += try await store.saveHealth(writes, brand: brand, today: today, actor: .system)
+            // A whole brand's reports are not kept; one account's are answered.
+            if accounts != nil { all += writes }
         }
-        return pass
+        return (pass, all)
     }
 
-    /// Recomputes every brand whose accounts were not all computed today; returns how many
-    /// accounts it computed.
+    /// Recomputes every brand whose daily pass has not run today; returns how many accounts
+    /// it computed.
     public func dailyPass() async throws -> Int {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let start = calendar.startOfDay(for: store.environment.now())
+        let today = today()
         var computed = 0
-        for brand in try await store.brands() where try await store.healthDue(brand: brand.id, since: start) {
+        for brand in try await store.brands() where try await store.healthDue(brand: brand.id, today: today) {
             computed += try await recompute(brand: brand.id).accounts
+            try await store.markHealthPass(brand: brand.id, today: today)
         }
         return computed
     }
@@ -84,22 +90,19 @@ public struct AccountHealth: Sendable {
         return HealthWrite(facts: facts, report: report, churn: churn, trend: trend)
     }
 
-    /// The account's health now: computed when it never was or the stored one is from an
-    /// earlier day, with the daily scores of the last 90 days as its trend.
+    /// The account's health now, computed from its history at the moment of asking (and
+    /// stored, so the account's score is what this says), with the daily scores of the last
+    /// 90 days as its trend.
     public func health(account: AccountID, brand: BrandID) async throws -> AccountHealthView {
-        var stored = try await store.storedHealth(account: account, brand: brand)
-        let today = today()
-        if stored.map({ CivilDate($0.computedAt, timeZone: .gmt) < today }) ?? true {
-            try await recompute(brand: brand, accounts: [account])
-            stored = try await store.storedHealth(account: account, brand: brand)
+        guard let write = try await recomputed(brand: brand, accounts: [account]).writes.first else {
+            throw StoreError.notFound("account \(account.text)")
         }
-        guard let stored else { throw StoreError.notFound("account \(account.text)") }
+        let today = today()
         let history = try await store.healthHistory(account: account, brand: brand, since: today.adding(days: -90))
-        let trend = HealthTrend.of(score: stored.report.score, today: today, history: history)
-        let profile = try await store.account(account, brand: brand).profile
+        let trend = HealthTrend.of(score: write.report.score, today: today, history: history)
         return AccountHealthView(
-            accountID: account, report: stored.report, trend: trend, churn: stored.churn, computedAt: stored.computedAt,
-            renewalOn: profile.renewalOn)
+            accountID: account, report: write.report, trend: trend, churn: write.churn, computedAt: store.environment.now(),
+            renewalOn: write.facts.account.profile.renewalOn)
     }
 
     /// Stores imported product use and recomputes the account's health with it.
@@ -119,7 +122,6 @@ public struct AccountHealth: Sendable {
             }
         }
         try await store.recordUsage(days, account: account, brand: brand)
-        try await recompute(brand: brand, accounts: [account])
         return try await health(account: account, brand: brand)
     }
 }

@@ -13,7 +13,10 @@ public struct HealthListener: EventListener {
 
     public var name: String { "health" }
     public var interests: Set<EventType> {
-        [.caseCreated, .caseStatusChanged, .caseMerged, .slaBreached, .caseEscalated, .billingUpdated, .accountUpdated, .accountModelChanged]
+        [
+            .accountCreated, .caseCreated, .caseStatusChanged, .caseMerged, .slaBreached, .caseEscalated, .billingUpdated, .accountUpdated,
+            .accountModelChanged,
+        ]
     }
 
     public func handle(_ events: [DomainEvent]) async throws {

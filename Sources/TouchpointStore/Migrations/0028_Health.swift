@@ -1,4 +1,4 @@
-/// Computed health: the latest report and churn risk on the account (segmentation and the CSM
+/// Computed health: the latest score, trend and churn risk on the account (segmentation and the CSM
 /// book read them there), the first computed score as the trend's baseline, one snapshot per
 /// account and day for the trend, and the product use a company imports.
 enum Migration0028Health {
@@ -6,8 +6,6 @@ enum Migration0028Health {
         [
             "ALTER TABLE accounts ADD COLUMN renewal_on TEXT",
             "ALTER TABLE accounts ADD COLUMN churn_risk TEXT NOT NULL DEFAULT 'low'",
-            "ALTER TABLE accounts ADD COLUMN health_report TEXT",
-            "ALTER TABLE accounts ADD COLUMN health_at BIGINT",
             "ALTER TABLE accounts ADD COLUMN health_trend TEXT",
             "ALTER TABLE accounts ADD COLUMN health_change INTEGER",
             "ALTER TABLE accounts ADD COLUMN health_since TEXT",
@@ -27,7 +25,7 @@ enum Migration0028Health {
             "CREATE INDEX account_usage_day ON account_usage (brand_id, day)",
             // Conversations of a brand by time: the health pass counts a window of them (and
             // reports by period will), without walking the whole history.
-            "CREATE INDEX interactions_brand_time ON interactions (brand_id, occurred_at)",
+            "CREATE INDEX interactions_brand_time ON interactions (brand_id, occurred_at, contact_id)",
         ]
     }
 }

@@ -10,13 +10,9 @@ public struct HealthFacts: Sendable {
     public var base: HealthPoint?
     /// The first day health was computed (kept as the baseline).
     public var since: HealthPoint?
-}
-
-/// An account's latest computed health as stored on the account.
-public struct StoredHealth: Codable, Sendable, Equatable {
-    public var report: HealthReport
-    public var churn: ChurnAssessment
-    public var computedAt: Date
+    /// The trend stored with the score, so a pass rewrites only accounts that changed.
+    public var storedTrend: HealthTrend.Direction?
+    public var storedChange: Int?
 }
 
 /// What one pass writes for one account.
@@ -36,6 +32,7 @@ public struct HealthWrite: Sendable {
 
 extension SettingKey {
     static let health = "health"
+    static let healthPass = "health.passedOn"
 }
 
 extension Store {
@@ -105,7 +102,10 @@ extension Store {
                 if let day = try row.optionalString("health_since").flatMap(CivilDate.init), let score = try row.optionalInt("health_since_score") {
                     since = HealthPoint(day: day, score: score)
                 }
-                facts[account.id] = HealthFacts(account: account, inputs: HealthInputs(model: account.serviceModel), base: since, since: since)
+                facts[account.id] = HealthFacts(
+                    account: account, inputs: HealthInputs(model: account.serviceModel), base: since, since: since,
+                    storedTrend: try row.optionalString("health_trend").flatMap(HealthTrend.Direction.init(rawValue:)),
+                    storedChange: try row.optionalInt("health_change"))
             }
             // Open cases: the status index holds only those, newest last.
             let open = filtered(
@@ -149,7 +149,8 @@ extension Store {
             }
             // The whole brand reads the window's conversations by time (a range that grows with
             // the traffic, not the history); a few accounts read their contacts' own, contacts
-            // first (CROSS JOIN keeps that order in SQLite).
+            // first (CROSS JOIN keeps that order in SQLite) by the account index: the ids are
+            // the brand's own accounts, so no brand condition tempts the planner to walk it.
             let conversations =
                 only == nil
                 ? SQLQueryString(
@@ -161,7 +162,7 @@ extension Store {
                 : filtered(
                     """
                     SELECT c.account_id AS account_id, COUNT(*) AS n FROM contacts c CROSS JOIN interactions i
-                    WHERE c.brand_id = '\(brandText)' AND i.contact_id = c.id AND i.occurred_at >= \(windowStart)
+                    WHERE i.contact_id = c.id AND i.occurred_at >= \(windowStart)
                     """, column: "c.account_id", groupBy: " GROUP BY c.account_id")
             for row in try await db.raw(conversations).all() {
                 guard let id = try row.optionalUUID("account_id"), facts[id] != nil else { continue }
@@ -189,7 +190,7 @@ extension Store {
                 if let current = facts[id]!.base, current.day >= day, current != facts[id]!.since { continue }
                 facts[id]!.base = HealthPoint(day: day, score: try row.int("score"))
             }
-            return facts.values.sorted { $0.account.id.uuidString < $1.account.id.uuidString }
+            return Array(facts.values)
         }
     }
 
@@ -208,21 +209,7 @@ extension Store {
         }
     }
 
-    /// The account's latest computed health, nil before the first computation.
-    public func storedHealth(account: AccountID, brand: BrandID) async throws -> StoredHealth? {
-        try await database.read { db in
-            guard
-                let row = try await db.raw(
-                    """
-                    SELECT health_report FROM accounts WHERE id = \(bind: account.text) AND brand_id = \(bind: brand.text)
-                    """
-                ).first()
-            else { throw StoreError.notFound("account \(account.text)") }
-            return try row.optionalString("health_report").flatMap { Convert.decode(StoredHealth.self, $0) }
-        }
-    }
-
-    /// Stores a pass's results: score, churn risk and report on each account, today's
+    /// Stores a pass's results: score, churn risk and trend on each account, today's
     /// snapshot, the first score as the baseline; accounts whose segmentation reads health or
     /// churn risk get their model again. An event marks each account whose churn risk or
     /// health band (below 40, 40–59, 60–79, 80 and up) changed. Returns how many accounts
@@ -238,18 +225,24 @@ extension Store {
             for write in writes {
                 let account = write.facts.account
                 let since = write.facts.since ?? HealthPoint(day: today, score: write.report.score)
-                let stored = StoredHealth(report: write.report, churn: write.churn, computedAt: now)
-                accountRows.append(
-                    (
-                        account.id.text,
-                        [
-                            String(write.report.score), write.churn.risk.rawValue, Convert.json(stored),
-                            String(Convert.ms(now)), since.day.description, String(since.score),
-                            write.trend.direction.rawValue, String(write.trend.change),
-                        ]
-                    ))
                 let before = account.profile
-                if before.churnRisk != write.churn.risk || Store.band(before.healthScore) != Store.band(write.report.score) {
+                // Most accounts read the same as yesterday: only those that changed are rewritten.
+                if write.facts.since == nil || before.healthScore != write.report.score || before.churnRisk != write.churn.risk
+                    || write.facts.storedTrend != write.trend.direction || write.facts.storedChange != write.trend.change
+                {
+                    accountRows.append(
+                        (
+                            account.id.text,
+                            [
+                                String(write.report.score), write.churn.risk.rawValue, since.day.description, String(since.score),
+                                write.trend.direction.rawValue, String(write.trend.change),
+                            ]
+                        ))
+                }
+                // The first computation replaces a typed-in guess; a move is what comes after.
+                if write.facts.since != nil,
+                    before.churnRisk != write.churn.risk || Store.band(before.healthScore) != Store.band(write.report.score)
+                {
                     events.append(
                         DomainEvent(
                             id: environment.newID(), brandID: brand, type: .accountHealthChanged, actor: actor, accountID: account.id,
@@ -270,7 +263,7 @@ extension Store {
             try await Store.updateByID(
                 "accounts",
                 set: [
-                    ("health_score", "INTEGER"), ("churn_risk", nil), ("health_report", nil), ("health_at", "BIGINT"),
+                    ("health_score", "INTEGER"), ("churn_risk", nil),
                     ("health_since", nil), ("health_since_score", "INTEGER"), ("health_trend", nil),
                     ("health_change", "INTEGER"),
                 ], rows: accountRows, on: db)
@@ -331,15 +324,20 @@ extension Store {
         }
     }
 
-    /// Whether some account of the brand has no health computed since `start` (the daily
-    /// pass is then due; on several nodes, the first one to pass makes the others skip).
-    public func healthDue(brand: BrandID, since start: Date) async throws -> Bool {
+    /// Whether the brand's daily pass has not run on `today` yet (on several nodes, the first
+    /// to finish makes the others skip; accounts created since are computed by the listener).
+    public func healthDue(brand: BrandID, today: CivilDate) async throws -> Bool {
         try await database.read { db in
-            try await db.raw(
-                """
-                SELECT 1 AS due FROM accounts WHERE brand_id = \(bind: brand.text) AND (health_at IS NULL OR health_at < \(bind: Convert.ms(start))) LIMIT 1
-                """
-            ).first() != nil
+            let row = try await db.raw(
+                "SELECT value FROM brand_settings WHERE brand_id = \(bind: brand.text) AND key = \(bind: SettingKey.healthPass)"
+            ).first()
+            return try row?.string("value") != today.description
         }
+    }
+
+    /// Records that the brand's daily pass ran on `today`.
+    public func markHealthPass(brand: BrandID, today: CivilDate) async throws {
+        let now = environment.now()
+        try await database.write { db in try await Store.putSetting(SettingKey.healthPass, value: today.description, brand: brand, now: now, on: db) }
     }
 }
