@@ -35,6 +35,7 @@ public struct UseCases: Sendable {
     public let signIn: SignIn
     public let staff: Staff
     public let staffNotifications: StaffNotifications
+    public let surveys: Surveys
     public let timelines: Timelines
     public let walkIn: WalkIn
     /// The one clock and id source.
@@ -75,6 +76,7 @@ public struct UseCases: Sendable {
         kiosks = Kiosks(store: store)
         knowledge = KnowledgeBase(store: store)
         chatbot = Chatbot(store: store, knowledge: knowledge, address: address)
+        surveys = Surveys(store: store, address: address)
         lookups = Lookups(store: store)
         macros = Macros(store: store)
         mailInbox = MailInbox(store: store)

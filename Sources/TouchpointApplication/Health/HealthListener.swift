@@ -15,7 +15,7 @@ public struct HealthListener: EventListener {
     public var interests: Set<EventType> {
         [
             .accountCreated, .caseCreated, .caseStatusChanged, .caseMerged, .slaBreached, .caseEscalated, .billingUpdated, .accountUpdated,
-            .accountModelChanged,
+            .accountModelChanged, .surveyAnswered,
         ]
     }
 

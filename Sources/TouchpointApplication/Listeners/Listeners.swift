@@ -9,6 +9,7 @@ public enum Listeners {
             StaffEmailListener(store: store),
             ChatbotListener(chatbot: UseCases(store: store, address: address).chatbot),
             HealthListener(health: AccountHealth(store: store)),
+            SurveyListener(surveys: Surveys(store: store, address: address)),
         ]
     }
 }

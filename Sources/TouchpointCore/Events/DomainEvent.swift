@@ -177,6 +177,10 @@ public enum EventType: String, WireEnum {
     /// up) or its churn risk changed; carries the reasons.
     case accountHealthChanged = "account.healthChanged"
     case healthSettingsUpdated = "health.settingsUpdated"
+    /// A survey went to the customer (satisfaction after a resolved case, recommendation).
+    case surveySent = "survey.sent"
+    /// The customer answered a survey (score, and the comment when one came).
+    case surveyAnswered = "survey.answered"
 
     /// Whether the event is shown on timelines. Interactions appear there themselves, so
     /// their event stays in the audit log only, as do notices to staff and sign-ins.

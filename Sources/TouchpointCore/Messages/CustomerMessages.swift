@@ -88,6 +88,40 @@ public struct CustomerMessages: Sendable {
         )
     }
 
+    /// The satisfaction question after a resolved case: one link per answer, each records it
+    /// with a click.
+    public func csatInvitation(brand: String, reference: String, subject: String, days: Int, link: (Int) -> String) -> (subject: String, text: String) {
+        let answers = [
+            (5, say("Very satisfied", "Bardzo zadowolony")), (4, say("Satisfied", "Zadowolony")), (3, say("Neither", "Trudno powiedzieć")),
+            (2, say("Dissatisfied", "Niezadowolony")), (1, say("Very dissatisfied", "Bardzo niezadowolony")),
+        ].map { "  \($0.0) — \($0.1): \(link($0.0))" }.joined(separator: "\n")
+        return (
+            say("How did we do? \(reference)", "Jak nam poszło? \(reference)"),
+            say("Your request \"\(subject)\" (\(reference)) is resolved. How satisfied are you with how \(brand) handled it? One click answers:",
+                "Twoja sprawa „\(subject)” (\(reference)) została rozwiązana. Jak oceniasz, jak \(brand) się nią zajął? Wystarczy jedno kliknięcie:")
+                + "\n\n" + answers + "\n\n"
+                + say("You may add a comment after you answer. The links work once, for \(days) days.",
+                      "Po odpowiedzi możesz dodać komentarz. Linki działają raz, przez \(days) dni.")
+        )
+    }
+
+    /// The words of the survey page.
+    public func surveyPage(_ kind: SurveyKind) -> SurveyPageWords {
+        SurveyPageWords(
+            question: kind == .csat
+                ? say("How satisfied are you with how we handled your request?", "Jak oceniasz, jak zajęliśmy się Twoją sprawą?")
+                : say("How likely are you to recommend us to a friend or colleague?", "Jak chętnie poleciłbyś nas znajomym?"),
+            low: kind == .csat ? say("Very dissatisfied", "Bardzo niezadowolony") : say("Not at all likely", "Na pewno nie"),
+            high: kind == .csat ? say("Very satisfied", "Bardzo zadowolony") : say("Extremely likely", "Na pewno tak"),
+            thanks: say("Thank you — your answer is recorded.", "Dziękujemy — Twoja odpowiedź została zapisana."),
+            commentLabel: say("Anything you would like to add? (optional)", "Chcesz coś dodać? (nieobowiązkowe)"),
+            send: say("Send", "Wyślij"),
+            commentThanks: say("Thank you for your comment.", "Dziękujemy za komentarz."),
+            expired: say("This survey link has expired. Thank you all the same.", "Ten link do ankiety wygasł. Mimo to dziękujemy."),
+            unknown: say("We could not find this survey; the link may be incomplete.", "Nie znaleźliśmy tej ankiety; link może być niepełny."),
+            title: say("Your opinion", "Twoja opinia"))
+    }
+
     /// An appointment at a service point, booked (with the invitation attached) or cancelled.
     public func deskAppointment(place: String, when: String, timeZone: String, cancelled: Bool) -> String {
         cancelled

@@ -168,6 +168,17 @@ extension Store {
                 guard let id = try row.optionalUUID("account_id"), facts[id] != nil else { continue }
                 facts[id]!.inputs.contacts = try row.int("n")
             }
+            // Survey answers of the window, by account (satisfaction 1–5, recommendation 0–10).
+            let answers = filtered(
+                """
+                SELECT account_id, kind, CAST(AVG(score) AS DOUBLE PRECISION) AS average, COUNT(*) AS n FROM surveys
+                WHERE brand_id = '\(brandText)' AND kind IN ('csat', 'nps') AND answered_at >= \(windowStart) AND account_id IS NOT NULL
+                """, column: "account_id", groupBy: " GROUP BY account_id, kind")
+            for row in try await db.raw(answers).all() {
+                guard let id = try row.optionalUUID("account_id"), facts[id] != nil else { continue }
+                let answer = (try row.double("average"), try row.int("n"))
+                if try row.string("kind") == SurveyKind.csat.rawValue { facts[id]!.inputs.csat = answer } else { facts[id]!.inputs.nps = answer }
+            }
             let usage = filtered(
                 """
                 SELECT account_id, CAST(AVG(active_users) AS DOUBLE PRECISION) AS active, CAST(AVG(licensed_users) AS DOUBLE PRECISION) AS licensed

@@ -49,6 +49,7 @@ public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Route
     v1.get("events") { request, context in try await api.events(request, context) }
     api.addAccountRoutes(to: v1)
     api.addHealthRoutes(to: v1)
+    api.addSurveyRoutes(to: v1)
     api.addContactRoutes(to: v1)
     api.addCaseRoutes(to: v1)
     api.addCommitmentRoutes(to: v1)
@@ -71,6 +72,7 @@ public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Route
     console.addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
     Portal(app: app, pages: console.pages, cookies: console.cookies, config: config).addRoutes(to: router)
     Board.addRoutes(to: router, app: app, pages: console.pages)
+    SurveyPage(app: app, pages: console.pages).addRoutes(to: router)
     KioskPages(app: app, pages: console.pages, cookies: console.cookies).addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
     router.get("/") { _, _ in Pages.redirect("/console") }
     // The chat widget any website embeds, and a page of the brand's that shows it.

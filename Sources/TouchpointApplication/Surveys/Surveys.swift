@@ -1,0 +1,92 @@
+import Foundation
+import TouchpointCore
+import TouchpointStore
+
+/// Satisfaction surveys: asked by email when a case is resolved (one click answers), answered
+/// once on a page without signing in, counted in the account's health, and followed up when
+/// the answer is low.
+public struct Surveys: Sendable {
+    let store: Store
+    let address: PublicAddress
+
+    public func settings(brand: BrandID) async throws -> SurveySettings {
+        try await store.surveySettings(brand: brand)
+    }
+
+    public func setSettings(_ settings: SurveySettings, brand: BrandID) async throws -> SurveySettings {
+        try await store.setSurveySettings(settings, brand: brand)
+    }
+
+    /// Asks the contact of a resolved case, within the brand's rules; the token of the links,
+    /// or why not.
+    @discardableResult
+    public func askAfterResolution(caseID: CaseID, brand: BrandID) async throws -> Result<String, SurveySkip> {
+        let settings = try await store.surveySettings(brand: brand)
+        return try await store.sendCSAT(caseID: caseID, brand: brand, settings: settings, linkBase: address.url + "/survey/")
+    }
+
+    /// The survey a link opens.
+    public func survey(token: String) async throws -> SurveyView? {
+        try await store.survey(token: token)
+    }
+
+    /// Records the customer's answer (and comment) once.
+    public func answer(token: String, score: Int, comment: String?) async throws -> SurveyAnswerOutcome {
+        guard let brand = try await store.surveyBrand(token: token) else { return .unknown }
+        let settings = try await store.surveySettings(brand: brand)
+        return try await store.answerSurvey(token: token, score: score, comment: comment, settings: settings)
+    }
+
+    /// Adds a comment to an answer that has none yet.
+    public func comment(token: String, text: String) async throws -> Bool {
+        try await store.commentSurvey(token: token, comment: text)
+    }
+
+    /// The follow-up of a low satisfaction answer: a task for the account's named CSM (due
+    /// the next day), otherwise the case back open at high priority in its team's queue.
+    /// Idempotent: the task is not made twice, an open case is left as it is.
+    func followUp(_ event: DomainEvent) async throws {
+        guard let caseID = event.caseID, case .int(let score)? = event.payload["score"] else { return }
+        let item = try await store.case(caseID, brand: event.brandID)
+        let reference = "\(try await store.brand(event.brandID).casePrefix)-\(item.number)"
+        var why = "Customer rated the handling of \(reference) \(score) of 5"
+        if case .string(let comment)? = event.payload["comment"] { why += ": “\(comment)”" }
+        if let accountID = item.accountID, let csm = try await store.account(accountID, brand: event.brandID).profile.ownerCSM {
+            let what = "Call back about a low satisfaction answer. \(why)"
+            let existing = try await store.commitments(accountID: accountID, brand: event.brandID, includeSettled: true)
+            guard !existing.contains(where: { $0.caseID == caseID && $0.what.hasPrefix("Call back about a low satisfaction answer") }) else { return }
+            _ = try await store.createCommitment(
+                brand: event.brandID, actor: .system, accountID: accountID, caseID: caseID, what: what,
+                dueAt: store.environment.now().addingTimeInterval(86_400), ownerID: csm)
+        } else if item.status == .resolved {
+            _ = try await store.updateCase(
+                caseID, brand: event.brandID, actor: .system,
+                update: CaseUpdate(status: .open, priority: .high, reason: why))
+        }
+    }
+}
+
+/// Sends the satisfaction survey when a case is resolved and follows up a low answer.
+public struct SurveyListener: EventListener {
+    let surveys: Surveys
+
+    public init(surveys: Surveys) {
+        self.surveys = surveys
+    }
+
+    public var name: String { "surveys" }
+    public var interests: Set<EventType> { [.caseStatusChanged, .surveyAnswered] }
+
+    public func handle(_ events: [DomainEvent]) async throws {
+        for event in events {
+            switch event.type {
+            case .caseStatusChanged:
+                guard let caseID = event.caseID, event.payload["to"] == .string(CaseStatus.resolved.rawValue) else { continue }
+                try await surveys.askAfterResolution(caseID: caseID, brand: event.brandID)
+            case .surveyAnswered where event.payload["followUp"] == .bool(true):
+                try await surveys.followUp(event)
+            default: continue
+            }
+        }
+    }
+}
