@@ -50,6 +50,11 @@ struct SurveyPageTests {
             #expect(try await get("/survey/unknown-token").0 == .notFound)
             #expect(try await post("score=9").0 == .ok, "an answered survey takes no second score")
 
+            // A Polish brand asks in Polish, and says so to the browser.
+            _ = try await fx.store.setLanguage(.pl, brand: fx.brandID, actor: .system)
+            (status, html) = try await get("/survey/\(token)")
+            #expect(html.contains(#"<html lang="pl">"#) && html.contains("Dziękujemy — Twoja odpowiedź została zapisana."))
+
             // The settings: read, checked, changed by an admin only.
             let (settingsStatus, settings) = try await fx.call(client, .get, "/api/v1/surveys/settings")
             #expect(settingsStatus == .ok && settings["csatEveryDays"] as? Int == 7)

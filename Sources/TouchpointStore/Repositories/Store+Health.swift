@@ -67,7 +67,7 @@ extension Store {
 
     /// The facts of every account of the brand, or only of `ids`, read with one grouped query
     /// per signal (each on an index: open cases by status, events by type and time, the
-    /// contacts' conversations by contact and time).
+    /// window's conversations by time, or a few accounts' by their contacts).
     public func healthFacts(brand: BrandID, accounts ids: [AccountID]?, settings: HealthSettings, today: CivilDate) async throws -> [HealthFacts] {
         let now = environment.now()
         // A long list is cheaper as the whole brand, filtered here.
