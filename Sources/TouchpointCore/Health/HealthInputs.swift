@@ -2,7 +2,7 @@ import Foundation
 
 /// What is known about one account when its health is computed: counts over the settings'
 /// window, read in bulk by the store. A nil signal is one the account has no data for.
-public struct HealthInputs: Sendable, Equatable {
+public struct HealthInputs: Sendable {
     public var model: ServiceModel?
     public var openCases: Int
     /// Days the oldest open case has been open (nil when none is open).
@@ -46,13 +46,5 @@ public struct HealthInputs: Sendable, Equatable {
         self.invoices = invoices
         self.contacts = contacts
         self.usage = usage
-    }
-
-    public static func == (lhs: HealthInputs, rhs: HealthInputs) -> Bool {
-        lhs.model == rhs.model && lhs.openCases == rhs.openCases && lhs.oldestOpenDays == rhs.oldestOpenDays
-            && lhs.slaBreaches == rhs.slaBreaches && lhs.escalations == rhs.escalations && lhs.csat?.average == rhs.csat?.average
-            && lhs.csat?.count == rhs.csat?.count && lhs.nps?.average == rhs.nps?.average && lhs.nps?.count == rhs.nps?.count
-            && lhs.invoices == rhs.invoices && lhs.contacts == rhs.contacts && lhs.usage?.active == rhs.usage?.active
-            && lhs.usage?.licensed == rhs.usage?.licensed
     }
 }

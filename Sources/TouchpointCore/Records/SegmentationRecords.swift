@@ -49,7 +49,7 @@ public struct CSMBookReport: Sendable {
 }
 
 /// One account in the CSM book: who owns it, how it is doing and what is planned next.
-public struct BookEntry: Sendable, Equatable {
+public struct BookEntry: Sendable {
     public var id: AccountID
     public var name: String
     public var model: ServiceModel
@@ -77,11 +77,5 @@ public struct BookEntry: Sendable, Equatable {
         self.trendChange = trendChange
         self.renewalOn = renewalOn
         self.nextTouch = nextTouch
-    }
-
-    public static func == (lhs: BookEntry, rhs: BookEntry) -> Bool {
-        lhs.id == rhs.id && lhs.healthScore == rhs.healthScore && lhs.churnRisk == rhs.churnRisk && lhs.trend == rhs.trend
-            && lhs.trendChange == rhs.trendChange && lhs.renewalOn == rhs.renewalOn && lhs.nextTouch?.at == rhs.nextTouch?.at
-            && lhs.owner == rhs.owner && lhs.model == rhs.model
     }
 }
