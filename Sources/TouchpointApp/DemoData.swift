@@ -231,6 +231,14 @@ public enum DemoData {
         try await UseCases(store: store).knowledge.importFiles(articles, brand: acme.id, author: csms.first?.id)
         // Health as the daily pass computes it, from the history just written.
         for brand in [acme.id, globex.id] { try await UseCases(store: store).health.recompute(brand: brand) }
+        // The default playbooks of each model, and the scheduled runs due today (a quarterly
+        // check-in for every mid-touch account, renewal reminders) with their first steps.
+        let playbooks = UseCases(store: store).playbooks
+        for definition in DefaultPlaybooks.definitions(team: teams["Customer success"]?.id) {
+            _ = try await playbooks.create(definition, brand: acme.id, actor: .system)
+        }
+        try await playbooks.sweepSchedules()
+        try await PlaybookRunner(store: store, address: PublicAddress(configured: UseCases.localURL)).drain()
         let token = try await store.createToken(email: adminEmail, name: "demo admin", scope: .write)
         return Summary(adminToken: token.token, accounts: accounts.count, contacts: contacts.count + 1, cases: caseCount, interactions: interactionCount)
     }

@@ -106,6 +106,10 @@ public enum Touchpoint {
         services.append(BackgroundService("listeners") {
             await EventDispatcher(store: store, listeners: Listeners.all(store: store, address: address), logger: log("listeners")).run()
         })
+        services.append(BackgroundService("playbooks") {
+            let app = UseCases(store: store, address: address)
+            await PlaybookService(runner: PlaybookRunner(store: store, address: address), playbooks: app.playbooks, logger: log("playbooks")).run()
+        })
         services.append(BackgroundService("health") { await HealthSweep(health: UseCases(store: store).health, logger: log("health")).run() })
         services.append(BackgroundService("assistant") { await ChatbotSweep(chatbot: UseCases(store: store, address: address).chatbot, logger: log("assistant")).run() })
         do {

@@ -30,6 +30,7 @@ public struct UseCases: Sendable {
     public let mailInbox: MailInbox
     public let mailboxes: Mailboxes
     public let outbox: Outbox
+    public let playbooks: Playbooks
     public let routing: Routing
     public let serviceSettings: ServiceSettings
     public let signIn: SignIn
@@ -82,6 +83,7 @@ public struct UseCases: Sendable {
         mailInbox = MailInbox(store: store)
         mailboxes = Mailboxes(store: store)
         outbox = Outbox(store: store)
+        playbooks = Playbooks(store: store, address: address)
         routing = Routing(store: store)
         serviceSettings = ServiceSettings(store: store)
         signIn = SignIn(store: store)

@@ -195,7 +195,17 @@ struct QueryPlanTests {
                     brandID: id, contactPoint: .sms, source: "demo-sms", providerKey: "message:plan", lane: "x",
                     raw: Array(#"{"messageId": "plan", "from": "+48600100200", "text": "Hi"}"#.utf8)))
             let article = try #require(try await store.articles(brand: id, filter: ArticleFilter(reader: .staff), limit: 1, cursor: nil).items.first)
+            // The demo's quarterly check-in has enrolled every mid-touch account.
+            var enrolled: (playbook: UUID, enrollment: UUID)?
+            for playbook in try await store.playbooks(brand: id) {
+                if let first = try await store.enrollments(playbook: playbook.id, brand: id, state: nil, limit: 1, cursor: nil).items.first {
+                    enrolled = (playbook.id, first.id)
+                    break
+                }
+            }
+            let running = try #require(enrolled, "the demo data has playbook enrollments")
             let values = [
+                "playbooks": running.playbook.text, "enrollments": running.enrollment.text,
                 "kb/articles": article.id.text, "versions": "1",
                 "accounts": account.text, "contacts": item.contactID.text, "cases": item.id.text, "teams": team.text, "staff": staff.text,
                 "calendars": calendar.text, "locations": location.slug, "desk-appointments": desk.id.text, "outbox": outbox.id.text,
@@ -218,6 +228,7 @@ struct QueryPlanTests {
                     "/api/v1/mail/inbound?state=quarantined",
                     "/api/v1/kb/articles?status=published&language=pl&limit=5", "/api/v1/kb/search?q=faktura&language=pl",
                     "/api/v1/kb/search?q=zzabsent&as=public", "/api/v1/kb/search?q=licznk%20bled&as=highTouch",
+                    "/api/v1/playbooks/\(running.playbook.text)/enrollments?state=active&limit=5",
                 ],
                 consolePages: [
                     "/console", "/console?view=unassigned", "/console?view=mine", "/console?view=all&point=email", "/console/search?q=meter",

@@ -10,6 +10,7 @@ public enum Listeners {
             ChatbotListener(chatbot: UseCases(store: store, address: address).chatbot),
             HealthListener(health: AccountHealth(store: store)),
             SurveyListener(surveys: Surveys(store: store, address: address)),
+            PlaybookListener(playbooks: Playbooks(store: store, address: address)),
         ]
     }
 }

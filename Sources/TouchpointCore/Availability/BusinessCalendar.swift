@@ -163,6 +163,23 @@ public struct BusinessCalendar: Sendable {
     }
 }
 
+extension BusinessCalendar {
+    /// The opening of the `days`-th business day after the day of `instant` (a day with
+    /// opening hours that is not a holiday), or nil if the calendar never opens.
+    public func addingBusinessDays(_ days: Int, to instant: Date) -> Date? {
+        var day = clock.localDay(instant.timeIntervalSince1970)
+        var left = max(1, days)
+        for _ in 0..<(BusinessCalendar.searchDays + days * 2) {
+            day += 1
+            if let first = spans(day: day).first {
+                left -= 1
+                if left == 0 { return Date(timeIntervalSince1970: Double(first.start)) }
+            }
+        }
+        return nil
+    }
+}
+
 extension BusinessCalendar: Equatable {
     public static func == (lhs: BusinessCalendar, rhs: BusinessCalendar) -> Bool {
         lhs.timeZone.identifier == rhs.timeZone.identifier && lhs.weekly == rhs.weekly
@@ -226,6 +243,14 @@ public enum Availability: Sendable, Equatable {
         switch self {
         case .always: instant
         case .calendar(let calendar): calendar.nextOpening(atOrAfter: instant)
+        }
+    }
+
+    /// The start of the `days`-th business day after `instant` (around the clock: `days` × 24 h later).
+    public func addingBusinessDays(_ days: Int, to instant: Date) -> Date? {
+        switch self {
+        case .always: instant.addingTimeInterval(Double(days) * 86_400)
+        case .calendar(let calendar): calendar.addingBusinessDays(days, to: instant)
         }
     }
 }

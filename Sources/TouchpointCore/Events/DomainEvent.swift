@@ -181,6 +181,20 @@ public enum EventType: String, WireEnum {
     case surveySent = "survey.sent"
     /// The customer answered a survey (score, and the comment when one came).
     case surveyAnswered = "survey.answered"
+    /// A playbook was created, changed, paused or resumed (a new version when the definition changed).
+    case playbookSaved = "playbook.saved"
+    /// A contact entered a playbook (with what made them enter).
+    case playbookEntered = "playbook.entered"
+    /// A playbook step ran for a contact: the playbook, its version, the step and what came of it.
+    case playbookStep = "playbook.step"
+    /// An enrollment ended: every step taken, or stopped early with the reason.
+    case playbookEnded = "playbook.ended"
+    /// A contact opted out of messages on a contact point (a STOP reply, an unsubscribe link).
+    case contactOptedOut = "contact.optedOut"
+    /// A customer opened a link of a playbook message.
+    case playbookLinkOpened = "playbook.linkOpened"
+    /// Automation rules (quiet hours, frequency cap, time zone) changed.
+    case automationSettingsUpdated = "automation.settingsUpdated"
 
     /// Whether the event is shown on timelines. Interactions appear there themselves, so
     /// their event stays in the audit log only, as do notices to staff and sign-ins.

@@ -105,6 +105,62 @@ public struct CustomerMessages: Sendable {
         )
     }
 
+    /// The recommendation question (0–10), each answer one link.
+    public func npsInvitation(brand: String, days: Int, link: (Int) -> String) -> (subject: String, text: String) {
+        let answers = (0...10).reversed().map { "  \($0): \(link($0))" }.joined(separator: "\n")
+        return (
+            say("How likely are you to recommend \(brand)?", "Czy poleciłbyś \(brand)?"),
+            say("On a scale from 0 (not at all likely) to 10 (extremely likely), how likely are you to recommend \(brand) to a friend or colleague? One click answers:",
+                "W skali od 0 (na pewno nie) do 10 (na pewno tak): jak chętnie poleciłbyś \(brand) znajomym? Wystarczy jedno kliknięcie:")
+                + "\n\n" + answers + "\n\n"
+                + say("You may add a comment after you answer. The links work once, for \(days) days.",
+                      "Po odpowiedzi możesz dodać komentarz. Linki działają raz, przez \(days) dni.")
+        )
+    }
+
+    /// A moment as a person reads it in `zone`: "Friday 4 December, 15:00" /
+    /// "piątek 4 grudnia, 15:00".
+    public func when(_ date: Date, zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.weekday, .month, .day, .hour, .minute], from: date)
+        let weekday = (parts.weekday ?? 1) - 1
+        let month = (parts.month ?? 1) - 1
+        let time = String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+        let days = say("Sunday Monday Tuesday Wednesday Thursday Friday Saturday", "niedziela poniedziałek wtorek środa czwartek piątek sobota")
+        let months = say(
+            "January February March April May June July August September October November December",
+            "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia")
+        let dayName = days.split(separator: " ")[weekday]
+        let monthName = months.split(separator: " ")[month]
+        return "\(dayName) \(parts.day ?? 1) \(monthName), \(time)"
+    }
+
+    /// The page an unsubscribe link opens: what it stops, the button, and the answers.
+    public func unsubscribePage(brand: String, address: String) -> (title: String, question: String, button: String, done: String, unknown: String) {
+        (say("Stop messages", "Rezygnacja z wiadomości"),
+         say("Stop automated messages from \(brand) to \(address)? Replies to your own requests still reach you.",
+             "Czy zrezygnować z automatycznych wiadomości od \(brand) na adres \(address)? Odpowiedzi na Twoje zgłoszenia nadal będą docierać."),
+         say("Stop these messages", "Rezygnuję"),
+         say("Done — \(brand) will send no more automated messages to \(address).",
+             "Gotowe — \(brand) nie będzie już wysyłać automatycznych wiadomości na adres \(address)."),
+         say("We could not find this link; it may be incomplete.", "Nie znaleźliśmy tego linku; może być niepełny."))
+    }
+
+    /// The line under every automated message that lets the customer stop them.
+    public func automatedFooter(brand: String, stop: String) -> String {
+        say("You receive this from \(brand)'s customer care programme. To stop these messages: \(stop)",
+            "Otrzymujesz tę wiadomość w ramach programu opieki \(brand). Aby zrezygnować z takich wiadomości: \(stop)")
+    }
+
+    /// A meeting the customer's advisor proposes, with the invitation attached.
+    public func meetingProposal(title: String, advisor: String, when: String, timeZone: String) -> String {
+        say("\(advisor) would like to meet you: \(title), \(when) (\(timeZone)). The invitation is attached; accept it in your calendar, "
+                + "or reply to this message to choose another time.",
+            "\(advisor) zaprasza na spotkanie: \(title), \(when) (\(timeZone)). Zaproszenie jest w załączniku; przyjmij je w kalendarzu "
+                + "albo odpowiedz na tę wiadomość, aby wybrać inny termin.")
+    }
+
     /// The words of the survey page.
     public func surveyPage(_ kind: SurveyKind) -> SurveyPageWords {
         SurveyPageWords(

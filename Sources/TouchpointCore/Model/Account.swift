@@ -25,10 +25,12 @@ public struct AccountProfile: Codable, Equatable, Sendable {
     public var renewalOn: CivilDate?
     /// Computed with the health score (segmentation rules may read it).
     public var churnRisk: ChurnRisk
+    /// The customer's IANA time zone (automated messages keep to its daytime; nil: the brand's).
+    public var timeZone: String?
 
     public init(annualValue: Double = 0, averageOrderValue: Double = 0, complexity: ProductComplexity = .low,
                 stage: JourneyStage = .onboarding, goals: [String] = [], healthScore: Int = 50, ownerCSM: UserID? = nil,
-                renewalOn: CivilDate? = nil, churnRisk: ChurnRisk = .low) {
+                renewalOn: CivilDate? = nil, churnRisk: ChurnRisk = .low, timeZone: String? = nil) {
         self.annualValue = annualValue
         self.averageOrderValue = averageOrderValue
         self.complexity = complexity
@@ -38,6 +40,7 @@ public struct AccountProfile: Codable, Equatable, Sendable {
         self.ownerCSM = ownerCSM
         self.renewalOn = renewalOn
         self.churnRisk = churnRisk
+        self.timeZone = timeZone
     }
 
     /// Rejects values that cannot be right; returns the profile with goals trimmed.
@@ -47,6 +50,9 @@ public struct AccountProfile: Codable, Equatable, Sendable {
         copy.averageOrderValue = try Check.nonNegative(averageOrderValue, field: "averageOrderValue")
         guard (0...100).contains(healthScore) else {
             throw ValidationError(field: "healthScore", reason: "must be between 0 and 100, got \(healthScore)")
+        }
+        if let timeZone, TimeZone(identifier: timeZone) == nil {
+            throw ValidationError(field: "timeZone", reason: "unknown time zone '\(timeZone)'; use an IANA name such as Europe/Warsaw")
         }
         guard goals.count <= 50 else { throw ValidationError(field: "goals", reason: "at most 50 goals") }
         var trimmed: [String] = []
@@ -94,6 +100,7 @@ public struct Account: Codable, Equatable, Sendable {
         if old.ownerCSM != new.ownerCSM { fields.append("ownerCSM") }
         if old.renewalOn != new.renewalOn { fields.append("renewalOn") }
         if old.churnRisk != new.churnRisk { fields.append("churnRisk") }
+        if old.timeZone != new.timeZone { fields.append("timeZone") }
         return fields
     }
 }

@@ -32,13 +32,17 @@ public struct Commitment: Codable, Equatable, Sendable {
     public var dueAt: Date
     /// The staff member who keeps the promise.
     public var ownerID: UserID?
+    /// The team that keeps it when no one person does (a playbook's task for a team).
+    public var teamID: TeamID?
     public var status: CommitmentStatus
     public var kind: CommitmentKind
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(id: CommitmentID, brandID: BrandID, accountID: AccountID, caseID: CaseID?, what: String, dueAt: Date,
-                ownerID: UserID?, status: CommitmentStatus = .open, kind: CommitmentKind = .promise, createdAt: Date, updatedAt: Date) {
+                ownerID: UserID?, teamID: TeamID? = nil, status: CommitmentStatus = .open, kind: CommitmentKind = .promise, createdAt: Date,
+                updatedAt: Date) {
+        self.teamID = teamID
         self.kind = kind
         self.id = id
         self.brandID = brandID

@@ -12,10 +12,13 @@ public struct AccountChanges: Sendable {
     public var ownerCSM: UserID??
     /// `.some(nil)` clears the renewal day.
     public var renewalOn: CivilDate??
+    /// `.some(nil)` goes back to the brand's time zone.
+    public var timeZone: String??
 
     public init(
         name: String? = nil, annualValue: Double? = nil, averageOrderValue: Double? = nil, complexity: ProductComplexity? = nil,
-        stage: JourneyStage? = nil, goals: [String]? = nil, healthScore: Int? = nil, ownerCSM: UserID?? = nil, renewalOn: CivilDate?? = nil
+        stage: JourneyStage? = nil, goals: [String]? = nil, healthScore: Int? = nil, ownerCSM: UserID?? = nil, renewalOn: CivilDate?? = nil,
+        timeZone: String?? = nil
     ) {
         self.name = name
         self.annualValue = annualValue
@@ -26,12 +29,14 @@ public struct AccountChanges: Sendable {
         self.healthScore = healthScore
         self.ownerCSM = ownerCSM
         self.renewalOn = renewalOn
+        self.timeZone = timeZone
     }
 
     public func applied(to profile: AccountProfile) -> AccountProfile {
         var next = profile
         if let annualValue { next.annualValue = annualValue }
         if let averageOrderValue { next.averageOrderValue = averageOrderValue }
+        if let timeZone { next.timeZone = timeZone }
         if let complexity { next.complexity = complexity }
         if let stage { next.stage = stage }
         if let goals { next.goals = goals }

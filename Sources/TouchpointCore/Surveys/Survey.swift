@@ -91,6 +91,10 @@ public struct SurveyView: Sendable, Equatable {
 /// Why a survey was not sent (the listener logs nothing for these; they are the rules working).
 public enum SurveySkip: String, Error, Sendable, Equatable {
     case notResolved, modelNotAsked, alreadyAsked, askedRecently, noEmail, noMailbox
+    /// The contact opted out of automated email.
+    case optedOut
+    /// The contact had as many automated messages lately as the brand allows.
+    case frequencyCap
 }
 
 /// What answering did.

@@ -163,7 +163,7 @@ extension Store {
     static func commitment(from row: any SQLRow) throws -> Commitment {
         Commitment(id: try row.uuid("id"), brandID: try row.uuid("brand_id"), accountID: try row.uuid("account_id"),
                    caseID: try row.optionalUUID("case_id"), what: try row.string("what"), dueAt: try row.date("due_at"),
-                   ownerID: try row.optionalUUID("owner_id"), status: try row.wire("status", as: CommitmentStatus.self),
+                   ownerID: try row.optionalUUID("owner_id"), teamID: try row.optionalUUID("team_id"), status: try row.wire("status", as: CommitmentStatus.self),
                    kind: try row.wire("kind", as: CommitmentKind.self), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 }

@@ -135,11 +135,8 @@ extension Store {
             let now = Convert.ms(environment.now())
             switch keyword {
             case .optOut(let word):
-                try await db.raw("""
-                    INSERT INTO opt_outs (brand_id, contact_point, address, keyword, created_at)
-                    VALUES (\(bind: brand.id.text), \(bind: point.rawValue), \(bind: identity.value), \(bind: word), \(bind: now))
-                    ON CONFLICT (brand_id, contact_point, address) DO NOTHING
-                    """).run()
+                try await Store.recordOptOut(brand: brand.id, contactPoint: point, address: identity.value, keyword: word, contact: item.contactID,
+                                             account: item.accountID, store: self, at: Convert.date(now), on: db)
             case .optIn:
                 try await db.raw("""
                     DELETE FROM opt_outs WHERE brand_id = \(bind: brand.id.text) AND contact_point = \(bind: point.rawValue) AND address = \(bind: identity.value)

@@ -57,6 +57,20 @@ extension Store {
                     """
                 ).first().map({ try $0.string("value") })
             else { return .failure(.noEmail) }
+            if try await db.raw(
+                "SELECT 1 AS hit FROM opt_outs WHERE brand_id = \(bind: brandID.text) AND contact_point = 'email' AND address = \(bind: email)"
+            ).first() != nil {
+                return .failure(.optedOut)
+            }
+            // The frequency cap is shared with playbooks: one automated message a day by default.
+            let automation = try await Store.automationSettings(brand: brandID, on: db)
+            let recent = try await db.raw(
+                """
+                SELECT sent_at FROM automated_messages WHERE contact_id = \(bind: item.contactID.text)
+                AND sent_at > \(bind: Convert.ms(now.addingTimeInterval(-automation.per.timeInterval)))
+                """
+            ).all().map { try $0.date("sent_at") }
+            guard automation.capAllows(at: now, sent: recent) <= now else { return .failure(.frequencyCap) }
             guard
                 let box = try await db.raw("SELECT * FROM mailboxes WHERE brand_id = \(bind: brandID.text) ORDER BY created_at, address LIMIT 1")
                     .first()
@@ -70,6 +84,12 @@ extension Store {
                 VALUES (\(bind: id.text), \(bind: brandID.text), 'csat', \(bind: caseID.text), \(bind: item.contactID.text), \(bind: item.accountID?.text),
                         'email', \(bind: Store.hash(token: token)), \(bind: Convert.ms(now)),
                         \(bind: Convert.ms(now.addingTimeInterval(Double(settings.expiresAfterDays) * 86_400))))
+                """
+            ).run()
+            try await db.raw(
+                """
+                INSERT INTO automated_messages (contact_id, sent_at, source, id)
+                VALUES (\(bind: item.contactID.text), \(bind: Convert.ms(now)), 'survey', \(bind: id.text))
                 """
             ).run()
             let reference = "\(brand.casePrefix)-\(item.number)"

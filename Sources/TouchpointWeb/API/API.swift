@@ -68,11 +68,13 @@ public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Route
     api.addFieldServiceRoutes(to: v1)
     api.addKnowledgeRoutes(to: v1)
     api.addChatbotRoutes(to: v1)
+    api.addPlaybookRoutes(to: v1)
     let console = Console(app: app, inbox: inbox, pages: Pages(), cookies: CookiePolicy(secure: config.isHTTPS), publicURL: config.publicURL)
     console.addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
     Portal(app: app, pages: console.pages, cookies: console.cookies, config: config).addRoutes(to: router)
     Board.addRoutes(to: router, app: app, pages: console.pages)
     SurveyPage(app: app, pages: console.pages).addRoutes(to: router)
+    PlaybookLinkPages(app: app, pages: console.pages).addRoutes(to: router)
     KioskPages(app: app, pages: console.pages, cookies: console.cookies).addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
     router.get("/") { _, _ in Pages.redirect("/console") }
     // The chat widget any website embeds, and a page of the brand's that shows it.

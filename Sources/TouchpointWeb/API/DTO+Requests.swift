@@ -24,10 +24,12 @@ struct AccountCreateRequest: Decodable {
     var healthScore: Int?
     var ownerCsmId: UUID?
     var renewalOn: CivilDate?
+    var timeZone: String?
 
     var profile: AccountProfile {
         AccountProfile(annualValue: annualValue ?? 0, averageOrderValue: averageOrderValue ?? 0, complexity: complexity ?? .low,
-                       stage: stage ?? .onboarding, goals: goals ?? [], healthScore: healthScore ?? 50, ownerCSM: ownerCsmId, renewalOn: renewalOn)
+                       stage: stage ?? .onboarding, goals: goals ?? [], healthScore: healthScore ?? 50, ownerCSM: ownerCsmId, renewalOn: renewalOn,
+                       timeZone: timeZone)
     }
 }
 
@@ -35,7 +37,7 @@ struct AccountPatchRequest: Decodable {
     var changes: AccountChanges
 
     enum CodingKeys: String, CodingKey {
-        case name, annualValue, averageOrderValue, complexity, stage, goals, healthScore, ownerCsmId, renewalOn
+        case name, annualValue, averageOrderValue, complexity, stage, goals, healthScore, ownerCsmId, renewalOn, timeZone
     }
 
     init(from decoder: any Decoder) throws {
@@ -49,7 +51,8 @@ struct AccountPatchRequest: Decodable {
             goals: try c.decodeIfPresent([String].self, forKey: .goals),
             healthScore: try c.decodeIfPresent(Int.self, forKey: .healthScore),
             ownerCSM: try c.decodePatch(UUID.self, forKey: .ownerCsmId),
-            renewalOn: try c.decodePatch(CivilDate.self, forKey: .renewalOn))
+            renewalOn: try c.decodePatch(CivilDate.self, forKey: .renewalOn),
+            timeZone: try c.decodePatch(String.self, forKey: .timeZone))
     }
 }
 

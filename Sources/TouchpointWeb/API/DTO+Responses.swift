@@ -35,6 +35,7 @@ struct CommitmentDTO: JSONWritable {
     var what: String
     var dueAt: Date
     var ownerId: String?
+    var teamId: String?
     var status: CommitmentStatus
     var kind: CommitmentKind
     var overdue: Bool
@@ -48,6 +49,7 @@ struct CommitmentDTO: JSONWritable {
         what = item.what
         dueAt = item.dueAt
         ownerId = item.ownerID?.text
+        teamId = item.teamID?.text
         status = item.status
         kind = item.kind
         overdue = item.isOverdue(at: now)
@@ -63,6 +65,7 @@ struct CommitmentDTO: JSONWritable {
             $0.field("what", what)
             $0.field("dueAt", dueAt)
             $0.field("ownerId", ownerId)
+            $0.field("teamId", teamId)
             $0.field("status", status)
             $0.field("kind", kind)
             $0.field("overdue", overdue)
@@ -83,6 +86,7 @@ struct AccountDTO: JSONWritable {
     var healthScore: Int
     var churnRisk: ChurnRisk
     var renewalOn: String?
+    var timeZone: String?
     var ownerCsmId: String?
     var serviceModel: ServiceModel?
     var modelExplanation: String?
@@ -102,6 +106,7 @@ struct AccountDTO: JSONWritable {
         healthScore = item.profile.healthScore
         churnRisk = item.profile.churnRisk
         renewalOn = item.profile.renewalOn?.description
+        timeZone = item.profile.timeZone
         ownerCsmId = item.profile.ownerCSM?.text
         serviceModel = item.serviceModel
         modelExplanation = item.modelExplanation
@@ -122,6 +127,7 @@ struct AccountDTO: JSONWritable {
             $0.field("healthScore", healthScore)
             $0.field("churnRisk", churnRisk)
             $0.field("renewalOn", renewalOn)
+            $0.field("timeZone", timeZone)
             $0.field("ownerCsmId", ownerCsmId)
             $0.field("serviceModel", serviceModel)
             $0.field("modelExplanation", modelExplanation)

@@ -50,10 +50,19 @@ struct JSONIO: Sendable {
     /// Decodes the body as `T`, answering 413 past the limit, 415 for a non-JSON content
     /// type and 400/422 (naming the field) for bad JSON.
     func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        try decode(type, from: try await jsonBody(request))
+    }
+
+    /// The raw body of a request that says it is JSON (415 otherwise), for decoding more than once.
+    func jsonBody(_ request: Request) async throws -> ByteBuffer {
         if let contentType = request.headers[.contentType], !contentType.lowercased().contains("json") {
             throw Problem(.unsupportedMediaType, "send the body as application/json, not \(contentType)")
         }
-        let buffer = try await collect(request)
+        return try await collect(request)
+    }
+
+    /// Decodes a body already read.
+    func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         if buffer.readableBytes == 0 { throw Problem(.badRequest, "the request needs a JSON body", field: "body", reason: "empty") }
         let data = Data(buffer.readableBytesView)
         do {
