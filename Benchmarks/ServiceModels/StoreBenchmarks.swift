@@ -53,7 +53,8 @@ func storeBenchmarks() async throws {
     try await measureAsync("store: recompute SLAs of 100,000 open cases", count: 100_000, unit: "cases") {
         try await store.setPolicy(changed, brand: brand.id, actor: .system).1
     }
-    try await healthBenchmark(store: store, database: database, brand: brand.id, rng: &rng)
+    let people = try await healthBenchmark(store: store, database: database, brand: brand.id, rng: &rng)
+    try await playbookBenchmark(store: store, database: database, brand: brand.id, contacts: people.contacts, accounts: people.accounts)
     await database.shutdown()
 }
 
@@ -61,7 +62,8 @@ func storeBenchmarks() async throws {
 /// cases, 10,000 missed response times, 30,000 invoices and a month-old snapshot each:
 /// the daily health pass reads it all, computes and writes score, churn risk, report and
 /// snapshot for every account (target: 10 s on 2 cores).
-func healthBenchmark(store: Store, database: SQLiteDatabase, brand: BrandID, rng: inout Generator) async throws {
+@discardableResult
+func healthBenchmark(store: Store, database: SQLiteDatabase, brand: BrandID, rng: inout Generator) async throws -> (contacts: [String], accounts: [String]) {
     let accounts = try await database.read { db in
         try await db.raw("SELECT id FROM accounts WHERE brand_id = \(bind: brand.text) ORDER BY id").all().map { try $0.decode(column: "id", as: String.self) }
     }
@@ -121,6 +123,7 @@ func healthBenchmark(store: Store, database: SQLiteDatabase, brand: BrandID, rng
     try await measureAsync("store: health of 100,000 accounts (again)", count: 100_000, unit: "accounts", target: 10) {
         try await health.recompute(brand: brand).riskChanged
     }
+    return (contactIDs, accounts)
 }
 
 /// Writes 100,000 generated rows in statements of 500.

@@ -271,4 +271,105 @@ struct PlaybookRunTests {
             #expect(try await world.enrollments(playbook).allSatisfy { $0.state == .completed })
         }
     }
+    @Test(arguments: Backend.available)
+    func meetingsSurveysAndFieldsAndTheTriggersTheyFeed(_ backend: Backend) async throws {
+        let clock = TestClock(Self.start)
+        try await withStore(backend, environment: clock.environment) { store in
+            let world = try await World.make(store, clock: clock, automation: AutomationSettings(maxMessages: 10))
+            let runner = PlaybookRunner(store: store, address: PublicAddress(configured: "https://help.example"), owner: "test")
+            // The CSM works Monday to Friday, 09:00–17:00 in Warsaw.
+            let office = try CalendarDefinition(
+                timeZone: "Europe/Warsaw",
+                weekly: Dictionary(uniqueKeysWithValues: ["mon", "tue", "wed", "thu", "fri"].map { ($0, [["09:00", "17:00"]]) })
+            ).calendar()
+            let calendar = try await store.saveCalendar(id: nil, name: "Office", calendar: office, brand: world.brand, actor: .system)
+            _ = try await store.updateAgent(
+                world.fixture.csm.id, brand: world.brand, actor: .system, changes: AgentChanges(shiftCalendarID: .some(calendar.id)))
+            let review = try await world.app.playbooks.create(
+                PlaybookDefinition(
+                    name: "Business review", trigger: .on(.healthBelow, threshold: 50),
+                    steps: [
+                        PlaybookStep(
+                            id: "meet", type: .meeting, duration: ISODuration(seconds: 3600), title: "Review with {{account.name}}",
+                            after: ISODuration(seconds: 86_400)),
+                        PlaybookStep(id: "stage", type: .set, field: .stage, value: "expansion"),
+                        PlaybookStep(id: "ask", type: .survey, survey: .nps),
+                    ]), brand: world.brand, actor: .system)
+            let rescue = try await world.app.playbooks.create(
+                PlaybookDefinition(
+                    name: "Rescue", trigger: .on(.lowSurveyScore),
+                    steps: [
+                        PlaybookStep(id: "call", type: .task, assignee: .csm, title: "Rescue {{account.name}}", due: ISODuration(seconds: 86_400))
+                    ]),
+                brand: world.brand, actor: .system)
+            let grow = try await world.app.playbooks.create(
+                PlaybookDefinition(
+                    name: "Grow", trigger: .on(.journeyStageChanged), audience: PlaybookAudience(stages: [.expansion]),
+                    steps: [PlaybookStep(type: .end)]),
+                brand: world.brand, actor: .system)
+            // act: the health falls across 50 (a change below it, or above, starts nothing).
+            var mark = clock.now
+            func fall(from: Int, to: Int) -> DomainEvent {
+                DomainEvent(
+                    id: UUID(), brandID: world.brand, type: .accountHealthChanged, actor: .system, accountID: world.account.id, contactID: nil,
+                    caseID: nil,
+                    payload: ["from": .object(["score": .int(from)]), "to": .object(["score": .int(to)])], occurredAt: clock.now)
+            }
+            try await PlaybookListener(playbooks: world.app.playbooks).handle([fall(from: 70, to: 60), fall(from: 45, to: 30)])
+            #expect(try await world.enrollments(review).isEmpty)
+            let crossing = fall(from: 80, to: 30)
+            try await PlaybookListener(playbooks: world.app.playbooks).handle([crossing, crossing])
+            #expect(try await world.enrollments(review).count == 1)
+            #expect(try await runner.drain() == 3)
+
+            // check: a meeting at 09:00 Warsaw on Tuesday (Monday 10:00 + one day), as an invitation and a commitment.
+            let mails = try await world.outboxMail(to: "ewa@mazur.example")
+            let invitation = try #require(mails.first { $0.mail.subject == "Review with Mazur Logistics" })
+            #expect(invitation.attachments.first?.contentType.hasPrefix("text/calendar") == true)
+            let ics = String(
+                decoding: try await store.attachment(sha256: try #require(invitation.attachments.first?.sha256), brand: world.brand).data,
+                as: UTF8.self)
+            #expect(
+                ics.contains("DTSTART:20261208T090000Z") && ics.contains("ORGANIZER;CN=CSM:mailto:csm@acme.example") && ics.contains("METHOD:REQUEST")
+            )
+            #expect(invitation.mail.text.contains("Tuesday 8 December, 10:00 (Europe/Warsaw)"))
+            let tasks = try await store.commitments(accountID: world.account.id, brand: world.brand, includeSettled: false)
+            #expect(tasks.contains { $0.what.hasPrefix("Review with Mazur Logistics with Ewa Mazur") && $0.ownerID == world.fixture.csm.id })
+            // The stage moved, which starts the playbook for expanding accounts.
+            #expect(try await store.account(world.account.id, brand: world.brand).profile.stage == .expansion)
+            try await world.react(since: mark)
+            #expect(try await world.enrollments(grow).count == 1)
+            // The recommendation survey: eleven one-click answers; a detractor's answer reaches the CSM and starts the rescue.
+            let survey = try #require(mails.first { $0.mail.subject == "How likely are you to recommend Acme?" })
+            let link = try #require(survey.mail.text.range(of: #"/survey/[A-Za-z0-9_-]+\?score=0"#, options: .regularExpression))
+            let token = String(survey.mail.text[link].dropFirst("/survey/".count).dropLast("?score=0".count))
+            #expect(try await world.app.surveys.survey(token: token)?.kind == .nps)
+            mark = clock.now
+            #expect(try await world.app.surveys.answer(token: token, score: 3, comment: "Too slow") == .recorded(lowScore: true))
+            let answered = try await store.events(brand: world.brand, since: mark, limit: 50).filter { $0.type == .surveyAnswered }
+            try await SurveyListener(surveys: world.app.surveys).handle(answered + answered)
+            let callBacks = try await store.commitments(accountID: world.account.id, brand: world.brand, includeSettled: false).filter {
+                $0.what.hasPrefix("Call back about a low recommendation answer: 3 of 10")
+            }
+            #expect(callBacks.count == 1)
+            try await world.react(since: mark)
+            #expect(try await world.enrollments(rescue).count == 1)
+            // A second NPS survey within 90 days is skipped, and says so.
+            _ = try await world.app.playbooks.update(review.id, definition: nil, status: .active, brand: world.brand, actor: .system)
+            try await store.enroll([
+                EnrollmentDraft(
+                    playbookID: review.id, version: 1, brandID: world.brand, accountID: world.account.id, contactID: world.contact.id,
+                    entryKey: "again",
+                    reason: "test")
+            ])
+            clock.set(Self.start.addingTimeInterval(3600))
+            #expect(try await runner.drain() == 2 + 3, "the rescue task and the growth playbook's end, then the three steps again")
+            // The second meeting, a day after 11:00 on Monday, does not clash with the first (10:00–11:00 on Tuesday).
+            let invitations = try await world.outboxMail(to: "ewa@mazur.example").filter { $0.mail.subject == "Review with Mazur Logistics" }.map(
+                \.mail.text)
+            #expect(invitations.count == 2 && invitations.contains { $0.contains("Tuesday 8 December, 11:00 (Europe/Warsaw)") }, "\(invitations)")
+            let again = try #require(try await world.enrollments(review).first { $0.reason == "test" })
+            #expect(try await world.app.playbooks.stepLog(enrollment: again.id, brand: world.brand).last?.detail == "asked within the last 90 days")
+        }
+    }
 }

@@ -46,7 +46,19 @@ public struct Surveys: Sendable {
     /// the next day), otherwise the case back open at high priority in its team's queue.
     /// Idempotent: the task is not made twice, an open case is left as it is.
     func followUp(_ event: DomainEvent) async throws {
-        guard let caseID = event.caseID, case .int(let score)? = event.payload["score"] else { return }
+        guard case .int(let score)? = event.payload["score"] else { return }
+        guard let caseID = event.caseID else {
+            // A recommendation answer asked by a playbook belongs to no case: the CSM calls back.
+            guard let accountID = event.accountID, let csm = try await store.account(accountID, brand: event.brandID).profile.ownerCSM else { return }
+            var what = "Call back about a low recommendation answer: \(score) of 10"
+            if case .string(let comment)? = event.payload["comment"] { what += ": “\(comment)”" }
+            let existing = try await store.commitments(accountID: accountID, brand: event.brandID, includeSettled: true)
+            guard !existing.contains(where: { $0.what.hasPrefix(what.prefix(60)) && $0.createdAt >= event.occurredAt }) else { return }
+            _ = try await store.createCommitment(
+                brand: event.brandID, actor: .system, accountID: accountID, caseID: nil, what: what,
+                dueAt: store.environment.now().addingTimeInterval(86_400), ownerID: csm)
+            return
+        }
         let item = try await store.case(caseID, brand: event.brandID)
         let reference = "\(try await store.brand(event.brandID).casePrefix)-\(item.number)"
         var why = "Customer rated the handling of \(reference) \(score) of 5"

@@ -121,9 +121,14 @@ extension Store {
             var optedOut: Set<String> = []
             let allAddresses = Array(Set(addresses.values.flatMap(\.values)))
             if !allAddresses.isEmpty {
-                for row in try await db.raw("SELECT brand_id, contact_point, address FROM opt_outs WHERE \(Store.inList("address", allAddresses))")
-                    .all()
-                {
+                // The key's order (brand, contact point, address) lets each lookup use it.
+                var query = SQLQueryString("SELECT brand_id, contact_point, address FROM opt_outs WHERE ")
+                query.appendInterpolation(Store.inList("brand_id", brandInfo.keys.map(\.text).sorted()))
+                query.appendLiteral(" AND ")
+                query.appendInterpolation(Store.inList("contact_point", PlaybookStep.sendable.map(\.rawValue)))
+                query.appendLiteral(" AND ")
+                query.appendInterpolation(Store.inList("address", allAddresses))
+                for row in try await db.raw(query).all() {
                     optedOut.insert("\(try row.string("brand_id"))|\(try row.string("contact_point"))|\(try row.string("address"))")
                 }
             }
@@ -392,7 +397,7 @@ struct StepContext {
         try await db.raw(
             """
             INSERT INTO automated_messages (contact_id, sent_at, source, id)
-            VALUES (\(bind: enrollment.contactID.text), \(bind: Convert.ms(now)), 'playbook', \(bind: enrollment.id.text))
+            VALUES (\(bind: enrollment.contactID.text), \(bind: Convert.ms(now)), 'playbook', \(bind: store.environment.newID().text))
             """
         ).run()
     }

@@ -180,7 +180,8 @@ extension Store {
             guard !updated.isEmpty else { return .alreadyAnswered }
             var payload: [String: JSONValue] = ["surveyId": .string(try row.string("id")), "kind": .string(kind.rawValue), "score": .int(score)]
             if let text { payload["comment"] = .string(text) }
-            let low = kind == .csat && score <= settings.lowCSAT
+            // A dissatisfied answer, or a detractor (0–6) on the recommendation scale.
+            let low = kind == .csat ? score <= settings.lowCSAT : score <= 6
             if low { payload["followUp"] = .bool(true) }
             try await Store.insert(
                 events: self.events(

@@ -50,6 +50,7 @@ struct Console: Sendable {
         addWalkInRoutes(to: group)
         addVisitRoutes(to: group)
         addKnowledgeRoutes(to: group)
+        addPlaybookRoutes(to: group)
     }
 
     // MARK: Signing in and out
@@ -122,6 +123,7 @@ struct Chrome {
     var csrf: String
     var isAdmin: Bool
     var writesMacros: Bool
+    var runsPlaybooks: Bool
 
     init(title: String, session: StaffSession) {
         self.title = title
@@ -130,6 +132,7 @@ struct Chrome {
         self.csrf = session.csrfToken
         self.isAdmin = session.principal.may(.administer)
         self.writesMacros = session.principal.may(.manageMacros)
+        self.runsPlaybooks = session.principal.may(.manageAccounts)
     }
 }
 

@@ -1,0 +1,324 @@
+import Foundation
+import TouchpointCore
+
+/// The playbook editor's form: a definition as flat form fields and back, the choices of
+/// each select with their words, and the sentences the playbook page shows.
+enum PlaybookForm {
+    /// Rows shown for steps: those written, and this many empty ones to add.
+    static let spareSteps = 3
+
+    static let triggers: [(String, String)] = [
+        ("contactCreated", "A new contact is recorded"), ("caseResolved", "A case is resolved"), ("modelChanged", "The service model changes"),
+        ("journeyStageChanged", "The journey stage changes"), ("invoiceOverdue", "An invoice becomes overdue"),
+        ("healthBelow", "Health falls below the threshold"), ("lowSurveyScore", "A survey is answered with a low score"),
+        ("every", "Every so many days"), ("quarterly", "Every quarter"), ("beforeRenewal", "Days before the renewal date"),
+    ]
+    static let stepTypes: [(String, String)] = [
+        ("", "(no step)"), ("send", "Send a message"), ("wait", "Wait"), ("branch", "Branch"), ("task", "Create a task"),
+        ("meeting", "Propose a meeting"), ("survey", "Send a survey"), ("set", "Set a field"), ("end", "End"),
+    ]
+    static let points: [(String, String)] = [("email", "Email"), ("sms", "SMS"), ("whatsApp", "WhatsApp")]
+    static let questions: [(String, String)] = [
+        ("replied", "The customer replied"), ("openedLink", "A link was opened"), ("surveyScoreBelow", "The survey score is below"),
+        ("caseOpen", "A case is open"), ("modelIs", "The service model is"),
+    ]
+    static let models: [(String, String)] = [
+        ("techTouch", "Tech-touch"), ("lowTouch", "Low-touch"), ("midTouch", "Mid-touch"), ("highTouch", "High-touch"),
+    ]
+    static let stages: [(String, String)] = [
+        ("onboarding", "Onboarding"), ("adoption", "Adoption"), ("renewal", "Renewal"), ("expansion", "Expansion"), ("atRisk", "At risk"),
+        ("churned", "Churned"),
+    ]
+    static let exits: [(String, String)] = [
+        ("replied", "the customer replies"), ("optedOut", "the customer opts out"), ("caseOpened", "the customer opens a case"),
+        ("modelChanged", "the service model changes"),
+    ]
+
+    static func exitLabel(_ exit: PlaybookExit) -> String { exits.first { $0.0 == exit.rawValue }?.1 ?? exit.rawValue }
+
+    static func stateLabel(_ state: EnrollmentState) -> String {
+        switch state {
+        case .active: "Running"
+        case .completed: "Finished"
+        case .exited: "Stopped"
+        }
+    }
+
+    // MARK: definition → fields
+
+    static func values(of playbook: Playbook?) -> [String: String] {
+        guard let playbook else {
+            return ["status": "active", "trigger": "contactCreated", "exit": "optedOut", "s0-type": "send", "s0-point": "email"]
+        }
+        let definition = playbook.definition
+        var values: [String: String] = ["name": definition.name, "description": definition.description ?? "", "status": playbook.status.rawValue]
+        let trigger = definition.trigger
+        values["trigger"] = trigger.event?.rawValue ?? trigger.schedule?.rawValue ?? ""
+        values["threshold"] = trigger.threshold.map(String.init) ?? ""
+        values["days"] = trigger.interval.map { String($0.seconds / 86_400) } ?? ""
+        values["models"] = definition.audience.models.map(\.rawValue).joined(separator: ",")
+        values["stages"] = definition.audience.stages.map(\.rawValue).joined(separator: ",")
+        values["roles"] = definition.audience.roles.joined(separator: ", ")
+        values["exit"] = definition.exitOn.map(\.rawValue).joined(separator: ",")
+        for (index, step) in definition.steps.enumerated() {
+            let key = { (name: String) in "s\(index)-\(name)" }
+            values[key("type")] = step.type.rawValue
+            values[key("id")] = step.id
+            values[key("point")] = step.contactPoint?.rawValue
+            for language in Language.allCases {
+                values[key("\(language.rawValue)-subject")] = step.templates?[language.rawValue]?.subject
+                values[key("\(language.rawValue)-body")] = step.templates?[language.rawValue]?.body
+            }
+            values[key("duration")] = step.duration?.text
+            values[key("businessDays")] = step.businessDays.map(String.init)
+            values[key("when")] = step.condition?.when.rawValue
+            values[key("score")] = step.condition?.score.map(String.init)
+            values[key("models")] = step.condition?.models?.map(\.rawValue).joined(separator: ",")
+            values[key("then")] = step.then
+            values[key("else")] = step.else
+            values[key("assignee")] = step.assignee?.rawValue
+            values[key("team")] = step.teamId?.text
+            values[key("title")] = step.title
+            values[key("due")] = step.due?.text
+            values[key("after")] = step.after?.text
+            values[key("survey")] = step.survey?.rawValue
+            values[key("field")] = step.field?.rawValue
+            values[key("value")] = step.value
+        }
+        return values
+    }
+
+    /// The submitted fields, as they came (for showing the form again).
+    static func values(from form: HTMLForm) -> [String: String] {
+        var values: [String: String] = [:]
+        for name in ["name", "description", "status", "trigger", "threshold", "days", "roles"] { values[name] = form[name] ?? "" }
+        for name in ["models", "stages", "exit"] { values[name] = form.all(name).joined(separator: ",") }
+        for index in 0..<50 {
+            for field in [
+                "type", "id", "point", "en-subject", "en-body", "pl-subject", "pl-body", "duration", "businessDays", "when", "score", "then", "else",
+                "assignee", "team", "title", "due", "after", "survey", "field", "value",
+            ] {
+                if let value = form["s\(index)-\(field)"] { values["s\(index)-\(field)"] = value }
+            }
+            if !form.all("s\(index)-models").isEmpty { values["s\(index)-models"] = form.all("s\(index)-models").joined(separator: ",") }
+        }
+        return values
+    }
+
+    // MARK: fields → definition
+
+    static func definition(from form: HTMLForm, keeping existing: PlaybookDefinition?) throws(ValidationError) -> PlaybookDefinition {
+        func text(_ name: String) -> String? {
+            form[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func number(_ name: String, field: String) throws(ValidationError) -> Int? {
+            guard let raw = text(name) else { return nil }
+            guard let value = Int(raw) else { throw ValidationError(field: field, reason: "must be a whole number, got '\(raw)'") }
+            return value
+        }
+        func duration(_ name: String, field: String) throws(ValidationError) -> ISODuration? {
+            try text(name).map { raw throws(ValidationError) in try ISODuration(raw, field: field) }
+        }
+        var trigger = PlaybookTrigger()
+        let kind = text("trigger") ?? ""
+        if let schedule = PlaybookSchedule(rawValue: kind) {
+            trigger.schedule = schedule
+            if let days = try number("days", field: "trigger.interval") { trigger.interval = ISODuration(seconds: days * 86_400) }
+        } else {
+            trigger.event = try PlaybookEvent.parse(kind, field: "trigger.event")
+            trigger.threshold = try number("threshold", field: "trigger.threshold")
+        }
+        var audience = PlaybookAudience(
+            models: form.all("models").compactMap(ServiceModel.init(rawValue:)), stages: form.all("stages").compactMap(JourneyStage.init(rawValue:)),
+            conditions: existing?.audience.conditions ?? [],
+            roles: (text("roles") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        audience.conditions = existing?.audience.conditions ?? []
+        var steps: [PlaybookStep] = []
+        for index in 0..<50 {
+            let key = { (name: String) in "s\(index)-\(name)" }
+            guard let raw = text(key("type")) else { continue }
+            let path = "steps[\(steps.count)]"
+            var step = PlaybookStep(id: text(key("id")) ?? "", type: try PlaybookStepType.parse(raw, field: "\(path).type"))
+            switch step.type {
+            case .send:
+                step.contactPoint = try ContactPoint.parse(text(key("point")) ?? "email", field: "\(path).contactPoint")
+                var templates: [String: PlaybookMessage] = [:]
+                for language in Language.allCases {
+                    let subject = text(key("\(language.rawValue)-subject"))
+                    guard let body = text(key("\(language.rawValue)-body")) else { continue }
+                    templates[language.rawValue] = PlaybookMessage(subject: subject, body: body)
+                }
+                step.templates = templates
+            case .wait:
+                step.duration = try duration(key("duration"), field: "\(path).duration")
+                step.businessDays = try number(key("businessDays"), field: "\(path).businessDays")
+            case .branch:
+                if let when = text(key("when")) {
+                    step.condition = PlaybookCondition(
+                        when: try PlaybookQuestion.parse(when, field: "\(path).condition.when"),
+                        score: try number(key("score"), field: "\(path).condition.score"),
+                        models: form.all(key("models")).compactMap(ServiceModel.init(rawValue:)))
+                }
+                step.then = text(key("then"))
+                step.else = text(key("else"))
+            case .task:
+                step.assignee = try text(key("assignee")).map { raw throws(ValidationError) in
+                    try PlaybookAssignee.parse(raw, field: "\(path).assignee")
+                }
+                step.teamId = text(key("team")).flatMap(UUID.init(text:))
+                step.title = text(key("title"))
+                step.due = try duration(key("due"), field: "\(path).due")
+            case .meeting:
+                step.title = text(key("title"))
+                step.duration = try duration(key("duration"), field: "\(path).duration")
+                step.after = try duration(key("after"), field: "\(path).after")
+            case .survey:
+                step.survey = try SurveyKind.parse(text(key("survey")) ?? "nps", field: "\(path).survey")
+            case .set:
+                step.field = try text(key("field")).map { raw throws(ValidationError) in try PlaybookField.parse(raw, field: "\(path).field") }
+                step.value = text(key("value"))
+            case .end:
+                break
+            }
+            steps.append(step)
+        }
+        return PlaybookDefinition(
+            name: text("name") ?? "", description: text("description"), trigger: trigger, audience: audience, steps: steps,
+            exitOn: form.all("exit").compactMap(PlaybookExit.init(rawValue:)))
+    }
+
+    /// A validation error in the editor's words ("Step 2, the message in pl: …").
+    static func explain(_ error: ValidationError) -> String {
+        var place = error.field
+        if let range = place.range(of: #"^steps\[(\d+)\]"#, options: .regularExpression) {
+            let number = (Int(place[range].dropFirst(6).dropLast()) ?? 0) + 1
+            place = "Step \(number)" + place[range.upperBound...].replacingOccurrences(of: ".", with: " ")
+        }
+        return "\(place): \(error.reason)"
+    }
+
+    // MARK: the form's view
+
+    struct Choice {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct StepRow {
+        var index: Int
+        var number: Int
+        var id: String
+        var types: [Choice]
+        var points: [Choice]
+        var enSubject: String
+        var enBody: String
+        var plSubject: String
+        var plBody: String
+        var duration: String
+        var businessDays: String
+        var questions: [Choice]
+        var score: String
+        var models: [Choice]
+        var then: String
+        var otherwise: String
+        var assignees: [Choice]
+        var teams: [Choice]
+        var title: String
+        var due: String
+        var after: String
+        var surveys: [Choice]
+        var fields: [Choice]
+        var value: String
+    }
+
+    struct View {
+        var name: String
+        var description: String
+        var active: Bool
+        var triggers: [Choice]
+        var threshold: String
+        var days: String
+        var models: [Choice]
+        var stages: [Choice]
+        var roles: String
+        var exits: [Choice]
+        var steps: [StepRow]
+        var placeholders: [String]
+    }
+
+    static func choices(_ options: [(String, String)], _ selected: String?) -> [Choice] {
+        let chosen = Set((selected ?? "").split(separator: ",").map(String.init))
+        return options.map { Choice(value: $0.0, label: $0.1, selected: chosen.contains($0.0)) }
+    }
+
+    static func view(_ values: [String: String], teams: [(String, String)]) -> View {
+        let written = (0..<50).filter { !(values["s\($0)-type"] ?? "").isEmpty }.count
+        let rows = (0..<min(50, written + spareSteps)).map { index -> StepRow in
+            let value = { (name: String) in values["s\(index)-\(name)"] ?? "" }
+            return StepRow(
+                index: index, number: index + 1, id: value("id"), types: choices(stepTypes, value("type")), points: choices(points, value("point")),
+                enSubject: value("en-subject"), enBody: value("en-body"), plSubject: value("pl-subject"), plBody: value("pl-body"),
+                duration: value("duration"), businessDays: value("businessDays"), questions: choices(questions, value("when")), score: value("score"),
+                models: choices(models, value("models")), then: value("then"), otherwise: value("else"),
+                assignees: choices([("csm", "The account's CSM"), ("team", "A team")], value("assignee")), teams: choices(teams, value("team")),
+                title: value("title"), due: value("due"), after: value("after"),
+                surveys: choices([("nps", "Recommendation (0–10)"), ("csat", "Satisfaction (1–5)")], value("survey")),
+                fields: choices([("stage", "Journey stage"), ("tag", "Tag")], value("field")), value: value("value"))
+        }
+        return View(
+            name: values["name"] ?? "", description: values["description"] ?? "", active: values["status"] != "paused",
+            triggers: choices(triggers, values["trigger"]), threshold: values["threshold"] ?? "", days: values["days"] ?? "",
+            models: choices(models, values["models"]), stages: choices(stages, values["stages"]), roles: values["roles"] ?? "",
+            exits: choices(exits, values["exit"]), steps: rows, placeholders: PlaybookTemplate.variables.map { "{{\($0.name)}}" })
+    }
+
+    // MARK: sentences
+
+    static func describe(_ audience: PlaybookAudience) -> String {
+        var parts: [String] = []
+        if !audience.models.isEmpty {
+            parts.append(audience.models.map { model in models.first { $0.0 == model.rawValue }?.1 ?? model.rawValue }.joined(separator: ", "))
+        }
+        if !audience.stages.isEmpty {
+            parts.append(
+                "in " + audience.stages.map { stage in stages.first { $0.0 == stage.rawValue }?.1 ?? stage.rawValue }.joined(separator: ", "))
+        }
+        if !audience.roles.isEmpty { parts.append("contacts whose role mentions " + audience.roles.joined(separator: " or ")) }
+        if !audience.conditions.isEmpty { parts.append("\(audience.conditions.count) more condition(s)") }
+        return parts.isEmpty ? "Every customer" : parts.joined(separator: "; ")
+    }
+
+    static func describe(_ step: PlaybookStep) -> String {
+        switch step.type {
+        case .send:
+            let point = points.first { $0.0 == step.contactPoint?.rawValue }?.1 ?? "Message"
+            let subject = step.templates?.sorted { $0.key < $1.key }.first?.value.subject.map { ": “\($0)”" } ?? ""
+            return "\(point)\(subject)"
+        case .wait:
+            if let days = step.businessDays { return "Wait \(days) business day(s)" }
+            return "Wait \(step.duration.map(words) ?? "")"
+        case .branch:
+            let question = questions.first { $0.0 == step.condition?.when.rawValue }?.1 ?? "?"
+            let score = step.condition?.score.map { " \($0)" } ?? ""
+            return "If \(question.lowercased())\(score): go to \(step.then ?? "the next step"), otherwise \(step.else ?? "the next step")"
+        case .task: return "Task for \(step.assignee == .team ? "a team" : "the CSM"): \(step.title ?? "")"
+        case .meeting: return "Meeting with the CSM: \(step.title ?? "")"
+        case .survey: return step.survey == .csat ? "Satisfaction survey" : "Recommendation survey"
+        case .set: return step.field == .stage ? "Set the journey stage to \(step.value ?? "")" : "Tag the account \(step.value ?? "")"
+        case .end: return "End"
+        }
+    }
+
+    /// "3 days", "2 hours 30 minutes", "5 seconds".
+    static func words(_ duration: ISODuration) -> String {
+        var rest = duration.seconds
+        var parts: [String] = []
+        for (size, name) in [(86_400, "day"), (3600, "hour"), (60, "minute"), (1, "second")] where rest >= size {
+            let count = rest / size
+            rest %= size
+            parts.append("\(count) \(name)\(count == 1 ? "" : "s")")
+        }
+        return parts.isEmpty ? "no time" : parts.joined(separator: " ")
+    }
+}
