@@ -56,7 +56,7 @@ struct AccountHealthTests {
             #expect(byID[.overdueInvoices]?.explanation == "1 overdue invoice, the oldest 45 days past due")
             #expect(byID[.usage]?.explanation == "35% of licensed users active (14 of 40)")
             #expect(byID[.contactFrequency]?.value == 2, "two emails in the window")
-            #expect(Set(view.report.missing) == [.csat, .nps])
+            #expect(Set(view.report.missing) == [.csat, .nps, .engagement])
             #expect(abs(view.report.components.reduce(0) { $0 + $1.contribution } - Double(view.report.score)) < 1e-9)
             #expect(view.report.score < 60)
             #expect(view.churn.risk == .high)
@@ -147,10 +147,11 @@ struct AccountHealthTests {
             try await HealthListener(health: app.health).handle(created)
             let after = try await app.health.health(account: key.id, brand: brand)
             #expect(after.report.components.first { $0.signal == .openCases }?.value == 1)
-            // One open case costs its points; the first conversation in 90 days of a mid-touch
-            // account (two expected) earns half of its own: 82 → 87 with the default weights.
+            // Before: no conversation in 90 days of a mid-touch account (two expected) scores 0 with
+            // weight 5 of the present 50: 100·45/50 = 90. One open case costs 2 of its 10 points;
+            // the first conversation earns half of its 5: (800+1000+1500+1000+250)/50 = 91.
             #expect(after.report.components.first { $0.signal == .contactFrequency }?.value == 1)
-            #expect(before == 82 && after.report.score == 87)
+            #expect(before == 90 && after.report.score == 91, "\(before) → \(after.report.score)")
         }
     }
 }

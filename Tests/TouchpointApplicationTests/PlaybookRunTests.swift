@@ -122,6 +122,9 @@ struct PlaybookRunTests {
             #expect(log.map(\.stepID) == ["hello", "pause", "opened", "tag", "settle"])
             #expect(log[2].detail == "yes: a link was opened" && log[3].detail == "tagged welcomed")
             #expect(try await store.outbox(brand: brand, state: nil, limit: 50, cursor: nil).items.count == 1, "the nudge was not needed")
+            // The opened link counts in the account's health as a response to outreach.
+            let engagement = try await app.health.health(account: account.id, brand: brand).report.components.first { $0.signal == .engagement }
+            #expect(engagement?.explanation == "Answered 1 of 1 automated outreach in 90 days" && engagement?.score == 100)
 
             // The customer writes in: the enrollment ends, saying why; the last step never runs.
             let reply = try await store.openCase(brand: brand, actor: nil, request: try fixture.email("ewa@mazur.example", subject: "A question"))

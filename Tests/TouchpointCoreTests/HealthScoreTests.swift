@@ -13,8 +13,8 @@ struct HealthScoreTests {
     @Test func aQuietAccountWithNothingWrongIsFullyHealthyAndSaysWhatWasLeftOut() {
         let report = HealthScore.compute(HealthInputs(model: .lowTouch, contacts: 3), settings: settings)
         #expect(report.score == 100)
-        // No surveys, no invoices, no usage imported: left out, not counted as bad.
-        #expect(Set(report.missing) == [.csat, .nps, .overdueInvoices, .usage])
+        // No surveys, no invoices, no usage imported, no outreach: left out, not counted as bad.
+        #expect(Set(report.missing) == [.csat, .nps, .overdueInvoices, .usage, .engagement])
         #expect(report.components.map(\.signal) == [.openCases, .caseAge, .slaBreaches, .escalations, .contactFrequency])
         #expect(report.components.allSatisfy { $0.score == 100 })
     }
@@ -23,13 +23,14 @@ struct HealthScoreTests {
         // One bad signal among present ones weighs more when others are missing.
         let inputs = HealthInputs(model: .lowTouch, slaBreaches: 4, contacts: 3)
         let sparse = HealthScore.compute(inputs, settings: settings)
-        // Breaches score 0 with weight 15 of the present 55 (10+10+15+10+10): 100·40/55 = 72.7.
-        #expect(sparse.score == 73)
+        // Breaches score 0 with weight 15 of the present 50 (10+10+15+10+5): 100·35/50 = 70.
+        #expect(sparse.score == 70)
         var full = inputs
         full.csat = (5, 3)
         full.nps = (10, 1)
         full.invoices = .init(overdue: 0, oldestOverdueDays: 0)
         full.usage = (80, 100)
+        full.engagement = (2, 4)
         // With every signal present and perfect, breaches cost exactly their 15 points.
         #expect(HealthScore.compute(full, settings: settings).score == 85)
     }

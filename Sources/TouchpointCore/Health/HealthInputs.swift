@@ -19,6 +19,9 @@ public struct HealthInputs: Sendable {
     public var contacts: Int
     /// Average share of licensed users active, over the imported days of the window.
     public var usage: (active: Double, licensed: Double)?
+    /// Playbook runs of the window that sent the account's contacts something, and those in
+    /// which they opened a link or replied.
+    public var engagement: (engaged: Int, reached: Int)?
 
     public struct InvoiceFacts: Sendable, Equatable {
         public var overdue: Int
@@ -34,8 +37,9 @@ public struct HealthInputs: Sendable {
     public init(
         model: ServiceModel? = nil, openCases: Int = 0, oldestOpenDays: Double? = nil, slaBreaches: Int = 0, escalations: Int = 0,
         csat: (average: Double, count: Int)? = nil, nps: (average: Double, count: Int)? = nil, invoices: InvoiceFacts? = nil,
-        contacts: Int = 0, usage: (active: Double, licensed: Double)? = nil
+        contacts: Int = 0, usage: (active: Double, licensed: Double)? = nil, engagement: (engaged: Int, reached: Int)? = nil
     ) {
+        self.engagement = engagement
         self.model = model
         self.openCases = openCases
         self.oldestOpenDays = oldestOpenDays

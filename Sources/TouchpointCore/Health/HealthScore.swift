@@ -118,6 +118,15 @@ public enum HealthScore {
                 rounded(share), clamp(share / 0.7 * 100),
                 "\(Int((share * 100).rounded()))% of licensed users active (\(Int(usage.active.rounded())) of \(Int(usage.licensed.rounded())))"
             )
+        case .engagement:
+            guard let engagement = inputs.engagement, engagement.reached > 0 else { return nil }
+            let share = Double(engagement.engaged) / Double(engagement.reached)
+            // Ignoring automated mail is common and not alarming by itself (30); answering half
+            // of it is as engaged as customers get (100).
+            return (
+                rounded(share), clamp(30 + share * 140),
+                "Answered \(engagement.engaged) of \(engagement.reached) automated \(engagement.reached == 1 ? "outreach" : "outreaches") in \(window) days"
+            )
         }
     }
 

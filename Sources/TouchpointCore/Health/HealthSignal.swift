@@ -20,6 +20,9 @@ public enum HealthSignal: String, WireEnum {
     case contactFrequency
     /// Product use the company imports (active against licensed users).
     case usage
+    /// How the customer answers the playbooks' outreach: runs in which they opened a link
+    /// or replied, of those that sent them something.
+    case engagement
 
     /// The name a CSM reads.
     public var label: String {
@@ -33,6 +36,7 @@ public enum HealthSignal: String, WireEnum {
         case .overdueInvoices: "Overdue invoices"
         case .contactFrequency: "Contact frequency"
         case .usage: "Product use"
+        case .engagement: "Response to outreach"
         }
     }
 }
@@ -65,7 +69,7 @@ public struct HealthSettings: Codable, Equatable, Sendable {
     public static let defaults = HealthSettings(
         weights: [
             .openCases: 10, .caseAge: 10, .slaBreaches: 15, .escalations: 10, .csat: 15, .nps: 10, .overdueInvoices: 10,
-            .contactFrequency: 10, .usage: 10,
+            .contactFrequency: 5, .usage: 10, .engagement: 5,
         ],
         windowDays: 90,
         // Per 90 days. High touch expects regular conversations with its named people; tech

@@ -188,6 +188,20 @@ extension Store {
                 guard let id = try row.optionalUUID("account_id"), facts[id] != nil else { continue }
                 facts[id]!.inputs.usage = (try row.double("active"), try row.double("licensed"))
             }
+            // Outreach: the window's playbook runs that sent something, and those answered (a link
+            // opened, or a reply that ended the run).
+            let outreach = filtered(
+                """
+                SELECT e.account_id AS account_id, COUNT(*) AS reached,
+                CAST(SUM(CASE WHEN e.exit_reason = 'replied' OR EXISTS (SELECT 1 FROM playbook_links l WHERE l.enrollment_id = e.id AND l.kind = 'link'
+                    AND l.opened_at IS NOT NULL) THEN 1 ELSE 0 END) AS BIGINT) AS engaged
+                FROM playbook_enrollments e WHERE e.brand_id = '\(brandText)' AND e.started_at >= \(windowStart) AND e.account_id IS NOT NULL
+                AND EXISTS (SELECT 1 FROM playbook_steps s WHERE s.enrollment_id = e.id AND s.outcome = 'sent')
+                """, column: "e.account_id", groupBy: " GROUP BY e.account_id")
+            for row in try await db.raw(outreach).all() {
+                guard let id = try row.optionalUUID("account_id"), facts[id] != nil else { continue }
+                facts[id]!.inputs.engagement = (try row.int("engaged"), try row.int("reached"))
+            }
             // The trend's base: the latest snapshot 30 to 33 days back (a missed daily pass
             // or two still finds one); accounts without one compare with their first score.
             let baseSQL = filtered(
