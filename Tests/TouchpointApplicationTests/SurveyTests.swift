@@ -122,4 +122,58 @@ struct SurveyTests {
             #expect(try await app.surveys.askAfterResolution(caseID: other.case.id, brand: brand) == .failure(.modelNotAsked))
         }
     }
+    @Test(arguments: Backend.available)
+    func resultsCountResponseRatesByContactPointTeamAgentAndWeek(_ backend: Backend) async throws {
+        let clock = TestClock(Self.start)
+        try await withStore(backend, environment: clock.environment) { store in
+            // setup: three resolved cases from three people; two by the first-line team (one assigned to the agent).
+            let fixture = try await Fixture.make(store)
+            let brand = fixture.brand.id
+            let app = UseCases(store: store)
+            _ = try await store.saveMailbox(address: "support@acme.example", brand: brand, teamID: nil, forwardsOpenForSender: false, actor: .system)
+            var tokens: [String] = []
+            for (index, person) in ["ala", "ola", "ela"].enumerated() {
+                let opened = try await store.openCase(brand: brand, actor: nil, request: try fixture.email("\(person)@example.org", subject: "Meter \(index)"))
+                let update = CaseUpdate(status: .resolved, teamID: .some(index < 2 ? fixture.team.id : nil), assigneeID: .some(index == 0 ? fixture.agent.id : nil))
+                _ = try await store.updateCase(opened.case.id, brand: brand, actor: .system, update: update)
+                guard case .success(let token) = try await app.surveys.askAfterResolution(caseID: opened.case.id, brand: brand) else {
+                    Issue.record("no survey for \(person)")
+                    return
+                }
+                tokens.append(token)
+            }
+            // act: the first answers 5, the third 2; the second does not answer.
+            _ = try await app.surveys.answer(token: tokens[0], score: 5, comment: nil)
+            _ = try await app.surveys.answer(token: tokens[2], score: 2, comment: nil)
+            let from = Self.start.addingTimeInterval(-86_400)
+            let to = Self.start.addingTimeInterval(86_400)
+            // check: 3 sent, 2 answered; average 3.5; half satisfied.
+            let all = try await app.surveys.results(brand: brand, kind: .csat, from: from, to: to, by: .contactPoint)
+            #expect(all.total.sent == 3 && all.total.answered == 2 && all.total.average == 3.5 && all.total.score(.csat) == 50)
+            #expect(all.groups.map(\.label) == ["Email"])
+            let teams = try await app.surveys.results(brand: brand, kind: .csat, from: from, to: to, by: .team)
+            let firstLine = try #require(teams.groups.first { $0.label == "First line" })
+            #expect(firstLine.sent == 2 && firstLine.answered == 1 && firstLine.responseRate == 0.5 && firstLine.average == 5)
+            #expect(teams.groups.first { $0.label == "No team" }?.answers == [2: 1])
+            let agents = try await app.surveys.results(brand: brand, kind: .csat, from: from, to: to, by: .agent)
+            #expect(agents.groups.first { $0.label == "Agent" }?.answers == [5: 1])
+            // Monday 7 December 2026 starts its own week.
+            let weeks = try await app.surveys.results(brand: brand, kind: .csat, from: from, to: to, by: .week)
+            #expect(weeks.groups.map(\.key) == ["2026-12-07"] && weeks.groups.first?.sent == 3)
+            // Nothing outside the period; an empty period is refused.
+            #expect(try await app.surveys.results(brand: brand, kind: .csat, from: to, to: to.addingTimeInterval(86_400), by: .model).total.sent == 0)
+            await #expect(throws: ValidationError.self) { try await app.surveys.results(brand: brand, kind: .nps, from: to, to: from, by: .model) }
+        }
+    }
+
+    @Test func theNetPromoterScoreIsPromotersLessDetractors() {
+        let rows = [(10, 3), (9, 1), (8, 2), (6, 1), (0, 1)].map {
+            SurveyResults.Row(key: "email", day: CivilDate("2026-12-01")!, score: $0.0, count: $0.1)
+        } + [SurveyResults.Row(key: "email", day: CivilDate("2026-12-01")!, score: nil, count: 2)]
+        let results = SurveyResults.tally(rows, kind: .nps, by: .month) { $0 }
+        // 4 promoters, 2 passives, 2 detractors of 8 answers: (4 − 2) / 8 = +25; 8 of 10 answered.
+        #expect(results.total.score(.nps) == 25 && results.total.responseRate == 0.8)
+        #expect(results.total.promoters == 4 && results.total.passives == 2 && results.total.detractors == 2)
+        #expect(results.groups.map(\.key) == ["2026-12"])
+    }
 }

@@ -74,6 +74,10 @@ struct PlaybookConsoleTests {
             #expect(try await fixture.store.playbook(playbook.id, brand: fixture.brandID).status == .paused)
             let list = String(buffer: try await manager.get("/console/playbooks").body)
             #expect(list.contains("Quarterly hello") && list.contains("paused"))
+            // Survey results: nothing asked yet, said plainly; the NPS view names its score.
+            let results = try await manager.get("/console/surveys?kind=nps&by=team&days=90")
+            let resultsPage = String(buffer: results.body)
+            #expect(results.status == .ok && resultsPage.contains("Net promoter score") && resultsPage.contains("<option value=\"team\" selected>"))
         }
     }
 }

@@ -25,6 +25,27 @@ public struct Surveys: Sendable {
         return try await store.sendCSAT(caseID: caseID, brand: brand, settings: settings, linkBase: address.url + "/survey/")
     }
 
+    /// Results of the surveys of `kind` sent in [`from`, `to`): sent, answered, response rate,
+    /// average and score (satisfied share, or net promoter score), in all and by `by`, each
+    /// group named as staff say it.
+    public func results(brand: BrandID, kind: SurveyKind, from: Date, to: Date, by: SurveyGrouping) async throws -> SurveyResults {
+        guard from < to else { throw ValidationError(field: "to", reason: "must be after from") }
+        guard to.timeIntervalSince(from) <= 3 * 366 * 86_400 else { throw ValidationError(field: "to", reason: "at most three years after from") }
+        let rows = try await store.surveyRows(brand: brand, kind: kind, from: from, to: to, by: by)
+        let config = try await store.serviceConfig(brand: brand)
+        let teams = Dictionary(uniqueKeysWithValues: try await store.teamProfiles(brand: brand).map { ($0.team.id.text, $0.team.name) })
+        let staff = Dictionary(uniqueKeysWithValues: config.staff.map { ($0.user.id.text, $0.user.name) })
+        return SurveyResults.tally(rows, kind: kind, by: by) { key in
+            switch by {
+            case .contactPoint: ContactPoint(rawValue: key)?.label ?? key
+            case .model: ServiceModel(rawValue: key)?.words ?? "No model"
+            case .team: teams[key] ?? "No team"
+            case .agent: staff[key] ?? "Nobody assigned"
+            case .week, .month: key
+            }
+        }
+    }
+
     /// The survey a link opens.
     public func survey(token: String) async throws -> SurveyView? {
         try await store.survey(token: token)

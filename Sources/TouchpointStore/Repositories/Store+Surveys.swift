@@ -230,3 +230,33 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Surveys of `kind` sent in [`from`, `to`), counted by the group `by` names, the day
+    /// they were sent (UTC) and the score (nil: unanswered).
+    public func surveyRows(brand: BrandID, kind: SurveyKind, from: Date, to: Date, by: SurveyGrouping) async throws -> [SurveyResults.Row] {
+        let key: String =
+            switch by {
+            case .contactPoint: "s.contact_point"
+            case .model: "COALESCE(c.service_model, a.service_model, '')"
+            case .team: "COALESCE(c.team_id, '')"
+            case .agent: "COALESCE(c.assignee_id, '')"
+            case .week, .month: "s.kind"  // one value: PostgreSQL refuses a constant in GROUP BY
+            }
+        return try await database.read { db in
+            try await db.raw(
+                """
+                SELECT \(unsafeRaw: key) AS k, s.sent_at / 86400000 AS day, s.score, COUNT(*) AS n
+                FROM surveys s LEFT JOIN cases c ON c.id = s.case_id LEFT JOIN accounts a ON a.id = s.account_id
+                WHERE s.brand_id = \(bind: brand.text) AND s.kind = \(bind: kind.rawValue) AND s.sent_at >= \(bind: Convert.ms(from))
+                AND s.sent_at < \(bind: Convert.ms(to))
+                GROUP BY \(unsafeRaw: key), s.sent_at / 86400000, s.score
+                """
+            ).all().map { row in
+                SurveyResults.Row(
+                    key: try row.optionalString("k") ?? "", day: CivilDate(Date(timeIntervalSince1970: Double(try row.int("day")) * 86_400), timeZone: .gmt),
+                    score: try row.optionalInt("score"), count: try row.int("n"))
+            }
+        }
+    }
+}

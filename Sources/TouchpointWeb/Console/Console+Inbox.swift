@@ -194,25 +194,6 @@ struct TimeText {
     }
 }
 
-extension ContactPoint {
-    /// The name staff read.
-    var label: String {
-        switch self {
-        case .email: "Email"
-        case .phone: "Phone"
-        case .webChat: "Web chat"
-        case .sms: "SMS"
-        case .whatsApp: "WhatsApp"
-        case .portal: "Portal"
-        case .chatbot: "Chatbot"
-        case .kiosk: "Kiosk"
-        case .inPerson: "Walk-in"
-        case .fieldService: "Field visit"
-        case .billing: "Billing desk"
-        }
-    }
-}
-
 extension TouchpointContext {
     /// The console session; the middleware already sent anyone without one to sign in.
     func signedIn() throws -> StaffSession {

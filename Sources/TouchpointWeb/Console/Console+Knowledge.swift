@@ -302,15 +302,3 @@ extension ArticleVisibility {
         }
     }
 }
-
-extension ServiceModel {
-    /// The model as staff say it.
-    var words: String {
-        switch self {
-        case .techTouch: "Tech-touch"
-        case .lowTouch: "Low-touch"
-        case .midTouch: "Mid-touch"
-        case .highTouch: "High-touch"
-        }
-    }
-}

@@ -51,6 +51,7 @@ struct Console: Sendable {
         addVisitRoutes(to: group)
         addKnowledgeRoutes(to: group)
         addPlaybookRoutes(to: group)
+        addSurveyRoutes(to: group)
     }
 
     // MARK: Signing in and out

@@ -17,14 +17,12 @@ enum PlaybookForm {
         ("", "(no step)"), ("send", "Send a message"), ("wait", "Wait"), ("branch", "Branch"), ("task", "Create a task"),
         ("meeting", "Propose a meeting"), ("survey", "Send a survey"), ("set", "Set a field"), ("end", "End"),
     ]
-    static let points: [(String, String)] = [("email", "Email"), ("sms", "SMS"), ("whatsApp", "WhatsApp")]
+    static let points: [(String, String)] = PlaybookStep.sendable.map { ($0.rawValue, $0.label) }
     static let questions: [(String, String)] = [
         ("replied", "The customer replied"), ("openedLink", "A link was opened"), ("surveyScoreBelow", "The survey score is below"),
         ("caseOpen", "A case is open"), ("modelIs", "The service model is"),
     ]
-    static let models: [(String, String)] = [
-        ("techTouch", "Tech-touch"), ("lowTouch", "Low-touch"), ("midTouch", "Mid-touch"), ("highTouch", "High-touch"),
-    ]
+    static let models: [(String, String)] = ServiceModel.allCases.map { ($0.rawValue, $0.words) }
     static let stages: [(String, String)] = [
         ("onboarding", "Onboarding"), ("adoption", "Adoption"), ("renewal", "Renewal"), ("expansion", "Expansion"), ("atRisk", "At risk"),
         ("churned", "Churned"),

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import TouchpointApplication
+import TouchpointCore
+
+/// Survey results in the console: satisfaction or recommendation over the last 30, 90 or
+/// 365 days, by contact point, service model, team, agent, week or month.
+extension Console {
+    struct SurveyResultLine {
+        var label: String
+        var sent: Int
+        var answered: Int
+        var rate: String
+        var average: String
+        var score: String
+    }
+
+    struct SurveyResultsView {
+        var chrome: Chrome
+        var kinds: [PlaybookForm.Choice]
+        var groupings: [PlaybookForm.Choice]
+        var periods: [PlaybookForm.Choice]
+        var scoreName: String
+        var total: SurveyResultLine
+        var lines: [SurveyResultLine]
+    }
+
+    func addSurveyRoutes(to group: RouterGroup<TouchpointContext>) {
+        group.get("surveys") { request, context in
+            let session = try context.signedIn()
+            let query = HTMLForm(urlEncoded: request.uri.query ?? "")
+            let kind = query["kind"].flatMap(SurveyKind.init(rawValue:)) ?? .csat
+            let by = query["by"].flatMap(SurveyGrouping.init(rawValue:)) ?? .contactPoint
+            let days = query["days"].flatMap(Int.init).flatMap { [30, 90, 365].contains($0) ? $0 : nil } ?? 30
+            let now = app.environment.now()
+            let results = try await app.surveys.results(
+                brand: session.user.brandID, kind: kind, from: now.addingTimeInterval(-Double(days) * 86_400), to: now.addingTimeInterval(1), by: by)
+            func line(_ tally: SurveyTally) -> SurveyResultLine {
+                SurveyResultLine(
+                    label: tally.label, sent: tally.sent, answered: tally.answered,
+                    rate: tally.responseRate.map { "\(Int(($0 * 100).rounded()))%" } ?? "—",
+                    average: tally.average.map { String(format: "%.1f", $0) } ?? "—",
+                    score: tally.score(kind).map { kind == .nps ? String(format: "%+.0f", $0) : "\(Int($0.rounded()))%" } ?? "—")
+            }
+            return pages.render(
+                "surveys",
+                SurveyResultsView(
+                    chrome: Chrome(title: "Survey results", session: session),
+                    kinds: PlaybookForm.choices([("csat", "Satisfaction (1–5)"), ("nps", "Recommendation (0–10)")], kind.rawValue),
+                    groupings: PlaybookForm.choices(
+                        [
+                            ("contactPoint", "Contact point"), ("model", "Service model"), ("team", "Team"), ("agent", "Agent"), ("week", "Week"),
+                            ("month", "Month"),
+                        ],
+                        by.rawValue),
+                    periods: PlaybookForm.choices([("30", "Last 30 days"), ("90", "Last 90 days"), ("365", "Last year")], String(days)),
+                    scoreName: kind == .nps ? "Net promoter score" : "Satisfied (4–5)", total: line(results.total), lines: results.groups.map(line)))
+        }
+    }
+}
