@@ -43,7 +43,9 @@ enum Processes {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = stdin
-        try process.run()
+        // Foundation's Process.run on Linux is not safe to call from two threads at once (it
+        // crashed copying a spawn argument while another test started its own program).
+        try spawning.withLock { try process.run() }
         // Feed and drain concurrently, so neither side blocks on a full pipe.
         let writer = Thread {
             if let input { stdin.fileHandleForWriting.write(input) }
@@ -55,6 +57,9 @@ enum Processes {
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: output, as: UTF8.self), errors.text())
     }
+
+    /// Held while a program starts (see `runBlocking`).
+    static let spawning = NSLock()
 
     /// `python3 -c SCRIPT ARGS…`.
     static func python(_ script: String, _ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
@@ -102,7 +107,7 @@ final class Background: @unchecked Sendable {
         process.standardOutput = output
         if capturingErrors { process.standardError = errors }
         process.standardInput = input
-        try process.run()
+        try Processes.spawning.withLock { try process.run() }
     }
 
     /// Reads lines until one contains `text` (false when the output ended first).

@@ -32,7 +32,7 @@ final class Browser: @unchecked Sendable {
         driver.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
         driver.standardOutput = FileHandle.nullDevice
         driver.standardError = FileHandle.nullDevice
-        try driver.run()
+        try Processes.spawning.withLock { try driver.run() }
         var ready = false
         var problem = "no answer"
         for _ in 0..<150 where !ready && driver.isRunning {
