@@ -110,13 +110,25 @@ def main():
     database = os.path.join(data, "touchpoint.sqlite")
     total = len(STEPS) * args.contacts
     killed_at = []
-    for _ in range(args.rounds):
-        time.sleep(random.uniform(args.min_up, args.max_up))
-        server.kill()
+    def steps_done():
         db = sqlite3.connect(database, timeout=10)
-        killed_at.append(db.execute("SELECT COUNT(*) FROM playbook_steps s JOIN playbook_enrollments e ON e.id = s.enrollment_id "
-                                    "WHERE e.playbook_id = ?", (made["id"],)).fetchone()[0])
+        done = db.execute("SELECT COUNT(*) FROM playbook_steps s JOIN playbook_enrollments e ON e.id = s.enrollment_id "
+                          "WHERE e.playbook_id = ?", (made["id"],)).fetchone()[0]
         db.close()
+        return done
+    for _ in range(args.rounds):
+        # Each kill lands while the runner works: once it has taken a step since the last kill
+        # (a slow machine may need a while to start and enroll), after a random pause.
+        before = killed_at[-1] if killed_at else 0
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            done = steps_done()
+            if done > before or done >= total:
+                break
+            time.sleep(0.05)
+        time.sleep(random.uniform(0, args.max_up - args.min_up))
+        server.kill()
+        killed_at.append(steps_done())
         time.sleep(random.uniform(0, 0.3))
         server.start()
     deadline = time.time() + args.timeout
