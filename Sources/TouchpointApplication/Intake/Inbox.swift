@@ -232,7 +232,7 @@ enum TextIntake {
             _ = try await store.recordDelivery(
                 status, error: payload.error, messageID: payload.messageId.trimmedWhitespace, integration: integration,
                 envelope: envelope.id)
-        } else {
+        } else if try await !TextSurveyAnswers(store: store).answer(payload.message, integration: integration, envelope: envelope.id) {
             _ = try await store.processText(payload.message, integration: integration, envelope: envelope.id)
         }
     }

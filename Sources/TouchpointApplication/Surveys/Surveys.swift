@@ -51,11 +51,32 @@ public struct Surveys: Sendable {
         try await store.survey(token: token)
     }
 
-    /// Records the customer's answer (and comment) once.
+    /// Records the customer's answer (and comment) once, from a link.
     public func answer(token: String, score: Int, comment: String?) async throws -> SurveyAnswerOutcome {
         guard let brand = try await store.surveyBrand(token: token) else { return .unknown }
         let settings = try await store.surveySettings(brand: brand)
-        return try await store.answerSurvey(token: token, score: score, comment: comment, settings: settings)
+        return try await store.answerSurvey(.token(token), score: score, comment: comment, settings: settings)
+    }
+
+    /// The survey waiting for a customer signed in on the portal or the kiosk.
+    public func waiting(contact: ContactID, brand: BrandID, on point: ContactPoint) async throws -> SurveyPrompt? {
+        try await store.waitingSurvey(contact: contact, brand: brand, on: point)
+    }
+
+    /// The survey waiting at the end of a chat visitor's conversation.
+    public func waiting(visitor: String, brand: BrandID) async throws -> SurveyPrompt? {
+        guard let contact = try await store.surveyContact(visitor: visitor, brand: brand) else { return nil }
+        return try await store.waitingSurvey(contact: contact, brand: brand, on: .webChat)
+    }
+
+    /// The answer of a customer the survey was shown to where they are (`prompt` from
+    /// `waiting`), on `point`.
+    public func answer(_ prompt: SurveyPrompt, brand: BrandID, score: Int, comment: String?, on point: ContactPoint) async throws
+        -> SurveyAnswerOutcome
+    {
+        let settings = try await store.surveySettings(brand: brand)
+        return try await store.answerSurvey(
+            .shown(id: prompt.id, contact: prompt.contactID), score: score, comment: comment, settings: settings, answeredOn: point)
     }
 
     /// Adds a comment to an answer that has none yet.

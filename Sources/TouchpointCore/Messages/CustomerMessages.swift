@@ -191,6 +191,28 @@ public struct CustomerMessages: Sendable {
 
     // MARK: Text messages
 
+    /// A survey by SMS or WhatsApp: answered by replying with a number; the link is for
+    /// those who would rather tap.
+    public func surveyText(_ kind: SurveyKind, brand: String, reference: String?, link: String) -> String {
+        switch kind {
+        case .csat:
+            let about = reference.map { say(" with how we handled \($0)", " obsługi sprawy \($0)") } ?? ""
+            return say(
+                "\(brand): how satisfied are you\(about)? Reply with a number from 1 (very dissatisfied) to 5 (very satisfied), and a comment if you like. Or answer here: \(link)",
+                "\(brand): jak oceniasz naszą pracę\(about)? Odpowiedz cyfrą od 1 (bardzo źle) do 5 (bardzo dobrze), możesz dopisać komentarz. Albo odpowiedz tutaj: \(link)")
+        case .nps:
+            return say(
+                "\(brand): how likely are you to recommend us to a friend or colleague? Reply with a number from 0 (not at all) to 10 (extremely), and a comment if you like. Or answer here: \(link)",
+                "\(brand): jak chętnie poleciłbyś nas znajomym? Odpowiedz liczbą od 0 (na pewno nie) do 10 (na pewno tak), możesz dopisać komentarz. Albo odpowiedz tutaj: \(link)")
+        }
+    }
+
+    /// The answer to a survey answered by text.
+    public func surveyThanks(brand: String, low: Bool) -> String {
+        say("\(brand): thank you for your answer.", "\(brand): dziękujemy za odpowiedź.")
+            + (low ? say(" We are sorry it was not better; we will get back to you.", " Przykro nam, że nie było lepiej; odezwiemy się.") : "")
+    }
+
     /// The one-time code a kiosk sends to sign a customer in by phone.
     public func kioskCode(brand: String, code: String) -> String {
         say("\(brand): your kiosk code is \(code). It expires in 5 minutes.", "\(brand): Twój kod do kiosku to \(code). Jest ważny 5 minut.")

@@ -36,6 +36,12 @@ public struct SurveySettings: Codable, Equatable, Sendable {
 
     public static let defaults = SurveySettings()
 
+    /// Whether an answer opens a follow-up: a dissatisfied one, or a detractor (0–6) on the
+    /// recommendation scale.
+    public func isLow(_ score: Int, kind: SurveyKind) -> Bool {
+        kind == .csat ? score <= lowCSAT : score <= 6
+    }
+
     public func validated() throws(ValidationError) -> SurveySettings {
         for (field, days) in [("csatEveryDays", csatEveryDays), ("npsEveryDays", npsEveryDays)] where !(0...730).contains(days) {
             throw ValidationError(field: field, reason: "must be between 0 and 730 days, got \(days)")
@@ -90,7 +96,10 @@ public struct SurveyView: Sendable, Equatable {
 
 /// Why a survey was not sent (the listener logs nothing for these; they are the rules working).
 public enum SurveySkip: String, Error, Sendable, Equatable {
-    case notResolved, modelNotAsked, alreadyAsked, askedRecently, noEmail, noMailbox
+    case notResolved, modelNotAsked, alreadyAsked, askedRecently
+    /// Nothing can carry the survey: no address the contact point allows, or no mailbox or
+    /// provider to send from.
+    case unreachable
     /// The contact opted out of automated email.
     case optedOut
     /// The contact had as many automated messages lately as the brand allows.

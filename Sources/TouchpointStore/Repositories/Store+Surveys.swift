@@ -23,10 +23,14 @@ extension Store {
         return valid
     }
 
-    /// Asks the contact of a resolved case how satisfied they are: the survey, its email
-    /// (one link per answer, through the outbox) and its event in one transaction. Nothing
-    /// is sent twice for one case, nor more often than the settings allow per contact.
-    /// Returns the token of the links, or why nothing was sent.
+    /// Asks the contact of a resolved case how satisfied they are, on the contact point they
+    /// last wrote on for it (`SurveyDelivery` decides, from what can reach them): the survey,
+    /// its message (email with one link per answer, or a text answered with a number, through
+    /// the outbox) and its event in one transaction. On web chat, the portal and the kiosk
+    /// nothing is sent: the survey waits there for the customer. Nothing is asked twice for
+    /// one case, nor more often than the settings allow per contact; what is sent respects
+    /// opt-outs and the frequency cap shared with playbooks.
+    /// Returns the token of the links, or why nothing was asked.
     public func sendCSAT(
         caseID: CaseID, brand brandID: BrandID, settings: SurveySettings, linkBase: String
     ) async throws -> Result<String, SurveySkip> {
@@ -50,75 +54,164 @@ extension Store {
             ).first() != nil {
                 return .failure(.askedRecently)
             }
-            guard
-                let email = try await db.raw(
+            let reach = try await Store.surveyReach(contact: item.contactID, brand: brandID, at: now, on: db)
+            // The contact point the customer last wrote on for this request, else the one it began on.
+            let used =
+                try await db.raw(
                     """
-                    SELECT value FROM identities WHERE contact_id = \(bind: item.contactID.text) AND kind = 'email' ORDER BY created_at LIMIT 1
+                    SELECT contact_point FROM interactions WHERE case_id = \(bind: caseID.text) AND direction = 'inbound'
+                    ORDER BY occurred_at DESC, id DESC LIMIT 1
                     """
-                ).first().map({ try $0.string("value") })
-            else { return .failure(.noEmail) }
-            if try await db.raw(
-                "SELECT 1 AS hit FROM opt_outs WHERE brand_id = \(bind: brandID.text) AND contact_point = 'email' AND address = \(bind: email)"
-            ).first() != nil {
-                return .failure(.optedOut)
+                ).first().map { try $0.wire("contact_point", as: ContactPoint.self) } ?? item.contactPoint
+            guard let point = SurveyDelivery.contactPoint(used: used, reach: reach.reach) else { return .failure(.unreachable) }
+            if SurveyDelivery.isSent(on: point) {
+                // The frequency cap is shared with playbooks: one automated message a day by default.
+                let automation = try await Store.automationSettings(brand: brandID, on: db)
+                let recent = try await db.raw(
+                    """
+                    SELECT sent_at FROM automated_messages WHERE contact_id = \(bind: item.contactID.text)
+                    AND sent_at > \(bind: Convert.ms(now.addingTimeInterval(-automation.per.timeInterval)))
+                    """
+                ).all().map { try $0.date("sent_at") }
+                guard automation.capAllows(at: now, sent: recent) <= now else { return .failure(.frequencyCap) }
             }
-            // The frequency cap is shared with playbooks: one automated message a day by default.
-            let automation = try await Store.automationSettings(brand: brandID, on: db)
-            let recent = try await db.raw(
-                """
-                SELECT sent_at FROM automated_messages WHERE contact_id = \(bind: item.contactID.text)
-                AND sent_at > \(bind: Convert.ms(now.addingTimeInterval(-automation.per.timeInterval)))
-                """
-            ).all().map { try $0.date("sent_at") }
-            guard automation.capAllows(at: now, sent: recent) <= now else { return .failure(.frequencyCap) }
-            guard
-                let box = try await db.raw("SELECT * FROM mailboxes WHERE brand_id = \(bind: brandID.text) ORDER BY created_at, address LIMIT 1")
-                    .first()
-            else { return .failure(.noMailbox) }
-            let mailbox = try Store.mailbox(from: box)
             let token = Store.randomToken()
             let id = environment.newID()
             try await db.raw(
                 """
                 INSERT INTO surveys (id, brand_id, kind, case_id, contact_id, account_id, contact_point, token_hash, sent_at, expires_at)
                 VALUES (\(bind: id.text), \(bind: brandID.text), 'csat', \(bind: caseID.text), \(bind: item.contactID.text), \(bind: item.accountID?.text),
-                        'email', \(bind: Store.hash(token: token)), \(bind: Convert.ms(now)),
+                        \(bind: point.rawValue), \(bind: Store.hash(token: token)), \(bind: Convert.ms(now)),
                         \(bind: Convert.ms(now.addingTimeInterval(Double(settings.expiresAfterDays) * 86_400))))
                 """
             ).run()
-            try await db.raw(
-                """
-                INSERT INTO automated_messages (contact_id, sent_at, source, id)
-                VALUES (\(bind: item.contactID.text), \(bind: Convert.ms(now)), 'survey', \(bind: id.text))
-                """
-            ).run()
             let reference = "\(brand.casePrefix)-\(item.number)"
-            let words = CustomerMessages(brand.language).csatInvitation(
-                brand: brand.name, reference: reference, subject: item.subject,
-                days: settings.expiresAfterDays
-            ) { "\(linkBase)\(token)?score=\($0)" }
-            let domain = mailbox.address.split(separator: "@").last.map(String.init) ?? "localhost"
-            let name =
-                try await db.raw("SELECT name FROM contacts WHERE id = \(bind: item.contactID.text)").first().map { try $0.optionalString("name") }
-                ?? nil
-            let mail = OutboundMail(
-                from: MailAddress(name: brand.name, address: mailbox.address), to: [MailAddress(name: name, address: email)], subject: words.subject,
-                messageID: "survey-\(id.text)@\(domain)", date: now, text: words.text, automatic: true, loopMarker: mailbox.address)
-            try await Store.insertOutbox(
-                OutboxMessage(mail: mail, attachments: []), recipient: email, brand: brandID, caseID: caseID, interactionID: nil,
-                id: environment.newID(), at: now, on: db)
+            let words = CustomerMessages(brand.language)
+            switch point {
+            case .email:
+                guard let email = reach.email, let mailbox = reach.mailbox else { return .failure(.unreachable) }
+                let invitation = words.csatInvitation(brand: brand.name, reference: reference, subject: item.subject, days: settings.expiresAfterDays) {
+                    "\(linkBase)\(token)?score=\($0)"
+                }
+                let domain = mailbox.address.split(separator: "@").last.map(String.init) ?? "localhost"
+                let name =
+                    try await db.raw("SELECT name FROM contacts WHERE id = \(bind: item.contactID.text)").first().map { try $0.optionalString("name") }
+                    ?? nil
+                let mail = OutboundMail(
+                    from: MailAddress(name: brand.name, address: mailbox.address), to: [MailAddress(name: name, address: email)],
+                    subject: invitation.subject, messageID: "survey-\(id.text)@\(domain)", date: now, text: invitation.text, automatic: true,
+                    loopMarker: mailbox.address)
+                try await Store.insertOutbox(
+                    OutboxMessage(mail: mail, attachments: []), recipient: email, brand: brandID, caseID: caseID, interactionID: nil,
+                    id: environment.newID(), at: now, on: db)
+            case .sms, .whatsApp:
+                guard let (integration, number) = point == .sms ? reach.sms : reach.whatsApp else { return .failure(.unreachable) }
+                try await Store.insertTextOutbox(
+                    TextContent(text: words.surveyText(.csat, brand: brand.name, reference: reference, link: linkBase + token)), recipient: number,
+                    integration: integration, caseID: caseID, interactionID: nil, id: environment.newID(), at: now, on: db)
+            default:
+                break  // shown where the customer is: nothing to send
+            }
+            if SurveyDelivery.isSent(on: point) {
+                try await db.raw(
+                    """
+                    INSERT INTO automated_messages (contact_id, sent_at, source, id)
+                    VALUES (\(bind: item.contactID.text), \(bind: Convert.ms(now)), 'survey', \(bind: id.text))
+                    """
+                ).run()
+            }
             try await Store.insert(
                 events: self.events(
                     [
                         EventDraft(
                             type: .surveySent,
                             payload: [
-                                "surveyId": .string(id.text), "kind": .string(SurveyKind.csat.rawValue),
-                                "contactPoint": .string(ContactPoint.email.rawValue),
+                                "surveyId": .string(id.text), "kind": .string(SurveyKind.csat.rawValue), "contactPoint": .string(point.rawValue),
                             ])
                     ],
                     brand: brandID, actor: .system, account: item.accountID, contact: item.contactID, caseID: caseID, at: now), on: db)
             return .success(token)
+        }
+    }
+
+    /// What can carry a survey to a contact now, with the addresses and providers to use.
+    static func surveyReach(contact: ContactID, brand: BrandID, at now: Date, on db: any SQLDatabase) async throws -> (
+        reach: SurveyReach, email: String?, mailbox: Mailbox?, sms: (Integration, String)?, whatsApp: (Integration, String)?
+    ) {
+        var addresses: [IdentityKind: String] = [:]
+        for row in try await db.raw("SELECT kind, value FROM identities WHERE contact_id = \(bind: contact.text) ORDER BY created_at").all() {
+            guard let kind = IdentityKind(rawValue: try row.string("kind")), addresses[kind] == nil else { continue }
+            addresses[kind] = try row.string("value")
+        }
+        func optedOut(_ point: ContactPoint, _ address: String) async throws -> Bool {
+            try await db.raw(
+                """
+                SELECT 1 AS hit FROM opt_outs WHERE brand_id = \(bind: brand.text) AND contact_point = \(bind: point.rawValue) AND address = \(bind: address)
+                """
+            ).first() != nil
+        }
+        func provider(_ kind: IntegrationKind, _ address: String?) async throws -> (Integration, String)? {
+            guard let address, try await !optedOut(kind.contactPoint, address),
+                let row = try await db.raw(
+                    "SELECT * FROM integrations WHERE brand_id = \(bind: brand.text) AND kind = \(bind: kind.rawValue) ORDER BY created_at, id LIMIT 1"
+                ).first()
+            else { return nil }
+            return (try Store.integration(from: row), address)
+        }
+        var email = addresses[.email]
+        if let address = email, try await optedOut(.email, address) { email = nil }
+        let mailbox = try await db.raw("SELECT * FROM mailboxes WHERE brand_id = \(bind: brand.text) ORDER BY created_at, address LIMIT 1").first()
+            .map { try Store.mailbox(from: $0) }
+        let sms = try await provider(.sms, addresses[.phone])
+        var whatsApp = try await provider(.whatsApp, addresses[.whatsApp])
+        if whatsApp != nil {
+            // WhatsApp allows a free message only within 24 hours of the customer's last one.
+            let last = try await db.raw(
+                """
+                SELECT occurred_at FROM interactions WHERE contact_id = \(bind: contact.text) AND contact_point = 'whatsApp' AND direction = 'inbound'
+                ORDER BY occurred_at DESC LIMIT 1
+                """
+            ).first().map { try $0.date("occurred_at") }
+            if last.map({ now.timeIntervalSince($0) > Store.whatsAppCareWindow }) ?? true { whatsApp = nil }
+        }
+        let reach = SurveyReach(
+            email: email != nil && mailbox != nil, sms: sms != nil, whatsApp: whatsApp != nil,
+            kiosk: addresses[.customerNumber] != nil || addresses[.phone] != nil)
+        return (reach, email, mailbox, sms, whatsApp)
+    }
+
+    /// The newest survey waiting for `contact`'s answer on `point` (web chat, portal, kiosk,
+    /// or a text the contact may answer with a number), nil when none is open.
+    public func waitingSurvey(contact: ContactID, brand: BrandID, on point: ContactPoint) async throws -> SurveyPrompt? {
+        let now = Convert.ms(environment.now())
+        return try await database.read { db in
+            try await db.raw(
+                """
+                SELECT s.id, s.kind, s.expires_at, b.case_prefix, c.number, c.subject FROM surveys s JOIN brands b ON b.id = s.brand_id
+                LEFT JOIN cases c ON c.id = s.case_id
+                WHERE s.contact_id = \(bind: contact.text) AND s.brand_id = \(bind: brand.text) AND s.contact_point = \(bind: point.rawValue)
+                AND s.answered_at IS NULL AND s.expires_at > \(bind: now)
+                ORDER BY s.sent_at DESC LIMIT 1
+                """
+            ).first().map { row in
+                SurveyPrompt(
+                    id: try row.uuid("id"), contactID: contact, kind: try row.wire("kind", as: SurveyKind.self),
+                    caseReference: try row.optionalInt("number").map { "\(try row.string("case_prefix"))-\($0)" },
+                    caseSubject: try row.optionalString("subject"), expiresAt: try row.date("expires_at"))
+            }
+        }
+    }
+
+    /// The contact a chat visitor, or the sender of a text, is known as.
+    public func surveyContact(visitor: String? = nil, identity: Identity? = nil, brand: BrandID) async throws -> ContactID? {
+        try await database.read { db in
+            if let visitor {
+                return try await db.raw(
+                    "SELECT contact_id FROM chat_sessions WHERE brand_id = \(bind: brand.text) AND visitor = \(bind: visitor)"
+                ).first().map { try $0.uuid("contact_id") }
+            }
+            guard let identity else { return nil }
+            return try await Store.resolve(identity, brand: brand, on: db)?.contact
         }
     }
 
@@ -146,49 +239,87 @@ extension Store {
     }
 
     /// Records an answer once: the score (and a comment when one comes with it) and its event
-    /// on the case, marked `followUp` for a low satisfaction score (the survey listener
-    /// follows up from the event, so a crash after the answer loses no follow-up).
-    public func answerSurvey(token: String, score: Int, comment: String?, settings: SurveySettings) async throws -> SurveyAnswerOutcome {
-        let text = try comment.map { try Check.text($0, field: "comment", max: 4000) }.flatMap { $0.isEmpty ? nil : $0 }
-        let environment = self.environment
-        return try await database.write { db -> SurveyAnswerOutcome in
-            let now = environment.now()
-            guard
-                let row = try await db.raw(
-                    """
-                    SELECT id, kind, brand_id, case_id, contact_id, account_id, answered_at, expires_at FROM surveys WHERE token_hash = \(bind: Store.hash(token: token))
-                    """
-                ).first()
-            else { return .unknown }
-            let kind = try row.wire("kind", as: SurveyKind.self)
-            guard kind.scores.contains(score) else {
-                throw StoreError.invalid(
-                    field: "score", reason: "must be between \(kind.scores.lowerBound) and \(kind.scores.upperBound), got \(score)")
-            }
-            if try row.optionalInt("answered_at") != nil { return .alreadyAnswered }
-            guard try row.int("expires_at") > Convert.ms(now) else { return .expired }
-            let brand = try row.uuid("brand_id")
-            let caseID = try row.optionalUUID("case_id")
-            let accountID = try row.optionalUUID("account_id")
-            // The condition makes a double click (or two tabs) record one answer.
-            let updated = try await db.raw(
-                """
-                UPDATE surveys SET score = \(bind: score), comment = \(bind: text), answered_at = \(bind: Convert.ms(now))
-                WHERE id = \(bind: try row.string("id")) AND answered_at IS NULL RETURNING id
-                """
-            ).all()
-            guard !updated.isEmpty else { return .alreadyAnswered }
-            var payload: [String: JSONValue] = ["surveyId": .string(try row.string("id")), "kind": .string(kind.rawValue), "score": .int(score)]
-            if let text { payload["comment"] = .string(text) }
-            // A dissatisfied answer, or a detractor (0–6) on the recommendation scale.
-            let low = kind == .csat ? score <= settings.lowCSAT : score <= 6
-            if low { payload["followUp"] = .bool(true) }
-            try await Store.insert(
-                events: self.events(
-                    [EventDraft(type: .surveyAnswered, payload: payload)], brand: brand, actor: .system,
-                    account: accountID, contact: try row.optionalUUID("contact_id"), caseID: caseID, at: now), on: db)
-            return .recorded(lowScore: low)
+    /// on the case, marked `followUp` for a low score (the survey listener follows up from the
+    /// event, so a crash after the answer loses no follow-up). `answeredOn`: the contact point
+    /// the answer came by, when not the one the survey went on (a link opened from an email
+    /// or a text answers on the contact point that carried it).
+    public func answerSurvey(_ key: SurveyKey, score: Int, comment: String?, settings: SurveySettings, answeredOn: ContactPoint? = nil) async throws
+        -> SurveyAnswerOutcome
+    {
+        let store = self
+        return try await database.write { db in
+            try await Store.recordSurveyAnswer(key, score: score, comment: comment, settings: settings, answeredOn: answeredOn, store: store, on: db).outcome
         }
+    }
+
+    /// A text message that answers the survey `id` waiting for `contact`: the answer, a
+    /// thank-you text to the sender through `integration`, and the inbox envelope marked
+    /// processed, in one transaction. Returns nil when the survey was answered or closed in
+    /// the meantime (the message is then an ordinary one).
+    public func answerSurveyByText(
+        id: UUID, contact: ContactID, score: Int, comment: String?, settings: SurveySettings, integration: Integration, sender: String,
+        thanks: @escaping @Sendable (_ low: Bool) -> String, envelope: UUID
+    ) async throws -> SurveyAnswerOutcome? {
+        let store = self
+        return try await database.write { db -> SurveyAnswerOutcome? in
+            let (outcome, caseID) = try await Store.recordSurveyAnswer(
+                .shown(id: id, contact: contact), score: score, comment: comment, settings: settings, answeredOn: integration.kind.contactPoint,
+                store: store, on: db)
+            guard case .recorded(let low) = outcome else { return nil }
+            let now = store.environment.now()
+            try await Store.insertTextOutbox(
+                TextContent(text: thanks(low)), recipient: sender, integration: integration, caseID: caseID, interactionID: nil,
+                id: store.environment.newID(), at: now, on: db)
+            try await Store.markEnvelopeProcessed(envelope, caseID: caseID, note: "survey answer", at: now, on: db)
+            return outcome
+        }
+    }
+
+    static func recordSurveyAnswer(
+        _ key: SurveyKey, score: Int, comment: String?, settings: SurveySettings, answeredOn: ContactPoint?, store: Store, on db: any SQLDatabase
+    ) async throws -> (outcome: SurveyAnswerOutcome, caseID: CaseID?) {
+        let text = try comment.map { try Check.text($0, field: "comment", max: 4000) }.flatMap { $0.isEmpty ? nil : $0 }
+        let now = store.environment.now()
+        let which: SQLQueryString =
+            switch key {
+            case .token(let token): "token_hash = \(bind: Store.hash(token: token))"
+            case .shown(let id, let contact): "id = \(bind: id.text) AND contact_id = \(bind: contact.text)"
+            }
+        guard
+            let row = try await db.raw(
+                "SELECT id, kind, brand_id, case_id, contact_id, account_id, contact_point, answered_at, expires_at FROM surveys WHERE \(which)"
+            ).first()
+        else { return (.unknown, nil) }
+        let kind = try row.wire("kind", as: SurveyKind.self)
+        guard kind.scores.contains(score) else {
+            throw StoreError.invalid(
+                field: "score", reason: "must be between \(kind.scores.lowerBound) and \(kind.scores.upperBound), got \(score)")
+        }
+        let caseID = try row.optionalUUID("case_id")
+        if try row.optionalInt("answered_at") != nil { return (.alreadyAnswered, caseID) }
+        guard try row.int("expires_at") > Convert.ms(now) else { return (.expired, caseID) }
+        let brand = try row.uuid("brand_id")
+        let accountID = try row.optionalUUID("account_id")
+        // The condition makes a double click (or two tabs) record one answer.
+        let updated = try await db.raw(
+            """
+            UPDATE surveys SET score = \(bind: score), comment = \(bind: text), answered_at = \(bind: Convert.ms(now))
+            WHERE id = \(bind: try row.string("id")) AND answered_at IS NULL RETURNING id
+            """
+        ).all()
+        guard !updated.isEmpty else { return (.alreadyAnswered, caseID) }
+        let point = try answeredOn?.rawValue ?? row.string("contact_point")
+        var payload: [String: JSONValue] = [
+            "surveyId": .string(try row.string("id")), "kind": .string(kind.rawValue), "score": .int(score), "contactPoint": .string(point),
+        ]
+        if let text { payload["comment"] = .string(text) }
+        let low = settings.isLow(score, kind: kind)
+        if low { payload["followUp"] = .bool(true) }
+        try await Store.insert(
+            events: store.events(
+                [EventDraft(type: .surveyAnswered, payload: payload)], brand: brand, actor: .system,
+                account: accountID, contact: try row.optionalUUID("contact_id"), caseID: caseID, at: now), on: db)
+        return (.recorded(lowScore: low), caseID)
     }
 
     /// Adds the comment to an answered survey that has none yet.

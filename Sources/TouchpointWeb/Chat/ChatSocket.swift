@@ -13,7 +13,10 @@ import TouchpointCore
 /// far the agent has read)}, `availability` (the same after `identify`),
 /// `message` {seq, from (visitor, agent or bot), text, clientId, name, at, replies (the assistant's
 /// suggested answers)}, `stored` {clientId, seq, caseNumber},
-/// `typing` {from, name, active}, `read` {from, seq}, `agent` {name}, `error` {detail}.
+/// `typing` {from, name, active}, `read` {from, seq}, `agent` {name}, `error` {detail},
+/// `survey` {survey: {kind, reference, question, scores, low, high, commentLabel, send}} — the
+/// question asked when the chat's request was resolved — and `survey` {notice} once answered.
+/// Client → server also: `survey` {score, text?} answers it.
 ///
 /// Every message has a sequence number within the conversation; after a dropped connection
 /// the widget says the last one it saw and gets exactly what came after, and a resent
@@ -32,6 +35,20 @@ enum ChatSocket {
         var seq: Int?
         /// The visitor's page's language (`en`, `pl`), for what the server says.
         var lang: String?
+        /// A survey answer: the score on its scale (with `text` as the comment).
+        var score: Int?
+    }
+
+    /// The satisfaction question at the end of a chat, in the visitor's language.
+    struct SurveyOffer: Encodable, Sendable {
+        var kind: String
+        var reference: String?
+        var question: String
+        var scores: [Int]
+        var low: String
+        var high: String
+        var commentLabel: String
+        var send: String
     }
 
     /// Every frame the server sends, on both sides of a chat.
@@ -53,6 +70,8 @@ enum ChatSocket {
         var detail: String?
         /// The assistant's suggested answers to a message.
         var replies: [String]?
+        /// `survey`: the question waiting for the visitor; nil with `notice` once answered.
+        var survey: SurveyOffer?
     }
 
     /// Names of the brand's staff as a customer sees them (first names), looked up once.
@@ -141,6 +160,29 @@ enum ChatSocket {
             send(ready)
             await backlog.greet(after: message.lastSeq)
             try await flush()
+            try await offerSurvey()
+        }
+
+        /// Shows the survey waiting for this visitor (asked when their chat's case was
+        /// resolved), if any: after `hello`, and as soon as it is asked during a chat.
+        func offerSurvey() async throws {
+            guard let visitor, let prompt = try await app.surveys.waiting(visitor: visitor, brand: brand.id) else { return }
+            let words = CustomerMessages(language ?? brand.language).surveyPage(prompt.kind)
+            send(Outbound(type: "survey", survey: SurveyOffer(
+                kind: prompt.kind.rawValue, reference: prompt.caseReference, question: words.question, scores: Array(prompt.kind.scores),
+                low: words.low, high: words.high, commentLabel: words.commentLabel, send: words.send)))
+        }
+
+        /// The visitor answered the survey shown to them; `survey` again with the thanks.
+        func answerSurvey(_ message: Inbound) async throws {
+            guard let visitor else { throw ValidationError(field: "type", reason: "say hello first") }
+            guard let score = message.score else { throw ValidationError(field: "score", reason: "is required") }
+            guard let prompt = try await app.surveys.waiting(visitor: visitor, brand: brand.id) else {
+                throw ValidationError(field: "survey", reason: "no survey is waiting for an answer")
+            }
+            let comment = try message.text.map { try Check.text($0, field: "text", max: 4000) }
+            _ = try await app.surveys.answer(prompt, brand: brand.id, score: score, comment: comment, on: .webChat)
+            send(Outbound(type: "survey", notice: CustomerMessages(language ?? brand.language).surveyPage(prompt.kind).thanks))
         }
 
         /// The visitor gave (or changed) their email or phone: the chat may now belong to a
@@ -198,6 +240,7 @@ enum ChatSocket {
         /// can change it, so a busy chat does not read its case for every message.
         func changed(_ event: LiveEvent) async throws {
             try await flush(assignment: agentShown == nil || Self.assignmentEvents.contains(event.event))
+            if event.event == EventType.surveySent.rawValue { try await offerSurvey() }
         }
 
         /// Sends what the visitor has not seen yet, and who is answering when that changed.
@@ -247,6 +290,7 @@ enum ChatSocket {
                 case "message": try await conversation.message(parsed)
                 case "typing": await conversation.typing(parsed)
                 case "read": try await conversation.read(parsed)
+                case "survey": try await conversation.answerSurvey(parsed)
                 default: throw ValidationError(field: "type", reason: "unknown type \(parsed.type)")
                 }
             }

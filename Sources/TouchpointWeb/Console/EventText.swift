@@ -64,6 +64,14 @@ enum EventText {
         case .deskAppointmentCheckedIn: return "Checked in for the \(text("localStart") ?? "") appointment: number \(text("ticket") ?? "")"
         case .deskAppointmentMissed: return "Did not come to the \(text("localStart") ?? "") appointment at \(text("locationName") ?? "a service point")"
         case .billingUpdated: return "Billing updated: \(text("invoices") ?? "") invoice(s) from the billing system"
+        case .surveySent, .surveyAnswered:
+            let nps = text("kind") == SurveyKind.nps.rawValue
+            let point = text("contactPoint").flatMap(ContactPoint.init(rawValue:)).map { " (\($0.label))" } ?? ""
+            guard event.type == .surveyAnswered, let score = text("score") else {
+                return "\(nps ? "Recommendation" : "Satisfaction") survey asked\(point)"
+            }
+            let comment = text("comment").map { ": “\($0)”" } ?? ""
+            return nps ? "Would recommend us \(score) of 10\(point)\(comment)" : "Rated the handling \(score) of 5\(point)\(comment)"
         default: return event.type.rawValue
         }
     }

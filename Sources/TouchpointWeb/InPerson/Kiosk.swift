@@ -74,6 +74,7 @@ struct KioskPages: Sendable {
         group.get("queue") { request, context in try await queueScreen(request, context) }
         group.post("queue") { request, context in try await takeNumber(request, context) }
         group.post("check-in") { request, context in try await checkIn(request, context) }
+        group.post("survey") { request, context in try await answerSurvey(request, context) }
         group.get("account") { request, context in try await accountScreen(request, context) }
         group.get("request") { request, context in try await requestScreen(request, context) }
         group.post("request") { request, context in try await sendRequest(request, context) }
@@ -143,6 +144,20 @@ struct KioskPages: Sendable {
         /// Today's appointments here, each with its check-in button or when check-in opens.
         var appointments: [AppointmentChoice]
         var hasAppointments: Bool
+        /// The satisfaction question about a request made here or at a desk, until answered.
+        var survey: KioskSurvey?
+        /// The thanks for an answer just given.
+        var thanks: String?
+    }
+
+    /// A survey on the kiosk: one big button per answer (a comment is for the link or the
+    /// portal: nobody types a paragraph on a public screen).
+    struct KioskSurvey {
+        var question: String
+        var reference: String?
+        var low: String
+        var high: String
+        var scores: [Int]
     }
 
     struct AppointmentChoice {
@@ -246,7 +261,7 @@ struct KioskPages: Sendable {
         return try await menu(request, context, session: session, notice: nil)
     }
 
-    func menu(_ request: Request, _ context: TouchpointContext, session: KioskSession, notice: String?) async throws -> Response {
+    func menu(_ request: Request, _ context: TouchpointContext, session: KioskSession, notice: String?, thanks: Bool = false) async throws -> Response {
         let kiosk = try kiosk(context)
         let contact = try await app.contacts.contact(session.contactID, brand: kiosk.brandID)
         var page = try view(request, context, screen: "menu", signedIn: true)
@@ -271,8 +286,26 @@ struct KioskPages: Sendable {
                                                  canCheckIn: refusal == nil, note: note))
             }
         }
-        page.menu = MenuView(name: contact.name?.split(separator: " ").first.map(String.init) ?? "", appointments: choices, hasAppointments: !choices.isEmpty)
+        let words = CustomerMessages(Language(rawValue: language(request, kiosk)) ?? .en)
+        let survey = try await app.surveys.waiting(contact: contact.id, brand: kiosk.brandID, on: .kiosk).map { prompt in
+            let asked = words.surveyPage(prompt.kind)
+            return KioskSurvey(question: asked.question, reference: prompt.caseReference, low: asked.low, high: asked.high, scores: Array(prompt.kind.scores))
+        }
+        page.menu = MenuView(name: contact.name?.split(separator: " ").first.map(String.init) ?? "", appointments: choices, hasAppointments: !choices.isEmpty,
+                             survey: survey, thanks: thanks ? words.surveyPage(.csat).thanks : nil)
         return show(page)
+    }
+
+    /// The identified customer answers the survey on the menu.
+    func answerSurvey(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let kiosk = try kiosk(context)
+        guard let session = try await customer(request, context) else { return Pages.redirect("/kiosk") }
+        guard let prompt = try await app.surveys.waiting(contact: session.contactID, brand: kiosk.brandID, on: .kiosk),
+              let score = context.form?.text("score").flatMap({ Int($0) }), prompt.kind.scores.contains(score) else {
+            return try await menu(request, context, session: session, notice: nil)
+        }
+        _ = try await app.surveys.answer(prompt, brand: kiosk.brandID, score: score, comment: nil, on: .kiosk)
+        return try await menu(request, context, session: session, notice: nil, thanks: true)
     }
 
     /// The customer checks in for today's appointment here: a ticket called at its time.

@@ -20,6 +20,8 @@ extension Portal {
         var promises: [Console.CommitmentLine]
         var anyPromises: Bool
         var empty: Bool
+        /// A request whose survey waits: "How did we do on C-12?" links to it.
+        var rate: RequestLine?
     }
 
     struct RequestLine {
@@ -44,11 +46,12 @@ extension Portal {
         let comingUp = try await ComingUpLine.lines(summary, app: app, brand: brand.id)
         let now = app.environment.now()
         let promises = summary.promises.map { Console.CommitmentLine(what: $0.what, due: TimeText($0.dueAt), status: $0.status.rawValue, overdue: $0.dueAt < now) }
+        let waiting = try await app.surveys.waiting(contact: session.contact.id, brand: brand.id, on: .portal)
         return pages.render("portal-home", HomeView(frame: frame("Your requests", brand, session),
                                                     notice: done == "profile" ? "Your profile was saved." : nil, requests: lines,
                                                     billing: summary.billing.flatMap { $0.invoiceCount == 0 ? nil : $0.sentence },
                                                     comingUp: comingUp, anyComingUp: !comingUp.isEmpty, promises: promises, anyPromises: !promises.isEmpty,
-                                                    empty: lines.isEmpty))
+                                                    empty: lines.isEmpty, rate: lines.first { $0.ref == waiting?.caseReference }))
     }
 
     func newRequest(_ context: TouchpointContext) async throws -> Response {
@@ -75,6 +78,15 @@ extension Portal {
         var status: String
         var open: Bool
         var messages: [MessageLine]
+        /// The satisfaction question asked when the request was resolved, until answered.
+        var survey: SurveyForm?
+    }
+
+    /// A survey on the portal: the question, its scale and a comment.
+    struct SurveyForm {
+        var words: SurveyPageWords
+        var choices: [Int]
+        var action: String
     }
 
     struct MessageLine {
@@ -96,11 +108,40 @@ extension Portal {
                         text: interaction.direction == .inbound ? (interaction.metadata["fresh"] ?? interaction.text) : interaction.text)
         }
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]
-        let notice = done == "reply" ? "Your message was added." : done == "opened" ? "Thank you — your request was received." : nil
+        let ref = "\(brand.casePrefix)-\(item.number)"
+        let notice = switch done {
+        case "reply": "Your message was added."
+        case "opened": "Thank you — your request was received."
+        case "survey": Self.words.surveyPage(.csat).thanks
+        default: String?.none
+        }
+        let waiting = try await app.surveys.waiting(contact: session.contact.id, brand: brand.id, on: .portal)
         return pages.render("portal-case", CaseView(
-            frame: frame("\(brand.casePrefix)-\(item.number) \(item.subject)", brand, session), notice: notice,
-            ref: "\(brand.casePrefix)-\(item.number)", number: item.number, subject: item.subject, status: Self.words.caseStatus(item.status),
-            open: item.status != .closed && item.mergedInto == nil, messages: messages))
+            frame: frame("\(ref) \(item.subject)", brand, session), notice: notice,
+            ref: ref, number: item.number, subject: item.subject, status: Self.words.caseStatus(item.status),
+            open: item.status != .closed && item.mergedInto == nil, messages: messages,
+            survey: waiting.flatMap { prompt in
+                prompt.caseReference == ref
+                    ? SurveyForm(words: Self.words.surveyPage(prompt.kind), choices: Array(prompt.kind.scores),
+                                 action: "/portal/\(brand.slug)/cases/\(item.number)/survey")
+                    : nil
+            }))
+    }
+
+    /// The customer answers the survey shown on their request's page.
+    func answerSurvey(_ context: TouchpointContext) async throws -> Response {
+        let brand = try await brand(context)
+        let session = try customer(context)
+        guard let number = context.parameters.get("number").flatMap({ Int($0) }) else { throw Problem(.notFound, "request not found") }
+        guard let prompt = try await app.surveys.waiting(contact: session.contact.id, brand: brand.id, on: .portal),
+              prompt.caseReference == "\(brand.casePrefix)-\(number)" else {
+            throw Problem(.conflict, "This survey was answered already or has expired.")
+        }
+        guard let score = context.form?.text("score").flatMap({ Int($0) }), prompt.kind.scores.contains(score) else {
+            throw ValidationError(field: "score", reason: "choose an answer from \(prompt.kind.scores.lowerBound) to \(prompt.kind.scores.upperBound)")
+        }
+        _ = try await app.surveys.answer(prompt, brand: brand.id, score: score, comment: context.form?.text("comment"), on: .portal)
+        return Pages.redirect("/portal/\(brand.slug)/cases/\(number)?done=survey")
     }
 
     func reply(_ context: TouchpointContext) async throws -> Response {

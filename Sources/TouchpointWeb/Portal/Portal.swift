@@ -46,6 +46,7 @@ struct Portal: Sendable {
         group.post("{brand}/requests") { _, context in try await newRequest(context) }
         group.get("{brand}/cases/{number}") { request, context in try await casePage(request, context) }
         group.post("{brand}/cases/{number}/reply") { _, context in try await reply(context) }
+        group.post("{brand}/cases/{number}/survey") { _, context in try await answerSurvey(context) }
         group.get("{brand}/profile") { request, context in try await profile(request, context) }
         addHelpRoutes(to: group)
         group.post("{brand}/profile") { _, context in try await saveProfile(context) }

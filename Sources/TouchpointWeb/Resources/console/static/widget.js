@@ -6,7 +6,8 @@
 // typing, marks messages the other side has seen, and when nobody can chat now it takes a
 // message that is answered by email. Where the assistant answers, its messages come with
 // suggested answers as buttons; while the visitor types, help articles that may answer the
-// question are shown above the message box.
+// question are shown above the message box. When the request is resolved, the satisfaction
+// question appears at the end of the conversation.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -58,6 +59,10 @@
     + "#tp-chat .suggest{margin:0 8px;font-size:13px}#tp-chat .suggest ul{margin:2px 0;padding-left:18px}#tp-chat .suggest a{color:#1554c0}"
     + "#tp-chat li.note{background:none;color:#555;font-size:12px;text-align:center;max-width:100%}"
     + "#tp-chat li.visitor.seen::after{content:'Seen';display:block;font-size:11px;color:#555;text-align:right}"
+    + "#tp-chat .survey{background:#f7f9fc;border:1px solid #dde;max-width:100%}#tp-chat .survey .scores{display:flex;flex-wrap:wrap;gap:4px;margin:6px 0}"
+    + "#tp-chat .survey .scores button{background:#fff;color:#1554c0;border:1px solid #1554c0;min-width:34px;padding:6px}"
+    + "#tp-chat .survey .scores button[aria-pressed=true]{background:#1554c0;color:#fff}#tp-chat .survey .ends{display:flex;justify-content:space-between;font-size:11px;color:#555}"
+    + "#tp-chat .survey textarea{width:100%;box-sizing:border-box;margin:4px 0}"
     + "#tp-chat .typing{margin:0 8px;min-height:1.2em;color:#555;font-size:12px}"
     + "#tp-chat form{display:flex;flex-direction:column;gap:6px;padding:8px;border-top:1px solid #eee}"
     + "#tp-chat textarea,#tp-chat input{font:inherit;border:1px solid #aab;border-radius:4px;padding:5px}";
@@ -147,6 +152,44 @@
     if (message.clientId) seen["c:" + message.clientId] = item;
   }
 
+  // The satisfaction question when the chat's request is resolved: a score, a comment if
+  // the visitor likes, and Send; then the thanks in its place.
+  function survey(message) {
+    var old = list.querySelector("li.survey");
+    if (!message.survey) {
+      if (old) { old.textContent = message.notice || ""; old.classList.add("answered"); }
+      return;
+    }
+    if (old) old.remove();
+    var offer = message.survey, chosen = null;
+    var item = el("li", { class: "survey", id: "tp-chat-survey" });
+    item.appendChild(el("strong", {}, offer.question + (offer.reference ? " (" + offer.reference + ")" : "")));
+    var scores = el("div", { class: "scores", role: "group", "aria-label": offer.question });
+    offer.scores.forEach(function (score) {
+      var button = el("button", { type: "button", "aria-pressed": "false", "data-score": String(score) }, String(score));
+      button.addEventListener("click", function () {
+        chosen = score;
+        scores.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+        submit.removeAttribute("disabled");
+      });
+      scores.appendChild(button);
+    });
+    var ends = el("div", { class: "ends" });
+    ends.append(el("span", {}, offer.scores[0] + " — " + offer.low), el("span", {}, offer.scores[offer.scores.length - 1] + " — " + offer.high));
+    var label = el("label", { for: "tp-chat-survey-comment" }, offer.commentLabel);
+    var comment = el("textarea", { id: "tp-chat-survey-comment", rows: "2" });
+    var submit = el("button", { type: "button", disabled: "" }, offer.send);
+    submit.addEventListener("click", function () {
+      if (chosen === null) return;
+      var frame = { type: "survey", score: chosen };
+      if (comment.value.trim()) frame.text = comment.value.trim();
+      send(frame);
+    });
+    item.append(scores, ends, label, comment, submit);
+    list.appendChild(item);
+    list.scrollTop = list.scrollHeight;
+  }
+
   function transmit(message) {
     // The email goes with every message, so a chat joins the customer's history as soon as it is given.
     var frame = { type: "message", clientId: message.clientId, text: message.text };
@@ -196,6 +239,8 @@
       } else if (message.type === "read") {
         agentRead = Math.max(agentRead, message.seq);
         marks();
+      } else if (message.type === "survey") {
+        survey(message);
       } else if (message.type === "error") {
         status.textContent = message.detail;
       }
