@@ -148,6 +148,58 @@ struct SurveyContactPointTests {
             #expect(Set(try await mails().map(\.recipient)).isSuperset(of: ["wa@example.org", "desk@example.org"]))
         }
     }
+
+    @Test(arguments: Backend.available)
+    func aPlaybookAsksForARecommendationBySMSAndTheReplyAnswersIt(_ backend: Backend) async throws {
+        let clock = TestClock(Self.start)
+        try await withStore(backend, environment: clock.environment) { store in
+            let fixture = try await Fixture.make(store)
+            let brand = fixture.brand.id
+            let app = UseCases(store: store, publicURL: "https://help.example")
+            let integration = try await store.createIntegration(id: "sms", brand: brand, kind: .sms, name: "SMS", secret: "s")
+            let account = try await store.createAccount(
+                brand: brand, actor: .system, name: "Mazur Logistics", profile: AccountProfile(annualValue: 40_000, ownerCSM: fixture.csm.id))
+            let contact = try await store.createContact(
+                brand: brand, actor: .system, accountID: account.id, name: "Ewa Mazur", title: nil, preferredContactPoint: .sms,
+                identities: [try Identity(kind: .phone, raw: "+48600100500")])
+            // A survey step on a contact point that cannot carry one is refused at save.
+            await #expect(throws: ValidationError.self) {
+                try await app.playbooks.create(
+                    PlaybookDefinition(
+                        name: "Ask", trigger: .on(.contactCreated),
+                        steps: [PlaybookStep(id: "ask", type: .survey, contactPoint: .kiosk, survey: .nps)]), brand: brand, actor: .system)
+            }
+            let playbook = try await app.playbooks.create(
+                PlaybookDefinition(
+                    name: "Ask", trigger: .on(.contactCreated), steps: [PlaybookStep(id: "ask", type: .survey, contactPoint: .sms, survey: .nps)]),
+                brand: brand, actor: .system)
+            try await store.enroll([
+                EnrollmentDraft(
+                    playbookID: playbook.id, version: 1, brandID: brand, accountID: account.id, contactID: contact.id, entryKey: "t", reason: "test")
+            ])
+            let runner = PlaybookRunner(store: store, address: PublicAddress(configured: "https://help.example"), owner: "test")
+            #expect(try await runner.drain() == 1)
+            let page = try await store.outbox(brand: brand, state: nil, contactPoints: [.sms], limit: 10, cursor: nil)
+            guard case .text(let asked)? = page.items.first?.content else { throw Failure("no text sent") }
+            #expect(page.items.first?.recipient == "+48600100500" && asked.text.contains("from 0 (not at all) to 10"))
+
+            // "2 never answered the phone": a detractor's answer, with its comment, and the CSM is asked to call back.
+            let inbox = Inbox(store: store, logger: .quiet("inbox"))
+            clock.set(clock.now.addingTimeInterval(600))
+            let mark = clock.now
+            _ = try await inbox.accept(
+                try Self.sms("r1", from: "+48600100500", text: "2 never answered the phone", integration: integration, brand: fixture.brand))
+            try await inbox.processPending()
+            #expect(try await store.cases(brand: brand, filter: CaseFilter(), limit: 10, cursor: nil).items.isEmpty)
+            let answered = try await store.events(brand: brand, since: mark, limit: 50).filter { $0.type == .surveyAnswered }
+            #expect(answered.first?.payload["score"] == .int(2) && answered.first?.payload["comment"] == .string("never answered the phone"))
+            try await SurveyListener(surveys: app.surveys).handle(answered)
+            let tasks = try await store.commitments(accountID: account.id, brand: brand, includeSettled: false)
+            #expect(tasks.contains { $0.ownerID == fixture.csm.id && $0.what.contains("2 of 10: “never answered the phone”") })
+            let thanks = try await store.outbox(brand: brand, state: nil, contactPoints: [.sms], limit: 10, cursor: nil).items.first
+            if case .text(let text)? = thanks?.content { #expect(text.text.contains("we will get back to you")) }
+        }
+    }
 }
 
 struct Failure: Error, CustomStringConvertible {

@@ -174,7 +174,7 @@ public struct Playbooks: Sendable {
         switch action {
         case .send(let point, let recipient, let subject, let body):
             "\(point.rawValue) to \(recipient)" + (subject.map { ": \($0)" } ?? "") + " — " + String(body.prefix(160))
-        case .survey(let kind, let recipient): "\(kind == .nps ? "recommendation" : "satisfaction") survey to \(recipient)"
+        case .survey(let kind, let point, let recipient): "\(kind == .nps ? "recommendation" : "satisfaction") survey by \(point.label) to \(recipient)"
         case .wait(let until): "wait until \(ISO8601DateFormatter().string(from: until))"
         case .branch(let answer, let detail): "\(answer ? "yes" : "no") (\(detail))"
         case .task(_, _, let title, let due): "task: \(title), due \(ISO8601DateFormatter().string(from: due))"

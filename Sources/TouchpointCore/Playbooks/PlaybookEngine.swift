@@ -97,8 +97,8 @@ public struct EnrollmentFacts: Sendable {
 public enum StepAction: Equatable, Sendable {
     /// A message to `recipient` on `contactPoint`.
     case send(contactPoint: ContactPoint, recipient: String, subject: String?, body: String)
-    /// A survey by email.
-    case survey(kind: SurveyKind, recipient: String)
+    /// A survey by email (links), or by SMS or WhatsApp (answered with a number).
+    case survey(kind: SurveyKind, contactPoint: ContactPoint, recipient: String)
     /// The next step waits until then.
     case wait(until: Date)
     /// A branch answered; the run goes on at the step it names (or ends).
@@ -160,9 +160,10 @@ public enum PlaybookEngine {
                 contactPoint: point, recipient: recipient, subject: message.subject.map { PlaybookTemplate.render($0, values, fallback: fallback) },
                 body: PlaybookTemplate.render(message.body, values, fallback: fallback))
         case .survey:
-            if facts.optedOut.contains(.email) { return .skip(reason: "opted out of email") }
-            guard let recipient = facts.addresses[.email] else { return .skip(reason: "no email address") }
-            return .survey(kind: step.survey ?? .nps, recipient: recipient)
+            let point = step.contactPoint ?? .email
+            if facts.optedOut.contains(point) { return .skip(reason: "opted out of \(point.rawValue)") }
+            guard let recipient = facts.addresses[point] else { return .skip(reason: "no \(point.rawValue) address") }
+            return .survey(kind: step.survey ?? .nps, contactPoint: point, recipient: recipient)
         case .wait:
             if let duration = step.duration { return .wait(until: now.addingTimeInterval(duration.timeInterval)) }
             let hours = step.calendarId.flatMap { facts.calendars[$0] } ?? .always

@@ -212,6 +212,9 @@ public struct PlaybookStep: Codable, Equatable, Sendable {
             }
         case .survey:
             _ = try need(survey, "survey", "a survey kind (csat or nps)")
+            if let point = contactPoint, ![.email, .sms, .whatsApp].contains(point) {
+                throw ValidationError(field: "\(path).contactPoint", reason: "surveys go out by email, sms or whatsApp, not \(point.rawValue)")
+            }
         case .set:
             let field = try need(field, "field", "a field (stage or tag)")
             let value = try Check.text(try need(value, "value", "a value"), field: "\(path).value", max: 60)

@@ -367,8 +367,8 @@ struct StepContext {
                 TextContent(text: body), recipient: recipient, integration: integration, caseID: nil, interactionID: nil, id: id, at: now, on: db)
             try await counted()
             return (.sent, "\(point.rawValue) to \(recipient): \(body.prefix(80))", id)
-        case .survey(let kind, let recipient):
-            return try await survey(kind, recipient: recipient)
+        case .survey(let kind, let point, let recipient):
+            return try await survey(kind, on: point, recipient: recipient)
         case .wait(let until):
             return (.done, "waits until \(ISO8601DateFormatter().string(from: until))", nil)
         case .branch(let answer, let detail):
@@ -449,7 +449,7 @@ struct StepContext {
         return token
     }
 
-    func survey(_ kind: SurveyKind, recipient: String) async throws -> (StepOutcome, String, UUID?) {
+    func survey(_ kind: SurveyKind, on point: ContactPoint, recipient: String) async throws -> (StepOutcome, String, UUID?) {
         let every = kind == .nps ? surveys.npsEveryDays : surveys.csatEveryDays
         let since = Convert.ms(now.addingTimeInterval(-Double(every) * 86_400))
         if try await db.raw(
@@ -459,32 +459,53 @@ struct StepContext {
         ).first() != nil {
             return (.skipped, "asked within the last \(every) days", nil)
         }
-        guard let mailbox else { return (.skipped, "no mailbox to send from", nil) }
+        var integration: Integration?
+        if point == .email {
+            guard mailbox != nil else { return (.skipped, "no mailbox to send from", nil) }
+        } else {
+            guard
+                let row = try await db.raw(
+                    "SELECT * FROM integrations WHERE brand_id = \(bind: brand.id.text) AND kind = \(bind: point == .sms ? "sms" : "whatsApp") ORDER BY id LIMIT 1"
+                ).first()
+            else { return (.skipped, "no \(point.rawValue) provider is set up", nil) }
+            integration = try Store.integration(from: row)
+        }
         let token = Store.randomToken()
         let id = store.environment.newID()
         try await db.raw(
             """
             INSERT INTO surveys (id, brand_id, kind, case_id, contact_id, account_id, contact_point, token_hash, sent_at, expires_at)
             VALUES (\(bind: id.text), \(bind: brand.id.text), \(bind: kind.rawValue), NULL, \(bind: enrollment.contactID.text), \(bind: enrollment.accountID?.text),
-                    'email', \(bind: Store.hash(token: token)), \(bind: Convert.ms(now)),
+                    \(bind: point.rawValue), \(bind: Store.hash(token: token)), \(bind: Convert.ms(now)),
                     \(bind: Convert.ms(now.addingTimeInterval(Double(surveys.expiresAfterDays) * 86_400))))
             """
         ).run()
-        let link: (Int) -> String = { "\(links.survey)\(token)?score=\($0)" }
-        let invitation =
-            kind == .nps
-            ? words.npsInvitation(brand: brand.name, days: surveys.expiresAfterDays, link: link)
-            : words.csatInvitation(brand: brand.name, reference: brand.name, subject: facts.playbookName, days: surveys.expiresAfterDays, link: link)
-        let outbox = try await email(from: mailbox, to: recipient, subject: invitation.subject, text: invitation.text, attachments: [])
+        let outbox: UUID
+        if let integration {
+            // Answered by replying with a number; text intake takes the reply as the answer.
+            outbox = store.environment.newID()
+            try await Store.insertTextOutbox(
+                TextContent(text: words.surveyText(kind, brand: brand.name, reference: nil, link: links.survey + token)), recipient: recipient,
+                integration: integration, caseID: nil, interactionID: nil, id: outbox, at: now, on: db)
+        } else if let mailbox {
+            let link: (Int) -> String = { "\(links.survey)\(token)?score=\($0)" }
+            let invitation =
+                kind == .nps
+                ? words.npsInvitation(brand: brand.name, days: surveys.expiresAfterDays, link: link)
+                : words.csatInvitation(brand: brand.name, reference: brand.name, subject: facts.playbookName, days: surveys.expiresAfterDays, link: link)
+            outbox = try await email(from: mailbox, to: recipient, subject: invitation.subject, text: invitation.text, attachments: [])
+        } else {
+            return (.skipped, "no mailbox to send from", nil)
+        }
         try await counted()
         try await Store.insert(
             events: store.events(
                 [
                     EventDraft(
                         type: .surveySent,
-                        payload: ["surveyId": .string(id.text), "kind": .string(kind.rawValue), "contactPoint": .string(ContactPoint.email.rawValue)])
+                        payload: ["surveyId": .string(id.text), "kind": .string(kind.rawValue), "contactPoint": .string(point.rawValue)])
                 ], brand: brand.id, actor: .system, account: enrollment.accountID, contact: enrollment.contactID, caseID: nil, at: now), on: db)
-        return (.sent, "\(kind == .nps ? "recommendation" : "satisfaction") survey to \(recipient)", outbox)
+        return (.sent, "\(kind == .nps ? "recommendation" : "satisfaction") survey by \(point.label) to \(recipient)", outbox)
     }
 
     func meeting(csm: StaffUser, recipient: String, title: String, start: Date, end: Date) async throws -> (StepOutcome, String, UUID?) {

@@ -172,6 +172,7 @@ enum PlaybookForm {
                 step.after = try duration(key("after"), field: "\(path).after")
             case .survey:
                 step.survey = try SurveyKind.parse(text(key("survey")) ?? "nps", field: "\(path).survey")
+                step.contactPoint = try text(key("point")).map { raw throws(ValidationError) in try ContactPoint.parse(raw, field: "\(path).contactPoint") }
             case .set:
                 step.field = try text(key("field")).map { raw throws(ValidationError) in try PlaybookField.parse(raw, field: "\(path).field") }
                 step.value = text(key("value"))
