@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Reads as the history grows: fills a fresh SQLite database through the API (case creation
 # from new senders, 32 clients) to about the given number of cases, then times getting one
-# case at random (8 clients), and prints the database's bytes per case.
+# case at random (8 clients), searches cases for words in every case, one in ten, one in a
+# thousand, one case and none (one at a time, Benchmarks/case_search.py), and prints the
+# database's bytes per case.
 # Usage: Benchmarks/scale.sh [cases, default 100000] [seconds-per-read-run, default 10]
 # TOUCHPOINT_BIN measures another build (an earlier commit's, for a before/after figure).
 set -euo pipefail
@@ -20,4 +22,5 @@ BYTES=$(du -cb "$DATA"/touchpoint.sqlite* | tail -1 | cut -f1)
 echo "cases: $MAX_CASE · database: $((BYTES / 1048576)) MiB, $((BYTES / MAX_CASE)) bytes per case (with its first message and events)"
 line=$(wrk -t2 -c8 -d"${DURATION}s" --timeout 10s -s "$BENCH_DIR/wrk/get_case.lua" "$URL" | grep '^RESULT' || true)
 echo "get case    8 clients  ${line#RESULT }"
+python3 Benchmarks/case_search.py "$URL" "$TOKEN" "$MAX_CASE" "${SEARCHES:-100}"
 echo "server RSS: $(($(awk '/VmRSS/ {print $2}' /proc/$SERVER/status) / 1024)) MiB"

@@ -142,7 +142,14 @@ struct CaseStoreTests {
             _ = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("g@example.com", subject: "Outage", body: "No power since morning"))
             _ = try await store.addInteraction(caseID: invoice.case.id, brand: fx.brand.id, actor: .staff(fx.agent.id),
                                                request: NewInteraction(direction: .outbound, body: "A corrected statement follows"))
-            for query in ["invoice", "amount wrong", "corrected statement"] {
+            // The last word is a prefix, as typed so far: read as the words it begins, or as a prefix
+            // query when more than a few words begin with it.
+            let many = try await store.openCase(
+                brand: fx.brand.id, actor: nil,
+                request: try fx.email("h@example.com", subject: "Codes", body: (0..<40).map { "qx\($0)y" }.joined(separator: " ")))
+            #expect(try await store.cases(brand: fx.brand.id, filter: CaseFilter(text: "qx"), limit: 10, cursor: nil).items.map(\.id) == [many.case.id])
+            #expect(try await store.cases(brand: fx.brand.id, filter: CaseFilter(text: "qx3"), limit: 10, cursor: nil).items.map(\.id) == [many.case.id])
+            for query in ["invoice", "amount wrong", "corrected statement", "invo", "amount wro", "corr", "Invoice QUESTI"] {
                 let page = try await store.cases(brand: fx.brand.id, filter: CaseFilter(text: query), limit: 10, cursor: nil)
                 #expect(page.items.map(\.id) == [invoice.case.id], "query \(query)")
             }
@@ -153,7 +160,55 @@ struct CaseStoreTests {
             let withNUL = try await store.cases(brand: fx.brand.id, filter: CaseFilter(text: "invoice\0question"), limit: 10, cursor: nil)
             #expect(withNUL.items.map(\.id) == [invoice.case.id])
             let all = try await store.cases(brand: fx.brand.id, filter: CaseFilter(), limit: 10, cursor: nil)
-            #expect(all.items.count == 2)
+            #expect(all.items.count == 3)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func searchPagesNewestFirstOnceACaseAndOnlyTheBrandsOwn(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            // setup: 130 cases that say "meter", every third also in a reply, every fifth resolved; another brand's too.
+            let fx = try await Fixture.make(store)
+            let other = try await Fixture.make(store, slug: "other")
+            var opened: [Case] = []
+            for index in 0..<130 {
+                let item = try await store.openCase(
+                    brand: fx.brand.id, actor: nil, request: try fx.email("m\(index)@example.com", subject: "Meter \(index)", body: "The meter blinks"))
+                if index % 3 == 0 {
+                    _ = try await store.addInteraction(
+                        caseID: item.case.id, brand: fx.brand.id, actor: .staff(fx.agent.id),
+                        request: NewInteraction(direction: .outbound, body: "Please send a photo of the meter"))
+                }
+                if index % 5 == 0 {
+                    _ = try await store.updateCase(item.case.id, brand: fx.brand.id, actor: .system, update: CaseUpdate(status: .resolved))
+                }
+                opened.append(item.case)
+                _ = try await store.openCase(brand: other.brand.id, actor: nil, request: try other.email("o\(index)@example.com", subject: "Meter"))
+            }
+            _ = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("x@example.com", subject: "Outage"))
+
+            // act: every page of a search for "meter", 50 at a time.
+            var seen: [CaseID] = []
+            var cursor: Cursor?
+            repeat {
+                let page = try await store.cases(brand: fx.brand.id, filter: CaseFilter(text: "meter"), limit: 50, cursor: cursor)
+                seen += page.items.map(\.id)
+                cursor = try page.nextCursor.map { try Cursor(token: $0) }
+            } while cursor != nil
+
+            // check: each of the brand's matching cases once, newest first.
+            #expect(seen == opened.reversed().map(\.id))
+            // The rest of the filter applies to the matches.
+            let resolved = try await store.cases(
+                brand: fx.brand.id, filter: CaseFilter(statuses: [.resolved], text: "photo"), limit: 50, cursor: nil)
+            #expect(resolved.items.map(\.id) == opened.enumerated().filter { $0.offset % 15 == 0 }.map(\.element.id).reversed())
+            #expect(try await store.cases(brand: fx.brand.id, filter: CaseFilter(text: "nothing-like-this"), limit: 50, cursor: nil).items.isEmpty)
+
+            // A merge makes the source's words find the target.
+            let target = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("t@example.com", subject: "Tariff"))
+            let source = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("t@example.com", subject: "Zebra crossing"))
+            _ = try await store.mergeCase(source.case.id, into: target.case.id, brand: fx.brand.id, actor: .system)
+            #expect(try await store.cases(brand: fx.brand.id, filter: CaseFilter(text: "zebra"), limit: 10, cursor: nil).items.map(\.id) == [target.case.id])
         }
     }
 

@@ -72,8 +72,6 @@ struct QueryPlanTests {
     static let knownWalks: [String: String] = [
         "SELECT c.* FROM cases c WHERE c.brand_id = ?1 AND EXISTS (SELECT 1 FROM interactions i WHERE i.case_id = c.id AND i.contact_point = ?2)":
             "cases by contact point check each case newest first; rare contact points walk far",
-        "SELECT c.* FROM cases c WHERE c.brand_id = ?1 AND c.id IN (SELECT case_id FROM search_index WHERE search_index MATCH ?2":
-            "full-text search walks cases newest first against the matches; to be ranked by the index",
         "SELECT c.* FROM contacts c WHERE c.brand_id = ?1 AND LOWER(c.name) LIKE ?2": "customer search by name is a LIKE; to become full-text",
     ]
 

@@ -187,9 +187,50 @@ extension Store {
             """).run()
     }
 
-    /// Adds a text of a case (subject, message) to the full-text index.
+    /// How many texts of one case the SQLite index numbers under the case (see migration 32).
+    static let caseSearchSlots: Int64 = 1 << 20
+
+    /// The condition that picks a case's texts in the full-text index, read through an index
+    /// on both databases (on SQLite the slot of the case's number).
+    static func caseTexts(_ caseID: CaseID, on db: any SQLDatabase) async throws -> SQLQueryString {
+        guard db.dialect.name == "sqlite" else { return "case_id = \(bind: caseID.text)" }
+        guard let row = try await db.raw("SELECT number FROM cases WHERE id = \(bind: caseID.text)").first() else { return "0 = 1" }
+        let slot = Int64(try row.int("number")) * caseSearchSlots
+        // Case N of every brand shares slot N.
+        return "rowid >= \(bind: slot) AND rowid < \(bind: slot + caseSearchSlots) AND case_id = \(bind: caseID.text)"
+    }
+
+    /// Adds a text of a case (subject, message) to the full-text index. On SQLite its rowid
+    /// is in the case's slot — `case number × 2^20` (case N of every brand shares slot N) — after
+    /// the texts already there, so a search reads matches newest case first straight from the
+    /// index.
     static func index(text: String, brand: BrandID, caseID: CaseID, on db: any SQLDatabase) async throws {
-        try await db.raw("INSERT INTO search_index (body, brand_id, case_id) VALUES (\(bind: text), \(bind: brand.text), \(bind: caseID.text))").run()
+        guard db.dialect.name == "sqlite" else {
+            try await db.raw("INSERT INTO case_search (body, brand_id, case_id) VALUES (\(bind: text), \(bind: brand.text), \(bind: caseID.text))").run()
+            return
+        }
+        guard let slot = try await db.raw("SELECT number FROM cases WHERE id = \(bind: caseID.text)").first().map({ Int64(try $0.int("number")) * caseSearchSlots })
+        else { return }
+        let last = try await db.raw(
+            "SELECT MAX(rowid) AS m FROM case_search WHERE rowid >= \(bind: slot) AND rowid < \(bind: slot + caseSearchSlots)"
+        ).first().flatMap { try $0.optionalInt("m") }.map(Int64.init)
+        let rowid = last.map { $0 + 1 } ?? slot
+        // A case with a million texts keeps the first million searchable; no case comes near.
+        guard rowid < slot + caseSearchSlots else { return }
+        try await db.raw(
+            "INSERT INTO case_search (rowid, body, brand_id, case_id) VALUES (\(bind: rowid), \(bind: text), \(bind: brand.text), \(bind: caseID.text))"
+        ).run()
+        let terms = FullText.terms(text).sorted()
+        for start in stride(from: 0, to: terms.count, by: 400) {
+            var sql = SQLQueryString("INSERT INTO case_terms (term) VALUES ")
+            for (index, term) in terms[start..<min(start + 400, terms.count)].enumerated() {
+                sql.appendLiteral(index == 0 ? "(" : ", (")
+                sql.appendInterpolation(bind: term)
+                sql.appendLiteral(")")
+            }
+            sql.appendLiteral(" ON CONFLICT (term) DO NOTHING")
+            try await db.raw(sql).run()
+        }
     }
 
     static func requireTeam(_ team: TeamID, brand: BrandID, on db: any SQLDatabase) async throws {
@@ -423,6 +464,10 @@ extension Store {
     /// Cases matching `filter`, newest first.
     public func cases(brand: BrandID, filter: CaseFilter, limit: Int, cursor: Cursor?) async throws -> Page<Case> {
         let dialect = self.dialect
+        if dialect == .sqlite, let text = filter.text.map(FullText.searchable), !text.isEmpty {
+            let match = try await FullText.sqliteQuery(text) { prefix in try await self.caseTerms(beginning: prefix) }
+            return try await searchCases(match, brand: brand, filter: filter, limit: limit, cursor: cursor)
+        }
         return try await database.read { db in
             var sql = SQLQueryString("SELECT c.* FROM cases c WHERE ")
             Store.appendWhere(&sql, filter, brand: brand, dialect: dialect)
@@ -433,6 +478,65 @@ extension Store {
             let items = try rows.prefix(limit).map(Store.case(from:))
             let next = rows.count > limit ? items.last.map { Cursor(time: Convert.ms($0.createdAt), id: $0.id.text).token } : nil
             return Page(items: items, nextCursor: next)
+        }
+    }
+
+    /// Cases matching a full-text search and the rest of `filter`, newest first, on SQLite:
+    /// the index gives the matching texts newest case first (see `index(text:)`), each joined
+    /// to its case and checked against the filter, until a page of distinct cases is found —
+    /// so the cost follows the page, not how many cases hold the words.
+    func searchCases(_ match: String, brand: BrandID, filter: CaseFilter, limit: Int, cursor: Cursor?) async throws -> Page<Case> {
+        var others = filter
+        others.text = nil
+        let rest = others
+        let batch = max(64, (limit + 1) * 2)
+        return try await database.read { db in
+            var below: Int64?
+            if let cursor {
+                // Cases after the last one shown: below its slot.
+                guard let row = try await db.raw("SELECT number FROM cases WHERE id = \(bind: cursor.id)").first() else {
+                    return Page(items: [], nextCursor: nil)
+                }
+                below = Int64(try row.int("number")) * Store.caseSearchSlots
+            }
+            var items: [Case] = []
+            var seen = Set<CaseID>()
+            while items.count <= limit {
+                var sql = SQLQueryString("SELECT s.rowid AS srid, c.* FROM case_search s JOIN cases c ON c.id = s.case_id WHERE case_search MATCH ")
+                sql.appendInterpolation(bind: match)
+                sql.appendLiteral(" AND s.brand_id = ")
+                sql.appendInterpolation(bind: brand.text)
+                if let below {
+                    sql.appendLiteral(" AND s.rowid < ")
+                    sql.appendInterpolation(bind: below)
+                }
+                sql.appendLiteral(" AND ")
+                Store.appendWhere(&sql, rest, brand: brand, dialect: .sqlite)
+                sql.appendLiteral(" ORDER BY s.rowid DESC LIMIT ")
+                sql.appendInterpolation(bind: batch)
+                let rows = try await db.raw(sql).all()
+                for row in rows {
+                    let item = try Store.case(from: row)
+                    if seen.insert(item.id).inserted { items.append(item) }
+                }
+                guard rows.count == batch, let last = rows.last else { break }
+                below = Int64(try last.int("srid"))
+            }
+            let page = Array(items.prefix(limit))
+            let next = items.count > limit ? page.last.map { Cursor(time: Convert.ms($0.createdAt), id: $0.id.text).token } : nil
+            return Page(items: page, nextCursor: next)
+        }
+    }
+
+    /// Up to `FullText.expansionLimit + 1` words of the case index that begin with `prefix`.
+    func caseTerms(beginning prefix: String) async throws -> [String] {
+        try await database.read { db in
+            try await db.raw(
+                """
+                SELECT term FROM case_terms WHERE term >= \(bind: prefix) AND term < \(bind: prefix + "\u{10FFFF}")
+                ORDER BY term LIMIT \(literal: FullText.expansionLimit + 1)
+                """
+            ).all().map { try $0.string("term") }
         }
     }
 
@@ -491,14 +595,29 @@ extension Store {
             sql.appendLiteral(")")
         }
         if let text = filter.text.map(FullText.searchable), !text.isEmpty {
-            sql.appendLiteral(" AND c.id IN (SELECT case_id FROM search_index WHERE ")
+            sql.appendLiteral(" AND c.id IN (SELECT case_id FROM case_search WHERE ")
             switch dialect {
             case .sqlite:
-                sql.appendLiteral("search_index MATCH ")
+                sql.appendLiteral("case_search MATCH ")
                 sql.appendInterpolation(bind: FullText.sqliteQuery(text))
             case .postgres:
-                sql.appendLiteral("tsv @@ plainto_tsquery('simple', ")
-                sql.appendInterpolation(bind: text)
+                // Every word whole but the last, which matches as a prefix, as on SQLite.
+                let words = text.split(whereSeparator: { $0.isWhitespace }).prefix(16)
+                let head = words.dropLast().joined(separator: " ")
+                let last = (words.last.map { FullText.pieces(String($0)) } ?? []).map { "'\($0)':*" }.joined(separator: " & ")
+                sql.appendLiteral("tsv @@ (")
+                if !head.isEmpty {
+                    sql.appendLiteral("plainto_tsquery('simple', ")
+                    sql.appendInterpolation(bind: head)
+                    sql.appendLiteral(")")
+                }
+                if !last.isEmpty {
+                    if !head.isEmpty { sql.appendLiteral(" && ") }
+                    sql.appendLiteral("to_tsquery('simple', ")
+                    sql.appendInterpolation(bind: last)
+                    sql.appendLiteral(")")
+                }
+                if head.isEmpty && last.isEmpty { sql.appendLiteral("plainto_tsquery('simple', '')") }
                 sql.appendLiteral(")")
             }
             sql.appendLiteral(" AND brand_id = ")
@@ -541,7 +660,11 @@ extension Store {
             if into.mergedInto != nil { throw StoreError.conflict("case #\(into.number) was merged itself; merge into the case it went to") }
             let now = environment.now()
             try await db.raw("UPDATE interactions SET case_id = \(bind: target.text) WHERE case_id = \(bind: source.text)").run()
-            try await db.raw("UPDATE search_index SET case_id = \(bind: target.text) WHERE case_id = \(bind: source.text)").run()
+            // The source's texts become the target's: on SQLite re-numbered under the target's slot.
+            let ofSource = try await Store.caseTexts(source, on: db)
+            let texts = try await db.raw("SELECT body FROM case_search WHERE \(ofSource)").all().map { try $0.string("body") }
+            try await db.raw("DELETE FROM case_search WHERE \(ofSource)").run()
+            for text in texts { try await Store.index(text: text, brand: brand, caseID: target, on: db) }
             // The merged case is closed: its SLA clocks stop with it.
             var stopped = from.sla
             stopped?.statusChanged(from: from.status, to: .closed, at: now, on: config.availability(from.serviceModel ?? config.rules.defaultModel))
@@ -600,8 +723,44 @@ enum FullText {
     static func sqliteQuery(_ text: String) -> String {
         let words = text.split(whereSeparator: { $0.isWhitespace }).prefix(16)
         return words.enumerated().map { index, word in
-            let quoted = "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            let quoted = quote(word)
             return index == words.count - 1 ? quoted + "*" : quoted
         }.joined(separator: " ")
+    }
+
+    static func quote(_ word: some StringProtocol) -> String {
+        "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A prefix with more words than this in the index stays an FTS5 prefix query.
+    static let expansionLimit = 32
+
+    /// `sqliteQuery` with the last word read through `words` (the index's words beginning
+    /// with it): an OR of those words when they are few, else the FTS5 prefix query (also
+    /// when none is found: a word this folding spells differently from FTS5's still matches,
+    /// and a prefix of no word costs nothing).
+    static func sqliteQuery(_ text: String, words: (String) async throws -> [String]) async throws -> String {
+        let all = text.split(whereSeparator: { $0.isWhitespace }).prefix(16)
+        guard let last = all.last else { return sqliteQuery(text) }
+        let head = all.dropLast().map(quote)
+        // Only a word FTS5 reads as one token is expanded ("e-mail" is a phrase: left to FTS5).
+        let tokens = terms(String(last))
+        guard tokens.count == 1, let prefix = tokens.first else { return sqliteQuery(text) }
+        let found = try await words(prefix)
+        guard (1...expansionLimit).contains(found.count) else { return sqliteQuery(text) }
+        // FTS5 takes a group only with an explicit AND.
+        return (head + ["(" + found.map(quote).joined(separator: " OR ") + ")"]).joined(separator: " AND ")
+    }
+
+    /// The words FTS5's `unicode61 remove_diacritics 2` makes of a text: runs of letters and
+    /// digits, lower-cased, without diacritics.
+    static func terms(_ text: String) -> Set<String> {
+        Set(pieces(text).map { $0.folding(options: .diacriticInsensitive, locale: nil) })
+    }
+
+    /// Runs of letters and digits, lower-cased (PostgreSQL's `simple` configuration keeps
+    /// diacritics); nothing else, so each is safe inside a tsquery's quotes.
+    static func pieces(_ text: String) -> [String] {
+        text.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { $0.lowercased() }
     }
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Case search at scale, run by Benchmarks/scale.sh against a live server filled by
+wrk/create_case.lua: times GET /api/v1/cases?q= one request at a time for words in every
+case ("invoice"), in about one case in ten ("meter"), one in a thousand ("tariff"), a few
+cases (a number in their subjects), and none ("zebra"); prints p50 and p95 in ms per word and how many cases the
+first page held.
+
+  case_search.py URL TOKEN MAX_CASE [requests per word, default 100]
+"""
+import json
+import random
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+url, token, max_case = sys.argv[1], sys.argv[2], int(sys.argv[3])
+count = int(sys.argv[4]) if len(sys.argv) > 4 else 100
+rng = random.Random(7)
+
+
+def search(query):
+    request = urllib.request.Request(f"{url}/api/v1/cases?limit=50&q={urllib.parse.quote(query)}", headers={"Authorization": "Bearer " + token})
+    began = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        items = json.load(response)["items"]
+    return (time.perf_counter() - began) * 1000, len(items)
+
+
+def cut(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+for label, pick in (
+    ("every case  'invoice'", lambda: "invoice"),
+    ("1 in 10     'meter'", lambda: "meter"),
+    ("1 in 1,000  'tariff'", lambda: "tariff"),
+    # wrk numbers each thread's cases from 1 in every run: a number is in a few subjects.
+    ("a few cases a number", lambda: str(rng.randrange(1000, 10000))),
+    ("no case     'zebra'", lambda: "zebra"),
+):
+    search(pick())  # warm
+    timings, found = [], 0
+    for _ in range(count):
+        ms, n = search(pick())
+        timings.append(ms)
+        found = max(found, n)
+    print(f"search {label:24} p50 {cut(timings, 0.5):7.1f} ms  p95 {cut(timings, 0.95):7.1f} ms  (first page: {found} cases)")
