@@ -5,8 +5,8 @@ import TouchpointCore
 import TouchpointStore
 import TouchpointTestSupport
 
-/// Satisfaction surveys on both databases: asked by email through the outbox when a case is
-/// resolved, once per case and not more often than the fatigue rule; answered once by its
+/// Satisfaction surveys on both databases: asked by email through the outbox when an emailed
+/// case is resolved, once per case and not more often than the fatigue rule; answered once by its
 /// link, expiring; the answer on the case and in the account's health; a low answer followed
 /// up by the named CSM's task, or the case reopened where no CSM serves.
 struct SurveyTests {

@@ -2,9 +2,10 @@ import Foundation
 import TouchpointCore
 import TouchpointStore
 
-/// Satisfaction surveys: asked by email when a case is resolved (one click answers), answered
-/// once on a page without signing in, counted in the account's health, and followed up when
-/// the answer is low.
+/// Satisfaction surveys: asked when a case is resolved, on the contact point the customer
+/// used (`SurveyDelivery`: an email's one-click links, a text answered with a number, or shown
+/// in the chat, on the portal or the kiosk), answered once, counted in the account's health,
+/// and followed up when the answer is low.
 public struct Surveys: Sendable {
     let store: Store
     let address: PublicAddress
