@@ -165,6 +165,51 @@ struct CaseStoreTests {
     }
 
     @Test(arguments: Backend.available)
+    func casesByContactPointPageNewestFirstFromThatPointsOwnList(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            // setup: 60 email cases, every fourth later answered by SMS, every eighth resolved; another brand's SMS too.
+            let fx = try await Fixture.make(store)
+            let other = try await Fixture.make(store, slug: "other")
+            var bySMS: [Case] = []
+            for index in 0..<60 {
+                let item = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("p\(index)@example.com", subject: "Case \(index)"))
+                if index % 4 == 0 {
+                    _ = try await store.addInteraction(
+                        caseID: item.case.id, brand: fx.brand.id, actor: .staff(fx.agent.id),
+                        request: NewInteraction(direction: .outbound, contactPoint: .sms, body: "Texted the customer"))
+                    bySMS.append(item.case)
+                }
+                if index % 8 == 0 {
+                    _ = try await store.updateCase(item.case.id, brand: fx.brand.id, actor: .system, update: CaseUpdate(status: .resolved))
+                }
+            }
+            _ = try await store.openCase(
+                brand: other.brand.id, actor: nil,
+                request: OpenCase(contactPoint: .sms, from: try Identity(kind: .phone, raw: "+48600100900"), subject: "Other", body: "SMS"))
+
+            // act: every page of the SMS cases, 4 at a time.
+            var seen: [CaseID] = []
+            var cursor: Cursor?
+            repeat {
+                let page = try await store.cases(brand: fx.brand.id, filter: CaseFilter(contactPoint: .sms), limit: 4, cursor: cursor)
+                seen += page.items.map(\.id)
+                cursor = try page.nextCursor.map { try Cursor(token: $0) }
+            } while cursor != nil
+
+            // check: the cases reached by SMS, newest first, once; with the rest of the filter.
+            #expect(seen == bySMS.reversed().map(\.id))
+            let resolved = try await store.cases(brand: fx.brand.id, filter: CaseFilter(statuses: [.resolved], contactPoint: .sms), limit: 50, cursor: nil)
+            #expect(resolved.items.map(\.id) == bySMS.enumerated().filter { $0.offset % 2 == 0 }.map(\.element.id).reversed())
+            #expect(try await store.cases(brand: fx.brand.id, filter: CaseFilter(contactPoint: .whatsApp), limit: 50, cursor: nil).items.isEmpty)
+            // A merge takes the source's contact points to the target.
+            let target = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("q@example.com", subject: "Target"))
+            _ = try await store.mergeCase(try #require(bySMS.first).id, into: target.case.id, brand: fx.brand.id, actor: .system)
+            let after = try await store.cases(brand: fx.brand.id, filter: CaseFilter(contactPoint: .sms), limit: 1, cursor: nil)
+            #expect(after.items.map(\.id) == [target.case.id])
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func searchPagesNewestFirstOnceACaseAndOnlyTheBrandsOwn(backend: Backend) async throws {
         try await withStore(backend) { store in
             // setup: 130 cases that say "meter", every third also in a reply, every fifth resolved; another brand's too.

@@ -134,9 +134,11 @@ extension Store {
     }
 
     /// Adds `AND (time, id) > (…)` (or `<` when descending) for keyset pagination.
-    static func appendCursor(_ sql: inout SQLQueryString, _ cursor: Cursor?, timeColumn: String, descending: Bool, prefix: String = "") {
+    static func appendCursor(
+        _ sql: inout SQLQueryString, _ cursor: Cursor?, timeColumn: String, descending: Bool, prefix: String = "", id: String = "id"
+    ) {
         guard let cursor else { return }
-        sql.appendLiteral(" AND (\(prefix)\(timeColumn), \(prefix)id) \(descending ? "<" : ">") (")
+        sql.appendLiteral(" AND (\(prefix)\(timeColumn), \(prefix)\(id)) \(descending ? "<" : ">") (")
         sql.appendInterpolation(bind: cursor.time)
         sql.appendLiteral(", ")
         sql.appendInterpolation(bind: cursor.id)

@@ -185,6 +185,16 @@ extension Store {
             \(bind: Convert.json(item.attachments)), \(bind: item.providerMessageID), \(bind: Convert.json(item.metadata)),
             \(bind: Convert.ms(item.occurredAt)), \(bind: Convert.ms(now)))
             """).run()
+        if let caseID = item.caseID { try await notePoint(item.contactPoint, of: caseID, on: db) }
+    }
+
+    /// Records that a case was reached on a contact point (once), for lists by contact point.
+    static func notePoint(_ point: ContactPoint, of caseID: CaseID, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO case_points (case_id, contact_point, brand_id, created_at)
+            SELECT id, \(bind: point.rawValue), brand_id, created_at FROM cases WHERE id = \(bind: caseID.text)
+            ON CONFLICT (case_id, contact_point) DO NOTHING
+            """).run()
     }
 
     /// How many texts of one case the SQLite index numbers under the case (see migration 32).
@@ -469,7 +479,26 @@ extension Store {
             return try await searchCases(match, brand: brand, filter: filter, limit: limit, cursor: cursor)
         }
         return try await database.read { db in
-            var sql = SQLQueryString("SELECT c.* FROM cases c WHERE ")
+            var sql = SQLQueryString("SELECT c.* FROM ")
+            if let point = filter.contactPoint, filter.text.map(FullText.searchable)?.isEmpty ?? true {
+                // Read from that contact point's cases, newest first, rather than checking every case.
+                sql.appendLiteral("case_points p JOIN cases c ON c.id = p.case_id WHERE p.brand_id = ")
+                sql.appendInterpolation(bind: brand.text)
+                sql.appendLiteral(" AND p.contact_point = ")
+                sql.appendInterpolation(bind: point.rawValue)
+                Store.appendCursor(&sql, cursor, timeColumn: "created_at", descending: true, prefix: "p.", id: "case_id")
+                var others = filter
+                others.contactPoint = nil
+                sql.appendLiteral(" AND ")
+                Store.appendWhere(&sql, others, brand: brand, dialect: dialect)
+                sql.appendLiteral(" ORDER BY p.created_at DESC, p.case_id DESC LIMIT ")
+                sql.appendInterpolation(bind: limit + 1)
+                let rows = try await db.raw(sql).all()
+                let items = try rows.prefix(limit).map(Store.case(from:))
+                let next = rows.count > limit ? items.last.map { Cursor(time: Convert.ms($0.createdAt), id: $0.id.text).token } : nil
+                return Page(items: items, nextCursor: next)
+            }
+            sql.appendLiteral("cases c WHERE ")
             Store.appendWhere(&sql, filter, brand: brand, dialect: dialect)
             Store.appendCursor(&sql, cursor, timeColumn: "created_at", descending: true, prefix: "c.")
             sql.appendLiteral(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
@@ -590,7 +619,7 @@ extension Store {
             sql.appendInterpolation(bind: Convert.ms(risk))
         }
         if let point = filter.contactPoint {
-            sql.appendLiteral(" AND EXISTS (SELECT 1 FROM interactions i WHERE i.case_id = c.id AND i.contact_point = ")
+            sql.appendLiteral(" AND EXISTS (SELECT 1 FROM case_points p WHERE p.case_id = c.id AND p.contact_point = ")
             sql.appendInterpolation(bind: point.rawValue)
             sql.appendLiteral(")")
         }
@@ -660,6 +689,9 @@ extension Store {
             if into.mergedInto != nil { throw StoreError.conflict("case #\(into.number) was merged itself; merge into the case it went to") }
             let now = environment.now()
             try await db.raw("UPDATE interactions SET case_id = \(bind: target.text) WHERE case_id = \(bind: source.text)").run()
+            for row in try await db.raw("SELECT contact_point FROM case_points WHERE case_id = \(bind: source.text)").all() {
+                try await Store.notePoint(try row.wire("contact_point", as: ContactPoint.self), of: target, on: db)
+            }
             // The source's texts become the target's: on SQLite re-numbered under the target's slot.
             let ofSource = try await Store.caseTexts(source, on: db)
             let texts = try await db.raw("SELECT body FROM case_search WHERE \(ofSource)").all().map { try $0.string("body") }
