@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Testing
 import TouchpointApp
+import TouchpointApplication
 import TouchpointCore
 import TouchpointStore
 
@@ -279,7 +280,7 @@ struct ConsoleBrowserTests {
         }
     }
 
-    @Test func aWebChatSurvivesADroppedConnectionWithoutLossOrDuplicates() async throws {
+    @Test func aWebChatSurvivesADroppedConnectionWithoutLossOrDuplicatesAndEndsWithASurvey() async throws {
         try await Self.withServer { server, browser in
             try await server.assistantOff()
             try await server.openAroundTheClock()
@@ -321,6 +322,22 @@ struct ConsoleBrowserTests {
                                                                text: "Is anyone there? My meter shows E5.", identity: nil, name: nil)
             let after = try await server.store.chatMessages(caseID: chat, brand: server.brand.id, after: 0)
             #expect(again.seq == 1 && after.count == 3)
+
+            // Resolved: the satisfaction question appears at the end of the chat; a score, a comment, Send.
+            _ = try await server.store.updateCase(chat, brand: server.brand.id, actor: .staff(agent.id), update: CaseUpdate(status: .resolved))
+            _ = try await UseCases(store: server.store).surveys.askAfterResolution(caseID: chat, brand: server.brand.id)
+            try await Self.waitFor("the survey in the chat") { try await browser.script("return document.querySelectorAll('#tp-chat-survey button[data-score]').length") as? Int == 5 }
+            #expect(try await browser.text("#tp-chat-survey").contains("How satisfied are you with how we handled your request?"))
+            try await browser.click("#tp-chat-survey button[data-score='4']")
+            #expect(try await browser.script("return document.querySelector(\"#tp-chat-survey button[data-score='4']\").getAttribute('aria-pressed')") as? String == "true")
+            try await browser.type("#tp-chat-survey-comment", "Quick answer")
+            try await browser.screenshot("web-chat-survey")
+            try await browser.click("#tp-chat-survey > button")
+            try await Self.waitFor("the thanks") { try await browser.text("#tp-chat-survey").contains("Thank you — your answer is recorded.") }
+            let answered = try await server.store.events(brand: server.brand.id, since: Date().addingTimeInterval(-60), limit: 5000).filter {
+                $0.type == .surveyAnswered && $0.caseID == chat
+            }
+            #expect(answered.first?.payload["score"] == .int(4) && answered.first?.payload["comment"] == .string("Quick answer"))
         }
     }
 
