@@ -470,16 +470,9 @@ struct StepContext {
             else { return (.skipped, "no \(point.rawValue) provider is set up", nil) }
             integration = try Store.integration(from: row)
         }
-        let token = Store.randomToken()
-        let id = store.environment.newID()
-        try await db.raw(
-            """
-            INSERT INTO surveys (id, brand_id, kind, case_id, contact_id, account_id, contact_point, token_hash, sent_at, expires_at)
-            VALUES (\(bind: id.text), \(bind: brand.id.text), \(bind: kind.rawValue), NULL, \(bind: enrollment.contactID.text), \(bind: enrollment.accountID?.text),
-                    \(bind: point.rawValue), \(bind: Store.hash(token: token)), \(bind: Convert.ms(now)),
-                    \(bind: Convert.ms(now.addingTimeInterval(Double(surveys.expiresAfterDays) * 86_400))))
-            """
-        ).run()
+        let (_, token) = try await Store.insertSurvey(
+            kind, brand: brand.id, caseID: nil, contact: enrollment.contactID, account: enrollment.accountID, on: point,
+            expiresAfterDays: surveys.expiresAfterDays, store: store, at: now, on: db)
         let outbox: UUID
         if let integration {
             // Answered by replying with a number; text intake takes the reply as the answer.
@@ -498,13 +491,6 @@ struct StepContext {
             return (.skipped, "no mailbox to send from", nil)
         }
         try await counted()
-        try await Store.insert(
-            events: store.events(
-                [
-                    EventDraft(
-                        type: .surveySent,
-                        payload: ["surveyId": .string(id.text), "kind": .string(kind.rawValue), "contactPoint": .string(point.rawValue)])
-                ], brand: brand.id, actor: .system, account: enrollment.accountID, contact: enrollment.contactID, caseID: nil, at: now), on: db)
         return (.sent, "\(kind == .nps ? "recommendation" : "satisfaction") survey by \(point.label) to \(recipient)", outbox)
     }
 

@@ -75,16 +75,9 @@ extension Store {
                 ).all().map { try $0.date("sent_at") }
                 guard automation.capAllows(at: now, sent: recent) <= now else { return .failure(.frequencyCap) }
             }
-            let token = Store.randomToken()
-            let id = environment.newID()
-            try await db.raw(
-                """
-                INSERT INTO surveys (id, brand_id, kind, case_id, contact_id, account_id, contact_point, token_hash, sent_at, expires_at)
-                VALUES (\(bind: id.text), \(bind: brandID.text), 'csat', \(bind: caseID.text), \(bind: item.contactID.text), \(bind: item.accountID?.text),
-                        \(bind: point.rawValue), \(bind: Store.hash(token: token)), \(bind: Convert.ms(now)),
-                        \(bind: Convert.ms(now.addingTimeInterval(Double(settings.expiresAfterDays) * 86_400))))
-                """
-            ).run()
+            let (id, token) = try await Store.insertSurvey(
+                .csat, brand: brandID, caseID: caseID, contact: item.contactID, account: item.accountID, on: point,
+                expiresAfterDays: settings.expiresAfterDays, store: self, at: now, on: db)
             let reference = "\(brand.casePrefix)-\(item.number)"
             let words = CustomerMessages(brand.language)
             switch point {
@@ -120,18 +113,34 @@ extension Store {
                     """
                 ).run()
             }
-            try await Store.insert(
-                events: self.events(
-                    [
-                        EventDraft(
-                            type: .surveySent,
-                            payload: [
-                                "surveyId": .string(id.text), "kind": .string(SurveyKind.csat.rawValue), "contactPoint": .string(point.rawValue),
-                            ])
-                    ],
-                    brand: brandID, actor: .system, account: item.accountID, contact: item.contactID, caseID: caseID, at: now), on: db)
             return .success(token)
         }
+    }
+
+    /// A survey asked of `contact` on `point`: its row (found later by the hash of the returned
+    /// token, or by its id where it is shown) and its `survey.sent` event.
+    static func insertSurvey(
+        _ kind: SurveyKind, brand: BrandID, caseID: CaseID?, contact: ContactID, account: AccountID?, on point: ContactPoint,
+        expiresAfterDays: Int, store: Store, at now: Date, on db: any SQLDatabase
+    ) async throws -> (id: UUID, token: String) {
+        let token = Store.randomToken()
+        let id = store.environment.newID()
+        try await db.raw(
+            """
+            INSERT INTO surveys (id, brand_id, kind, case_id, contact_id, account_id, contact_point, token_hash, sent_at, expires_at)
+            VALUES (\(bind: id.text), \(bind: brand.text), \(bind: kind.rawValue), \(bind: caseID?.text), \(bind: contact.text), \(bind: account?.text),
+                    \(bind: point.rawValue), \(bind: Store.hash(token: token)), \(bind: Convert.ms(now)),
+                    \(bind: Convert.ms(now.addingTimeInterval(Double(expiresAfterDays) * 86_400))))
+            """
+        ).run()
+        try await Store.insert(
+            events: store.events(
+                [
+                    EventDraft(
+                        type: .surveySent,
+                        payload: ["surveyId": .string(id.text), "kind": .string(kind.rawValue), "contactPoint": .string(point.rawValue)])
+                ], brand: brand, actor: .system, account: account, contact: contact, caseID: caseID, at: now), on: db)
+        return (id, token)
     }
 
     /// What can carry a survey to a contact now, with the addresses and providers to use.

@@ -302,7 +302,8 @@ struct KioskPages: Sendable {
         guard let session = try await customer(request, context) else { return Pages.redirect("/kiosk") }
         guard let prompt = try await app.surveys.waiting(contact: session.contactID, brand: kiosk.brandID, on: .kiosk),
               let score = context.form?.text("score").flatMap({ Int($0) }), prompt.kind.scores.contains(score) else {
-            return try await menu(request, context, session: session, notice: nil)
+            // Answered or expired meanwhile, or a score the buttons never send: said, not ignored.
+            return try await menu(request, context, session: session, notice: "notRecognized")
         }
         _ = try await app.surveys.answer(prompt, brand: kiosk.brandID, score: score, comment: nil, on: .kiosk)
         return try await menu(request, context, session: session, notice: nil, thanks: true)
