@@ -258,6 +258,57 @@ struct CaseStoreTests {
     }
 
     @Test(arguments: Backend.available)
+    func textsWrittenInOneCommitAreAllFoundAndARolledBackCommandLeavesNone(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            // setup: 40 cases; on SQLite the texts of a commit are held and written sorted at the end.
+            let fx = try await Fixture.make(store)
+            var opened: [Case] = []
+            for index in 0..<40 {
+                opened.append(try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("w\(index)@example.com", subject: "Case \(index)")).case)
+            }
+
+            // act: replies to every case at once, newest and oldest mixed, and commands that
+            // index a text and then fail, so they are rolled back inside a shared commit.
+            let cases = opened
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, item) in cases.enumerated().shuffled() {
+                    group.addTask {
+                        _ = try await store.addInteraction(caseID: item.id, brand: fx.brand.id, actor: .staff(fx.agent.id),
+                                                           request: NewInteraction(direction: .outbound, body: "Reading quokka\(index)x"))
+                    }
+                    if index % 4 == 0 {
+                        group.addTask {
+                            let failed = await #expect(throws: StoreError.self) {
+                                try await store.database.write { db in
+                                    try await Store.index(text: "ghost wombat\(index)", brand: fx.brand.id, caseID: item.id, number: item.number, on: db)
+                                    throw StoreError.conflict("rolled back on purpose")
+                                }
+                            }
+                            _ = failed
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            // A second reply to one case goes after its first in the case's texts.
+            _ = try await store.addInteraction(caseID: opened[3].id, brand: fx.brand.id, actor: .staff(fx.agent.id),
+                                               request: NewInteraction(direction: .outbound, body: "Reading quokka3x again"))
+
+            // check: each reply finds its case; nothing of the failed commands is searchable.
+            for (index, item) in opened.enumerated() {
+                let found = try await store.cases(brand: fx.brand.id, filter: CaseFilter(text: "quokka\(index)x"), limit: 5, cursor: nil)
+                #expect(found.items.map(\.id) == [item.id], "quokka\(index)x")
+            }
+            #expect(try await store.cases(brand: fx.brand.id, filter: CaseFilter(text: "ghost"), limit: 5, cursor: nil).items.isEmpty)
+            #expect(try await store.cases(brand: fx.brand.id, filter: CaseFilter(text: "again"), limit: 5, cursor: nil).items.map(\.id) == [opened[3].id])
+            let texts = try await store.database.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM case_search WHERE case_id = \(bind: cases[3].id.text)").first()?.int("n")
+            }
+            #expect(texts == 3)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func listFiltersAndCursorPagination(backend: Backend) async throws {
         try await withStore(backend) { store in
             let fx = try await Fixture.make(store)

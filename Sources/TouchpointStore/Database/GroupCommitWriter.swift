@@ -90,6 +90,11 @@ actor GroupCommitWriter {
     }
 
     private func attempt(_ batch: [Job], isolated: Bool) async -> Attempt {
+        let texts = PendingSearchTexts()
+        return await PendingSearchTexts.$current.withValue(texts) { await attempt(batch, isolated: isolated, texts: texts) }
+    }
+
+    private func attempt(_ batch: [Job], isolated: Bool, texts: PendingSearchTexts) async -> Attempt {
         var failures: [Int: any Error] = [:]
         do {
             try await connection.raw("BEGIN IMMEDIATE").run()
@@ -100,6 +105,7 @@ actor GroupCommitWriter {
         do {
             for (index, job) in batch.enumerated() {
                 if isolated { try await connection.raw("SAVEPOINT command").run() }
+                texts.begin(command: index)
                 do {
                     try await job.perform(connection)
                     if isolated { try await connection.raw("RELEASE command").run() }
@@ -109,12 +115,18 @@ actor GroupCommitWriter {
                         return .failed(index, error)
                     }
                     try await connection.raw("ROLLBACK TO command").run()
+                    texts.discard(command: index)
                     try await connection.raw("RELEASE command").run()
                     failures[index] = error
                 }
             }
             // Nothing to keep when every command failed: roll back and spare the fsync.
-            try await connection.raw(failures.count < batch.count ? "COMMIT" : "ROLLBACK").run()
+            if failures.count < batch.count {
+                try await texts.flush(on: connection)
+                try await connection.raw("COMMIT").run()
+            } else {
+                try await connection.raw("ROLLBACK").run()
+            }
         } catch {
             // The transaction itself failed (disk full, I/O error): nothing of the batch
             // is stored, so every caller is told to retry.

@@ -74,7 +74,7 @@ extension Store {
             newCase.number = try await Store.insertNumbered(case: newCase, dialect: dialect, on: db)
             let number = newCase.number
             try await Store.insert(interaction: interaction, now: now, on: db)
-            try await Store.index(text: subject + "\n" + body, brand: brandID, caseID: newCase.id, on: db)
+            try await Store.index(text: subject + "\n" + body, brand: brandID, caseID: newCase.id, number: number, on: db)
             drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .caseCreated, actor: actor, accountID: accountID,
                                       contactID: contactID, caseID: newCase.id,
                                       payload: ["number": .int(number), "subject": .string(subject), "contactPoint": .string(request.contactPoint.rawValue),
@@ -213,33 +213,37 @@ extension Store {
     /// Adds a text of a case (subject, message) to the full-text index. On SQLite its rowid
     /// is in the case's slot — `case number × 2^20` (case N of every brand shares slot N) — after
     /// the texts already there, so a search reads matches newest case first straight from the
-    /// index.
-    static func index(text: String, brand: BrandID, caseID: CaseID, on db: any SQLDatabase) async throws {
+    /// index. Inside a group-commit batch the text is held and written, sorted, at its commit
+    /// (`PendingSearchTexts`). `number` spares a look-up where the caller has the case.
+    static func index(text: String, brand: BrandID, caseID: CaseID, number: Int? = nil, on db: any SQLDatabase) async throws {
         guard db.dialect.name == "sqlite" else {
             try await db.raw("INSERT INTO case_search (body, brand_id, case_id) VALUES (\(bind: text), \(bind: brand.text), \(bind: caseID.text))").run()
             return
         }
-        guard let slot = try await db.raw("SELECT number FROM cases WHERE id = \(bind: caseID.text)").first().map({ Int64(try $0.int("number")) * caseSearchSlots })
-        else { return }
-        let last = try await db.raw(
-            "SELECT MAX(rowid) AS m FROM case_search WHERE rowid >= \(bind: slot) AND rowid < \(bind: slot + caseSearchSlots)"
-        ).first().flatMap { try $0.optionalInt("m") }.map(Int64.init)
-        let rowid = last.map { $0 + 1 } ?? slot
+        var known = number
+        if known == nil {
+            known = try await db.raw("SELECT number FROM cases WHERE id = \(bind: caseID.text)").first().map { try $0.int("number") }
+        }
+        guard let known else { return }
+        let slot = Int64(known) * caseSearchSlots
+        let pending = PendingSearchTexts.current
+        let rowid: Int64
+        if let held = pending?.last(inSlot: slot) {
+            rowid = held + 1
+        } else {
+            // Not empty for a new case either: the same number of another brand shares the slot.
+            let last = try await db.raw(
+                "SELECT MAX(rowid) AS m FROM case_search WHERE rowid >= \(bind: slot) AND rowid < \(bind: slot + caseSearchSlots)"
+            ).first().flatMap { try $0.optionalInt("m") }.map(Int64.init)
+            rowid = last.map { $0 + 1 } ?? slot
+        }
         // A case with a million texts keeps the first million searchable; no case comes near.
         guard rowid < slot + caseSearchSlots else { return }
-        try await db.raw(
-            "INSERT INTO case_search (rowid, body, brand_id, case_id) VALUES (\(bind: rowid), \(bind: text), \(bind: brand.text), \(bind: caseID.text))"
-        ).run()
-        let terms = FullText.terms(text).sorted()
-        for start in stride(from: 0, to: terms.count, by: 400) {
-            var sql = SQLQueryString("INSERT INTO case_terms (term) VALUES ")
-            for (index, term) in terms[start..<min(start + 400, terms.count)].enumerated() {
-                sql.appendLiteral(index == 0 ? "(" : ", (")
-                sql.appendInterpolation(bind: term)
-                sql.appendLiteral(")")
-            }
-            sql.appendLiteral(" ON CONFLICT (term) DO NOTHING")
-            try await db.raw(sql).run()
+        let row = PendingSearchTexts.Text(rowid: rowid, body: text, brand: brand.text, caseID: caseID.text)
+        if let pending {
+            pending.add(row, terms: FullText.terms(text))
+        } else {
+            try await PendingSearchTexts.write([row], terms: FullText.terms(text), on: db)
         }
     }
 
@@ -343,7 +347,7 @@ extension Store {
             sla = \(bind: next.sla?.storageText), sla_next_at = \(bind: next.sla?.nextWake.map(Convert.ms)), sla_risk_at = \(bind: next.sla?.riskAt.map(Convert.ms))
             WHERE id = \(bind: id.text)
             """).run()
-        if next.subject != current.subject { try await Store.index(text: next.subject, brand: brand, caseID: id, on: db) }
+        if next.subject != current.subject { try await Store.index(text: next.subject, brand: brand, caseID: id, number: next.number, on: db) }
         try await Store.insert(events: self.events(drafts, brand: brand, actor: actor, account: next.accountID,
                                                    contact: next.contactID, caseID: id, at: now), on: db)
         return next
@@ -446,7 +450,7 @@ extension Store {
                                            environment: environment, at: now, on: db)
             }
             if !request.automatic {
-                try await Store.index(text: body, brand: brand, caseID: caseID, on: db)
+                try await Store.index(text: body, brand: brand, caseID: caseID, number: current.number, on: db)
                 try await db.raw("""
                     UPDATE cases SET status = \(bind: next.status.rawValue), updated_at = \(bind: Convert.ms(now)),
                     sla = \(bind: next.sla?.storageText), sla_next_at = \(bind: next.sla?.nextWake.map(Convert.ms)),
@@ -693,10 +697,12 @@ extension Store {
                 try await Store.notePoint(try row.wire("contact_point", as: ContactPoint.self), of: target, on: db)
             }
             // The source's texts become the target's: on SQLite re-numbered under the target's slot.
+            // Texts of this batch still held must be in the index before it is read.
+            try await PendingSearchTexts.current?.flush(on: db)
             let ofSource = try await Store.caseTexts(source, on: db)
             let texts = try await db.raw("SELECT body FROM case_search WHERE \(ofSource)").all().map { try $0.string("body") }
             try await db.raw("DELETE FROM case_search WHERE \(ofSource)").run()
-            for text in texts { try await Store.index(text: text, brand: brand, caseID: target, on: db) }
+            for text in texts { try await Store.index(text: text, brand: brand, caseID: target, number: into.number, on: db) }
             // The merged case is closed: its SLA clocks stop with it.
             var stopped = from.sla
             stopped?.statusChanged(from: from.status, to: .closed, at: now, on: config.availability(from.serviceModel ?? config.rules.defaultModel))
