@@ -3,12 +3,15 @@
 wrk/create_case.lua: times GET /api/v1/cases?q= one request at a time for words in every
 case ("invoice"), in about one case in ten ("meter"), one in a thousand ("tariff"), a few
 cases (a number in their subjects), and none ("zebra"), then lists cases by contact point
-(email: every filled case; sms: the demo's few); prints p50 and p95 in ms for each and how
-many cases the first page held.
+(email: every filled case; sms: the demo's few), and searches customers (GET
+/api/v1/contacts?q=) by a word every filled sender has, one sender's address, a demo
+customer's name and an absent word; prints p50 and p95 in ms for each and how many the first
+page held.
 
   case_search.py URL TOKEN MAX_CASE [requests per word, default 100]
 """
 import json
+import os
 import random
 import sys
 import time
@@ -20,9 +23,9 @@ count = int(sys.argv[4]) if len(sys.argv) > 4 else 100
 rng = random.Random(7)
 
 
-def search(query, parameter="q"):
+def search(query, parameter="q", what="cases"):
     request = urllib.request.Request(
-        f"{url}/api/v1/cases?limit=50&{parameter}={urllib.parse.quote(query)}", headers={"Authorization": "Bearer " + token})
+        f"{url}/api/v1/{what}?limit=50&{parameter}={urllib.parse.quote(query)}", headers={"Authorization": "Bearer " + token})
     began = time.perf_counter()
     with urllib.request.urlopen(request, timeout=60) as response:
         items = json.load(response)["items"]
@@ -59,3 +62,19 @@ for point in ("email", "sms"):
         timings.append(ms)
         found = max(found, n)
     print(f"list by contact point {point:9} p50 {cut(timings, 0.5):7.1f} ms  p95 {cut(timings, 0.95):7.1f} ms  (first page: {found} cases)")
+
+# Customer search: every sender of the fill is bench-RUN-THREAD-N@example.com.
+run = os.environ.get("RUN_ID", "x")
+for label, pick in (
+    ("every sender 'bench'", lambda: "bench"),
+    ("one sender's address", lambda: f"bench-{run}-{rng.randrange(1, 3)}-{rng.randrange(1, max_case // 2)}@example.com"),
+    ("a demo name 'nowak'", lambda: "nowak"),
+    ("no customer 'zebra'", lambda: "zebra"),
+):
+    search(pick(), "q", "contacts")
+    timings, found = [], 0
+    for _ in range(count):
+        ms, n = search(pick(), "q", "contacts")
+        timings.append(ms)
+        found = max(found, n)
+    print(f"customers {label:21} p50 {cut(timings, 0.5):7.1f} ms  p95 {cut(timings, 0.95):7.1f} ms  (first page: {found})")

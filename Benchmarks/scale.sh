@@ -20,6 +20,14 @@ done
 export MAX_CASE=$(newest)
 BYTES=$(du -cb "$DATA"/touchpoint.sqlite* | tail -1 | cut -f1)
 echo "cases: $MAX_CASE · database: $((BYTES / 1048576)) MiB, $((BYTES / MAX_CASE)) bytes per case (with its first message and events)"
+# What takes the space: bytes per case of each table and index, largest first.
+python3 - "$DATA/touchpoint.sqlite" "$MAX_CASE" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+cases = int(sys.argv[2])
+rows = db.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 14").fetchall()
+print("space per case: " + ", ".join(f"{name} {size / cases:.0f} B" for name, size in rows))
+PY
 line=$(wrk -t2 -c8 -d"${DURATION}s" --timeout 10s -s "$BENCH_DIR/wrk/get_case.lua" "$URL" | grep '^RESULT' || true)
 echo "get case    8 clients  ${line#RESULT }"
 python3 Benchmarks/case_search.py "$URL" "$TOKEN" "$MAX_CASE" "${SEARCHES:-100}"

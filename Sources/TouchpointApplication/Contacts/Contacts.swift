@@ -26,7 +26,8 @@ public struct Contacts: Sendable {
         try await store.updateContact(id, brand: brand, actor: actor, changes: changes)
     }
 
-    /// Contacts of a brand, filtered by account, by an identity (exact, normalized) or a name fragment.
+    /// Contacts of a brand, filtered by account, by an identity (exact, normalized) or by words
+    /// that start their name, email address, phone number or customer number.
     public func contacts(
         brand: BrandID, accountID: AccountID?, identity: Identity?, query: String?, limit: Int, cursor: Cursor?
     ) async throws -> Page<Contact> {

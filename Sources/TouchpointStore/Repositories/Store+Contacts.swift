@@ -30,12 +30,16 @@ extension Store {
         return identities.filter { seen.insert($0).inserted }
     }
 
+    /// Stores a new contact and what it is found by (its identities are the caller's to attach).
     static func insertContact(_ contact: Contact, on db: any SQLDatabase) async throws {
         let at = Convert.ms(contact.createdAt)
+        try await indexNewContact(contact, on: db)
+        // On SQLite the contact points at the index row just written.
+        let searchRow: SQLQueryString = db.dialect.name == "sqlite" ? "last_insert_rowid()" : "NULL"
         try await db.raw("""
-            INSERT INTO contacts (id, brand_id, account_id, name, title, preferred_contact_point, created_at, updated_at)
+            INSERT INTO contacts (id, brand_id, account_id, name, title, preferred_contact_point, created_at, updated_at, search_row)
             VALUES (\(bind: contact.id.text), \(bind: contact.brandID.text), \(bind: contact.accountID?.text), \(bind: contact.name),
-            \(bind: contact.title), \(bind: contact.preferredContactPoint?.rawValue), \(bind: at), \(bind: at))
+            \(bind: contact.title), \(bind: contact.preferredContactPoint?.rawValue), \(bind: at), \(bind: at), \(searchRow))
             """).run()
     }
 
@@ -120,13 +124,17 @@ extension Store {
                 UPDATE contacts SET name = \(bind: contact.name), title = \(bind: contact.title), account_id = \(bind: contact.accountID?.text),
                 preferred_contact_point = \(bind: contact.preferredContactPoint?.rawValue), updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: id.text)
                 """).run()
+            if fields.contains("name") || fields.contains("identities") || !changes.addIdentities.isEmpty {
+                try await Store.reindexContact(contact, on: db)
+            }
             try await Store.insert(events: self.events(drafts, brand: brand, actor: actor, account: contact.accountID,
                                                        contact: id, caseID: nil, at: now), on: db)
             return contact
         }
     }
 
-    /// Contacts of a brand, filtered by account, by an identity (exact, normalized) or a name fragment.
+    /// Contacts of a brand, filtered by account, by an identity (exact, normalized) or by words
+    /// that start their name, email address, phone number or customer number (`searchContacts`).
     public func contacts(brand: BrandID, accountID: AccountID?, identity: Identity?, query: String?, limit: Int, cursor: Cursor?) async throws -> Page<Contact> {
         try await database.read { db in
             var sql: SQLQueryString
@@ -138,24 +146,18 @@ extension Store {
             } else {
                 sql = "SELECT c.* FROM contacts c WHERE c.brand_id = \(bind: brand.text)"
             }
-            if let identity {
-                sql.appendLiteral(" AND c.id IN (SELECT contact_id FROM identities WHERE brand_id = ")
-                sql.appendInterpolation(bind: brand.text)
-                sql.appendLiteral(" AND kind = ")
-                sql.appendInterpolation(bind: identity.kind.rawValue)
-                sql.appendLiteral(" AND value = ")
-                sql.appendInterpolation(bind: identity.value)
-                sql.appendLiteral(")")
+            if let identity { sql += Store.holding(identity, brand: brand) }
+            let rows: [SQLRow]
+            var nextCursor: (SQLRow) throws -> Cursor = { Cursor(time: try $0.int("created_at"), id: try $0.string("id")) }
+            if let query, !FullText.searchable(query).isEmpty {
+                (rows, nextCursor) = try await Store.searchContacts(query, brand: brand, accountID: accountID, identity: identity,
+                                                                    limit: limit, cursor: cursor, on: db)
+            } else {
+                Store.appendCursor(&sql, cursor, timeColumn: "created_at", descending: false, prefix: "c.")
+                sql.appendLiteral(" ORDER BY c.created_at, c.id LIMIT ")
+                sql.appendInterpolation(bind: limit + 1)
+                rows = try await db.raw(sql).all()
             }
-            if let query, !query.isEmpty {
-                sql.appendLiteral(" AND LOWER(c.name) LIKE ")
-                sql.appendInterpolation(bind: "%" + Store.escapeLike(query.lowercased()) + "%")
-                sql.appendLiteral(" ESCAPE '\\'")
-            }
-            Store.appendCursor(&sql, cursor, timeColumn: "created_at", descending: false, prefix: "c.")
-            sql.appendLiteral(" ORDER BY c.created_at, c.id LIMIT ")
-            sql.appendInterpolation(bind: limit + 1)
-            let rows = try await db.raw(sql).all()
             var items = try rows.prefix(limit).map(Store.contact(from:))
             if !items.isEmpty {
                 // One query for the identities of the whole page.
@@ -172,7 +174,7 @@ extension Store {
                 }
                 for index in items.indices { items[index].identities = byContact[items[index].id.text] ?? [] }
             }
-            let next = rows.count > limit ? items.last.map { Cursor(time: Convert.ms($0.createdAt), id: $0.id.text).token } : nil
+            let next = rows.count > limit ? try nextCursor(rows[limit - 1]).token : nil
             return Page(items: items, nextCursor: next)
         }
     }
