@@ -21,8 +21,11 @@ enum Processes {
     /// Runs `executable` to its end, feeding `input` on standard input. The waiting
     /// happens on a thread of its own: blocking the few threads of Swift's cooperative pool
     /// would starve the servers the program talks to.
-    static func run(_ executable: URL, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil) async throws
-        -> (status: Int32, out: String, err: String) {
+    static func run(
+        _ executable: URL, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil
+    ) async throws
+        -> (status: Int32, out: String, err: String)
+    {
         try await offPool { try runBlocking(executable, arguments, input: input, environment: environment) }
     }
 
@@ -33,33 +36,24 @@ enum Processes {
         }
     }
 
-    private static func runBlocking(_ executable: URL, _ arguments: [String], input: Data?, environment: [String: String]?) throws
-        -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        let out = Pipe(), err = Pipe(), stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = stdin
-        // Foundation's Process.run on Linux is not safe to call from two threads at once (it
-        // crashed copying a spawn argument while another test started its own program).
-        try spawning.withLock { try process.run() }
+    private static func runBlocking(
+        _ executable: URL, _ arguments: [String], input: Data?, environment: [String: String]?
+    ) throws
+        -> (status: Int32, out: String, err: String)
+    {
+        let child = try ChildProcess(executable.path, arguments, environment: environment ?? [:], stdin: .pipe, stdout: .pipe, stderr: .pipe)
         // Feed and drain concurrently, so neither side blocks on a full pipe.
         let writer = Thread {
-            if let input { stdin.fileHandleForWriting.write(input) }
-            try? stdin.fileHandleForWriting.close()
+            if let input, let fd = child.stdin { ChildProcess.writeAll(input, to: fd) }
+            if let fd = child.stdin { close(fd) }
         }
         writer.start()
-        let errors = ErrorCollector(err.fileHandleForReading)
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), errors.text())
+        let errors = ErrorCollector(child.stderr!)
+        let output = ChildProcess.readAll(child.stdout!)
+        close(child.stdout!)
+        let status = child.waitUntilExit()
+        return (status, String(decoding: output, as: UTF8.self), errors.text())
     }
-
-    /// Held while a program starts (see `runBlocking`).
-    static let spawning = NSLock()
 
     /// `python3 -c SCRIPT ARGS…`.
     static func python(_ script: String, _ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
@@ -67,14 +61,15 @@ enum Processes {
     }
 }
 
-/// Reads a pipe to its end on a thread of its own.
+/// Reads a pipe to its end on a thread of its own, then closes it.
 private final class ErrorCollector: @unchecked Sendable {
     private var data = Data()
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ handle: FileHandle) {
+    init(_ fd: Int32) {
         Thread { [self] in
-            data = handle.readDataToEndOfFile()
+            data = ChildProcess.readAll(fd)
+            close(fd)
             done.signal()
         }.start()
     }
@@ -87,11 +82,7 @@ private final class ErrorCollector: @unchecked Sendable {
 
 /// A program running beside a test (an SMTP sink), stopped with `stop()`.
 final class Background: @unchecked Sendable {
-    let process = Process()
-    private let output = Pipe()
-    private let input = Pipe()
-
-    private let errors = Pipe()
+    private let child: ChildProcess
 
     /// Starts `python3 -c script arguments…`.
     convenience init(python script: String, _ arguments: [String]) throws {
@@ -101,13 +92,19 @@ final class Background: @unchecked Sendable {
     /// Starts a program; with `capturingErrors` its standard error is kept for `errorText()`
     /// (read once it has ended: a program that writes more than a pipe holds must not use it).
     init(_ executable: URL, _ arguments: [String], environment: [String: String] = [:], capturingErrors: Bool = true) throws {
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = output
-        if capturingErrors { process.standardError = errors }
-        process.standardInput = input
-        try Processes.spawning.withLock { try process.run() }
+        child = try ChildProcess(
+            executable.path, arguments, environment: environment,
+            stdin: .pipe, stdout: .pipe, stderr: capturingErrors ? .pipe : .inherit)
+        input = child.stdin
+    }
+
+    /// Standard input until `stop()` closes it (guarded: closing a descriptor twice could
+    /// close one another test opened meanwhile).
+    private var input: Int32?
+    private let lock = NSLock()
+
+    deinit {
+        [input, child.stdout, child.stderr].compactMap { $0 }.forEach { close($0) }
     }
 
     /// Reads lines until one contains `text` (false when the output ended first).
@@ -115,27 +112,28 @@ final class Background: @unchecked Sendable {
         while true {
             let line = await line()
             if line.contains(text) { return true }
-            if line.isEmpty, !process.isRunning { return false }
+            if line.isEmpty, !child.isRunning { return false }
         }
     }
 
     /// Sends SIGTERM and waits up to `seconds` for the program to end; its exit status, or nil
     /// if it had to be killed.
     func terminate(within seconds: Double) async -> Int32? {
-        process.terminate()
+        child.send(signal: SIGTERM)
         let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        guard !process.isRunning else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        while child.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        guard !child.isRunning else {
+            child.send(signal: SIGKILL)
+            child.waitUntilExit()
             return nil
         }
-        return process.terminationStatus
+        return child.waitUntilExit()
     }
 
     /// Everything the program wrote to standard error (read after it ended).
     func errorText() -> String {
-        String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        guard let fd = child.stderr else { return "" }
+        return String(decoding: ChildProcess.readAll(fd), as: UTF8.self)
     }
 
     /// The next line the program printed.
@@ -145,18 +143,14 @@ final class Background: @unchecked Sendable {
 
     private func readLine() -> String {
         var bytes: [UInt8] = []
-        while true {
-            let data = output.fileHandleForReading.readData(ofLength: 1)
-            guard let byte = data.first else { break }
-            if byte == 0x0A { break }
-            bytes.append(byte)
-        }
+        while let byte = ChildProcess.readByte(child.stdout!), byte != 0x0A { bytes.append(byte) }
         return String(decoding: bytes, as: UTF8.self)
     }
 
     func stop() {
-        try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        // End of input is what tells a sink to finish.
+        if let fd = lock.withLock({ input.take() }) { close(fd) }
+        if child.isRunning { child.send(signal: SIGTERM) }
+        child.waitUntilExit()
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// A W3C WebDriver client for a real headless Chromium driven by `chromedriver` (Debian's
 /// `chromium` and `chromium-driver`, which `.ci/run` installs).
 final class Browser: @unchecked Sendable {
-    private let driver = Process()
+    private let driver: ChildProcess
     private let base: URL
     private var sessionID = ""
     private static let elementKey = "element-6066-11e4-a52e-4f735466cecf"
@@ -28,11 +28,7 @@ final class Browser: @unchecked Sendable {
         // of the test servers listening at the same time.
         let port = try Self.freePort()
         base = URL(string: "http://127.0.0.1:\(port)")!
-        driver.executableURL = URL(fileURLWithPath: "/usr/bin/chromedriver")
-        driver.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
-        driver.standardOutput = FileHandle.nullDevice
-        driver.standardError = FileHandle.nullDevice
-        try Processes.spawning.withLock { try driver.run() }
+        driver = try ChildProcess("/usr/bin/chromedriver", ["--port=\(port)", "--allowed-ips=127.0.0.1"], stderr: .null)
         var ready = false
         var problem = "no answer"
         for _ in 0..<150 where !ready && driver.isRunning {
@@ -86,7 +82,7 @@ final class Browser: @unchecked Sendable {
 
     /// chromedriver ignores SIGTERM; the browser it started ends with the session.
     private func stopDriver() {
-        kill(driver.processIdentifier, SIGKILL)
+        driver.send(signal: SIGKILL)
         driver.waitUntilExit()
     }
 
