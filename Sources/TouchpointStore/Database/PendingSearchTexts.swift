@@ -61,32 +61,10 @@ final class PendingSearchTexts: @unchecked Sendable {
 
     /// Inserts texts (in the order given) and their words, a few hundred values a statement.
     static func write(_ texts: [Text], terms: Set<String>, on db: any SQLDatabase) async throws {
-        for start in stride(from: 0, to: texts.count, by: 100) {
-            var sql = SQLQueryString("INSERT INTO case_search (rowid, body, brand_id, case_id) VALUES ")
-            for (index, text) in texts[start..<min(start + 100, texts.count)].enumerated() {
-                sql.appendLiteral(index == 0 ? "(" : ", (")
-                sql.appendInterpolation(bind: text.rowid)
-                sql.appendLiteral(", ")
-                sql.appendInterpolation(bind: text.body)
-                sql.appendLiteral(", ")
-                sql.appendInterpolation(bind: text.brand)
-                sql.appendLiteral(", ")
-                sql.appendInterpolation(bind: text.caseID)
-                sql.appendLiteral(")")
-            }
-            try await db.raw(sql).run()
-        }
-        let words = terms.sorted()
-        for start in stride(from: 0, to: words.count, by: 400) {
-            var sql = SQLQueryString("INSERT INTO case_terms (term) VALUES ")
-            for (index, term) in words[start..<min(start + 400, words.count)].enumerated() {
-                sql.appendLiteral(index == 0 ? "(" : ", (")
-                sql.appendInterpolation(bind: term)
-                sql.appendLiteral(")")
-            }
-            sql.appendLiteral(" ON CONFLICT (term) DO NOTHING")
-            try await db.raw(sql).run()
-        }
+        try await Store.insertRows(
+            "INSERT INTO case_search (rowid, body, brand_id, case_id)", texts.map { [$0.rowid, $0.body, $0.brand, $0.caseID] },
+            perStatement: 100, on: db)
+        try await Store.insertRows("INSERT INTO case_terms (term)", terms.sorted().map { [$0] }, tail: " ON CONFLICT (term) DO NOTHING", on: db)
     }
 
     private func note(_ rowid: Int64) {

@@ -105,14 +105,17 @@ extension Store {
                 fields.append("preferredContactPoint")
             }
             var drafts: [EventDraft] = []
+            var identitiesChanged = false
             for identity in changes.removeIdentities where contact.identities.contains(identity) {
                 try await db.raw("DELETE FROM identities WHERE contact_id = \(bind: id.text) AND kind = \(bind: identity.kind.rawValue) AND value = \(bind: identity.value)").run()
                 contact.identities.removeAll { $0 == identity }
                 fields.append("identities")
+                identitiesChanged = true
             }
             for (index, identity) in Store.unique(changes.addIdentities).enumerated() where !contact.identities.contains(identity) {
                 try await Store.attach(identity, to: id, brand: brand, id: environment.newID(), at: now, field: "addIdentities[\(index)]", on: db)
                 contact.identities.append(identity)
+                identitiesChanged = true
                 drafts.append(EventDraft(type: .contactIdentityAdded, payload: ["kind": .string(identity.kind.rawValue), "value": .string(identity.value)]))
             }
             let scalarFields = fields.filter { $0 != "identities" }
@@ -124,7 +127,8 @@ extension Store {
                 UPDATE contacts SET name = \(bind: contact.name), title = \(bind: contact.title), account_id = \(bind: contact.accountID?.text),
                 preferred_contact_point = \(bind: contact.preferredContactPoint?.rawValue), updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: id.text)
                 """).run()
-            if fields.contains("name") || fields.contains("identities") || !changes.addIdentities.isEmpty {
+            // The search row holds the name and the identities; nothing else in it changes.
+            if fields.contains("name") || identitiesChanged {
                 try await Store.reindexContact(contact, on: db)
             }
             try await Store.insert(events: self.events(drafts, brand: brand, actor: actor, account: contact.accountID,

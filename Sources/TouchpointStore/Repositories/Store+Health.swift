@@ -303,49 +303,21 @@ extension Store {
     static func band(_ score: Int) -> Int { score < 40 ? 0 : score < 60 ? 1 : score < 80 ? 2 : 3 }
 
     static func upsertSnapshots(_ writes: [HealthWrite], brand: BrandID, today: CivilDate, on db: any SQLDatabase) async throws {
-        for start in stride(from: 0, to: writes.count, by: 400) {
-            var sql = SQLQueryString("INSERT INTO health_snapshots (account_id, day, brand_id, score, churn_risk) VALUES ")
-            for (index, write) in writes[start..<min(start + 400, writes.count)].enumerated() {
-                sql.appendLiteral(index == 0 ? "(" : ", (")
-                sql.appendInterpolation(bind: write.facts.account.id.text)
-                sql.appendLiteral(", ")
-                sql.appendInterpolation(bind: today.description)
-                sql.appendLiteral(", ")
-                sql.appendInterpolation(bind: brand.text)
-                sql.appendLiteral(", ")
-                sql.appendInterpolation(bind: write.report.score)
-                sql.appendLiteral(", ")
-                sql.appendInterpolation(bind: write.churn.risk.rawValue)
-                sql.appendLiteral(")")
-            }
-            sql.appendLiteral(" ON CONFLICT (account_id, day) DO UPDATE SET score = excluded.score, churn_risk = excluded.churn_risk")
-            try await db.raw(sql).run()
-        }
+        try await insertRows(
+            "INSERT INTO health_snapshots (account_id, day, brand_id, score, churn_risk)",
+            writes.map { [$0.facts.account.id.text, today.description, brand.text, $0.report.score, $0.churn.risk.rawValue] },
+            tail: " ON CONFLICT (account_id, day) DO UPDATE SET score = excluded.score, churn_risk = excluded.churn_risk", on: db)
     }
 
     /// Stores imported product use (a day imported again replaces the earlier figures).
     public func recordUsage(_ days: [UsageDay], account: AccountID, brand: BrandID) async throws {
         try await database.write { db in
             _ = try await Store.account(account, brand: brand, on: db)
-            for start in stride(from: 0, to: days.count, by: 400) {
-                var sql = SQLQueryString("INSERT INTO account_usage (account_id, day, brand_id, active_users, licensed_users) VALUES ")
-                for (index, day) in days[start..<min(start + 400, days.count)].enumerated() {
-                    sql.appendLiteral(index == 0 ? "(" : ", (")
-                    sql.appendInterpolation(bind: account.text)
-                    sql.appendLiteral(", ")
-                    sql.appendInterpolation(bind: day.day.description)
-                    sql.appendLiteral(", ")
-                    sql.appendInterpolation(bind: brand.text)
-                    sql.appendLiteral(", ")
-                    sql.appendInterpolation(bind: day.activeUsers)
-                    sql.appendLiteral(", ")
-                    sql.appendInterpolation(bind: day.licensedUsers)
-                    sql.appendLiteral(")")
-                }
-                sql.appendLiteral(
-                    " ON CONFLICT (account_id, day) DO UPDATE SET active_users = excluded.active_users, licensed_users = excluded.licensed_users")
-                try await db.raw(sql).run()
-            }
+            try await Store.insertRows(
+                "INSERT INTO account_usage (account_id, day, brand_id, active_users, licensed_users)",
+                days.map { [account.text, $0.day.description, brand.text, $0.activeUsers, $0.licensedUsers] },
+                tail: " ON CONFLICT (account_id, day) DO UPDATE SET active_users = excluded.active_users, licensed_users = excluded.licensed_users",
+                on: db)
         }
     }
 

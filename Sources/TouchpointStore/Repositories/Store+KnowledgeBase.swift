@@ -403,18 +403,9 @@ extension Store {
             ).run()
         }
         let terms = search.vocabulary.sorted()
-        for start in stride(from: 0, to: terms.count, by: 400) {
-            var sql = SQLQueryString("INSERT INTO kb_terms (brand_id, term) VALUES ")
-            for (index, term) in terms[start..<min(start + 400, terms.count)].enumerated() {
-                sql.appendLiteral(index > 0 ? ", (" : "(")
-                sql.appendInterpolation(bind: article.brandID.text)
-                sql.appendLiteral(", ")
-                sql.appendInterpolation(bind: term)
-                sql.appendLiteral(")")
-            }
-            sql.appendLiteral(" ON CONFLICT (brand_id, term) DO NOTHING")
-            try await db.raw(sql).run()
-        }
+        try await Store.insertRows(
+            "INSERT INTO kb_terms (brand_id, term)", terms.map { [article.brandID.text, $0] }, tail: " ON CONFLICT (brand_id, term) DO NOTHING",
+            on: db)
         try await Store.insert(events: write.events, on: db)
     }
 

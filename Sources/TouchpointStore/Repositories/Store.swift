@@ -154,41 +154,13 @@ extension Store {
     /// Writes events in as few statements as the drivers' parameter limits allow; called
     /// inside the command's transaction.
     static func insert(events: [DomainEvent], on db: any SQLDatabase) async throws {
-        guard events.count <= 500 else {
-            for start in stride(from: 0, to: events.count, by: 500) {
-                try await insert(events: Array(events[start..<min(start + 500, events.count)]), on: db)
-            }
-            return
-        }
-        guard !events.isEmpty else { return }
-        var query = SQLQueryString("INSERT INTO events (id, brand_id, type, actor_kind, actor_id, account_id, contact_id, case_id, on_timeline, payload, occurred_at) VALUES ")
-        for (index, event) in events.enumerated() {
-            if index > 0 { query.appendLiteral(", ") }
-            query.appendInterpolation(unsafeRaw: "(")
-            query.appendInterpolation(bind: event.id.text)
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: event.brandID.text)
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: event.type.rawValue)
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: event.actor.kind.rawValue)
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: event.actor.id?.text)
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: event.accountID?.text)
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: event.contactID?.text)
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: event.caseID?.text)
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: event.type.onTimeline ? 1 : 0)
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: JSONValue.serialize(event.payload))
-            query.appendLiteral(", ")
-            query.appendInterpolation(bind: Convert.ms(event.occurredAt))
-            query.appendLiteral(")")
-        }
-        try await db.raw(query).run()
+        try await insertRows(
+            "INSERT INTO events (id, brand_id, type, actor_kind, actor_id, account_id, contact_id, case_id, on_timeline, payload, occurred_at)",
+            events.map { event -> [Value] in
+                [event.id.text, event.brandID.text, event.type.rawValue, event.actor.kind.rawValue, event.actor.id?.text, event.accountID?.text,
+                 event.contactID?.text, event.caseID?.text, event.type.onTimeline ? 1 : 0, JSONValue.serialize(event.payload),
+                 Convert.ms(event.occurredAt)]
+            }, perStatement: 500, on: db)
     }
 
     /// Updates many rows by id in a few statements
