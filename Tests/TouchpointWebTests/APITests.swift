@@ -294,7 +294,7 @@ struct APITests {
         let router = buildRouter(app: UseCases(store: fixture.store), inbox: fixture.inbox, config: WebConfig())
         // The document is the JSON API's; the console's and the portal's HTML pages are not part of it.
         let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" }
-            .filter { $0.contains(" /api/") || $0.hasSuffix(" /health") })
+            .filter { $0.contains(" /api/") || $0.hasSuffix(" /health") || $0.hasSuffix(" /ready") })
         // Read the paths and their methods from the document's `paths:` section.
         var documented = Set<String>()
         var currentPath: String?

@@ -21,5 +21,11 @@ struct SignallingDatabase: Database {
         return result
     }
 
+    func write<T: Sendable>(limits: DatabaseLimits, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let result = try await base.write(limits: limits, body)
+        signal.fire()
+        return result
+    }
+
     func shutdown() async { await base.shutdown() }
 }

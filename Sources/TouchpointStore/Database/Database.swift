@@ -15,6 +15,8 @@ public protocol Database: Sendable {
     /// Runs `body` as one atomic command: either all its statements take effect or none.
     /// Returns only after the change is durably committed.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// `write` with other time limits than the database's own (migrations run without one).
+    func write<T: Sendable>(limits: DatabaseLimits, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// A short description for `/health` (driver and location, never a password).
     var describe: String { get }
     func shutdown() async

@@ -76,6 +76,11 @@ public final class SQLiteDatabase: Database {
         try await writer.submit(body)
     }
 
+    /// The same as `write`: SQLite in the process has no connection to wait for.
+    public func write<T: Sendable>(limits: DatabaseLimits, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writer.submit(body)
+    }
+
     public func shutdown() async {
         for reader in readers { reader.database.handle.forgetStatements() }
         writerHandle.forgetStatements()

@@ -23,7 +23,7 @@ public enum Migrator {
         let dialect = database.dialect
         var applied: [Int] = []
         for migration in all where migration.version <= last {
-            let done = try await database.write { db -> Bool in
+            let done = try await database.write(limits: .migrations) { db -> Bool in
                 // Several nodes may start at once: the check and the change share a
                 // transaction, and on PostgreSQL an advisory lock serializes them.
                 if dialect == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(74201)").run() }

@@ -40,6 +40,7 @@ public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Route
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BearerAuthMiddleware(app: app, cache: TokenCache(ttl: 10, now: app.environment.now), publicPaths: ["/api/v1/openapi.yaml"]))
     router.get("/health") { _, _ in try await api.health() }
+    router.get("/ready") { _, _ in await api.ready() }
     router.get("/metrics") { _, _ in await MetricsExport.response(app: app) }
     let v1 = router.group("api/v1")
     v1.get("openapi.yaml") { _, _ in api.openAPIDocument() }
@@ -146,7 +147,20 @@ struct API: Sendable {
         let health = Health(status: database.reachable ? "ok" : "degraded",
                             database: DatabaseState(status: database.reachable ? "ok" : "unreachable", driver: database.driver,
                                                     schemaVersion: database.schemaVersion))
-        return try JSONIO.response(health, status: database.reachable ? .ok : .serviceUnavailable)
+        var response = try JSONIO.response(health, status: database.reachable ? .ok : .serviceUnavailable)
+        if !database.reachable { response.headers[.retryAfter] = "5" }
+        return response
+    }
+
+    /// Readiness for load balancers and orchestrators: 200 while this node can serve (its
+    /// database answers), 503 with `Retry-After` while it cannot. Answers within a second either
+    /// way: an unreachable database is noticed by the connection limit, not a network timeout.
+    func ready() async -> Response {
+        let reachable = await app.health().reachable
+        var response = Response(status: reachable ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: reachable ? "ready\n" : "not ready: the database does not answer\n")))
+        if !reachable { response.headers[.retryAfter] = "5" }
+        return response
     }
 
     func me(_ context: TouchpointContext) throws -> Response {

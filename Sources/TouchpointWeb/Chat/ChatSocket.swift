@@ -13,7 +13,8 @@ import TouchpointCore
 /// far the agent has read)}, `availability` (the same after `identify`),
 /// `message` {seq, from (visitor, agent or bot), text, clientId, name, at, replies (the assistant's
 /// suggested answers)}, `stored` {clientId, seq, caseNumber},
-/// `typing` {from, name, active}, `read` {from, seq}, `agent` {name}, `error` {detail},
+/// `typing` {from, name, active}, `read` {from, seq}, `agent` {name}, `error` {detail, clientId (of the message it
+/// refuses), retry (true when the message was not stored for now — the database is unavailable — and may be sent again)},
 /// `survey` {survey: {kind, reference, question, scores, low, high, commentLabel, send}} — the
 /// question asked when the chat's request was resolved — and `survey` {notice} once answered.
 /// Client → server also: `survey` {score, text?} answers it.
@@ -68,6 +69,8 @@ enum ChatSocket {
         var active: Bool?
         var online: Bool?
         var detail: String?
+        /// `error`: the refused frame may be sent again later (nothing of it was stored).
+        var retry: Bool?
         /// The assistant's suggested answers to a message.
         var replies: [String]?
         /// `survey`: the question waiting for the visitor; nil with `notice` once answered.
@@ -318,10 +321,14 @@ enum ChatSocket {
                     defer { sink.finish() }
                     for try await message in inbound.messages(maxSize: 64 * 1024) {
                         guard case .text(let text) = message else { continue }
+                        var frame: Inbound?
                         do {
-                            try await handle(try JSONIO.decoder.decode(Inbound.self, from: Data(text.utf8)))
+                            frame = try JSONIO.decoder.decode(Inbound.self, from: Data(text.utf8))
+                            try await handle(frame!)
                         } catch {
-                            sink.yield(Outbound(type: "error", detail: Problem.from(error).detail))
+                            let problem = Problem.from(error)
+                            sink.yield(Outbound(type: "error", clientId: frame?.clientId, detail: problem.detail,
+                                                retry: problem.status == .serviceUnavailable ? true : nil))
                         }
                     }
                 }

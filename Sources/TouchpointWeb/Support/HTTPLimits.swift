@@ -16,7 +16,7 @@ public enum HTTPLimits {
     /// The server for `webSocketRouter` and the application's router, with these limits.
     /// - Parameter idleTimeout: how long a connection may stay without a request in progress,
     ///   including one whose headers are still arriving a byte at a time.
-    /// Connections beyond `maxConnections` may only ask `/health` (load balancers and
+    /// Connections beyond `maxConnections` may only ask `/health` or `/ready` (load balancers and
     /// operators still see how the server is); beyond `maxConnections + healthReserve` a
     /// connection is answered 503 at once. The default keeps below the process's limit of
     /// open files, so the server never runs out of them however many sockets are opened.
@@ -93,7 +93,7 @@ final class RequestGuard: ChannelInboundHandler, RemovableChannelHandler {
     static let busy = "503 Service Unavailable\r\nRetry-After: 5"
     private let writer: RawAnswerWriter
     private let firstRequestWithin: TimeAmount
-    /// Beyond the limit a connection may only ask `/health`; beyond the reserve, nothing.
+    /// Beyond the limit a connection may only ask `/health` or `/ready`; beyond the reserve, nothing.
     private let admission: OpenConnections.Admission
     private var deadline: Scheduled<Void>?
     private var first = true
@@ -132,7 +132,7 @@ final class RequestGuard: ChannelInboundHandler, RemovableChannelHandler {
         deadline = nil
         if first {
             first = false
-            if admission == .healthOnly, case .head(let head) = unwrapInboundIn(data), head.uri.split(separator: "?").first != "/health" {
+            if admission == .healthOnly, case .head(let head) = unwrapInboundIn(data), !["/health", "/ready"].contains(head.uri.split(separator: "?").first ?? "") {
                 writer.answer(Self.busy)
                 return
             }

@@ -22,7 +22,7 @@
     return (Date.now().toString(36) + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2)).slice(0, 32);
   }
   var state = { visitor: saved.visitor || randomId(), email: saved.email || "", pending: saved.pending || [] };
-  var lastSeq = 0, seen = {}, socket = null, pause = 1000, mode = "live", agentRead = 0, readSent = 0;
+  var lastSeq = 0, seen = {}, socket = null, pause = 1000, retryPause = 1000, mode = "live", agentRead = 0, readSent = 0;
   var typingSentAt = 0, typingStop = null, typingClear = null;
   function save() { localStorage.setItem(key, JSON.stringify(state)); }
   // The widget speaks the page's language (its <html lang> or data-lang on the script tag).
@@ -31,12 +31,12 @@
     chat: "Czat", connecting: "Łączenie…", emailOptional: "Twój e-mail (nieobowiązkowo, żebyśmy mogli odpisać)",
     emailRequired: "Twój e-mail (tam odpowiemy)", message: "Wiadomość", send: "Wyślij", leave: "Zostaw wiadomość", open: "Napisz do nas",
     assistant: "Asystent", thanks: "Dziękujemy — odpowiemy e-mailem", request: "sprawa nr", someone: "Ktoś", typing: " pisze…",
-    answering: " odpowiada teraz.", reconnecting: "Ponowne łączenie…", mayHelp: "Te artykuły mogą pomóc:"
+    answering: " odpowiada teraz.", reconnecting: "Ponowne łączenie…", resending: "Wiadomość jeszcze nie dotarła — wyślemy ją ponownie za chwilę.", mayHelp: "Te artykuły mogą pomóc:"
   } : {
     chat: "Chat", connecting: "Connecting…", emailOptional: "Your email (optional, so we can write back)",
     emailRequired: "Your email (we answer there)", message: "Message", send: "Send", leave: "Leave message", open: "Chat with us",
     assistant: "Assistant", thanks: "Thank you — we will answer by email", request: "request #", someone: "Someone", typing: " is typing…",
-    answering: " is answering you now.", reconnecting: "Reconnecting…", mayHelp: "Articles that may help:"
+    answering: " is answering you now.", reconnecting: "Reconnecting…", resending: "Your message has not arrived yet — we will send it again in a moment.", mayHelp: "Articles that may help:"
   };
   save();
 
@@ -224,6 +224,7 @@
         if (message.clientId) { state.pending = state.pending.filter(function (p) { return p.clientId !== message.clientId; }); save(); }
         markRead();
       } else if (message.type === "stored") {
+        retryPause = 1000;
         state.pending = state.pending.filter(function (p) { return p.clientId !== message.clientId; });
         save();
         if (mode === "message") status.textContent = words.thanks + (message.caseNumber ? " (" + words.request + message.caseNumber + ")." : ".");
@@ -241,6 +242,13 @@
         marks();
       } else if (message.type === "survey") {
         survey(message);
+      } else if (message.type === "error" && message.retry && message.clientId) {
+        // Not stored for now (the server could not reach its database): it stays pending and goes again.
+        status.textContent = words.resending;
+        setTimeout(function () {
+          state.pending.filter(function (p) { return p.clientId === message.clientId; }).forEach(transmit);
+        }, retryPause);
+        retryPause = Math.min(retryPause * 2, 30000);
       } else if (message.type === "error") {
         status.textContent = message.detail;
       }

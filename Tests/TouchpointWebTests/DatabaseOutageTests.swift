@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import Testing
+import TouchpointCore
+
+@testable import TouchpointStore
+
+/// PostgreSQL goes away under the store and comes back: calls fail quickly with "unavailable"
+/// instead of waiting for a connection that will not come, none hangs, and the store uses the
+/// database again on its own once it is back.
+@Suite("A database outage is answered at once and recovered from without a restart")
+struct DatabaseOutageTests {
+    @Test func callsFailFastDuringAnOutageAndSucceedAgainAfterIt() async throws {
+        // setup: a cluster of the test's own and a store connection with a short call limit.
+        let cluster = try await PrivatePostgres()
+        var logger = Logger(label: "outage-test")
+        logger.logLevel = .critical
+        let database = try await PostgresDatabase.connect(
+            url: cluster.url, logger: logger, limits: DatabaseLimits(call: .seconds(20)))
+        do {
+            // Queries in flight when the server stops, on every connection of the pool.
+            let started = ContinuousClock.now
+            let inFlight = (0..<20).map { _ in
+                Task { () -> (Duration, String) in
+                    do {
+                        _ = try await database.read { try await $0.raw("SELECT pg_sleep(3)").all() }
+                        return (ContinuousClock.now - started, "answered")
+                    } catch {
+                        return (ContinuousClock.now - started, "\(error)")
+                    }
+                }
+            }
+            // And short calls one after the other on 24 tasks, as a busy server makes them.
+            let busy = (0..<24).map { index in
+                Task { () -> [(Duration, String)] in
+                    var answers: [(Duration, String)] = []
+                    while ContinuousClock.now - started < .seconds(2) {
+                        let asked = ContinuousClock.now
+                        do {
+                            if index % 2 == 0 {
+                                _ = try await database.read { try await $0.raw("SELECT 1 AS one").all() }
+                            } else {
+                                _ = try await database.write { try await $0.raw("SELECT 1 AS one").all() }
+                            }
+                            answers.append((ContinuousClock.now - asked, "answered"))
+                        } catch {
+                            answers.append((ContinuousClock.now - asked, "\(error)"))
+                        }
+                        // A pause between calls, as between the requests of a client: calls in
+                        // a tight loop on two cores would delay the timers they are measured by.
+                        try? await Task.sleep(for: .milliseconds(5))
+                    }
+                    return answers
+                }
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            // act: stop the server while they run
+            try await cluster.stop()
+            let stopped = ContinuousClock.now - started
+            var outcomes: [(Duration, String)] = []
+            for task in inFlight { outcomes.append(await task.value) }
+            var short: [(Duration, String)] = []
+            for task in busy { short += await task.value }
+            // check: no short call took as long as the 5 s wait for a connection, which is what
+            // each would take without the breaker, whether it was answered or refused. (Three
+            // seconds and not one: the other suites load both cores meanwhile.)
+            let slow = short.filter { $0.0 > .seconds(3) }
+            #expect(slow.isEmpty, "\(slow.count) of \(short.count) short calls took over 3 s: \(slow.prefix(5))")
+            // check: each ended with the server (a lost connection), not at the call limit.
+            for (took, outcome) in outcomes {
+                #expect(took < stopped + .seconds(5), "a query in flight took \(took) (server stopped after \(stopped)): \(outcome)")
+                #expect(outcome.contains("unavailable"), "\(outcome)")
+            }
+            // check: while it is down, a call is refused well within the wait for a connection.
+            for _ in 0..<5 {
+                let asked = ContinuousClock.now
+                await #expect(throws: StoreError.self) { _ = try await database.read { try await $0.raw("SELECT 1 AS one").all() } }
+                #expect(ContinuousClock.now - asked < .seconds(3))
+            }
+            // act: the server comes back
+            try await cluster.start()
+            // check: the store uses it again by itself, within a few seconds.
+            let back = ContinuousClock.now
+            var answered = false
+            while !answered, ContinuousClock.now - back < .seconds(10) {
+                answered = (try? await database.read { try await $0.raw("SELECT 1 AS one").all() }) != nil
+                if !answered { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(answered, "no answer within 10 s of the database's return")
+            let writes = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<20 {
+                    group.addTask { try await database.write { db in try await db.raw("SELECT \(literal: index) AS n").all().count } }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(writes == 20)
+        } catch {
+            Issue.record(error)
+        }
+        await database.shutdown()
+        await cluster.remove()
+    }
+}
