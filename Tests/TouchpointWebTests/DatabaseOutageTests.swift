@@ -11,12 +11,14 @@ import TouchpointCore
 @Suite("A database outage is answered at once and recovered from without a restart")
 struct DatabaseOutageTests {
     @Test func callsFailFastDuringAnOutageAndSucceedAgainAfterIt() async throws {
-        // setup: a cluster of the test's own and a store connection with a short call limit.
+        // setup: a cluster of the test's own, and a store that waits long for a connection, so
+        // that a call refused by the breaker stands out from one that waited (30 s against
+        // well under a second, a few on two loaded cores).
         let cluster = try await PrivatePostgres()
         var logger = Logger(label: "outage-test")
         logger.logLevel = .critical
         let database = try await PostgresDatabase.connect(
-            url: cluster.url, logger: logger, limits: DatabaseLimits(call: .seconds(20)))
+            url: cluster.url, logger: logger, limits: DatabaseLimits(connection: .seconds(30), call: .seconds(60)))
         do {
             // Queries in flight when the server stops, on every connection of the pool.
             let started = ContinuousClock.now
@@ -61,32 +63,39 @@ struct DatabaseOutageTests {
             for task in inFlight { outcomes.append(await task.value) }
             var short: [(Duration, String)] = []
             for task in busy { short += await task.value }
-            // check: no short call took as long as the 5 s wait for a connection, which is what
-            // each would take without the breaker, whether it was answered or refused. (Three
-            // seconds and not one: the other suites load both cores meanwhile.)
-            let slow = short.filter { $0.0 > .seconds(3) }
-            #expect(slow.isEmpty, "\(slow.count) of \(short.count) short calls took over 3 s: \(slow.prefix(5))")
+            // check: each short call was answered or refused, by what the store knows of the
+            // outage (the breaker, a short probe, the server's goodbye), long before the 30 s
+            // wait for a connection it would make without the breaker. (Benchmarks/outage.sh
+            // measures the times on a quiet machine: 0.6 s at most.)
+            let slow = short.filter { $0.0 > .seconds(12) }
+            #expect(slow.isEmpty, "\(slow.count) of \(short.count) short calls took over 12 s: \(slow.prefix(5))")
             // check: each ended with the server (a lost connection), not at the call limit.
             for (took, outcome) in outcomes {
-                #expect(took < stopped + .seconds(5), "a query in flight took \(took) (server stopped after \(stopped)): \(outcome)")
+                #expect(took < stopped + .seconds(10), "a query in flight took \(took) (server stopped after \(stopped)): \(outcome)")
                 #expect(outcome.contains("unavailable"), "\(outcome)")
             }
-            // check: while it is down, a call is refused well within the wait for a connection.
+            // check: while it is down, a call is refused by the breaker or a short probe.
             for _ in 0..<5 {
                 let asked = ContinuousClock.now
-                await #expect(throws: StoreError.self) { _ = try await database.read { try await $0.raw("SELECT 1 AS one").all() } }
-                #expect(ContinuousClock.now - asked < .seconds(3))
+                do {
+                    _ = try await database.read { try await $0.raw("SELECT 1 AS one").all() }
+                    Issue.record("a call was answered by a stopped server")
+                } catch {
+                    let took = ContinuousClock.now - asked
+                    #expect(error is StoreError, "\(error)")
+                    #expect(took < .seconds(12), "refused after \(took): \(error)")
+                }
             }
             // act: the server comes back
             try await cluster.start()
-            // check: the store uses it again by itself, within a few seconds.
+            // check: the store uses it again by itself (in a few seconds; 30 on a loaded machine).
             let back = ContinuousClock.now
             var answered = false
-            while !answered, ContinuousClock.now - back < .seconds(10) {
+            while !answered, ContinuousClock.now - back < .seconds(30) {
                 answered = (try? await database.read { try await $0.raw("SELECT 1 AS one").all() }) != nil
                 if !answered { try await Task.sleep(for: .milliseconds(100)) }
             }
-            #expect(answered, "no answer within 10 s of the database's return")
+            #expect(answered, "no answer within 30 s of the database's return")
             let writes = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<20 {
                     group.addTask { try await database.write { db in try await db.raw("SELECT \(literal: index) AS n").all().count } }

@@ -1,11 +1,12 @@
-import TouchpointCore
 import Foundation
 import Logging
-import PostgresKit
 import NIOCore
 import NIOPosix
+import PostgresKit
 import PostgresNIO
 import SQLKit
+import TouchpointCore
+import _ConnectionPoolModule
 
 /// PostgreSQL for production: a pooled `PostgresClient`; each write is its own transaction
 /// (PostgreSQL commits concurrently, so no batching is needed), and several app nodes can share it.
@@ -22,7 +23,8 @@ public final class PostgresDatabase: Database {
     /// Connects to `url` (`postgres://user:password@host:port/database`).
     public static func connect(url: String, logger: Logger, limits: DatabaseLimits = DatabaseLimits()) async throws -> PostgresDatabase {
         guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""),
-              let host = parts.host, !host.isEmpty else {
+            let host = parts.host, !host.isEmpty
+        else {
             throw StoreError.invalid(field: "database-url", reason: "expected postgres://user:password@host:port/database")
         }
         let database = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
@@ -36,14 +38,17 @@ public final class PostgresDatabase: Database {
         // The server ends what the client stopped waiting for (see `DatabaseLimits.call`).
         if let call = limits.call {
             let milliseconds = call.components.seconds * 1000 + call.components.attoseconds / 1_000_000_000_000_000
-            config.options.additionalStartupParameters = [("statement_timeout", "\(milliseconds)"),
-                                                          ("idle_in_transaction_session_timeout", "\(milliseconds)")]
+            config.options.additionalStartupParameters = [
+                ("statement_timeout", "\(milliseconds)"),
+                ("idle_in_transaction_session_timeout", "\(milliseconds)"),
+            ]
         }
         var quiet = logger
         quiet.logLevel = .warning
         let client = PostgresClient(configuration: config, backgroundLogger: quiet)
-        let db = PostgresDatabase(client: client, describe: DatabaseLocation.postgres(url: url).description, limits: limits,
-                                  host: host, port: parts.port ?? 5432)
+        let db = PostgresDatabase(
+            client: client, describe: DatabaseLocation.postgres(url: url).description, limits: limits,
+            host: host, port: parts.port ?? 5432)
         // Fail fast with a clear message when the server is not there.
         do {
             _ = try await db.read { try await $0.raw("SELECT 1 AS one").all() }
@@ -120,6 +125,9 @@ public final class PostgresDatabase: Database {
             }
         } catch let error as PSQLError where Self.isConnectionLoss(error) {
             throw StoreError.unavailable("the connection to PostgreSQL was lost (\(error.code))")
+        } catch let error as _ConnectionPoolModule.ConnectionPoolError where error != .requestCancelled {
+            // The pool stopped trying to connect (its own breaker) or was shut down.
+            throw StoreError.unavailable("no connection to PostgreSQL (\(error))")
         }
     }
 
@@ -167,4 +175,3 @@ extension DatabaseLocation {
         }
     }
 }
-
