@@ -12,13 +12,13 @@ struct ChatTests {
     static func visitorID() -> String { UUID().uuidString.lowercased() }
 
     static func visitor(_ server: TestServer) async throws -> SocketClient {
-        try SocketClient(port: server.port, path: "/chat/acme/ws")
+        try await SocketClient.open(port: server.port, path: "/chat/acme/ws")
     }
 
     static func agent(_ server: TestServer, email: String, caseID: CaseID) async throws -> SocketClient {
         let user = try await server.store.staffUser(email: email)
         let (token, _) = try await server.store.startSession(user: user, userAgent: nil)
-        return try SocketClient(port: server.port, path: "/console/chats/\(caseID.text)/ws",
+        return try await SocketClient.open(port: server.port, path: "/console/chats/\(caseID.text)/ws",
                                 headers: ["Cookie": "tp_session=\(token)", "Origin": server.base])
     }
 

@@ -12,7 +12,7 @@ struct ChatbotSocketTests {
     @Test func theAssistantAnswersInTheWidgetAndHandsOverWhenAsked() async throws {
         try await TestServer.run { server in
             try await server.openAroundTheClock()
-            let visitor = try SocketClient(port: server.port, path: "/chat/acme/ws")
+            let visitor = try await SocketClient.open(port: server.port, path: "/chat/acme/ws")
             let id = UUID().uuidString.lowercased()
             try visitor.send(["type": "hello", "visitor": id, "lastSeq": 0])
             let ready = try await visitor.next("ready")
@@ -43,7 +43,7 @@ struct ChatbotSocketTests {
             #expect(messages.map(\.from) == ["visitor", "bot", "visitor", "bot"])
             await visitor.close()
             // A Polish page's widget is told in Polish.
-            let polish = try SocketClient(port: server.port, path: "/chat/acme/ws")
+            let polish = try await SocketClient.open(port: server.port, path: "/chat/acme/ws")
             try polish.send(["type": "hello", "visitor": UUID().uuidString.lowercased(), "lastSeq": 0, "lang": "pl"])
             #expect((try await polish.next("ready")["notice"] as? String)?.hasPrefix("Nasz asystent odpowie od razu") == true)
             await polish.close()

@@ -345,7 +345,7 @@ struct ConsoleBrowserTests {
         try await Self.withServer { server, browser in
             try await server.assistantOff()
             try await server.openAroundTheClock()
-            let visitor = try SocketClient(port: server.port, path: "/chat/acme/ws")
+            let visitor = try await SocketClient.open(port: server.port, path: "/chat/acme/ws")
             let id = UUID().uuidString.lowercased()
             try visitor.send(["type": "hello", "visitor": id])
             _ = try await visitor.next("ready")

@@ -16,8 +16,14 @@ final class SocketClient: @unchecked Sendable {
     private let fd: Int32
     private let reader = DispatchGroup()
 
-    /// Connects and upgrades; throws `refused` with the status when the server says no.
-    init(port: Int, path: String, headers: [String: String] = [:]) throws {
+    /// Connects and upgrades; throws `refused` with the status when the server says no. The
+    /// handshake blocks on its socket, so it runs on a thread of its own: on the concurrency
+    /// pool, two handshakes at once held both threads the in-process server needed to answer.
+    static func open(port: Int, path: String, headers: [String: String] = [:]) async throws -> SocketClient {
+        try await Processes.offPool { try SocketClient(port: port, path: path, headers: headers) }
+    }
+
+    private init(port: Int, path: String, headers: [String: String]) throws {
         fd = try RawHTTP.connected(port: port)
         let key = Data((0..<16).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
         var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
