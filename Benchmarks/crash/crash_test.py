@@ -15,12 +15,14 @@ within 30 s), and the SQLite database is read directly.
 With --postgres the server runs on a private PostgreSQL cluster the harness creates (it needs
 the server binaries, and runs them as the postgres user when started as root); with
 --outages N the rounds stop that database (`pg_ctl stop -m fast`) for one to three seconds
-instead of killing the server, which keeps running. Every answer given while the database is
-down must be a refusal to retry (HTTP 503, SMTP 451) within a second, and when it is back
-every acknowledged message must be processed, with no restart.
+(--min-down, --max-down) instead of killing the server, which keeps running. Every answer
+given while the database is down must be a refusal to retry (HTTP 503, SMTP 451) within a
+second (--answer-within), and when it is back every acknowledged message must be processed,
+with no restart. At the start of each outage a fresh SMS sender joins, so that something is
+asked while the database is down even when every other sender still waits for an answer.
 
 Usage: crash_test.py TOUCHPOINT_BINARY [--rounds N] [--senders N] [--min-up S] [--max-up S]
-                     [--postgres] [--outages N]
+                     [--postgres] [--outages N [--min-down S] [--max-down S] [--answer-within S]]
 Prints the counts per contact point; exits 1 when anything acknowledged was lost or doubled.
 """
 import argparse
@@ -393,6 +395,8 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the data directory")
     parser.add_argument("--postgres", action="store_true", help="run on a private PostgreSQL cluster instead of SQLite")
     parser.add_argument("--outages", type=int, default=0, help="stop the database this many times instead of killing the server")
+    parser.add_argument("--min-down", type=float, default=1.0, help="shortest outage, seconds")
+    parser.add_argument("--max-down", type=float, default=3.0, help="longest outage, seconds")
     parser.add_argument("--answer-within", type=float, default=1.0, help="seconds an answer may take while the database is down")
     args = parser.parse_args()
 
@@ -413,7 +417,12 @@ def main():
             time.sleep(random.uniform(args.min_up, args.max_up))
             postgres.stop()
             down = time.time()
-            time.sleep(random.uniform(1, 3))
+            # A sender that starts now asks while the database is surely down, even when every
+            # other one still waits for the answer to what it asked before (a loaded machine).
+            probe = Sender("sms", 90 + len(windows), server, stop)
+            probe.start()
+            senders.append(probe)
+            time.sleep(random.uniform(args.min_down, args.max_down))
             windows.append((down, time.time()))
             postgres.start()
     else:
@@ -457,6 +466,9 @@ def main():
         print("  FAIL " + failure)
     if code != 0:
         failures.append(f"serve exited {code} after SIGTERM")
+        # What serve said last tells where it stood.
+        with open(os.path.join(data, f"serve-{server.starts - 1}.log")) as log:
+            print("  the end of serve's log:\n" + "".join("    " + line for line in log.readlines()[-40:]))
     total = sum(c.get("acknowledged", 0) for c in report.values())
     print(f"{total} acknowledged, {total - len([f for f in failures if f.startswith(('lost', 'doubled', 'on no case'))])} exactly once; "
           f"{'PASS' if not failures else 'FAIL'}")

@@ -33,7 +33,7 @@ public enum Touchpoint {
 
     /// Builds the application for `store`: the HTTP server, and as services of the same
     /// service group the inbox's intake worker and whatever `services` the caller adds
-    /// (tests use it with `runService`). SIGTERM stops the server from taking requests, then
+    /// (tests use it with `runService`; `serve` with `Stopping.run`). SIGTERM stops the server from taking requests, then
     /// the services, each finishing the item at hand.
     public static func application(store: Store, inbox: Inbox, config: AppConfig, logger: Logger, services: [any Service] = [],
                                    address: PublicAddress? = nil,
@@ -149,13 +149,15 @@ public enum Touchpoint {
         }
         var failure: (any Error)?
         do {
-            try await app.runService()
+            try await Stopping.run(app, logger: logger)
         } catch {
             // The server never ran: its port could not be had.
             failure = running.isSet ? error : ListenError(description: "the HTTP listener cannot listen on \(config.host):\(config.port) (\(error)); "
                                                                         + "free the port or choose another with --port")
         }
+        if running.isSet { logger.info("stopped the server and the services; closing the database") }
         await store.database.shutdown()
+        if running.isSet { logger.info("stopped") }
         if let failure { throw failure }
     }
 }

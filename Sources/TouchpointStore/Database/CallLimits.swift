@@ -4,11 +4,13 @@ import TouchpointCore
 /// How long a database call may take, so that an unreachable database is answered with
 /// "retry later" at once instead of holding every request, worker and shutdown behind it.
 public struct DatabaseLimits: Sendable, Equatable {
-    /// How long a call may wait for a connection while the database answers (a busy pool, or a
-    /// connection being opened on a loaded machine); past it the database counts as unreachable.
+    /// How long opening a connection may take (a loaded machine is slow at it). A call waiting
+    /// for one looks after this, or half a second if sooner, whether the server accepts TCP
+    /// connections at all: if not, the database counts as unreachable; if so, the call waits
+    /// its turn (a busy pool), up to `call`.
     public var connection: Duration
-    /// How long a call that tries whether an unreachable database is back may wait for a
-    /// connection: short, as most such calls find it still away.
+    /// How long a call that tries whether an unreachable database is back waits for a
+    /// connection before it looks: short, as most such calls find it still away.
     public var probe: Duration
     /// How long a whole call may take, connection included (nil: no limit). It is a watchdog
     /// for a driver that never answers, not a limit on slow work: calls queued behind a row
@@ -37,8 +39,8 @@ public struct DatabaseLimits: Sendable, Equatable {
     public static let migrations = DatabaseLimits(connection: .seconds(10), call: nil)
 }
 
-/// Whether the database answers. It counts as away once a call found no connection in time
-/// while the pool was not busy with other calls, or the server said it is shutting down; then
+/// Whether the database answers. It counts as away once a call waiting for a connection found
+/// that the server does not accept TCP connections, or the server said it is shutting down; then
 /// the calls waiting for a connection are refused, and so are the calls that follow, except one
 /// every `probeInterval`, which waits a short while for a connection; the first that gets one
 /// opens the way again.
@@ -49,23 +51,20 @@ final class Reachability: @unchecked Sendable {
         case refuse(String)
     }
 
-    /// The pool's size: with that many calls connected, a call waits its turn (load, not an outage).
-    let connections: Int
     /// Whether the server accepts connections at all, asked when a call waited in vain: a
-    /// server that does is slow (a loaded machine opening connections), not away.
+    /// server that does is slow or busy (a loaded machine, a full pool), not away.
     let serverAccepts: @Sendable () async -> Bool
     private let lock = NSLock()
     private var downSince: ContinuousClock.Instant?
     /// When a connection was last lost or the database last seen to go away.
     private var lastLoss: ContinuousClock.Instant?
     private var lastProbe: ContinuousClock.Instant?
-    private var connected = 0
+    private var lastLook: (at: ContinuousClock.Instant, accepts: Bool)?
     /// Calls waiting for a connection, refused when the database is seen to go away.
     private var waiting: [Int: @Sendable () -> Void] = [:]
     private var nextWaiter = 0
 
-    init(connections: Int, serverAccepts: @escaping @Sendable () async -> Bool) {
-        self.connections = connections
+    init(serverAccepts: @escaping @Sendable () async -> Bool) {
         self.serverAccepts = serverAccepts
     }
 
@@ -85,17 +84,11 @@ final class Reachability: @unchecked Sendable {
     /// A call got its connection: the database answers.
     func connect() {
         lock.withLock {
-            connected += 1
             downSince = nil
             lastProbe = nil
+            lastLook = nil
         }
     }
-
-    /// A call that had a connection ended.
-    func release() { lock.withLock { connected -= 1 } }
-
-    /// Whether every connection of the pool is held by a call.
-    var isBusy: Bool { lock.withLock { connected >= connections } }
 
     func wait(_ refuse: @escaping @Sendable () -> Void) -> Int {
         lock.withLock {
@@ -126,6 +119,20 @@ final class Reachability: @unchecked Sendable {
     }
 
     var isDown: Bool { lock.withLock { downSince != nil } }
+
+    /// Whether the server accepts TCP connections, asked at most every half second: the calls
+    /// waiting meanwhile share the answer instead of each opening a socket (a PostgreSQL
+    /// process each).
+    func accepting() async -> Bool {
+        let recent: Bool? = lock.withLock {
+            guard let lastLook, ContinuousClock.now - lastLook.at < .milliseconds(500) else { return nil }
+            return lastLook.accepts
+        }
+        if let recent { return recent }
+        let accepts = await serverAccepts()
+        lock.withLock { lastLook = (.now, accepts) }
+        return accepts
+    }
 }
 
 /// Runs one database call in a task of its own, so that the caller gets an answer when a
@@ -160,26 +167,23 @@ enum CallDeadline {
                         } catch {
                             race.finish(.failure(error))
                         }
+                        progress.end()
                         reachability.stopWaiting(waiter)
-                        if race.isConnected { reachability.release() }
                     })
                 race.add(
                     Task {
                         let started = ContinuousClock.now
-                        guard (try? await Task.sleep(for: wait)) != nil else { return }
-                        // A pool busy with other calls, or a server that accepts connections but is
-                        // slow to start sessions, is load: the call waits its turn, up to its limit.
-                        var accepts: Bool?
+                        // A call still waiting for a connection after a short look asks whether
+                        // the server accepts a TCP connection at all: one that refuses is away,
+                        // busy pool or not (a database that went away while no call used it, or
+                        // while the pool's calls held connections it had abandoned, told nobody).
+                        // One that accepts is slow or busy: the call waits its turn, up to its limit.
+                        guard (try? await Task.sleep(for: min(wait, .milliseconds(500)))) != nil else { return }
                         while !race.isConnected, limits.call.map({ ContinuousClock.now - started < $0 }) ?? true {
-                            // While the database is away, a full pool holds calls the server has
-                            // abandoned: it says nothing about load.
-                            if !reachability.isBusy || reachability.isDown {
-                                if accepts == nil || reachability.isDown { accepts = await reachability.serverAccepts() }
-                                guard accepts == true else {
-                                    reachability.unreachable()
-                                    race.finish(.failure(StoreError.unavailable("no database connection within \(wait)")))
-                                    return
-                                }
+                            if await !reachability.accepting(), !race.isConnected {
+                                reachability.unreachable()
+                                race.finish(.failure(StoreError.unavailable("the database does not accept connections")))
+                                return
                             }
                             guard (try? await Task.sleep(for: .milliseconds(100))) != nil else { return }
                         }
@@ -198,6 +202,13 @@ enum CallDeadline {
             }
         } onCancel: {
             race.finish(.failure(CancellationError()))
+            // The driver does not stop a statement when its task is cancelled: one on a connection
+            // that stopped answering would hold that connection, and the pool's shutdown behind
+            // it, until the server's statement timeout. After a grace to finish, it is ended.
+            Task {
+                try? await Task.sleep(for: CallProgress.graceAfterCancel)
+                if !progress.hasEnded { await progress.closeConnection() }
+            }
         }
     }
 }
@@ -208,8 +219,16 @@ final class CallProgress: @unchecked Sendable {
     private let lock = NSLock()
     private let reached: @Sendable (CallStage) -> Void
     private var close: (@Sendable () async -> Void)?
+    private var ended = false
+    /// How long a call whose caller stopped waiting may still run before its connection is ended.
+    static let graceAfterCancel = Duration.seconds(5)
 
     init(reached: @escaping @Sendable (CallStage) -> Void) { self.reached = reached }
+
+    /// The call's work returned or threw.
+    func end() { lock.withLock { ended = true } }
+
+    var hasEnded: Bool { lock.withLock { ended } }
 
     /// The call got this far.
     func at(_ stage: CallStage) { reached(stage) }

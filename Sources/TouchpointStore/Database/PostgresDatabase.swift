@@ -63,7 +63,7 @@ public final class PostgresDatabase: Database {
         self.client = client
         self.describe = describe
         self.limits = limits
-        self.reachability = Reachability(connections: Self.connections) { await Self.accepts(host: host, port: port) }
+        self.reachability = Reachability { await Self.accepts(host: host, port: port) }
         self.runTask = Task { await client.run() }
     }
 
@@ -158,10 +158,23 @@ public final class PostgresDatabase: Database {
         }
     }
 
+    /// Closes the pool's connections; returns after at most `shutdownWait` even if one of them
+    /// does not close (a server that stopped answering must not keep the process alive).
     public func shutdown() async {
         runTask.cancel()
-        _ = await runTask.value
+        let (ended, signal) = AsyncStream<Void>.makeStream()
+        Task { [runTask] in
+            await runTask.value
+            signal.yield()
+        }
+        Task {
+            try? await Task.sleep(for: Self.shutdownWait)
+            signal.yield()
+        }
+        for await _ in ended { break }
     }
+
+    static let shutdownWait = Duration.seconds(5)
 }
 
 extension DatabaseLocation {
