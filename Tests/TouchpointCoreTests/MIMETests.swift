@@ -51,6 +51,24 @@ struct MIMETests {
         #expect(Charset.decode([0x80, 0xFF], declared: nil) == "€ÿ")
     }
 
+    /// Found by the mail fuzz target: a near-miss name whose usual spelling is unknown too
+    /// ("windows215-0" → "windows-2150") was respelled without end and overflowed the stack.
+    @Test func nearMissCharsetNamesAreRespelledOnce() {
+        for name in ["windows215-0", "windows-2150", "cp-99999", "iso8859-99"] {
+            #expect(!Charset.isKnown(name), "\(name)")
+            #expect(Charset.decode(Array("naïve".utf8), declared: name) == "naïve")
+        }
+        #expect(Charset.isKnown("cp-1250") && Charset.isKnown("ISO_8859_2") && Charset.isKnown("windows_1257"))
+    }
+
+    /// Found by the mail fuzz target: in ISO-2022-JP's two-byte mode a second byte outside
+    /// 0x21…0x7E overflowed the Shift_JIS arithmetic and trapped.
+    @Test func brokenISO2022JPPairsBecomeQuestionMarks() {
+        // ESC $ B, "こ" (0x24 0x33), then 0x24 followed by 0xFF, then ESC ( B and "ok".
+        let text = Charset.decode([0x1B, 0x24, 0x42, 0x24, 0x33, 0x24, 0xFF, 0x1B, 0x28, 0x42, 0x6F, 0x6B], declared: "iso-2022-jp")
+        #expect(text.hasPrefix("こ") && text.hasSuffix("ok") && text.contains("?"), "\(text)")
+    }
+
     @Test func encodedWordsDecodeAndMalformedOnesStay() {
         #expect(EncodedWords.decode("=?UTF-8?B?WmHFvMOzxYLEhyBnxJnFm2zEhSBqYcW6xYQ=?=") == "Zażółć gęślą jaźń")
         #expect(EncodedWords.decode("=?iso-8859-1?Q?Caf=E9_cr=E8me?= tonight") == "Café crème tonight")

@@ -58,11 +58,17 @@ enum JapaneseCharsets {
             }
             if byte == 0x0A || byte == 0x0D { mode = .ascii }
             switch mode {
-            case .jis where index + 1 < bytes.count && byte >= 0x21 && byte <= 0x7E:
+            case .jis where index + 1 < bytes.count && (0x21...0x7E).contains(byte) && (0x21...0x7E).contains(bytes[index + 1]):
                 out += shiftJIS(byte, bytes[index + 1])
                 index += 2
             case .kana where byte >= 0x21 && byte <= 0x5F:
                 out.append(byte + 0x80)
+                index += 1
+            case _ where byte >= 0x80 || (mode == .jis && byte >= 0x21 && byte <= 0x7E):
+                // Not ISO-2022-JP (it is 7-bit, and two-byte mode takes pairs of 0x21…0x7E):
+                // one "?" keeps the rest of the text readable, where a stray byte would make
+                // Shift_JIS refuse all of it (and a broken pair overflowed the mapping).
+                out.append(UInt8(ascii: "?"))
                 index += 1
             default:
                 out.append(byte)

@@ -26,14 +26,19 @@ public enum Charset {
     static func encoding(named raw: String) -> String.Encoding? {
         let name = raw.trimmedSpaces.lowercased()
             .replacingOccurrences(of: "_", with: "-")
-        if let known = standard[name] { return known }
-        if let cf = coreFoundation[name] { return String.Encoding(rawValue: 0x8000_0000 | cf) }
-        // "iso8859-2", "latin-2", "cp-1250" and other near misses.
+        if let known = listed(name) { return known }
+        // "iso8859-2", "latin-2", "cp-1250" and other near misses, looked up once in their
+        // usual spelling (a spelling that is still unknown, "windows215-0", is unknown).
         let compact = name.replacingOccurrences(of: "-", with: "")
-        if compact.hasPrefix("iso8859"), let number = Int(compact.dropFirst(7)) { return encoding(named: "iso-8859-\(number)") }
-        if compact.hasPrefix("windows"), let number = Int(compact.dropFirst(7)) { return encoding(named: "windows-\(number)") }
-        if compact.hasPrefix("cp"), let number = Int(compact.dropFirst(2)) { return encoding(named: "windows-\(number)") }
+        if compact.hasPrefix("iso8859"), let number = Int(compact.dropFirst(7)) { return listed("iso-8859-\(number)") }
+        if compact.hasPrefix("windows"), let number = Int(compact.dropFirst(7)) { return listed("windows-\(number)") }
+        if compact.hasPrefix("cp"), let number = Int(compact.dropFirst(2)) { return listed("windows-\(number)") }
         return nil
+    }
+
+    private static func listed(_ name: String) -> String.Encoding? {
+        if let known = standard[name] { return known }
+        return coreFoundation[name].map { String.Encoding(rawValue: 0x8000_0000 | $0) }
     }
 
     private static let standard: [String: String.Encoding] = [

@@ -1,6 +1,4 @@
 import Foundation
-import TouchpointCore
-import TouchpointStore
 
 /// A text message or a delivery report, as SMS and WhatsApp providers post them.
 public struct TextPayload: Decodable, Sendable {

@@ -1,6 +1,4 @@
 import Foundation
-import TouchpointCore
-import TouchpointStore
 
 /// A call event as a phone system posts it.
 public struct CallPayload: Decodable, Sendable {
