@@ -97,7 +97,7 @@ public struct UseCases: Sendable {
     public func health() async -> DatabaseHealth {
         let reachable = await store.ping()
         let version = reachable ? try? await Migrator.currentVersion(store.database) : nil
-        return DatabaseHealth(reachable: reachable, driver: store.dialect.rawValue, schemaVersion: version)
+        return DatabaseHealth(reachable: reachable, driver: store.dialect.rawValue, schemaVersion: version, writeFailure: await store.writeFailure())
     }
 }
 
@@ -108,4 +108,9 @@ public struct DatabaseHealth: Sendable, Equatable {
     public var driver: String
     /// The last migration applied; nil when the database does not answer.
     public var schemaVersion: Int?
+    /// Why writes fail while reads work (a full disk, a locked file); nil when they commit.
+    public var writeFailure: String?
+
+    /// Whether the database takes what is sent now: it answers and commits.
+    public var accepting: Bool { reachable && writeFailure == nil }
 }

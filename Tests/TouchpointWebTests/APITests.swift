@@ -92,6 +92,28 @@ struct APITests {
         }
     }
 
+    /// A path that exists asked with a method it does not take is 405 with Allow, not 404;
+    /// HEAD works wherever GET does; an unknown path stays 404.
+    @Test func aKnownPathWithAnotherMethodIsNotAllowed() async throws {
+        try await withAPI { fx, client in
+            let trace = try await client.execute(uri: "/api/v1/cases", method: .init("TRACE")!, headers: fx.headers("agent"))
+            #expect(trace.status == .methodNotAllowed && trace.headers[.allow] == "GET, HEAD, POST")
+            #expect(trace.headers[.contentType] == "application/problem+json")
+            let put = try await client.execute(uri: "/api/v1/cases/\(UUID())", method: .put, headers: fx.headers("agent"))
+            let allowed = Set((put.headers[.allow] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            #expect(put.status == .methodNotAllowed && allowed.contains("GET") && allowed.contains("PATCH") && !allowed.contains("PUT"))
+            // The literal segment decides, as in the router: `import` takes only POST, `{id}` takes PUT.
+            let importPut = try await client.execute(uri: "/api/v1/calendars/import", method: .put, headers: fx.headers("admin"))
+            #expect(importPut.status == .methodNotAllowed && importPut.headers[.allow] == "POST")
+            let health = try await client.execute(uri: "/health", method: .post)
+            #expect(health.status == .methodNotAllowed && health.headers[.allow] == "GET, HEAD")
+            let head = try await client.execute(uri: "/health", method: .head)
+            #expect(head.status == .ok && head.body.readableBytes == 0)
+            let unknown = try await client.execute(uri: "/api/v1/nothing-here", method: .delete, headers: fx.headers("agent"))
+            #expect(unknown.status == .notFound)
+        }
+    }
+
     @Test func callersNeedAValidTokenAndTheRightRole() async throws {
         try await withAPI { fx, client in
             let none = try await client.execute(uri: "/api/v1/cases", method: .get)

@@ -150,7 +150,7 @@ public struct SMTPServer: Sendable {
             // A mailbox removed between RCPT and the end of DATA.
             return envelope.recipients.map { _ in SMTPSession.Reply(550, "5.1.1 \(what) does not receive mail any more") }
         } catch {
-            logger.error("could not app received mail; the sender will retry", metadata: ["error": "\(error)", "bytes": "\(raw.count)"])
+            logger.error("could not store received mail; the sender will retry", metadata: ["error": "\(error)", "bytes": "\(raw.count)"])
             return envelope.recipients.map { _ in SMTPSession.Reply(451, "4.3.0 the message could not be stored; try again later") }
         }
     }

@@ -27,5 +27,7 @@ struct SignallingDatabase: Database {
         return result
     }
 
+    func writeFailure() async -> String? { await base.writeFailure() }
+
     func shutdown() async { await base.shutdown() }
 }

@@ -19,6 +19,9 @@ public protocol Database: Sendable {
     func write<T: Sendable>(limits: DatabaseLimits, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// A short description for `/health` (driver and location, never a password).
     var describe: String { get }
+    /// Why the last write could not be committed (a full disk, a locked file, an I/O error),
+    /// nil once one commits again; `/health` reports it.
+    func writeFailure() async -> String?
     func shutdown() async
 }
 

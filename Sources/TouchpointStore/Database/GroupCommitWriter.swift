@@ -35,6 +35,8 @@ actor GroupCommitWriter {
     private let maxBatch: Int
     private var pending: [Job] = []
     private var draining = false
+    /// Why the last transaction could not start or commit; nil after one commits.
+    private(set) var failure: String?
 
     init(connection: any SQLDatabase, executor: (any TaskExecutor)? = nil, maxBatch: Int = 512) {
         self.connection = connection
@@ -99,6 +101,7 @@ actor GroupCommitWriter {
         do {
             try await connection.raw("BEGIN IMMEDIATE").run()
         } catch {
+            failure = "could not start a transaction: \(error)"
             for job in batch { job.fail(StoreError.unavailable("could not start a transaction: \(error)")) }
             return .done
         }
@@ -110,6 +113,8 @@ actor GroupCommitWriter {
                     try await job.perform(connection)
                     if isolated { try await connection.raw("RELEASE command").run() }
                 } catch {
+                    // A full disk or a locked file fails the whole batch, to be retried.
+                    if let failure = error as? SQLiteFailure, failure.isEnvironmental { throw failure }
                     guard isolated else {
                         try await connection.raw("ROLLBACK").run()
                         return .failed(index, error)
@@ -124,13 +129,15 @@ actor GroupCommitWriter {
             if failures.count < batch.count {
                 try await texts.flush(on: connection)
                 try await connection.raw("COMMIT").run()
+                failure = nil
             } else {
                 try await connection.raw("ROLLBACK").run()
             }
         } catch {
-            // The transaction itself failed (disk full, I/O error): nothing of the batch
-            // is stored, so every caller is told to retry.
+            // The transaction itself failed (disk full, a locked file, I/O error): nothing of
+            // the batch is stored, so every caller is told to retry.
             try? await connection.raw("ROLLBACK").run()
+            failure = "could not commit: \(error)"
             for job in batch { job.fail(StoreError.unavailable("could not commit: \(error)")) }
             return .done
         }

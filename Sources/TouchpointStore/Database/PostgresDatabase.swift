@@ -160,6 +160,10 @@ public final class PostgresDatabase: Database {
 
     /// Closes the pool's connections; returns after at most `shutdownWait` even if one of them
     /// does not close (a server that stopped answering must not keep the process alive).
+    /// PostgreSQL's own failures (a full disk included) end the statement with an error the
+    /// caller gets; an unreachable server is what `/health` reports, by `ping`.
+    public func writeFailure() async -> String? { nil }
+
     public func shutdown() async {
         runTask.cancel()
         let (ended, signal) = AsyncStream<Void>.makeStream()

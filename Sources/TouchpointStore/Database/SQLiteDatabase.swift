@@ -81,6 +81,8 @@ public final class SQLiteDatabase: Database {
         try await writer.submit(body)
     }
 
+    public func writeFailure() async -> String? { await writer.failure }
+
     public func shutdown() async {
         for reader in readers { reader.database.handle.forgetStatements() }
         writerHandle.forgetStatements()

@@ -37,6 +37,9 @@ public final class Store: Sendable {
     public func ping() async -> Bool {
         (try? await database.read { db in try await db.raw("SELECT 1 AS one").first() != nil }) ?? false
     }
+
+    /// Why writes fail while reads still work (SQLite: a full disk, a locked file), or nil.
+    public func writeFailure() async -> String? { await database.writeFailure() }
 }
 
 // MARK: - Conversions shared by the repositories

@@ -20,7 +20,7 @@ extension API {
             let caller = try context.caller(may: .readCustomers)
             let query = Query(request: request)
             var level: SupportLevel?
-            if let raw = query.string("level") {
+            if let raw = query.given("level") {
                 guard let number = Int(raw), let parsed = SupportLevel(rawValue: number) else {
                     throw Problem.invalid(ValidationError(field: "level", reason: "must be 1, 2 or 3"))
                 }
@@ -28,8 +28,11 @@ extension API {
             }
             var assignee = try query.uuid("assigneeId")
             var unassigned = false
-            if query.string("assignee") == "me" { assignee = caller.userID }
-            if query.string("assignee") == "none" { unassigned = true }
+            switch try query.choice("assignee", of: ["me", "none"]) {
+            case "me": assignee = caller.userID
+            case "none": unassigned = true
+            default: break
+            }
             let filter = CaseFilter(statuses: try query.wireList("status", as: CaseStatus.self), teamID: try query.uuid("teamId"),
                                     assigneeID: assignee, unassigned: unassigned, level: level,
                                     contactPoint: try query.wire("contactPoint", as: ContactPoint.self),

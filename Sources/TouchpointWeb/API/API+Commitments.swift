@@ -9,7 +9,7 @@ extension API {
             let caller = try context.caller(may: .readCustomers)
             let id = try context.parameters.id()
             _ = try await app.accounts.account(id, brand: caller.brandID)
-            let all = Query(request: request).string("status") == "all"
+            let all = try Query(request: request).choice("status", of: ["open", "all"]) == "all"
             let now = app.environment.now()
             let items = try await app.commitments.commitments(accountID: id, brand: caller.brandID, includeSettled: all)
             return JSONIO.response(PageDTO(items: items.map { CommitmentDTO($0, now: now) }, nextCursor: nil))

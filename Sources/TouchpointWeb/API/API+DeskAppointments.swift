@@ -52,7 +52,7 @@ extension API {
             let location = try await findLocation(context, caller)
             let query = Query(request: request)
             guard let category = query.string("category") else { throw ValidationError(field: "category", reason: "is required") }
-            let from = try query.string("from").map { raw in
+            let from = try query.given("from").map { raw in
                 guard let date = JSONIO.parseDate(raw) else { throw ValidationError(field: "from", reason: "an RFC 3339 date-time") }
                 return max(date, app.environment.now())
             } ?? app.environment.now()
@@ -69,7 +69,7 @@ extension API {
         group.get("locations/{id}/appointments") { request, context in
             let caller = try context.caller(may: .readCustomers)
             let location = try await findLocation(context, caller)
-            let day = try Query(request: request).string("day").map { raw in
+            let day = try Query(request: request).given("day").map { raw in
                 guard let day = CivilDate(raw) else { throw ValidationError(field: "day", reason: "a date YYYY-MM-DD") }
                 return day
             } ?? CivilDate(app.environment.now(), timeZone: location.zone)

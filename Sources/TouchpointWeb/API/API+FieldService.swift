@@ -75,7 +75,7 @@ extension API {
             _ = try await findCase(context, caller)
             let query = Query(request: request)
             guard let region = query.string("region") else { throw ValidationError(field: "region", reason: "is required") }
-            let minutes = try query.string("minutes").map { raw in
+            let minutes = try query.given("minutes").map { raw in
                 guard let value = Int(raw) else { throw ValidationError(field: "minutes", reason: "a whole number of minutes") }
                 return value
             } ?? 60

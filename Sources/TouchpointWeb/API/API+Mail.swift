@@ -126,7 +126,7 @@ extension API {
         }
         group.post("mail/inbound/{id}/rerun") { request, context in
             let caller = try context.caller(may: .administer)
-            let force = Query(request: request).string("force") == "true"
+            let force = try Query(request: request).choice("force", of: ["true", "false"]) == "true"
             let result = try await app.mailInbox.rerunMail(try context.parameters.id(), brand: caller.brandID, actor: .staff(caller.userID), force: force)
             return try JSONIO.response(IntakeResultDTO(result))
         }

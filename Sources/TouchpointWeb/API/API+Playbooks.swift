@@ -211,7 +211,7 @@ extension API {
             let caller = try context.caller(may: .readCustomers)
             let id = try context.parameters.id()
             let query = Query(request: request)
-            let state = try query.string("state").map { raw throws(ValidationError) in try EnrollmentState.parse(raw, field: "state") }
+            let state = try query.given("state").map { raw throws(ValidationError) in try EnrollmentState.parse(raw, field: "state") }
             let page = try await app.playbooks.enrollments(
                 id, brand: caller.brandID, state: state, limit: try query.limit(), cursor: try query.cursor())
             let playbook = try await app.playbooks.playbook(id, brand: caller.brandID)

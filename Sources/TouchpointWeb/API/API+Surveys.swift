@@ -51,8 +51,8 @@ extension API {
         group.get("surveys/results") { request, context in
             let caller = try context.caller(may: .readCustomers)
             let query = Query(request: request)
-            let kind = try SurveyKind.parse(query.string("kind") ?? "csat", field: "kind")
-            let by = try SurveyGrouping.parse(query.string("by") ?? "contactPoint", field: "by")
+            let kind = try SurveyKind.parse(query.given("kind") ?? "csat", field: "kind")
+            let by = try SurveyGrouping.parse(query.given("by") ?? "contactPoint", field: "by")
             let today = CivilDate(app.environment.now(), timeZone: .gmt)
             func day(_ name: String, default value: CivilDate) throws -> CivilDate {
                 guard let raw = query.string(name) else { return value }

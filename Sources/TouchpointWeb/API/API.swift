@@ -34,7 +34,8 @@ public struct WebConfig: Sendable {
 /// Webhooks store what they receive in `inbox`, whose worker the composition root runs.
 public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Router<TouchpointContext> {
     _ = MetricsExport.registry
-    let router = Router(context: TouchpointContext.self)
+    // HEAD is answered wherever GET is (RFC 9110 §9.3.2), without a body.
+    let router = Router(context: TouchpointContext.self, options: .autoGenerateHeadEndpoints)
     let api = API(app: app, inbox: inbox, io: JSONIO(maxBodyBytes: config.maxBodyBytes))
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
@@ -113,6 +114,9 @@ public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Route
         guard let slug = context.parameters.get("brand"), let brand = try await app.staff.brand(slug: slug) else { throw Problem(.notFound, "no such brand") }
         return console.pages.render("chat-demo", ["brandName": brand.name, "slug": brand.slug])
     }
+    // Last, so it wraps only the router's not-found answer: a known path asked with a method
+    // it does not take gets 405 with Allow.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router
 }
 
@@ -139,27 +143,33 @@ struct API: Sendable {
             var database: DatabaseState
         }
         struct DatabaseState: Encodable {
+            /// `ok`, `unreachable`, or `read-only` while writes fail (a full disk, a locked file).
             var status: String
             var driver: String
             var schemaVersion: Int?
+            /// Why writes fail, while they do.
+            var problem: String?
         }
         let database = await app.health()
-        let health = Health(status: database.reachable ? "ok" : "degraded",
-                            database: DatabaseState(status: database.reachable ? "ok" : "unreachable", driver: database.driver,
-                                                    schemaVersion: database.schemaVersion))
-        var response = try JSONIO.response(health, status: database.reachable ? .ok : .serviceUnavailable)
-        if !database.reachable { response.headers[.retryAfter] = "5" }
+        let state = !database.reachable ? "unreachable" : database.writeFailure == nil ? "ok" : "read-only"
+        let health = Health(status: database.accepting ? "ok" : "degraded",
+                            database: DatabaseState(status: state, driver: database.driver, schemaVersion: database.schemaVersion,
+                                                    problem: database.writeFailure))
+        var response = try JSONIO.response(health, status: database.accepting ? .ok : .serviceUnavailable)
+        if !database.accepting { response.headers[.retryAfter] = "5" }
         return response
     }
 
     /// Readiness for load balancers and orchestrators: 200 while this node can serve (its
-    /// database answers), 503 with `Retry-After` while it cannot. Answers within a second either
-    /// way: an unreachable database is noticed by the connection limit, not a network timeout.
+    /// database answers and commits), 503 with `Retry-After` while it cannot. Answers within a
+    /// second either way: an unreachable database is noticed by the connection limit, not a
+    /// network timeout; a full disk by the last commit that failed.
     func ready() async -> Response {
-        let reachable = await app.health().reachable
-        var response = Response(status: reachable ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(string: reachable ? "ready\n" : "not ready: the database does not answer\n")))
-        if !reachable { response.headers[.retryAfter] = "5" }
+        let database = await app.health()
+        let why = !database.reachable ? "the database does not answer" : "writes fail: \(database.writeFailure ?? "")"
+        var response = Response(status: database.accepting ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: database.accepting ? "ready\n" : "not ready: \(why)\n")))
+        if !database.accepting { response.headers[.retryAfter] = "5" }
         return response
     }
 

@@ -129,12 +129,28 @@ extension KeyedDecodingContainer {
 struct Query {
     let request: Request
 
+    /// Free text: an empty value is no value.
     func string(_ name: String) -> String? {
-        request.uri.queryParameters[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        given(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The value as sent, "" included: a typed parameter given empty (`teamId=`) is refused
+    /// rather than taken as absent, so a client's mistake does not silently widen a query.
+    func given(_ name: String) -> String? {
+        request.uri.queryParameters[Substring(name)].map(String.init)
+    }
+
+    /// One of `choices`, or nil when absent.
+    func choice(_ name: String, of choices: [String]) throws -> String? {
+        guard let raw = given(name) else { return nil }
+        guard choices.contains(raw) else {
+            throw Problem.invalid(ValidationError(field: name, reason: "must be one of \(choices.joined(separator: ", ")), got '\(raw)'"))
+        }
+        return raw
     }
 
     func limit(default value: Int = 50, max: Int = 200) throws -> Int {
-        guard let raw = string("limit") else { return value }
+        guard let raw = given("limit") else { return value }
         guard let number = Int(raw), number >= 1, number <= max else {
             throw Problem.invalid(ValidationError(field: "limit", reason: "must be an integer from 1 to \(max)"))
         }
@@ -142,18 +158,18 @@ struct Query {
     }
 
     func cursor() throws -> Cursor? {
-        try string("cursor").map { try Cursor(token: $0) }
+        try given("cursor").map { try Cursor(token: $0) }
     }
 
     func uuid(_ name: String) throws -> UUID? {
-        guard let raw = string(name) else { return nil }
+        guard let raw = given(name) else { return nil }
         guard let id = UUID(text: raw) else { throw Problem.invalid(ValidationError(field: name, reason: "'\(raw)' is not an id")) }
         return id
     }
 
     /// An ISO 8601 date-time (`2026-12-01T00:00:00Z`).
     func date(_ name: String) throws -> Date? {
-        guard let raw = string(name) else { return nil }
+        guard let raw = given(name) else { return nil }
         guard let date = JSONIO.parseDate(raw) else {
             throw Problem.invalid(ValidationError(field: name, reason: "'\(raw)' is not an ISO 8601 date-time such as 2026-12-01T00:00:00Z"))
         }
@@ -161,13 +177,13 @@ struct Query {
     }
 
     func wire<E: WireEnum>(_ name: String, as type: E.Type) throws -> E? {
-        try string(name).map { try E.parse($0, field: name) }
+        try given(name).map { try E.parse($0, field: name) }
     }
 
     /// A comma-separated list of enum values (`status=open,pending`).
     func wireList<E: WireEnum>(_ name: String, as type: E.Type) throws -> [E] {
-        guard let raw = string(name) else { return [] }
-        return try raw.split(separator: ",").map { try E.parse(String($0).trimmingCharacters(in: .whitespaces), field: name) }
+        guard let raw = given(name) else { return [] }
+        return try raw.split(separator: ",", omittingEmptySubsequences: false).map { try E.parse(String($0).trimmingCharacters(in: .whitespaces), field: name) }
     }
 }
 

@@ -16,6 +16,13 @@ struct SQLiteFailure: Error, CustomStringConvertible {
     var message: String
 
     var description: String { "SQLite error \(code): \(message)" }
+
+    /// The file cannot take the write now (full, locked by another process, read-only,
+    /// failing I/O): not the command's fault, so its caller is told to retry, not refused.
+    var isEnvironmental: Bool {
+        [SQLITE_FULL, SQLITE_IOERR, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_NOMEM, SQLITE_PROTOCOL]
+            .contains(code & 0xFF)
+    }
 }
 
 /// The column names of a statement's rows, shared by all its rows.
