@@ -5,12 +5,14 @@
 # document does not describe, any 405 without Allow. Two checks are reported but do not fail:
 # schema-valid requests rejected (422 for rules no schema can state: a cursor this server did
 # not issue, a topic the brand does not have) and schema-violating requests accepted (null for
-# an optional field, taken as absent).
+# an optional field, taken as absent). Then `contract/numbers.py` sends extreme numbers into
+# every numeric field of every body (gating too).
 #
 # Usage: Benchmarks/contract.sh [path/to/touchpoint] [examples-per-operation] [seed]
 #        CONTRACT_REPORT=0 … runs only the gate (as .ci/run does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$(pwd)
 BIN=${1:-.build/debug/touchpoint}
 EXAMPLES=${2:-5}
 SEED=${3:-20261206}
@@ -34,6 +36,8 @@ gate=$?
 set -e
 echo "gate (all checks but two):"
 sed -n '/^API Operations:/,$p' "$DATA/gate.log" | grep -E "Tested|❌|✅|generated|failures|passed" || tail -20 "$DATA/gate.log"
+# Extreme numbers into every numeric field of every body: no server error, refusals name the field.
+python3 "$ROOT/Benchmarks/contract/numbers.py" "$URL" "$TOKEN" "$ROOT/Sources/TouchpointWeb/Resources/openapi.yaml" || gate=1
 if [ "${CONTRACT_REPORT:-1}" = 1 ]; then
     schemathesis run "$URL/api/v1/openapi.yaml" --url "$URL" -H "Authorization: Bearer $TOKEN" \
         --max-examples "$EXAMPLES" --seed "$SEED" --workers 1 --no-color \
