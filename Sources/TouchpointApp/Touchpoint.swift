@@ -32,9 +32,9 @@ public enum Touchpoint {
     }
 
     /// Builds the application for `store`: the HTTP server, and as services of the same
-    /// service group the inbox's intake worker and whatever `services` the caller adds
-    /// (tests use it with `runService`; `serve` with `Stopping.run`). SIGTERM stops the server from taking requests, then
-    /// the services, each finishing the item at hand.
+    /// service group the inbox's intake worker and whatever `services` the caller adds (tests
+    /// use it with `runService`; `serve` with `Stopping.run`). SIGTERM stops the server from
+    /// taking requests, then the services, each finishing the item at hand.
     public static func application(store: Store, inbox: Inbox, config: AppConfig, logger: Logger, services: [any Service] = [],
                                    address: PublicAddress? = nil,
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {

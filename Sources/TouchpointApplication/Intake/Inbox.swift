@@ -54,6 +54,7 @@ public final class Inbox: Sendable {
         self.work = work
         self.lanes = IntakeLanes(
             name: "inbox envelopes", lanes: lanes, sweepInterval: sweepInterval, now: store.environment.now, logger: logger, sweepPage: sweepPage,
+            returns: store.databaseReturns,
             pending: { before, after, limit in
                 try await store.pendingEnvelopes(limit: limit, receivedBefore: before, after: after).map {
                     IntakeLanes.Item(id: $0.id, lane: $0.lane, receivedAt: $0.receivedAt)

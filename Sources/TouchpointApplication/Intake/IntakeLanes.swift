@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TouchpointCore
 
 /// Runs stored items through processing in lanes, with a sweep for what was left behind.
 ///
@@ -7,8 +8,10 @@ import Logging
 /// they were submitted, so a reply never overtakes the message it answers; different lanes
 /// run side by side, so the store's group commit can batch their transactions. The sweep
 /// runs at start (everything a crash left unprocessed) and then every `sweepInterval` (only
-/// what waited that long: newer items are still in their lanes); it pages through the whole
-/// backlog, however long, and skips what is already queued.
+/// what waited that long: newer items are still in their lanes), and at once when the
+/// database takes work again after an outage (what failed meanwhile, without waiting for the
+/// next interval); it pages through the whole backlog, however long, and skips what is
+/// already queued.
 public final class IntakeLanes: Sendable {
     /// A stored item still to process.
     public struct Item: Sendable {
@@ -35,6 +38,7 @@ public final class IntakeLanes: Sendable {
     private let process: @Sendable (UUID) async -> Void
     private let lanes: [(stream: AsyncStream<UUID>, continuation: AsyncStream<UUID>.Continuation)]
     private let sweepPage: Int
+    private let returns: CommitSignal?
     /// Items in a lane now, so a sweep does not queue them twice.
     private let queued = QueuedSet()
 
@@ -42,11 +46,13 @@ public final class IntakeLanes: Sendable {
     ///   - name: what the lanes carry, for the log ("mail", "inbox").
     ///   - pending: the items still to process, oldest first.
     ///   - process: processes one item; it handles its own failures (the item stays for the sweep).
+    ///   - returns: fires when the database takes work again (`Store.databaseReturns`).
     public init(
         name: String, lanes: Int, sweepInterval: Duration, now: @escaping @Sendable () -> Date, logger: Logger,
-        sweepPage: Int = 1000, pending: @escaping Pending, process: @escaping @Sendable (UUID) async -> Void
+        sweepPage: Int = 1000, returns: CommitSignal? = nil, pending: @escaping Pending, process: @escaping @Sendable (UUID) async -> Void
     ) {
         self.sweepPage = max(sweepPage, 1)
+        self.returns = returns
         self.name = name
         self.logger = logger
         self.sweepInterval = sweepInterval
@@ -91,10 +97,20 @@ public final class IntakeLanes: Sendable {
                 }
                 group.addTask {
                     await self.sweep(receivedBefore: nil)
+                    var seen = self.returns?.current ?? 0
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: self.sweepInterval)
+                        if let returns = self.returns {
+                            await returns.wait(after: seen, timeout: self.sweepInterval)
+                        } else {
+                            try? await Task.sleep(for: self.sweepInterval)
+                        }
                         if Task.isCancelled { break }
-                        await self.sweep(receivedBefore: self.now().addingTimeInterval(-Double(self.sweepInterval.components.seconds)))
+                        let back = (self.returns?.current ?? 0) > seen
+                        seen = self.returns?.current ?? 0
+                        // Back from an outage: what failed meanwhile arrived before it; a second's
+                        // margin leaves what handlers store now to their own submit.
+                        let age = back ? 1.0 : Double(self.sweepInterval.components.seconds)
+                        await self.sweep(receivedBefore: self.now().addingTimeInterval(-age))
                     }
                 }
             }

@@ -14,6 +14,7 @@ public final class MailIntakeWorker: Sendable {
     public init(store: Store, logger: Logger, lanes: Int = 64, sweepInterval: Duration = .seconds(30), maxAttempts: Int = 8) {
         self.lanes = IntakeLanes(
             name: "mail", lanes: lanes, sweepInterval: sweepInterval, now: store.environment.now, logger: logger,
+            returns: store.databaseReturns,
             pending: { before, after, limit in
                 try await store.pendingMail(limit: limit, receivedBefore: before, after: after).map {
                     IntakeLanes.Item(id: $0.id, lane: $0.envelopeFrom, receivedAt: $0.receivedAt)

@@ -6,6 +6,8 @@ public final class CommitSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var generation = 0
     private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    /// Waits cancelled before they began waiting.
+    private var cancelled: Set<UUID> = []
 
     public init() {}
 
@@ -26,22 +28,31 @@ public final class CommitSignal: @unchecked Sendable {
         for waiter in woken.values { waiter.resume() }
     }
 
-    /// Returns when a commit after `seen` happened, or after `timeout` at the latest.
+    /// Returns when a commit after `seen` happened, after `timeout` at the latest, or at once
+    /// when the task is cancelled (a worker's loop must not hold up a stop).
     public func wait(after seen: Int, timeout: Duration) async {
         let id = UUID()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            lock.lock()
-            if generation > seen {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                lock.lock()
+                if generation > seen || cancelled.remove(id) != nil {
+                    lock.unlock()
+                    continuation.resume()
+                    return
+                }
+                waiters[id] = continuation
                 lock.unlock()
-                continuation.resume()
-                return
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    self.resume(id)
+                }
             }
-            waiters[id] = continuation
+        } onCancel: {
+            lock.lock()
+            let waiter = waiters.removeValue(forKey: id)
+            if waiter == nil { cancelled.insert(id) }
             lock.unlock()
-            Task {
-                try? await Task.sleep(for: timeout)
-                self.resume(id)
-            }
+            waiter?.resume()
         }
     }
 

@@ -4,14 +4,11 @@ import TouchpointCore
 /// How long a database call may take, so that an unreachable database is answered with
 /// "retry later" at once instead of holding every request, worker and shutdown behind it.
 public struct DatabaseLimits: Sendable, Equatable {
-    /// How long opening a connection may take (a loaded machine is slow at it). A call waiting
-    /// for one looks after this, or half a second if sooner, whether the server accepts TCP
+    /// How long opening a connection may take (a loaded machine is slow at it). A call still
+    /// waiting for one after `CallDeadline.look` asks whether the server accepts TCP
     /// connections at all: if not, the database counts as unreachable; if so, the call waits
     /// its turn (a busy pool), up to `call`.
     public var connection: Duration
-    /// How long a call that tries whether an unreachable database is back waits for a
-    /// connection before it looks: short, as most such calls find it still away.
-    public var probe: Duration
     /// How long a whole call may take, connection included (nil: no limit). It is a watchdog
     /// for a driver that never answers, not a limit on slow work: calls queued behind a row
     /// lock or a busy pool on a loaded machine must finish, so it is generous.
@@ -25,11 +22,10 @@ public struct DatabaseLimits: Sendable, Equatable {
     public var probeInterval: Duration
 
     public init(
-        connection: Duration = .seconds(5), probe: Duration = .milliseconds(600), call: Duration? = .seconds(120),
+        connection: Duration = .seconds(5), call: Duration? = .seconds(120),
         nearLoss: Duration = .seconds(10), probeInterval: Duration = .milliseconds(250)
     ) {
         self.connection = connection
-        self.probe = probe
         self.call = call
         self.nearLoss = nearLoss
         self.probeInterval = probeInterval
@@ -42,12 +38,11 @@ public struct DatabaseLimits: Sendable, Equatable {
 /// Whether the database answers. It counts as away once a call waiting for a connection found
 /// that the server does not accept TCP connections, or the server said it is shutting down; then
 /// the calls waiting for a connection are refused, and so are the calls that follow, except one
-/// every `probeInterval`, which waits a short while for a connection; the first that gets one
-/// opens the way again.
+/// every `probeInterval`, which looks again after `CallDeadline.look`; the first that gets a
+/// connection opens the way again.
 final class Reachability: @unchecked Sendable {
     enum Admission: Equatable {
-        /// Go ahead, waiting at most this long for a connection.
-        case go(Duration)
+        case go
         case refuse(String)
     }
 
@@ -70,24 +65,31 @@ final class Reachability: @unchecked Sendable {
 
     func admit(_ limits: DatabaseLimits) -> Admission {
         lock.withLock {
-            guard let downSince else { return .go(limits.connection) }
+            guard let downSince else { return .go }
             let now = ContinuousClock.now
             if let lastProbe, now - lastProbe < limits.probeInterval {
                 let seconds = Int((now - downSince).components.seconds)
                 return .refuse("the database has not answered for \(seconds) s")
             }
             lastProbe = now
-            return .go(limits.probe)
+            return .go
         }
     }
 
+    /// Fired when a call gets a connection after the database was away.
+    let returns = CommitSignal()
+
     /// A call got its connection: the database answers.
     func connect() {
-        lock.withLock {
-            downSince = nil
-            lastProbe = nil
-            lastLook = nil
+        let wasDown = lock.withLock {
+            defer {
+                downSince = nil
+                lastProbe = nil
+                lastLook = nil
+            }
+            return downSince != nil
         }
+        if wasDown { returns.fire() }
     }
 
     func wait(_ refuse: @escaping @Sendable () -> Void) -> Int {
@@ -139,15 +141,14 @@ final class Reachability: @unchecked Sendable {
 /// limit passes even if the driver never returns (a connection that died mid-query); the
 /// abandoned call's connection is closed, which ends it and frees its place in the pool.
 enum CallDeadline {
+    /// How long a call waits for a connection before it asks whether the server is there.
+    static let look: Duration = .milliseconds(500)
+
     static func run<T: Sendable>(
         _ limits: DatabaseLimits, reachability: Reachability,
         _ operation: @escaping @Sendable (_ progress: CallProgress) async throws -> T
     ) async throws -> T {
-        let wait: Duration
-        switch reachability.admit(limits) {
-        case .go(let limit): wait = limit
-        case .refuse(let why): throw StoreError.unavailable(why)
-        }
+        if case .refuse(let why) = reachability.admit(limits) { throw StoreError.unavailable(why) }
         let race = Race<T>()
         let waiter = reachability.wait {
             if !race.isConnected { race.finish(.failure(StoreError.unavailable("the database went away"))) }
@@ -178,7 +179,7 @@ enum CallDeadline {
                         // busy pool or not (a database that went away while no call used it, or
                         // while the pool's calls held connections it had abandoned, told nobody).
                         // One that accepts is slow or busy: the call waits its turn, up to its limit.
-                        guard (try? await Task.sleep(for: min(wait, .milliseconds(500)))) != nil else { return }
+                        guard (try? await Task.sleep(for: look)) != nil else { return }
                         while !race.isConnected, limits.call.map({ ContinuousClock.now - started < $0 }) ?? true {
                             if await !reachability.accepting(), !race.isConnected {
                                 reachability.unreachable()

@@ -28,6 +28,7 @@ struct SignallingDatabase: Database {
     }
 
     func writeFailure() async -> String? { await base.writeFailure() }
+    var returns: CommitSignal { base.returns }
 
     func shutdown() async { await base.shutdown() }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import TouchpointCore
 
 /// The SQL dialects Touchpoint runs on. Every place where they differ switches on this.
 public enum SQLDialectKind: String, Sendable {
@@ -22,6 +23,10 @@ public protocol Database: Sendable {
     /// Why the last write could not be committed (a full disk, a locked file, an I/O error),
     /// nil once one commits again; `/health` reports it.
     func writeFailure() async -> String?
+    /// Fires when the database takes work again after it could not (PostgreSQL reachable
+    /// again, a SQLite commit after failed ones), so that what waits for a retry need not
+    /// wait for its next sweep.
+    var returns: CommitSignal { get }
     func shutdown() async
 }
 

@@ -37,6 +37,8 @@ actor GroupCommitWriter {
     private var draining = false
     /// Why the last transaction could not start or commit; nil after one commits.
     private(set) var failure: String?
+    /// Fired by the first commit after a failed one.
+    nonisolated let returns = CommitSignal()
 
     init(connection: any SQLDatabase, executor: (any TaskExecutor)? = nil, maxBatch: Int = 512) {
         self.connection = connection
@@ -129,6 +131,7 @@ actor GroupCommitWriter {
             if failures.count < batch.count {
                 try await texts.flush(on: connection)
                 try await connection.raw("COMMIT").run()
+                if failure != nil { returns.fire() }
                 failure = nil
             } else {
                 try await connection.raw("ROLLBACK").run()

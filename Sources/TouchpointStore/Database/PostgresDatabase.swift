@@ -163,6 +163,7 @@ public final class PostgresDatabase: Database {
     /// PostgreSQL's own failures (a full disk included) end the statement with an error the
     /// caller gets; an unreachable server is what `/health` reports, by `ping`.
     public func writeFailure() async -> String? { nil }
+    public var returns: CommitSignal { reachability.returns }
 
     public func shutdown() async {
         runTask.cancel()

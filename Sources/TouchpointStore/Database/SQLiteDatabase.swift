@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLKit
+import TouchpointCore
 
 /// The embedded default: one SQLite file in WAL mode with `synchronous=FULL`, one writer
 /// connection behind a group-commit queue and a few reader connections, each with a thread
@@ -82,6 +83,7 @@ public final class SQLiteDatabase: Database {
     }
 
     public func writeFailure() async -> String? { await writer.failure }
+    public var returns: CommitSignal { writer.returns }
 
     public func shutdown() async {
         for reader in readers { reader.database.handle.forgetStatements() }

@@ -40,6 +40,9 @@ public final class Store: Sendable {
 
     /// Why writes fail while reads still work (SQLite: a full disk, a locked file), or nil.
     public func writeFailure() async -> String? { await database.writeFailure() }
+
+    /// Fires when the database takes work again after an outage or failed commits.
+    public var databaseReturns: CommitSignal { database.returns }
 }
 
 // MARK: - Conversions shared by the repositories
