@@ -52,6 +52,14 @@ struct SMTPSessionTests {
         #expect(wire.hasPrefix("250-mx.test\r\n"))
     }
 
+    /// Found by the smtp fuzz target: a bare "=" after the path split into nothing, and the
+    /// session trapped indexing it; it is an unknown parameter, answered 555, on MAIL and RCPT.
+    @Test func aBareEqualsSignAfterThePathIsAnUnknownParameter() {
+        var smtp = session()
+        let result = run(&smtp, "EHLO c\r\nMAIL FROM:<a@example.com> =\r\nMAIL FROM:<a@example.com>\r\nRCPT TO:<support@acme.example> =\r\nQUIT\r\n")
+        #expect(result.codes == [250, 555, 250, 555, 221], "\(result.codes)")
+    }
+
     @Test func aPipelinedTransactionIsAnsweredInOrderAndUnstuffed() {
         var smtp = session()
         // Everything up to DATA in one packet, as a PIPELINING client sends it.

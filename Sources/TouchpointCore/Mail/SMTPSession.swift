@@ -377,7 +377,9 @@ public struct SMTPSession: Sendable {
         // A source route (`<@relay:user@host>`) is obsolete; the mailbox follows the colon.
         if path.hasPrefix("@"), let colon = path.firstIndex(of: ":") { path = String(path[path.index(after: colon)...]) }
         let parameters = rest[rest.index(after: close)...].split(separator: " ").map { word -> (String, String?) in
-            let pair = word.split(separator: "=", maxSplits: 1)
+            // Empty parts kept: a bare "=" is a parameter with an empty name (refused as
+            // unknown), not an empty split to index into (found by `Benchmarks/fuzz.sh smtp`).
+            let pair = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return (pair[0].uppercased(), pair.count > 1 ? String(pair[1]) : nil)
         }
         return (path, parameters)
