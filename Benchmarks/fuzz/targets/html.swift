@@ -46,31 +46,34 @@ enum SafeHTMLReader {
         return open.isEmpty ? nil : "unclosed \(open)"
     }
 
+    /// Reads a tag's inside by code points, as a browser's tokenizer does: a quote followed by
+    /// a combining mark is still a quote (as one `Character` it would not compare equal).
     private static func check(tag inside: String, open: inout [String]) -> String? {
-        if inside.hasPrefix("/") {
-            let name = String(inside.dropFirst())
+        let scalars = Array(inside.unicodeScalars)
+        func text(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[range])) }
+        if scalars.first == "/" {
+            let name = text(1..<scalars.count)
             guard open.last == name else { return "</\(name)> closes \(open.last ?? "nothing")" }
             open.removeLast()
             return nil
         }
-        let name = String(inside.prefix { $0 != " " })
+        var index = scalars.firstIndex(of: " ") ?? scalars.count
+        let name = text(0..<index)
         guard tags.contains(name) else { return "tag <\(name)>" }
-        var rest = Substring(inside.dropFirst(name.count))
         // Attributes are written as ` name="value"` with the value escaped (no quote inside).
-        while !rest.isEmpty {
-            guard rest.first == " ", let equals = rest.firstIndex(of: "=") else { return "attribute syntax in <\(inside)>" }
-            let attribute = String(rest[rest.index(after: rest.startIndex)..<equals])
+        while index < scalars.count {
+            guard scalars[index] == " ", let equals = scalars[index...].firstIndex(of: "=") else { return "attribute syntax in <\(inside)>" }
+            let attribute = text((index + 1)..<equals)
             guard attributes.contains(attribute) else { return "attribute \(attribute)" }
-            let valueStart = rest.index(after: equals)
-            guard valueStart < rest.endIndex, rest[valueStart] == "\"",
-                let close = rest[rest.index(after: valueStart)...].firstIndex(of: "\"")
+            guard equals + 1 < scalars.count, scalars[equals + 1] == "\"",
+                let close = scalars[(equals + 2)...].firstIndex(of: "\"")
             else { return "unquoted \(attribute)" }
-            let value = rest[rest.index(after: valueStart)..<close].lowercased()
+            let value = text((equals + 2)..<close).lowercased()
             if attribute == "href", !(value.hasPrefix("http://") || value.hasPrefix("https://") || value.hasPrefix("mailto:")) {
                 return "link to \(value)"
             }
             if value.contains("'") { return "a raw quote in \(attribute)" }
-            rest = rest[rest.index(after: close)...]
+            index = close + 1
         }
         if !void.contains(name) { open.append(name) }
         return nil
