@@ -112,16 +112,52 @@ struct ChatTests {
             let (token, _) = try await server.store.startSession(user: user, userAgent: nil)
             let upgrade = ["Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="]
             let port = server.port
-            func status(_ path: String, _ headers: [String: String]) async throws -> Int {
-                try await Processes.offPool { try RawHTTP.exchange(port: port, method: "GET", path: path, headers: upgrade.merging(headers) { $1 }).status }
+            func answer(_ path: String, _ headers: [String: String]) async throws -> (status: Int, head: String, body: Data) {
+                try await Processes.offPool { try RawHTTP.exchange(port: port, method: "GET", path: path, headers: upgrade.merging(headers) { $1 }) }
             }
             let cookie = "tp_session=\(token)"
-            // Refused upgrades are answered 400 by the upgrader, whatever the reason.
-            #expect(try await status("/console/chats/\(chat.text)/ws", ["Origin": server.base]) == 400)
-            #expect(try await status("/console/chats/\(chat.text)/ws", ["Origin": "https://evil.example", "Cookie": cookie]) == 400)
-            #expect(try await status("/console/chats/\(notAChat.id.text)/ws", ["Origin": server.base, "Cookie": cookie]) == 400)
-            #expect(try await status("/console/chats/\(chat.text)/ws", ["Origin": server.base, "Cookie": cookie]) == 101)
+            // Each refusal says why, as a problem: no session, another site's page, no such chat.
+            for (path, headers, status) in [
+                ("/console/chats/\(chat.text)/ws", ["Origin": server.base], 401),
+                ("/console/chats/\(chat.text)/ws", ["Origin": "https://evil.example", "Cookie": cookie], 403),
+                ("/console/chats/\(notAChat.id.text)/ws", ["Origin": server.base, "Cookie": cookie], 404),
+                ("/console/chats/not-an-id/ws", ["Origin": server.base, "Cookie": cookie], 404),
+            ] {
+                let refused = try await answer(path, headers)
+                #expect(refused.status == status, "\(path) \(headers.keys.sorted()): \(refused.head)")
+                #expect(refused.head.lowercased().contains("content-type: application/problem+json"), "\(refused.head)")
+                let problem = try JSONSerialization.jsonObject(with: refused.body) as? [String: Any]
+                #expect(problem?["status"] as? Int == status)
+                #expect(!refused.head.lowercased().contains("sec-websocket-accept"))
+            }
+            #expect(try await answer("/chat/no-such-brand/ws", [:]).status == 404)
+            #expect(try await answer("/no/such/socket", [:]).status == 404)
+            #expect(try await answer("/console/chats/\(chat.text)/ws", ["Origin": server.base, "Cookie": cookie]).status == 101)
             await visitor.close()
+        }
+    }
+
+    @Test func aFrameWithoutAMaskClosesTheChatWithAProtocolError() async throws {
+        try await TestServer.run { server in
+            try await server.openAroundTheClock()
+            let visitor = try await Self.visitor(server)
+            let id = Self.visitorID()
+            try visitor.send(["type": "hello", "visitor": id])
+            _ = try await visitor.next("ready")
+            // act: a message as a browser never sends it, without a mask
+            try visitor.sendUnmasked(["type": "message", "clientId": "v1", "text": "Hello?"])
+            // check: closed with 1002 (RFC 6455 §5.1), and the message was not taken
+            #expect(try await visitor.serverClosed() == 1002)
+            #expect(visitor.all("stored").isEmpty)
+            #expect(try await server.store.chatCase(brand: server.brand.id, visitor: id) == nil)
+            await visitor.close()
+            // masked frames on a new connection still work
+            let again = try await Self.visitor(server)
+            try again.send(["type": "hello", "visitor": id])
+            _ = try await again.next("ready")
+            try again.send(["type": "message", "clientId": "v1", "text": "Hello?"])
+            _ = try await again.next("stored")
+            await again.close()
         }
     }
 

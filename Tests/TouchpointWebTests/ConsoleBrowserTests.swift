@@ -156,13 +156,13 @@ struct ConsoleBrowserTests {
             let anonymous = try await Processes.offPool {
                 try RawHTTP.exchange(port: port, method: "GET", path: "/console/live", headers: upgrade.merging(["Origin": origin]) { $1 })
             }
-            // A refused upgrade is answered 400 by the WebSocket upgrader, whatever the reason.
-            #expect(anonymous.status == 400 && !anonymous.head.lowercased().contains("sec-websocket-accept"))
+            // A refused upgrade says why: no session, then another site's page.
+            #expect(anonymous.status == 401 && !anonymous.head.lowercased().contains("sec-websocket-accept"))
             let foreign = try await Processes.offPool {
                 try RawHTTP.exchange(port: port, method: "GET", path: "/console/live",
                                      headers: upgrade.merging(["Origin": "https://evil.example", "Cookie": "tp_session=\(token)"]) { $1 })
             }
-            #expect(foreign.status == 400 && !foreign.head.lowercased().contains("sec-websocket-accept"))
+            #expect(foreign.status == 403 && !foreign.head.lowercased().contains("sec-websocket-accept"))
             let allowed = try await Processes.offPool {
                 try RawHTTP.exchange(port: port, method: "GET", path: "/console/live",
                                      headers: upgrade.merging(["Origin": origin, "Cookie": "tp_session=\(token)"]) { $1 })

@@ -87,7 +87,8 @@ enum AgentChatSocket {
             // Same rule as the console's live updates: another site's page must not ride on
             // the session cookie.
             guard let origin = request.headers[.origin], PageMiddleware.isSameOrigin(origin, request) else { throw HTTPError(.forbidden) }
-            guard try await chat(request, context.parameters) != nil else { throw HTTPError(.notFound) }
+            guard try await session(request) != nil else { throw HTTPError(.unauthorized, message: "sign in to the console first") }
+            guard try await chat(request, context.parameters) != nil else { throw HTTPError(.notFound, message: "no such chat") }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             guard let (user, caseID) = try await chat(context.request, context.requestContext.parameters) else { return }

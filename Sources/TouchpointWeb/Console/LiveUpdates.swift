@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
+import NIOCore
 import TouchpointApplication
 import TouchpointCore
 
@@ -9,10 +10,13 @@ import TouchpointCore
 public struct LiveContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<LiveContext>
+    /// The connection asking to upgrade: a refused handshake's answer is fixed up on it.
+    let channel: any Channel
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.webSocket = .init()
+        self.channel = source.channel
     }
 }
 

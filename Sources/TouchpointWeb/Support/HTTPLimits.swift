@@ -39,7 +39,7 @@ public enum HTTPLimits {
             maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 200)
         let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: HTTP1Channel.Configuration(idleTimeout: timeout, httpDecoderConfiguration: decoder))
-        let webSocketResponder = webSocketRouter.buildResponder()
+        let webSocketResponder = RefusalKeepingResponder(inner: webSocketRouter.buildResponder())
         let connections = OpenConnections(max: maxConnections, reserve: healthReserve)
         return HTTPServerBuilder { responder in
             GuardedHTTPChannel(
@@ -74,6 +74,10 @@ struct GuardedHTTPChannel<Inner: ServerChildChannel>: ServerChildChannel {
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             try pipeline.addHandler(
                 RequestGuard(writer: writer, firstRequestWithin: firstRequestWithin, admission: admission), position: .after(decoder))
+            // Right after the upgrader: once it is done, the next handler to read is this one.
+            if let upgrader = try? pipeline.handler(type: NIOTypedHTTPServerUpgradeHandler<HTTP1WebSocketUpgradeChannel.UpgradeResult>.self) {
+                try pipeline.addHandler(UnmaskedFrameGuard(), position: .after(upgrader))
+            }
             return value
         }
     }

@@ -13,6 +13,8 @@ final class SocketClient: @unchecked Sendable {
     private var received: [[String: Any]] = []
     private var cursor = 0
     private var closed = false
+    /// The status of the server's close frame, once one came.
+    private var closeCode: UInt16?
     private let fd: Int32
     private let reader = DispatchGroup()
 
@@ -83,7 +85,10 @@ final class SocketClient: @unchecked Sendable {
             guard need(header + length) else { break }
             let payload = Array(pending[header..<header + length])
             pending.removeFirst(header + length)
-            if opcode == 0x8 { break }
+            if opcode == 0x8 {
+                if payload.count >= 2 { lock.withLock { closeCode = UInt16(payload[0]) << 8 | UInt16(payload[1]) } }
+                break
+            }
             if opcode == 0x1, let frame = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] {
                 lock.withLock { received.append(frame) }
             }
@@ -102,14 +107,16 @@ final class SocketClient: @unchecked Sendable {
         }
     }
 
-    /// One masked frame, as every client frame must be.
-    private func frame(opcode: UInt8, _ payload: [UInt8]) throws {
+    /// One masked frame, as every client frame must be (or, to test the server, one without a mask).
+    private func frame(opcode: UInt8, _ payload: [UInt8], masked: Bool = true) throws {
+        let maskBit: UInt8 = masked ? 0x80 : 0
         var bytes: [UInt8] = [0x80 | opcode]
         if payload.count < 126 {
-            bytes.append(0x80 | UInt8(payload.count))
+            bytes.append(maskBit | UInt8(payload.count))
         } else {
-            bytes += [0x80 | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+            bytes += [maskBit | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
         }
+        guard masked else { return try write(Data(bytes + payload)) }
         let mask = (0..<4).map { _ in UInt8.random(in: 0...255) }
         bytes += mask
         bytes += payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
@@ -118,6 +125,22 @@ final class SocketClient: @unchecked Sendable {
 
     func send(_ message: [String: Any]) throws {
         try frame(opcode: 0x1, Array(try JSONSerialization.data(withJSONObject: message)))
+    }
+
+    /// A text frame without the mask RFC 6455 requires of a client.
+    func sendUnmasked(_ message: [String: Any]) throws {
+        try frame(opcode: 0x1, Array(try JSONSerialization.data(withJSONObject: message)), masked: false)
+    }
+
+    /// Waits up to 5 s for the server to end the connection; the status of its close frame
+    /// (nil when it sent none), or a failure when the connection stays open.
+    func serverClosed(sourceLocation: SourceLocation = #_sourceLocation) async throws -> UInt16? {
+        for _ in 0..<250 {
+            if let code = lock.withLock({ closed ? .some(closeCode) : nil }) { return code }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("the server kept the connection open", sourceLocation: sourceLocation)
+        throw SocketClientError.timedOut("close")
     }
 
     /// The next frame of `type` (and matching `condition`) after the last one returned;
