@@ -33,6 +33,11 @@ struct RoutingPropertyTests {
                                    skills: Set(Self.skillPool.filter { _ in Int.random(in: 0..<4, using: &rng) == 0 }), namedCSM: csm,
                                    namedPersonFirst: Bool.random(using: &rng))
             let decision = CaseRouter.route(need, teams: teams, agents: agents)
+            // A case is never left waiting while a team that could own it has someone free for it.
+            let someoneFree = CaseRouter.candidates(for: need, among: teams).contains { team in
+                agents.contains { $0.teamID == team.id && $0.isReachable && $0.hasRoom && $0.qualifies(skills: need.skills, level: need.level) }
+            }
+            if someoneFree { #expect(decision.assigneeID != nil, "queued although a qualified agent was free: \(decision.explanation)") }
             if let team = decision.teamID.flatMap({ id in teams.first { $0.id == id } }) {
                 #expect(need.skills.isSubset(of: team.skills))
                 #expect(team.levels.isEmpty || team.levels.contains(need.level))
@@ -52,6 +57,30 @@ struct RoutingPropertyTests {
             #expect(CaseRouter.route(need, teams: teams, agents: agents).assigneeID != assignee)
         }
         #expect(assigned > 100, "the generator must produce assignable situations too")
+    }
+
+    @Test func aCaseGoesToATeamWhereSomeoneCanTakeItNotTheLeastSpecialisedOne() {
+        // setup: the demo's shape — a billing desk with no skills and no levels (its staff work
+        // no queue level), and a support team whose level-3 agent is free
+        let desk = TeamRouting(id: UUID(), name: "Billing desk", skills: [], levels: [], strategy: .leastLoaded)
+        let support = TeamRouting(id: UUID(), name: "Support", skills: ["network", "billing"], levels: [], strategy: .leastLoaded)
+        let clerk = AgentState(id: UUID(), teamID: desk.id, level: nil, skills: [], capacity: 10, activeCases: 0, presence: .available, onShift: true)
+        let senior = AgentState(id: UUID(), teamID: support.id, level: .advanced, skills: ["network"], capacity: 5, activeCases: 1, presence: .available, onShift: true)
+        let need = RoutingNeed(level: .advanced, skills: [])
+        // act
+        let decision = CaseRouter.route(need, teams: [desk, support], agents: [clerk, senior])
+        // check: the team with someone who can take it, and the reason says why
+        #expect(decision.teamID == support.id && decision.assigneeID == senior.id, "\(decision.explanation)")
+        #expect(decision.explanation.contains("Billing desk has none"), "\(decision.explanation)")
+        // With the senior away, the case waits in the team that has them, not at the desk.
+        var away = senior
+        away.presence = .away
+        let waiting = CaseRouter.route(need, teams: [desk, support], agents: [clerk, away])
+        #expect(waiting.teamID == support.id && waiting.assigneeID == nil)
+        #expect(waiting.explanation.contains("busy or away"), "\(waiting.explanation)")
+        // A basic case with both teams able still goes to the more specialised team.
+        let basicClerk = AgentState(id: UUID(), teamID: desk.id, level: .basic, skills: [], capacity: 10, activeCases: 0, presence: .available, onShift: true)
+        #expect(CaseRouter.route(RoutingNeed(level: .basic, skills: []), teams: [desk, support], agents: [basicClerk, senior]).teamID == desk.id)
     }
 
     @Test func leastLoadedPrefersRoomAndRoundRobinTakesTurns() {

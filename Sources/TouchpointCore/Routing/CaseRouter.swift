@@ -150,23 +150,55 @@ public struct RoutingDecision: Sendable, Equatable {
 /// It never assigns beyond capacity, to an unreachable agent, or to one without the skills
 /// and level the case needs.
 public enum CaseRouter {
-    /// The team a case goes to, with the reason: the one it names, else the most
-    /// specialised team that serves its level with all the skills it needs.
-    public static func team(for need: RoutingNeed, among teams: [TeamRouting]) -> (team: TeamRouting?, why: String) {
+    /// The teams that could own a case: those serving its level with all the skills it needs.
+    public static func candidates(for need: RoutingNeed, among teams: [TeamRouting]) -> [TeamRouting] {
+        teams.filter { $0.serves(need.level) && need.skills.isSubset(of: $0.skills) }
+    }
+
+    /// The team a case goes to, with the reason: the one it names; else, among the teams
+    /// serving its level with all the skills it needs, one with an agent who can take it now
+    /// (reachable, with room, qualified for its level and skills); else one with a qualified
+    /// member who can take it later; else any. Within each, the most specialised team (fewest
+    /// other skills), then by name. A team that serves every level but has nobody at the
+    /// case's level never wins over one that does.
+    public static func team(for need: RoutingNeed, among teams: [TeamRouting], agents: [AgentState]) -> (team: TeamRouting?, why: String) {
         if let named = need.teamID, let found = teams.first(where: { $0.id == named }) {
             return (found, "team \(found.name) as requested")
         }
-        // Ties go to the more specialised team (fewer other skills), then by name.
-        let candidates = teams.filter { $0.serves(need.level) && need.skills.isSubset(of: $0.skills) }
-        guard let team = candidates.min(by: { ($0.skills.count, $0.name) < ($1.skills.count, $1.name) }) else {
-            return (nil, "no team serves level \(need.level.rawValue) with skills " + need.skills.sorted().joined(separator: ", "))
-        }
+        let candidates = candidates(for: need, among: teams)
         let skills = need.skills.isEmpty ? "no special skills" : "skills " + need.skills.sorted().joined(separator: ", ")
-        return (team, "team \(team.name) serves level \(need.level.rawValue) with \(skills)")
+        guard !candidates.isEmpty else {
+            return (nil, "no team serves level \(need.level.rawValue) with " + skills)
+        }
+        func qualified(_ team: TeamRouting) -> [AgentState] {
+            agents.filter { $0.teamID == team.id && $0.qualifies(skills: need.skills, level: need.level) }
+        }
+        // 2: someone can take it now; 1: someone could, once back or with room; 0: nobody.
+        func readiness(_ team: TeamRouting) -> Int {
+            let members = qualified(team)
+            return members.contains { $0.isReachable && $0.hasRoom } ? 2 : members.isEmpty ? 0 : 1
+        }
+        let ranked = candidates.map { (team: $0, ready: readiness($0)) }
+        let best = ranked.min { a, b in
+            if a.ready != b.ready { return a.ready > b.ready }
+            return (a.team.skills.count, a.team.name) < (b.team.skills.count, b.team.name)
+        }!
+        var why = "team \(best.team.name) serves level \(need.level.rawValue) with \(skills)"
+        switch best.ready {
+        case 2:
+            // Say so when a more specialised team was passed over for want of anyone free.
+            let passed = ranked.filter { $0.ready < 2 && ($0.team.skills.count, $0.team.name) < (best.team.skills.count, best.team.name) }
+            if !passed.isEmpty {
+                why += "; it has a qualified agent free now, " + passed.map(\.team.name).sorted().joined(separator: ", ") + " has none"
+            }
+        case 1: why += "; its qualified agents are busy or away"
+        default: why += "; nobody in any such team works at that level with those skills"
+        }
+        return (best.team, why)
     }
 
     public static func route(_ need: RoutingNeed, teams: [TeamRouting], agents: [AgentState]) -> RoutingDecision {
-        let (chosen, reason) = team(for: need, among: teams)
+        let (chosen, reason) = team(for: need, among: teams, agents: agents)
         var why = [reason]
         guard let team = chosen else { return RoutingDecision(teamID: nil, assigneeID: nil, explanation: reason) }
         let members = agents.filter { $0.teamID == team.id }

@@ -152,11 +152,12 @@ extension Store {
     func route(_ need: RoutingNeed, brand: BrandID, config: ServiceConfig, now: Date, on db: any SQLDatabase) async throws -> RoutingDecision {
         guard !config.teams.isEmpty else { return RoutingDecision(teamID: nil, assigneeID: nil, explanation: "the brand has no teams") }
         let teams = withTurns(config.teams.map(\.routing))
-        // Only the chosen team's qualified members and the named CSM can get the case:
-        // their active cases are the only ones worth counting.
-        let team = CaseRouter.team(for: need, among: teams).team
+        // Only qualified members of the teams that could own the case, and the named CSM,
+        // can get it: their active cases are the only ones worth counting.
+        let named = teams.filter { $0.id == need.teamID }
+        let teamIDs = Set((named.isEmpty ? CaseRouter.candidates(for: need, among: teams) : named).map(\.id))
         var candidates = Set(config.staff.filter { profile in
-            profile.user.teamID == team?.id && team != nil
+            profile.user.teamID.map(teamIDs.contains) == true
                 && profile.user.role.queueLevel.map { $0 >= need.level } == true
                 && need.skills.isSubset(of: profile.skills)
         }.map(\.user.id))
