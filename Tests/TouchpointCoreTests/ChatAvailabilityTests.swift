@@ -11,8 +11,8 @@ struct ChatAvailabilityTests {
     @Test func peopleThereMeansALiveChatWithTheWait() {
         let decided = ChatAvailability.decide(estimate: open, policy: .defaults(.midTouch))
         #expect(decided.mode == .live)
-        // Three waiting ahead of two agents at six minutes each: nine minutes.
-        #expect(decided.waitMinutes == 9 && decided.notice.contains("9 min"))
+        // Three waiting ahead of two busy agents at six minutes each: the visitor is fourth, 4 × 6 / 2.
+        #expect(decided.waitMinutes == 12 && decided.notice.contains("12 min"))
     }
 
     @Test func closedMeansAMessageAndSaysWhy() {
@@ -38,6 +38,6 @@ struct ChatAvailabilityTests {
         // A model whose assistant only suggests leaves the decision to people and hours.
         #expect(ChatAvailability.decide(estimate: open, policy: .defaults(.midTouch), assistant: .defaults(.midTouch)).mode == .live)
         #expect(ChatAvailability.decide(estimate: closed, policy: nil, language: .pl).notice == "Teraz nikogo nie ma. Zostaw wiadomość, a odpowiemy e-mailem.")
-        #expect(ChatAvailability.decide(estimate: open, policy: .defaults(.midTouch), language: .pl).notice.contains("9 min"))
+        #expect(ChatAvailability.decide(estimate: open, policy: .defaults(.midTouch), language: .pl).notice.contains("12 min"))
     }
 }

@@ -176,7 +176,15 @@ struct ServiceModelTests {
         #expect(ErlangC.averageWait(agents: 2, traffic: 3, handleTime: 5) == nil)
         let estimate = WaitEstimate.estimate(QueueSnapshot(waiting: 6, agents: 2, arrivalsPerHour: 60, averageHandleMinutes: 6, open: true, nextOpening: nil))
         #expect(estimate.humanAvailable)
-        #expect(estimate.minutes == 18, "demand exceeds two agents, so the queue ahead decides: 6 × 6 / 2")
+        #expect(estimate.minutes == 21, "demand exceeds two agents, so the queue decides: the 6 ahead and this one, 7 × 6 / 2")
+        #expect(estimate.demandExceedsCapacity)
+        // 25 an hour × 6 min on 2 agents with nobody waiting yet: the wait is not "0 min".
+        let overloaded = WaitEstimate.estimate(QueueSnapshot(waiting: 0, agents: 2, arrivalsPerHour: 25, averageHandleMinutes: 6, open: true, nextOpening: nil))
+        #expect(overloaded.minutes == 3 && overloaded.demandExceedsCapacity && overloaded.probabilityOfWaiting == 1)
+        #expect(overloaded.explanation.contains("exceeds the 2 agent(s)"), "\(overloaded.explanation)")
+        // Below capacity with a queue: the queue ahead (3 + 1) × 6 / 2 = 12 beats Erlang C's average.
+        let queued = WaitEstimate.estimate(QueueSnapshot(waiting: 3, agents: 2, arrivalsPerHour: 10, averageHandleMinutes: 6, open: true, nextOpening: nil))
+        #expect(queued.minutes == 12 && !queued.demandExceedsCapacity)
         let closed = WaitEstimate.estimate(QueueSnapshot(waiting: 0, agents: 3, arrivalsPerHour: 1, averageHandleMinutes: 6, open: false, nextOpening: nil))
         #expect(!closed.humanAvailable && closed.minutes == nil)
     }

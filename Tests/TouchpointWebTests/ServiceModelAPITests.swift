@@ -155,6 +155,10 @@ struct ServiceModelAPITests {
             let wait = try json(try await client.execute(uri: "/api/v1/wait-estimate?contactPoint=email&topic=billing", method: .get, headers: fx.headers("agent")))
             #expect(wait["humanAvailable"] as? Bool == true)
             #expect(wait["teamName"] as? String == "Desk")
+            #expect(wait["demandExceedsCapacity"] as? Bool == false)
+            // The email case is an arrival for a chat estimate too: the same people answer both.
+            let chatWait = try json(try await client.execute(uri: "/api/v1/wait-estimate?contactPoint=webChat&topic=billing", method: .get, headers: fx.headers("agent")))
+            #expect((chatWait["explanation"] as? String)?.contains(", 1 arrivals/h") == true, "\(chatWait["explanation"] ?? "")")
             let missing = try await client.execute(uri: "/api/v1/wait-estimate", method: .get, headers: fx.headers("agent"))
             #expect(try json(missing)["field"] as? String == "contactPoint")
 

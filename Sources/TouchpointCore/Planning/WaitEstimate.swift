@@ -54,17 +54,24 @@ public struct WaitEstimate: Sendable, Equatable {
     /// Expected wait in minutes; nil when nobody is there to answer.
     public var minutes: Double?
     public var probabilityOfWaiting: Double?
+    /// Arrivals bring more work than the agents can handle: the queue grows while it lasts,
+    /// so the wait is long and the figure is the least a contact now should expect.
+    public var demandExceedsCapacity: Bool
     public var explanation: String
 
-    public init(humanAvailable: Bool, minutes: Double?, probabilityOfWaiting: Double?, explanation: String) {
+    public init(humanAvailable: Bool, minutes: Double?, probabilityOfWaiting: Double?, demandExceedsCapacity: Bool = false, explanation: String) {
         self.humanAvailable = humanAvailable
         self.minutes = minutes
         self.probabilityOfWaiting = probabilityOfWaiting
+        self.demandExceedsCapacity = demandExceedsCapacity
         self.explanation = explanation
     }
 
     /// Combines Erlang C (steady state) with the queue already in front: the larger wins,
-    /// since a long queue right now outweighs the average.
+    /// since a long queue right now outweighs the average. When arrivals bring more work than
+    /// the agents can do, Erlang C has no steady state; the queue decides: with every agent busy,
+    /// a contact now starts when the `waiting` ahead and itself have each had a turn, one
+    /// handle time per agent.
     public static func estimate(_ queue: QueueSnapshot) -> WaitEstimate {
         guard queue.open else {
             let when = queue.nextOpening.map { " until \(Instant.iso($0))" } ?? ""
@@ -77,16 +84,21 @@ public struct WaitEstimate: Sendable, Equatable {
         let aht = max(0.5, queue.averageHandleMinutes)
         let traffic = queue.arrivalsPerHour * aht / 60
         let pWait = ErlangC.probabilityOfWaiting(agents: queue.agents, traffic: traffic)
-        let queueWait = Double(queue.waiting) * aht / Double(queue.agents)
         let erlang = ErlangC.averageWait(agents: queue.agents, traffic: traffic, handleTime: aht)
+        // A queue means every agent is busy; so does demand beyond them.
+        let allBusy = queue.waiting > 0 || erlang == nil
+        let queueWait = allBusy ? Double(queue.waiting + 1) * aht / Double(queue.agents) : 0
         let minutes = max(queueWait, erlang ?? queueWait)
         var why = "\(queue.agents) agent(s), \(queue.waiting) waiting, \(Numbers.grouped(queue.arrivalsPerHour)) arrivals/h, handle time \(Numbers.grouped(aht)) min"
         if let erlang {
             why += "; Erlang C \(String(format: "%.1f", erlang)) min (P(wait) \(String(format: "%.2f", pWait)))"
+            if allBusy { why += "; behind the \(queue.waiting) waiting \(String(format: "%.1f", queueWait)) min" }
         } else {
-            why += "; demand exceeds the agents, so the queue decides"
+            why += "; demand (\(String(format: "%.1f", traffic)) agents' worth) exceeds the \(queue.agents) agent(s): the wait is long and grows "
+                + "while this lasts; behind the \(queue.waiting) waiting at least \(String(format: "%.1f", queueWait)) min"
         }
-        return WaitEstimate(humanAvailable: true, minutes: (minutes * 10).rounded() / 10, probabilityOfWaiting: pWait, explanation: why)
+        return WaitEstimate(humanAvailable: true, minutes: (minutes * 10).rounded() / 10, probabilityOfWaiting: pWait,
+                            demandExceedsCapacity: erlang == nil, explanation: why)
     }
 }
 

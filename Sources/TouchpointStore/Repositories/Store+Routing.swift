@@ -387,9 +387,11 @@ extension Store {
                 SELECT COUNT(*) AS n FROM cases WHERE brand_id = \(bind: brand.text) AND team_id = \(bind: team.team.id.text)
                 AND assignee_id IS NULL AND status IN ('new', 'open')
                 """).first()?.int("n") ?? 0
+            // Arrivals over the same scope as the waiting cases and the agents: the team's cases
+            // on every contact point, since the same people answer them all.
             let arrivals = try await db.raw("""
                 SELECT COUNT(*) AS n FROM cases WHERE brand_id = \(bind: brand.text) AND team_id = \(bind: team.team.id.text)
-                AND created_at >= \(bind: Convert.ms(now.addingTimeInterval(-3600))) AND contact_point = \(bind: contactPoint.rawValue)
+                AND created_at >= \(bind: Convert.ms(now.addingTimeInterval(-3600)))
                 """).first()?.int("n") ?? 0
             var hours = config.availability(calendar: team.calendarID)
             var open = hours.isOpen(at: now)

@@ -187,6 +187,7 @@ struct WaitEstimateDTO: Encodable {
     var humanAvailable: Bool
     var estimatedWaitMinutes: Double?
     var probabilityOfWaiting: Double?
+    var demandExceedsCapacity: Bool
     var explanation: String
 }
 
@@ -306,7 +307,8 @@ extension API {
                 contactPoint: contactPoint, teamId: result.team?.team.id.text, teamName: result.team?.team.name, serviceModel: result.model,
                 humanReach: policy?.humanReach, offered: policy.map { $0.offeredContactPoints.contains(contactPoint) },
                 humanAvailable: result.estimate.humanAvailable, estimatedWaitMinutes: result.estimate.minutes,
-                probabilityOfWaiting: result.estimate.probabilityOfWaiting.map { ($0 * 1000).rounded() / 1000 }, explanation: result.estimate.explanation))
+                probabilityOfWaiting: result.estimate.probabilityOfWaiting.map { ($0 * 1000).rounded() / 1000 },
+                demandExceedsCapacity: result.estimate.demandExceedsCapacity, explanation: result.estimate.explanation))
         }
     }
 
