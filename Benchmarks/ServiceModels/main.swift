@@ -42,7 +42,7 @@ let accounts = (0..<100_000).map { index in
                      current: ServiceModel.allCases.randomElement(using: &rng))
 }
 measure("segment 100,000 accounts (dry run)", count: accounts.count, unit: "accounts") {
-    let result = DryRun.run(RuleSet.defaults, accounts: accounts)
+    let result = DryRun.run(RuleSet.defaults, current: RuleSet.defaults, accounts: accounts)
     return result.changes.count
 }
 

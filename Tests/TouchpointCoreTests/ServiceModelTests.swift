@@ -75,11 +75,37 @@ struct ServiceModelTests {
             SegmentedAccount(id: UUID(), name: "Small", profile: AccountProfile(annualValue: 100, stage: .adoption), current: .techTouch),
             SegmentedAccount(id: UUID(), name: "New", profile: AccountProfile(annualValue: 7_000, stage: .adoption), current: nil),
         ]
-        let result = DryRun.run(rules, accounts: accounts)
+        let result = DryRun.run(rules, current: rules, accounts: accounts)
         #expect(result.counts == [.highTouch: 1, .midTouch: 0, .lowTouch: 1, .techTouch: 1])
         #expect(result.currentCounts == [.highTouch: 0, .midTouch: 1, .lowTouch: 0, .techTouch: 1])
         #expect(result.changes.map(\.name) == ["Big", "New"])
         #expect(result.changes[0].from == .midTouch && result.changes[0].to == .highTouch)
+    }
+
+    @Test func dryRunListsContactsWhoseOwnModelWouldChange() {
+        // setup: a key account (mid-touch) with a decision maker (high-touch by a contact rule),
+        // an IT admin, and a small account's decision maker
+        let key = SegmentedAccount(id: UUID(), name: "Key", profile: AccountProfile(annualValue: 60_000, stage: .adoption), current: .midTouch)
+        let small = SegmentedAccount(id: UUID(), name: "Small", profile: AccountProfile(annualValue: 100, stage: .adoption), current: .techTouch)
+        let boss = SegmentedContact(id: UUID(), name: "Ewa", title: "Decision maker", accountID: key.id)
+        let admin = SegmentedContact(id: UUID(), name: "Jan", title: "IT admin", accountID: key.id)
+        let smallBoss = SegmentedContact(id: UUID(), name: "Ola", title: "Decision maker", accountID: small.id)
+        // act: the candidate rules drop the decision-maker rule and send IT admins to self-service
+        var candidate = rules
+        candidate.rules.removeAll { $0.name == "Strategic decision makers" }
+        candidate.rules.insert(SegmentationRule(name: "Admins self-serve", model: .techTouch, conditions: [
+            SegmentCondition(.contactRole, .contains, .text("it admin"))]), at: 0)
+        let result = DryRun.run(candidate, current: rules, accounts: [key, small], contacts: [boss, admin, smallBoss])
+        // check: no account changes, but Ewa falls back to her account's model and Jan leaves it;
+        // Ola followed her account before and after, so she is not listed
+        #expect(result.changes.isEmpty)
+        #expect(result.contactChanges.map(\.name) == ["Ewa", "Jan"])
+        #expect(result.contactChanges[0].from == .highTouch && result.contactChanges[0].to == .midTouch)
+        #expect(result.contactChanges[1].from == .midTouch && result.contactChanges[1].to == .techTouch)
+        #expect(result.contactChanges[1].explanation.contains("Admins self-serve"), "\(result.contactChanges[1].explanation)")
+        #expect(result.contactChanges.allSatisfy { $0.accountName == "Key" })
+        // The same rules change nobody.
+        #expect(DryRun.run(rules, current: rules, accounts: [key, small], contacts: [boss, admin, smallBoss]).contactChanges.isEmpty)
     }
 
     struct LadderCase: CustomTestStringConvertible, Sendable {

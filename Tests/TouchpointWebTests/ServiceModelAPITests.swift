@@ -102,11 +102,21 @@ struct ServiceModelAPITests {
             #expect(wait["humanReach"] as? String == "namedPerson")
             #expect(wait["humanAvailable"] as? Bool == false, "the brand has no teams yet")
 
+            // A contact with a role: today with the account (high-touch); the candidate rules give
+            // IT admins self-service of their own.
+            let admin = try await client.execute(uri: "/api/v1/contacts", method: .post, headers: fx.headers("admin"),
+                                                 body: body(["name": "Jan Admin", "title": "IT admin", "accountId": id,
+                                                             "identities": [["kind": "email", "value": "jan@steelworks.example"]]]))
+            #expect(admin.status == .created)
             let candidate: [String: Any] = ["defaultModel": "lowTouch", "rules": [
+                ["name": "Admins self-serve", "model": "techTouch", "conditions": [["attribute": "contactRole", "op": "contains", "value": "it admin"]]],
                 ["name": "Huge", "model": "midTouch", "conditions": [["attribute": "annualValue", "op": "gte", "value": 1_000_000]]]]]
             let dry = try json(try await client.execute(uri: "/api/v1/segmentation/dry-run", method: .post, headers: fx.headers("admin"), body: body(candidate)))
             #expect((dry["counts"] as? [String: Int])?["lowTouch"] == 1)
             #expect((dry["changes"] as? [[String: Any]])?.first?["from"] as? String == "highTouch")
+            let contactChange = try #require((dry["contactChanges"] as? [[String: Any]])?.first)
+            #expect(contactChange["name"] as? String == "Jan Admin" && contactChange["accountName"] as? String == "Steelworks")
+            #expect(contactChange["from"] as? String == "highTouch" && contactChange["to"] as? String == "techTouch")
             let unchanged = try json(try await client.execute(uri: "/api/v1/accounts/\(id)", method: .get, headers: fx.headers("agent")))
             #expect(unchanged["serviceModel"] as? String == "highTouch")
             let badRule: [String: Any] = ["defaultModel": "lowTouch", "rules": [

@@ -335,11 +335,39 @@ public struct SegmentedAccount: Sendable {
 }
 
 /// What a rule set would do to a brand's accounts.
+/// A contact with a role, as the dry run sees them: contact rules may give them a model of
+/// their own, different from their account's.
+public struct SegmentedContact: Sendable {
+    public var id: ContactID
+    public var name: String?
+    public var title: String
+    public var accountID: AccountID
+
+    public init(id: ContactID, name: String?, title: String, accountID: AccountID) {
+        self.id = id
+        self.name = name
+        self.title = title
+        self.accountID = accountID
+    }
+}
+
 public struct DryRun: Sendable {
     public struct Change: Sendable, Equatable {
         public var accountID: AccountID
         public var name: String
         public var from: ServiceModel?
+        public var to: ServiceModel
+        public var explanation: String
+    }
+
+    /// A contact whose own model would change, other than along with their account.
+    public struct ContactChange: Sendable, Equatable {
+        public var contactID: ContactID
+        public var name: String?
+        public var title: String
+        public var accountID: AccountID
+        public var accountName: String
+        public var from: ServiceModel
         public var to: ServiceModel
         public var explanation: String
     }
@@ -350,13 +378,19 @@ public struct DryRun: Sendable {
     public var currentCounts: [ServiceModel: Int]
     /// The accounts whose model would change, in the order given.
     public var changes: [Change]
+    /// The contacts whose own model would change: a contact rule starts, stops or moves them,
+    /// where their account alone would not (those follow their account, listed above).
+    public var contactChanges: [ContactChange]
 
-    /// Evaluates every account under `rules` without changing anything.
-    public static func run(_ rules: RuleSet, accounts: [SegmentedAccount]) -> DryRun {
+    /// Evaluates every account, and every contact with a role, under `rules` against `current`
+    /// without changing anything.
+    public static func run(_ rules: RuleSet, current currentRules: RuleSet, accounts: [SegmentedAccount], contacts: [SegmentedContact] = []) -> DryRun {
         var counts = Dictionary(uniqueKeysWithValues: ServiceModel.allCases.map { ($0, 0) })
         var current = counts
         var changes: [Change] = []
+        var byID: [AccountID: SegmentedAccount] = [:]
         for account in accounts {
+            byID[account.id] = account
             let result = rules.evaluate(SegmentSubject(profile: account.profile))
             counts[result.model, default: 0] += 1
             if let model = account.current { current[model, default: 0] += 1 }
@@ -364,6 +398,19 @@ public struct DryRun: Sendable {
                 changes.append(Change(accountID: account.id, name: account.name, from: account.current, to: result.model, explanation: result.explanation))
             }
         }
-        return DryRun(counts: counts, currentCounts: current, changes: changes)
+        var contactChanges: [ContactChange] = []
+        for contact in contacts {
+            guard let account = byID[contact.accountID] else { continue }
+            let before = currentRules.evaluateContact(profile: account.profile, role: contact.title)
+            let after = rules.evaluateContact(profile: account.profile, role: contact.title)
+            guard before.model != after.model else { continue }
+            // A contact who is and stays with their account's model moves with it: already listed.
+            let accountBefore = currentRules.evaluate(SegmentSubject(profile: account.profile)).model
+            let accountAfter = rules.evaluate(SegmentSubject(profile: account.profile)).model
+            guard before.model != accountBefore || after.model != accountAfter else { continue }
+            contactChanges.append(ContactChange(contactID: contact.id, name: contact.name, title: contact.title, accountID: account.id,
+                                                accountName: account.name, from: before.model, to: after.model, explanation: after.explanation))
+        }
+        return DryRun(counts: counts, currentCounts: current, changes: changes, contactChanges: contactChanges)
     }
 }

@@ -88,10 +88,20 @@ extension Store {
     /// What `rules` would do, without changing anything.
     public func dryRun(_ rules: RuleSet, brand: BrandID) async throws -> DryRun {
         let valid = try rules.validated()
-        let accounts = try await database.read { db in try await Store.segmentedAccounts(brand: brand, on: db) }
-        return DryRun.run(valid, accounts: accounts.map {
+        let current = try await serviceConfig(brand: brand).rules
+        let (accounts, contacts) = try await database.read { db in
+            // Only contacts with a role can have a model of their own (contact rules match roles).
+            let contacts = try await db.raw("""
+                SELECT id, name, title, account_id FROM contacts WHERE brand_id = \(bind: brand.text) AND merged_into IS NULL
+                AND account_id IS NOT NULL AND title IS NOT NULL AND title <> '' ORDER BY name, id
+                """).all().map {
+                SegmentedContact(id: try $0.uuid("id"), name: try $0.optionalString("name"), title: try $0.string("title"), accountID: try $0.uuid("account_id"))
+            }
+            return (try await Store.segmentedAccounts(brand: brand, on: db), contacts)
+        }
+        return DryRun.run(valid, current: current, accounts: accounts.map {
             SegmentedAccount(id: $0.id, name: $0.name, profile: $0.profile, current: $0.serviceModel)
-        })
+        }, contacts: contacts)
     }
 
     public func accountModel(_ id: AccountID, brand: BrandID) async throws -> AccountModelView {

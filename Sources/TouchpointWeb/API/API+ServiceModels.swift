@@ -74,9 +74,21 @@ struct DryRunDTO: Encodable {
         var explanation: String
     }
 
+    struct ContactChange: Encodable {
+        var contactId: String
+        var name: String?
+        var title: String
+        var accountId: String
+        var accountName: String
+        var from: ServiceModel
+        var to: ServiceModel
+        var explanation: String
+    }
+
     var counts: [ServiceModel: Int]
     var currentCounts: [ServiceModel: Int]
     var changes: [Change]
+    var contactChanges: [ContactChange]
 }
 
 struct SegmentationDTO: Encodable {
@@ -210,6 +222,9 @@ extension API {
             let result = try await app.accountModels.dryRun(RuleSet(rules: body.rules, defaultModel: body.defaultModel), brand: caller.brandID)
             return try JSONIO.response(DryRunDTO(counts: result.counts, currentCounts: result.currentCounts, changes: result.changes.map {
                 DryRunDTO.Change(accountId: $0.accountID.text, name: $0.name, from: $0.from, to: $0.to, explanation: $0.explanation)
+            }, contactChanges: result.contactChanges.map {
+                DryRunDTO.ContactChange(contactId: $0.contactID.text, name: $0.name, title: $0.title, accountId: $0.accountID.text,
+                                        accountName: $0.accountName, from: $0.from, to: $0.to, explanation: $0.explanation)
             }))
         }
         group.get("accounts/{id}/service-model") { _, context in

@@ -37,7 +37,10 @@ extension Console {
     struct DryRunBox {
         var counts: [Fact]
         var changes: [String]
-        var more: Int
+        /// Changes beyond those listed; nil when all are listed (so nothing says "and 0 more").
+        var more: Int?
+        var contactChanges: [String]
+        var moreContacts: Int?
     }
 
     struct ModelsResult {
@@ -107,7 +110,11 @@ extension Console {
                     let box = DryRunBox(
                         counts: ServiceModel.allCases.map { Fact(label: $0.rawValue, value: "\(run.currentCounts[$0] ?? 0) → \(run.counts[$0] ?? 0)") },
                         changes: run.changes.prefix(50).map { "\($0.name): \($0.from?.rawValue ?? "none") → \($0.to.rawValue) (\($0.explanation))" },
-                        more: max(0, run.changes.count - 50))
+                        more: run.changes.count > 50 ? run.changes.count - 50 : nil,
+                        contactChanges: run.contactChanges.prefix(50).map {
+                            "\($0.name ?? "(no name)"), \($0.title) at \($0.accountName): \($0.from.rawValue) → \($0.to.rawValue) (\($0.explanation))"
+                        },
+                        moreContacts: run.contactChanges.count > 50 ? run.contactChanges.count - 50 : nil)
                     return try await modelsPage(context, rulesText: text, policyTexts: [:],
                                                 result: ModelsResult(notice: "Dry run: nothing was saved.", dryRun: box))
                 }
