@@ -210,6 +210,31 @@ struct CaseStoreTests {
     }
 
     @Test(arguments: Backend.available)
+    func aTextThreadContinuesInTheCaseItWasMergedInto(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            // setup: a WhatsApp message opens a case; the same customer's call opens another,
+            // and the agent merges the WhatsApp case into the call's
+            let fx = try await Fixture.make(store)
+            let whatsApp = try await store.createIntegration(id: "wa-in", brand: fx.brand.id, kind: .whatsApp, name: "WhatsApp", secret: "s3cret")
+            func text(_ id: String, _ body: String) async throws -> TextIntakeResult {
+                try await store.processText(InboundText(messageID: id, from: "+48600100301", to: nil, text: body, media: [], receivedAt: nil),
+                                            integration: whatsApp, envelope: UUID())
+            }
+            let first = try await text("wa-1", "My meter shows E5")
+            let call = try await store.openCase(brand: fx.brand.id, actor: nil, request: OpenCase(
+                contactPoint: .phone, from: try Identity(kind: .whatsApp, raw: "+48600100301"), subject: "Call about the meter", body: "E5 again"))
+            #expect(call.case.contactID == (try await store.case(try #require(first.caseID), brand: fx.brand.id)).contactID)
+            _ = try await store.mergeCase(try #require(first.caseID), into: call.case.id, brand: fx.brand.id, actor: .staff(fx.agent.id))
+            // act: the customer writes again on WhatsApp
+            let next = try await text("wa-2", "Any news?")
+            // check: the message joins the case the thread was merged into, no new case
+            #expect(next.caseID == call.case.id && !next.opened)
+            let reached = try await store.cases(brand: fx.brand.id, filter: CaseFilter(contactPoint: .whatsApp), limit: 10, cursor: nil).items.map(\.id)
+            #expect(Set(reached) == [call.case.id, try #require(first.caseID)], "the merged case and its target, no third")
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func searchPagesNewestFirstOnceACaseAndOnlyTheBrandsOwn(backend: Backend) async throws {
         try await withStore(backend) { store in
             // setup: 130 cases that say "meter", every third also in a reply, every fifth resolved; another brand's too.

@@ -146,12 +146,16 @@ extension Store {
             }
             try await Store.markEnvelopeProcessed(envelope, caseID: item.id, interactionID: interaction.id, at: environment.now(), on: db)
         }
-        // The thread: the contact's most recently active open case on this contact point.
+        // The thread: the contact's most recently active open case reached on this contact
+        // point, whichever it was opened on — a case another was merged into carries the
+        // merged case's contact points, and a reply sent on this contact point makes it one.
         let open = try await database.read { db -> (contact: ContactID, case: CaseID)? in
             guard let contact = try await Store.resolve(identity, brand: brand.id, on: db)?.contact else { return nil }
             return try await db.raw("""
-                SELECT id FROM cases WHERE brand_id = \(bind: brand.id.text) AND contact_id = \(bind: contact.text) AND contact_point = \(bind: point.rawValue)
-                AND status IN ('new', 'open', 'pending') AND merged_into IS NULL ORDER BY updated_at DESC, id DESC LIMIT 1
+                SELECT c.id FROM cases c WHERE c.brand_id = \(bind: brand.id.text) AND c.contact_id = \(bind: contact.text)
+                AND c.status IN ('new', 'open', 'pending') AND c.merged_into IS NULL
+                AND EXISTS (SELECT 1 FROM case_points p WHERE p.case_id = c.id AND p.contact_point = \(bind: point.rawValue))
+                ORDER BY c.updated_at DESC, c.id DESC LIMIT 1
                 """).first().map { (contact, try $0.uuid("id")) }
         }
         if let open {
