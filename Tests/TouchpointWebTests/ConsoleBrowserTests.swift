@@ -64,6 +64,11 @@ struct ConsoleBrowserTests {
             try await browser.type("#reply-body", "We have booked a technician for Thursday.")
             try await browser.click("#send-reply")
             try await Self.waitFor("the reply notice") { try await browser.text("#notice") == "Reply added to the history." }
+            // A mistyped console address is a console page, not raw JSON.
+            let casePage = try await browser.url
+            try await browser.open(server.base + "/console/casez")
+            try await Self.waitFor("the no-such-page page") { try await browser.text("#problem").contains("There is no such page") }
+            try await browser.open(casePage)
             let timeline = try await browser.text("#timeline-list")
             #expect(timeline.contains("We have booked a technician for Thursday."))
 
@@ -224,6 +229,12 @@ struct ConsoleBrowserTests {
             try await browser.screenshot("portal-case")
             let last = try await server.store.interactions(caseID: target.id, brand: server.brand.id).last
             #expect(last?.contactPoint == .portal && last?.direction == .inbound && last?.text == "Thank you, Thursday morning suits us.")
+
+            // A mistyped address is the portal's own page with a way back, not raw JSON.
+            try await browser.open(server.base + "/portal/acme/requestz")
+            try await Self.waitFor("the no-such-page page") { try await browser.text("#problem").contains("There is no such page") }
+            try await browser.click("section.narrow a")
+            try await Self.waitFor("the way back") { try await browser.text("#requests").contains(target.subject) }
         }
     }
 

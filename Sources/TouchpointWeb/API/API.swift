@@ -114,8 +114,9 @@ public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Route
         guard let slug = context.parameters.get("brand"), let brand = try await app.staff.brand(slug: slug) else { throw Problem(.notFound, "no such brand") }
         return console.pages.render("chat-demo", ["brandName": brand.name, "slug": brand.slug])
     }
-    // Last, so it wraps only the router's not-found answer: a known path asked with a method
-    // it does not take gets 405 with Allow.
+    // Last, so they wrap only the router's not-found answer: a known path asked with a method
+    // it does not take gets 405 with Allow; in the console and the portal, as a page.
+    router.add(middleware: NoSuchPageMiddleware(pages: console.pages))
     router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router
 }

@@ -136,6 +136,13 @@ struct PageMiddleware: RouterMiddleware {
         return origin == "http://" + host || origin == "https://" + host
     }
 
+    /// Answers any other page of the area with the area's own "no such page" (styled, with
+    /// its way back), not the API's problem+json. Add it after the area's routes: the router
+    /// prefers every named path to this wildcard.
+    static func addNoSuchPage(to group: RouterGroup<Context>) {
+        group.get("**") { _, _ -> Response in throw Problem(.notFound, "There is no such page. It may have moved, or the link may be mistyped.") }
+    }
+
     func errorPage(_ problem: Problem, request: Request, context: Context) -> Response {
         if problem.status.code >= 500 {
             context.logger.error("console request failed", metadata: ["path": "\(request.uri.path)", "detail": "\(problem.detail)"])
