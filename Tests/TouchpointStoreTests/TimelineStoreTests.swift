@@ -74,6 +74,11 @@ struct TimelineStoreTests {
             let later = try await store.openCase(brand: fx.brand.id, actor: nil, request: OpenCase(
                 contactPoint: .sms, from: Identity(storedKind: .phone, value: "+48600999888"), subject: "Again", body: "Hello"))
             #expect(later.case.contactID == survivor)
+            // ...and writes on the survivor's own case too.
+            let (_, metoo) = try await store.addInteraction(
+                caseID: byMail.case.id, brand: fx.brand.id, actor: .contact(survivor),
+                request: NewInteraction(direction: .inbound, contactPoint: .sms, body: "Same here", from: Identity(storedKind: .phone, value: "+48600999888")))
+            #expect(metoo.contactID == survivor)
             await #expect(throws: StoreError.self) {
                 try await store.mergeContacts(survivor: survivor, duplicate: duplicate, brand: fx.brand.id, actor: .staff(fx.agent.id), reason: nil)
             }
@@ -82,6 +87,17 @@ struct TimelineStoreTests {
             #expect(!page.items.contains { if case .interaction(let item) = $0 { item.id == bySMS.interaction.id } else { false } })
             let restored = try await store.contact(duplicate, brand: fx.brand.id)
             #expect(restored.mergedInto == nil)
+            // What the duplicate's phone sent while merged goes back with it: the case it opened
+            // and its message on the survivor's case (which stays the survivor's).
+            #expect(try await store.case(later.case.id, brand: fx.brand.id).contactID == duplicate)
+            #expect(try await store.interaction(later.interaction.id, brand: fx.brand.id).contactID == duplicate)
+            #expect(try await store.interaction(metoo.id, brand: fx.brand.id).contactID == duplicate)
+            #expect(try await store.case(byMail.case.id, brand: fx.brand.id).contactID == survivor)
+            #expect(try await store.interaction(byMail.interaction.id, brand: fx.brand.id).contactID == survivor)
+            let back = try await store.contactTimeline(duplicate, brand: fx.brand.id, limit: 50, cursor: nil).items
+            let unmerged = back.compactMap { if case .event(let event) = $0, event.type == .contactUnmerged { event } else { nil } }.first
+            #expect(unmerged?.payload["messagesReturned"] == .int(2), "\(String(describing: unmerged?.payload))")
+            #expect(unmerged?.payload["casesReturned"] == .array([.int(later.case.number)]))
         }
     }
 

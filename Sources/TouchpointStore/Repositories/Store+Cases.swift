@@ -70,7 +70,8 @@ extension Store {
             let interaction = Interaction(id: environment.newID(), brandID: brandID, contactID: contactID, caseID: newCase.id,
                                           contactPoint: request.contactPoint, direction: .inbound, authorKind: .contact, authorID: contactID,
                                           text: body, html: request.html, attachments: request.attachments,
-                                          providerMessageID: request.providerMessageID, metadata: metadata, occurredAt: occurredAt)
+                                          providerMessageID: request.providerMessageID,
+                                          metadata: Store.marking(metadata, sender: sender.own, filedUnder: contactID), occurredAt: occurredAt)
             newCase.number = try await Store.insertNumbered(case: newCase, dialect: dialect, on: db)
             let number = newCase.number
             try await Store.insert(interaction: interaction, now: now, on: db)
@@ -104,10 +105,10 @@ extension Store {
     /// `contact.created` event, to be stored by the caller's transaction).
     static func resolveOrCreate(_ identity: Identity, name: String?, contactPoint: ContactPoint, brand: BrandID,
                                 environment: TouchpointCore.Environment, dialect: SQLDialectKind, at now: Date, on db: any SQLDatabase) async throws
-        -> (contact: ContactID, account: AccountID?, title: String?, created: Bool, events: [DomainEvent]) {
+        -> (contact: ContactID, account: AccountID?, title: String?, created: Bool, events: [DomainEvent], own: ContactID) {
         try await lockIdentity(identity, brand: brand, dialect: dialect, on: db)
         if let resolved = try await resolve(identity, brand: brand, on: db) {
-            return (resolved.contact, resolved.account, resolved.title, false, [])
+            return (resolved.contact, resolved.account, resolved.title, false, [], resolved.own)
         }
         let contactID: ContactID = environment.newID()
         let contact = Contact(id: contactID, brandID: brand, accountID: nil, name: name,
@@ -120,17 +121,19 @@ extension Store {
         if let name { payload["name"] = .string(name) }
         let event = DomainEvent(id: environment.newID(), brandID: brand, type: .contactCreated, actor: .system,
                                 accountID: nil, contactID: contactID, caseID: nil, payload: payload, occurredAt: now)
-        return (contactID, nil, nil, true, [event])
+        return (contactID, nil, nil, true, [event], contactID)
     }
 
-    /// The contact an identity belongs to (following merges) and its account.
+    /// The contact an identity belongs to (following merges) and its account; `own` is the
+    /// contact the identity itself is on (another than `contact` while it is merged).
     static func resolve(_ identity: Identity, brand: BrandID, on db: any SQLDatabase) async throws
-        -> (contact: ContactID, account: AccountID?, title: String?)? {
+        -> (contact: ContactID, account: AccountID?, title: String?, own: ContactID)? {
         guard let row = try await db.raw("""
             SELECT c.id, c.account_id, c.merged_into, c.title FROM identities i JOIN contacts c ON c.id = i.contact_id
             WHERE i.brand_id = \(bind: brand.text) AND i.kind = \(bind: identity.kind.rawValue) AND i.value = \(bind: identity.value)
             """).first() else { return nil }
         var contact = try row.uuid("id")
+        let own = contact
         var account = try row.optionalUUID("account_id")
         var title = try row.optionalString("title")
         var next = try row.optionalUUID("merged_into")
@@ -143,7 +146,19 @@ extension Store {
             next = try parent.optionalUUID("merged_into")
             hops += 1
         }
-        return (contact, account, title)
+        return (contact, account, title, own)
+    }
+
+    /// The metadata key that marks a message sent from an identity of a contact merged into
+    /// the one it was filed under, so undoing the merge can give the message back.
+    static let mergedContactKey = "mergedContact"
+
+    /// `metadata` with the mark of a sender merged into another contact, when it was.
+    static func marking(_ metadata: [String: String], sender own: ContactID, filedUnder contact: ContactID) -> [String: String] {
+        guard own != contact else { return metadata }
+        var marked = metadata
+        marked[mergedContactKey] = own.text
+        return marked
     }
 
     /// On PostgreSQL, concurrent first messages from one new sender would both create a
@@ -423,11 +438,13 @@ extension Store {
             // on their timeline and on this case.
             var writer = current.contactID
             var contactEvents: [DomainEvent] = []
+            var metadata = metadata
             if request.direction == .inbound, let from = request.from {
                 let sender = try await Store.resolveOrCreate(from, name: request.name, contactPoint: request.contactPoint ?? current.contactPoint,
                                                              brand: brand, environment: environment, dialect: self.dialect, at: now, on: db)
                 writer = sender.contact
                 contactEvents = sender.events
+                metadata = Store.marking(metadata, sender: sender.own, filedUnder: writer)
             }
             let interaction = Interaction(id: environment.newID(), brandID: brand, contactID: writer, caseID: caseID,
                                           contactPoint: request.contactPoint ?? current.contactPoint, direction: request.direction,

@@ -222,7 +222,9 @@ extension Store {
             guard let survivorID = duplicate.mergedInto else { throw StoreError.conflict("contact \(duplicateID.text) is not merged") }
             let now = environment.now()
             try await db.raw("UPDATE contacts SET merged_into = NULL, updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: duplicateID.text)").run()
-            var payload: [String: JSONValue] = ["survivorId": .string(survivorID.text), "duplicateId": .string(duplicateID.text)]
+            let (messages, cases) = try await Store.giveBack(to: duplicate, from: survivorID, now: now, on: db)
+            var payload: [String: JSONValue] = ["survivorId": .string(survivorID.text), "duplicateId": .string(duplicateID.text),
+                                                "messagesReturned": .int(messages), "casesReturned": .array(cases.map { .int($0) })]
             if let reason, !reason.isEmpty { payload["reason"] = .string(reason) }
             try await Store.insert(events: [survivorID, duplicateID].map {
                 DomainEvent(id: environment.newID(), brandID: brand, type: .contactUnmerged, actor: actor, accountID: nil,
@@ -231,6 +233,33 @@ extension Store {
             duplicate.mergedInto = nil
             return duplicate
         }
+    }
+
+    /// Undoing a merge gives back what the duplicate's identities sent while merged: their
+    /// messages filed under the survivor go back to the duplicate, and so does a case whose
+    /// every message from the customer's side was theirs (a case the survivor also wrote on
+    /// stays, with the duplicate's messages in it on the duplicate's timeline). Returns the
+    /// number of messages and the numbers of the cases given back.
+    static func giveBack(to duplicate: Contact, from survivor: ContactID, now: Date, on db: any SQLDatabase) async throws -> (Int, [Int]) {
+        // The survivor's own history, through its timeline index; the mark names the duplicate.
+        let mark = "%\"\(mergedContactKey)\":\"\(duplicate.id.text)\"%"
+        let rows = try await db.raw("""
+            SELECT id, case_id FROM interactions WHERE contact_id = \(bind: survivor.text) AND metadata LIKE \(bind: mark)
+            """).all()
+        guard !rows.isEmpty else { return (0, []) }
+        try await updateByID("interactions", set: [("contact_id", nil)], rows: try rows.map { (try $0.string("id"), [duplicate.id.text]) }, on: db)
+        var returned: [Int] = []
+        for caseID in Set(try rows.compactMap { try $0.optionalString("case_id") }).sorted() {
+            let stillTheirs = try await db.raw("""
+                SELECT 1 AS hit FROM interactions WHERE case_id = \(bind: caseID) AND direction = 'inbound' AND contact_id = \(bind: survivor.text) LIMIT 1
+                """).first() != nil
+            guard !stillTheirs, let row = try await db.raw("""
+                UPDATE cases SET contact_id = \(bind: duplicate.id.text), account_id = \(bind: duplicate.accountID?.text), updated_at = \(bind: Convert.ms(now))
+                WHERE id = \(bind: caseID) AND contact_id = \(bind: survivor.text) RETURNING number
+                """).first() else { continue }
+            returned.append(try row.int("number"))
+        }
+        return (rows.count, returned.sorted())
     }
 
     /// The contact and every contact merged into it (directly or through a chain).
