@@ -204,6 +204,42 @@ struct ChatTests {
         }
     }
 
+    @Test func anAnonymousVisitorWhoSaysWhoTheyAreBringsTheChatIntoTheirHistoryAndModel() async throws {
+        try await TestServer.run { server in
+            try await server.assistantOff()
+            try await server.openAroundTheClock()
+            // setup: a strategic (high-touch) customer
+            let account = try await server.store.createAccount(brand: server.brand.id, actor: .system, name: "Steelworks",
+                                                               profile: AccountProfile(annualValue: 240_000, complexity: .high, stage: .adoption))
+            let known = try await server.store.createContact(brand: server.brand.id, actor: .system, accountID: account.id, name: "Ewa Stal", title: nil,
+                                                             preferredContactPoint: nil, identities: [Identity(storedKind: .email, value: "ewa@steelworks.example")])
+            // act: they ask anonymously first, then give their email
+            let visitor = try await Self.visitor(server)
+            let id = Self.visitorID()
+            try visitor.send(["type": "hello", "visitor": id])
+            _ = try await visitor.next("ready")
+            try visitor.send(["type": "message", "clientId": "m1", "text": "Our furnace meter stopped."])
+            _ = try await visitor.next("stored")
+            let caseID = try #require(try await server.store.chatCase(brand: server.brand.id, visitor: id))
+            let anonymous = try await server.store.case(caseID, brand: server.brand.id)
+            #expect(anonymous.contactID != known.id && anonymous.serviceModel != .highTouch)
+            try visitor.send(["type": "message", "clientId": "m2", "text": "It is Ewa from Steelworks.", "email": "Ewa@Steelworks.example"])
+            _ = try await visitor.next("stored") { $0["clientId"] as? String == "m2" }
+            // check: the case is the customer's, on their model's targets, and the visitor's
+            // first message is on their timeline; the reason is on the case
+            let claimed = try await server.store.case(caseID, brand: server.brand.id)
+            #expect(claimed.contactID == known.id && claimed.accountID == account.id)
+            #expect(claimed.serviceModel == .highTouch)
+            #expect(claimed.sla != anonymous.sla, "the SLA targets follow the new model")
+            let timeline = try await server.store.contactTimeline(known.id, brand: server.brand.id, limit: 50, cursor: nil).items
+            #expect(timeline.contains { if case .interaction(let item) = $0 { item.text == "Our furnace meter stopped." } else { false } })
+            let events = try await server.store.events(brand: server.brand.id, since: anonymous.createdAt.addingTimeInterval(-1)).filter { $0.caseID == caseID }
+            #expect(events.contains { $0.type == .caseUpdated && $0.payload["why"] == .string("the chat visitor identified as email:ewa@steelworks.example") })
+            #expect(try await server.store.contact(anonymous.contactID, brand: server.brand.id).mergedInto == known.id)
+            await visitor.close()
+        }
+    }
+
     @Test func theCustomersModelDecidesWhetherAPersonChats() async throws {
         try await TestServer.run { server in
             try await server.assistantOff()

@@ -35,6 +35,7 @@ extension Store {
         let caseID: CaseID
         let caseNumber: Int
         if let open = try await chatCase(brand: brand, visitor: visitor) {
+            if let given { try await claimChatCase(open, for: given, brand: brand) }
             let (item, _) = try await addInteraction(caseID: open, brand: brand, actor: .system,
                                                      request: NewInteraction(direction: .inbound, contactPoint: .webChat, body: text, providerMessageID: providerID,
                                                                              metadata: metadata, from: identity, name: name),
@@ -61,6 +62,73 @@ extension Store {
         }
         let seq = try await chatMessages(caseID: caseID, brand: brand, after: 0).first { $0.clientID == clientID && $0.from == "visitor" }?.seq ?? 0
         return (caseID, caseNumber, seq)
+    }
+
+    /// A visitor who chatted anonymously and then gave an email or phone: the anonymous
+    /// contact joins the customer it names (merged into them, on both timelines, so an
+    /// administrator can undo it), or takes that identity when it names nobody yet; the case
+    /// moves to that customer and takes their service model — its SLA targets recomputed from
+    /// the case's start and its level raised to the model's entry level — with the reason on
+    /// the case's timeline. A chat already with a known customer is left as it is.
+    func claimChatCase(_ caseID: CaseID, for identity: Identity, brand: BrandID) async throws {
+        let config = try await serviceConfig(brand: brand)
+        let environment = self.environment
+        let dialect = self.dialect
+        try await database.write { db in
+            let item = try await Store.case(caseID, brand: brand, on: db)
+            let kinds = try await db.raw("SELECT kind FROM identities WHERE contact_id = \(bind: item.contactID.text)").all().map { try $0.string("kind") }
+            guard kinds.allSatisfy({ $0 == IdentityKind.chatVisitor.rawValue }) else { return }
+            let now = environment.now()
+            var events: [DomainEvent] = []
+            func event(_ type: EventType, contact: ContactID, account: AccountID?, case: CaseID?, _ payload: [String: JSONValue]) {
+                events.append(DomainEvent(id: environment.newID(), brandID: brand, type: type, actor: .system, accountID: account,
+                                          contactID: contact, caseID: `case`, payload: payload, occurredAt: now))
+            }
+            let said = "\(identity.kind.rawValue):\(identity.value)"
+            try await Store.lockIdentity(identity, brand: brand, dialect: dialect, on: db)
+            let customer: (contact: ContactID, account: AccountID?, title: String?)
+            if let known = try await Store.resolve(identity, brand: brand, on: db), known.contact != item.contactID {
+                try await db.raw("""
+                    UPDATE contacts SET merged_into = \(bind: known.contact.text), updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: item.contactID.text)
+                    """).run()
+                let payload: [String: JSONValue] = ["survivorId": .string(known.contact.text), "duplicateId": .string(item.contactID.text),
+                                                    "reason": .string("the chat visitor identified as \(said)")]
+                event(.contactMerged, contact: known.contact, account: known.account, case: nil, payload)
+                event(.contactMerged, contact: item.contactID, account: nil, case: nil, payload)
+                try await db.raw("""
+                    UPDATE chat_sessions SET contact_id = \(bind: known.contact.text) WHERE brand_id = \(bind: brand.text) AND case_id = \(bind: caseID.text)
+                    """).run()
+                customer = (known.contact, known.account, known.title)
+            } else {
+                guard try await Store.resolve(identity, brand: brand, on: db) == nil else { return }
+                try await Store.insertIdentity(identity, of: item.contactID, brand: brand, id: environment.newID(), at: now, on: db)
+                event(.contactIdentityAdded, contact: item.contactID, account: nil, case: nil,
+                      ["kind": .string(identity.kind.rawValue), "value": .string(identity.value)])
+                customer = (item.contactID, nil, nil)
+            }
+            // The customer's model now decides the case.
+            var profile: AccountProfile?
+            if let account = customer.account { profile = try await Store.account(account, brand: brand, on: db).profile }
+            let segmentation = config.rules.evaluateContact(profile: profile ?? AccountProfile(), role: customer.title)
+            let policy = config.policy(segmentation.model)
+            var sla = item.sla
+            sla?.retarget(policy.sla[item.priority], atRiskShare: policy.atRiskShare, on: config.availability(segmentation.model))
+            let level = max(item.level, EscalationLadder.entry(policy: policy, annualValue: profile?.annualValue, requested: item.level).step.level(keeping: item.level))
+            try await db.raw("""
+                UPDATE cases SET contact_id = \(bind: customer.contact.text), account_id = \(bind: customer.account?.text),
+                service_model = \(bind: segmentation.model.rawValue), level = \(bind: level.rawValue), sla = \(bind: sla?.storageText),
+                sla_next_at = \(bind: sla?.nextWake.map(Convert.ms)), sla_risk_at = \(bind: sla?.riskAt.map(Convert.ms)), updated_at = \(bind: Convert.ms(now))
+                WHERE id = \(bind: caseID.text)
+                """).run()
+            var change: [String: JSONValue] = ["contactId": .string(customer.contact.text), "why": .string("the chat visitor identified as \(said)")]
+            if segmentation.model != item.serviceModel {
+                change["serviceModel"] = .object(["from": .optionalString(item.serviceModel?.rawValue), "to": .string(segmentation.model.rawValue)])
+                change["modelExplanation"] = .string(segmentation.explanation)
+            }
+            if level != item.level { change["level"] = .object(["from": .int(item.level.rawValue), "to": .int(level.rawValue)]) }
+            event(.caseUpdated, contact: customer.contact, account: customer.account, case: caseID, change)
+            try await Store.insert(events: events, on: db)
+        }
     }
 
     /// The conversation's messages after `seq` (internal notes are never part of it).
