@@ -24,6 +24,37 @@ struct ServiceModelStoreTests {
     }
 
     @Test(arguments: Backend.available)
+    func aModelChangeReachesTheAccountsOpenCases(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            // setup: a small (tech-touch) customer with an open case and a resolved one, and a CSM
+            let fx = try await Fixture.make(store)
+            let account = try await store.createAccount(brand: fx.brand.id, actor: .staff(fx.admin.id), name: "Foundry",
+                                                        profile: AccountProfile(annualValue: 100, stage: .adoption, ownerCSM: fx.csm.id))
+            let person = try await store.createContact(brand: fx.brand.id, actor: .system, accountID: account.id, name: "Olga", title: nil,
+                                                       preferredContactPoint: nil, identities: [Identity(storedKind: .email, value: "olga@foundry.example")])
+            let open = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("olga@foundry.example", subject: "Furnace meter"))
+            let done = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("olga@foundry.example", subject: "Old question"))
+            _ = try await store.updateCase(done.case.id, brand: fx.brand.id, actor: .system, update: CaseUpdate(status: .resolved))
+            #expect(open.case.contactID == person.id && open.case.serviceModel == .techTouch)
+            // act: the account grows into a strategic one
+            _ = try await store.updateAccount(account.id, brand: fx.brand.id, actor: .staff(fx.admin.id), changes: AccountChanges(annualValue: 250_000, complexity: .high))
+            // check: the open case takes the high-touch policy, the resolved one is left alone
+            let now = try await store.case(open.case.id, brand: fx.brand.id)
+            #expect(now.serviceModel == .highTouch)
+            let before = try #require(open.case.sla?.clocks.first { $0.kind == .firstResponse })
+            let after = try #require(now.sla?.clocks.first { $0.kind == .firstResponse })
+            #expect(after.targetMinutes < before.targetMinutes, "high-touch answers sooner: \(before.targetMinutes) → \(after.targetMinutes) min")
+            // Recomputed from the case's start (the stored time keeps milliseconds).
+            let started = try #require(before.runningSince), running = try #require(after.runningSince)
+            #expect(abs(running.timeIntervalSince(started)) < 0.001 && after.elapsedSeconds == before.elapsedSeconds)
+            if open.case.assigneeID == nil { #expect(now.assigneeID == fx.csm.id, "the named CSM takes a case nobody held") }
+            #expect(try await store.case(done.case.id, brand: fx.brand.id).serviceModel == .techTouch)
+            let why = try await events(store, fx, case: open.case.id).first { $0.type == .caseUpdated }?.payload["why"]
+            #expect(why == .string("the account's model changed from techTouch to highTouch"))
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func accountsGetExplainedModelsAndRuleChangesReevaluate(backend: Backend) async throws {
         try await withStore(backend) { store in
             let fx = try await Fixture.make(store)

@@ -4,7 +4,7 @@ import TouchpointCore
 
 extension Store {
     public func createAccount(brand: BrandID, actor: Actor, name: String, profile: AccountProfile) async throws -> Account {
-        let rules = try await serviceConfig(brand: brand).rules
+        let config = try await serviceConfig(brand: brand)
         let now = environment.now()
         let account = Account(id: environment.newID(), brandID: brand, name: try Check.text(name, field: "name", max: 300),
                               profile: try profile.validated(), createdAt: now, updatedAt: now)
@@ -22,7 +22,7 @@ extension Store {
                 \(bind: account.profile.renewalOn?.description), \(bind: account.profile.churnRisk.rawValue), \(bind: account.profile.timeZone), \(bind: Convert.ms(now)), \(bind: Convert.ms(now)))
                 """).run()
             try await Store.insert(events: event, on: db)
-            try await self.segment(&account, rules: rules, actor: actor, now: now, on: db)
+            try await self.segment(&account, config: config, actor: actor, now: now, on: db)
             return account
         }
     }
@@ -41,7 +41,7 @@ extension Store {
     public func updateAccount(_ id: AccountID, brand: BrandID, actor: Actor, changes: AccountChanges) async throws -> Account {
         let name = try changes.name.map { try Check.text($0, field: "name", max: 300) }
         let environment = self.environment
-        let rules = try await serviceConfig(brand: brand).rules
+        let config = try await serviceConfig(brand: brand)
         return try await database.write { db in
             var account = try await Store.account(id, brand: brand, on: db)
             let newProfile = try changes.applied(to: account.profile).validated()
@@ -67,7 +67,7 @@ extension Store {
             let event = DomainEvent(id: environment.newID(), brandID: brand, type: .accountUpdated, actor: actor, accountID: id,
                                     contactID: nil, caseID: nil, payload: payload, occurredAt: now)
             try await Store.insert(events: [event], on: db)
-            try await self.segment(&account, rules: rules, actor: actor, now: now, on: db)
+            try await self.segment(&account, config: config, actor: actor, now: now, on: db)
             return account
         }
     }

@@ -109,24 +109,16 @@ extension Store {
             // The customer's model now decides the case.
             var profile: AccountProfile?
             if let account = customer.account { profile = try await Store.account(account, brand: brand, on: db).profile }
-            let segmentation = config.rules.evaluateContact(profile: profile ?? AccountProfile(), role: customer.title)
-            let policy = config.policy(segmentation.model)
-            var sla = item.sla
-            sla?.retarget(policy.sla[item.priority], atRiskShare: policy.atRiskShare, on: config.availability(segmentation.model))
-            let level = max(item.level, EscalationLadder.entry(policy: policy, annualValue: profile?.annualValue, requested: item.level).step.level(keeping: item.level))
             try await db.raw("""
-                UPDATE cases SET contact_id = \(bind: customer.contact.text), account_id = \(bind: customer.account?.text),
-                service_model = \(bind: segmentation.model.rawValue), level = \(bind: level.rawValue), sla = \(bind: sla?.storageText),
-                sla_next_at = \(bind: sla?.nextWake.map(Convert.ms)), sla_risk_at = \(bind: sla?.riskAt.map(Convert.ms)), updated_at = \(bind: Convert.ms(now))
-                WHERE id = \(bind: caseID.text)
+                UPDATE cases SET contact_id = \(bind: customer.contact.text), account_id = \(bind: customer.account?.text) WHERE id = \(bind: caseID.text)
                 """).run()
-            var change: [String: JSONValue] = ["contactId": .string(customer.contact.text), "why": .string("the chat visitor identified as \(said)")]
-            if segmentation.model != item.serviceModel {
-                change["serviceModel"] = .object(["from": .optionalString(item.serviceModel?.rawValue), "to": .string(segmentation.model.rawValue)])
-                change["modelExplanation"] = .string(segmentation.explanation)
+            var theirs = item
+            theirs.contactID = customer.contact
+            theirs.accountID = customer.account
+            if let change = try await Store.takeModel(theirs, profile: profile, title: customer.title, config: config, why: "the chat visitor identified as \(said)",
+                                                      extra: ["contactId": .string(customer.contact.text)], now: now, environment: environment, on: db) {
+                events.append(change)
             }
-            if level != item.level { change["level"] = .object(["from": .int(item.level.rawValue), "to": .int(level.rawValue)]) }
-            event(.caseUpdated, contact: customer.contact, account: customer.account, case: caseID, change)
             try await Store.insert(events: events, on: db)
         }
     }

@@ -240,7 +240,8 @@ extension Store {
     /// health band (below 40, 40–59, 60–79, 80 and up) changed. Returns how many accounts
     /// changed model.
     public func saveHealth(_ writes: [HealthWrite], brand: BrandID, today: CivilDate, actor: Actor) async throws -> Int {
-        let rules = try await serviceConfig(brand: brand).rules
+        let config = try await serviceConfig(brand: brand)
+        let rules = config.rules
         let environment = self.environment
         return try await database.write { db in
             let now = environment.now()
@@ -296,7 +297,7 @@ extension Store {
             try await Store.insert(events: events, on: db)
             let readsHealth = rules.rules.contains { $0.conditions.contains { [.healthScore, .churnRisk].contains($0.attribute) } }
             guard readsHealth else { return 0 }
-            return try await self.applyModels(changedProfiles, brand: brand, rules: rules, actor: actor, now: now, on: db)
+            return try await self.applyModels(changedProfiles, brand: brand, config: config, actor: actor, now: now, on: db)
         }
     }
 

@@ -5,8 +5,8 @@ import TouchpointCore
 extension Store {
     /// Evaluates an account's model inside a command; a change is stored with an event that
     /// carries the old model, the new one and why.
-    func segment(_ account: inout Account, rules: RuleSet, actor: Actor, now: Date, on db: any SQLDatabase) async throws {
-        let result = rules.evaluate(SegmentSubject(profile: account.profile))
+    func segment(_ account: inout Account, config: ServiceConfig, actor: Actor, now: Date, on db: any SQLDatabase) async throws {
+        let result = config.rules.evaluate(SegmentSubject(profile: account.profile))
         guard result.model != account.serviceModel || result.explanation != account.modelExplanation else { return }
         let previous = account.serviceModel
         try await db.raw("""
@@ -18,6 +18,64 @@ extension Store {
         try await Store.insert(events: events([EventDraft(type: .accountModelChanged, payload: [
             "from": .optionalString(previous?.rawValue), "to": .string(result.model.rawValue), "why": .string(result.explanation)])],
             brand: account.brandID, actor: actor, account: account.id, contact: nil, caseID: nil, at: now), on: db)
+        // A new account has no cases yet; only a change reaches work in progress.
+        if previous != nil {
+            try await Store.insert(events: try await retargetOpenCases(of: account, config: config, from: previous, now: now, on: db), on: db)
+        }
+    }
+
+    /// The account's open cases take the policy of the model their customer has now: SLA
+    /// targets recomputed from each case's start, the model's entry level, and — for a model
+    /// with a named advisor — the account's CSM on a case nobody holds yet; each with the
+    /// reason on its timeline. Returns those events.
+    func retargetOpenCases(of account: Account, config: ServiceConfig, from previous: ServiceModel?, now: Date, on db: any SQLDatabase) async throws -> [DomainEvent] {
+        let rows = try await db.raw("""
+            SELECT c.*, k.title AS contact_title FROM cases c JOIN contacts k ON k.id = c.contact_id
+            WHERE c.brand_id = \(bind: account.brandID.text) AND c.account_id = \(bind: account.id.text)
+            AND c.status IN ('new', 'open', 'pending') AND c.merged_into IS NULL
+            """).all()
+        var events: [DomainEvent] = []
+        let why = "the account's model changed from \(previous?.rawValue ?? "none") to \(account.serviceModel?.rawValue ?? "none")"
+        for row in rows {
+            let item = try Store.case(from: row)
+            if let event = try await Store.takeModel(item, profile: account.profile, title: try row.optionalString("contact_title"), config: config,
+                                                    why: why, now: now, environment: environment, on: db) {
+                events.append(event)
+            }
+        }
+        return events
+    }
+
+    /// Gives one open case the model its customer has under `config`: the model, SLA targets
+    /// recomputed from the case's start, the level raised to the model's entry level, and the
+    /// account's CSM on an unassigned case where the model promises a named person. Returns
+    /// the `case.updated` event saying so (with `extra` in it), or nil when nothing changed and
+    /// there is nothing extra to say.
+    static func takeModel(_ item: Case, profile: AccountProfile?, title: String?, config: ServiceConfig, why: String,
+                          extra: [String: JSONValue] = [:], now: Date, environment: TouchpointCore.Environment, on db: any SQLDatabase) async throws -> DomainEvent? {
+        let segmentation = config.rules.evaluateContact(profile: profile ?? AccountProfile(), role: title)
+        let policy = config.policy(segmentation.model)
+        var sla = item.sla
+        sla?.retarget(policy.sla[item.priority], atRiskShare: policy.atRiskShare, on: config.availability(segmentation.model))
+        let level = max(item.level, EscalationLadder.entry(policy: policy, annualValue: profile?.annualValue, requested: item.level).step.level(keeping: item.level))
+        let csm = item.assigneeID == nil && policy.namedCSM && policy.humanReach == .namedPerson ? profile?.ownerCSM : nil
+        var change = extra
+        if segmentation.model != item.serviceModel {
+            change["serviceModel"] = .object(["from": .optionalString(item.serviceModel?.rawValue), "to": .string(segmentation.model.rawValue)])
+            change["modelExplanation"] = .string(segmentation.explanation)
+        }
+        if level != item.level { change["level"] = .object(["from": .int(item.level.rawValue), "to": .int(level.rawValue)]) }
+        if let csm { change["assigneeId"] = .string(csm.text) }
+        guard !change.isEmpty else { return nil }
+        change["why"] = .string(why)
+        try await db.raw("""
+            UPDATE cases SET service_model = \(bind: segmentation.model.rawValue), level = \(bind: level.rawValue), sla = \(bind: sla?.storageText),
+            sla_next_at = \(bind: sla?.nextWake.map(Convert.ms)), sla_risk_at = \(bind: sla?.riskAt.map(Convert.ms)),
+            assignee_id = \(bind: (csm ?? item.assigneeID)?.text), updated_at = \(bind: Convert.ms(now))
+            WHERE id = \(bind: item.id.text)
+            """).run()
+        return DomainEvent(id: environment.newID(), brandID: item.brandID, type: .caseUpdated, actor: .system, accountID: item.accountID,
+                           contactID: item.contactID, caseID: item.id, payload: change, occurredAt: now)
     }
 
     static func segmentedAccounts(brand: BrandID, on db: any SQLDatabase) async throws -> [Account] {
@@ -33,30 +91,33 @@ extension Store {
     public func setSegmentationRules(_ rules: RuleSet, brand: BrandID, actor: Actor) async throws -> (RuleSet, Int) {
         let valid = try rules.validated()
         let environment = self.environment
-        let changed = try await database.write { db -> Int in
+        var config = try await serviceConfig(brand: brand)
+        config.rules = valid
+        let changed = try await database.write { [config] db -> Int in
             let now = environment.now()
             try await Store.putSetting(SettingKey.rules, value: Convert.json(valid), brand: brand, now: now, on: db)
             try await Store.insert(events: self.events([EventDraft(type: .segmentationUpdated, payload: ["rules": .int(valid.rules.count)])],
                                                        brand: brand, actor: actor, account: nil, contact: nil, caseID: nil, at: now), on: db)
-            return try await self.reevaluate(brand: brand, rules: valid, actor: actor, now: now, on: db)
+            return try await self.reevaluate(brand: brand, config: config, actor: actor, now: now, on: db)
         }
         configCache.invalidate(brand)
         return (valid, changed)
     }
 
-    /// Gives every account of the brand its model under `rules`, writing the changes in
+    /// Gives every account of the brand its model under `config`'s rules, writing the changes in
     /// bulk; returns how many accounts changed model.
-    func reevaluate(brand: BrandID, rules: RuleSet, actor: Actor, now: Date, on db: any SQLDatabase) async throws -> Int {
-        try await applyModels(try await Store.segmentedAccounts(brand: brand, on: db), brand: brand, rules: rules, actor: actor, now: now, on: db)
+    func reevaluate(brand: BrandID, config: ServiceConfig, actor: Actor, now: Date, on db: any SQLDatabase) async throws -> Int {
+        try await applyModels(try await Store.segmentedAccounts(brand: brand, on: db), brand: brand, config: config, actor: actor, now: now, on: db)
     }
 
     /// Gives `accounts` (as they are now, possibly changed in this transaction) their model
     /// under `rules`, writing only what changed; returns how many changed model.
-    func applyModels(_ accounts: [Account], brand: BrandID, rules: RuleSet, actor: Actor, now: Date, on db: any SQLDatabase) async throws -> Int {
+    func applyModels(_ accounts: [Account], brand: BrandID, config: ServiceConfig, actor: Actor, now: Date, on db: any SQLDatabase) async throws -> Int {
         var updates: [(id: String, values: [String?])] = []
         var changes: [DomainEvent] = []
+        var moved: [Account] = []
         for account in accounts {
-            let result = rules.evaluate(SegmentSubject(profile: account.profile))
+            let result = config.rules.evaluate(SegmentSubject(profile: account.profile))
             guard result.model != account.serviceModel || result.explanation != account.modelExplanation else { continue }
             updates.append((account.id.text, [result.model.rawValue, result.explanation]))
             if result.model != account.serviceModel {
@@ -64,22 +125,31 @@ extension Store {
                                            contactID: nil, caseID: nil, payload: [
                                                "from": .optionalString(account.serviceModel?.rawValue), "to": .string(result.model.rawValue),
                                                "why": .string(result.explanation)], occurredAt: now))
+                if account.serviceModel != nil {
+                    var changed = account
+                    changed.serviceModel = result.model
+                    moved.append(changed)
+                }
             }
         }
         try await Store.updateByID("accounts", set: [("service_model", nil), ("model_explanation", nil)], rows: updates, on: db)
+        let count = changes.count
+        for account in moved {
+            changes += try await retargetOpenCases(of: account, config: config, from: accounts.first { $0.id == account.id }?.serviceModel, now: now, on: db)
+        }
         try await Store.insert(events: changes, on: db)
-        return changes.count
+        return count
     }
 
     /// Evaluates accounts that have no model yet (after an upgrade, or demo data).
     public func segmentUnevaluated(brand: BrandID) async throws -> Int {
-        let rules = try await serviceConfig(brand: brand).rules
+        let config = try await serviceConfig(brand: brand)
         return try await database.write { db in
             let rows = try await db.raw("SELECT * FROM accounts WHERE brand_id = \(bind: brand.text) AND service_model IS NULL").all()
             let now = self.environment.now()
             for row in rows {
                 var account = try Store.account(from: row)
-                try await self.segment(&account, rules: rules, actor: .system, now: now, on: db)
+                try await self.segment(&account, config: config, actor: .system, now: now, on: db)
             }
             return rows.count
         }
