@@ -51,6 +51,17 @@ struct ServiceModelStoreTests {
             #expect(try await store.case(done.case.id, brand: fx.brand.id).serviceModel == .techTouch)
             let why = try await events(store, fx, case: open.case.id).first { $0.type == .caseUpdated }?.payload["why"]
             #expect(why == .string("the account's model changed from techTouch to highTouch"))
+            // An account without a CSM that grows into a model with a named one gets the CSM with room.
+            let shop = try await store.createAccount(brand: fx.brand.id, actor: .staff(fx.admin.id), name: "Shop",
+                                                     profile: AccountProfile(annualValue: 100, stage: .adoption))
+            #expect(shop.profile.ownerCSM == nil)
+            let grown = try await store.updateAccount(shop.id, brand: fx.brand.id, actor: .staff(fx.admin.id),
+                                                      changes: AccountChanges(annualValue: 250_000, complexity: .high))
+            #expect(grown.profile.ownerCSM == fx.csm.id)
+            #expect(try await store.account(shop.id, brand: fx.brand.id).profile.ownerCSM == fx.csm.id)
+            // Rules that move every account to a model without a named CSM take nobody away.
+            _ = try await store.setSegmentationRules(RuleSet(rules: [], defaultModel: .lowTouch), brand: fx.brand.id, actor: .staff(fx.admin.id))
+            #expect(try await store.case(open.case.id, brand: fx.brand.id).serviceModel == .lowTouch)
         }
     }
 

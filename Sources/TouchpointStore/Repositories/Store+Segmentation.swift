@@ -20,8 +20,41 @@ extension Store {
             brand: account.brandID, actor: actor, account: account.id, contact: nil, caseID: nil, at: now), on: db)
         // A new account has no cases yet; only a change reaches work in progress.
         if previous != nil {
-            try await Store.insert(events: try await retargetOpenCases(of: account, config: config, from: previous, now: now, on: db), on: db)
+            let (owners, events) = try await giveCSMs(to: [account], config: config, brand: account.brandID, now: now, on: db)
+            if let owner = owners[account.id] { account.profile.ownerCSM = owner }
+            try await Store.insert(events: events + (try await retargetOpenCases(of: account, config: config, from: previous, now: now, on: db)), on: db)
         }
+    }
+
+    /// Accounts that came to a model with a named CSM and have none get the CSM with the most
+    /// room for that model (within every book's capacity), each with an `account.updated`
+    /// event saying why; an account no CSM has room for stays unowned (the CSM book lists it).
+    func giveCSMs(to accounts: [Account], config: ServiceConfig, brand: BrandID, now: Date, on db: any SQLDatabase) async throws
+        -> (owners: [AccountID: UserID], events: [DomainEvent]) {
+        let needing = accounts.filter { account in
+            account.profile.ownerCSM == nil && account.serviceModel.map { config.policy($0).namedCSM } == true
+        }.sorted { ($0.profile.annualValue, $0.id.uuidString) > ($1.profile.annualValue, $1.id.uuidString) }
+        guard !needing.isEmpty else { return ([:], []) }
+        let csms = try await db.raw("SELECT id FROM staff_users WHERE brand_id = \(bind: brand.text) AND role = 'csm'").all().map { try $0.uuid("id") }
+        guard !csms.isEmpty else { return ([:], []) }
+        let book = CSMBook(policies: config.policies)
+        // The accounts' new models are written already, so the books count them as they are now.
+        var loads = book.loads(csms: csms, accounts: try await Store.bookAccounts(brand: brand, on: db))
+        var owners: [AccountID: UserID] = [:]
+        var events: [DomainEvent] = []
+        for account in needing {
+            guard let model = account.serviceModel, let pick = book.pick(for: model, among: loads),
+                  let index = loads.firstIndex(where: { $0.csm == pick }) else { continue }
+            loads[index].utilization += book.weight(model)
+            owners[account.id] = pick
+            try await db.raw("UPDATE accounts SET owner_csm_id = \(bind: pick.text), updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: account.id.text)").run()
+            events.append(DomainEvent(id: environment.newID(), brandID: brand, type: .accountUpdated, actor: .system, accountID: account.id,
+                                      contactID: nil, caseID: nil, payload: [
+                                          "fields": .array([.string("ownerCSM")]), "from": .object(["ownerCSM": .null]),
+                                          "to": .object(["ownerCSM": .string(pick.text)]),
+                                          "why": .string("\(model.rawValue) accounts have a named CSM: the one with the most room")], occurredAt: now))
+        }
+        return (owners, events)
     }
 
     /// The account's open cases take the policy of the model their customer has now: SLA
@@ -134,7 +167,10 @@ extension Store {
         }
         try await Store.updateByID("accounts", set: [("service_model", nil), ("model_explanation", nil)], rows: updates, on: db)
         let count = changes.count
-        for account in moved {
+        let (owners, ownerEvents) = try await giveCSMs(to: moved, config: config, brand: brand, now: now, on: db)
+        changes += ownerEvents
+        for var account in moved {
+            if let owner = owners[account.id] { account.profile.ownerCSM = owner }
             changes += try await retargetOpenCases(of: account, config: config, from: accounts.first { $0.id == account.id }?.serviceModel, now: now, on: db)
         }
         try await Store.insert(events: changes, on: db)
