@@ -51,6 +51,19 @@ struct ConsoleBrowserTests {
             #expect(try await browser.screenshot("inbox") > 10_000)
             let rows = try await browser.script("return document.querySelectorAll('#cases tbody tr').length") as? Int ?? 0
             #expect(rows > 0)
+            // The SLA view says "breached" exactly where the deadline has passed (it said "at risk").
+            try await browser.open(server.base + "/console?view=sla")
+            let mislabelled = try await browser.script("""
+                const rows = [...document.querySelectorAll('tbody tr')];
+                const wrong = rows.filter(row => {
+                  const due = row.querySelector('td:last-child time'), badge = row.querySelector('td:last-child .badge');
+                  return due && badge && (new Date(due.getAttribute('datetime')) < new Date()) !== (badge.textContent.trim() === 'breached');
+                });
+                const breached = rows.filter(row => row.querySelector('td:last-child .badge')?.textContent.trim() === 'breached');
+                return wrong.length + ' of ' + rows.length + ', ' + breached.length + ' breached';
+                """) as? String ?? ""
+            #expect(mislabelled.hasPrefix("0 of ") && !mislabelled.hasSuffix(" 0 breached"), "\(mislabelled)")
+            try await browser.open(server.base + "/console")
 
             // Find a case of level 1 that is still being worked on, by its number, from the search box
             // (an email one: a WhatsApp reply to a demo case would be outside WhatsApp's 24-hour window).
