@@ -319,6 +319,10 @@ struct ConsoleTests {
             let typo = try await manager.post("/console/admin/macros", ["name": "Visit", "body": "Hi {{customer.frstName}}", "csrf": ConsoleBrowser.csrf(page)])
             #expect(typo.status == .unprocessableContent)
             #expect(String(buffer: typo.body).contains("unknown placeholder {{customer.frstName}}"))
+            // The macros page again, not a bare error page: the form keeps what was typed.
+            #expect(String(buffer: typo.body).contains("id=\"macro-error\""))
+            #expect(String(buffer: typo.body).contains(">Hi {{customer.frstName}}</textarea>"))
+            #expect(String(buffer: typo.body).contains("id=\"macro-name\" name=\"name\" required maxlength=\"80\" value=\"Visit\""))
             let saved = try await manager.post("/console/admin/macros", ["name": "Visit",
                                                                           "body": "Hello {{customer.firstName}}, a technician comes for {{case.ref}}. {{agent.name}}",
                                                                           "csrf": ConsoleBrowser.csrf(page)])

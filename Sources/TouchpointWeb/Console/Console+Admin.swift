@@ -15,7 +15,9 @@ extension Console {
             try await app.signIn.setPasswordHash(try await Passwords.hash(password), userID: id, brand: session.user.brandID, actor: .staff(session.user.id))
             return Pages.redirect("/console/admin/staff?done=password")
         }
-        group.get("admin/macros") { request, context in try await macrosPage(request, context) }
+        group.get("admin/macros") { request, context in
+            try await macrosPage(context, notice: HTMLForm(urlEncoded: request.uri.query ?? "")["done"] != nil ? "Saved." : nil)
+        }
         group.post("admin/macros") { _, context in
             let session = try context.signedIn()
             guard session.principal.may(.manageMacros) else { throw Problem(.forbidden, "your role may not write macros") }
@@ -26,8 +28,14 @@ extension Console {
             }
             if form["delete"] == "1", let id {
                 try await app.macros.deleteMacro(id, brand: session.user.brandID)
-            } else {
-                _ = try await app.macros.saveMacro(id: id, brand: session.user.brandID, name: form["name"] ?? "", body: form["body"] ?? "")
+                return Pages.redirect("/console/admin/macros?done=1")
+            }
+            let name = form["name"] ?? "", body = form["body"] ?? ""
+            do {
+                _ = try await app.macros.saveMacro(id: id, brand: session.user.brandID, name: name, body: body)
+            } catch let error where [.unprocessableContent, .badRequest].contains(Problem.from(error).status) {
+                // The form again, with what was typed and why it was not saved.
+                return try await macrosPage(context, error: Problem.from(error).detail, draft: (id, name, body))
             }
             return Pages.redirect("/console/admin/macros?done=1")
         }
@@ -84,17 +92,31 @@ extension Console {
     struct MacrosView {
         var chrome: Chrome
         var notice: String?
+        /// Why the form just sent was not saved.
+        var error: String?
         var macros: [Macro]
         var placeholders: [String]
+        /// The new macro's form as typed, when it was not saved.
+        var newName: String?
+        var newBody: String?
     }
 
-    func macrosPage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+    /// The macros page; after a refused save, `draft` (id nil for a new macro) shows again as
+    /// typed, with `error` saying why.
+    func macrosPage(_ context: TouchpointContext, notice: String? = nil, error: String? = nil,
+                    draft: (id: UUID?, name: String, body: String)? = nil) async throws -> Response {
         let session = try context.signedIn()
         guard session.principal.may(.manageMacros) else { throw Problem(.forbidden, "your role may not write macros") }
-        let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"] != nil
-        return pages.render("macros", MacrosView(chrome: Chrome(title: "Macros", session: session), notice: done ? "Saved." : nil,
-                                                 macros: try await app.macros.macros(brand: session.user.brandID),
-                                                 placeholders: Macro.placeholders.sorted().map { "{{\($0)}}" }))
+        var macros = try await app.macros.macros(brand: session.user.brandID)
+        if let draft, let id = draft.id, let index = macros.firstIndex(where: { $0.id == id }) {
+            macros[index].name = draft.name
+            macros[index].body = draft.body
+        }
+        let fresh = draft.flatMap { $0.id == nil ? $0 : nil }
+        return pages.render("macros", MacrosView(chrome: Chrome(title: "Macros", session: session), notice: notice, error: error, macros: macros,
+                                                 placeholders: Macro.placeholders.sorted().map { "{{\($0)}}" },
+                                                 newName: fresh?.name, newBody: fresh?.body),
+                            status: error == nil ? .ok : .unprocessableContent)
     }
 
     struct TokensView {
