@@ -503,7 +503,15 @@ struct ConsoleBrowserTests {
             #expect(try await browser.text("body").contains("Technician's visits"))
             try await browser.screenshot("kiosk-account")
 
-            // A number for the billing desk, on the customer's timeline.
+            // No billing desk is open yet: no number (nobody would call it), the reason instead.
+            try await browser.open(server.base + "/kiosk/queue")
+            try await browser.click("#category-B")
+            try await Self.waitFor("the refusal") { try await browser.text("#kiosk-notice").contains("cannot give you a number") }
+            #expect(try await server.store.queueState(location: location.id, brand: server.brand.id).tickets.allSatisfy { $0.issuedCategory != "B" })
+            let clerk = try await server.store.staffUser(email: "agent1@acme.example")
+            try await server.store.openDesk("1", location: location.id, brand: server.brand.id, staff: clerk.id)
+
+            // With a billing desk open: a number for it, on the customer's timeline.
             try await browser.open(server.base + "/kiosk/queue")
             try await browser.click("#category-B")
             try await Self.waitFor("the ticket") { try await browser.text("#kiosk-ticket") == "B001" }

@@ -348,12 +348,13 @@ struct KioskPages: Sendable {
         return show(page)
     }
 
-    func queueScreen(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+    func queueScreen(_ request: Request, _ context: TouchpointContext, notice: String? = nil) async throws -> Response {
         let kiosk = try kiosk(context)
         guard let locationID = kiosk.locationID else { throw Problem(.notFound, "this kiosk has no walk-in queue") }
         let state = try await app.walkIn.queueState(location: locationID, brand: kiosk.brandID)
         var page = try view(request, context, screen: "queue", signedIn: try await customer(request, context) != nil)
         page.chooseCategory = true
+        page.notice = notice.map { page.t[$0] ?? $0 }
         page.categories = state.location.setup.categories.map { category in
             let wait = state.waits.first { $0.category == category.code }
             return Choice(value: category.code, label: category.name,
@@ -368,7 +369,13 @@ struct KioskPages: Sendable {
         let session = try await customer(request, context)
         // A newcomer's wait just before this number is taken is this number's wait.
         let before = try await app.walkIn.queueState(location: locationID, brand: kiosk.brandID)
-        let ticket = try await app.walkIn.takeTicket(location: locationID, brand: kiosk.brandID, category: context.form?.text("category") ?? "",
+        let category = context.form?.text("category") ?? ""
+        // No number for a matter no open desk serves: nobody would call it. The customer sees
+        // the choices again, with the reason (staff can still give one at a desk or by the API).
+        if let wait = before.waits.first(where: { $0.category == category }), wait.desks == 0 {
+            return try await queueScreen(request, context, notice: "noDeskNoNumber")
+        }
+        let ticket = try await app.walkIn.takeTicket(location: locationID, brand: kiosk.brandID, category: category,
                                                 contact: session?.contactID, identity: nil, caseID: nil, source: "kiosk",
                                                 actor: session.map { .contact($0.contactID) } ?? .system)
         var page = try view(request, context, screen: "ticket", signedIn: session != nil)

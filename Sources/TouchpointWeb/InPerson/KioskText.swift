@@ -63,6 +63,8 @@ enum KioskText {
         "waitAbout": ["en": "Expected wait", "pl": "Przewidywany czas oczekiwania"],
         "minutes": ["en": "min", "pl": "min"],
         "noDeskOpen": ["en": "No desk for this is open right now.", "pl": "Żadne stanowisko tej sprawy nie jest teraz otwarte."],
+        "noDeskNoNumber": ["en": "No desk for this is open right now, so we cannot give you a number for it. Please ask at the information desk or book an appointment.",
+                           "pl": "Żadne stanowisko tej sprawy nie jest teraz otwarte, więc nie możemy wydać numerka. Zapytaj w informacji albo umów wizytę."],
         "watchBoard": ["en": "Watch the screen: we call your number to a desk.", "pl": "Obserwuj ekran: wywołamy Twój numer do stanowiska."],
         "openCases": ["en": "Your open requests", "pl": "Twoje otwarte sprawy"],
         "noCases": ["en": "You have no open requests.", "pl": "Nie masz otwartych spraw."],
