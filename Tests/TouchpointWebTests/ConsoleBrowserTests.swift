@@ -282,6 +282,7 @@ struct ConsoleBrowserTests {
                                                      languages: ["pl", "en"], token: "help-kiosk-token")
             try await browser.open(server.base + "/kiosk/setup?token=help-kiosk-token")
             try await Self.waitFor("the welcome screen") { try await browser.text("h1") == "Witamy" }
+            #expect(try await browser.script("return document.documentElement.lang") as? String == "pl", "a Polish screen says so to screen readers")
             try await browser.click("#find-answer")
             try await Self.waitFor("the help screen") { try await browser.url.hasSuffix("/kiosk/help") }
             for key in ["F", "A", "K", "T", "U", "R", "A"] {

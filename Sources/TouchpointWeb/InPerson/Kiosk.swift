@@ -101,6 +101,8 @@ struct KioskPages: Sendable {
 
     struct KioskView {
         var t: [String: String]
+        /// The language the screen speaks, for `<html lang>` (screen readers, hyphenation).
+        var lang: String
         var kioskName: String
         var idle: Int
         var csrf: String
@@ -215,7 +217,8 @@ struct KioskPages: Sendable {
     func view(_ request: Request, _ context: TouchpointContext, screen: String, signedIn: Bool) throws -> KioskView {
         let kiosk = try kiosk(context)
         let csrf = Self.formToken(device: request.cookies[deviceCookie]?.value ?? "")
-        return KioskView(t: KioskText.strings(language(request, kiosk)), kioskName: kiosk.name, idle: kiosk.idleSeconds, csrf: csrf, signedIn: signedIn,
+        let spoken = language(request, kiosk)
+        return KioskView(t: KioskText.strings(spoken), lang: KioskText.languages[spoken] == nil ? "en" : spoken, kioskName: kiosk.name, idle: kiosk.idleSeconds, csrf: csrf, signedIn: signedIn,
                          screen: screen, languages: kiosk.languages.count > 1 ? kiosk.languages.map { Choice(value: $0, label: KioskText.languages[$0] ?? $0) } : [],
                          welcome: false, canQueue: kiosk.locationID != nil)
     }
