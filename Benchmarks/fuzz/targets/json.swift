@@ -22,7 +22,9 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             _ = rules.evaluateContact(profile: profile, role: "decision maker")
         }
         let accounts = profiles.map { SegmentedAccount(id: UUID(), name: "A", profile: $0, current: .techTouch) }
-        _ = DryRun.run(rules, accounts: accounts)
+        // Against the shipped rules, with a contact of each account in a role contact rules read.
+        _ = DryRun.run(rules, current: .defaults, accounts: accounts,
+                       contacts: accounts.map { SegmentedContact(id: UUID(), name: nil, title: "decision maker", accountID: $0.id) })
         _ = try? encoder.encode(rules)
     }
     if let profile = try? (try? decoder.decode(AccountProfile.self, from: body))?.validated() {
