@@ -148,7 +148,8 @@ extension Store {
     func applyModels(_ accounts: [Account], brand: BrandID, config: ServiceConfig, actor: Actor, now: Date, on db: any SQLDatabase) async throws -> Int {
         var updates: [(id: String, values: [String?])] = []
         var changes: [DomainEvent] = []
-        var moved: [Account] = []
+        // Accounts that moved from one model to another, with the model they had.
+        var moved: [(account: Account, from: ServiceModel)] = []
         for account in accounts {
             let result = config.rules.evaluate(SegmentSubject(profile: account.profile))
             guard result.model != account.serviceModel || result.explanation != account.modelExplanation else { continue }
@@ -158,20 +159,21 @@ extension Store {
                                            contactID: nil, caseID: nil, payload: [
                                                "from": .optionalString(account.serviceModel?.rawValue), "to": .string(result.model.rawValue),
                                                "why": .string(result.explanation)], occurredAt: now))
-                if account.serviceModel != nil {
+                if let previous = account.serviceModel {
                     var changed = account
                     changed.serviceModel = result.model
-                    moved.append(changed)
+                    moved.append((changed, previous))
                 }
             }
         }
         try await Store.updateByID("accounts", set: [("service_model", nil), ("model_explanation", nil)], rows: updates, on: db)
         let count = changes.count
-        let (owners, ownerEvents) = try await giveCSMs(to: moved, config: config, brand: brand, now: now, on: db)
+        let (owners, ownerEvents) = try await giveCSMs(to: moved.map(\.account), config: config, brand: brand, now: now, on: db)
         changes += ownerEvents
-        for var account in moved {
+        for (moving, previous) in moved {
+            var account = moving
             if let owner = owners[account.id] { account.profile.ownerCSM = owner }
-            changes += try await retargetOpenCases(of: account, config: config, from: accounts.first { $0.id == account.id }?.serviceModel, now: now, on: db)
+            changes += try await retargetOpenCases(of: account, config: config, from: previous, now: now, on: db)
         }
         try await Store.insert(events: changes, on: db)
         return count
