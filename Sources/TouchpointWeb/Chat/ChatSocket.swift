@@ -250,7 +250,9 @@ enum ChatSocket {
         func flush(assignment: Bool = true) async throws {
             guard let caseID else { return }
             try await backlog.flush(caseID: caseID, brand: brand.id, send: send)
-            guard assignment else { return }
+            // A message left for an email answer is not a live chat: naming whoever has the
+            // case as "answering you now" would contradict "we will answer by email".
+            guard assignment, availability?.mode != .message else { return }
             let assignee = try await app.cases.case(caseID, brand: brand.id).assigneeID
             if agentShown != .some(assignee) {
                 agentShown = .some(assignee)

@@ -230,7 +230,7 @@
         if (mode === "message") status.textContent = words.thanks + (message.caseNumber ? " (" + words.request + message.caseNumber + ")." : ".");
       } else if (message.type === "agent") {
         // Said once per change of person, not again after every reconnect.
-        if (message.name && message.name !== state.agent) note(message.name + words.answering);
+        if (message.name && message.name !== state.agent && mode !== "message") note(message.name + words.answering);
         state.agent = message.name || state.agent;
         save();
       } else if (message.type === "typing") {
