@@ -42,8 +42,10 @@ public enum DemoData {
         guard try await store.brands().isEmpty else { throw StoreError.conflict("the database already has data; demo data loads only into an empty one") }
         let now = given ?? store.environment.now()
         var rng = SplitMix64(seed: seed)
-        let acme = try await store.createBrand(slug: "acme", name: "Acme Energy", casePrefix: "Acme", defaultCallingCode: "48")
-        let globex = try await store.createBrand(slug: "globex", name: "Globex Telecom", casePrefix: "Globex", defaultCallingCode: "44")
+        let acme = try await store.createBrand(slug: "acme", name: "Acme Energy", casePrefix: "Acme", defaultCallingCode: "48",
+                                               timeZone: "Europe/Warsaw")
+        let globex = try await store.createBrand(slug: "globex", name: "Globex Telecom", casePrefix: "Globex", defaultCallingCode: "44",
+                                                 timeZone: "Europe/London")
 
         var teams: [String: Team] = [:]
         for name in ["First line", "Technical", "Billing desk", "Field service", "Customer success"] {

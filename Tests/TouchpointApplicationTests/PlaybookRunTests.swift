@@ -335,7 +335,7 @@ struct PlaybookRunTests {
             #expect(
                 ics.contains("DTSTART:20261208T090000Z") && ics.contains("ORGANIZER;CN=CSM:mailto:csm@acme.example") && ics.contains("METHOD:REQUEST")
             )
-            #expect(invitation.mail.text.contains("Tuesday 8 December, 10:00 (Europe/Warsaw)"))
+            #expect(invitation.mail.text.contains("Tuesday 8 December, 10:00–11:00 (Europe/Warsaw)"))
             let tasks = try await store.commitments(accountID: world.account.id, brand: world.brand, includeSettled: false)
             #expect(tasks.contains { $0.what.hasPrefix("Review with Mazur Logistics with Ewa Mazur") && $0.ownerID == world.fixture.csm.id })
             // The stage moved, which starts the playbook for expanding accounts.
@@ -370,7 +370,7 @@ struct PlaybookRunTests {
             // The second meeting, a day after 11:00 on Monday, does not clash with the first (10:00–11:00 on Tuesday).
             let invitations = try await world.outboxMail(to: "ewa@mazur.example").filter { $0.mail.subject == "Review with Mazur Logistics" }.map(
                 \.mail.text)
-            #expect(invitations.count == 2 && invitations.contains { $0.contains("Tuesday 8 December, 11:00 (Europe/Warsaw)") }, "\(invitations)")
+            #expect(invitations.count == 2 && invitations.contains { $0.contains("Tuesday 8 December, 11:00–12:00 (Europe/Warsaw)") }, "\(invitations)")
             let again = try #require(try await world.enrollments(review).first { $0.reason == "test" })
             #expect(try await world.app.playbooks.stepLog(enrollment: again.id, brand: world.brand).last?.detail == "asked within the last 90 days")
         }

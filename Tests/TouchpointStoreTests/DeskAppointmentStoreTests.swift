@@ -42,7 +42,7 @@ struct DeskAppointmentStoreTests {
             let item = try await store.case(booked.caseID, brand: brand)
             #expect(item.contactID == anna.id && item.subject == "Appointment: Billing at Centre")
             let mail = try #require(try await store.interactions(caseID: item.id, brand: brand).last { $0.direction == .outbound && $0.contactPoint == .email })
-            #expect(mail.text.contains("2026-11-30 10:00") && mail.attachments.first?.contentType.hasPrefix("text/calendar; method=REQUEST") == true)
+            #expect(mail.text.contains("Monday 30 November, 10:00–10:15 (Europe/Warsaw)") && mail.attachments.first?.contentType.hasPrefix("text/calendar; method=REQUEST") == true)
             let calendar = try await store.deskAppointmentCalendar(booked)
             #expect(calendar.contains("DTSTART:20261130T090000Z") && calendar.contains("mailto:anna@example.com"))
 

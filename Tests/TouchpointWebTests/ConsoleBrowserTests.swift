@@ -63,6 +63,26 @@ struct ConsoleBrowserTests {
                 return wrong.length + ' of ' + rows.length + ', ' + breached.length + ' breached';
                 """) as? String ?? ""
             #expect(mislabelled.hasPrefix("0 of ") && !mislabelled.hasSuffix(" 0 breached"), "\(mislabelled)")
+            // Each deadline reads as a countdown that agrees with its instant ("due in 35 min",
+            // "21 h ago"), with the brand's wall-clock date (Warsaw, 24-hour) on hover.
+            let countdowns = try await browser.script("""
+                const times = [...document.querySelectorAll('tbody td:last-child time')];
+                return times.filter(t => {
+                  const passed = new Date(t.getAttribute('datetime')) < new Date(), text = t.textContent.trim();
+                  return !(passed ? /^(\\d+ (min|h|days)( \\d+ min)?) ago$|^now$|^due now$/.test(text) : /^due (in \\d+ (min|h|days)( \\d+ min)?|now)$/.test(text))
+                    || !/^\\d{1,2} [A-Z][a-z]{2} \\d{4}, \\d{2}:\\d{2}$/.test(t.title);
+                }).map(t => t.textContent + ' / ' + t.title).join('; ') + ' | ' + times.length;
+                """) as? String ?? ""
+            #expect(countdowns.hasPrefix(" | ") && !countdowns.hasSuffix(" | 0"), "\(countdowns)")
+            let firstDue = try await browser.script("return document.querySelector('tbody td:last-child time').getAttribute('datetime')") as? String ?? ""
+            let firstTitle = try await browser.script("return document.querySelector('tbody td:last-child time').title") as? String ?? ""
+            let warsaw = DateFormatter()
+            warsaw.locale = Locale(identifier: "en_GB")
+            warsaw.timeZone = TimeZone(identifier: "Europe/Warsaw")
+            warsaw.dateFormat = "d MMM y, HH:mm"
+            let parsed = ISO8601DateFormatter()
+            parsed.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            #expect(parsed.date(from: firstDue).map(warsaw.string(from:)) == firstTitle, "\(firstDue) shown as \(firstTitle)")
             try await browser.open(server.base + "/console")
 
             // Find a case of level 1 that is still being worked on, by its number, from the search box
@@ -417,6 +437,13 @@ struct ConsoleBrowserTests {
             let agent = try await server.store.staffUser(email: "agent1@acme.example")
             try await browser.open(server.base + "/walk-in/board/acme/warsaw-centre")
             try await Self.waitFor("the board's socket") { try await browser.script("return document.body.dataset.live") as? String == "yes" }
+            // The clock is the wall clock in Warsaw, 24-hour, whatever zone the browser runs in.
+            let wall = DateFormatter()
+            wall.timeZone = TimeZone(identifier: "Europe/Warsaw")
+            wall.dateFormat = "HH:mm"
+            let clockShown = try await browser.text("#board-clock")
+            let around = [Date().addingTimeInterval(-60), Date(), Date().addingTimeInterval(60)].map(wall.string(from:))
+            #expect(around.contains(clockShown), "board clock \(clockShown), Warsaw \(around)")
             _ = try await browser.script("window.sameDocument = 'yes'; return 1")
             #expect(try await browser.text("#board-waits").contains("Billing and payments"))
 

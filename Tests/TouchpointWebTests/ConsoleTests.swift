@@ -611,4 +611,28 @@ struct ConsoleTests {
             #expect(String(buffer: agentPage.body).contains("No visits this day."))
         }
     }
+
+    /// The day list is the brand's local day on its wall clock: a visit at 23:30 UTC on
+    /// 3 December is on Friday 4 December in Warsaw, at 00:30 (it said "23:30–00:15 UTC"
+    /// on the 3rd).
+    @Test func theTechniciansDayIsTheBrandsLocalDay() async throws {
+        try await withConsole { fixture, client in
+            _ = try await fixture.store.updateBrand(fixture.brandID, language: nil, timeZone: "Europe/Warsaw", actor: .system)
+            let technician = try await fixture.store.staffUser(email: "technician@acme.example")
+            try await fixture.store.setTechnician(technician.id, brand: fixture.brandID, regions: ["warsaw"], travelMinutes: 15)
+            let opened = try await fixture.store.openCase(brand: fixture.brandID, actor: nil,
+                                                          request: OpenCase(contactPoint: .phone, from: Identity(storedKind: .phone, value: "+48600700801"),
+                                                                            name: "Jan Zieliński", subject: "No power", body: "Please come."))
+            let lateEvening = try #require(ISO8601DateFormatter().date(from: "2026-12-03T23:30:00Z"))
+            _ = try await fixture.store.scheduleVisit(caseID: opened.case.id, brand: fixture.brandID, actor: .system,
+                                                      request: VisitRequest(technicianID: technician.id, start: lateEvening, minutes: 45, skill: nil,
+                                                                            region: "warsaw", address: "ul. Leśna 2"))
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("technician@acme.example")
+            let friday = String(buffer: try await browser.get("/console/visits?day=2026-12-04").body)
+            #expect(friday.contains("Friday 4 December") && friday.contains("00:30–01:15") && friday.contains("ul. Leśna 2") && !friday.contains("UTC"))
+            #expect(friday.contains("← Thursday 3 December") && friday.contains("Saturday 5 December →"))
+            #expect(String(buffer: try await browser.get("/console/visits?day=2026-12-03").body).contains("No visits this day."))
+        }
+    }
 }

@@ -82,12 +82,37 @@ struct FieldServiceTests {
             let startDate = try #require(fractional.date(from: start))
             #expect(invitation["start"] as? String == ISO8601DateFormatter().string(from: startDate).replacingOccurrences(of: "Z", with: "+00:00"))
             #expect(try await server.store.outbox(brand: brand, state: nil, limit: 200, cursor: nil).items.contains { $0.caseID == item.id })
+            // The email says when in the brand's zone (Warsaw) and language, as ICU would write it.
+            func lastEmail() async throws -> String {
+                try #require(try await server.store.interactions(caseID: item.id, brand: brand).last { $0.direction == .outbound && $0.contactPoint == .email }).text
+            }
+            func reads(_ date: Date, _ end: Date, _ locale: String) -> String {
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: locale)
+                formatter.timeZone = TimeZone(identifier: "Europe/Warsaw")
+                formatter.dateFormat = "EEEE d MMMM, HH:mm"
+                let day = formatter.string(from: date)
+                formatter.dateFormat = "HH:mm"
+                return "\(day)–\(formatter.string(from: end))"
+            }
+            let bookedText = try await lastEmail()
+            #expect(bookedText == "A technician will visit you on \(reads(startDate, startDate.addingTimeInterval(3600), "en_GB")) at ul. Długa 5, Warszawa. "
+                + "The invitation is attached for your calendar.", "\(bookedText)")
+
+            // An unknown zone is refused by name; the brand switches to Polish.
+            let badZone = try await api("PATCH", "/api/v1/brand", ["timeZone": "Europe/Atlantis"])
+            #expect(badZone.status == 422 && badZone.text.contains("timeZone"), "\(badZone.text)")
+            let polish = try await api("PATCH", "/api/v1/brand", ["language": "pl", "timeZone": "Europe/Warsaw"])
+            #expect(polish.json["timeZone"] as? String == "Europe/Warsaw" && polish.json["language"] as? String == "pl")
 
             // Moved two hours later: the same UID, a higher SEQUENCE.
             let later = ISO8601DateFormatter().string(from: startDate.addingTimeInterval(7200))
             #expect(try await api("POST", "/api/v1/visits/\(visitID)/reschedule", ["start": later]).status == 200)
             let moved = try await Self.parse(try await lastInvitation())
             #expect(moved["uid"] as? String == uid && moved["sequence"] as? Int == 1 && moved["method"] as? String == "REQUEST")
+            let movedText = try await lastEmail()
+            #expect(movedText == "Wizyta technika została przeniesiona na: \(reads(startDate.addingTimeInterval(7200), startDate.addingTimeInterval(10_800), "pl_PL")). "
+                + "Zaktualizowane zaproszenie jest w załączniku.", "\(movedText)")
             // Called off: CANCEL, and the downloadable file says so too.
             let calledOff = try await api("POST", "/api/v1/visits/\(visitID)/cancel", ["reason": "customer away"])
             #expect(calledOff.json["status"] as? String == "cancelled")

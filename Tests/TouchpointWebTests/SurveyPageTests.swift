@@ -51,7 +51,7 @@ struct SurveyPageTests {
             #expect(try await post("score=9").0 == .ok, "an answered survey takes no second score")
 
             // A Polish brand asks in Polish, and says so to the browser.
-            _ = try await fx.store.setLanguage(.pl, brand: fx.brandID, actor: .system)
+            _ = try await fx.store.updateBrand(fx.brandID, language: .pl, timeZone: nil, actor: .system)
             (status, html) = try await get("/survey/\(token)")
             #expect(html.contains(#"<html lang="pl">"#) && html.contains("Dziękujemy — Twoja odpowiedź została zapisana."))
 

@@ -160,7 +160,7 @@ public struct Playbooks: Sendable {
                 clock = until
                 continue
             }
-            steps.append(PlannedStep(stepID: step.id, type: step.type, at: clock, what: Self.describe(action)))
+            steps.append(PlannedStep(stepID: step.id, type: step.type, at: clock, what: Self.describe(action, ReaderTime(zone: facts.zone, language: .en))))
             if action.isMessage { sent.append(clock) }
             guard let next = PlaybookEngine.advance(facts.definition, from: at, after: action, now: clock) else { break }
             index = next.index
@@ -169,19 +169,19 @@ public struct Playbooks: Sendable {
         return steps
     }
 
-    /// A plan line in words.
-    static func describe(_ action: StepAction) -> String {
+    /// A plan line in words, its times on the customer's local clock (quiet hours are theirs).
+    static func describe(_ action: StepAction, _ reader: ReaderTime) -> String {
         switch action {
         case .send(let point, let recipient, let subject, let body):
             "\(point.rawValue) to \(recipient)" + (subject.map { ": \($0)" } ?? "") + " — " + String(body.prefix(160))
         case .survey(let kind, let point, let recipient): "\(kind == .nps ? "recommendation" : "satisfaction") survey by \(point.label) to \(recipient)"
-        case .wait(let until): "wait until \(ISO8601DateFormatter().string(from: until))"
+        case .wait(let until): "wait until \(reader.moment(until))"
         case .branch(let answer, let detail): "\(answer ? "yes" : "no") (\(detail))"
-        case .task(_, _, let title, let due): "task: \(title), due \(ISO8601DateFormatter().string(from: due))"
-        case .meeting(let csm, _, let title, let start, _): "meeting \(title) with \(csm.name) at \(ISO8601DateFormatter().string(from: start))"
+        case .task(_, _, let title, let due): "task: \(title), due \(reader.moment(due))"
+        case .meeting(let csm, _, let title, let start, _): "meeting \(title) with \(csm.name) at \(reader.moment(start))"
         case .set(let field, let value): "set \(field.rawValue) to \(value)"
         case .skip(let reason): "skipped: \(reason)"
-        case .postpone(let until, let reason): "later (\(reason)) at \(ISO8601DateFormatter().string(from: until))"
+        case .postpone(let until, let reason): "later (\(reason)) at \(reader.moment(until))"
         case .end: "end"
         }
     }

@@ -21,9 +21,11 @@ public struct Staff: Sendable {
         try await store.brands()
     }
 
-    /// Changes the language the brand writes to its customers in.
-    public func setLanguage(_ language: Language, brand id: BrandID, actor: Actor) async throws -> Brand {
-        try await store.setLanguage(language, brand: id, actor: actor)
+    /// Changes the language the brand writes to its customers in and the time zone its
+    /// people read times in; nil keeps what is set. An unknown zone is refused by name.
+    public func updateBrand(_ id: BrandID, language: Language?, timeZone: String?, actor: Actor) async throws -> Brand {
+        if let timeZone { try Check.timeZone(timeZone) }
+        return try await store.updateBrand(id, language: language, timeZone: timeZone, actor: actor)
     }
 
     /// The staff member with this email address.

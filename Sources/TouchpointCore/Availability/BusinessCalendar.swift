@@ -50,9 +50,7 @@ public struct BusinessCalendar: Sendable {
     /// Validates and normalizes: overlapping or touching hours of a day are joined.
     public init(timeZone identifier: String, weekly: [Weekday: [OpeningHours]], holidays: Set<LocalDate> = [],
                 yearlyHolidays: Set<MonthDay> = []) throws(ValidationError) {
-        guard let zone = TimeZone(identifier: identifier) else {
-            throw ValidationError(field: "timeZone", reason: "unknown time zone '\(identifier)'; use an IANA name such as Europe/Warsaw")
-        }
+        let zone = try Check.timeZone(identifier)
         self.timeZone = zone
         var normalized: [Weekday: [OpeningHours]] = [:]
         for (day, hours) in weekly where !hours.isEmpty {

@@ -118,24 +118,6 @@ public struct CustomerMessages: Sendable {
         )
     }
 
-    /// A moment as a person reads it in `zone`: "Friday 4 December, 15:00" /
-    /// "piątek 4 grudnia, 15:00".
-    public func when(_ date: Date, zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = calendar.dateComponents([.weekday, .month, .day, .hour, .minute], from: date)
-        let weekday = (parts.weekday ?? 1) - 1
-        let month = (parts.month ?? 1) - 1
-        let time = String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
-        let days = say("Sunday Monday Tuesday Wednesday Thursday Friday Saturday", "niedziela poniedziałek wtorek środa czwartek piątek sobota")
-        let months = say(
-            "January February March April May June July August September October November December",
-            "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia")
-        let dayName = days.split(separator: " ")[weekday]
-        let monthName = months.split(separator: " ")[month]
-        return "\(dayName) \(parts.day ?? 1) \(monthName), \(time)"
-    }
-
     /// The page an unsubscribe link opens: what it stops, the button, and the answers.
     public func unsubscribePage(brand: String, address: String) -> (title: String, question: String, button: String, done: String, unknown: String) {
         (say("Stop messages", "Rezygnacja z wiadomości"),
@@ -176,6 +158,25 @@ public struct CustomerMessages: Sendable {
             expired: say("This survey link has expired. Thank you all the same.", "Ten link do ankiety wygasł. Mimo to dziękujemy."),
             unknown: say("We could not find this survey; the link may be incomplete.", "Nie znaleźliśmy tej ankiety; link może być niepełny."),
             title: say("Your opinion", "Twoja opinia"))
+    }
+
+    /// What became of a technician's visit, as the email carrying its invitation says it.
+    public enum VisitChange: Sendable { case booked, moved, cancelled }
+
+    /// A technician's visit, booked, moved or called off; `when` is the visit's time as the
+    /// customer reads it ("piątek 4 grudnia, 15:00–17:00").
+    public func visit(_ change: VisitChange, when: String, address: String?) -> String {
+        switch change {
+        case .booked:
+            say("A technician will visit you on \(when)\(address.map { " at \($0)" } ?? ""). The invitation is attached for your calendar.",
+                "Technik odwiedzi Cię: \(when)\(address.map { ", \($0)" } ?? ""). Zaproszenie do kalendarza jest w załączniku.")
+        case .moved:
+            say("Your technician's visit has moved to \(when). The updated invitation is attached.",
+                "Wizyta technika została przeniesiona na: \(when). Zaktualizowane zaproszenie jest w załączniku.")
+        case .cancelled:
+            say("Your technician's visit on \(when) is cancelled. We will be in touch about a new date.",
+                "Wizyta technika (\(when)) została odwołana. Skontaktujemy się w sprawie nowego terminu.")
+        }
     }
 
     /// An appointment at a service point, booked (with the invitation attached) or cancelled.

@@ -51,9 +51,7 @@ public struct AccountProfile: Codable, Equatable, Sendable {
         guard (0...100).contains(healthScore) else {
             throw ValidationError(field: "healthScore", reason: "must be between 0 and 100, got \(healthScore)")
         }
-        if let timeZone, TimeZone(identifier: timeZone) == nil {
-            throw ValidationError(field: "timeZone", reason: "unknown time zone '\(timeZone)'; use an IANA name such as Europe/Warsaw")
-        }
+        if let timeZone { try Check.timeZone(timeZone) }
         guard goals.count <= 50 else { throw ValidationError(field: "goals", reason: "at most 50 goals") }
         var trimmed: [String] = []
         for (index, goal) in goals.enumerated() {

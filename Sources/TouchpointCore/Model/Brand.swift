@@ -12,14 +12,27 @@ public struct Brand: Codable, Equatable, Sendable {
     public var defaultCallingCode: String?
     /// The language the brand writes to its customers in.
     public var language: Language
+    /// IANA zone every time shown to staff and customers is read in (a location's own zone
+    /// wins for what happens there).
+    public var timeZone: String
 
-    public init(id: BrandID, slug: String, name: String, casePrefix: String, defaultCallingCode: String?, language: Language = .en) {
+    public init(id: BrandID, slug: String, name: String, casePrefix: String, defaultCallingCode: String?, language: Language = .en,
+                timeZone: String = "UTC") {
         self.id = id
         self.slug = slug
         self.name = name
         self.casePrefix = casePrefix
         self.defaultCallingCode = defaultCallingCode
         self.language = language
+        self.timeZone = timeZone
+    }
+
+    public var zone: TimeZone { TimeZone(identifier: timeZone) ?? .gmt }
+
+    /// How the brand's people read times: in its zone, in `language` (the brand's own when
+    /// nil: what it writes to customers in).
+    public func reader(_ language: Language? = nil) -> ReaderTime {
+        ReaderTime(zone: zone, language: language ?? self.language)
     }
 }
 

@@ -41,9 +41,7 @@ public struct AutomationSettings: Codable, Equatable, Sendable {
         guard quietHours.count == 2 else { throw ValidationError(field: "quietHours", reason: "must be a pair [\"HH:MM\", \"HH:MM\"]") }
         _ = try OpeningHours.minute(quietHours[0], field: "quietHours[0]")
         _ = try OpeningHours.minute(quietHours[1], field: "quietHours[1]")
-        guard TimeZone(identifier: timeZone) != nil else {
-            throw ValidationError(field: "timeZone", reason: "unknown time zone '\(timeZone)'; use an IANA name such as Europe/Warsaw")
-        }
+        try Check.timeZone(timeZone)
         guard (1...100).contains(maxMessages) else {
             throw ValidationError(field: "maxMessages", reason: "must be between 1 and 100, got \(maxMessages)")
         }

@@ -21,10 +21,7 @@ public struct Location: Sendable, Equatable {
     /// The instants a local day at the location starts and ends (23 or 25 hours apart on
     /// the days the clocks change).
     public func bounds(of day: CivilDate) -> (start: Date, end: Date) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let start = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) ?? Date(timeIntervalSince1970: 0)
-        return (start, calendar.date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86_400))
+        day.bounds(in: zone)
     }
 
     /// Wall-clock time at the location, as customers read it: `2026-12-01 10:30`.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A rejected input, naming the field it concerns and why. Every edge maps it to its
 /// own error shape (problem+json for the API, an exit code for the CLI).
 public struct ValidationError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -53,6 +55,15 @@ extension WireEnum {
 
 /// Small checks shared by the domain types.
 public enum Check {
+    /// Requires an IANA time zone name ("Europe/Warsaw") and gives the zone.
+    @discardableResult
+    public static func timeZone(_ name: String, field: String = "timeZone") throws(ValidationError) -> TimeZone {
+        guard let zone = TimeZone(identifier: name) else {
+            throw ValidationError(field: field, reason: "unknown time zone '\(name)'; use an IANA name such as Europe/Warsaw")
+        }
+        return zone
+    }
+
     /// Trims and requires a non-empty string of at most `max` characters, without a NUL
     /// (PostgreSQL cannot store one in text, and no person types one: it is refused with the
     /// field's name on every database alike rather than failing at the write).

@@ -124,7 +124,7 @@ extension Store {
             guard claimed else { continue }
             fired += 1
             let brand = commitment.brandID
-            let note = "Follow-up: \(commitment.what) was due \(ISO8601DateFormatter().string(from: commitment.dueAt)) and is not marked kept."
+            let note = "Follow-up: \(commitment.what) was due \(try await self.brand(brand).reader(.en).moment(commitment.dueAt)) and is not marked kept."
             guard commitment.kind.followedUpByBilling else {
                 try await database.write { db in
                     try await Store.insert(events: self.events([EventDraft(type: .staffNotified, payload: [

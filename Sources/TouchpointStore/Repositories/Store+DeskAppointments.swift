@@ -177,7 +177,8 @@ extension Store {
 
     func inviteToDesk(_ appointment: DeskAppointment, location: Location, method: ICalendar.Method, actor: Actor) async throws {
         let language = try await brand(appointment.brandID).language
-        let body = CustomerMessages(language).deskAppointment(place: location.name, when: location.localTime(appointment.start), timeZone: location.timeZone,
+        let when = ReaderTime(zone: location.zone, language: language).span(appointment.start, appointment.end)
+        let body = CustomerMessages(language).deskAppointment(place: location.name, when: when, timeZone: location.timeZone,
                                                               cancelled: method == .cancel)
         try await emailInvitation(try await deskAppointmentCalendar(appointment), method: method, name: method == .cancel ? "appointment-cancelled.ics" : "appointment.ics",
                                   body: body, metadata: ["deskAppointment": appointment.id.text], caseID: appointment.caseID, brand: appointment.brandID, actor: actor)

@@ -197,11 +197,9 @@ extension Store {
     /// Emails the customer the visit as an iCalendar invitation, on the case, when they have
     /// an email address (otherwise the visit is on the case and the .ics is downloadable).
     func inviteToVisit(_ visit: Appointment, method: ICalendar.Method, actor: Actor) async throws {
-        let when = ISO8601DateFormatter().string(from: visit.start)
-        let body = method == .cancel
-            ? "Your technician's visit on \(when) (UTC) is cancelled. We will be in touch about a new date."
-            : visit.sequence == 0 ? "A technician will visit you on \(when) (UTC)\(visit.address.map { " at \($0)" } ?? ""). The invitation is attached for your calendar."
-            : "Your technician's visit has moved to \(when) (UTC). The updated invitation is attached."
+        let brand = try await self.brand(visit.brandID)
+        let when = brand.reader().span(visit.start, visit.end)
+        let body = CustomerMessages(brand.language).visit(method == .cancel ? .cancelled : visit.sequence == 0 ? .booked : .moved, when: when, address: visit.address)
         try await emailInvitation(try await visitCalendar(visit), method: method, name: method == .cancel ? "visit-cancelled.ics" : "visit.ics", body: body,
                                   metadata: ["appointment": visit.id.text], caseID: visit.caseID, brand: visit.brandID, actor: actor)
     }

@@ -505,7 +505,7 @@ struct StepContext {
             """
         ).run()
         let domain = mailbox.address.split(separator: "@").last.map(String.init) ?? "touchpoint"
-        let when = words.when(start, zone: facts.zone)
+        let when = ReaderTime(zone: facts.zone, language: facts.language).span(start, end)
         let body = words.meetingProposal(title: title, advisor: csm.name, when: when, timeZone: facts.zone.identifier)
         let calendar = ICalendar.render(
             ICalendar.Event(

@@ -7,17 +7,18 @@ extension Store {
     // MARK: Brands and teams
 
     /// Creates a brand (used by the demo data and administrators).
-    public func createBrand(slug: String, name: String, casePrefix: String, defaultCallingCode: String?, language: Language = .en) async throws -> Brand {
+    public func createBrand(slug: String, name: String, casePrefix: String, defaultCallingCode: String?, language: Language = .en,
+                            timeZone: String = "UTC") async throws -> Brand {
         let brand = Brand(id: environment.newID(), slug: slug.lowercased(), name: name, casePrefix: casePrefix, defaultCallingCode: defaultCallingCode,
-                          language: language)
+                          language: language, timeZone: timeZone)
         let now = Convert.ms(environment.now())
         try await database.write { db in
             let existing = try await db.raw("SELECT id FROM brands WHERE slug = \(bind: brand.slug)").first()
             if existing != nil { throw StoreError.conflict("a brand with slug '\(brand.slug)' exists") }
             try await db.raw("""
-                INSERT INTO brands (id, slug, name, case_prefix, default_calling_code, language, created_at)
+                INSERT INTO brands (id, slug, name, case_prefix, default_calling_code, language, time_zone, created_at)
                 VALUES (\(bind: brand.id.text), \(bind: brand.slug), \(bind: brand.name), \(bind: brand.casePrefix), \(bind: brand.defaultCallingCode),
-                        \(bind: brand.language.rawValue), \(bind: now))
+                        \(bind: brand.language.rawValue), \(bind: brand.timeZone), \(bind: now))
                 """).run()
         }
         brands.put(brand.id, brand)
@@ -53,18 +54,24 @@ extension Store {
     static func brand(from row: any SQLRow) throws -> Brand {
         Brand(id: try row.uuid("id"), slug: try row.string("slug"), name: try row.string("name"),
               casePrefix: try row.string("case_prefix"), defaultCallingCode: try row.optionalString("default_calling_code"),
-              language: Language(rawValue: try row.string("language")) ?? .en)
+              language: Language(rawValue: try row.string("language")) ?? .en, timeZone: try row.string("time_zone"))
     }
 
-    /// Changes the language the brand writes to its customers in.
-    public func setLanguage(_ language: Language, brand id: BrandID, actor: Actor) async throws -> Brand {
+    /// Changes the language the brand writes to its customers in and the time zone its
+    /// people read times in (either may stay as it is).
+    public func updateBrand(_ id: BrandID, language: Language?, timeZone: String?, actor: Actor) async throws -> Brand {
         var brand = try await self.brand(id)
-        brand.language = language
+        if let language { brand.language = language }
+        if let timeZone { brand.timeZone = timeZone }
         let environment = self.environment
+        let changed = brand
         try await database.write { db in
-            try await db.raw("UPDATE brands SET language = \(bind: language.rawValue) WHERE id = \(bind: id.text)").run()
+            try await db.raw("UPDATE brands SET language = \(bind: changed.language.rawValue), time_zone = \(bind: changed.timeZone) WHERE id = \(bind: id.text)").run()
+            var payload: [String: JSONValue] = [:]
+            if let language { payload["language"] = .string(language.rawValue) }
+            if let timeZone { payload["timeZone"] = .string(timeZone) }
             try await Store.insert(events: [DomainEvent(id: environment.newID(), brandID: id, type: .brandUpdated, actor: actor, accountID: nil, contactID: nil,
-                                                        caseID: nil, payload: ["language": .string(language.rawValue)], occurredAt: environment.now())], on: db)
+                                                        caseID: nil, payload: payload, occurredAt: environment.now())], on: db)
         }
         brands.put(id, brand)
         return brand

@@ -12,6 +12,8 @@ struct BrandDTO: Encodable {
     var defaultCallingCode: String?
     /// The language customers are written to in.
     var language: Language
+    /// The IANA time zone staff and customers read times in.
+    var timeZone: String
 
     init(_ brand: Brand) {
         id = brand.id.text
@@ -20,11 +22,13 @@ struct BrandDTO: Encodable {
         casePrefix = brand.casePrefix
         defaultCallingCode = brand.defaultCallingCode
         language = brand.language
+        timeZone = brand.timeZone
     }
 }
 
 struct BrandPatchRequest: Decodable {
     var language: Language?
+    var timeZone: String?
 }
 
 extension API {
@@ -36,8 +40,7 @@ extension API {
         group.patch("brand") { request, context in
             let caller = try context.caller(may: .administer)
             let body = try await io.decode(BrandPatchRequest.self, from: request)
-            var brand = try await app.staff.brand(caller.brandID)
-            if let language = body.language { brand = try await app.staff.setLanguage(language, brand: caller.brandID, actor: .staff(caller.userID)) }
+            let brand = try await app.staff.updateBrand(caller.brandID, language: body.language, timeZone: body.timeZone, actor: .staff(caller.userID))
             return try JSONIO.response(BrandDTO(brand))
         }
     }

@@ -103,7 +103,7 @@ extension API {
             let summary = try await app.customers.summary(of: contact.id, brand: brand.id)
             dto.billing = summary.billing?.sentence
             dto.openCommitments = summary.promises.map { CallWebhookResultDTO.Promise(what: $0.what, dueAt: $0.dueAt) }
-            dto.comingUp = try await ComingUpLine.lines(summary, app: app, brand: brand.id).map {
+            dto.comingUp = try await ComingUpLine.lines(summary, app: app, brand: brand).map {
                 CallWebhookResultDTO.Upcoming(what: $0.what, at: $0.at.iso, place: $0.place)
             }
         }

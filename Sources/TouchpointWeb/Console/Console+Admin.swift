@@ -139,8 +139,10 @@ extension Console {
         let session = try context.signedIn()
         guard session.principal.may(.administer) else { throw Problem(.forbidden, "only administrators manage API tokens") }
         let brand = session.user.brandID
+        let reader = try await staffReader(brand)
         let tokens = try await app.staff.apiTokens(brand: brand).map {
-            TokenLine(id: $0.id.text, name: $0.name, email: $0.email, scope: $0.scope.rawValue, created: TimeText($0.createdAt), revoked: $0.revokedAt.map(TimeText.init))
+            TokenLine(id: $0.id.text, name: $0.name, email: $0.email, scope: $0.scope.rawValue, created: TimeText($0.createdAt, reader),
+                      revoked: $0.revokedAt.map { TimeText($0, reader) })
         }
         let staff = try await app.lookups.staffUsers(brand: brand).map { Option(value: $0.email, label: "\($0.name) (\($0.role.rawValue))", selected: false) }
         var response = pages.render("tokens", TokensView(chrome: Chrome(title: "API tokens", session: session), created: created, tokens: tokens, staff: staff))

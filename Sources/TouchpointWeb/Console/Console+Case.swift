@@ -195,6 +195,7 @@ extension Console {
         async let botConversation = app.chatbot.conversation(caseID: item.id, brand: brand)
         let brandInfo = try await app.staff.brand(brand)
         let prefix = brandInfo.casePrefix
+        let reader = brandInfo.reader(.en)
         let people = try await staff
         let names = Dictionary(people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let teamList = try await teams
@@ -209,7 +210,8 @@ extension Console {
         let deliveries = try await app.lookups.deliveryStates(outbound, brand: brand)
 
         let lines = page.items.map { entry in
-            var line = line(entry, customers: [customer.id: customer.name ?? "customer"], staff: names, prefix: prefix, numbers: caseNumbers, current: item.id)
+            var line = line(entry, customers: [customer.id: customer.name ?? "customer"], staff: names, prefix: prefix, numbers: caseNumbers, current: item.id,
+                            reader: reader)
             if let delivery = deliveries[entry.id], line.delivery == nil || delivery.state == .failed {
                 line.delivery = delivery.state == .sent ? "sent" : delivery.state == .failed ? "not delivered: \(delivery.error ?? "")" : "waiting in the outbox"
                 line.deliveryFailed = delivery.state == .failed
@@ -257,15 +259,15 @@ extension Console {
                             billing: billingSentence)
             },
             commitments: about.promises.map { promise in
-                CommitmentLine(what: promise.what, due: TimeText(promise.dueAt), status: promise.status.rawValue, overdue: promise.dueAt < now)
+                CommitmentLine(what: promise.what, due: TimeText(promise.dueAt, reader), status: promise.status.rawValue, overdue: promise.dueAt < now)
             },
-            comingUp: try await ComingUpLine.lines(about, app: app, brand: brand),
+            comingUp: try await ComingUpLine.lines(about, app: app, brand: brandInfo),
             otherOpenCases: about.openCases.filter { $0.id != item.id }.map {
                 LinkLine(href: "/console/cases/\($0.number)", ref: "\(prefix)-\($0.number)", subject: $0.subject, status: $0.status.rawValue, kind: $0.contactPoint.label)
             },
             clocks: (item.sla?.clocks ?? []).map { clock in
                 let label = clock.label(at: now)
-                return ClockLine(label: clock.kind.title, state: label.words, due: clock.stoppedAt == nil ? clock.dueAt.map(TimeText.init) : nil,
+                return ClockLine(label: clock.kind.title, state: label.words, due: clock.stoppedAt == nil ? clock.dueAt.map { TimeText(due: $0, now: now, reader) } : nil,
                                  alert: label.needsAttention)
             },
             links: linkLines.filter { $0.kind != "merged into" },
@@ -322,7 +324,7 @@ extension Console {
 
     /// One timeline entry as a page shows it; `current` is the case the page is about, if any.
     func line(_ entry: TimelineEntry, customers: [ContactID: String], staff: [UserID: String], prefix: String, numbers: [CaseID: Int],
-              current: CaseID?) -> TimelineLine {
+              current: CaseID?, reader: ReaderTime) -> TimelineLine {
         func caseLink(_ id: CaseID?) -> (String?, String?) {
             guard let id, let number = numbers[id] else { return (nil, nil) }
             return ("\(prefix)-\(number)", "/console/cases/\(number)")
@@ -339,7 +341,7 @@ extension Console {
             let (ref, href) = caseLink(item.caseID)
             let author = item.authorKind == .contact ? (customers[item.contactID] ?? author(.contact, item.authorID)) : author(item.authorKind, item.authorID)
             var line = TimelineLine(
-                id: item.id.text, isEvent: false, time: TimeText(item.occurredAt), point: item.contactPoint.label,
+                id: item.id.text, isEvent: false, time: TimeText(item.occurredAt, reader), point: item.contactPoint.label,
                 nature: item.nature == .high ? "high-contact" : "low-contact", direction: item.direction.rawValue, author: author,
                 text: item.metadata["fresh"] ?? item.text, caseRef: ref, caseHref: href, otherCase: item.caseID != current,
                 htmlHref: item.html == nil ? nil : "/console/interactions/\(item.id.text)/html",
@@ -355,7 +357,7 @@ extension Console {
             return line
         case .event(let event):
             let (ref, href) = caseLink(event.caseID)
-            return TimelineLine(id: event.id.text, isEvent: true, time: TimeText(event.occurredAt), point: nil, nature: nil, direction: nil,
+            return TimelineLine(id: event.id.text, isEvent: true, time: TimeText(event.occurredAt, reader), point: nil, nature: nil, direction: nil,
                                 author: author(event.actor.kind, event.actor.id), text: EventText.describe(event, staff: staff),
                                 caseRef: ref, caseHref: href, otherCase: event.caseID != current, htmlHref: nil, attachments: [])
         }

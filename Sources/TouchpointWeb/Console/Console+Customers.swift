@@ -197,17 +197,19 @@ extension Console {
     func customerView(session: StaffSession, kind: String, name: String, promisesOf accountID: AccountID?, timeline: Page<TimelineEntry>, cases: [Case],
                       customers: [ContactID: String], olderBase: String) async throws -> CustomerView {
         let brand = session.user.brandID
-        let prefix = try await app.staff.brand(brand).casePrefix
+        let brandInfo = try await app.staff.brand(brand)
+        let prefix = brandInfo.casePrefix
+        let reader = brandInfo.reader(.en)
         let staff = Dictionary(try await app.lookups.staffUsers(brand: brand).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let numbers = try await numbers(of: timeline.items, brand: brand)
         let promises = try await accountID.asyncMap { try await app.commitments.commitments(accountID: $0, brand: brand, includeSettled: false) } ?? []
         let invoices = try await accountID.asyncMap { try await app.billing.invoices(accountID: $0, brand: brand) } ?? []
         let now = app.environment.now()
-        let today = CivilDate(now, timeZone: .gmt)
+        let today = CivilDate(now, timeZone: brandInfo.zone)
         return CustomerView(
             chrome: Chrome(title: name, session: session), kind: kind, name: name, title: nil, accountHref: nil, accountName: nil, facts: [],
             model: nil, why: nil, policy: [], identities: [], contacts: [],
-            commitments: promises.map { CommitmentLine(what: $0.what, due: TimeText($0.dueAt), status: $0.status.rawValue, overdue: $0.dueAt < now) },
+            commitments: promises.map { CommitmentLine(what: $0.what, due: TimeText($0.dueAt, reader), status: $0.status.rawValue, overdue: $0.dueAt < now) },
             billing: accountID.map { _ in BillingSummary(invoices: invoices, today: today).sentence },
             invoices: invoices.prefix(20).map { invoice in
                 let status = invoice.status(on: today)
@@ -218,9 +220,9 @@ extension Console {
                 CaseRow(href: "/console/cases/\(item.number)", ref: "\(prefix)-\(item.number)", subject: item.subject, status: item.status.rawValue,
                         priority: item.priority.rawValue, urgent: item.priority == .urgent || item.priority == .high, level: item.level.rawValue,
                         contact: customers[item.contactID] ?? "", assignee: item.assigneeID.flatMap { staff[$0] } ?? "—", team: "",
-                        sla: nil, due: nil, created: TimeText(item.createdAt))
+                        sla: nil, due: nil, created: TimeText(item.createdAt, reader))
             },
-            timeline: timeline.items.map { line($0, customers: customers, staff: staff, prefix: prefix, numbers: numbers, current: nil) },
+            timeline: timeline.items.map { line($0, customers: customers, staff: staff, prefix: prefix, numbers: numbers, current: nil, reader: reader) },
             older: timeline.nextCursor.map { "\(olderBase)?before=\(HTMLForm.encode($0))#timeline" }, health: nil)
     }
 }

@@ -105,24 +105,25 @@ extension Console {
         let held = try await mail.items
         let heldMessages = try await envelopes.items
         let numbers = try await app.lookups.caseNumbers(Array(Set(undelivered.compactMap(\.caseID))), brand: brand)
+        let reader = try await staffReader(brand)
         let view = HeldView(
             chrome: Chrome(title: "Held and undelivered messages", session: session),
             notice: HTMLForm(urlEncoded: request.uri.query ?? "")["done"],
             mail: held.map {
                 HeldMail(
-                    id: $0.id.text, received: TimeText($0.receivedAt), from: $0.sender ?? $0.envelopeFrom, subject: $0.subject ?? "(no subject)",
+                    id: $0.id.text, received: TimeText($0.receivedAt, reader), from: $0.sender ?? $0.envelopeFrom, subject: $0.subject ?? "(no subject)",
                     mailbox: $0.mailbox, reason: $0.reason ?? "", attempts: $0.attempts)
             },
             anyMail: !held.isEmpty,
             messages: heldMessages.map {
                 HeldMessage(
-                    id: $0.id.text, received: TimeText($0.receivedAt), contactPoint: $0.contactPoint.label, source: $0.source,
+                    id: $0.id.text, received: TimeText($0.receivedAt, reader), contactPoint: $0.contactPoint.label, source: $0.source,
                     stage: $0.stage.map(Self.stageText) ?? "", reason: $0.reason ?? "", attempts: $0.attempts)
             },
             anyMessages: !heldMessages.isEmpty,
             undelivered: undelivered.map {
                 Undelivered(
-                    id: $0.id.text, created: TimeText($0.createdAt), contactPoint: $0.contactPoint.label, recipient: $0.recipient,
+                    id: $0.id.text, created: TimeText($0.createdAt, reader), contactPoint: $0.contactPoint.label, recipient: $0.recipient,
                     what: $0.email?.mail.subject ?? $0.text.map { Self.firstWords($0.text) } ?? "",
                     caseNumber: $0.caseID.flatMap { numbers[$0] }, error: $0.lastError ?? "", attempts: $0.attempts)
             },

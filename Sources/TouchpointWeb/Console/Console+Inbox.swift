@@ -115,7 +115,9 @@ extension Console {
         async let staff = app.lookups.staffUsers(brand: brand)
         async let teams = app.routing.teamProfiles(brand: brand)
         async let saved = app.lookups.savedViews(userID: me.id)
-        let prefix = try await app.staff.brand(brand).casePrefix
+        let brandInfo = try await app.staff.brand(brand)
+        let prefix = brandInfo.casePrefix
+        let reader = brandInfo.reader(.en)
         let items = try await page
         let names = try await app.lookups.contactNames(items.items.map(\.contactID), brand: brand)
         let staffNames = Dictionary(try await staff.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -127,7 +129,7 @@ extension Console {
                            contact: names[item.contactID] ?? "", assignee: item.assigneeID.flatMap { staffNames[$0] } ?? "—",
                            team: item.teamID.flatMap { teamNames[$0] } ?? "—",
                            sla: item.status.isActive ? item.sla?.label(at: now).flatMap { $0.needsAttention ? $0.words : nil } : nil,
-                           due: item.status.isActive ? due.map(TimeText.init) : nil, created: TimeText(item.createdAt))
+                           due: item.status.isActive ? due.map { TimeText(due: $0, now: now, reader) } : nil, created: TimeText(item.createdAt, reader))
         }
         let counted = try await counts
         var base = query
@@ -178,19 +180,6 @@ struct InboxQuery {
         if let status { parts.append("status=" + status.rawValue) }
         if let cursor { parts.append("cursor=" + HTMLForm.encode(cursor)) }
         return parts.joined(separator: "&")
-    }
-}
-
-/// A moment as the pages show it: machine-readable for the script that shows local time,
-/// and readable (UTC) without it.
-struct TimeText {
-    var iso: String
-    var text: String
-
-    init(_ date: Date) {
-        iso = JSONIO.format(date)
-        let parts = Calendar.utc.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        text = String(format: "%04d-%02d-%02d %02d:%02d UTC", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
     }
 }
 

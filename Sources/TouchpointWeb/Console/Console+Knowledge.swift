@@ -117,6 +117,8 @@ extension Console {
         let brand = session.user.brandID
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
         let text = (query["q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let reader = try await staffReader(brand)
+        let row = { self.row($0, reader) }
         let articles: [Article]
         if text.isEmpty {
             articles = try await app.knowledge.articles(brand: brand, filter: ArticleFilter(reader: .staff), limit: 200, cursor: nil).items
@@ -139,12 +141,12 @@ extension Console {
                 notHelpful: analytics.notHelpful.map(row), neverOpened: analytics.neverOpened.map(row)))
     }
 
-    func row(_ article: Article) -> ArticleRow {
+    func row(_ article: Article, _ reader: ReaderTime) -> ArticleRow {
         let content = article.content
         return ArticleRow(
             href: "/console/kb/\(article.id.text)", title: content.title, language: content.language.label, status: content.status.label,
             visibility: content.visibility.label, category: content.category, version: article.version, helpful: article.helpful,
-            notHelpful: article.notHelpful, views: article.views, updated: TimeText(article.updatedAt))
+            notHelpful: article.notHelpful, views: article.views, updated: TimeText(article.updatedAt, reader))
     }
 
     /// A blank article; from a reply (`from=` an interaction), its text; from an
@@ -185,11 +187,12 @@ extension Console {
         view.notice = query["done"].map { $0 == "restored" ? "Restored as a new version." : "Saved." }
         view.previewHTML = article.html
         let versions = try await app.knowledge.versions(article.id, brand: brand)
+        let reader = try await staffReader(brand)
         let names = Dictionary(try await app.lookups.staffUsers(brand: brand).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         view.versions = versions.map { version in
             VersionRow(
                 version: version.version, note: version.note, author: version.authorID.flatMap { names[$0] } ?? "import",
-                saved: TimeText(version.savedAt),
+                saved: TimeText(version.savedAt, reader),
                 helpful: version.helpful, notHelpful: version.notHelpful,
                 diffHref: version.version > 1 ? "/console/kb/\(article.id.text)?diff=\(version.version)#changes" : nil,
                 current: version.version == article.version)
@@ -204,7 +207,7 @@ extension Console {
                 canRestore: view.canWrite && to - 1 != article.version)
         }
         let translations = try await app.knowledge.translations(of: article, reader: .staff)
-        view.translations = translations.map(row)
+        view.translations = translations.map { row($0, reader) }
         if !Language.allCases.allSatisfy({ language in
             language == article.content.language || translations.contains { $0.content.language == language }
         }) {

@@ -177,6 +177,7 @@ extension Console {
         var run: PlaybookDryRun?
         if dryRun { run = try await app.playbooks.dryRun(definition, brand: brand, limit: 20) }
         let audience = PlaybookForm.describe(definition.audience)
+        let reader = try await staffReader(brand)
         return pages.render(
             "playbook",
             PlaybookView(
@@ -196,7 +197,7 @@ extension Console {
                         state: PlaybookForm.stateLabel(item.state),
                         next: item.state == .active && item.version == playbook.version && definition.steps.indices.contains(item.stepIndex)
                             ? PlaybookForm.describe(definition.steps[item.stepIndex]) : nil,
-                        due: item.state == .active ? item.dueAt.map(TimeText.init) : nil,
+                        due: item.state == .active ? item.dueAt.map { TimeText($0, reader) } : nil,
                         reason: item.exitReason.map { "Stopped: \($0)" } ?? item.reason,
                         version: item.version, running: item.state == .active)
                 },
@@ -204,7 +205,7 @@ extension Console {
                 dryRunLines: run?.entries.map { entry in
                     DryRunLine(
                         who: [entry.contactName, entry.accountName].compactMap { $0 }.joined(separator: ", "),
-                        plan: entry.plan.map { PlannedLine(step: $0.stepID, at: TimeText($0.at), what: $0.what) })
+                        plan: entry.plan.map { PlannedLine(step: $0.stepID, at: TimeText($0.at, reader), what: $0.what) })
                 } ?? [],
                 leftOut: run?.excluded.map { "\($0.name): \($0.reason)" } ?? []))
     }

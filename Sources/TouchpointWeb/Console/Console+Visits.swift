@@ -21,7 +21,8 @@ extension Console {
                 throw Problem(.forbidden, "this is another technician's visit")
             }
             _ = try await app.fieldService.completeVisit(id, brand: session.user.brandID, staff: session.user.id, outcome: outcome, note: form["note"])
-            return Pages.redirect("/console/visits?day=\(CivilDate(visit.start, timeZone: .gmt))&done=1")
+            let zone = try await app.staff.brand(session.user.brandID).zone
+            return Pages.redirect("/console/visits?day=\(CivilDate(visit.start, timeZone: zone))&done=1")
         }
         group.get("visits/{id}/calendar") { _, context in
             let session = try context.signedIn()
@@ -32,12 +33,18 @@ extension Console {
         }
     }
 
+    /// A visit's state and outcome in the technician's words, never the stored names.
+    static let visitStatus: [Appointment.Status: String] = [.scheduled: "planned", .cancelled: "called off", .done: "done"]
+    static let visitOutcome: [Appointment.Outcome: String] = [.resolved: "resolved", .partsNeeded: "parts needed", .revisit: "needs another visit"]
+
     struct VisitsView {
         var chrome: Chrome
         var notice: String?
         var day: String
         var previous: String
         var next: String
+        var previousLabel: String
+        var nextLabel: String
         var visits: [VisitLine]
     }
 
@@ -59,28 +66,28 @@ extension Console {
         let session = try context.signedIn()
         let brand = session.user.brandID
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
-        let day = query.text("day").flatMap(CivilDate.init) ?? CivilDate(app.environment.now(), timeZone: .gmt)
-        let calendar = Calendar.utc
-        let start = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))!
-        let visits = try await app.fieldService.appointments(technician: session.user.id, brand: brand, from: start, to: start.addingTimeInterval(86_400))
-        let prefix = try await app.staff.brand(brand).casePrefix
+        // The technician's day is the brand's local day, and the times on it its wall clock.
+        let brandInfo = try await app.staff.brand(brand)
+        let reader = brandInfo.reader(.en)
+        let day = query.text("day").flatMap(CivilDate.init) ?? CivilDate(app.environment.now(), timeZone: brandInfo.zone)
+        let (start, end) = day.bounds(in: brandInfo.zone)
+        let visits = try await app.fieldService.appointments(technician: session.user.id, brand: brand, from: start, to: end)
+        let prefix = brandInfo.casePrefix
         var lines: [VisitLine] = []
         for visit in visits {
             let item = try await app.cases.case(visit.caseID, brand: brand)
             let contact = try await app.contacts.contact(item.contactID, brand: brand)
-            let clock: (Date) -> String = { date in
-                let parts = calendar.dateComponents([.hour, .minute], from: date)
-                return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
-            }
-            lines.append(VisitLine(id: visit.id.text, time: "\(clock(visit.start))–\(clock(visit.end)) UTC", status: visit.status.rawValue,
+            lines.append(VisitLine(id: visit.id.text, time: "\(reader.clock(visit.start))–\(reader.clock(visit.end))", status: Self.visitStatus[visit.status] ?? "",
                                    open: visit.status == .scheduled, customer: contact.name ?? "customer",
                                    phone: contact.identities.first { $0.kind == .phone }?.value, address: visit.address,
                                    caseHref: "/console/cases/\(item.number)", caseRef: "\(prefix)-\(item.number)", subject: item.subject,
-                                   outcome: visit.outcome?.rawValue))
+                                   outcome: visit.outcome.flatMap { Self.visitOutcome[$0] }))
         }
         return pages.render("visits", VisitsView(
-            chrome: Chrome(title: "My visits", session: session), notice: query["done"] != nil ? "Visit recorded." : nil, day: day.description,
-            previous: CivilDate(start.addingTimeInterval(-86_400), timeZone: .gmt).description, next: CivilDate(start.addingTimeInterval(86_400), timeZone: .gmt).description,
+            chrome: Chrome(title: "My visits", session: session), notice: query["done"] != nil ? "Visit recorded." : nil, day: reader.day(start),
+            previous: day.adding(days: -1).description, next: day.adding(days: 1).description,
+            previousLabel: reader.day(day.adding(days: -1).bounds(in: brandInfo.zone).start),
+            nextLabel: reader.day(day.adding(days: 1).bounds(in: brandInfo.zone).start),
             visits: lines))
     }
 }

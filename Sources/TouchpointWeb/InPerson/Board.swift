@@ -61,9 +61,14 @@ enum Board {
                 var brand: String
                 var slug: String
                 var locationSlug: String
+                /// The wall clock where the board hangs: its zone, and the time when the page was made.
+                var zone: String
+                var clock: String
                 var board: Snapshot
             }
-            return pages.render("board", View(brand: brand.name, slug: brand.slug, locationSlug: location.slug, board: snapshot(state)))
+            let clock = ReaderTime(zone: location.zone, language: brand.language).clock(app.environment.now())
+            return pages.render("board", View(brand: brand.name, slug: brand.slug, locationSlug: location.slug, zone: location.zone.identifier, clock: clock,
+                                              board: snapshot(state)))
         }
     }
 

@@ -394,15 +394,14 @@ struct KioskPages: Sendable {
         let brand = kiosk.brandID
         let summary = try await app.customers.summary(of: session.contactID, brand: brand)
         let contact = summary.contact
-        let prefix = try await app.staff.brand(brand).casePrefix
+        let brandInfo = try await app.staff.brand(brand)
+        let prefix = brandInfo.casePrefix
         var tickets: [Ticket] = []
         if let locationID = kiosk.locationID {
             tickets = try await app.walkIn.queueState(location: locationID, brand: brand).tickets.filter { $0.contactID == contact.id }
         }
         var page = try view(request, context, screen: "account", signedIn: true)
         let location = try await kiosk.locationID.asyncMap { try await app.walkIn.location($0, brand: brand) }
-        // Times as the clock on the wall shows them, where the kiosk stands.
-        func local(_ date: Date) -> String { location?.localTime(date) ?? TimeText(date).text }
         let appointments = summary.deskAppointments
         var places: [UUID: Location] = location.map { [$0.id: $0] } ?? [:]
         for appointment in appointments where places[appointment.locationID] == nil {
@@ -410,11 +409,14 @@ struct KioskPages: Sendable {
         }
         let language = language(request, kiosk)
         let words = CustomerMessages(Language(rawValue: language) ?? .en)
+        // Times as the clock on the wall shows them where the kiosk stands, in the screen's language.
+        let reader = ReaderTime(zone: location?.zone ?? brandInfo.zone, language: words.language)
+        func local(_ date: Date) -> String { reader.when(date) }
         page.account = AccountView(
             billing: summary.billing.flatMap { $0.invoiceCount == 0 ? nil : KioskText.billing($0, language: language) },
             appointments: appointments.map { appointment in
                 let place = places[appointment.locationID]
-                return Line(title: place?.localTime(appointment.start) ?? local(appointment.start),
+                return Line(title: place.map { ReaderTime(zone: $0.zone, language: words.language).when(appointment.start) } ?? local(appointment.start),
                             detail: "\(place?.setup.category(appointment.category)?.name ?? appointment.category), \(place?.name ?? "")")
             },
             visits: summary.visits.map { Line(title: local($0.start), detail: $0.address ?? "") },

@@ -139,7 +139,7 @@ extension Portal {
                 frame: frame, help: helpFrame(language, brand), id: article.id.text, title: article.content.title, summary: article.content.summary,
                 html: article.html, category: category,
                 categoryHref: category.map { "\(base)?lang=\(language.rawValue)&category=\(HTMLForm.encode($0))" },
-                updated: TimeText(article.updatedAt), version: article.version,
+                updated: TimeText(article.updatedAt, brand.reader(language)), version: article.version,
                 translation: other.map {
                     ResultLine(
                         href: "\(base)/\($0.id.text)?lang=\($0.content.language.rawValue)", titleHTML: HTMLSanitizer.escape($0.content.title), snippetHTML: "")

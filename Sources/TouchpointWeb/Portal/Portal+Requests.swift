@@ -37,15 +37,16 @@ extension Portal {
         let brand = try await brand(context)
         let session = try customer(context)
         let cases = try await app.customerPortal.portalCases(contactID: session.contact.id, brand: brand.id)
+        let reader = brand.reader(.en)
         let lines = cases.map {
             RequestLine(href: "/portal/\(brand.slug)/cases/\($0.number)", ref: "\(brand.casePrefix)-\($0.number)", subject: $0.subject,
-                        status: Self.words.caseStatus($0.status), openedOn: $0.contactPoint.label, updated: TimeText($0.updatedAt))
+                        status: Self.words.caseStatus($0.status), openedOn: $0.contactPoint.label, updated: TimeText($0.updatedAt, reader))
         }
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]
         let summary = try await app.customers.summary(of: session.contact.id, brand: brand.id)
-        let comingUp = try await ComingUpLine.lines(summary, app: app, brand: brand.id)
+        let comingUp = try await ComingUpLine.lines(summary, app: app, brand: brand)
         let now = app.environment.now()
-        let promises = summary.promises.map { Console.CommitmentLine(what: $0.what, due: TimeText($0.dueAt), status: $0.status.rawValue, overdue: $0.dueAt < now) }
+        let promises = summary.promises.map { Console.CommitmentLine(what: $0.what, due: TimeText($0.dueAt, reader), status: $0.status.rawValue, overdue: $0.dueAt < now) }
         let waiting = try await app.surveys.waiting(contact: session.contact.id, brand: brand.id, on: .portal)
         return pages.render("portal-home", HomeView(frame: frame("Your requests", brand, session),
                                                     notice: done == "profile" ? "Your profile was saved." : nil, requests: lines,
@@ -104,7 +105,7 @@ extension Portal {
         let (item, interactions) = try await app.customerPortal.portalCase(number: number, contactID: session.contact.id, brand: brand.id)
         let messages = interactions.map { interaction in
             MessageLine(mine: interaction.direction == .inbound, author: interaction.direction == .inbound ? "You" : brand.name,
-                        point: interaction.contactPoint.label, time: TimeText(interaction.occurredAt),
+                        point: interaction.contactPoint.label, time: TimeText(interaction.occurredAt, brand.reader(.en)),
                         text: interaction.direction == .inbound ? (interaction.metadata["fresh"] ?? interaction.text) : interaction.text)
         }
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]

@@ -52,7 +52,12 @@
       pause = Math.min(pause * 2, 30000);
     };
   }
-  function tick() { clock.textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }); }
+  // The clock shows the time where the board hangs (the location's zone, 24-hour), not the
+  // zone or locale the display's browser happens to be set to.
+  var zone = document.body.dataset.zone || "UTC";
+  function tick() {
+    clock.textContent = new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone });
+  }
   tick();
   setInterval(tick, 10000);
   connect();

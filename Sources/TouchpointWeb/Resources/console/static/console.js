@@ -1,11 +1,8 @@
 // Touchpoint console: small enhancements; every page works without this file.
 (function () {
   "use strict";
-  // Times are rendered in UTC; show them in the reader's own zone.
-  document.querySelectorAll("time[datetime]").forEach(function (el) {
-    var date = new Date(el.getAttribute("datetime"));
-    if (!isNaN(date)) { el.title = el.textContent; el.textContent = date.toLocaleString(); }
-  });
+  // Times arrive written for the reader (the brand's zone, a 24-hour clock); they are
+  // left as they are rather than redone in the browser's locale.
 
   function typing(target) {
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
@@ -56,13 +53,6 @@
     return event.caseId === caseId || (contactId && event.contactId === contactId);
   }
 
-  function localTimes(root) {
-    root.querySelectorAll("time[datetime]").forEach(function (el) {
-      var date = new Date(el.getAttribute("datetime"));
-      if (!isNaN(date)) { el.title = el.textContent; el.textContent = date.toLocaleString(); }
-    });
-  }
-
   function refresh() {
     pending = null;
     fetch(location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
@@ -74,10 +64,9 @@
           var next = fresh.getElementById(region.id);
           if (!next || region.contains(document.activeElement)) return;
           region.replaceWith(next);
-          localTimes(next);
         });
         var status = document.getElementById("live-status");
-        if (status) status.textContent = "Updated " + new Date().toLocaleTimeString();
+        if (status) status.textContent = "Updated just now";
       });
   }
 
