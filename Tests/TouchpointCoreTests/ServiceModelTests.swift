@@ -17,22 +17,22 @@ struct ServiceModelTests {
 
     @Test(arguments: [
         SegmentCase(name: "strategic", profile: AccountProfile(annualValue: 240_000, complexity: .high, stage: .adoption, healthScore: 80), role: nil,
-                    model: .highTouch, explanation: "highTouch: annual value 240,000 ≥ 100,000 and complexity high (rule 'Strategic')"),
+                    model: .highTouch, explanation: "High-touch: annual value 240,000 ≥ 100,000 and complexity high (rule 'Strategic')"),
         SegmentCase(name: "onboarding care", profile: AccountProfile(annualValue: 60_000, complexity: .low, stage: .onboarding, healthScore: 80), role: nil,
-                    model: .highTouch, explanation: "highTouch: stage onboarding and annual value 60,000 ≥ 50,000 (rule 'Onboarding care')"),
+                    model: .highTouch, explanation: "High-touch: stage onboarding and annual value 60,000 ≥ 50,000 (rule 'Onboarding care')"),
         SegmentCase(name: "same account after onboarding", profile: AccountProfile(annualValue: 60_000, complexity: .low, stage: .adoption, healthScore: 80), role: nil,
-                    model: .midTouch, explanation: "midTouch: annual value 60,000 ≥ 50,000 (rule 'Key accounts')"),
+                    model: .midTouch, explanation: "Mid-touch: annual value 60,000 ≥ 50,000 (rule 'Key accounts')"),
         SegmentCase(name: "at risk", profile: AccountProfile(annualValue: 12_500.5, stage: .atRisk, healthScore: 30), role: nil,
-                    model: .midTouch, explanation: "midTouch: health score 30 < 40 and annual value 12,500.5 ≥ 10,000 (rule 'At risk')"),
+                    model: .midTouch, explanation: "Mid-touch: health score 30 < 40 and annual value 12,500.5 ≥ 10,000 (rule 'At risk')"),
         SegmentCase(name: "small but complex", profile: AccountProfile(annualValue: 900, complexity: .medium, stage: .adoption), role: nil,
-                    model: .lowTouch, explanation: "lowTouch: complexity medium in {medium, high} (rule 'Complex products')"),
+                    model: .lowTouch, explanation: "Low-touch: complexity medium in {medium, high} (rule 'Complex products')"),
         SegmentCase(name: "default", profile: AccountProfile(annualValue: 100, complexity: .low, stage: .adoption), role: nil,
-                    model: .techTouch, explanation: "techTouch: no rule matched (the default model)"),
+                    model: .techTouch, explanation: "Tech-touch: no rule matched (the default model)"),
         SegmentCase(name: "decision maker of a key account", profile: AccountProfile(annualValue: 60_000, stage: .adoption), role: "CFO, Decision Maker",
                     model: .highTouch,
-                    explanation: "highTouch: annual value 60,000 ≥ 50,000 and contact role 'CFO, Decision Maker' contains 'decision maker' (rule 'Strategic decision makers'); the account itself is midTouch"),
+                    explanation: "High-touch: annual value 60,000 ≥ 50,000 and contact role 'CFO, Decision Maker' contains 'decision maker' (rule 'Strategic decision makers'); the account itself is midTouch"),
         SegmentCase(name: "other user of a key account", profile: AccountProfile(annualValue: 60_000, stage: .adoption), role: "Engineer",
-                    model: .midTouch, explanation: "midTouch: annual value 60,000 ≥ 50,000 (rule 'Key accounts')"),
+                    model: .midTouch, explanation: "Mid-touch: annual value 60,000 ≥ 50,000 (rule 'Key accounts')"),
     ])
     func segmentation(_ example: SegmentCase) {
         let result = example.role == nil
@@ -142,7 +142,7 @@ struct ServiceModelTests {
 
     @Test func cappedEscalationSaysWhy() throws {
         let decision = try EscalationLadder.escalate(level: .basic, rung: .agent, trigger: .customerRequestedManager, ceiling: .level3, model: .lowTouch).get()
-        #expect(decision.reason == "the customer asked for a manager; lowTouch cases go no higher than level3")
+        #expect(decision.reason == "the customer asked for a manager; Low-touch cases go no higher than level 3")
         #expect(decision.capped)
     }
 
@@ -160,7 +160,7 @@ struct ServiceModelTests {
         #expect(EscalationLadder.entry(policy: high, annualValue: 600_000, requested: .basic).step == .level3)
         let capped = EscalationLadder.entry(policy: ServicePolicy.defaults(.techTouch), annualValue: 0, requested: .advanced)
         #expect(capped.step == .level2, "a topic cannot lift a case above its model's ceiling")
-        #expect(capped.reason == "techTouch enters at level 1; the topic asks for level 3, capped at the model's ceiling level2")
+        #expect(capped.reason == "Tech-touch enters at level 1; the topic asks for level 3, capped at the model's ceiling level 2")
     }
 
     @Test func policiesValidate() throws {

@@ -50,7 +50,7 @@ struct ServiceModelStoreTests {
             if open.case.assigneeID == nil { #expect(now.assigneeID == fx.csm.id, "the named CSM takes a case nobody held") }
             #expect(try await store.case(done.case.id, brand: fx.brand.id).serviceModel == .techTouch)
             let why = try await events(store, fx, case: open.case.id).first { $0.type == .caseUpdated }?.payload["why"]
-            #expect(why == .string("the account's model changed from techTouch to highTouch"))
+            #expect(why == .string("the account's model changed from Tech-touch to High-touch"))
             // An account without a CSM that grows into a model with a named one gets the CSM with room.
             let shop = try await store.createAccount(brand: fx.brand.id, actor: .staff(fx.admin.id), name: "Shop",
                                                      profile: AccountProfile(annualValue: 100, stage: .adoption))
@@ -72,7 +72,7 @@ struct ServiceModelStoreTests {
             let account = try await store.createAccount(brand: fx.brand.id, actor: .staff(fx.admin.id), name: "Small",
                                                         profile: AccountProfile(annualValue: 100, stage: .adoption))
             #expect(account.serviceModel == .techTouch)
-            #expect(account.modelExplanation == "techTouch: no rule matched (the default model)")
+            #expect(account.modelExplanation == "Tech-touch: no rule matched (the default model)")
             let grown = try await store.updateAccount(account.id, brand: fx.brand.id, actor: .staff(fx.admin.id),
                                                       changes: AccountChanges(annualValue: 250_000, complexity: .high))
             #expect(grown.serviceModel == .highTouch)
@@ -80,7 +80,7 @@ struct ServiceModelStoreTests {
             #expect(changes.count == 2)
             #expect(changes.first?.payload["from"] == .string("techTouch"))
             #expect(changes.first?.payload["to"] == .string("highTouch"))
-            #expect(changes.first?.payload["why"] == .string("highTouch: annual value 250,000 ≥ 100,000 and complexity high (rule 'Strategic')"))
+            #expect(changes.first?.payload["why"] == .string("High-touch: annual value 250,000 ≥ 100,000 and complexity high (rule 'Strategic')"))
             // The model change is on the account's timeline.
             let timeline = try await store.accountTimeline(account.id, brand: fx.brand.id, limit: 50, cursor: nil)
             #expect(timeline.items.contains { if case .event(let event) = $0 { event.type == .accountModelChanged } else { false } })
@@ -287,7 +287,7 @@ struct ServiceModelStoreTests {
             let (capped, decision) = try await store.escalate(low.case.id, brand: fx.brand.id, actor: .contact(low.case.contactID), trigger: .customerRequestedManager)
             #expect(decision.to == .level3 && decision.capped)
             #expect(capped.rung == .agent && capped.level == .advanced)
-            await #expect(throws: StoreError.conflict("the case is at level3; lowTouch cases escalate no higher than level3")) {
+            await #expect(throws: StoreError.conflict("the case is at level 3; Low-touch cases escalate no higher than level 3")) {
                 try await store.escalate(low.case.id, brand: fx.brand.id, actor: .staff(fx.agent.id), trigger: .manual(reason: "angry", target: .executive))
             }
 

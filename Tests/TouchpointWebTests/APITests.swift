@@ -233,7 +233,7 @@ struct APITests {
             let tooHigh = try await client.execute(uri: "/api/v1/cases/1", method: .patch, headers: fx.headers("agent"),
                                                    body: body(["rung": "manager", "reason": "customer asked for a manager"]))
             #expect(tooHigh.status == .unprocessableContent)
-            #expect(try json(tooHigh)["reason"] as? String == "techTouch cases escalate no higher than level2")
+            #expect(try json(tooHigh)["reason"] as? String == "Tech-touch cases escalate no higher than level 2")
             // Under rules that make everyone high-touch, a new case may go to a manager.
             let rules = try await client.execute(uri: "/api/v1/segmentation/rules", method: .put, headers: fx.headers("admin"),
                                                  body: body(["rules": [] as [Any], "defaultModel": "highTouch"]))

@@ -108,7 +108,7 @@ struct ConsoleBrowserTests {
             try await browser.type("#escalate-reason", "needs a network specialist")
             try await browser.click("#escalate")
             try await Self.waitFor("the escalation notice") { try await browser.text("#notice") == "Case escalated." }
-            #expect(try await browser.text("#case-step") == "level2")
+            #expect(try await browser.text("#case-step") == "level 2")
             try await browser.screenshot("case-escalated")
 
             let stored = try await server.store.case(target.id, brand: server.brand.id)

@@ -339,6 +339,56 @@ struct ConsoleTests {
         }
     }
 
+    /// What staff read is in their words: no stored names (`highTouch`, `level3`,
+    /// `contact.created`, `partsNeeded`, `customerNumber`, `firstResponse`) and grouped
+    /// money, on the case page, the account page and the contact page.
+    @Test func pagesSpeakStaffsWordsNotStoredNames() async throws {
+        try await withConsole { fixture, client in
+            let account = try await fixture.store.createAccount(brand: fixture.brandID, actor: .system, name: "Gdansk Mills",
+                                                                profile: AccountProfile(annualValue: 413_195, averageOrderValue: 1_250, complexity: .high,
+                                                                                        stage: .atRisk, healthScore: 55))
+            let opened = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
+                contactPoint: .phone, from: Identity(storedKind: .phone, value: "+48600700901"), name: "Marek Wiśniewski", subject: "Mill power cut",
+                body: "The mill has no power."))
+            let contactID = opened.case.contactID
+            _ = try await fixture.store.updateContact(contactID, brand: fixture.brandID, actor: .system,
+                                                      changes: ContactChanges(accountID: .some(account.id),
+                                                                              addIdentities: [Identity(storedKind: .customerNumber, value: "C-10007")]))
+            let technician = try await fixture.store.staffUser(email: "technician@acme.example")
+            try await fixture.store.setTechnician(technician.id, brand: fixture.brandID, regions: ["gdansk"], travelMinutes: 15)
+            let visit = try await fixture.store.scheduleVisit(caseID: opened.case.id, brand: fixture.brandID, actor: .system,
+                                                              request: VisitRequest(technicianID: technician.id, start: Date().addingTimeInterval(-7200), minutes: 60,
+                                                                                    skill: nil, region: "gdansk", address: "ul. Młyńska 3"))
+            _ = try await fixture.store.completeVisit(visit.id, brand: fixture.brandID, staff: technician.id, outcome: .partsNeeded, note: "A new fuse.")
+            _ = try await fixture.store.updateCase(opened.case.id, brand: fixture.brandID, actor: .system, update: CaseUpdate(level: .intermediate, reason: "test"))
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("agent@acme.example")
+            let item = try await fixture.store.case(opened.case.id, brand: fixture.brandID)
+            let pages = [
+                "case": "/console/cases/\(item.number)", "account": "/console/accounts/\(account.id.text)", "contact": "/console/contacts/\(contactID.text)",
+            ]
+            for (name, path) in pages {
+                let page = try await browser.get(path)
+                let text = Self.visibleText(String(buffer: page.body))
+                #expect(page.status == .ok)
+                for stored in ["highTouch", "midTouch", "lowTouch", "techTouch", "level1", "level2", "contact.created", "case.created", "partsNeeded",
+                               "customerNumber", "firstResponse", "atRisk", "413195"] {
+                    #expect(!text.contains(stored), "\(name) page shows \(stored): \(text)")
+                }
+                if name != "contact" { #expect(text.contains("413,195"), "\(name): \(text)") }
+            }
+            let caseText = Self.visibleText(String(buffer: try await browser.get(pages["case"]!).body))
+            #expect(caseText.contains("Customer number: C-10007") && caseText.contains("parts needed") && caseText.contains("step level 2"), "\(caseText)")
+        }
+    }
+
+    /// A page's text as a person reads it: no markup, scripts or attribute values.
+    static func visibleText(_ html: String) -> String {
+        var text = html.replacingOccurrences(of: "<script[^>]*>[\\s\\S]*?</script>", with: " ", options: .regularExpression)
+        text = text.replacingOccurrences(of: "<[^>]+>", with: " ", options: .regularExpression)
+        return text.replacingOccurrences(of: "\\s+", with: " ", options: .regularExpression)
+    }
+
     @Test func contactAndAccountPagesShowTheModelAndTheWholeHistory() async throws {
         try await withConsole { fixture, client in
             let account = try await fixture.store.createAccount(brand: fixture.brandID, actor: .system, name: "Krakow Bakeries",

@@ -117,6 +117,9 @@ struct PortalTests {
             var browser = ConsoleBrowser(client)
             try await Self.signIn(&browser, fixture, as: "jan@example.org")
             let profile = try await browser.get("/portal/acme/profile")
+            // The customer reads "Email: jan@example.org", not the stored kind "email:".
+            let profileText = ConsoleTests.visibleText(String(buffer: profile.body))
+            #expect(profileText.contains("Email: jan@example.org") && !profileText.contains("email: "), "\(profileText)")
             let saved = try await browser.post("/portal/acme/profile", ["name": "Jan Nowak", "preferred": "email", "password": "a customer secret",
                                                                         "csrf": ConsoleBrowser.csrf(profile)])
             #expect(saved.headers[.location] == "/portal/acme/login")

@@ -82,7 +82,7 @@ struct ServiceModelAPITests {
             let account = try json(try await client.execute(uri: "/api/v1/accounts", method: .post, headers: fx.headers("admin"),
                                                               body: body(["name": "Steelworks", "annualValue": 240_000, "complexity": "high", "stage": "adoption"])))
             #expect(account["serviceModel"] as? String == "highTouch")
-            #expect(account["modelExplanation"] as? String == "highTouch: annual value 240,000 ≥ 100,000 and complexity high (rule 'Strategic')")
+            #expect(account["modelExplanation"] as? String == "High-touch: annual value 240,000 ≥ 100,000 and complexity high (rule 'Strategic')")
             let id = try #require(account["id"] as? String)
             let model = try json(try await client.execute(uri: "/api/v1/accounts/\(id)/service-model", method: .get, headers: fx.headers("agent")))
             #expect(model["rule"] as? String == "Strategic")
@@ -181,7 +181,7 @@ struct ServiceModelAPITests {
             // Tech-touch goes no higher than level 2: a request for a manager is refused.
             let manager = try await client.execute(uri: "/api/v1/cases/1/manager-request", method: .post, headers: fx.headers("agent"), body: body(["note": "angry"]))
             #expect(manager.status == .conflict)
-            #expect(try json(manager)["detail"] as? String == "the case is at level2; techTouch cases escalate no higher than level2")
+            #expect(try json(manager)["detail"] as? String == "the case is at level 2; Tech-touch cases escalate no higher than level 2")
             let down = try json(try await client.execute(uri: "/api/v1/cases/1/deescalate", method: .post, headers: fx.headers("agent"),
                                                            body: body(["reason": "simple after all"])))
             #expect((down["case"] as? [String: Any])?["level"] as? Int == 1)

@@ -3,7 +3,7 @@ import Foundation
 public enum SLAClockKind: String, WireEnum {
     case firstResponse, nextResponse, resolution
 
-    var label: String {
+    public var label: String {
         switch self {
         case .firstResponse: "first response"
         case .nextResponse: "next response"

@@ -30,3 +30,77 @@ extension ServiceModel {
         }
     }
 }
+
+extension EscalationStep {
+    /// The step as staff say it: "level 2", "manager".
+    public var words: String {
+        switch self {
+        case .level1: "level 1"
+        case .level2: "level 2"
+        case .level3: "level 3"
+        case .manager: "manager"
+        case .executive: "executive"
+        }
+    }
+}
+
+extension IdentityKind {
+    /// What the identity is, as a person reads it beside its value.
+    public var words: String {
+        switch self {
+        case .email: "Email"
+        case .phone: "Phone"
+        case .chatVisitor: "Chat visitor"
+        case .whatsApp: "WhatsApp"
+        case .customerNumber: "Customer number"
+        }
+    }
+}
+
+extension JourneyStage {
+    public var words: String {
+        switch self {
+        case .atRisk: "at risk"
+        default: rawValue
+        }
+    }
+}
+
+/// Stored names (event types, payload values) turned into the words staff read, for the
+/// places that show what was recorded: timelines and notifications.
+public enum StaffWords {
+    /// A value from an event's payload: a service model, escalation step, SLA clock or visit
+    /// outcome in words; anything else as it is.
+    public static func value(_ raw: String) -> String {
+        if let model = ServiceModel(rawValue: raw) { return model.words }
+        if let step = EscalationStep(rawValue: raw) { return step.words }
+        if let clock = SLAClockKind(rawValue: raw) { return clock.label }
+        if let outcome = Appointment.Outcome(rawValue: raw) { return outcome.words }
+        return raw
+    }
+
+    /// An event type without words of its own: "contact.created" reads "Contact created",
+    /// "deskAppointment.checkedIn" "Desk appointment checked in".
+    public static func event(_ type: String) -> String {
+        let spaced = type.replacingOccurrences(of: ".", with: " ").reduce(into: "") { text, character in
+            if character.isUppercase { text += " " + character.lowercased() } else { text.append(character) }
+        }
+        return spaced.prefix(1).uppercased() + spaced.dropFirst()
+    }
+
+    /// An amount with its thousands grouped: 413195 reads "413,195".
+    public static func amount(_ value: Double) -> String {
+        Numbers.grouped(value)
+    }
+}
+
+extension Appointment.Outcome {
+    /// How the visit ended, as the technician and the agent say it.
+    public var words: String {
+        switch self {
+        case .resolved: "resolved"
+        case .partsNeeded: "parts needed"
+        case .revisit: "needs another visit"
+        }
+    }
+}

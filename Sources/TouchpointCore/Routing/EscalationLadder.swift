@@ -103,9 +103,9 @@ public enum EscalationRefusal: Error, Equatable, Sendable {
     public var message: String {
         switch self {
         case .atCeiling(let step, let ceiling, let model):
-            "the case is at \(step.rawValue); \(model.rawValue) cases escalate no higher than \(ceiling.rawValue)"
-        case .notBelow(let step, let target): "\(target.rawValue) is not below the case's current step \(step.rawValue)"
-        case .notAbove(let step, let target): "\(target.rawValue) is not above the case's current step \(step.rawValue)"
+            "the case is at \(step.words); \(model.words) cases escalate no higher than \(ceiling.words)"
+        case .notBelow(let step, let target): "\(target.words) is not below the case's current step \(step.words)"
+        case .notAbove(let step, let target): "\(target.words) is not above the case's current step \(step.words)"
         case .reasonRequired: "a reason is required"
         }
     }
@@ -132,7 +132,7 @@ public enum EscalationLadder {
         if capped { wanted = ceiling }
         guard wanted > current else { return .failure(.atCeiling(step: current, ceiling: ceiling, model: model)) }
         var reason = trigger.reason
-        if capped { reason += "; \(model.rawValue) cases go no higher than \(ceiling.rawValue)" }
+        if capped { reason += "; \(model.words) cases go no higher than \(ceiling.words)" }
         return .success(EscalationDecision(from: current, to: wanted, level: wanted.level(keeping: level), rung: wanted.rung(keeping: rung),
                                            reason: reason, capped: capped))
     }
@@ -153,17 +153,17 @@ public enum EscalationLadder {
     /// The step a new case starts at: the model's entry level, raised by a value rule.
     public static func entry(policy: ServicePolicy, annualValue: Double?, requested: SupportLevel) -> (step: EscalationStep, reason: String) {
         var step = max(policy.entryLevel.step, requested.step)
-        var reason = "\(policy.model.rawValue) enters at level \(policy.entryLevel.rawValue)"
+        var reason = "\(policy.model.words) enters at level \(policy.entryLevel.rawValue)"
         if requested.step > policy.entryLevel.step { reason += "; the topic asks for level \(requested.rawValue)" }
         if step > policy.escalationCeiling {
             step = policy.escalationCeiling
-            reason += ", capped at the model's ceiling \(step.rawValue)"
+            reason += ", capped at the model's ceiling \(step.words)"
         }
         if let value = annualValue,
            let rule = policy.valueEscalations.filter({ value >= $0.minAnnualValue }).max(by: { $0.step < $1.step }),
            min(rule.step, policy.escalationCeiling) > step {
             step = min(rule.step, policy.escalationCeiling)
-            reason += "; " + EscalationTrigger.accountValue(annualValue: value, threshold: rule.minAnnualValue).reason + " → \(step.rawValue)"
+            reason += "; " + EscalationTrigger.accountValue(annualValue: value, threshold: rule.minAnnualValue).reason + " → \(step.words)"
         }
         return (step, reason)
     }

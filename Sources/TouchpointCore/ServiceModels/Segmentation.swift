@@ -300,10 +300,10 @@ extension RuleSet {
             }
             if matched {
                 return Segmentation(model: rule.model, rule: rule.name,
-                                    explanation: "\(rule.model.rawValue): " + phrases.joined(separator: " and ") + " (rule '\(rule.name)')")
+                                    explanation: "\(rule.model.words): " + phrases.joined(separator: " and ") + " (rule '\(rule.name)')")
             }
         }
-        return Segmentation(model: defaultModel, rule: nil, explanation: "\(defaultModel.rawValue): no rule matched (the default model)")
+        return Segmentation(model: defaultModel, rule: nil, explanation: "\(defaultModel.words): no rule matched (the default model)")
     }
 
     /// A contact's model: a contact rule that matches overrides the account's model.

@@ -347,7 +347,7 @@ extension Store {
         let policy = config.policy(model)
         if next.step > current.step, next.step > policy.escalationCeiling {
             throw StoreError.invalid(field: update.rung != nil ? "rung" : "level",
-                                     reason: "\(model.rawValue) cases escalate no higher than \(policy.escalationCeiling.rawValue)")
+                                     reason: "\(model.words) cases escalate no higher than \(policy.escalationCeiling.words)")
         }
         if var sla = next.sla {
             let availability = config.availability(model)

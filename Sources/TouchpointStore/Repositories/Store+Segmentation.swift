@@ -52,7 +52,7 @@ extension Store {
                                       contactID: nil, caseID: nil, payload: [
                                           "fields": .array([.string("ownerCSM")]), "from": .object(["ownerCSM": .null]),
                                           "to": .object(["ownerCSM": .string(pick.text)]),
-                                          "why": .string("\(model.rawValue) accounts have a named CSM: the one with the most room")], occurredAt: now))
+                                          "why": .string("\(model.words) accounts have a named CSM: the one with the most room")], occurredAt: now))
         }
         return (owners, events)
     }
@@ -68,7 +68,7 @@ extension Store {
             AND c.status IN ('new', 'open', 'pending') AND c.merged_into IS NULL
             """).all()
         var events: [DomainEvent] = []
-        let why = "the account's model changed from \(previous?.rawValue ?? "none") to \(account.serviceModel?.rawValue ?? "none")"
+        let why = "the account's model changed from \(previous?.words ?? "none") to \(account.serviceModel?.words ?? "none")"
         for row in rows {
             let item = try Store.case(from: row)
             if let event = try await Store.takeModel(item, profile: account.profile, title: try row.optionalString("contact_title"), config: config,

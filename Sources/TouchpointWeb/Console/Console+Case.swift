@@ -244,18 +244,18 @@ extension Console {
             chrome: Chrome(title: "\(prefix)-\(item.number) \(item.subject)", session: session),
             notice: query["done"].flatMap { Self.notices[$0] }, caseId: item.id.text, contactId: item.contactID.text,
             ref: "\(prefix)-\(item.number)", number: item.number, subject: item.subject, status: item.status.rawValue,
-            priority: item.priority.rawValue, level: item.level.rawValue, step: step.rawValue,
+            priority: item.priority.rawValue, level: item.level.rawValue, step: step.words,
             team: item.teamID.flatMap { id in teamList.first { $0.team.id == id }?.team.name } ?? "no team",
             assignee: item.assigneeID.flatMap { names[$0] } ?? "unassigned",
-            model: item.serviceModel?.rawValue, topic: item.topic, tags: item.tags, openedOn: item.contactPoint.label,
+            model: item.serviceModel?.words, topic: item.topic, tags: item.tags, openedOn: item.contactPoint.label,
             assistant: try await botConversation.map(Self.assistantLine),
             contact: ContactCard(href: "/console/contacts/\(customer.id.text)", name: customer.name ?? customer.identities.first?.value ?? "unnamed contact", title: customer.title,
-                                 identities: customer.identities.map { "\($0.kind.rawValue): \($0.value)" },
+                                 identities: customer.identities.map { "\($0.kind.words): \($0.value)" },
                                  preferred: customer.preferredContactPoint?.label),
             account: accountInfo.map { account in
-                AccountCard(href: "/console/accounts/\(account.id.text)", name: account.name, model: account.serviceModel?.rawValue, why: account.modelExplanation,
+                AccountCard(href: "/console/accounts/\(account.id.text)", name: account.name, model: account.serviceModel?.words, why: account.modelExplanation,
                             csm: account.profile.ownerCSM.flatMap { names[$0] }, health: account.profile.healthScore,
-                            stage: account.profile.stage.rawValue, annualValue: String(format: "%.0f", account.profile.annualValue),
+                            stage: account.profile.stage.words, annualValue: StaffWords.amount(account.profile.annualValue),
                             billing: billingSentence)
             },
             commitments: about.promises.map { promise in
@@ -358,7 +358,7 @@ extension Console {
         case .event(let event):
             let (ref, href) = caseLink(event.caseID)
             return TimelineLine(id: event.id.text, isEvent: true, time: TimeText(event.occurredAt, reader), point: nil, nature: nil, direction: nil,
-                                author: author(event.actor.kind, event.actor.id), text: EventText.describe(event, staff: staff),
+                                author: author(event.actor.kind, event.actor.id), text: EventText.describe(event, staff: staff, reader: reader),
                                 caseRef: ref, caseHref: href, otherCase: event.caseID != current, htmlHref: nil, attachments: [])
         }
     }

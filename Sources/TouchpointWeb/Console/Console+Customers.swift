@@ -110,7 +110,7 @@ extension Console {
             session: session, kind: "Contact", name: name, promisesOf: contact.accountID, timeline: try await timeline, cases: try await cases.items,
             customers: [contact.id: name], olderBase: "/console/contacts/\(contact.id.text)")
         view.title = contact.title
-        view.identities = contact.identities.map { "\($0.kind.rawValue): \($0.value)" }
+        view.identities = contact.identities.map { "\($0.kind.words): \($0.value)" }
         if let account = try await account {
             view.accountHref = "/console/accounts/\(account.id.text)"
             view.accountName = account.name
@@ -120,7 +120,7 @@ extension Console {
             view.model = override.segmentation.model.rawValue
             view.why = "Own model for this person: " + override.segmentation.explanation
         } else if let model = try await model {
-            view.model = model.segmentation.model.rawValue
+            view.model = model.segmentation.model.words
             view.why = model.segmentation.explanation
             view.policy = Self.policyFacts(model.policy)
         }
@@ -144,19 +144,19 @@ extension Console {
         let profile = account.profile
         let csm = try await profile.ownerCSM.asyncMap { csm in try await app.staff.staffUser(csm, brand: brand).name }
         view.facts = [
-            Fact(label: "Annual value", value: String(format: "%.0f", profile.annualValue)),
-            Fact(label: "Average order", value: String(format: "%.0f", profile.averageOrderValue)),
+            Fact(label: "Annual value", value: StaffWords.amount(profile.annualValue)),
+            Fact(label: "Average order", value: StaffWords.amount(profile.averageOrderValue)),
             Fact(label: "Product complexity", value: profile.complexity.rawValue),
-            Fact(label: "Journey stage", value: profile.stage.rawValue),
+            Fact(label: "Journey stage", value: profile.stage.words),
             Fact(label: "CSM", value: csm ?? "none"),
         ] + (profile.renewalOn.map { [Fact(label: "Renews on", value: $0.description)] } ?? []) + profile.goals.map { Fact(label: "Goal", value: $0) }
         view.health = HealthPanel(try await app.health.health(account: id, brand: brand))
-        view.model = model.segmentation.model.rawValue
+        view.model = model.segmentation.model.words
         view.why = model.segmentation.explanation
         view.policy = Self.policyFacts(model.policy)
         view.contacts = people.map { person in
             PersonLine(href: "/console/contacts/\(person.id.text)", name: names[person.id] ?? "contact", title: person.title,
-                       model: model.contactOverrides.first { $0.contactID == person.id }?.segmentation.model.rawValue)
+                       model: model.contactOverrides.first { $0.contactID == person.id }?.segmentation.model.words)
         }
         return pages.render("customer", view)
     }

@@ -33,9 +33,8 @@ extension Console {
         }
     }
 
-    /// A visit's state and outcome in the technician's words, never the stored names.
+    /// A visit's state in the technician's words, never the stored name.
     static let visitStatus: [Appointment.Status: String] = [.scheduled: "planned", .cancelled: "called off", .done: "done"]
-    static let visitOutcome: [Appointment.Outcome: String] = [.resolved: "resolved", .partsNeeded: "parts needed", .revisit: "needs another visit"]
 
     struct VisitsView {
         var chrome: Chrome
@@ -81,7 +80,7 @@ extension Console {
                                    open: visit.status == .scheduled, customer: contact.name ?? "customer",
                                    phone: contact.identities.first { $0.kind == .phone }?.value, address: visit.address,
                                    caseHref: "/console/cases/\(item.number)", caseRef: "\(prefix)-\(item.number)", subject: item.subject,
-                                   outcome: visit.outcome.flatMap { Self.visitOutcome[$0] }))
+                                   outcome: visit.outcome?.words))
         }
         return pages.render("visits", VisitsView(
             chrome: Chrome(title: "My visits", session: session), notice: query["done"] != nil ? "Visit recorded." : nil, day: reader.day(start),

@@ -1,9 +1,10 @@
 import Foundation
 import TouchpointCore
 
-/// One line of prose for a recorded event on a timeline.
+/// One line of prose for a recorded event on a timeline, in staff's words (never a stored
+/// name such as `contact.created` or `highTouch`), its times in the brand's zone.
 enum EventText {
-    static func describe(_ event: DomainEvent, staff: [UserID: String]) -> String {
+    static func describe(_ event: DomainEvent, staff: [UserID: String], reader: ReaderTime) -> String {
         let payload = event.payload
         func text(_ key: String) -> String? {
             switch payload[key] {
@@ -18,7 +19,13 @@ enum EventText {
             guard let raw = text(key) else { return "nobody" }
             return UUID(text: raw).flatMap { staff[$0] } ?? "someone"
         }
-        let change = text("from").map { "\($0) → \(text("to") ?? "—")" } ?? text("to") ?? ""
+        func words(_ key: String) -> String? { text(key).map(StaffWords.value) }
+        // An instant in the payload, as the brand's wall clock reads it.
+        func moment(_ key: String) -> String {
+            guard let raw = text(key) else { return "" }
+            return ISODate.parse(raw).map(reader.moment) ?? raw
+        }
+        let change = words("from").map { "\($0) → \(words("to") ?? "—")" } ?? words("to") ?? ""
         let why = text("reason").map { " — \($0)" } ?? ""
         let medium = switch text("contactPoint").flatMap(ContactPoint.init(rawValue:)) {
         case .email: "Email"
@@ -29,7 +36,9 @@ enum EventText {
         switch event.type {
         case .caseCreated: return "Case opened"
         case .caseStatusChanged: return "Status \(change)"
-        case .caseUpdated: return "\(text("field") ?? "Case") \(change)"
+        case .caseUpdated:
+            guard let field = text("field") else { return text("why").map { "Case moved: \($0)" } ?? "Case details changed" }
+            return "\(StaffWords.event(field)) \(change)"
         case .caseLevelChanged: return "Support level \(change)"
         case .caseEscalated: return "Escalated \(change)\(why)"
         case .caseDeescalated: return "De-escalated \(change)\(why)"
@@ -37,14 +46,20 @@ enum EventText {
         case .caseRouted: return "Routed: \(text("why") ?? "")"
         case .caseLinked: return "Linked with another case"
         case .caseMerged: return "Cases merged"
-        case .slaWarning: return "SLA \(text("clock") ?? "") at risk"
-        case .slaBreached: return "SLA \(text("clock") ?? "") breached"
+        case .slaWarning: return "\(StaffWords.event(words("clock") ?? "SLA")) at risk"
+        case .slaBreached: return "\(StaffWords.event(words("clock") ?? "SLA")) target missed"
         case .commitmentCreated: return "Promise made: \(text("what") ?? "")"
         case .commitmentUpdated: return "Promise \(text("status") ?? "updated")"
         case .accountModelChanged: return "Service model \(change)\(text("why").map { " (\($0))" } ?? "")"
+        case .contactCreated: return "Customer added"
+        case .contactUpdated: return "Customer details changed"
+        case .accountCreated: return "Account added"
+        case .accountUpdated: return "Account details changed"
         case .contactMerged: return "Contacts merged"
         case .contactUnmerged: return "Contact merge undone"
-        case .contactIdentityAdded: return "New identity: \(text("kind") ?? "") \(text("value") ?? "")"
+        case .contactIdentityAdded:
+            let kind = text("kind").flatMap(IdentityKind.init(rawValue:))?.words ?? "Identity"
+            return "\(kind) added: \(text("value") ?? "")"
         case .mailBounced: return "Mail bounced: \(text("recipient") ?? text("address") ?? "")"
         case .messageSent: return "\(medium) sent\(text("to").map { " to \($0)" } ?? "")"
         case .messageFailed: return "\(medium)\(text("to").map { " to \($0)" } ?? "") could not be delivered: \(text("error") ?? "")"
@@ -55,10 +70,10 @@ enum EventText {
         case .visitTransferred: return "Number \(text("ticket") ?? "") sent on to \(text("toDesk").map { "desk \($0)" } ?? "category \(text("category") ?? "")")\(why)"
         case .visitNoShow: return "Number \(text("ticket") ?? "") did not come to the desk"
         case .visitCancelled: return "Number \(text("ticket") ?? "") left the queue"
-        case .appointmentScheduled: return "Technician's visit booked for \(text("start") ?? "")"
-        case .appointmentRescheduled: return "Technician's visit moved to \(text("start") ?? "")"
+        case .appointmentScheduled: return "Technician's visit booked for \(moment("start"))"
+        case .appointmentRescheduled: return "Technician's visit moved to \(moment("start"))"
         case .appointmentCancelled: return "Technician's visit cancelled\(why)"
-        case .appointmentCompleted: return "Technician's visit done: \(text("outcome") ?? "")"
+        case .appointmentCompleted: return "Technician's visit done: \(words("outcome") ?? "")"
         case .deskAppointmentBooked: return "Appointment at \(text("locationName") ?? "a service point") booked for \(text("localStart") ?? text("start") ?? "")"
         case .deskAppointmentCancelled: return "Appointment at \(text("locationName") ?? "a service point") on \(text("localStart") ?? "") cancelled\(why)"
         case .deskAppointmentCheckedIn: return "Checked in for the \(text("localStart") ?? "") appointment: number \(text("ticket") ?? "")"
@@ -72,7 +87,7 @@ enum EventText {
             }
             let comment = text("comment").map { ": “\($0)”" } ?? ""
             return nps ? "Would recommend us \(score) of 10\(point)\(comment)" : "Rated the handling \(score) of 5\(point)\(comment)"
-        default: return event.type.rawValue
+        default: return StaffWords.event(event.type.rawValue)
         }
     }
 }

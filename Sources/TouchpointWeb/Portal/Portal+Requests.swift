@@ -176,7 +176,7 @@ extension Portal {
             frame: frame("Your profile", brand, session), name: contact.name ?? "",
             points: [Console.Option(value: "", label: "no preference", selected: contact.preferredContactPoint == nil)]
                 + reachable.filter(\.canReply).map { Console.Option(value: $0.rawValue, label: $0.label, selected: $0 == contact.preferredContactPoint) },
-            identities: contact.identities.map { "\($0.kind.rawValue): \($0.value)" }, hasPassword: credentials?.passwordHash != nil))
+            identities: contact.identities.filter { $0.kind != .chatVisitor }.map { "\($0.kind.words): \($0.value)" }, hasPassword: credentials?.passwordHash != nil))
     }
 
     func saveProfile(_ context: TouchpointContext) async throws -> Response {
