@@ -538,6 +538,46 @@ struct ConsoleTests {
         }
     }
 
+    /// A contact point that cannot deliver is not offered, and a reply on it is refused with
+    /// the reason (it said "Reply added" and failed later in the outbox); a reply the outbox
+    /// gave up on is flagged on the case and in the inbox until a later one gets through.
+    @Test func repliesGoOnlyWhereTheyCanBeDeliveredAndFailuresAreFlagged() async throws {
+        try await withConsole { fixture, client in
+            let sms = try await fixture.store.createIntegration(id: "console-sms", brand: fixture.brandID, kind: .sms, name: "Gateway", secret: "s3cret")
+            let inbound = try await fixture.store.processText(InboundText(messageID: "sms-1", from: "+48600100411", to: nil, text: "My meter is blinking.",
+                                                                          media: [], receivedAt: Date()), integration: sms, envelope: UUID())
+            let caseID = try #require(inbound.caseID)
+            let number = try await fixture.store.case(caseID, brand: fixture.brandID).number
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("agent@acme.example")
+            let page = try await browser.get("/console/cases/\(number)")
+            let html = String(buffer: page.body)
+            #expect(!html.contains("<option value=\"sms\""), "SMS is offered without a provider to send it")
+            let refused = try await browser.post("/console/cases/\(number)/reply", ["csrf": ConsoleBrowser.csrf(page), "body": "We are on it.", "contactPoint": "sms"])
+            #expect(refused.status == .conflict && String(buffer: refused.body).contains("no provider URL"))
+            #expect(try await fixture.store.interactions(caseID: caseID, brand: fixture.brandID).allSatisfy { $0.direction == .inbound })
+
+            // With a provider the reply goes into the outbox; the outbox gives up on it.
+            _ = try await fixture.store.updateIntegration("console-sms", brand: fixture.brandID, name: nil, providerURL: .some("http://127.0.0.1:9/send"))
+            let withProvider = try await browser.get("/console/cases/\(number)")
+            #expect(String(buffer: withProvider.body).contains("<option value=\"sms\""))
+            let sent = try await browser.post("/console/cases/\(number)/reply", ["csrf": ConsoleBrowser.csrf(withProvider), "body": "We are on it.", "contactPoint": "sms"])
+            #expect(sent.status == .seeOther)
+            let item = try #require(try await fixture.store.outbox(brand: fixture.brandID, state: nil, limit: 10, cursor: nil).items.first { $0.caseID == caseID })
+            let owner = try #require(try await fixture.store.caseOwner(caseID))
+            try await fixture.store.outboxDead(item, error: "the provider answered 400 Bad Request", addressFailing: nil, event: DomainEvent(
+                id: UUID(), brandID: fixture.brandID, type: .messageFailed, actor: .system, accountID: owner.account, contactID: owner.contact, caseID: caseID,
+                payload: ["contactPoint": .string("sms"), "error": .string("the provider answered 400 Bad Request")], occurredAt: Date()))
+            let flagged = String(buffer: try await browser.get("/console/cases/\(number)").body)
+            #expect(flagged.contains("id=\"undelivered\"") && flagged.contains("the provider answered 400 Bad Request"))
+            let inbox = String(buffer: try await browser.get("/console?view=all").body)
+            let row = try #require(inbox.components(separatedBy: "<tr").first { $0.contains("/console/cases/\(number)\"") })
+            #expect(row.contains("reply not delivered"), "\(row)")
+            let others = inbox.components(separatedBy: "<tr").filter { !$0.contains("/console/cases/\(number)\"") }
+            #expect(others.allSatisfy { !$0.contains("reply not delivered") })
+        }
+    }
+
     @Test func anAgentSendsAWhatsAppTemplateAfterTheWindow() async throws {
         try await withConsole { fixture, client in
             let wa = try await fixture.store.createIntegration(id: "console-wa", brand: fixture.brandID, kind: .whatsApp, name: "WA", secret: "s3cret",

@@ -35,6 +35,18 @@ public struct Integrations: Sendable {
         try await store.integration(id: id)
     }
 
+    /// The text contact points (SMS, WhatsApp) a reply can be sent on: those with an
+    /// integration that has a provider URL to post to.
+    public func sendingTextPoints(brand: BrandID) async throws -> Set<ContactPoint> {
+        Set(try await store.integrations(brand: brand).filter { $0.providerURL != nil }.compactMap { integration in
+            switch integration.kind {
+            case .sms: ContactPoint.sms
+            case .whatsApp: ContactPoint.whatsApp
+            case .cti: nil
+            }
+        })
+    }
+
     /// The providers the brand connects.
     public func integrations(brand: BrandID) async throws -> [Integration] {
         try await store.integrations(brand: brand)

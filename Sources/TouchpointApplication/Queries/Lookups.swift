@@ -32,6 +32,11 @@ public struct Lookups: Sendable {
         try await store.interaction(id, brand: brand)
     }
 
+    /// Those of the cases whose newest reply could not be delivered (none sent since).
+    public func casesWithUndeliveredReplies(_ ids: [CaseID], brand: BrandID) async throws -> Set<CaseID> {
+        try await store.casesWithUndeliveredReplies(ids, brand: brand)
+    }
+
     /// Where outbound messages stand in the outbox (pending, sending, sent, failed), by interaction.
     public func deliveryStates(_ ids: [InteractionID], brand: BrandID) async throws -> [InteractionID: (state: OutboxState, error: String?)] {
         try await store.deliveryStates(ids, brand: brand)

@@ -408,7 +408,7 @@ extension Store {
                             try await outboundMessageID(caseNumber: target.number, brand: brand, domain: route.mailbox.domain))
             }
             if point == .sms || point == .whatsApp, prepared.providerMessageID == nil {
-                let routed = try await textRoute(caseID: caseID, contactPoint: point, brand: brand, template: prepared.template)
+                let routed = try await textRoute(caseID: caseID, contactPoint: point, brand: brand, template: prepared.template, by: actor)
                 texting = routed?.route
                 if prepared.template != nil, routed == nil {
                     throw ValidationError(field: "template", reason: "this brand has no WhatsApp integration to send it through")

@@ -71,6 +71,20 @@ extension Store {
     }
 
     /// Where outbound messages stand in the outbox (pending, sending, sent, failed), by interaction.
+    /// Those of `ids` whose newest message out that the outbox finished with failed: gave
+    /// up, with no later one sent.
+    public func casesWithUndeliveredReplies(_ ids: [CaseID], brand: BrandID) async throws -> Set<CaseID> {
+        guard !ids.isEmpty else { return [] }
+        return try await database.read { db in
+            var sql = SQLQueryString("SELECT DISTINCT o.case_id FROM outbox o WHERE o.brand_id = ")
+            sql.appendInterpolation(bind: brand.text)
+            sql.appendLiteral(" AND o.state = 'failed' AND ")
+            sql.appendInterpolation(Store.inList("o.case_id", ids.map(\.text)))
+            sql.appendLiteral(" AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.case_id = o.case_id AND s.state = 'sent' AND s.created_at > o.created_at)")
+            return Set(try await db.raw(sql).all().map { try $0.uuid("case_id") })
+        }
+    }
+
     public func deliveryStates(_ ids: [InteractionID], brand: BrandID) async throws -> [InteractionID: (state: OutboxState, error: String?)] {
         guard !ids.isEmpty else { return [:] }
         return try await database.read { db in

@@ -17,10 +17,13 @@ extension Store {
     /// Where a text reply on a case goes: through the brand's integration for the contact
     /// point, to the number the customer last wrote from (else their identity). Refused when
     /// the customer opted out, or for WhatsApp outside the customer-care window. Without an
-    /// integration the reply is only recorded (as it was sent some other way), so nil.
+    /// integration the reply is only recorded (as it was sent some other way), so nil. An
+    /// integration without a provider URL cannot send: a person's reply is refused before it
+    /// is written rather than failing in the outbox after "Reply added" (automatic answers
+    /// go on to the outbox, whose failure flags the case).
     /// With a `template` (WhatsApp only) the message may go outside the care window; the
     /// returned route carries the template with its language, and `text` its filled-in words.
-    func textRoute(caseID: CaseID, contactPoint: ContactPoint, brand: BrandID, template use: TemplateUse?) async throws
+    func textRoute(caseID: CaseID, contactPoint: ContactPoint, brand: BrandID, template use: TemplateUse?, by actor: Actor) async throws
         -> (route: TextRoute, text: String?)? {
         if use != nil, contactPoint != .whatsApp {
             throw ValidationError(field: "template", reason: "templates are for WhatsApp messages")
@@ -28,10 +31,18 @@ extension Store {
         let kind: IntegrationKind = contactPoint == .whatsApp ? .whatsApp : .sms
         let now = environment.now()
         return try await database.read { db in
-            guard let row = try await db.raw("SELECT * FROM integrations WHERE brand_id = \(bind: brand.text) AND kind = \(bind: kind.rawValue) ORDER BY created_at, id LIMIT 1").first() else {
+            // One that can send comes first; among equals, the oldest.
+            guard let row = try await db.raw("""
+                SELECT * FROM integrations WHERE brand_id = \(bind: brand.text) AND kind = \(bind: kind.rawValue)
+                ORDER BY CASE WHEN provider_url IS NULL THEN 1 ELSE 0 END, created_at, id LIMIT 1
+                """).first() else {
                 return nil
             }
             let integration = try Store.integration(from: row)
+            guard integration.providerURL != nil || actor.kind != .staff else {
+                throw StoreError.conflict("\(kind == .whatsApp ? "WhatsApp" : "SMS") cannot be sent: the integration \(integration.name) has no provider URL; "
+                    + "answer on another contact point, or give it one under Integrations")
+            }
             let item = try await Store.case(caseID, brand: brand, on: db)
             let identityKind: IdentityKind = kind == .whatsApp ? .whatsApp : .phone
             let last = try await db.raw("""

@@ -63,6 +63,10 @@ extension Console {
         var hasTemplates = false
         /// Published articles that may answer the case, to read or link in the reply.
         var suggestions: [SuggestionLine] = []
+        /// Why the newest reply did not reach the customer, while no later one has.
+        var undelivered: String?
+        /// No contact point can carry a reply now (say why instead of a form that fails).
+        var noReplyPoint = false
         var macros: [MacroOption]
         var statuses: [Option]
         var priorities: [Option]
@@ -221,13 +225,25 @@ extension Console {
             }
             return line
         }
-        // Replies go where the customer can be reached: the case's own contact point first.
-        var points = [item.contactPoint]
+        // Replies go where the customer can be reached and a message can be sent: the case's
+        // own contact point first; SMS and WhatsApp only through an integration that can post.
+        let sending = try await app.integrations.sendingTextPoints(brand: brand)
+        func delivers(_ point: ContactPoint) -> Bool { (point != .sms && point != .whatsApp) || sending.contains(point) }
+        var points = delivers(item.contactPoint) ? [item.contactPoint] : []
         for identity in customer.identities {
-            for point in ContactPoint.allCases where point.identityKind == identity.kind && !points.contains(point) && point.canReply {
+            for point in ContactPoint.allCases where point.identityKind == identity.kind && !points.contains(point) && point.canReply && delivers(point) {
                 points.append(point)
             }
         }
+        // Whether the newest reply on this case whose fate is known failed (the outbox gave up,
+        // or the provider reported it undelivered): the case says so until one gets through.
+        let lastOutcome = page.items.lazy.compactMap { entry -> (failed: Bool, error: String?)? in
+            guard case .interaction(let message) = entry, message.caseID == item.id, message.direction == .outbound else { return nil }
+            if message.metadata["delivery"] == "failed" { return (true, message.metadata["deliveryError"]) }
+            guard let delivery = deliveries[message.id], delivery.state == .sent || delivery.state == .failed else { return nil }
+            return (delivery.state == .failed, delivery.error)
+        }.first
+        let undelivered = lastOutcome?.failed == true ? (lastOutcome?.error ?? "the provider gave no reason") : nil
         // A message left while nobody could chat is answered by email.
         let answerBy = item.tags.contains("left-message") && points.contains(.email) ? ContactPoint.email : item.contactPoint
         let step = item.step
@@ -297,6 +313,8 @@ extension Console {
             nextStep: step.next?.rawValue, active: item.status != .closed,
             merged: linkLines.first { $0.kind == "merged into" })
         view.hasTemplates = !view.templates.isEmpty
+        view.undelivered = undelivered
+        view.noReplyPoint = points.isEmpty
         // What the customer asked last on this case, with its subject, is what the articles should answer.
         let asked = page.items.compactMap { entry -> String? in
             if case .interaction(let message) = entry, message.caseID == item.id, message.direction == .inbound { return message.text }

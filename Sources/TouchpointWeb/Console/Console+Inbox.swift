@@ -74,6 +74,8 @@ extension Console {
         var sla: String?
         var due: TimeText?
         var created: TimeText
+        /// The newest reply did not reach the customer.
+        var undelivered = false
     }
 
     func inbox(_ request: Request, _ context: TouchpointContext) async throws -> Response {
@@ -120,6 +122,7 @@ extension Console {
         let reader = brandInfo.reader(.en)
         let items = try await page
         let names = try await app.lookups.contactNames(items.items.map(\.contactID), brand: brand)
+        let undelivered = try await app.lookups.casesWithUndeliveredReplies(items.items.map(\.id), brand: brand)
         let staffNames = Dictionary(try await staff.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let teamNames = Dictionary(try await teams.map { ($0.team.id, $0.team.name) }, uniquingKeysWith: { a, _ in a })
         let rows = items.items.map { item in
@@ -129,7 +132,8 @@ extension Console {
                            contact: names[item.contactID] ?? "", assignee: item.assigneeID.flatMap { staffNames[$0] } ?? "—",
                            team: item.teamID.flatMap { teamNames[$0] } ?? "—",
                            sla: item.status.isActive ? item.sla?.label(at: now).flatMap { $0.needsAttention ? $0.words : nil } : nil,
-                           due: item.status.isActive ? due.map { TimeText(due: $0, now: now, reader) } : nil, created: TimeText(item.createdAt, reader))
+                           due: item.status.isActive ? due.map { TimeText(due: $0, now: now, reader) } : nil, created: TimeText(item.createdAt, reader),
+                           undelivered: undelivered.contains(item.id))
         }
         let counted = try await counts
         var base = query
