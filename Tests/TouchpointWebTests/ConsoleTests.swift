@@ -578,6 +578,46 @@ struct ConsoleTests {
         }
     }
 
+    /// A closed case is not a dead end: a note can still be added, and a follow-up opens a
+    /// new case for the same customer that starts with the agent's note and is linked back.
+    @Test func aClosedCaseTakesANoteAndOpensALinkedFollowUp() async throws {
+        try await withConsole { fixture, client in
+            let opened = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
+                contactPoint: .email, from: Identity(storedKind: .email, value: "halina@example.org"), name: "Halina Krawczyk",
+                subject: "Meter replacement", body: "Please replace my meter."))
+            for status in [CaseStatus.open, .resolved, .closed] {
+                _ = try await fixture.store.updateCase(opened.case.id, brand: fixture.brandID, actor: .system, update: CaseUpdate(status: status))
+            }
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("agent@acme.example")
+            let number = opened.case.number
+            let page = try await browser.get("/console/cases/\(number)")
+            let html = String(buffer: page.body)
+            #expect(html.contains("id=\"follow-up-form\"") && html.contains("id=\"add-closed-note\"") && !html.contains("id=\"reply-form\""))
+            let noted = try await browser.post("/console/cases/\(number)/note", ["csrf": ConsoleBrowser.csrf(page), "body": "Customer phoned: the new meter works."])
+            #expect(noted.status == .seeOther)
+            #expect(try await fixture.store.interactions(caseID: opened.case.id, brand: fixture.brandID).contains {
+                $0.direction == .internal && $0.text == "Customer phoned: the new meter works."
+            })
+            let followed = try await browser.post("/console/cases/\(number)/followup", [
+                "csrf": ConsoleBrowser.csrf(page), "subject": "Check the new meter's first reading", "body": "Call Halina after the first reading on the 15th.",
+            ])
+            #expect(followed.status == .seeOther)
+            let location = try #require(followed.headers[.location])
+            let newNumber = try #require(Int(location.dropFirst("/console/cases/".count).prefix { $0.isNumber }))
+            #expect(newNumber != number && location.hasSuffix("?done=followup"))
+            let followUp = try await fixture.store.case(number: newNumber, brand: fixture.brandID)
+            #expect(followUp.contactID == opened.case.contactID && followUp.status.isActive && followUp.subject == "Check the new meter's first reading")
+            let first = try #require(try await fixture.store.interactions(caseID: followUp.id, brand: fixture.brandID).first)
+            let agent = try await fixture.store.staffUser(email: "agent@acme.example")
+            #expect(first.direction == .internal && first.authorKind == .staff && first.authorID == agent.id && first.text.contains("first reading"))
+            #expect(try await fixture.store.links(caseID: followUp.id, brand: fixture.brandID).contains { $0.number == number })
+            // A follow-up needs to say what it is for.
+            let empty = try await browser.post("/console/cases/\(number)/followup", ["csrf": ConsoleBrowser.csrf(page), "body": " "])
+            #expect(empty.status == .unprocessableContent || empty.status == .badRequest, "\(empty.status)")
+        }
+    }
+
     @Test func anAgentSendsAWhatsAppTemplateAfterTheWindow() async throws {
         try await withConsole { fixture, client in
             let wa = try await fixture.store.createIntegration(id: "console-wa", brand: fixture.brandID, kind: .whatsApp, name: "WA", secret: "s3cret",

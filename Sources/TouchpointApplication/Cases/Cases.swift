@@ -12,6 +12,26 @@ public struct Cases: Sendable {
         try await store.openCase(brand: brandID, actor: explicitActor, request: request)
     }
 
+    /// Opens a follow-up to a case (a closed one takes no more messages): a new case for the
+    /// same customer, on the same contact point, topic and priority, that starts with the
+    /// agent's note on what is to be done, and is linked to the old one as related.
+    public func openFollowUp(of id: CaseID, brand: BrandID, staff: UserID, subject: String?, note: String) async throws -> Case {
+        let original = try await store.case(id, brand: brand)
+        let contact = try await store.contact(original.contactID, brand: brand)
+        // The identity the old case came in on when it can carry the new one, else any.
+        let kind = original.contactPoint.identityKind
+        guard let identity = contact.identities.first(where: { $0.kind == kind }) ?? contact.identities.first(where: { $0.kind != .chatVisitor })
+            ?? contact.identities.first else {
+            throw ValidationError(field: "contact", reason: "the customer has no email address, number or other identity to open a case for")
+        }
+        let brandInfo = try await store.brand(brand)
+        let opened = try await store.openCase(brand: brand, actor: .staff(staff), request: OpenCase(
+            contactPoint: original.contactPoint, from: identity, subject: subject ?? "Follow-up to \(brandInfo.casePrefix)-\(original.number): \(original.subject)",
+            body: note, priority: original.priority, metadata: ["followUpOf": "\(original.number)"], topic: original.topic, openedBy: staff))
+        try await store.linkCases(opened.case.id, to: original.id, brand: brand, actor: .staff(staff))
+        return opened.case
+    }
+
     /// One case of the brand.
     public func `case`(_ id: CaseID, brand: BrandID) async throws -> Case {
         try await store.`case`(id, brand: brand)

@@ -22,13 +22,17 @@ public struct OpenCase: Sendable {
     public var topic: String?
     /// Attachments already stored with `storeAttachment`.
     public var attachments: [AttachmentRef]
+    /// A case staff open on the customer's behalf (a follow-up): its first entry is this
+    /// person's internal note rather than a message from the customer.
+    public var openedBy: UserID?
 
     public init(
         contactPoint: ContactPoint, from: Identity, name: String? = nil, subject: String, body: String, html: String? = nil,
         priority: Priority = .normal, level: SupportLevel = .basic, teamID: TeamID? = nil, tags: [String] = [],
         providerMessageID: String? = nil, metadata: [String: String] = [:], occurredAt: Date? = nil, topic: String? = nil,
-        attachments: [AttachmentRef] = []
+        attachments: [AttachmentRef] = [], openedBy: UserID? = nil
     ) {
+        self.openedBy = openedBy
         self.contactPoint = contactPoint
         self.from = from
         self.name = name

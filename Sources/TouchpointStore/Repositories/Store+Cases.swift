@@ -67,8 +67,10 @@ extension Store {
             newCase.teamID = routing.teamID ?? request.teamID
             newCase.assigneeID = routing.assigneeID
             if held { newCase.botState = .bot }
+            // Staff opening a case for the customer write its first entry as their own note.
+            let first: (direction: Direction, kind: AuthorKind, author: UUID) = request.openedBy.map { (.internal, .staff, $0) } ?? (.inbound, .contact, contactID)
             let interaction = Interaction(id: environment.newID(), brandID: brandID, contactID: contactID, caseID: newCase.id,
-                                          contactPoint: request.contactPoint, direction: .inbound, authorKind: .contact, authorID: contactID,
+                                          contactPoint: request.contactPoint, direction: first.direction, authorKind: first.kind, authorID: first.author,
                                           text: body, html: request.html, attachments: request.attachments,
                                           providerMessageID: request.providerMessageID,
                                           metadata: Store.marking(metadata, sender: sender.own, filedUnder: contactID), occurredAt: occurredAt)
@@ -94,7 +96,7 @@ extension Store {
             }
             drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .interactionAdded, actor: actor, accountID: accountID,
                                       contactID: contactID, caseID: newCase.id,
-                                      payload: ["interactionId": .string(interaction.id.text), "direction": .string("inbound")], occurredAt: occurredAt))
+                                      payload: ["interactionId": .string(interaction.id.text), "direction": .string(first.direction.rawValue)], occurredAt: occurredAt))
             try await Store.insert(events: drafts, on: db)
             try await also?(newCase, interaction, db)
             return OpenedCase(case: newCase, interaction: interaction, contactCreated: created, duplicate: false)

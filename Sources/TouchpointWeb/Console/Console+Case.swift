@@ -179,7 +179,7 @@ extension Console {
     static let notices: [String: String] = [
         "reply": "Reply added to the history.", "note": "Note added.", "update": "Case updated.", "escalate": "Case escalated.",
         "deescalate": "Case de-escalated.", "link": "Cases linked.", "merge": "Case merged into this one.",
-        "transfer": "Chat transferred.", "template": "WhatsApp template sent.",
+        "transfer": "Chat transferred.", "template": "WhatsApp template sent.", "followup": "Follow-up case opened, linked to the closed one.",
     ]
 
     func casePage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
@@ -469,6 +469,11 @@ extension Console {
             } else {
                 throw ValidationError(field: "to", reason: "choose a colleague or the next level")
             }
+        case "followup":
+            // A closed case takes no more messages; its follow-up is a new case, linked.
+            guard let note = form.text("body") else { throw ValidationError(field: "body", reason: "say what the follow-up is for") }
+            let followUp = try await app.cases.openFollowUp(of: item.id, brand: brand, staff: caller.userID, subject: form.text("subject"), note: note)
+            return Pages.redirect("/console/cases/\(followUp.number)?done=followup")
         case "link", "merge":
             guard let number = form.text("number").map({ $0.filter(\.isNumber) }).flatMap({ Int($0) }) else {
                 throw ValidationError(field: "number", reason: "give the other case's number")
