@@ -95,9 +95,11 @@ public enum DemoData {
         let officeHours = try await store.serviceConfig(brand: acme.id).calendars.values.first { $0.name == "Office hours Warsaw" }?.id
         _ = try await store.createLocation(brand: acme.id, slug: "warsaw-centre", name: "Warsaw Centre service point", timeZone: "Europe/Warsaw",
                                            setup: LocationSetup(
-                                               categories: [ServiceCategory(code: "B", name: "Billing and payments", averageServiceMinutes: 6, appointmentsPerSlot: 1),
-                                                            ServiceCategory(code: "C", name: "Contracts and moves", averageServiceMinutes: 12, appointmentsPerSlot: 1),
-                                                            ServiceCategory(code: "S", name: "Meters and repairs", averageServiceMinutes: 10)],
+                                               categories: [ServiceCategory(code: "B", name: "Billing and payments", averageServiceMinutes: 6, appointmentsPerSlot: 1,
+                                                                            names: ["pl": "Rachunki i płatności"]),
+                                                            ServiceCategory(code: "C", name: "Contracts and moves", averageServiceMinutes: 12, appointmentsPerSlot: 1,
+                                                                            names: ["pl": "Umowy i przeprowadzki"]),
+                                                            ServiceCategory(code: "S", name: "Meters and repairs", averageServiceMinutes: 10, names: ["pl": "Liczniki i naprawy"])],
                                                desks: [Desk(code: "1", name: "Desk 1", categories: ["B"]), Desk(code: "2", name: "Desk 2", categories: ["B", "C"]),
                                                        Desk(code: "3", name: "Desk 3", categories: ["C", "S"])],
                                                calendarId: officeHours),
@@ -275,11 +277,14 @@ extension DemoData {
                                                                 averageHandleMinutes: name == "First line" ? 6 : 15))
         }
         _ = try await store.setTopics([
-            RoutingTopic(name: "billing", skills: ["billing"], level: .basic, teamId: teams["Billing desk"]?.id),
-            RoutingTopic(name: "outage", skills: ["network"], level: .intermediate),
-            RoutingTopic(name: "meter", skills: ["meter"], level: .intermediate),
-            RoutingTopic(name: "contract", skills: ["account"], level: .basic, teamId: teams["Customer success"]?.id),
-            RoutingTopic(name: "visit", skills: ["field"], level: .basic, teamId: teams["Field service"]?.id),
+            RoutingTopic(name: "billing", skills: ["billing"], level: .basic, teamId: teams["Billing desk"]?.id,
+                         labels: ["en": "Bills and payments", "pl": "Rachunki i płatności"]),
+            RoutingTopic(name: "outage", skills: ["network"], level: .intermediate, labels: ["en": "No power", "pl": "Brak prądu"]),
+            RoutingTopic(name: "meter", skills: ["meter"], level: .intermediate, labels: ["en": "Meter", "pl": "Licznik"]),
+            RoutingTopic(name: "contract", skills: ["account"], level: .basic, teamId: teams["Customer success"]?.id,
+                         labels: ["en": "Contract", "pl": "Umowa"]),
+            RoutingTopic(name: "visit", skills: ["field"], level: .basic, teamId: teams["Field service"]?.id,
+                         labels: ["en": "Technician's visit", "pl": "Wizyta technika"]),
         ], brand: brand, actor: .system)
         let skills: [Role: [String]] = [.agentL2: ["network", "meter"], .agentL3: ["network", "meter", "billing"], .billing: ["billing"],
                                         .technician: ["field", "meter"], .csm: ["account"]]

@@ -61,3 +61,25 @@ struct ReaderTimeTests {
         #expect(en.relative(to: now, now: now) == "now")
     }
 }
+
+@Suite("Names in the reader's language")
+struct TranslatedNamesTests {
+    @Test func categoriesAndTopicsReadInTheScreensLanguage() throws {
+        let category = ServiceCategory(code: "B", name: "Billing and payments", averageServiceMinutes: 6, names: ["pl": "Rachunki i płatności"])
+        #expect(category.name(in: .pl) == "Rachunki i płatności" && category.name(in: .en) == "Billing and payments")
+        let topic = try RoutingTopic(name: "Billing", skills: [], level: .basic, labels: ["en": "Bills", "pl": "Rachunki"]).validated(field: "topics[0]")
+        #expect(topic.name == "billing" && topic.label(in: .pl) == "Rachunki" && topic.label(in: .en) == "Bills")
+        // Without labels, the name reads with a capital letter; a missing language falls back to English.
+        #expect(RoutingTopic(name: "meter", skills: [], level: .basic).label(in: .pl) == "Meter")
+        #expect(RoutingTopic(name: "meter", skills: [], level: .basic, labels: ["en": "Meter reading"]).label(in: .pl) == "Meter reading")
+    }
+
+    @Test func translationsNameAKnownLanguageAndRealWords() {
+        #expect(throws: ValidationError(field: "topics[0].labels.de", reason: "a language code: en, pl")) {
+            try RoutingTopic(name: "billing", skills: [], level: .basic, labels: ["de": "Rechnungen"]).validated(field: "topics[0]")
+        }
+        let blank = LocationSetup(categories: [ServiceCategory(code: "B", name: "Billing", averageServiceMinutes: 5, names: ["pl": "  "])],
+                                  desks: [Desk(code: "1", name: "Desk 1")])
+        #expect(throws: ValidationError(field: "categories[0].names.pl", reason: "must not be empty")) { try blank.validated() }
+    }
+}

@@ -309,6 +309,12 @@ struct ConsoleBrowserTests {
                 try await browser.click(".keyboard .key:nth-child(\(Array("1234567890QWERTYUIOPASDFGHJKL.ZXCVBNM,?").firstIndex(of: Character(key))! + 1))")
             }
             #expect(try await browser.script("return document.getElementById('help-q').value") as? String == "Faktura")
+            // Polish letters are on the Polish keyboard (it had none), lower case inside a word.
+            let letters = try await browser.script("return [...document.querySelectorAll('.keyboard .key')].map(k => k.textContent).join('')") as? String ?? ""
+            #expect("ĄĆĘŁŃÓŚŹŻ".allSatisfy { letters.contains($0) }, "\(letters)")
+            try await browser.click(".keyboard .key:nth-child(\(Array(letters).firstIndex(of: "Ł")! + 1))")
+            #expect(try await browser.script("return document.getElementById('help-q').value") as? String == "Fakturał")
+            try await browser.click(".keyboard .key.wide:last-child")
             try await browser.click("#help-search")
             try await Self.waitFor("results") { try await browser.script("return document.querySelectorAll('#help-results a').length") as? Int ?? 0 >= 3 }
             try await browser.click("#help-results a")
@@ -322,6 +328,10 @@ struct ConsoleBrowserTests {
             try await browser.click("#help-back")
             try await browser.click("#help-topics a")
             try await Self.waitFor("a topic's articles") { try await browser.script("return document.querySelectorAll('#help-results a').length") as? Int ?? 0 >= 1 }
+            // The queue's categories in Polish (they were English on a Polish screen).
+            try await browser.open(server.base + "/kiosk/queue")
+            try await Self.waitFor("the categories") { try await browser.text("#category-B").hasPrefix("Rachunki i płatności") }
+            #expect(try await browser.text("#category-S").hasPrefix("Liczniki i naprawy"))
         }
     }
 

@@ -10,15 +10,24 @@ public struct ServiceCategory: Codable, Equatable, Sendable {
     /// How many appointments may be booked for the same time (none: walk-ins only). Desks
     /// left over serve the walk-in line.
     public var appointmentsPerSlot: Int?
+    /// The name in other languages, by language code (`{"pl": "Płatności"}`), for the kiosk
+    /// and the board in the customer's language; `name` where one is missing.
+    public var names: [String: String]?
 
-    public init(code: String, name: String, averageServiceMinutes: Double, appointmentsPerSlot: Int? = nil) {
+    public init(code: String, name: String, averageServiceMinutes: Double, appointmentsPerSlot: Int? = nil, names: [String: String]? = nil) {
         self.code = code
         self.name = name
+        self.names = names
         self.averageServiceMinutes = averageServiceMinutes
         self.appointmentsPerSlot = appointmentsPerSlot
     }
 
     /// An appointment's length: the usual service time, rounded up to the booking grid.
+    /// The category's name as a reader of `language` reads it.
+    public func name(in language: Language) -> String {
+        names?[language.rawValue] ?? name
+    }
+
     public var appointmentMinutes: Int {
         let step = Double(DeskBooking.gridMinutes)
         return Int(max(step, (averageServiceMinutes / step).rounded(.up) * step))
@@ -67,6 +76,7 @@ public struct LocationSetup: Codable, Equatable, Sendable {
             guard !category.name.trimmingCharacters(in: .whitespaces).isEmpty, category.name.count <= 100 else {
                 throw ValidationError(field: "categories[\(index)].name", reason: "1 to 100 characters")
             }
+            if let names = category.names { _ = try Check.translations(names, field: "categories[\(index)].names", max: 100) }
             guard (1...480).contains(category.averageServiceMinutes) else {
                 throw ValidationError(field: "categories[\(index)].averageServiceMinutes", reason: "between 1 and 480 minutes")
             }

@@ -82,8 +82,12 @@ public struct RoutingTopic: Codable, Sendable, Equatable {
     public var skills: [String]
     public var level: SupportLevel
     public var teamId: TeamID?
+    /// How customers read the topic, by language code (`{"en": "Bills and payments", "pl":
+    /// "Rachunki i płatności"}`); without one, the name with a capital letter.
+    public var labels: [String: String]?
 
-    public init(name: String, skills: [String], level: SupportLevel, teamId: TeamID? = nil) {
+    public init(name: String, skills: [String], level: SupportLevel, teamId: TeamID? = nil, labels: [String: String]? = nil) {
+        self.labels = labels
         self.name = name
         self.skills = skills
         self.level = level
@@ -94,7 +98,13 @@ public struct RoutingTopic: Codable, Sendable, Equatable {
         var copy = self
         copy.name = try Check.text(name, field: "\(field).name", max: 80).lowercased()
         copy.skills = try RoutingTopic.skills(skills, field: "\(field).skills")
+        if let labels { copy.labels = try Check.translations(labels, field: "\(field).labels", max: 100) }
         return copy
+    }
+
+    /// The topic as a customer reading `language` sees it on the kiosk and the portal.
+    public func label(in language: Language) -> String {
+        labels?[language.rawValue] ?? labels?[Language.en.rawValue] ?? name.prefix(1).uppercased() + name.dropFirst()
     }
 
     /// Skills are lower-case words, unique, at most 30.

@@ -55,6 +55,19 @@ extension WireEnum {
 
 /// Small checks shared by the domain types.
 public enum Check {
+    /// Names in other languages: keys are language codes the product speaks (`en`, `pl`),
+    /// values checked like any text.
+    public static func translations(_ names: [String: String], field: String, max: Int) throws(ValidationError) -> [String: String] {
+        var checked: [String: String] = [:]
+        for (code, name) in names {
+            guard Language(rawValue: code) != nil else {
+                throw ValidationError(field: "\(field).\(code)", reason: "a language code: " + Language.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            checked[code] = try text(name, field: "\(field).\(code)", max: max)
+        }
+        return checked
+    }
+
     /// Requires an IANA time zone name ("Europe/Warsaw") and gives the zone.
     @discardableResult
     public static func timeZone(_ name: String, field: String = "timeZone") throws(ValidationError) -> TimeZone {

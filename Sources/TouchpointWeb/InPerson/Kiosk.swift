@@ -103,6 +103,7 @@ struct KioskPages: Sendable {
         var t: [String: String]
         /// The language the screen speaks, for `<html lang>` (screen readers, hyphenation).
         var lang: String
+        var language: Language { Language(rawValue: lang) ?? .en }
         var kioskName: String
         var idle: Int
         var csrf: String
@@ -278,7 +279,7 @@ struct KioskPages: Sendable {
             for appointment in try await app.deskAppointments.deskAppointments(contact: contact.id, brand: kiosk.brandID,
                                                                 from: now.addingTimeInterval(-TimeInterval(DeskBooking.checkInLateMinutes * 60)))
             where appointment.locationID == locationID && appointment.state == .booked {
-                let category = location.setup.category(appointment.category)?.name ?? appointment.category
+                let category = location.setup.category(appointment.category)?.name(in: page.language) ?? appointment.category
                 var refusal: DeskBookingRefusal?
                 do { _ = try DeskBooking.checkIn(appointment, at: now) } catch { refusal = error }
                 if case .tooLate = refusal { continue }
@@ -337,7 +338,7 @@ struct KioskPages: Sendable {
         let location = try await app.walkIn.location(appointment.locationID, brand: kiosk.brandID)
         var page = try view(request, context, screen: "ticket", signedIn: true)
         let ticket = checkedIn.1
-        page.ticket = TicketView(label: ticket.label, category: location.setup.category(ticket.category)?.name ?? ticket.category,
+        page.ticket = TicketView(label: ticket.label, category: location.setup.category(ticket.category)?.name(in: page.language) ?? ticket.category,
                                  wait: page.t["calledAtTime"] ?? "", appointment: "\(page.t["yourAppointment"] ?? "") \(location.localTime(appointment.start).suffix(5))")
         return show(page)
     }
@@ -360,7 +361,7 @@ struct KioskPages: Sendable {
         page.notice = notice.map { page.t[$0] ?? $0 }
         page.categories = state.location.setup.categories.map { category in
             let wait = state.waits.first { $0.category == category.code }
-            return Choice(value: category.code, label: category.name,
+            return Choice(value: category.code, label: category.name(in: page.language),
                           detail: wait?.minutes.map { "\(page.t["waitAbout"] ?? ""): \($0) \(page.t["minutes"] ?? "")" } ?? page.t["noDeskOpen"])
         }
         return show(page)
@@ -383,7 +384,7 @@ struct KioskPages: Sendable {
                                                 actor: session.map { .contact($0.contactID) } ?? .system)
         var page = try view(request, context, screen: "ticket", signedIn: session != nil)
         let wait = before.waits.first { $0.category == ticket.category }?.minutes
-        page.ticket = TicketView(label: ticket.label, category: before.location.setup.category(ticket.category)?.name ?? ticket.category,
+        page.ticket = TicketView(label: ticket.label, category: before.location.setup.category(ticket.category)?.name(in: page.language) ?? ticket.category,
                                  wait: wait.map { "\(page.t["waitAbout"] ?? ""): \($0) \(page.t["minutes"] ?? "")" } ?? (page.t["noDeskOpen"] ?? ""))
         return show(page)
     }
@@ -417,7 +418,7 @@ struct KioskPages: Sendable {
             appointments: appointments.map { appointment in
                 let place = places[appointment.locationID]
                 return Line(title: place.map { ReaderTime(zone: $0.zone, language: words.language).when(appointment.start) } ?? local(appointment.start),
-                            detail: "\(place?.setup.category(appointment.category)?.name ?? appointment.category), \(place?.name ?? "")")
+                            detail: "\(place?.setup.category(appointment.category)?.name(in: words.language) ?? appointment.category), \(place?.name ?? "")")
             },
             visits: summary.visits.map { Line(title: local($0.start), detail: $0.address ?? "") },
             cases: summary.openCases.map {
@@ -434,7 +435,7 @@ struct KioskPages: Sendable {
         var page = try view(request, context, screen: "request", signedIn: true)
         let topics = try await app.serviceSettings.serviceConfig(brand: kiosk.brandID).topics
         page.chooseTopic = true
-        page.topics = topics.map { Choice(value: $0.name, label: $0.name.prefix(1).uppercased() + $0.name.dropFirst()) } 
+        page.topics = topics.map { Choice(value: $0.name, label: $0.label(in: page.language)) }
         return show(page)
     }
 

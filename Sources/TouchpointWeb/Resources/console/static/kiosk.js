@@ -37,7 +37,9 @@
   // Keyboard for a few words: letters, digits, space and erase.
   document.querySelectorAll(".keyboard").forEach(function (board) {
     var target = document.getElementById(board.dataset.target);
-    var keys = "1234567890QWERTYUIOPASDFGHJKL.ZXCVBNM,?".split("");
+    // A Polish screen has the letters Polish words need (a name, a street, "płatność").
+    var polish = document.documentElement.lang === "pl" ? "ĄĆĘŁŃÓŚŹŻ" : "";
+    var keys = ("1234567890QWERTYUIOPASDFGHJKL.ZXCVBNM,?" + polish).split("");
     keys.forEach(function (letter) {
       var key = document.createElement("button");
       key.type = "button";
