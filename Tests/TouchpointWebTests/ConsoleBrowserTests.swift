@@ -231,6 +231,35 @@ struct ConsoleBrowserTests {
         }
     }
 
+    /// The console on a 390 px phone: no page scrolls sideways (the inbox was 737 px wide),
+    /// the header search keeps a usable width (it shrank to 15 px), and the case list reads
+    /// as cards; at 1366 px the list stays a table.
+    @Test func theConsoleFitsAPhone() async throws {
+        try await Self.withServer { server, browser in
+            try await Self.signIn(browser, server.base, as: "agent1@acme.example")
+            let active = CaseStatus.allCases.filter(\.isActive)
+            let item = try #require(try await server.store.cases(brand: server.brand.id, filter: CaseFilter(statuses: active), limit: 1, cursor: nil).items.first)
+            let account = try #require(try await server.store.accounts(brand: server.brand.id, query: nil, stage: nil, limit: 1, cursor: nil).items.first)
+            #expect(try await browser.script("return getComputedStyle(document.querySelector('#cases tbody tr')).display") as? String == "table-row")
+            try await browser.resize(width: 390, height: 844)
+            let pages = ["/console", "/console?view=all", "/console/cases/\(item.number)", "/console/contacts/\(item.contactID.text)",
+                         "/console/accounts/\(account.id.text)", "/console/visits", "/console/kb", "/console/walk-in"]
+            for path in pages {
+                try await browser.open(server.base + path)
+                let fits = try await browser.script("return document.documentElement.scrollWidth + ' of ' + window.innerWidth") as? String ?? ""
+                let parts = fits.split(separator: " ").compactMap { Int($0) }
+                #expect(parts.count == 2 && parts[0] <= parts[1], "\(path): \(fits) px")
+            }
+            try await browser.open(server.base + "/console")
+            let search = try await browser.script("return document.querySelector('.top .search input').getBoundingClientRect().width") as? Double ?? 0
+            #expect(search >= 300, "the search box is \(search) px wide")
+            #expect(try await browser.script("return getComputedStyle(document.querySelector('#cases tbody tr')).display") as? String == "block")
+            try await browser.screenshot("inbox-390")
+            try await browser.open(server.base + "/console/cases/\(item.number)")
+            try await browser.screenshot("case-390")
+        }
+    }
+
     @Test func aCustomerSignsInToThePortalByEmailedLinkAndReplies() async throws {
         try await Self.withServer { server, browser in
             let active = CaseStatus.allCases.filter(\.isActive)
@@ -262,6 +291,15 @@ struct ConsoleBrowserTests {
             try await browser.screenshot("portal-case")
             let last = try await server.store.interactions(caseID: target.id, brand: server.brand.id).last
             #expect(last?.contactPoint == .portal && last?.direction == .inbound && last?.text == "Thank you, Thursday morning suits us.")
+
+            // On a phone the requests and the conversation fit the screen (the table overflowed).
+            try await browser.resize(width: 390, height: 844)
+            for path in ["/portal/acme", "/portal/acme/cases/\(target.number)", "/portal/acme/profile"] {
+                try await browser.open(server.base + path)
+                #expect(try await browser.script("return document.documentElement.scrollWidth <= window.innerWidth") as? Bool == true, "\(path) is wider than the phone")
+            }
+            try await browser.screenshot("portal-home-390")
+            try await browser.resize(width: 1366, height: 900)
 
             // A mistyped address is the portal's own page with a way back, not raw JSON.
             try await browser.open(server.base + "/portal/acme/requestz")

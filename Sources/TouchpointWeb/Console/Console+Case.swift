@@ -229,7 +229,7 @@ extension Console {
         // own contact point first; SMS and WhatsApp only through an integration that can post.
         let sending = try await app.integrations.sendingTextPoints(brand: brand)
         func delivers(_ point: ContactPoint) -> Bool { (point != .sms && point != .whatsApp) || sending.contains(point) }
-        var points = delivers(item.contactPoint) ? [item.contactPoint] : []
+        var points = delivers(item.contactPoint) && item.contactPoint.canReply ? [item.contactPoint] : []
         for identity in customer.identities {
             for point in ContactPoint.allCases where point.identityKind == identity.kind && !points.contains(point) && point.canReply && delivers(point) {
                 points.append(point)
