@@ -52,23 +52,23 @@ public enum DemoData {
             teams[name] = try await store.createTeam(brand: acme.id, name: name)
         }
         let staffSpec: [(String, String, Role, String?)] = [
-            (adminEmail, "Ada Admin", .admin, nil),
-            ("manager@acme.example", "Marek Manager", .manager, "First line"),
-            ("executive@acme.example", "Eva Executive", .executive, nil),
-            ("agent1@acme.example", "Ola Basic", .agentL1, "First line"),
-            ("agent1b@acme.example", "Piotr Basic", .agentL1, "First line"),
-            ("agent2@acme.example", "Igor Intermediate", .agentL2, "Technical"),
-            ("agent3@acme.example", "Anna Advanced", .agentL3, "Technical"),
-            ("csm@acme.example", "Celina Success", .csm, "Customer success"),
-            ("csm2@acme.example", "Cyryl Success", .csm, "Customer success"),
-            ("technician@acme.example", "Tomasz Technician", .technician, "Field service"),
-            ("billing@acme.example", "Beata Billing", .billing, "Billing desk"),
+            (adminEmail, "Adam Sadowski", .admin, nil),
+            ("manager@acme.example", "Marek Zając", .manager, "First line"),
+            ("executive@acme.example", "Elżbieta Górska", .executive, nil),
+            ("agent1@acme.example", "Ola Malinowska", .agentL1, "First line"),
+            ("agent1b@acme.example", "Piotr Wróbel", .agentL1, "First line"),
+            ("agent2@acme.example", "Igor Sikora", .agentL2, "Technical"),
+            ("agent3@acme.example", "Anna Pawlak", .agentL3, "Technical"),
+            ("csm@acme.example", "Celina Michalska", .csm, "Customer success"),
+            ("csm2@acme.example", "Cyryl Baran", .csm, "Customer success"),
+            ("technician@acme.example", "Tomasz Kubiak", .technician, "Field service"),
+            ("billing@acme.example", "Beata Duda", .billing, "Billing desk"),
         ]
         var staff: [StaffUser] = []
         for (email, name, role, team) in staffSpec {
             staff.append(try await store.createStaffUser(brand: acme.id, email: email, name: name, role: role, team: team.flatMap { teams[$0]?.id }))
         }
-        let globexAdmin = try await store.createStaffUser(brand: globex.id, email: "admin@globex.example", name: "Gloria Admin", role: .admin, team: nil)
+        let globexAdmin = try await store.createStaffUser(brand: globex.id, email: "admin@globex.example", name: "Gloria Hughes", role: .admin, team: nil)
         // Every demo person signs in to the console with the same development password.
         let demoHash = try await Passwords.hash(demoPassword)
         for user in staff + [globexAdmin] {
@@ -110,13 +110,32 @@ public enum DemoData {
 
         // Accounts of every size and stage.
         let companies = ["Baltic Foods", "Vistula Logistics", "Tatra Outdoor", "Mazury Hotels", "Odra Chemicals", "Warta Insurance",
-                         "Pomorze Shipping", "Krakow Bakeries", "Silesia Steel", "Gdansk Ports", "Lodz Textiles", "Poznan Motors",
-                         "Lublin Pharma", "Torun Gingerbread", "Wroclaw Software", "Kielce Mining", "Opole Ceramics", "Rzeszow Aero",
-                         "Bialystok Dairy", "Szczecin Wind", "Zakopane Resorts", "Sopot Studios", "Gdynia Yachts", "Plock Refining",
-                         "Radom Arms", "Tarnow Glass", "Elblag Rail", "Legnica Copper", "Kalisz Lace", "Nysa Vans"]
-        let people = ["Jan Kowalski", "Anna Nowak", "Piotr Wisniewski", "Maria Wojcik", "Krzysztof Kowalczyk", "Katarzyna Kaminska",
-                      "Tomasz Lewandowski", "Agnieszka Zielinska", "Pawel Szymanski", "Magdalena Wozniak", "Michal Dabrowski",
-                      "Joanna Kozlowska", "Lukasz Jankowski", "Ewa Mazur", "Marcin Krawczyk", "Barbara Piotrowska"]
+                         "Pomorze Shipping", "Kraków Bakeries", "Silesia Steel", "Gdańsk Ports", "Łódź Textiles", "Poznań Motors",
+                         "Lublin Pharma", "Toruń Gingerbread", "Wrocław Software", "Kielce Mining", "Opole Ceramics", "Rzeszów Aero",
+                         "Białystok Dairy", "Szczecin Wind", "Zakopane Resorts", "Sopot Studios", "Gdynia Yachts", "Płock Refining",
+                         "Radom Arms", "Tarnów Glass", "Elbląg Rail", "Legnica Copper", "Kalisz Lace", "Nysa Vans"]
+        // Everyone a different person: first names with the surname's form for them (Kowalski,
+        // Kowalska), spelled as Poles spell them.
+        let firstNames: [(name: String, female: Bool)] = [
+            ("Jan", false), ("Anna", true), ("Piotr", false), ("Maria", true), ("Krzysztof", false), ("Katarzyna", true), ("Tomasz", false),
+            ("Agnieszka", true), ("Paweł", false), ("Magdalena", true), ("Michał", false), ("Joanna", true), ("Łukasz", false), ("Ewa", true),
+            ("Marcin", false), ("Barbara", true),
+        ]
+        let surnames: [(male: String, female: String)] = [
+            ("Kowalski", "Kowalska"), ("Nowak", "Nowak"), ("Wiśniewski", "Wiśniewska"), ("Wójcik", "Wójcik"), ("Kowalczyk", "Kowalczyk"),
+            ("Kamiński", "Kamińska"), ("Lewandowski", "Lewandowska"), ("Zieliński", "Zielińska"), ("Szymański", "Szymańska"), ("Woźniak", "Woźniak"),
+            ("Dąbrowski", "Dąbrowska"), ("Kozłowski", "Kozłowska"), ("Jankowski", "Jankowska"), ("Mazur", "Mazur"), ("Krawczyk", "Krawczyk"),
+            ("Piotrowski", "Piotrowska"),
+        ]
+        func personName(_ k: Int) -> String {
+            let first = firstNames[k % firstNames.count]
+            let surname = surnames[(k + 5 * (k / firstNames.count)) % surnames.count]
+            return "\(first.name) \(first.female ? surname.female : surname.male)"
+        }
+        // Addresses are ASCII: the letters Polish adds are written as their base letter.
+        func ascii(_ text: String) -> String {
+            String(text.lowercased().map { ["ą": "a", "ć": "c", "ę": "e", "ł": "l", "ń": "n", "ó": "o", "ś": "s", "ź": "z", "ż": "z"][$0] ?? $0 })
+        }
         let stages = JourneyStage.allCases
         var accounts: [Account] = []
         var contacts: [Contact] = []
@@ -135,9 +154,9 @@ public enum DemoData {
             let account = try await store.createAccount(brand: acme.id, actor: .system, name: company, profile: profile)
             accounts.append(account)
             for person in 0..<(1 + tier) {
-                let name = people[(index * 3 + person) % people.count]
-                let slug = name.lowercased().replacingOccurrences(of: " ", with: ".")
-                let domain = company.lowercased().replacingOccurrences(of: " ", with: "") + ".example"
+                let name = personName(index * 4 + person)
+                let slug = ascii(name).replacingOccurrences(of: " ", with: ".")
+                let domain = ascii(company).replacingOccurrences(of: " ", with: "") + ".example"
                 var identities = [Identity(storedKind: .email, value: "\(slug)@\(domain)"),
                                   Identity(storedKind: .phone, value: "+48\(600_000_000 + index * 1000 + person * 7)")]
                 if person == 0 { identities.append(Identity(storedKind: .customerNumber, value: "C-\(10_000 + index)")) }
@@ -148,66 +167,99 @@ public enum DemoData {
             }
         }
         // A walk-in customer with no account yet, and one contact of the second brand.
-        contacts.append(try await store.createContact(brand: acme.id, actor: .system, accountID: nil, name: "Zofia Walk-in", title: nil,
+        contacts.append(try await store.createContact(brand: acme.id, actor: .system, accountID: nil, name: "Zofia Kaczmarek", title: nil,
                                                       preferredContactPoint: .inPerson, identities: [Identity(storedKind: .phone, value: "+48500111222")]))
-        _ = try await store.createContact(brand: globex.id, actor: .system, accountID: nil, name: "Gary Globex", title: nil,
+        _ = try await store.createContact(brand: globex.id, actor: .system, accountID: nil, name: "Gary Walsh", title: nil,
                                           preferredContactPoint: .email, identities: [Identity(storedKind: .email, value: "gary@customer.example")])
 
-        // Cases over the last 90 days on every contact point.
-        let topics: [(String, String, ContactPoint, String?)] = [
-            ("Invoice amount higher than expected", "My last invoice is twice the usual amount. Can you explain the charges?", .email, "billing"),
-            ("Power outage at our site", "We have no power since 7 am at the main warehouse.", .phone, "outage"),
-            ("How do I read my meter?", "Where do I find the meter number in the app?", .webChat, nil),
-            ("Payment confirmation", "I paid yesterday, please confirm you received it.", .sms, "billing"),
-            ("Tariff change request", "We want to move to the green tariff from next month.", .whatsApp, "contract"),
-            ("Cannot log in to the portal", "The portal says my password is wrong after the reset.", .portal, nil),
-            ("Moving house", "I am moving to a new address, how do I transfer the contract?", .chatbot, "contract"),
-            ("Printed statement at kiosk", "Requested a statement at the kiosk in the branch.", .kiosk, nil),
-            ("Contract question at the branch", "Customer came to the branch to discuss contract renewal.", .inPerson, "contract"),
-            ("Meter replacement visit", "Technician visit to replace the smart meter.", .fieldService, "visit"),
-            ("Payment plan for overdue invoices", "Customer asks to split the overdue amount into instalments.", .billing, "billing"),
+        // Cases on every contact point: a calm operating day. Most of the last 90 days' cases
+        // are solved; the backlog is today's and yesterday's, answered where it should be,
+        // with a few new ones waiting and one or two that slipped past their deadline.
+        let topics: [(subject: String, body: String, point: ContactPoint, topic: String?, answer: String)] = [
+            ("Invoice amount higher than expected", "My last invoice is twice the usual amount. Can you explain the charges?", .email, "billing",
+             "We checked your account: the difference comes from the winter estimate. A corrected invoice follows this week."),
+            ("Power outage at our site", "We have no power since 7 am at the main warehouse.", .phone, "outage",
+             "A crew is on the way to the transformer that feeds your street; power should be back within two hours."),
+            ("How do I read my meter?", "Where do I find the meter number in the app?", .webChat, nil,
+             "The meter number is on the first page of the app under Meters, and on the sticker on the meter itself."),
+            ("Payment confirmation", "I paid yesterday, please confirm you received it.", .sms, "billing",
+             "Your payment has been received, thank you."),
+            ("Tariff change request", "We want to move to the green tariff from next month.", .whatsApp, "contract",
+             "The green tariff can start on the 1st; we have sent the annex to sign in the portal."),
+            ("Cannot log in to the portal", "The portal says my password is wrong after the reset.", .portal, nil,
+             "We sent a new sign-in link to your email address; it works for 15 minutes."),
+            ("Moving house", "I am moving to a new address, how do I transfer the contract?", .chatbot, "contract",
+             "Send us the new address and the moving date; we close the old meter reading that day."),
+            ("Printed statement at kiosk", "Requested a statement at the kiosk in the branch.", .kiosk, nil,
+             "The statement was printed at the kiosk."),
+            ("Contract question at the branch", "Customer came to the branch to discuss contract renewal.", .inPerson, "contract",
+             "We went through the renewal options at the desk; the customer takes the two-year offer home to decide."),
+            ("Meter replacement visit", "Technician visit to replace the smart meter.", .fieldService, "visit",
+             "A technician is booked for Thursday between 8 and 12."),
+            ("Payment plan for overdue invoices", "Customer asks to split the overdue amount into instalments.", .billing, "billing",
+             "Agreed a plan of three monthly instalments; the first is due on the 15th."),
         ]
-        let replies = ["Thank you, we are looking into it and will get back to you today.",
-                       "We checked your account; the difference comes from the winter estimate. A corrected invoice follows.",
-                       "A technician is booked for Thursday between 8 and 12.",
-                       "Your payment has been received, thank you."]
         var caseCount = 0
         var interactionCount = 0
         let acmeContacts = contacts.filter { $0.brandID == acme.id }
-        let statuses: [CaseStatus] = [.new, .open, .pending, .resolved, .closed]
         for index in 0..<240 {
-            let (subject, body, point, topic) = topics[index % topics.count]
+            let (subject, body, point, topic, answer) = topics[index % topics.count]
             // Messages on a contact point come from people reachable there (WhatsApp cases
             // from WhatsApp numbers), so every demo case can be answered where it came from.
             let reachable = acmeContacts.filter { $0.identities.contains { $0.kind == point.identityKind } }
             let candidates = reachable.isEmpty ? acmeContacts : reachable
             let contact = candidates[rng.below(candidates.count)]
-            let opened = now.addingTimeInterval(-Double(rng.below(90 * 24 * 60)) * 60)
+            // The first 24 are the backlog: the last day and a half. The rest are older history.
+            let recent = index < 24
+            let minutesAgo = recent ? 20 + rng.below(36 * 60) : 4 * 24 * 60 + rng.below(86 * 24 * 60)
+            let opened = now.addingTimeInterval(-Double(minutesAgo) * 60)
             guard let identity = contact.identities.first(where: { $0.kind == point.identityKind }) ?? contact.identities.first else { continue }
             let result = try await store.openCase(
                 brand: acme.id, actor: nil,
                 request: OpenCase(contactPoint: point, from: identity, subject: subject, body: body,
-                                  priority: Priority.allCases[rng.below(Priority.allCases.count)],
+                                  // Mostly normal; urgent only for outages.
+                                  priority: topic == "outage" ? .high : index % 9 == 0 ? .low : .normal,
                                   tags: [point.nature == .high ? "high-contact" : "low-contact"], occurredAt: opened, topic: topic))
             caseCount += 1
             interactionCount += 1
             let agent = agents[rng.below(agents.count)]
-            let steps = rng.below(4)
-            var at = opened
-            for step in 0..<steps {
-                at = at.addingTimeInterval(Double(10 + rng.below(600)) * 60)
-                guard at < now else { break }
-                let direction: Direction = step % 2 == 0 ? .outbound : .inbound
-                let text = direction == .outbound ? replies[rng.below(replies.count)] : "Thanks, one more question about this."
-                _ = try await store.addInteraction(caseID: result.case.id, brand: acme.id,
-                                                   actor: direction == .outbound ? .staff(agent.id) : .contact(contact.id),
-                                                   request: NewInteraction(direction: direction, body: text,
-                                                                           // Past text replies are history, not messages to send now.
-                                                                           providerMessageID: point == .sms || point == .whatsApp ? "demo-\(result.case.number)-\(step)" : nil,
-                                                                           occurredAt: at))
-                interactionCount += 1
+            // What became of it: old cases are solved (two slipped through and are still
+            // open); of the backlog, the newest few wait for a first answer, the rest were
+            // answered and are being worked on or wait for the customer.
+            let stranded = index == 30 || index == 131
+            let due = { (kind: SLAClockKind) in result.case.sla?.clocks.first { $0.kind == kind }?.dueAt ?? .distantFuture }
+            var target: CaseStatus
+            if !recent {
+                target = stranded ? .open : index % 3 == 0 ? .resolved : .closed
+            } else {
+                target = minutesAgo < 90 ? .new : index % 3 == 0 ? .pending : .open
+                // A desk that keeps its promises: what its model wants answered or solved by
+                // now was (high-touch targets are hours, not days).
+                if target == .new, due(.firstResponse) < now.addingTimeInterval(600) { target = .open }
+                if target != .new, due(.resolution) < now.addingTimeInterval(1800) { target = .resolved }
             }
-            let target = statuses[rng.below(statuses.count)]
+            var at = opened
+            if target != .new && !stranded {
+                // The answer to the customer's message, within the first hour or two, and in
+                // time for the model's first-response target.
+                at = max(opened.addingTimeInterval(60), min(at.addingTimeInterval(Double(10 + rng.below(100)) * 60),
+                                                            due(.firstResponse).addingTimeInterval(-300), now.addingTimeInterval(-60)))
+                let exchange: [(Direction, String)] = [(.outbound, answer)]
+                    + (index % 4 == 1 ? [(.inbound, "Thank you. One more question: will this show on the next invoice?"),
+                                         (.outbound, "Yes, it will show as a separate line on the next invoice.")] : [])
+                for (step, (direction, text)) in exchange.enumerated() {
+                    if step > 0 { at = at.addingTimeInterval(Double(30 + rng.below(240)) * 60) }
+                    guard at < now else { break }
+                    _ = try await store.addInteraction(caseID: result.case.id, brand: acme.id,
+                                                       actor: direction == .outbound ? .staff(agent.id) : .contact(contact.id),
+                                                       request: NewInteraction(direction: direction, body: text,
+                                                                               // Past text replies are history, not messages to send now.
+                                                                               providerMessageID: point == .sms || point == .whatsApp
+                                                                                   ? "demo-\(result.case.number)-\(step)" : nil,
+                                                                               occurredAt: at))
+                    interactionCount += 1
+                }
+            }
             var update = CaseUpdate(assigneeID: .some(agent.id))
             var current = try await store.case(result.case.id, brand: acme.id)
             if target != current.status, current.status.allowedNext.contains(target) || target == .closed {
@@ -216,6 +268,8 @@ public enum DemoData {
                 }
                 update.status = target
             }
+            // The newest wait in their queue, routed but not yet taken.
+            if target == .new { update.assigneeID = nil }
             _ = try await store.updateCase(current.id, brand: acme.id, actor: .staff(agent.id), update: update)
         }
         // Promises to customers, some overdue.
