@@ -50,6 +50,30 @@ struct ChatbotTurnTests {
         #expect(LanguageGuess.of("12345") == nil)
     }
 
+    /// `onlyIfAsked` and `onRequest` differ: a stuck assistant offers a person only where the
+    /// model offers one; elsewhere it points to self-service, and asking still hands over.
+    @Test
+    func aPersonIsOfferedOnRequestAndGivenOnlyWhenAskedOtherwise() {
+        let whenAsked = ChatbotPolicy(mode: .firstLine, handOff: .whenAsked)
+        let nothing = [BotCandidate]()
+        let (offered, _) = BotTurn.decide(intent: .question, candidates: nothing, words: 3, conversation: Self.conversation(), policy: whenAsked,
+                                          email: false, reach: .onRequest, at: Self.now)
+        #expect(offered == .offerPerson)
+        let (selfHelp, after) = BotTurn.decide(intent: .question, candidates: nothing, words: 3, conversation: Self.conversation(), policy: whenAsked,
+                                               email: false, reach: .onlyIfAsked, at: Self.now)
+        #expect(selfHelp == .alternatives(.noAnswer) && after.state == .bot)
+        let (asked, handed) = BotTurn.decide(intent: .person, candidates: nothing, words: 0, conversation: Self.conversation(), policy: whenAsked,
+                                             email: false, reach: .onlyIfAsked, at: Self.now)
+        #expect(asked == .handOff(.asked) && handed.state == .waiting)
+        #expect(!HumanReach.onlyIfAsked.offersPerson && HumanReach.onRequest.offersPerson)
+        // The chat widget's notice says a person can be asked for only where one is offered.
+        let estimate = WaitEstimate(humanAvailable: true, minutes: 2, probabilityOfWaiting: 0.1, demandExceedsCapacity: false, explanation: "")
+        let onRequest = ChatAvailability.decide(estimate: estimate, policy: nil, assistant: whenAsked, assistantReach: .onRequest)
+        let onlyIfAsked = ChatAvailability.decide(estimate: estimate, policy: nil, assistant: whenAsked, assistantReach: .onlyIfAsked)
+        #expect(onRequest.notice.contains("Ask for a person") && !onlyIfAsked.notice.contains("person"))
+        #expect(ChatbotWords(.en).alternatives(help: "h", portal: "p", email: nil, personIfAsked: true).hasPrefix("I cannot answer this. What you can do:"))
+    }
+
     @Test
     func aConfidentAnswerAsksWhetherItSolvedItAndYesResolves() {
         let meter = Self.article("Reading the meter")

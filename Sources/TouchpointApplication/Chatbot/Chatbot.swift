@@ -89,9 +89,10 @@ public struct Chatbot: Sendable {
             candidates = BotConfidence.rate(found.hits.map { ($0.article, $0.score) }, terms: found.terms, unknown: found.unknown, focus: focus)
         }
         let email = item.contactPoint == .email
+        let reach = config.policy(model).humanReach
         let (action, next) = BotTurn.decide(
-            intent: intent, candidates: candidates, words: words, conversation: conversation, policy: policy, email: email, at: now)
-        let said = try await compose(action, conversation: next, item: item, brand: brand, policy: policy)
+            intent: intent, candidates: candidates, words: words, conversation: conversation, policy: policy, email: email, reach: reach, at: now)
+        let said = try await compose(action, conversation: next, item: item, brand: brand, policy: policy, reach: reach)
         var metadata = said.metadata
         metadata["assistant"] = Self.name(action)
         // The message answered, for the audit trail (and the kill -9 test: one answer each).
@@ -201,12 +202,13 @@ public struct Chatbot: Sendable {
     // MARK: Composing
 
     private func compose(
-        _ action: BotAction, conversation: BotConversation, item: Case, brand: Brand, policy: ChatbotPolicy
+        _ action: BotAction, conversation: BotConversation, item: Case, brand: Brand, policy: ChatbotPolicy, reach: HumanReach
     ) async throws
         -> (text: String, metadata: [String: String])
     {
         let words = ChatbotWords(conversation.language)
-        let person = policy.handOff != .never
+        // The way to a person is shown only where the model offers one; asking still works.
+        let person = policy.handOff != .never && reach.offersPerson
         switch action {
         case .answer(let article):
             let content = article.content
@@ -249,7 +251,8 @@ public struct Chatbot: Sendable {
         case .alternatives:
             let mailbox = try await store.mailboxes(brand: item.brandID).first?.address
             return (
-                words.alternatives(help: "\(publicURL)/portal/\(brand.slug)/help", portal: "\(publicURL)/portal/\(brand.slug)", email: mailbox), [:]
+                words.alternatives(help: "\(publicURL)/portal/\(brand.slug)/help", portal: "\(publicURL)/portal/\(brand.slug)", email: mailbox,
+                                   personIfAsked: policy.handOff != .never), [:]
             )
         case .resolved:
             return (words.resolved, [:])

@@ -30,12 +30,17 @@ public enum BotTurn {
     ///     chosen article alone.
     ///   - words: how many searchable words the message had.
     ///   - email: the conversation is by email: one answer, and whatever comes back goes to a person.
+    ///   - reach: how the customer's model lets them reach a person: with `onlyIfAsked` a
+    ///     stuck assistant points to self-service instead of offering one.
     public static func decide(
-        intent: BotIntent, candidates: [BotCandidate], words: Int, conversation: BotConversation, policy: ChatbotPolicy, email: Bool, at now: Date
+        intent: BotIntent, candidates: [BotCandidate], words: Int, conversation: BotConversation, policy: ChatbotPolicy, email: Bool,
+        reach: HumanReach = .onRequest, at now: Date
     ) -> (BotAction, BotConversation) {
         var next = conversation
         next.lastAt = now
-        let action = choose(intent: intent, candidates: candidates, words: words, conversation: conversation, policy: policy, email: email)
+        var action = choose(intent: intent, candidates: candidates, words: words, conversation: conversation, policy: policy, email: email)
+        // Never offered, only given when asked: the offer becomes what else there is.
+        if action == .offerPerson, !reach.offersPerson { action = .alternatives(conversation.failures + 1 >= policy.failuresBeforeHandOff ? .stuck : .noAnswer) }
         switch action {
         case .answer(let article):
             next.ask = .solved(article.id)

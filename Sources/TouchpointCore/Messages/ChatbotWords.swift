@@ -84,12 +84,15 @@ public struct ChatbotWords: Sendable {
             "Teraz nikt z zespołu nie jest dostępny. Przekazałem pytanie razem z tą rozmową; konsultant odpowie tutaj, gdy tylko wróci.")
     }
 
-    /// No people answer in this model: what the customer can do instead.
-    public func alternatives(help: String, portal: String, email: String?) -> String {
+    /// What the customer can do instead: no people answer in this model, or (with
+    /// `personIfAsked`) one is not offered but answers when asked.
+    public func alternatives(help: String, portal: String, email: String?, personIfAsked: Bool = false) -> String {
         var lines = [
-            say(
-                "I cannot answer this, and no person answers this conversation. What you can do:",
-                "Nie potrafię na to odpowiedzieć, a w tej rozmowie nie odpowiada konsultant. Co możesz zrobić:")
+            personIfAsked
+                ? say("I cannot answer this. What you can do:", "Nie potrafię na to odpowiedzieć. Co możesz zrobić:")
+                : say(
+                    "I cannot answer this, and no person answers this conversation. What you can do:",
+                    "Nie potrafię na to odpowiedzieć, a w tej rozmowie nie odpowiada konsultant. Co możesz zrobić:")
         ]
         lines.append("• " + say("search our help pages: \(help)", "poszukać w pomocy: \(help)"))
         lines.append(

@@ -104,3 +104,15 @@ extension Appointment.Outcome {
         }
     }
 }
+
+extension HumanReach {
+    /// How a customer of the model reaches a person, as staff read it.
+    public var words: String {
+        switch self {
+        case .onlyIfAsked: "only when the customer asks (never offered)"
+        case .onRequest: "offered, when the customer wants one"
+        case .direct: "answers directly"
+        case .namedPerson: "their named advisor"
+        }
+    }
+}

@@ -37,13 +37,16 @@ public struct ChatAvailability: Sendable, Equatable {
     /// `assistant` is the policy of the assistant that would take the chat (the visitor's
     /// model's, or the default model's for a visitor not known yet), given only when the
     /// brand has articles to answer from: an assistant that answers first wins over both.
+    /// `assistantReach` is that model's way to a person: the notice offers one only where
+    /// the model does.
     public static func decide(
-        estimate: WaitEstimate, policy: ServicePolicy?, assistant: ChatbotPolicy? = nil, language: Language = .en
+        estimate: WaitEstimate, policy: ServicePolicy?, assistant: ChatbotPolicy? = nil, assistantReach: HumanReach = .onRequest, language: Language = .en
     ) -> ChatAvailability {
         if let assistant, assistant.answersFirst(on: .webChat) {
             let words = ChatbotWords(language)
             return ChatAvailability(
-                mode: .assistant, waitMinutes: nil, notice: words.assistantNotice(personOnRequest: assistant.handOff != .never),
+                mode: .assistant, waitMinutes: nil,
+                notice: words.assistantNotice(personOnRequest: assistant.handOff != .never && assistantReach.offersPerson),
                 explanation: "the assistant answers first (\(assistant.handOff.rawValue))")
         }
         let says = CustomerMessages(language)

@@ -11,12 +11,20 @@ public enum ServiceModel: String, WireEnum, Comparable {
 
 /// Whether and how a customer reaches a person.
 public enum HumanReach: String, WireEnum {
-    /// Automation answers; a person only when the customer explicitly asks.
+    /// Automation answers, and a person is never offered: no "talk to a person" button in the
+    /// chat or in the assistant's answers, no offer when the assistant is stuck (it points to
+    /// self-service instead). A customer who explicitly asks for a person (writes "person",
+    /// "konsultant") still gets one, on every contact point.
     case onlyIfAsked
-    /// A person is offered when the customer asks for one.
+    /// A person is offered as a choice: the widget and the assistant's answers show "talk to
+    /// a person", and a stuck assistant offers one.
     case onRequest
     /// A person answers directly.
     case direct
+
+    /// Whether the customer is shown the way to a person (a button, an offer); with
+    /// `onlyIfAsked` they reach one only by asking in their own words.
+    public var offersPerson: Bool { self != .onlyIfAsked }
     /// A named person (the account's CSM) is the customer's contact.
     case namedPerson
 }

@@ -207,10 +207,11 @@ extension Store {
         // The assistant takes the chat as it would the case: by the visitor's model, or the
         // default model for someone not known yet, when there are articles to answer from.
         var assistant: ChatbotPolicy?
-        if given == nil, try await hasPublishedArticles(brand: brand) { assistant = config.policy(model ?? config.rules.defaultModel).assistant }
+        let assistantModel = config.policy(model ?? config.rules.defaultModel)
+        if given == nil, try await hasPublishedArticles(brand: brand) { assistant = assistantModel.assistant }
         var speaks = language ?? .en
         if language == nil { speaks = try await self.brand(brand).language }
         return ChatAvailability.decide(estimate: estimate, policy: (given ?? model).map(config.policy), assistant: assistant,
-                                       language: speaks)
+                                       assistantReach: assistantModel.humanReach, language: speaks)
     }
 }

@@ -164,7 +164,7 @@ extension Console {
     /// What the model promises, in a few lines.
     static func policyFacts(_ policy: ServicePolicy) -> [Fact] {
         [
-            Fact(label: "A person", value: policy.humanReach.rawValue),
+            Fact(label: "A person", value: policy.humanReach.words),
             Fact(label: "Contact points", value: policy.offeredContactPoints.map(\.label).joined(separator: ", ")),
             Fact(label: "Starts at level", value: "\(policy.entryLevel.rawValue)"),
             Fact(label: "Escalates up to", value: policy.escalationCeiling.rawValue),
