@@ -310,7 +310,7 @@ extension Console {
             teams: [Option(value: "", label: "no team", selected: item.teamID == nil)]
                 + teamList.map { Option(value: $0.team.id.text, label: $0.team.name, selected: $0.team.id == item.teamID) },
             canEscalate: item.status.isActive && step.next != nil, canDeescalate: item.status.isActive && step.previous != nil,
-            nextStep: step.next?.rawValue, active: item.status != .closed,
+            nextStep: step.next?.words, active: item.status != .closed,
             merged: linkLines.first { $0.kind == "merged into" })
         view.hasTemplates = !view.templates.isEmpty
         view.undelivered = undelivered

@@ -117,7 +117,7 @@ extension Console {
         }
         view.facts = [Fact(label: "Prefers", value: contact.preferredContactPoint?.label ?? "no preference")]
         if let override {
-            view.model = override.segmentation.model.rawValue
+            view.model = override.segmentation.model.words
             view.why = "Own model for this person: " + override.segmentation.explanation
         } else if let model = try await model {
             view.model = model.segmentation.model.words
@@ -167,7 +167,7 @@ extension Console {
             Fact(label: "A person", value: policy.humanReach.words),
             Fact(label: "Contact points", value: policy.offeredContactPoints.map(\.label).joined(separator: ", ")),
             Fact(label: "Starts at level", value: "\(policy.entryLevel.rawValue)"),
-            Fact(label: "Escalates up to", value: policy.escalationCeiling.rawValue),
+            Fact(label: "Escalates up to", value: policy.escalationCeiling.words),
             Fact(label: "Named CSM", value: policy.namedCSM ? "yes" : "no"),
             Fact(label: "First response (normal)", value: "\(policy.sla.normal.firstResponseMinutes) min"),
         ] + assistantFacts(policy.assistant)
