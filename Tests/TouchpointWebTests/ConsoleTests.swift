@@ -578,6 +578,30 @@ struct ConsoleTests {
         }
     }
 
+    /// The header search finds customers and accounts by name, email or phone, not only the
+    /// cases whose words match.
+    @Test func theSearchFindsCustomersAndAccounts() async throws {
+        try await withConsole { fixture, client in
+            let account = try await fixture.store.createAccount(brand: fixture.brandID, actor: .system, name: "Sopot Studios", profile: AccountProfile())
+            let halina = try await fixture.store.createContact(brand: fixture.brandID, actor: .system, accountID: account.id, name: "Halina Wiśniewska",
+                                                               title: nil, preferredContactPoint: .email,
+                                                               identities: [Identity(storedKind: .email, value: "halina@sopotstudios.example"),
+                                                                            Identity(storedKind: .phone, value: "+48600700902")])
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("agent@acme.example")
+            for words in ["Wiśniewska", "halina@sopotstudios.example", "600700902"] {
+                let jump = try await browser.get("/console/search?q=\(HTMLForm.encode(words))")
+                let location = try #require(jump.headers[.location])
+                let html = String(buffer: try await browser.get(location).body)
+                #expect(html.contains("id=\"found-customers\"") && html.contains("href=\"/console/contacts/\(halina.id.text)\""), "\(words)")
+            }
+            let byCompany = String(buffer: try await browser.get("/console?view=all&q=Sopot").body)
+            #expect(byCompany.contains("href=\"/console/accounts/\(account.id.text)\""))
+            // Words that name nobody show no such section.
+            #expect(!String(buffer: try await browser.get("/console?view=all&q=zzzqqq").body).contains("id=\"found-customers\""))
+        }
+    }
+
     /// A closed case is not a dead end: a note can still be added, and a follow-up opens a
     /// new case for the same customer that starts with the agent's note and is linked back.
     @Test func aClosedCaseTakesANoteAndOpensALinkedFollowUp() async throws {

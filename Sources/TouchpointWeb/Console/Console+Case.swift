@@ -514,10 +514,14 @@ extension Console {
 
     static func caseNumber(_ query: String, prefix: String) -> Int? {
         var rest = Substring(query.trimmingCharacters(in: .whitespaces))
+        var marked = false
         if rest.lowercased().hasPrefix(prefix.lowercased()) {
             rest = rest.dropFirst(prefix.count).drop { $0 == " " || $0 == "-" }
+            marked = true
         }
-        if rest.hasPrefix("#") { rest = rest.dropFirst() }
+        if rest.hasPrefix("#") { rest = rest.dropFirst(); marked = true }
+        // Eight digits or more, written bare, is a phone number (600700902), not a case.
+        if !marked, rest.count >= 8 { return nil }
         guard !rest.isEmpty, rest.allSatisfy(\.isASCII), rest.allSatisfy(\.isNumber), let number = Int(rest), number > 0 else { return nil }
         return number
     }

@@ -34,6 +34,16 @@ extension Console {
         var q: String
         var view: String
         var queryString: String
+        /// Customers and accounts the search words find (name, email, phone, customer
+        /// number), above the cases, on the first page of a search.
+        var customers: [FoundLine] = []
+        var anyCustomers = false
+    }
+
+    struct FoundLine {
+        var href: String
+        var name: String
+        var detail: String
     }
 
     struct QueueLink {
@@ -148,12 +158,25 @@ extension Console {
         }
         var nextQuery = base
         nextQuery.cursor = items.nextCursor
+        // A search finds the people and accounts it names too, not only their cases.
+        var found: [FoundLine] = []
+        if let words = query.q, cursor == nil {
+            async let people = app.contacts.contacts(brand: brand, accountID: nil, identity: nil, query: words, limit: 8, cursor: nil)
+            async let companies = app.accounts.accounts(brand: brand, query: words, stage: nil, limit: 5, cursor: nil)
+            found = try await companies.items.map {
+                FoundLine(href: "/console/accounts/\($0.id.text)", name: $0.name, detail: "Account" + ($0.serviceModel.map { " · \($0.words)" } ?? ""))
+            } + people.items.map { person in
+                let reach = person.identities.filter { $0.kind != .chatVisitor }.prefix(2).map(\.value).joined(separator: " · ")
+                return FoundLine(href: "/console/contacts/\(person.id.text)", name: person.name ?? person.identities.first?.value ?? "unnamed customer",
+                                 detail: "Customer" + (reach.isEmpty ? "" : " · \(reach)"))
+            }
+        }
         let view = InboxView(
             chrome: Chrome(title: selected.label, session: session), heading: selected.label + (query.point.map { " · \($0.label)" } ?? ""),
             queues: queueLinks, points: pointLinks,
             savedViews: try await saved.map { SavedViewLink(id: $0.id.text, name: $0.name, href: "/console?" + $0.query) },
             rows: rows, empty: rows.isEmpty, next: items.nextCursor.map { _ in "/console?" + nextQuery.queryString },
-            q: query.q ?? "", view: selected.key, queryString: base.queryString)
+            q: query.q ?? "", view: selected.key, queryString: base.queryString, customers: found, anyCustomers: !found.isEmpty)
         return pages.render("inbox", view)
     }
 }
