@@ -83,3 +83,14 @@ struct TranslatedNamesTests {
         #expect(throws: ValidationError(field: "categories[0].names.pl", reason: "must not be empty")) { try blank.validated() }
     }
 }
+
+@Suite("The display board's words")
+struct BoardWordsTests {
+    @Test func waitsReadInTheBrandsLanguage() {
+        #expect(BoardWords(.en).wait(waiting: 3, minutes: 12) == "3 waiting · about 12 min")
+        #expect(BoardWords(.en).wait(waiting: 0, minutes: nil) == "0 waiting · closed")
+        #expect(BoardWords(.pl).wait(waiting: 1, minutes: 0) == "w kolejce: 1 · bez czekania")
+        #expect(BoardWords(.pl).wait(waiting: 5, minutes: 7) == "w kolejce: 5 · ok. 7 min")
+        #expect(BoardWords(.pl).atTheDesks == "Przy stanowiskach")
+    }
+}

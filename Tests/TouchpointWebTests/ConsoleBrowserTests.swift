@@ -509,6 +509,17 @@ struct ConsoleBrowserTests {
             let waits = try await browser.text("#board-waits")
             #expect(waits.contains("0 waiting · about 6 min") && waits.contains("0 waiting · closed"), "\(waits)")
             try await browser.screenshot("walk-in-board")
+            // A Polish brand's board speaks Polish, its categories too (it was English).
+            _ = try await server.store.updateBrand(server.brand.id, language: .pl, timeZone: nil, actor: .system)
+            try await browser.open(server.base + "/walk-in/board/acme/warsaw-centre")
+            try await Self.waitFor("the Polish board") { try await browser.script("return document.body.dataset.live") as? String == "yes" }
+            #expect(try await browser.script("return document.documentElement.lang") as? String == "pl")
+            #expect(try await browser.script("return document.querySelector('.calls h2').textContent") as? String == "Przy stanowiskach")
+            try await Self.waitFor("the Polish waits") {
+                let waits = try await browser.text("#board-waits")
+                return waits.contains("Rachunki i płatności") && waits.contains("w kolejce: 0 · ok. 6 min")
+            }
+            _ = try await server.store.updateBrand(server.brand.id, language: .en, timeZone: nil, actor: .system)
         }
     }
 

@@ -22,8 +22,9 @@ enum Board {
             var code: String
             var name: String
             var waiting: Int
-            /// "about 12 min", "no wait", or "closed" when no desk serves it now.
-            var text: String
+            /// How many wait and for how long, in the brand's language: "1 waiting · about
+            /// 12 min", "w kolejce: 1 · bez czekania", "… · closed" when no desk serves it.
+            var detail: String
         }
 
         var location: String
@@ -33,14 +34,15 @@ enum Board {
         var latest: Call?
     }
 
-    static func snapshot(_ state: QueueState) -> Snapshot {
+    static func snapshot(_ state: QueueState, language: Language) -> Snapshot {
+        let words = BoardWords(language)
         let calls = state.atDesks.prefix(8).map { ticket in
             Snapshot.Call(ticket: ticket.label, desk: ticket.desk ?? "", deskName: ticket.desk.flatMap { state.location.setup.desk($0)?.name } ?? "",
                           serving: ticket.state == .serving)
         }
         let waits = state.waits.map { wait in
-            Snapshot.Wait(code: wait.category, name: state.location.setup.category(wait.category)?.name ?? wait.category, waiting: wait.waiting,
-                          text: wait.minutes.map { $0 == 0 ? "no wait" : "about \($0) min" } ?? "closed")
+            Snapshot.Wait(code: wait.category, name: state.location.setup.category(wait.category)?.name(in: language) ?? wait.category,
+                          waiting: wait.waiting, detail: words.wait(waiting: wait.waiting, minutes: wait.minutes))
         }
         return Snapshot(location: state.location.name, calls: Array(calls), waits: waits, latest: calls.first { !$0.serving })
     }
@@ -65,10 +67,16 @@ enum Board {
                 var zone: String
                 var clock: String
                 var board: Snapshot
+                var lang: String
+                /// The page's fixed words (templates read stored values, so not `BoardWords` itself).
+                var words: [String: String]
             }
+            let said = BoardWords(brand.language)
             let clock = ReaderTime(zone: location.zone, language: brand.language).clock(app.environment.now())
             return pages.render("board", View(brand: brand.name, slug: brand.slug, locationSlug: location.slug, zone: location.zone.identifier, clock: clock,
-                                              board: snapshot(state)))
+                                              board: snapshot(state, language: brand.language), lang: brand.language.rawValue,
+                                              words: ["nowCalling": said.nowCalling, "atTheDesks": said.atTheDesks, "waitingHeading": said.waitingHeading,
+                                                      "reconnecting": said.reconnecting, "queue": said.queue]))
         }
     }
 
@@ -82,7 +90,7 @@ enum Board {
             let events = hub.subscribe(brand: brand.id)
             @Sendable func send() async throws {
                 let state = try await app.walkIn.queueState(location: location.id, brand: brand.id)
-                try await outbound.write(.text(String(decoding: try JSONIO.encoder.encode(snapshot(state)), as: UTF8.self)))
+                try await outbound.write(.text(String(decoding: try JSONIO.encoder.encode(snapshot(state, language: brand.language)), as: UTF8.self)))
             }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { for try await _ in inbound {} }

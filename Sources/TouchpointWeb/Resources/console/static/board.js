@@ -34,7 +34,7 @@
     waits.replaceChildren.apply(waits, board.waits.map(function (wait) {
       var item = el("li");
       item.append(el("span", "code", wait.code), " ", el("span", "name", wait.name), " ",
-        el("span", "detail", wait.waiting + " waiting · " + wait.text));
+        el("span", "detail", wait.detail));
       return item;
     }));
     document.body.dataset.updated = String(Date.now());
@@ -47,7 +47,7 @@
     };
     socket.onclose = function () {
       document.body.dataset.live = "no";
-      status.textContent = "Reconnecting…";
+      status.textContent = document.body.dataset.reconnecting || "Reconnecting…";
       setTimeout(connect, pause);
       pause = Math.min(pause * 2, 30000);
     };
