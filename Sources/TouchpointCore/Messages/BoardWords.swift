@@ -1,15 +1,11 @@
 import Foundation
 
 /// The display board's words, in the brand's language: read across a waiting room, so short.
-public struct BoardWords: Sendable {
+public struct BoardWords: Sendable, Spoken {
     public let language: Language
 
     public init(_ language: Language) {
         self.language = language
-    }
-
-    private func say(_ en: String, _ pl: String) -> String {
-        language == .pl ? pl : en
     }
 
     public var nowCalling: String { say("Now calling", "Teraz wzywamy") }

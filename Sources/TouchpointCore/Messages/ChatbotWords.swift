@@ -3,15 +3,11 @@ import Foundation
 /// What the assistant says, in English and Polish. Plain text that reads the same in the
 /// chat widget, an SMS and an email; links written out in full. It never says a person is
 /// coming unless one is, and never names the customer's service model.
-public struct ChatbotWords: Sendable {
+public struct ChatbotWords: Sendable, Spoken {
     public let language: Language
 
     public init(_ language: Language) {
         self.language = language
-    }
-
-    private func say(_ en: String, _ pl: String) -> String {
-        language == .pl ? pl : en
     }
 
     /// The widget's line while the assistant answers.

@@ -10,18 +10,11 @@ public enum Language: String, WireEnum {
 /// acknowledgement of new mail, sign-in links, kiosk codes, the walk-in queue by text, and
 /// appointment invitations. The words are written for people reading them on a phone:
 /// what happened, what to do next.
-public struct CustomerMessages: Sendable {
+public struct CustomerMessages: Sendable, Spoken {
     public let language: Language
 
     public init(_ language: Language) {
         self.language = language
-    }
-
-    private func say(_ en: String, _ pl: String) -> String {
-        switch language {
-        case .en: en
-        case .pl: pl
-        }
     }
 
     // MARK: Where things stand

@@ -4,7 +4,7 @@ import Foundation
 /// before month ("piątek 4 grudnia, 15:00–16:00", "due in 35 min"). Pure: the words are
 /// written here rather than taken from the platform's locale data, so a page reads the
 /// same on every machine and in every test.
-public struct ReaderTime: Sendable, Equatable {
+public struct ReaderTime: Sendable, Equatable, Spoken {
     public var zone: TimeZone
     public var language: Language
 
@@ -16,10 +16,6 @@ public struct ReaderTime: Sendable, Equatable {
     /// A reader in a zone named by its IANA identifier; an unknown name reads as UTC.
     public init(zoneNamed name: String, language: Language) {
         self.init(zone: TimeZone(identifier: name) ?? .gmt, language: language)
-    }
-
-    private func say(_ en: String, _ pl: String) -> String {
-        language == .pl ? pl : en
     }
 
     private func parts(_ date: Date) -> DateComponents {
