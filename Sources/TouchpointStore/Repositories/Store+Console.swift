@@ -70,7 +70,6 @@ extension Store {
         }
     }
 
-    /// Where outbound messages stand in the outbox (pending, sending, sent, failed), by interaction.
     /// Those of `ids` whose newest message out that the outbox finished with failed: gave
     /// up, with no later one sent.
     public func casesWithUndeliveredReplies(_ ids: [CaseID], brand: BrandID) async throws -> Set<CaseID> {
@@ -85,6 +84,7 @@ extension Store {
         }
     }
 
+    /// Where outbound messages stand in the outbox (pending, sending, sent, failed), by interaction.
     public func deliveryStates(_ ids: [InteractionID], brand: BrandID) async throws -> [InteractionID: (state: OutboxState, error: String?)] {
         guard !ids.isEmpty else { return [:] }
         return try await database.read { db in
