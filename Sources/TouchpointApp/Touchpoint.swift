@@ -24,6 +24,11 @@ public enum Touchpoint {
                 let filled = try await store.backfillSLARisk()
                 if filled > 0 { logger.info("recorded when open cases' SLAs become at risk", metadata: ["cases": "\(filled)"]) }
             }
+            // Open cases written before schema 37 take their place in the deadline order, once.
+            if applied.contains(37) {
+                let filled = try await store.backfillDeadlines()
+                if filled > 0 { logger.info("placed open cases in the deadline order", metadata: ["cases": "\(filled)"]) }
+            }
         } catch {
             await database.shutdown()
             throw error

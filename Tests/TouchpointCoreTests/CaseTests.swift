@@ -27,6 +27,24 @@ struct CaseTests {
         }
     }
 
+    @Test func aBulkChangeAsksOnlyForWhatDiffersInEachCase() throws {
+        var item = makeCase(status: .open)
+        let colleague = UUID()
+        item.assigneeID = colleague
+        item.tags = ["meter"]
+        let change = BulkChange(assigneeID: .some(colleague), status: .pending, priority: .normal, addTag: "Outage")
+        let update = change.update(for: item)
+        // Already the colleague's and already normal: only the status and the new tag change.
+        #expect(update == CaseUpdate(status: .pending, tags: ["meter", "Outage"]))
+        let (next, events) = try item.applying(update, now: t0)
+        #expect(next.tags == ["meter", "outage"])
+        #expect(events.count == 2)
+        // A second run finds nothing left to do, and unassigning is a change of its own.
+        #expect(change.update(for: next) == CaseUpdate())
+        #expect(BulkChange(assigneeID: .some(nil)).update(for: next) == CaseUpdate(assigneeID: .some(nil)))
+        #expect(BulkChange().isEmpty && !BulkChange(addTag: "x").isEmpty)
+    }
+
     @Test func unchangedFieldsEmitNothing() throws {
         let item = makeCase()
         let (next, events) = try item.applying(CaseUpdate(subject: " Invoice too high ", priority: .normal, tags: []), now: t0.addingTimeInterval(5))

@@ -366,6 +366,65 @@ struct CaseStoreTests {
     }
 
     @Test(arguments: Backend.available)
+    func theDeadlineOrderListsTheBacklogByWhatIsDueFirst(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let fx = try await Fixture.make(store)
+            let t0 = Date(timeIntervalSince1970: 1_790_000_000)
+            var ids: [CaseID] = []
+            for index in 0..<7 {
+                ids.append(try await store.openCase(brand: fx.brand.id, actor: nil,
+                                                    request: try fx.email("d\(index)@example.com", at: t0.addingTimeInterval(Double(index) * 60))).case.id)
+            }
+            let staff = Actor.staff(fx.agent.id)
+            // The newest case becomes urgent (a shorter target), one waits on the customer (its
+            // clocks pause), one is resolved (it leaves the backlog), one is high priority.
+            _ = try await store.updateCase(ids[6], brand: fx.brand.id, actor: staff, update: CaseUpdate(priority: .urgent))
+            _ = try await store.updateCase(ids[1], brand: fx.brand.id, actor: staff, update: CaseUpdate(status: .pending))
+            _ = try await store.updateCase(ids[2], brand: fx.brand.id, actor: staff, update: CaseUpdate(status: .resolved))
+            _ = try await store.updateCase(ids[4], brand: fx.brand.id, actor: staff, update: CaseUpdate(priority: .high))
+
+            func all(_ filter: CaseFilter) async throws -> [CaseID] {
+                var seen: [CaseID] = []
+                var cursor: Cursor?
+                repeat {
+                    let page = try await store.cases(brand: fx.brand.id, filter: filter, limit: 2, cursor: cursor)
+                    seen += page.items.map(\.id)
+                    cursor = try page.nextCursor.map { try Cursor(token: $0) }
+                } while cursor != nil
+                return seen
+            }
+            // The order worked out from the cases themselves: running deadline first, then
+            // the rest of the backlog longest waiting first.
+            var cases: [Case] = []
+            for id in ids { cases.append(try await store.case(id, brand: fx.brand.id)) }
+            let expected = cases.filter(\.status.isActive).sorted {
+                ($0.sla?.deadline ?? .distantFuture, $0.createdAt) < ($1.sla?.deadline ?? .distantFuture, $1.createdAt)
+            }.map(\.id)
+            let byDeadline = try await all(CaseFilter(order: .deadline))
+            #expect(byDeadline == expected)
+            #expect(byDeadline.first == ids[6], "the urgent case is due first")
+            #expect(byDeadline.last == ids[1], "the paused case has no running deadline")
+            #expect(!byDeadline.contains(ids[2]), "a resolved case is not in the backlog")
+            #expect(try await all(CaseFilter(order: .oldest)) == ids)
+            #expect(try await all(CaseFilter(order: .newest)) == ids.reversed())
+            #expect(try await all(CaseFilter(priority: .high, order: .oldest)) == [ids[4]])
+            let counts = try await store.caseCounts(brand: fx.brand.id, filters: [CaseFilter(order: .deadline), CaseFilter(priority: .urgent)])
+            #expect(counts == [6, 1])
+
+            // Reopened, it is back in its place; cases stored before the order existed get
+            // their place when the migration's backfill runs.
+            _ = try await store.updateCase(ids[2], brand: fx.brand.id, actor: staff, update: CaseUpdate(status: .open))
+            try await store.database.write { db in try await db.raw("UPDATE cases SET deadline_key = NULL").run() }
+            #expect(try await all(CaseFilter(order: .deadline)).isEmpty)
+            #expect(try await store.backfillDeadlines() == 7)
+            let reopened = try await store.case(ids[2], brand: fx.brand.id)
+            #expect(reopened.sla?.deadline != nil)
+            #expect(try await all(CaseFilter(order: .deadline)).contains(ids[2]))
+            #expect(try await all(CaseFilter(order: .deadline)).count == 7)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func mergingCasesMovesTheirHistory(backend: Backend) async throws {
         try await withStore(backend) { store in
             let fx = try await Fixture.make(store)

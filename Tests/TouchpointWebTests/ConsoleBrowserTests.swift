@@ -260,6 +260,117 @@ struct ConsoleBrowserTests {
         }
     }
 
+    @Test func theInboxSortsFiltersPagesAndChangesManyCasesAtOnce() async throws {
+        try await Self.withServer { server, browser in
+            try await Self.signIn(browser, server.base, as: "agent1@acme.example")
+            let brand = server.brand.id
+            let active = CaseStatus.allCases.filter(\.isActive)
+            func rowNumbers() async throws -> [Int] {
+                let refs = try await browser.script("return [...document.querySelectorAll('#cases tbody .case-link')].map(a => a.textContent).join(' ')") as? String ?? ""
+                return refs.split(separator: " ").compactMap { $0.split(separator: "-").last.flatMap { Int($0) } }
+            }
+            func count(_ filter: CaseFilter) async throws -> Int { try await server.store.caseCounts(brand: brand, filters: [filter])[0] }
+
+            // Open work is listed by what is due first, as the stored clocks say.
+            try await browser.open(server.base + "/console?view=open")
+            var backlog: [Case] = []
+            var cursor: Cursor?
+            repeat {
+                let page = try await server.store.cases(brand: brand, filter: CaseFilter(statuses: active), limit: 200, cursor: cursor)
+                backlog += page.items
+                cursor = try page.nextCursor.map { try Cursor(token: $0) }
+            } while cursor != nil
+            // Equal deadlines (the same opening hour) keep the order the cases were stored in.
+            func place(_ item: Case) -> (Date, Date, String) {
+                (item.sla?.deadline ?? .distantFuture, item.sla?.deadline == nil ? item.createdAt : .distantPast, item.id.text)
+            }
+            let dueFirst = backlog.sorted { place($0) < place($1) }
+            #expect(try await rowNumbers() == dueFirst.prefix(50).map(\.number))
+            #expect(try await browser.script("return document.querySelector('th[aria-sort]').textContent.trim()") as? String == "Due ↑")
+            #expect(try await browser.text("#range") == "1–\(min(50, backlog.count)) of \(backlog.count)")
+            // The case column sorts oldest first, then newest first.
+            try await browser.click("#sort-case")
+            try await Self.waitFor("oldest first") { try await browser.url.contains("sort=newest") }
+            try await browser.click("#sort-case")
+            try await Self.waitFor("oldest first") { try await browser.url.contains("sort=oldest") }
+            #expect(try await rowNumbers() == backlog.sorted { ($0.createdAt, $0.number) < ($1.createdAt, $1.number) }.prefix(50).map(\.number))
+
+            // Everything, newest first, fifty at a time, both ways, with the total.
+            try await browser.open(server.base + "/console?view=all")
+            let total = try await count(CaseFilter())
+            try #require(total > 50, "the demo has more than a page of cases")
+            let first = try await rowNumbers()
+            let grouped = NumberFormatter()
+            grouped.numberStyle = .decimal
+            grouped.locale = Locale(identifier: "en_US")
+            #expect(try await browser.text("#range") == "1–50 of \(grouped.string(from: NSNumber(value: total)) ?? "")")
+            try await browser.click("#next-page")
+            try await Self.waitFor("the second page") { try await browser.text("#range").hasPrefix("51–") }
+            let second = try await rowNumbers()
+            let newest = try await server.store.cases(brand: brand, filter: CaseFilter(), limit: 100, cursor: nil).items.map(\.number)
+            #expect(first + second == Array(newest.prefix(first.count + second.count)))
+            try await browser.click("#previous-page")
+            try await Self.waitFor("the first page again") { try await browser.text("#range").hasPrefix("1–50 ") }
+            #expect(try await rowNumbers() == first)
+
+            // More filters: high priority only, counted like the list.
+            _ = try await browser.script("document.querySelector('#filters details').open = true; document.querySelector('#filters select[name=priority]').value = 'high'")
+            try await browser.click("#filters details button[type=submit]")
+            try await Self.waitFor("the filtered list") { try await browser.url.contains("priority=high") }
+            let high = try await count(CaseFilter(priority: .high))
+            #expect(high > 0)
+            #expect(try await browser.text("#range").hasSuffix(" of \(high)"))
+            for number in try await rowNumbers() {
+                #expect(try await server.store.case(number: number, brand: brand).priority == .high, "\(number)")
+            }
+
+            // "Take" on a case nobody has makes it the reader's.
+            try await browser.open(server.base + "/console?view=unassigned")
+            let take = try #require(Int(try await browser.script("return document.querySelector('button.take').value") as? String ?? ""))
+            try await browser.click("button.take[value='\(take)']")
+            try await Self.waitFor("the take notice") { try await browser.text("#bulk-notice") == "Acme-\(take) is yours now." }
+            let me = try #require(try await server.store.staffUsers(brand: brand).first { $0.email == "agent1@acme.example" })
+            #expect(try await server.store.case(number: take, brand: brand).assigneeID == me.id)
+
+            #expect(!(try await rowNumbers().contains(take)), "a taken case leaves the unassigned queue")
+
+            // Two open cases go to a colleague at once; a third cannot be closed while open.
+            let colleague = try #require(try await server.store.staffUsers(brand: brand).first { $0.email == "agent2@acme.example" })
+            try await browser.open(server.base + "/console?view=open")
+            let listed = Set(try await rowNumbers())
+            let unassigned = backlog.filter { $0.assigneeID != colleague.id && listed.contains($0.number) }.map(\.number)
+            try #require(unassigned.count >= 2)
+            for number in unassigned.prefix(2) { try await browser.click("#cases input[value='\(number)']") }
+            _ = try await browser.script("document.querySelector('#bulk-assignee').value = '\(colleague.id.text)'")
+            try await browser.screenshot("inbox-bulk")
+            try await browser.click("#bulk-apply")
+            try await Self.waitFor("the bulk notice") { try await browser.text("#bulk-notice") == "2 cases changed." }
+            for number in unassigned.prefix(2) {
+                #expect(try await server.store.case(number: number, brand: brand).assigneeID == colleague.id)
+            }
+            try await browser.open(server.base + "/console?view=open&assignee=\(colleague.id.text)")
+            #expect(Set(try await rowNumbers()).isSuperset(of: unassigned.prefix(2)), "the colleague's cases include them")
+            // A signed notice only: the same words from a link are not shown.
+            try await browser.open(server.base + "/console?view=open&done=Your+password+expired&sig=00")
+            #expect(try await browser.script("return document.getElementById('bulk-notice') === null") as? Bool == true)
+
+            let open = try #require(try await server.store.cases(brand: brand, filter: CaseFilter(statuses: [.open]), limit: 1, cursor: nil).items.first)
+            try await browser.open(server.base + "/console?view=all&status=open")
+            try await browser.click("#cases input[value='\(open.number)']")
+            _ = try await browser.script("document.querySelector('#bulk select[name=status]').value = 'closed'")
+            try await browser.click("#bulk-apply")
+            try await Self.waitFor("the refusal") { try await browser.text("#bulk-notice").contains("left as it was") }
+            #expect(try await browser.text("#bulk-notice").contains("Acme-\(open.number): status: a open case cannot become closed"))
+            #expect(try await server.store.case(open.id, brand: brand).status == .open)
+
+            try await browser.resize(width: 390, height: 844)
+            try await browser.open(server.base + "/console?view=open&priority=high")
+            let fits = try await browser.script("return document.documentElement.scrollWidth <= window.innerWidth") as? Bool
+            #expect(fits == true)
+            try await browser.screenshot("inbox-filters-390")
+        }
+    }
+
     @Test func aCustomerSignsInToThePortalByEmailedLinkAndReplies() async throws {
         try await Self.withServer { server, browser in
             let active = CaseStatus.allCases.filter(\.isActive)

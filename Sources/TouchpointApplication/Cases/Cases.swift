@@ -47,6 +47,36 @@ public struct Cases: Sendable {
         try await store.updateCase(id, brand: brand, actor: actor, update: update)
     }
 
+    /// Applies one change to each of the brand's cases `numbers`, each in its own transaction,
+    /// the way `updateCase` changes one. A case the change cannot apply to (closed, merged, a
+    /// step beyond its model's ceiling) is refused with the reason and the others go on; a
+    /// database failure stops the rest and is thrown.
+    public func apply(_ change: BulkChange, toCases numbers: [Int], brand: BrandID, actor: Actor) async throws -> BulkOutcome {
+        var outcome = BulkOutcome()
+        for number in numbers {
+            do {
+                let item = try await store.case(number: number, brand: brand)
+                let update = change.update(for: item)
+                if update == CaseUpdate() {
+                    outcome.unchanged.append(number)
+                    continue
+                }
+                _ = try await store.updateCase(item.id, brand: brand, actor: actor, update: update)
+                outcome.changed.append(number)
+            } catch let error as ValidationError {
+                outcome.refused.append(.init(number: number, reason: "\(error.field): \(error.reason)"))
+            } catch let error as StoreError {
+                switch error {
+                case .invalid(let field, let reason): outcome.refused.append(.init(number: number, reason: "\(field): \(reason)"))
+                case .conflict(let why), .forbidden(let why): outcome.refused.append(.init(number: number, reason: why))
+                case .notFound(let what): outcome.refused.append(.init(number: number, reason: "\(what) not found"))
+                case .unavailable: throw error
+                }
+            }
+        }
+        return outcome
+    }
+
     /// Adds a reply, a note or an inbound message to a case, moving its status where the
     /// interaction calls for it (a customer writing again reopens it).
     public func addInteraction(caseID: CaseID, brand: BrandID, actor: Actor, request given: NewInteraction) async throws -> (Case, Interaction) {

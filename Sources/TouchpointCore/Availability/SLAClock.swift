@@ -178,6 +178,12 @@ public struct SLAState: Codable, Equatable, Sendable {
         clocks.filter { $0.stoppedAt == nil }.compactMap(\.warnAt).min()
     }
 
+    /// The earliest deadline of a clock still counting (breached or not); nil when every
+    /// clock has stopped or is paused.
+    public var deadline: Date? {
+        clocks.filter(\.isRunning).compactMap(\.dueAt).min()
+    }
+
     /// When the scheduler must look at this case next, nil when nothing is pending.
     public var nextWake: Date? {
         clocks.filter(\.isRunning).flatMap { clock -> [Date] in

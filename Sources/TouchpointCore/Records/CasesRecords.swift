@@ -135,12 +135,21 @@ public struct CaseFilter: Sendable {
     /// true: only conversations the assistant holds; false: none of them (the queues people
     /// work from); nil: either.
     public var withAssistant: Bool?
+    public var priority: Priority?
+    public var serviceModel: ServiceModel?
+    /// The order of the list; `deadline` lists only active cases (closed ones have none).
+    /// A full-text search keeps its own order, newest first.
+    public var order: CaseOrder
 
     public init(
         statuses: [CaseStatus] = [], teamID: TeamID? = nil, assigneeID: UserID? = nil, unassigned: Bool = false,
         level: SupportLevel? = nil, contactPoint: ContactPoint? = nil, contactID: ContactID? = nil,
-        accountID: AccountID? = nil, text: String? = nil, slaAtRiskBy: Date? = nil, withAssistant: Bool? = nil
+        accountID: AccountID? = nil, text: String? = nil, slaAtRiskBy: Date? = nil, withAssistant: Bool? = nil,
+        priority: Priority? = nil, serviceModel: ServiceModel? = nil, order: CaseOrder = .newest
     ) {
+        self.priority = priority
+        self.serviceModel = serviceModel
+        self.order = order
         self.withAssistant = withAssistant
         self.statuses = statuses
         self.teamID = teamID
@@ -153,6 +162,15 @@ public struct CaseFilter: Sendable {
         self.text = text
         self.slaAtRiskBy = slaAtRiskBy
     }
+}
+
+/// How a list of cases is ordered.
+public enum CaseOrder: String, CaseIterable, Sendable {
+    /// The next SLA deadline first; active cases whose clocks are paused or have no target
+    /// follow, longest waiting first.
+    case deadline
+    case newest
+    case oldest
 }
 
 /// A link between two cases.

@@ -181,14 +181,14 @@ extension Store {
         }
         guard let row = try await db.raw("""
             INSERT INTO cases (id, brand_id, number, contact_id, account_id, subject, status, priority, level, rung, team_id, assignee_id, tags, contact_point,
-            service_model, topic, sla, sla_next_at, sla_risk_at, bot_state, created_at, updated_at)
+            service_model, topic, sla, sla_next_at, sla_risk_at, deadline_key, bot_state, created_at, updated_at)
             VALUES (\(bind: item.id.text), \(bind: item.brandID.text),
             (SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE brand_id = \(bind: item.brandID.text)),
             \(bind: item.contactID.text), \(bind: item.accountID?.text),
             \(bind: item.subject), \(bind: item.status.rawValue), \(bind: item.priority.rawValue), \(bind: item.level.rawValue), \(bind: item.rung.rawValue),
             \(bind: item.teamID?.text), \(bind: item.assigneeID?.text), \(bind: Convert.json(item.tags)), \(bind: item.contactPoint.rawValue),
             \(bind: item.serviceModel?.rawValue), \(bind: item.topic), \(bind: item.sla?.storageText), \(bind: item.sla?.nextWake.map(Convert.ms)), \(bind: item.sla?.riskAt.map(Convert.ms)),
-            \(bind: item.botState?.rawValue), \(bind: Convert.ms(item.createdAt)), \(bind: Convert.ms(item.updatedAt)))
+            \(bind: Store.deadlineKey(item)), \(bind: item.botState?.rawValue), \(bind: Convert.ms(item.createdAt)), \(bind: Convert.ms(item.updatedAt)))
             RETURNING number
             """).first() else { throw StoreError.unavailable("the case insert returned no number") }
         return try row.int("number")
@@ -361,7 +361,8 @@ extension Store {
             UPDATE cases SET subject = \(bind: next.subject), status = \(bind: next.status.rawValue), priority = \(bind: next.priority.rawValue),
             level = \(bind: next.level.rawValue), rung = \(bind: next.rung.rawValue), team_id = \(bind: next.teamID?.text),
             assignee_id = \(bind: next.assigneeID?.text), tags = \(bind: Convert.json(next.tags)), updated_at = \(bind: Convert.ms(now)),
-            sla = \(bind: next.sla?.storageText), sla_next_at = \(bind: next.sla?.nextWake.map(Convert.ms)), sla_risk_at = \(bind: next.sla?.riskAt.map(Convert.ms))
+            sla = \(bind: next.sla?.storageText), sla_next_at = \(bind: next.sla?.nextWake.map(Convert.ms)), sla_risk_at = \(bind: next.sla?.riskAt.map(Convert.ms)),
+            deadline_key = \(bind: Store.deadlineKey(next))
             WHERE id = \(bind: id.text)
             """).run()
         if next.subject != current.subject { try await Store.index(text: next.subject, brand: brand, caseID: id, number: next.number, on: db) }
@@ -473,7 +474,7 @@ extension Store {
                 try await db.raw("""
                     UPDATE cases SET status = \(bind: next.status.rawValue), updated_at = \(bind: Convert.ms(now)),
                     sla = \(bind: next.sla?.storageText), sla_next_at = \(bind: next.sla?.nextWake.map(Convert.ms)),
-                    sla_risk_at = \(bind: next.sla?.riskAt.map(Convert.ms))
+                    sla_risk_at = \(bind: next.sla?.riskAt.map(Convert.ms)), deadline_key = \(bind: Store.deadlineKey(next))
                     WHERE id = \(bind: caseID.text)
                     """).run()
             }
@@ -503,7 +504,7 @@ extension Store {
         }
         return try await database.read { db in
             var sql = SQLQueryString("SELECT c.* FROM ")
-            if let point = filter.contactPoint, filter.text.map(FullText.searchable)?.isEmpty ?? true {
+            if let point = filter.contactPoint, filter.order == .newest, filter.text.map(FullText.searchable)?.isEmpty ?? true {
                 // Read from that contact point's cases, newest first, rather than checking every case.
                 sql.appendLiteral("case_points p JOIN cases c ON c.id = p.case_id WHERE p.brand_id = ")
                 sql.appendInterpolation(bind: brand.text)
@@ -523,13 +524,20 @@ extension Store {
             }
             sql.appendLiteral("cases c WHERE ")
             Store.appendWhere(&sql, filter, brand: brand, dialect: dialect)
-            Store.appendCursor(&sql, cursor, timeColumn: "created_at", descending: true, prefix: "c.")
-            sql.appendLiteral(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
+            // The key each order reads its index by, which the cursor carries.
+            let (column, descending) = switch filter.order {
+            case .newest: ("created_at", true)
+            case .oldest: ("created_at", false)
+            case .deadline: ("deadline_key", false)
+            }
+            Store.appendCursor(&sql, cursor, timeColumn: column, descending: descending, prefix: "c.")
+            let direction = descending ? "DESC" : "ASC"
+            sql.appendLiteral(" ORDER BY c.\(column) \(direction), c.id \(direction) LIMIT ")
             sql.appendInterpolation(bind: limit + 1)
             let rows = try await db.raw(sql).all()
             let items = try rows.prefix(limit).map(Store.case(from:))
-            let next = rows.count > limit ? items.last.map { Cursor(time: Convert.ms($0.createdAt), id: $0.id.text).token } : nil
-            return Page(items: items, nextCursor: next)
+            let next = rows.count > limit ? try rows[limit - 1].int(column) : nil
+            return Page(items: items, nextCursor: next.flatMap { key in items.last.map { Cursor(time: key, id: $0.id.text).token } })
         }
     }
 
@@ -617,7 +625,10 @@ extension Store {
     static func appendWhere(_ sql: inout SQLQueryString, _ filter: CaseFilter, brand: BrandID, dialect: SQLDialectKind) {
         sql.appendLiteral("c.brand_id = ")
         sql.appendInterpolation(bind: brand.text)
-        if !filter.statuses.isEmpty {
+        if Set(filter.statuses) == Set(CaseStatus.allCases.filter(\.isActive)) {
+            // Written out, as the partial indexes over the backlog say it (cases_active).
+            sql.appendLiteral(" AND c.status IN ('new', 'open', 'pending')")
+        } else if !filter.statuses.isEmpty {
             sql.appendLiteral(" AND c.status IN (")
             for (index, status) in filter.statuses.enumerated() {
                 if index > 0 { sql.appendLiteral(", ") }
@@ -634,6 +645,10 @@ extension Store {
         case nil: break
         }
         if let level = filter.level { sql.appendLiteral(" AND c.level = "); sql.appendInterpolation(bind: level.rawValue) }
+        if let priority = filter.priority { sql.appendLiteral(" AND c.priority = "); sql.appendInterpolation(bind: priority.rawValue) }
+        if let model = filter.serviceModel { sql.appendLiteral(" AND c.service_model = "); sql.appendInterpolation(bind: model.rawValue) }
+        // Only the backlog has a place in the deadline order (see cases_deadline).
+        if filter.order == .deadline { sql.appendLiteral(" AND c.deadline_key IS NOT NULL") }
         if let contact = filter.contactID { sql.appendLiteral(" AND c.contact_id = "); sql.appendInterpolation(bind: contact.text) }
         if let account = filter.accountID { sql.appendLiteral(" AND c.account_id = "); sql.appendInterpolation(bind: account.text) }
         if let risk = filter.slaAtRiskBy {
@@ -727,12 +742,15 @@ extension Store {
             stopped?.statusChanged(from: from.status, to: .closed, at: now, on: config.availability(from.serviceModel ?? config.rules.defaultModel))
             try await db.raw("""
                 UPDATE cases SET status = 'closed', merged_into = \(bind: target.text), updated_at = \(bind: Convert.ms(now)),
-                sla = \(bind: stopped?.storageText), sla_next_at = NULL, sla_risk_at = NULL WHERE id = \(bind: source.text)
+                sla = \(bind: stopped?.storageText), sla_next_at = NULL, sla_risk_at = NULL, deadline_key = NULL WHERE id = \(bind: source.text)
                 """).run()
             if into.status == .resolved || into.status == .closed, from.status.isActive, into.status == .resolved {
                 into.status = .open
             }
-            try await db.raw("UPDATE cases SET status = \(bind: into.status.rawValue), updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: target.text)").run()
+            try await db.raw("""
+                UPDATE cases SET status = \(bind: into.status.rawValue), updated_at = \(bind: Convert.ms(now)), deadline_key = \(bind: Store.deadlineKey(into))
+                WHERE id = \(bind: target.text)
+                """).run()
             for (a, b, kind) in [(from, into, "mergedInto"), (into, from, "merged")] {
                 try await db.raw("""
                     INSERT INTO case_links (case_id, other_case_id, kind, created_at) VALUES (\(bind: a.id.text), \(bind: b.id.text), \(bind: kind), \(bind: Convert.ms(now)))

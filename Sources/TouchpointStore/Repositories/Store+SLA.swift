@@ -32,7 +32,7 @@ extension Store {
         let policy = config.policy(model)
         let availability = config.availability(model)
         let rows = try await db.raw("""
-            SELECT id, priority, sla FROM cases WHERE brand_id = \(bind: brand.text) AND service_model = \(bind: model.rawValue)
+            SELECT id, status, priority, sla, created_at FROM cases WHERE brand_id = \(bind: brand.text) AND service_model = \(bind: model.rawValue)
             AND status IN ('new', 'open', 'pending') AND sla IS NOT NULL
             """).all()
         var updates: [(id: String, values: [String?])] = []
@@ -41,9 +41,11 @@ extension Store {
             guard var state = SLAState(storageText: try row.string("sla")) else { continue }
             state.retarget(policy.sla[try row.wire("priority", as: Priority.self)], atRiskShare: policy.atRiskShare, on: availability)
             updates.append((try row.string("id"), [state.storageText, state.nextWake.map { String(Convert.ms($0)) },
-                                                   state.riskAt.map { String(Convert.ms($0)) }]))
+                                                   state.riskAt.map { String(Convert.ms($0)) },
+                                                   Store.deadlineKey(status: try row.wire("status", as: CaseStatus.self), sla: state,
+                                                                     createdAt: Convert.date(try row.int("created_at"))).map(String.init)]))
         }
-        try await updateByID("cases", set: [("sla", nil), ("sla_next_at", "BIGINT"), ("sla_risk_at", "BIGINT")], rows: updates, on: db)
+        try await updateByID("cases", set: [("sla", nil), ("sla_next_at", "BIGINT"), ("sla_risk_at", "BIGINT"), ("deadline_key", "BIGINT")], rows: updates, on: db)
         return rows.count
     }
 

@@ -104,6 +104,7 @@ extension Store {
         try await db.raw("""
             UPDATE cases SET service_model = \(bind: segmentation.model.rawValue), level = \(bind: level.rawValue), sla = \(bind: sla?.storageText),
             sla_next_at = \(bind: sla?.nextWake.map(Convert.ms)), sla_risk_at = \(bind: sla?.riskAt.map(Convert.ms)),
+            deadline_key = \(bind: Store.deadlineKey(status: item.status, sla: sla, createdAt: item.createdAt)),
             assignee_id = \(bind: (csm ?? item.assigneeID)?.text), updated_at = \(bind: Convert.ms(now))
             WHERE id = \(bind: item.id.text)
             """).run()

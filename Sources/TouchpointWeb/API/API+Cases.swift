@@ -36,7 +36,9 @@ extension API {
             let filter = CaseFilter(statuses: try query.wireList("status", as: CaseStatus.self), teamID: try query.uuid("teamId"),
                                     assigneeID: assignee, unassigned: unassigned, level: level,
                                     contactPoint: try query.wire("contactPoint", as: ContactPoint.self),
-                                    contactID: try query.uuid("contactId"), accountID: try query.uuid("accountId"), text: query.string("q"))
+                                    contactID: try query.uuid("contactId"), accountID: try query.uuid("accountId"), text: query.string("q"),
+                                    priority: try query.wire("priority", as: Priority.self), serviceModel: try query.wire("serviceModel", as: ServiceModel.self),
+                                    order: try query.choice("sort", of: CaseOrder.allCases.map(\.rawValue)).flatMap(CaseOrder.init(rawValue:)) ?? .newest)
             let page = try await app.cases.cases(brand: caller.brandID, filter: filter, limit: try query.limit(), cursor: try query.cursor())
             let prefix = try await prefix(caller)
             return JSONIO.response(PageDTO(items: page.items.map { CaseDTO($0, prefix: prefix) }, nextCursor: page.nextCursor))

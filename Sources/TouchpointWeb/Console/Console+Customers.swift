@@ -217,10 +217,10 @@ extension Console {
                                    outstanding: Money.format(invoice.outstandingMinor), status: status.rawValue, overdue: status == .overdue)
             },
             cases: cases.map { item in
-                CaseRow(href: "/console/cases/\(item.number)", ref: "\(prefix)-\(item.number)", subject: item.subject, status: item.status.rawValue,
+                CaseRow(href: "/console/cases/\(item.number)", number: item.number, ref: "\(prefix)-\(item.number)", subject: item.subject, status: item.status.rawValue,
                         priority: item.priority.rawValue, urgent: item.priority == .urgent || item.priority == .high, level: item.level.rawValue,
                         contact: customers[item.contactID] ?? "", assignee: item.assigneeID.flatMap { staff[$0] } ?? "—", team: "",
-                        sla: nil, due: nil, created: TimeText(item.createdAt, reader))
+                        takeable: false, sla: nil, due: nil, created: TimeText(item.createdAt, reader))
             },
             timeline: timeline.items.map { line($0, customers: customers, staff: staff, prefix: prefix, numbers: numbers, current: nil, reader: reader) },
             older: timeline.nextCursor.map { "\(olderBase)?before=\(HTMLForm.encode($0))#timeline" }, health: nil)

@@ -31,6 +31,9 @@ extension Console {
         var rows: [CaseRow]
         var empty: Bool
         var next: String?
+        var previous: String?
+        /// "1–50 of 1,234": where this page is in the list.
+        var range: String
         var q: String
         var view: String
         var queryString: String
@@ -38,6 +41,16 @@ extension Console {
         /// number), above the cases, on the first page of a search.
         var customers: [FoundLine] = []
         var anyCustomers = false
+        var filters: [FilterSelect]
+        var filtered: Bool
+        var clearFilters: String
+        var caseSort: SortLink
+        var dueSort: SortLink
+        var bulk: BulkForm
+        /// What the last bulk change did.
+        var notice: String?
+        var refusals: [String]
+        var anyRefusals: Bool
     }
 
     struct FoundLine {
@@ -53,14 +66,39 @@ extension Console {
         var current: Bool
     }
 
+    /// A list filter: a select whose first option is "any".
+    struct FilterSelect {
+        var name: String
+        var label: String
+        var options: [Option]
+    }
+
+    /// A sortable column heading: where a click leads and how the list is sorted by it now.
+    struct SortLink {
+        var href: String
+        /// `ascending` or `descending` when the list is sorted by this column (`aria-sort`).
+        var ariaSort: String?
+        var arrow: String
+    }
+
+    /// The choices of a change to the selected cases.
+    struct BulkForm {
+        var returnTo: String
+        var assignees: [Option]
+        var teams: [Option]
+        var statuses: [Option]
+        var priorities: [Option]
+    }
+
     /// A queue's count as the side bar shows it, thousands grouped: exact up to the bound,
     /// "10,000+" beyond.
     static func countText(_ count: Int) -> String {
-        func grouped(_ number: Int) -> String {
-            let digits = Array(String(number))
-            return digits.enumerated().map { index, digit in (index > 0 && (digits.count - index) % 3 == 0 ? "," : "") + String(digit) }.joined()
-        }
-        return count > Cases.countBound ? grouped(Cases.countBound) + "+" : grouped(count)
+        count > Cases.countBound ? grouped(Cases.countBound) + "+" : grouped(count)
+    }
+
+    static func grouped(_ number: Int) -> String {
+        let digits = Array(String(number))
+        return digits.enumerated().map { index, digit in (index > 0 && (digits.count - index) % 3 == 0 ? "," : "") + String(digit) }.joined()
     }
 
     struct SavedViewLink {
@@ -71,6 +109,7 @@ extension Console {
 
     struct CaseRow {
         var href: String
+        var number: Int
         var ref: String
         var subject: String
         var status: String
@@ -80,6 +119,8 @@ extension Console {
         var contact: String
         var assignee: String
         var team: String
+        /// Offered a "Take" button: an active case nobody has yet.
+        var takeable: Bool
         /// "at risk" or "breached" when the case needs attention for its SLA.
         var sla: String?
         var due: TimeText?
@@ -88,10 +129,14 @@ extension Console {
         var undelivered = false
     }
 
+    /// The cases a page shows at a time.
+    static let pageSize = 50
+
     func inbox(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let session = try context.signedIn()
         let brand = session.user.brandID
-        let query = InboxQuery(HTMLForm(urlEncoded: request.uri.query ?? ""))
+        let form = HTMLForm(urlEncoded: request.uri.query ?? "")
+        let query = InboxQuery(form)
         let now = app.environment.now()
         let active = CaseStatus.allCases.filter(\.isActive)
         let me = session.user
@@ -119,11 +164,30 @@ extension Console {
         filter.contactPoint = query.point
         if let level = query.level { filter.level = level }
         if let status = query.status { filter.statuses = [status] }
+        filter.priority = query.priority
+        filter.serviceModel = query.model
+        if let team = query.team { filter.teamID = team }
+        switch query.assignee {
+        case "unassigned"?:
+            filter.assigneeID = nil
+            filter.unassigned = true
+        case let id?:
+            filter.assigneeID = UUID(text: id)
+            filter.unassigned = false
+        case nil: break
+        }
+        // Work is listed by what is due first; a search, or a list that holds finished
+        // cases, newest first.
+        let backlogOnly = filter.slaAtRiskBy != nil || (!filter.statuses.isEmpty && filter.statuses.allSatisfy(\.isActive))
+        let order = query.sort ?? (backlogOnly && query.q == nil ? .deadline : .newest)
+        filter.order = order
+        let listed = filter
 
         let queueFilters = queues.map(\.filter)
         let cursor = try query.cursor.map { try Cursor(token: $0) }
-        async let counts = app.cases.caseCounts(brand: brand, filters: queueFilters)
-        async let page = app.cases.cases(brand: brand, filter: filter, limit: 50, cursor: cursor)
+        // A search's total would read every match: it is left out, the pages are not.
+        async let counts = app.cases.caseCounts(brand: brand, filters: queueFilters + (query.q == nil ? [listed] : []))
+        async let page = app.cases.cases(brand: brand, filter: listed, limit: Self.pageSize, cursor: cursor)
         async let staff = app.lookups.staffUsers(brand: brand)
         async let teams = app.routing.teamProfiles(brand: brand)
         async let saved = app.lookups.savedViews(userID: me.id)
@@ -133,21 +197,21 @@ extension Console {
         let items = try await page
         let names = try await app.lookups.contactNames(items.items.map(\.contactID), brand: brand)
         let undelivered = try await app.lookups.casesWithUndeliveredReplies(items.items.map(\.id), brand: brand)
-        let staffNames = Dictionary(try await staff.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let teamNames = Dictionary(try await teams.map { ($0.team.id, $0.team.name) }, uniquingKeysWith: { a, _ in a })
+        let staffList = try await staff
+        let teamList = try await teams.map(\.team)
+        let staffNames = Dictionary(staffList.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let teamNames = Dictionary(teamList.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows = items.items.map { item in
-            let due = item.sla?.clocks.filter { $0.stoppedAt == nil }.compactMap(\.dueAt).min()
-            return CaseRow(href: "/console/cases/\(item.number)", ref: "\(prefix)-\(item.number)", subject: item.subject, status: item.status.rawValue,
-                           priority: item.priority.rawValue, urgent: item.priority == .urgent || item.priority == .high, level: item.level.rawValue,
-                           contact: names[item.contactID] ?? "", assignee: item.assigneeID.flatMap { staffNames[$0] } ?? "—",
-                           team: item.teamID.flatMap { teamNames[$0] } ?? "—",
-                           sla: item.status.isActive ? item.sla?.label(at: now).flatMap { $0.needsAttention ? $0.words : nil } : nil,
-                           due: item.status.isActive ? due.map { TimeText(due: $0, now: now, reader) } : nil, created: TimeText(item.createdAt, reader),
-                           undelivered: undelivered.contains(item.id))
+            CaseRow(href: "/console/cases/\(item.number)", number: item.number, ref: "\(prefix)-\(item.number)", subject: item.subject,
+                    status: item.status.rawValue, priority: item.priority.rawValue, urgent: item.priority == .urgent || item.priority == .high,
+                    level: item.level.rawValue, contact: names[item.contactID] ?? "", assignee: item.assigneeID.flatMap { staffNames[$0] } ?? "—",
+                    team: item.teamID.flatMap { teamNames[$0] } ?? "—", takeable: item.status.isActive && item.assigneeID == nil,
+                    sla: item.status.isActive ? item.sla?.label(at: now).flatMap { $0.needsAttention ? $0.words : nil } : nil,
+                    due: item.status.isActive ? item.sla?.deadline.map { TimeText(due: $0, now: now, reader) } : nil,
+                    created: TimeText(item.createdAt, reader), undelivered: undelivered.contains(item.id))
         }
         let counted = try await counts
-        var base = query
-        base.cursor = nil
+        let base = query.firstPage
         let queueLinks = queues.enumerated().map { index, queue in
             QueueLink(label: queue.label, href: "/console?view=\(queue.key)", count: Self.countText(counted[index]), current: queue.key == selected.key)
         }
@@ -156,8 +220,27 @@ extension Console {
             linked.point = point
             return QueueLink(label: point.label, href: "/console?" + linked.queryString, count: nil, current: query.point == point)
         }
-        var nextQuery = base
+
+        // Paging both ways: the next page carries the way back.
+        var nextQuery = query
         nextQuery.cursor = items.nextCursor
+        nextQuery.back = Array((query.back + [query.cursor ?? Self.firstPageMark]).suffix(InboxQuery.pagesBack))
+        nextQuery.at = query.at + rows.count
+        var previous: String?
+        if query.at > 1 {
+            var previousQuery = query
+            if let last = query.back.last {
+                previousQuery.cursor = last == Self.firstPageMark ? nil : last
+                previousQuery.back = query.back.dropLast()
+                previousQuery.at = max(1, query.at - Self.pageSize)
+            } else {
+                previousQuery = base
+            }
+            previous = "/console?" + previousQuery.queryString
+        }
+        let total = query.q == nil ? counted.last : nil
+        let range = rows.isEmpty ? "" : "\(Self.grouped(query.at))–\(Self.grouped(query.at + rows.count - 1))" + (total.map { " of \(Self.countText($0))" } ?? "")
+
         // A search finds the people and accounts it names too, not only their cases.
         var found: [FoundLine] = []
         if let words = query.q, cursor == nil {
@@ -171,43 +254,62 @@ extension Console {
                                  detail: "Customer" + (reach.isEmpty ? "" : " · \(reach)"))
             }
         }
+
+        func options<T>(_ values: [T], any: String, chosen: String?, value: (T) -> String, label: (T) -> String) -> [Option] {
+            [Option(value: "", label: any, selected: chosen == nil)] + values.map { Option(value: value($0), label: label($0), selected: value($0) == chosen) }
+        }
+        let people = staffList.sorted { $0.name < $1.name }
+        let filters = [
+            FilterSelect(name: "status", label: "Status", options: options(CaseStatus.allCases, any: "Any status", chosen: query.status?.rawValue,
+                                                                           value: \.rawValue, label: \.rawValue)),
+            FilterSelect(name: "priority", label: "Priority", options: options(Priority.allCases, any: "Any priority", chosen: query.priority?.rawValue,
+                                                                               value: \.rawValue, label: \.rawValue)),
+            FilterSelect(name: "team", label: "Team", options: options(teamList, any: "Any team", chosen: query.team?.text, value: \.id.text, label: \.name)),
+            FilterSelect(name: "assignee", label: "Assignee",
+                         options: [Option(value: "", label: "Anyone", selected: query.assignee == nil),
+                                   Option(value: "unassigned", label: "Nobody yet", selected: query.assignee == "unassigned")]
+                             + people.map { Option(value: $0.id.text, label: $0.name, selected: query.assignee == $0.id.text) }),
+            FilterSelect(name: "level", label: "Level", options: options(SupportLevel.allCases, any: "Any level", chosen: query.level.map { "\($0.rawValue)" },
+                                                                         value: { "\($0.rawValue)" }, label: { "Level \($0.rawValue)" })),
+            FilterSelect(name: "model", label: "Service model", options: options(ServiceModel.allCases, any: "Any model", chosen: query.model?.rawValue,
+                                                                                 value: \.rawValue, label: \.words)),
+            FilterSelect(name: "point", label: "Contact point", options: options(ContactPoint.allCases, any: "Any contact point", chosen: query.point?.rawValue,
+                                                                                 value: \.rawValue, label: \.label)),
+        ]
+        var cleared = base
+        (cleared.point, cleared.level, cleared.status, cleared.priority, cleared.team, cleared.assignee, cleared.model) = (nil, nil, nil, nil, nil, nil, nil)
+        func sortLink(_ to: CaseOrder) -> String {
+            var sorted = base
+            sorted.sort = to
+            return "/console?" + sorted.queryString
+        }
+        let caseSort = SortLink(href: sortLink(order == .newest ? .oldest : .newest),
+                                ariaSort: order == .newest ? "descending" : order == .oldest ? "ascending" : nil,
+                                arrow: order == .newest ? "↓" : order == .oldest ? "↑" : "")
+        let dueSort = SortLink(href: sortLink(.deadline), ariaSort: order == .deadline ? "ascending" : nil, arrow: order == .deadline ? "↑" : "")
+        let bulk = BulkForm(
+            returnTo: query.queryString,
+            assignees: [Option(value: "", label: "Keep assignee", selected: true), Option(value: me.id.text, label: "Me", selected: false),
+                        Option(value: "unassigned", label: "Nobody", selected: false)]
+                + people.filter { $0.id != me.id }.map { Option(value: $0.id.text, label: $0.name, selected: false) },
+            teams: [Option(value: "", label: "Keep team", selected: true)] + teamList.map { Option(value: $0.id.text, label: $0.name, selected: false) },
+            statuses: [Option(value: "", label: "Keep status", selected: true)] + CaseStatus.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: false) },
+            priorities: [Option(value: "", label: "Keep priority", selected: true)] + Priority.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: false) })
+        let done = BulkNotice(form: form, key: session.csrfToken)
         let view = InboxView(
             chrome: Chrome(title: selected.label, session: session), heading: selected.label + (query.point.map { " · \($0.label)" } ?? ""),
             queues: queueLinks, points: pointLinks,
             savedViews: try await saved.map { SavedViewLink(id: $0.id.text, name: $0.name, href: "/console?" + $0.query) },
-            rows: rows, empty: rows.isEmpty, next: items.nextCursor.map { _ in "/console?" + nextQuery.queryString },
-            q: query.q ?? "", view: selected.key, queryString: base.queryString, customers: found, anyCustomers: !found.isEmpty)
+            rows: rows, empty: rows.isEmpty, next: items.nextCursor.map { _ in "/console?" + nextQuery.queryString }, previous: previous, range: range,
+            q: query.q ?? "", view: selected.key, queryString: base.queryString, customers: found, anyCustomers: !found.isEmpty,
+            filters: filters, filtered: query.isFiltered, clearFilters: "/console?" + cleared.queryString, caseSort: caseSort, dueSort: dueSort, bulk: bulk,
+            notice: done?.summary, refusals: done?.refusals ?? [], anyRefusals: !(done?.refusals.isEmpty ?? true))
         return pages.render("inbox", view)
     }
-}
 
-/// The inbox's query string, parsed once; unknown values fall back to the defaults.
-struct InboxQuery {
-    var view: String
-    var q: String?
-    var point: ContactPoint?
-    var level: SupportLevel?
-    var status: CaseStatus?
-    var cursor: String?
-
-    init(_ form: HTMLForm) {
-        view = form.text("view") ?? "mine"
-        q = form.text("q")
-        point = form.text("point").flatMap(ContactPoint.init(rawValue:))
-        level = form.text("level").flatMap(Int.init).flatMap(SupportLevel.init(rawValue:))
-        status = form.text("status").flatMap(CaseStatus.init(rawValue:))
-        cursor = form.text("cursor")
-    }
-
-    var queryString: String {
-        var parts = ["view=" + HTMLForm.encode(view)]
-        if let q { parts.append("q=" + HTMLForm.encode(q)) }
-        if let point { parts.append("point=" + point.rawValue) }
-        if let level { parts.append("level=\(level.rawValue)") }
-        if let status { parts.append("status=" + status.rawValue) }
-        if let cursor { parts.append("cursor=" + HTMLForm.encode(cursor)) }
-        return parts.joined(separator: "&")
-    }
+    /// Stands for the first page in the way back (no cursor); never a cursor token, which is
+    /// at least four characters.
+    static let firstPageMark = "0"
 }
 
 extension TouchpointContext {

@@ -40,6 +40,7 @@ struct Console: Sendable {
         group.post("login") { request, context in try await signIn(request, context) }
         group.post("logout") { request, _ in try await signOut(request) }
         addInboxRoutes(to: group)
+        addBulkRoutes(to: group)
         addCaseRoutes(to: group)
         addCustomerRoutes(to: group)
         addAdminRoutes(to: group)

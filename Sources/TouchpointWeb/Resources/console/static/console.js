@@ -62,7 +62,8 @@
         var fresh = new DOMParser().parseFromString(html, "text/html");
         document.querySelectorAll("[data-live-region]").forEach(function (region) {
           var next = fresh.getElementById(region.id);
-          if (!next || region.contains(document.activeElement)) return;
+          // Never under a person's hands: a field in use, or cases ticked for a change.
+          if (!next || region.contains(document.activeElement) || region.querySelector("input[type=checkbox]:checked")) return;
           region.replaceWith(next);
         });
         var status = document.getElementById("live-status");
@@ -86,6 +87,20 @@
     };
   }
   connect();
+})();
+
+// The inbox's "select every case on this page" box (a script-only convenience: without
+// script each row's box still works).
+(function () {
+  "use strict";
+  var form = document.getElementById("bulk");
+  if (!form) return;
+  // Delegated: live updates replace the table, box and all.
+  document.documentElement.dataset.selectAll = "on";
+  form.addEventListener("change", function (event) {
+    if (event.target.id !== "select-all") return;
+    form.querySelectorAll("input[name=case]").forEach(function (box) { box.checked = event.target.checked; });
+  });
 })();
 
 // Macros: choosing one puts its text (already filled in for this case) into the reply.
