@@ -371,6 +371,64 @@ struct ConsoleBrowserTests {
         }
     }
 
+    @Test func anAgentFindsACustomerByPhoneLogsTheirCallAndWritesBack() async throws {
+        try await Self.withServer { server, browser in
+            try await Self.signIn(browser, server.base, as: "agent1@acme.example")
+            let brand = server.brand.id
+            let people = try await server.store.contacts(brand: brand, accountID: nil, identity: nil, query: nil, limit: 200, cursor: nil).items
+            let customer = try #require(people.first { person in
+                person.name != nil && person.identities.contains { $0.kind == .phone } && person.identities.contains { $0.kind == .email }
+            })
+            let phone = try #require(customer.identities.first { $0.kind == .phone }?.value)
+            let email = try #require(customer.identities.first { $0.kind == .email }?.value)
+            // The number as a caller reads it out: local, in groups of three.
+            let local = String(phone.hasPrefix("+48") ? phone.dropFirst(3) : phone.dropFirst())
+            let spoken = stride(from: 0, to: local.count, by: 3).map { String(local.dropFirst($0).prefix(3)) }.joined(separator: " ")
+            try await browser.type("#search", spoken + "\u{E007}")
+            try await Self.waitFor("the customer among the results") {
+                try await browser.script("return !!document.querySelector('#found-customers a[href=\"/console/contacts/\(customer.id.text)\"]')") as? Bool == true
+            }
+            try await browser.click("#found-customers a[href=\"/console/contacts/\(customer.id.text)\"]")
+            try await Self.waitFor("the customer's page") { try await browser.text("#customer-name").hasPrefix(customer.name ?? "") }
+
+            // The customer called and it was settled on the phone: a new, resolved case.
+            try await browser.click("#contact-panel summary")
+            try await browser.type("#contact-subject", "Meter reading by phone")
+            try await browser.type("#contact-body", "Read out the meter: 04512 kWh. Confirmed the next bill will use it.")
+            _ = try await browser.script("document.querySelector('#contact-priority').value = 'low'")
+            try await browser.click("#contact-solved")
+            try await browser.screenshot("contact-log-call")
+            try await browser.click("#contact-save")
+            try await Self.waitFor("the call notice") { try await browser.text("#notice") == "Call logged in the customer's history." }
+            let number = try #require(Int(try await browser.url.split(separator: "/").last?.split(separator: "?").first ?? ""))
+            let logged = try await server.store.case(number: number, brand: brand)
+            #expect(logged.contactID == customer.id && logged.contactPoint == .phone && logged.status == .resolved && logged.priority == .low)
+            let entries = try await server.store.interactions(caseID: logged.id, brand: brand)
+            #expect(entries.count == 1 && entries[0].direction == .internal && entries[0].metadata["call"] == "inbound")
+            let history = try await browser.text("#timeline-list")
+            #expect(history.contains("Read out the meter: 04512 kWh.") && history.contains("call from the customer, logged by"), "\(history)")
+            try await browser.screenshot("contact-call-logged")
+
+            // A written follow-up on the same case goes out by email.
+            try await browser.open(server.base + "/console/contacts/\(customer.id.text)")
+            try await browser.click("#contact-panel summary")
+            _ = try await browser.script("""
+                document.querySelector('#contact-kind').value = 'write:email';
+                document.querySelector('#contact-case').value = '\(logged.id.text)';
+                """)
+            try await browser.type("#contact-body", "As promised: your next bill will use the reading 04512 kWh.")
+            try await browser.click("#contact-save")
+            try await Self.waitFor("the message notice") { try await browser.text("#notice") == "Message on its way to the customer." }
+            let mail = try await server.store.outbox(brand: brand, state: nil, limit: 50, cursor: nil).items.first { $0.recipient == email }
+            #expect(mail?.email?.mail.text.contains("your next bill will use the reading 04512 kWh") == true)
+            // Writing is offered only where the customer can be reached.
+            try await browser.open(server.base + "/console/contacts/\(customer.id.text)")
+            let offered = try await browser.script("return [...document.querySelectorAll('#contact-kind option')].map(o => o.value).join(' ')") as? String ?? ""
+            #expect(offered.hasPrefix("call-in call-out write:email"), "\(offered)")
+            #expect(!offered.contains("write:webChat") && !offered.contains("write:kiosk"), "\(offered)")
+        }
+    }
+
     @Test func aCustomerSignsInToThePortalByEmailedLinkAndReplies() async throws {
         try await Self.withServer { server, browser in
             let active = CaseStatus.allCases.filter(\.isActive)

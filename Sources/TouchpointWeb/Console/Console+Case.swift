@@ -145,6 +145,8 @@ extension Console {
         var point: String?
         var nature: String?
         var direction: String?
+        /// How the entry reads beside its author: "note", "call from the customer", …
+        var kindWords: String?
         var author: String
         var text: String
         var caseRef: String?
@@ -180,6 +182,7 @@ extension Console {
         "reply": "Reply added to the history.", "note": "Note added.", "update": "Case updated.", "escalate": "Case escalated.",
         "deescalate": "Case de-escalated.", "link": "Cases linked.", "merge": "Case merged into this one.",
         "transfer": "Chat transferred.", "template": "WhatsApp template sent.", "followup": "Follow-up case opened, linked to the closed one.",
+        "call": "Call logged in the customer's history.", "written": "Message on its way to the customer.",
     ]
 
     func casePage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
@@ -367,6 +370,13 @@ extension Console {
                     AttachmentLine(name: $0.name, href: "/console/attachments/\($0.sha256)", size: ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file))
                 })
             line.hasAttachments = !item.attachments.isEmpty
+            line.kindWords = switch (item.direction, item.metadata["call"]) {
+            case (.internal, "inbound"?): "call from the customer, logged by"
+            case (.internal, "outbound"?): "call to the customer, logged by"
+            case (.internal, _): "note by"
+            case (.inbound, _): "from"
+            case (.outbound, _): "reply by"
+            }
             // A provider's delivery report on a text message (email's state comes from the outbox).
             if let report = item.metadata["delivery"] {
                 line.delivery = report == "failed" ? "not delivered: \(item.metadata["deliveryError"] ?? "")" : report

@@ -9,6 +9,15 @@ extension Console {
     func addCustomerRoutes(to group: RouterGroup<TouchpointContext>) {
         group.get("contacts/{id}") { request, context in try await contactPage(request, context) }
         group.get("accounts/{id}") { request, context in try await accountPage(request, context) }
+        group.post("contacts/{id}/contact") { _, context in try await recordContact(context) }
+    }
+
+    /// The "Log a call or write" form of a customer's page.
+    struct ContactForm {
+        var action: String
+        var kinds: [Option]
+        var cases: [Option]
+        var priorities: [Option]
     }
 
     struct CustomerView {
@@ -33,6 +42,8 @@ extension Console {
         var older: String?
         /// The account's computed health and churn risk, with why (accounts only).
         var health: HealthPanel?
+        /// Log a call or write to the customer (contacts only).
+        var contactForm: ContactForm?
     }
 
     struct HealthPanel {
@@ -116,6 +127,19 @@ extension Console {
             view.accountName = account.name
         }
         view.facts = [Fact(label: "Prefers", value: contact.preferredContactPoint?.label ?? "no preference")]
+        if session.principal.may(.handleCases) {
+            let open = try await cases.items.filter { $0.status != .closed && $0.mergedInto == nil }
+            let prefix = try await app.staff.brand(brand).casePrefix
+            let writable = try await Self.deliverablePoints(for: contact, sending: app.integrations.sendingTextPoints(brand: brand))
+            view.contactForm = ContactForm(
+                action: "/console/contacts/\(contact.id.text)/contact",
+                kinds: [Option(value: "call-in", label: "Log a call from the customer", selected: true),
+                        Option(value: "call-out", label: "Log a call we made", selected: false)]
+                    + writable.map { Option(value: "write:\($0.rawValue)", label: "Write on \($0.label)", selected: false) },
+                cases: [Option(value: "", label: "A new case", selected: true)]
+                    + open.map { Option(value: $0.id.text, label: "\(prefix)-\($0.number): \($0.subject)", selected: false) },
+                priorities: Priority.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == .normal) })
+        }
         if let override {
             view.model = override.segmentation.model.words
             view.why = "Own model for this person: " + override.segmentation.explanation
@@ -224,5 +248,44 @@ extension Console {
             },
             timeline: timeline.items.map { line($0, customers: customers, staff: staff, prefix: prefix, numbers: numbers, current: nil, reader: reader) },
             older: timeline.nextCursor.map { "\(olderBase)?before=\(HTMLForm.encode($0))#timeline" }, health: nil)
+    }
+}
+
+extension Console {
+    /// The contact points a person can write to this customer on: those the customer has an
+    /// address or number for, that answer in writing, and that can deliver (SMS and WhatsApp
+    /// only through an integration that can post).
+    static func deliverablePoints(for customer: Contact, sending: Set<ContactPoint>) -> [ContactPoint] {
+        ContactPoint.allCases.filter { point in
+            point.canReply && point != .webChat && point != .portal && customer.identities.contains { $0.kind == point.identityKind }
+                && ((point != .sms && point != .whatsApp) || sending.contains(point))
+        }
+    }
+
+    func recordContact(_ context: TouchpointContext) async throws -> Response {
+        let session = try context.signedIn()
+        let caller = session.principal
+        guard caller.may(.handleCases) else { throw Problem(.forbidden, "your role may not change cases") }
+        let form = context.form ?? HTMLForm(urlEncoded: "")
+        let kind: StaffContact.Kind
+        switch form.text("kind") ?? "" {
+        case "call-in": kind = .callFromCustomer
+        case "call-out": kind = .callToCustomer
+        case let raw where raw.hasPrefix("write:"):
+            kind = .message(try ContactPoint(rawValue: String(raw.dropFirst(6))).orInvalid(field: "kind", "choose how to reach the customer"))
+        default: throw ValidationError(field: "kind", reason: "choose a call or how to write")
+        }
+        let body = try form.text("body").orInvalid(field: "body", "write what was said or what to send")
+        let request = StaffContact(
+            kind: kind, caseID: try form.text("case").map { try UUID(text: $0).orInvalid(field: "case", "choose one of the customer's cases") },
+            subject: form.text("subject"), body: body,
+            priority: try form.text("priority").map { try Priority(rawValue: $0).orInvalid(field: "priority", "choose a priority") } ?? .normal,
+            solved: form.text("solved") != nil)
+        let item = try await app.cases.recordContact(request, contactID: try uuid(context), brand: caller.brandID, staff: caller.userID)
+        let done = switch kind {
+        case .message: "written"
+        default: "call"
+        }
+        return Pages.redirect("/console/cases/\(item.number)?done=\(done)")
     }
 }
