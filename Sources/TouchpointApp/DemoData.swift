@@ -214,12 +214,13 @@ public enum DemoData {
             let minutesAgo = recent ? 20 + rng.below(36 * 60) : 4 * 24 * 60 + rng.below(86 * 24 * 60)
             let opened = now.addingTimeInterval(-Double(minutesAgo) * 60)
             guard let identity = contact.identities.first(where: { $0.kind == point.identityKind }) ?? contact.identities.first else { continue }
-            let result = try await store.openCase(
-                brand: acme.id, actor: nil,
-                request: OpenCase(contactPoint: point, from: identity, subject: subject, body: body,
-                                  // Mostly normal; urgent only for outages.
-                                  priority: topic == "outage" ? .high : index % 9 == 0 ? .low : .normal,
-                                  tags: [point.nature == .high ? "high-contact" : "low-contact"], occurredAt: opened, topic: topic))
+            // History written after the fact: each demo need is its own case.
+            var request = OpenCase(contactPoint: point, from: identity, subject: subject, body: body,
+                                   // Mostly normal; urgent only for outages.
+                                   priority: topic == "outage" ? .high : index % 9 == 0 ? .low : .normal,
+                                   tags: [point.nature == .high ? "high-contact" : "low-contact"], occurredAt: opened, topic: topic)
+            request.mayContinue = false
+            let result = try await store.openCase(brand: acme.id, actor: nil, request: request)
             caseCount += 1
             interactionCount += 1
             let agent = agents[rng.below(agents.count)]

@@ -202,7 +202,9 @@ struct CaseStoreTests {
             #expect(resolved.items.map(\.id) == bySMS.enumerated().filter { $0.offset % 2 == 0 }.map(\.element.id).reversed())
             #expect(try await store.cases(brand: fx.brand.id, filter: CaseFilter(contactPoint: .whatsApp), limit: 50, cursor: nil).items.isEmpty)
             // A merge takes the source's contact points to the target.
-            let target = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("q@example.com", subject: "Target"))
+            var separate = try fx.email("q@example.com", subject: "Target")
+            separate.mayContinue = false
+            let target = try await store.openCase(brand: fx.brand.id, actor: nil, request: separate)
             _ = try await store.mergeCase(try #require(bySMS.first).id, into: target.case.id, brand: fx.brand.id, actor: .system)
             let after = try await store.cases(brand: fx.brand.id, filter: CaseFilter(contactPoint: .sms), limit: 1, cursor: nil)
             #expect(after.items.map(\.id) == [target.case.id])
@@ -221,8 +223,10 @@ struct CaseStoreTests {
                                             integration: whatsApp, envelope: UUID())
             }
             let first = try await text("wa-1", "My meter shows E5")
-            let call = try await store.openCase(brand: fx.brand.id, actor: nil, request: OpenCase(
-                contactPoint: .phone, from: try Identity(kind: .whatsApp, raw: "+48600100301"), subject: "Call about the meter", body: "E5 again"))
+            // (Logged as a case of its own, as before continuing existed, to be merged by hand.)
+            var called = OpenCase(contactPoint: .phone, from: try Identity(kind: .whatsApp, raw: "+48600100301"), subject: "Call about the meter", body: "E5 again")
+            called.mayContinue = false
+            let call = try await store.openCase(brand: fx.brand.id, actor: nil, request: called)
             #expect(call.case.contactID == (try await store.case(try #require(first.caseID), brand: fx.brand.id)).contactID)
             _ = try await store.mergeCase(try #require(first.caseID), into: call.case.id, brand: fx.brand.id, actor: .staff(fx.agent.id))
             // act: the customer writes again on WhatsApp
@@ -421,6 +425,52 @@ struct CaseStoreTests {
             #expect(reopened.sla?.deadline != nil)
             #expect(try await all(CaseFilter(order: .deadline)).contains(ids[2]))
             #expect(try await all(CaseFilter(order: .deadline)).count == 7)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func oneNeedOnEveryContactPointStaysOneCase(backend: Backend) async throws {
+        try await withStore(backend) { store in
+            // setup: a customer we know by email, mobile number and WhatsApp.
+            let fx = try await Fixture.make(store)
+            let brand = fx.brand.id
+            let ewa = try await store.createContact(brand: brand, actor: .system, accountID: nil, name: "Ewa Nowak", title: nil, preferredContactPoint: .email,
+                                                    identities: [try Identity(kind: .email, raw: "ewa@example.org"), try Identity(kind: .phone, raw: "+48600100200"),
+                                                                 try Identity(kind: .whatsApp, raw: "+48600100200")])
+            let sms = try await store.createIntegration(id: "sms-in", brand: brand, kind: .sms, name: "SMS", secret: "s")
+            func open(_ point: ContactPoint, _ identity: Identity, _ body: String, topic: String? = nil) async throws -> OpenedCase {
+                try await store.openCase(brand: brand, actor: nil, request: OpenCase(contactPoint: point, from: identity, subject: body, body: body, topic: topic))
+            }
+            // act: she emails about a fault, then texts, phones and uses the portal about it.
+            let mail = try await open(.email, try Identity(kind: .email, raw: "ewa@example.org"), "My meter shows E5")
+            #expect(!mail.continued)
+            let text = try await store.processText(InboundText(messageID: "s-1", from: "+48600100200", to: nil, text: "Meter still E5", media: [], receivedAt: nil),
+                                                   integration: sms, envelope: UUID())
+            let call = try await open(.phone, try Identity(kind: .phone, raw: "+48600100200"), "Call: E5 on the meter")
+            let portal = try await open(.portal, try Identity(kind: .email, raw: "ewa@example.org"), "E5 error")
+            // check: one case, her messages on four contact points in it, each continuation explained.
+            #expect(text.caseID == mail.case.id && !text.opened)
+            #expect(call.continued && call.case.id == mail.case.id && portal.continued && portal.case.id == mail.case.id)
+            let messages = try await store.interactions(caseID: mail.case.id, brand: brand)
+            #expect(messages.map(\.contactPoint) == [.email, .sms, .phone, .portal] && messages.allSatisfy { $0.contactID == ewa.id })
+            let continued = try await store.events(brand: brand, since: .distantPast).filter { $0.type == .caseContinued && $0.caseID == mail.case.id }
+            #expect(continued.count == 3)
+            #expect(continued.contains { $0.payload["why"] == .string("same customer, case active just now on Email, SMS, nothing on Phone yet") })
+
+            // A new email thread is a new conversation on a contact point the case has: its
+            // own case. So is anything after the window (24 h by default).
+            let second = try await open(.email, try Identity(kind: .email, raw: "ewa@example.org"), "And my address changed")
+            #expect(!second.continued && second.case.id != mail.case.id)
+            try await store.database.write { db in
+                try await db.raw("UPDATE cases SET updated_at = \(bind: Int(Date().timeIntervalSince1970 * 1000) - 25 * 3_600_000) WHERE id = \(bind: mail.case.id.text)").run()
+            }
+            let whatsApp = try await open(.whatsApp, try Identity(kind: .whatsApp, raw: "+48600100200"), "Address again")
+            #expect(whatsApp.continued && whatsApp.case.id == second.case.id, "the newest active case within the window")
+            try await store.database.write { db in
+                try await db.raw("UPDATE cases SET updated_at = \(bind: Int(Date().timeIntervalSince1970 * 1000) - 25 * 3_600_000)").run()
+            }
+            let late = try await open(.webChat, try Identity(kind: .email, raw: "ewa@example.org"), "Hello?")
+            #expect(!late.continued && late.case.id != mail.case.id && late.case.id != second.case.id)
         }
     }
 

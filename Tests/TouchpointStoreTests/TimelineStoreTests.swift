@@ -71,8 +71,11 @@ struct TimelineStoreTests {
             let duplicateTimeline = try await store.contactTimeline(duplicate, brand: fx.brand.id, limit: 50, cursor: nil)
             #expect(duplicateTimeline.items.contains { if case .event(let event) = $0 { event.type == .contactMerged } else { false } })
             // New contact through the duplicate's identity reaches the survivor.
-            let later = try await store.openCase(brand: fx.brand.id, actor: nil, request: OpenCase(
-                contactPoint: .sms, from: Identity(storedKind: .phone, value: "+48600999888"), subject: "Again", body: "Hello"))
+            // (A case of its own, not a continuation of the survivor's: this is about what an
+            // unmerge takes back.)
+            var again = OpenCase(contactPoint: .sms, from: Identity(storedKind: .phone, value: "+48600999888"), subject: "Again", body: "Hello")
+            again.mayContinue = false
+            let later = try await store.openCase(brand: fx.brand.id, actor: nil, request: again)
             #expect(later.case.contactID == survivor)
             // ...and writes on the survivor's own case too.
             let (_, metoo) = try await store.addInteraction(

@@ -165,12 +165,39 @@ struct ConsoleTests {
         }
     }
 
+    @Test func aSecondThreadOfTheSameCustomerOffersToMergeAsTheSameNeed() async throws {
+        try await withConsole { fixture, client in
+            // A customer writes twice, in two email threads an hour apart: two cases, since a
+            // second thread on one contact point may be a second matter.
+            let first = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
+                contactPoint: .email, from: Identity(storedKind: .email, value: "ewa@example.org"), subject: "No power", body: "Since 7 am."))
+            let second = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
+                contactPoint: .email, from: Identity(storedKind: .email, value: "ewa@example.org"), subject: "Power?", body: "Still nothing."))
+            #expect(!second.continued && second.case.id != first.case.id)
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("agent@acme.example")
+            let page = String(buffer: try await browser.get("/console/cases/\(second.case.number)").body)
+            #expect(page.contains("id=\"same-need\"") && page.contains("Merge this case into Acme-\(first.case.number)"))
+            #expect(page.contains("same customer, opened on Email within a minute of this one, both still open"))
+            let older = String(buffer: try await browser.get("/console/cases/\(first.case.number)").body)
+            #expect(older.contains("Merge Acme-\(second.case.number) into this case"))
+            // One click merges the newer into the older; the suggestion is gone.
+            let csrf = ConsoleBrowser.csrf(try await browser.get("/console/cases/\(second.case.number)"))
+            let merged = try await browser.post("/console/cases/\(second.case.number)/merge", ["number": "\(first.case.number)", "csrf": csrf])
+            #expect(merged.headers[.location] == "/console/cases/\(first.case.number)?done=merge")
+            #expect(try await fixture.store.case(second.case.id, brand: fixture.brandID).mergedInto == first.case.id)
+            #expect(!String(buffer: try await browser.get("/console/cases/\(first.case.number)").body).contains("id=\"same-need\""))
+        }
+    }
+
     @Test func caseActionsChangeTheCaseAndShowOnIt() async throws {
         try await withConsole { fixture, client in
             let first = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
                 contactPoint: .phone, from: Identity(storedKind: .email, value: "ewa@example.org"), subject: "No power", body: "Since 7 am."))
-            let second = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
-                contactPoint: .email, from: Identity(storedKind: .email, value: "ewa@example.org"), subject: "Invoice", body: "Too high."))
+            // A second need of the same customer, its own case from the start.
+            var invoice = OpenCase(contactPoint: .email, from: Identity(storedKind: .email, value: "ewa@example.org"), subject: "Invoice", body: "Too high.")
+            invoice.mayContinue = false
+            let second = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: invoice)
             let manager = try await fixture.store.staffUser(email: "manager@acme.example")
             var browser = ConsoleBrowser(client)
             _ = try await browser.signIn("agent@acme.example")

@@ -116,6 +116,9 @@ public enum EventType: String, WireEnum {
     case caseAssigned = "case.assigned"
     case caseLinked = "case.linked"
     case caseMerged = "case.merged"
+    /// A customer's message on another contact point continued an open case (one need, one
+    /// case) instead of opening its own.
+    case caseContinued = "case.continued"
     case interactionAdded = "interaction.added"
     case commitmentCreated = "commitment.created"
     case commitmentUpdated = "commitment.updated"

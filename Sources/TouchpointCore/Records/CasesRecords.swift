@@ -25,6 +25,9 @@ public struct OpenCase: Sendable {
     /// A case staff open on the customer's behalf (a follow-up): its first entry is this
     /// person's internal note rather than a message from the customer.
     public var openedBy: UserID?
+    /// Whether a message from a known customer may continue their recently active case on
+    /// another contact point (`CaseContinuation`); off for history loaded after the fact.
+    public var mayContinue: Bool = true
 
     public init(
         contactPoint: ContactPoint, from: Identity, name: String? = nil, subject: String, body: String, html: String? = nil,
@@ -59,8 +62,12 @@ public struct OpenedCase: Sendable {
     public var contactCreated: Bool
     /// The provider message id was seen before; nothing new was written.
     public var duplicate: Bool
+    /// The message continued the customer's open case (see `CaseContinuation`) instead of
+    /// opening one.
+    public var continued: Bool
 
-    public init(case: Case, interaction: Interaction, contactCreated: Bool, duplicate: Bool) {
+    public init(case: Case, interaction: Interaction, contactCreated: Bool, duplicate: Bool, continued: Bool = false) {
+        self.continued = continued
         self.case = `case`
         self.interaction = interaction
         self.contactCreated = contactCreated

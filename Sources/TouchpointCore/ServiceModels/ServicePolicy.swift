@@ -136,6 +136,13 @@ public struct ServicePolicy: Codable, Equatable, Sendable {
     /// What the assistant does for this model; nil in policies stored before it existed
     /// (read as the model's defaults, see `assistant`).
     public var chatbot: ChatbotPolicy?
+    /// How long after a case was last active a customer's message on another contact point
+    /// still continues it (one need, one case); 0 turns continuing off; nil in policies
+    /// stored before it existed (read as `CaseContinuation.defaultWindowMinutes`).
+    public var continueWithinMinutes: Int?
+
+    /// The continuation window in minutes (the default where none was stored).
+    public var continuationWindow: Int { continueWithinMinutes ?? CaseContinuation.defaultWindowMinutes }
 
     public init(model: ServiceModel, offeredContactPoints: [ContactPoint], humanReach: HumanReach, sla: SLATable, calendarId: CalendarID? = nil,
                 entryLevel: SupportLevel, escalationCeiling: EscalationStep, namedCSM: Bool, csmCapacity: Int?, playbooks: [String],
@@ -195,6 +202,9 @@ public struct ServicePolicy: Codable, Equatable, Sendable {
             }
         }
         copy.chatbot = try (chatbot ?? ChatbotPolicy.defaults(model)).validated()
+        if let window = continueWithinMinutes, !(0...(30 * 24 * 60)).contains(window) {
+            throw ValidationError(field: "continueWithinMinutes", reason: "must be between 0 (never continue) and 43200 minutes (30 days), got \(window)")
+        }
         guard entryLevel.step <= escalationCeiling else {
             throw ValidationError(field: "entryLevel", reason: "level \(entryLevel.rawValue) is above the ceiling \(escalationCeiling.rawValue)")
         }

@@ -85,13 +85,13 @@ extension Store {
                                               integration: integration, callID: event.callID, envelope: envelope)
             return CallResult(interactionID: id, caseID: nil, callback: false)
         }
-        let opened = try await openCase(
-            brand: brand.id, actor: nil,
-            request: OpenCase(contactPoint: .phone, from: phone, subject: outcome.missed ? "Call back \(customer)" : "Phone call with \(customer)",
-                              body: summary, priority: outcome.missed && pop.serviceModel == .highTouch ? .high : .normal,
-                              tags: outcome.missed ? ["callback"] : [], providerMessageID: "call:\(event.callID)", metadata: metadata,
-                              occurredAt: call.started ?? ended),
-            also: finish)
+        var request = OpenCase(contactPoint: .phone, from: phone, subject: outcome.missed ? "Call back \(customer)" : "Phone call with \(customer)",
+                               body: summary, priority: outcome.missed && pop.serviceModel == .highTouch ? .high : .normal,
+                               tags: outcome.missed ? ["callback"] : [], providerMessageID: "call:\(event.callID)", metadata: metadata,
+                               occurredAt: call.started ?? ended)
+        // A missed call is a callback to make: its own case, never lost inside another.
+        request.mayContinue = !outcome.missed
+        let opened = try await openCase(brand: brand.id, actor: nil, request: request, also: finish)
         return CallResult(interactionID: opened.interaction.id, caseID: opened.case.id, callback: outcome.missed)
     }
 

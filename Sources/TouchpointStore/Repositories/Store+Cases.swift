@@ -37,6 +37,41 @@ extension Store {
             drafts += sender.events
             let (contactID, accountID, title, created) = (sender.contact, sender.account, sender.title, sender.created)
             let actor = explicitActor ?? .contact(contactID)
+            // One need, one case: the customer's own message on another contact point
+            // continues the case they were just in.
+            if request.mayContinue, request.openedBy == nil, !created, explicitActor == nil || explicitActor?.kind == .contact,
+               let (candidate, model) = try await Store.continuationCandidate(of: contactID, brand: brandID, on: db),
+               case .continueCase(let caseID, let why) = CaseContinuation.decide(
+                   candidate, contactPoint: request.contactPoint, topic: request.topic, at: now,
+                   windowMinutes: config.policy(model ?? config.rules.defaultModel).continuationWindow) {
+                let current = try await Store.case(caseID, brand: brandID, on: db)
+                let interaction = Interaction(id: environment.newID(), brandID: brandID, contactID: contactID, caseID: caseID,
+                                              contactPoint: request.contactPoint, direction: .inbound, authorKind: .contact, authorID: contactID,
+                                              text: body, html: request.html, attachments: request.attachments,
+                                              providerMessageID: request.providerMessageID,
+                                              metadata: Store.marking(metadata, sender: sender.own, filedUnder: contactID), occurredAt: occurredAt)
+                let caseModel = current.serviceModel ?? config.rules.defaultModel
+                let (next, moves) = try Store.rule { () throws(CaseInteractionError) in
+                    try current.recording(interaction, automatic: false, now: now, availability: config.availability(caseModel),
+                                          targets: config.policy(caseModel).sla[current.priority])
+                }
+                try await Store.insert(interaction: interaction, now: now, on: db)
+                try await Store.index(text: subject + "\n" + body, brand: brandID, caseID: caseID, number: current.number, on: db)
+                try await db.raw("""
+                    UPDATE cases SET status = \(bind: next.status.rawValue), updated_at = \(bind: Convert.ms(now)),
+                    sla = \(bind: next.sla?.storageText), sla_next_at = \(bind: next.sla?.nextWake.map(Convert.ms)),
+                    sla_risk_at = \(bind: next.sla?.riskAt.map(Convert.ms)), deadline_key = \(bind: Store.deadlineKey(next))
+                    WHERE id = \(bind: caseID.text)
+                    """).run()
+                drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .caseContinued, actor: actor, accountID: next.accountID,
+                                          contactID: contactID, caseID: caseID,
+                                          payload: ["contactPoint": .string(request.contactPoint.rawValue), "subject": .string(subject), "why": .string(why)],
+                                          occurredAt: occurredAt))
+                try await Store.insert(events: drafts + self.events(moves, brand: brandID, actor: actor, account: next.accountID, contact: contactID,
+                                                                    caseID: caseID, at: now), on: db)
+                try await also?(next, interaction, db)
+                return OpenedCase(case: next, interaction: interaction, contactCreated: false, duplicate: false, continued: true)
+            }
             var newCase = Case(id: environment.newID(), brandID: brandID, number: 0, contactID: contactID, accountID: accountID,
                                subject: subject, priority: request.priority, level: request.level, teamID: request.teamID, tags: tags,
                                contactPoint: request.contactPoint, createdAt: occurredAt, updatedAt: now)
@@ -101,6 +136,23 @@ extension Store {
             try await also?(newCase, interaction, db)
             return OpenedCase(case: newCase, interaction: interaction, contactCreated: created, duplicate: false)
         }
+    }
+
+    /// The customer's most recently active open case, with the contact points it has
+    /// messages on and its model: what a new message of theirs may continue.
+    static func continuationCandidate(of contact: ContactID, brand: BrandID, on db: any SQLDatabase) async throws
+        -> (CaseContinuation.Candidate, ServiceModel?)? {
+        guard let row = try await db.raw("""
+            SELECT id, number, topic, service_model, updated_at FROM cases
+            WHERE brand_id = \(bind: brand.text) AND contact_id = \(bind: contact.text) AND status IN ('new', 'open', 'pending') AND merged_into IS NULL
+            ORDER BY updated_at DESC LIMIT 1
+            """).first() else { return nil }
+        let id = try row.uuid("id")
+        let points = try await db.raw("SELECT contact_point FROM case_points WHERE case_id = \(bind: id.text)").all()
+            .compactMap { try ContactPoint(rawValue: $0.string("contact_point")) }
+        return (CaseContinuation.Candidate(caseID: id, number: try row.int("number"), topic: try row.optionalString("topic"),
+                                           contactPoints: Set(points), lastActive: Convert.date(try row.int("updated_at"))),
+                try row.optionalString("service_model").flatMap(ServiceModel.init(rawValue:)))
     }
 
     /// The contact an identity names, following merges, or a new contact for it (with its

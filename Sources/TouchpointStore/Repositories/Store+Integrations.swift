@@ -176,7 +176,7 @@ extension Store {
         // A first run wrote it and a crash kept the envelope from being marked: mark it now.
         if opened.duplicate { try await markEnvelopeProcessed(envelope, caseID: opened.case.id, interactionID: opened.interaction.id, note: "already in the history") }
         return TextIntakeResult(caseID: opened.case.id, caseNumber: opened.case.number, interactionID: opened.interaction.id,
-                                opened: !opened.duplicate, keyword: keyword)
+                                opened: !opened.duplicate && !opened.continued, keyword: keyword)
     }
 
     /// Whether a customer opted out of messages on this contact point.

@@ -185,16 +185,21 @@ extension Store {
                 result = MailIntakeResult(outcome: marked ? .appended : .duplicate, caseID: updated.id, caseNumber: updated.number,
                                           interactionID: interaction.id, reason: reason)
             } else {
-                let opened = try await openCase(brand: brand.id, actor: nil, request: OpenCase(
+                var request = OpenCase(
                     contactPoint: .email, from: identity, name: sender.name,
                     subject: subject.trimmingCharacters(in: .whitespaces).isEmpty ? "(no subject)" : String(subject.prefix(300)),
                     body: text, html: mail.html, teamID: mailbox?.teamID, tags: classification.automatic ? ["auto-reply"] : [],
                     providerMessageID: messageID, metadata: metadata, occurredAt: mail.date.map { min($0, environment.now()) },
-                    attachments: attachments), also: openedAndAcknowledged)
+                    attachments: attachments)
+                // A reply to a closed case is about that case: its follow-up, not another need's.
+                // An automatic reply (out of office) continues nothing either.
+                request.mayContinue = target == nil && !classification.automatic
+                let opened = try await openCase(brand: brand.id, actor: nil, request: request, also: openedAndAcknowledged)
                 marked = !opened.duplicate
                 // Mail answering a closed case opens a follow-up linked to it.
                 if let target, !opened.duplicate { try await linkCases(opened.case.id, to: target.id, brand: brand.id, actor: .system) }
-                result = MailIntakeResult(outcome: opened.duplicate ? .duplicate : .opened, caseID: opened.case.id, caseNumber: opened.case.number,
+                result = MailIntakeResult(outcome: opened.duplicate ? .duplicate : opened.continued ? .appended : .opened, caseID: opened.case.id,
+                                          caseNumber: opened.case.number,
                                           interactionID: opened.interaction.id, reason: reason)
             }
             if !marked { try await finish(record, result: result, mail: mail, messageID: messageID) }

@@ -50,6 +50,9 @@ extension Console {
         var comingUp: [ComingUpLine]
         /// The customer's other cases still open, on any contact point.
         var otherOpenCases: [LinkLine]
+        /// Open cases of the customer that may be this same need, each with a one-click merge
+        /// (the newer into the older).
+        var sameNeed: [SameNeedLine] = []
         var clocks: [ClockLine]
         var links: [LinkLine]
         var timeline: [TimelineLine]
@@ -130,6 +133,16 @@ extension Console {
         var alert: Bool
     }
 
+    struct SameNeedLine {
+        var ref: String
+        var href: String
+        var why: String
+        /// The merge form: the case it posts to and the case it merges into.
+        var action: String
+        var into: Int
+        var button: String
+    }
+
     struct LinkLine {
         var href: String
         var ref: String
@@ -198,6 +211,7 @@ extension Console {
         async let staff = app.lookups.staffUsers(brand: brand)
         async let teams = app.routing.teamProfiles(brand: brand)
         async let macros = app.macros.macros(brand: brand)
+        async let serviceConfig = app.serviceSettings.serviceConfig(brand: brand)
         async let chat = app.chat.chatSession(caseID: item.id, brand: brand)
         async let botConversation = app.chatbot.conversation(caseID: item.id, brand: brand)
         let brandInfo = try await app.staff.brand(brand)
@@ -207,6 +221,7 @@ extension Console {
         let names = Dictionary(people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let teamList = try await teams
         let about = try await summary
+        let config = try await serviceConfig
         let customer = about.contact
         let page = try await timeline
         let caseNumbers = try await numbers(of: page.items, brand: brand)
@@ -283,6 +298,15 @@ extension Console {
             comingUp: try await ComingUpLine.lines(about, app: app, brand: brandInfo),
             otherOpenCases: about.openCases.filter { $0.id != item.id }.map {
                 LinkLine(href: "/console/cases/\($0.number)", ref: "\(prefix)-\($0.number)", subject: $0.subject, status: $0.status.rawValue, kind: $0.contactPoint.label)
+            },
+            sameNeed: about.openCases.compactMap { other in
+                let window = config.policy(item.serviceModel ?? config.rules.defaultModel).continuationWindow
+                guard let why = CaseContinuation.sameNeed(other, as: item, windowMinutes: window) else { return nil }
+                let olderIsOther = (other.createdAt, other.number) < (item.createdAt, item.number)
+                let ref = "\(prefix)-\(other.number)"
+                return SameNeedLine(ref: ref, href: "/console/cases/\(other.number)", why: why,
+                                    action: "/console/cases/\(olderIsOther ? item.number : other.number)/merge", into: olderIsOther ? other.number : item.number,
+                                    button: olderIsOther ? "Merge this case into \(ref)" : "Merge \(ref) into this case")
             },
             clocks: (item.sla?.clocks ?? []).map { clock in
                 let label = clock.label(at: now)

@@ -46,6 +46,7 @@ enum EventText {
         case .caseRouted: return "Routed: \(text("why") ?? "")"
         case .caseLinked: return "Linked with another case"
         case .caseMerged: return "Cases merged"
+        case .caseContinued: return "Continued on \(words("contactPoint") ?? "another contact point"): \(text("why") ?? "")"
         case .slaWarning: return "\(StaffWords.event(words("clock") ?? "SLA")) at risk"
         case .slaBreached: return "\(StaffWords.event(words("clock") ?? "SLA")) target missed"
         case .commitmentCreated: return "Promise made: \(text("what") ?? "")"

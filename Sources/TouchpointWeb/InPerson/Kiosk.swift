@@ -193,6 +193,8 @@ struct KioskPages: Sendable {
 
     struct SentView {
         var ref: String
+        /// The request went on the customer's open case (one need, one case).
+        var continued: Bool
     }
 
     /// Forms of a device carry a token derived from its own secret (its CSRF token).
@@ -453,7 +455,7 @@ struct KioskPages: Sendable {
                                               request: OpenCase(contactPoint: .kiosk, from: identity, subject: subject,
                                                                 body: words ?? "Made at the kiosk \(kiosk.name).", topic: topic))
         var page = try view(request, context, screen: "sent", signedIn: true)
-        page.sent = SentView(ref: "\(try await app.staff.brand(kiosk.brandID).casePrefix)-\(opened.case.number)")
+        page.sent = SentView(ref: "\(try await app.staff.brand(kiosk.brandID).casePrefix)-\(opened.case.number)", continued: opened.continued)
         return show(page)
     }
 }

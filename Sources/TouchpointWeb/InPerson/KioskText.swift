@@ -76,6 +76,7 @@ enum KioskText {
         "send": ["en": "Send", "pl": "Wyślij"],
         "requestSent": ["en": "We have your request", "pl": "Przyjęliśmy Twoją sprawę"],
         "requestNumber": ["en": "Its number", "pl": "Jej numer"],
+        "requestAdded": ["en": "We added this to the request you already have with us", "pl": "Dodaliśmy to do sprawy, którą już u nas masz"],
         "answerBy": ["en": "We will answer the way you prefer to be contacted.", "pl": "Odpowiemy tak, jak wolisz się z nami kontaktować."],
         "notRecognized": ["en": "We could not find that. Check it and try again, or ask at a desk.",
                           "pl": "Nie znaleźliśmy tego. Sprawdź i spróbuj ponownie lub zapytaj przy stanowisku."],
