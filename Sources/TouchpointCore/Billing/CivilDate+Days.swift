@@ -29,6 +29,15 @@ extension CivilDate: Codable {
     /// Whole days from `other` to this day (positive when this one is later).
     public func days(since other: CivilDate) -> Int { ordinal - other.ordinal }
 
+    /// The instants the day starts and ends in `zone` (23 or 25 hours apart on the days the
+    /// clocks change).
+    public func bounds(in zone: TimeZone) -> (start: Date, end: Date) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let start = calendar.date(from: DateComponents(year: year, month: month, day: day)) ?? Date(timeIntervalSince1970: 0)
+        return (start, calendar.date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86_400))
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)

@@ -73,15 +73,6 @@ public struct CivilDate: Comparable, Hashable, Sendable, CustomStringConvertible
 
     public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
 
-    /// The instants the day starts and ends in `zone` (23 or 25 hours apart on the days the
-    /// clocks change).
-    public func bounds(in zone: TimeZone) -> (start: Date, end: Date) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let start = calendar.date(from: DateComponents(year: year, month: month, day: day)) ?? Date(timeIntervalSince1970: 0)
-        return (start, calendar.date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86_400))
-    }
-
     public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }

@@ -38,9 +38,8 @@ public enum BotTurn {
     ) -> (BotAction, BotConversation) {
         var next = conversation
         next.lastAt = now
-        var action = choose(intent: intent, candidates: candidates, words: words, conversation: conversation, policy: policy, email: email)
-        // Never offered, only given when asked: the offer becomes what else there is.
-        if action == .offerPerson, !reach.offersPerson { action = .alternatives(conversation.failures + 1 >= policy.failuresBeforeHandOff ? .stuck : .noAnswer) }
+        let action = choose(intent: intent, candidates: candidates, words: words, conversation: conversation, policy: policy, email: email,
+                            offersPerson: reach.offersPerson)
         switch action {
         case .answer(let article):
             next.ask = .solved(article.id)
@@ -73,8 +72,11 @@ public enum BotTurn {
         return (action, next)
     }
 
+    /// `offersPerson`: false where a person is never offered, only given when asked
+    /// (`onlyIfAsked`): where the assistant would offer one, it points to what else there is.
     static func choose(
-        intent: BotIntent, candidates: [BotCandidate], words: Int, conversation: BotConversation, policy: ChatbotPolicy, email: Bool
+        intent: BotIntent, candidates: [BotCandidate], words: Int, conversation: BotConversation, policy: ChatbotPolicy, email: Bool,
+        offersPerson: Bool = true
     ) -> BotAction {
         let pending = conversation.ask
         switch intent {
@@ -85,7 +87,7 @@ public enum BotTurn {
         case .no:
             if case .solved = pending {
                 if email { return stuck(.notHelped, policy: policy, email: true) }
-                return conversation.failures + 1 >= policy.failuresBeforeHandOff ? stuck(.stuck, policy: policy, email: false) : .rephrase
+                return conversation.failures + 1 >= policy.failuresBeforeHandOff ? stuck(.stuck, policy: policy, email: false, offersPerson: offersPerson) : .rephrase
             }
         case .choice:
             if let chosen = candidates.first { return .answer(chosen.article) }
@@ -101,7 +103,7 @@ public enum BotTurn {
             let failures = conversation.failures + 1
             switch policy.handOff {
             case .never: return failures >= policy.failuresBeforeHandOff ? .alternatives(.noAnswer) : .rephrase
-            case .whenAsked: return .offerPerson
+            case .whenAsked: return offersPerson ? .offerPerson : .alternatives(failures >= policy.failuresBeforeHandOff ? .stuck : .noAnswer)
             case .whenAskedOrStuck: return .handOff(.noAnswer)
             }
         }
@@ -117,11 +119,12 @@ public enum BotTurn {
         return options.count == 1 ? .answer(options[0]) : .choose(options)
     }
 
-    /// Out of answers: a person where the model has people, else what else there is.
-    static func stuck(_ reason: HandOffReason, policy: ChatbotPolicy, email: Bool) -> BotAction {
+    /// Out of answers: a person where the model has people (offered, unless the model only
+    /// gives one when asked), else what else there is.
+    static func stuck(_ reason: HandOffReason, policy: ChatbotPolicy, email: Bool, offersPerson: Bool = true) -> BotAction {
         switch policy.handOff {
         case .never: return .alternatives(reason)
-        case .whenAsked: return email ? .handOff(reason) : .offerPerson
+        case .whenAsked: return email ? .handOff(reason) : offersPerson ? .offerPerson : .alternatives(reason)
         case .whenAskedOrStuck: return .handOff(reason)
         }
     }
