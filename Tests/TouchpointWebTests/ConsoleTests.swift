@@ -165,6 +165,43 @@ struct ConsoleTests {
         }
     }
 
+    @Test func theSamePersonOnWhatsAppIsSuggestedAndMergedInOneClick() async throws {
+        try await withConsole { fixture, client in
+            let ewa = try await fixture.store.createContact(brand: fixture.brandID, actor: .system, accountID: nil, name: "Ewa Nowak", title: nil,
+                                                          preferredContactPoint: .email,
+                                                          identities: [Identity(storedKind: .email, value: "ewa@example.org"),
+                                                                       Identity(storedKind: .phone, value: "+48600100200")])
+            // She writes on WhatsApp from her mobile: a new, nameless contact.
+            let whatsApp = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
+                contactPoint: .whatsApp, from: Identity(storedKind: .whatsApp, value: "+48600100200"), subject: "Hi", body: "Hi"))
+            #expect(whatsApp.contactCreated)
+            let stranger = try await fixture.store.createContact(brand: fixture.brandID, actor: .system, accountID: nil, name: "Ewa Nowak", title: nil,
+                                                               preferredContactPoint: nil, identities: [Identity(storedKind: .email, value: "other@example.net")])
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("agent@acme.example")
+            let page = String(buffer: try await browser.get("/console/contacts/\(ewa.id.text)").body)
+            #expect(page.contains("id=\"duplicates\"") && page.contains("/console/contacts/\(whatsApp.case.contactID.text)"))
+            #expect(page.contains("Why: the same phone number (…0200)"))
+            #expect(!page.contains("/console/contacts/\(stranger.id.text)"), "a name alone is no reason")
+            let (status, json) = try await fixture.call(client, .get, "/api/v1/contacts/\(ewa.id.text)/duplicates", as: "agent")
+            #expect(status == .ok)
+            let items = json["items"] as? [[String: Any]] ?? []
+            #expect(items.count == 1 && (items.first?["reasons"] as? [String]) == ["the same phone number (…0200)"])
+            // A first-line agent sees the suggestion; merging is for those whose role may.
+            #expect(!page.contains("class=\"merge-duplicate\""))
+            browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("manager@acme.example")
+            // One click: the WhatsApp contact's history is hers.
+            let csrf = ConsoleBrowser.csrf(try await browser.get("/console/contacts/\(ewa.id.text)"))
+            let merged = try await browser.post("/console/contacts/\(ewa.id.text)/merge",
+                                                ["duplicate": whatsApp.case.contactID.text, "reason": "the same phone number", "csrf": csrf])
+            #expect(merged.headers[.location] == "/console/contacts/\(ewa.id.text)?merged=1")
+            #expect(try await fixture.store.contact(whatsApp.case.contactID, brand: fixture.brandID).mergedInto == ewa.id)
+            let after = String(buffer: try await browser.get("/console/contacts/\(ewa.id.text)?merged=1").body)
+            #expect(after.contains("Customers merged") && !after.contains("id=\"duplicates\""))
+        }
+    }
+
     @Test func aSecondThreadOfTheSameCustomerOffersToMergeAsTheSameNeed() async throws {
         try await withConsole { fixture, client in
             // A customer writes twice, in two email threads an hour apart: two cases, since a

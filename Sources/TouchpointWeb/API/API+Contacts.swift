@@ -56,6 +56,11 @@ extension API {
             let page = try await app.timelines.contactTimeline(try context.parameters.id(), brand: caller.brandID, limit: try query.limit(), cursor: try query.cursor())
             return JSONIO.response(PageDTO(items: page.items.map(TimelineEntryDTO.init), nextCursor: page.nextCursor))
         }
+        group.get("contacts/{id}/duplicates") { _, context in
+            let caller = try context.caller(may: .readCustomers)
+            let found = try await app.contacts.duplicates(of: try context.parameters.id(), brand: caller.brandID)
+            return JSONIO.response(DuplicatesDTO(items: found.map { DuplicateDTO(contact: ContactDTO($0.contact), reasons: $0.reasons) }))
+        }
         group.post("contacts/{id}/merge") { request, context in
             let caller = try context.caller(may: .mergeContacts)
             let body = try await io.decode(MergeContactsRequest.self, from: request)
@@ -101,6 +106,27 @@ struct CustomerSummaryDTO: JSONWritable {
             $0.field("billing", encoding: billing)
             $0.field("visits", encoding: visits)
             $0.field("deskAppointments", encoding: deskAppointments)
+        }
+    }
+}
+
+/// Contacts that may be the same person as one contact, each with why.
+struct DuplicatesDTO: JSONWritable {
+    var items: [DuplicateDTO]
+
+    func write(to out: inout JSONOut) {
+        out.object { $0.field("items", items) }
+    }
+}
+
+struct DuplicateDTO: JSONWritable {
+    var contact: ContactDTO
+    var reasons: [String]
+
+    func write(to out: inout JSONOut) {
+        out.object {
+            $0.field("contact", contact)
+            $0.field("reasons", reasons)
         }
     }
 }

@@ -10,6 +10,24 @@ extension Console {
         group.get("contacts/{id}") { request, context in try await contactPage(request, context) }
         group.get("accounts/{id}") { request, context in try await accountPage(request, context) }
         group.post("contacts/{id}/contact") { _, context in try await recordContact(context) }
+        group.post("contacts/{id}/merge") { _, context in
+            let session = try context.signedIn()
+            guard session.principal.may(.mergeContacts) else { throw Problem(.forbidden, "your role may not merge customers") }
+            let survivor = try uuid(context)
+            let duplicate = try (context.form?.text("duplicate")).flatMap(UUID.init(text:)).orInvalid(field: "duplicate", "choose the customer to merge")
+            _ = try await app.contacts.mergeContacts(survivor: survivor, duplicate: duplicate, brand: session.user.brandID,
+                                                     actor: .staff(session.user.id), reason: context.form?.text("reason"))
+            return Pages.redirect("/console/contacts/\(survivor.text)?merged=1")
+        }
+    }
+
+    /// Another contact that may be this same person, with why and a one-click merge.
+    struct DuplicateLine {
+        var href: String
+        var name: String
+        var why: String
+        var reachable: String
+        var id: String
     }
 
     /// The "Log a call or write" form of a customer's page.
@@ -44,6 +62,12 @@ extension Console {
         var health: HealthPanel?
         /// Log a call or write to the customer (contacts only).
         var contactForm: ContactForm?
+        /// Contacts that may be this same person (contacts only).
+        var duplicates: [DuplicateLine] = []
+        var anyDuplicates = false
+        var mayMerge = false
+        var mergeAction: String?
+        var merged = false
     }
 
     struct HealthPanel {
@@ -127,6 +151,16 @@ extension Console {
             view.accountName = account.name
         }
         view.facts = [Fact(label: "Prefers", value: contact.preferredContactPoint?.label ?? "no preference")]
+        view.duplicates = try await app.contacts.duplicates(of: contact.id, brand: brand).map { found in
+            DuplicateLine(href: "/console/contacts/\(found.contact.id.text)", name: found.contact.name ?? found.contact.identities.first?.value ?? "unnamed customer",
+                          why: found.reasons.joined(separator: "; "),
+                          reachable: found.contact.identities.filter { $0.kind != .chatVisitor }.prefix(3).map(\.value).joined(separator: " · "),
+                          id: found.contact.id.text)
+        }
+        view.anyDuplicates = !view.duplicates.isEmpty
+        view.mayMerge = session.principal.may(.mergeContacts)
+        view.mergeAction = "/console/contacts/\(contact.id.text)/merge"
+        view.merged = HTMLForm(urlEncoded: request.uri.query ?? "").text("merged") != nil
         if session.principal.may(.handleCases) {
             let open = try await cases.items.filter { $0.status != .closed && $0.mergedInto == nil }
             let prefix = try await app.staff.brand(brand).casePrefix
