@@ -31,6 +31,20 @@ struct ChatbotAPITests {
             #expect(status == .ok, "\(policy)")
             #expect((policy["chatbot"] as? [String: Any])?["handOff"] as? String == "never")
             #expect((policy["chatbot"] as? [String: Any])?["unsureAt"] as? Double == 0.35)
+            // The off-model actions (defaults shown) and the continuation window travel the same way.
+            #expect((policy["offModel"] as? [String: String])?["phone"] == "selfService" && policy["continueWithinMinutes"] as? Int == 1440)
+            policy["offModel"] = ["phone": "serve"]
+            policy["continueWithinMinutes"] = 50_000
+            sent = String(decoding: try JSONSerialization.data(withJSONObject: policy), as: UTF8.self)
+            (status, policy) = try await call(.put, "/api/v1/service-models/techTouch", sent)
+            #expect(status == .unprocessableContent && policy["field"] as? String == "continueWithinMinutes", "\(policy)")
+            (_, policy) = try await call(.get, "/api/v1/service-models/techTouch")
+            policy["offModel"] = ["phone": "serve"]
+            policy["continueWithinMinutes"] = 0
+            sent = String(decoding: try JSONSerialization.data(withJSONObject: policy), as: UTF8.self)
+            (status, policy) = try await call(.put, "/api/v1/service-models/techTouch", sent)
+            #expect(status == .ok && policy["continueWithinMinutes"] as? Int == 0, "\(policy)")
+            #expect((policy["offModel"] as? [String: String])?["phone"] == "serve" && (policy["offModel"] as? [String: String])?["fieldService"] == "approval")
 
             // A chat the assistant answers: the case says so, and the report counts it.
             let app = UseCases(store: fx.store, publicURL: "https://help.example")

@@ -238,6 +238,34 @@ struct WebhookTests {
         }
     }
 
+    @Test func aCallerWhoseModelOffersNoPhoneIsPointedToSelfServiceAndCountedWhenServed() async throws {
+        try await withAPI { fixture, client in
+            let (_, _) = try await Self.highTouchCaller(fixture)
+            // A known customer without an account is tech-touch: no phone in the model.
+            let olek = try await fixture.store.createContact(brand: fixture.brandID, actor: .system, accountID: nil, name: "Olek", title: nil,
+                                                             preferredContactPoint: nil, identities: [Identity(storedKind: .phone, value: "+48600700900")])
+            let pop = try await Self.call(fixture, client, "newCall", "t1", at: "2026-11-25T10:00:00Z", from: "+48600700900").answer
+            #expect(pop["routingHint"] as? String == "selfService" && pop["selfServicePath"] as? String == "/portal/acme")
+            #expect(pop["offModel"] as? String == "Phone is not offered to Tech-touch customers (pointed to self-service)")
+            let highTouch = try await Self.call(fixture, client, "newCall", "t2", at: "2026-11-25T10:00:00Z").answer
+            #expect(highTouch["routingHint"] as? String == "agent" && highTouch["offModel"] == nil && highTouch["selfServicePath"] == nil)
+            // The phone system put him through anyway: served, and recorded as off-model.
+            try await Self.call(fixture, client, "answer", "t1", at: "2026-11-25T10:00:20Z", from: "+48600700900", extra: #", "user": "agent@acme.example""#)
+            let done = try await Self.call(fixture, client, "hangup", "t1", at: "2026-11-25T10:03:00Z", from: "+48600700900",
+                                           extra: #", "cause": "normalClearing""#).envelope
+            let item = try await fixture.store.case(try #require(done.caseID), brand: fixture.brandID)
+            #expect(item.contactID == olek.id && item.tags.contains("off-model"))
+            let call = try #require(try await fixture.store.interactions(caseID: item.id, brand: fixture.brandID).first)
+            #expect(call.metadata["offModel"] == "Phone is not offered to Tech-touch customers (pointed to self-service)")
+            // A policy can serve such calls instead.
+            var policy = try await fixture.store.serviceConfig(brand: fixture.brandID).policy(.techTouch)
+            policy.offModel = [.phone: .serve]
+            _ = try await fixture.store.setPolicy(policy, brand: fixture.brandID, actor: .system)
+            let served = try await Self.call(fixture, client, "newCall", "t3", at: "2026-11-25T11:00:00Z", from: "+48600700900").answer
+            #expect(served["routingHint"] as? String == "agent" && served["offModel"] as? String == "Phone is not offered to Tech-touch customers (served and counted)")
+        }
+    }
+
     @Test func aFinishedCallIsOneInteractionWhateverTheOrderOfItsEvents() async throws {
         try await withAPI { fixture, client in
             let (contact, _) = try await Self.highTouchCaller(fixture)

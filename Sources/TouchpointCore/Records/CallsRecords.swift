@@ -39,11 +39,21 @@ public struct ScreenPop: Sendable {
     public var csm: StaffUser?
     /// The team that takes calls of this customer when no named person does.
     public var teamID: TeamID?
+    /// What the customer's model does with a phone call when it does not offer the phone
+    /// (nil when it does), and why, in staff's words.
+    public var offModel: OffModelAction?
+    public var offModelReason: String?
+
+    /// Where the phone system should send the call: `selfService` (the portal or a callback
+    /// request, no agent rung) when the model says so, else `agent`.
+    public var routingHint: String { offModel == .selfService ? "selfService" : "agent" }
 
     public init(
         contact: Contact? = nil, account: Account? = nil, serviceModel: ServiceModel? = nil, openCases: [Case], csm: StaffUser? = nil,
-        teamID: TeamID? = nil
+        teamID: TeamID? = nil, offModel: OffModelAction? = nil, offModelReason: String? = nil
     ) {
+        self.offModel = offModel
+        self.offModelReason = offModelReason
         self.contact = contact
         self.account = account
         self.serviceModel = serviceModel

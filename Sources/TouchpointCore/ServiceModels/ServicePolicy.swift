@@ -141,6 +141,10 @@ public struct ServicePolicy: Codable, Equatable, Sendable {
     /// stored before it existed (read as `CaseContinuation.defaultWindowMinutes`).
     public var continueWithinMinutes: Int?
 
+    /// What a contact on a contact point this model does not offer gets, per contact point
+    /// (`OffModelAction.defaultAction` for those not named; nil in policies stored before).
+    public var offModel: [ContactPoint: OffModelAction]?
+
     /// The continuation window in minutes (the default where none was stored).
     public var continuationWindow: Int { continueWithinMinutes ?? CaseContinuation.defaultWindowMinutes }
 

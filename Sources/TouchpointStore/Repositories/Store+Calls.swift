@@ -108,7 +108,7 @@ extension Store {
         let policy = config.policy(model)
         let csm = policy.namedCSM ? try await account?.profile.ownerCSM.asyncMap { try await staffUser($0, brand: brand) } : nil
         return ScreenPop(contact: contact, account: account, serviceModel: model, openCases: open, csm: csm ?? nil,
-                         teamID: open.first?.teamID)
+                         teamID: open.first?.teamID, offModel: policy.offModelAction(.phone), offModelReason: policy.offModelReason(.phone))
     }
 
     /// A missed call as an interaction on the caller's timeline, on no case.

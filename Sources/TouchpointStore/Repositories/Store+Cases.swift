@@ -45,12 +45,14 @@ extension Store {
                    candidate, contactPoint: request.contactPoint, topic: request.topic, at: now,
                    windowMinutes: config.policy(model ?? config.rules.defaultModel).continuationWindow) {
                 let current = try await Store.case(caseID, brand: brandID, on: db)
+                let caseModel = current.serviceModel ?? config.rules.defaultModel
+                let offModel = config.policy(caseModel).offModelReason(request.contactPoint)
                 let interaction = Interaction(id: environment.newID(), brandID: brandID, contactID: contactID, caseID: caseID,
                                               contactPoint: request.contactPoint, direction: .inbound, authorKind: .contact, authorID: contactID,
                                               text: body, html: request.html, attachments: request.attachments,
                                               providerMessageID: request.providerMessageID,
-                                              metadata: Store.marking(metadata, sender: sender.own, filedUnder: contactID), occurredAt: occurredAt)
-                let caseModel = current.serviceModel ?? config.rules.defaultModel
+                                              metadata: Store.marking(metadata.merging(offModel.map { ["offModel": $0] } ?? [:]) { a, _ in a },
+                                                                      sender: sender.own, filedUnder: contactID), occurredAt: occurredAt)
                 let (next, moves) = try Store.rule { () throws(CaseInteractionError) in
                     try current.recording(interaction, automatic: false, now: now, availability: config.availability(caseModel),
                                           targets: config.policy(caseModel).sla[current.priority])
@@ -65,7 +67,8 @@ extension Store {
                     """).run()
                 drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .caseContinued, actor: actor, accountID: next.accountID,
                                           contactID: contactID, caseID: caseID,
-                                          payload: ["contactPoint": .string(request.contactPoint.rawValue), "subject": .string(subject), "why": .string(why)],
+                                          payload: ["contactPoint": .string(request.contactPoint.rawValue), "subject": .string(subject), "why": .string(why)]
+                                            .merging(offModel.map { ["offModel": JSONValue.string($0)] } ?? [:]) { a, _ in a },
                                           occurredAt: occurredAt))
                 try await Store.insert(events: drafts + self.events(moves, brand: brandID, actor: actor, account: next.accountID, contact: contactID,
                                                                     caseID: caseID, at: now), on: db)
@@ -94,6 +97,10 @@ extension Store {
             // A conversation that came in on its own (not a case staff opened) goes to the
             // assistant first where the model says so and there are articles to answer from;
             // it reaches a queue only when the assistant hands it over.
+            // A contact on a contact point the model does not offer is served as the policy
+            // says and recorded with the reason, so reports can count it.
+            let offModel = explicitActor?.kind == .system ? nil : policy.offModelReason(request.contactPoint)
+            if offModel != nil, !newCase.tags.contains("off-model") { newCase.tags.append("off-model") }
             var held = explicitActor == nil && policy.assistant.answersFirst(on: request.contactPoint)
             if held { held = try await Store.hasPublishedArticles(brand: brandID, on: db) }
             let routing = held
@@ -108,17 +115,19 @@ extension Store {
                                           contactPoint: request.contactPoint, direction: first.direction, authorKind: first.kind, authorID: first.author,
                                           text: body, html: request.html, attachments: request.attachments,
                                           providerMessageID: request.providerMessageID,
-                                          metadata: Store.marking(metadata, sender: sender.own, filedUnder: contactID), occurredAt: occurredAt)
+                                          metadata: Store.marking(metadata.merging(offModel.map { ["offModel": $0] } ?? [:]) { a, _ in a },
+                                                                  sender: sender.own, filedUnder: contactID), occurredAt: occurredAt)
             newCase.number = try await Store.insertNumbered(case: newCase, dialect: dialect, on: db)
             let number = newCase.number
             try await Store.insert(interaction: interaction, now: now, on: db)
             try await Store.index(text: subject + "\n" + body, brand: brandID, caseID: newCase.id, number: number, on: db)
+            var opening: [String: JSONValue] = [
+                "number": .int(number), "subject": .string(subject), "contactPoint": .string(request.contactPoint.rawValue),
+                "reference": .string("\(brand.casePrefix) #\(number)"), "serviceModel": .string(segmentation.model.rawValue),
+                "why": .string(segmentation.explanation), "entry": .string(entry.reason)]
+            if let offModel { opening["offModel"] = .string(offModel) }
             drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .caseCreated, actor: actor, accountID: accountID,
-                                      contactID: contactID, caseID: newCase.id,
-                                      payload: ["number": .int(number), "subject": .string(subject), "contactPoint": .string(request.contactPoint.rawValue),
-                                                "reference": .string("\(brand.casePrefix) #\(number)"), "serviceModel": .string(segmentation.model.rawValue),
-                                                "why": .string(segmentation.explanation), "entry": .string(entry.reason)],
-                                      occurredAt: occurredAt))
+                                      contactID: contactID, caseID: newCase.id, payload: opening, occurredAt: occurredAt))
             var routed: [String: JSONValue] = ["teamId": .optionalString(newCase.teamID?.text), "assigneeId": .optionalString(newCase.assigneeID?.text),
                                                "why": .string(routing.explanation)]
             if let topic { routed["topic"] = .string(topic.name) }

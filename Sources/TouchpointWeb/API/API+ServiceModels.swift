@@ -23,6 +23,11 @@ struct PolicyDTO: Codable {
     var valueEscalations: [ValueEscalation]
     /// What the assistant does for the model; the model's defaults when a request leaves it out.
     var chatbot: ChatbotPolicy?
+    /// What a contact on a contact point the model does not offer gets; in responses, every
+    /// contact point not offered, defaults included.
+    var offModel: [ContactPoint: OffModelAction]?
+    /// One need, one case: minutes a case stays open to a message on another contact point.
+    var continueWithinMinutes: Int?
     /// Only in responses to a change: open cases whose deadlines moved.
     var rescheduledCases: Int?
 
@@ -43,6 +48,8 @@ struct PolicyDTO: Codable {
         escalateOnBreach = policy.escalateOnBreach
         valueEscalations = policy.valueEscalations
         chatbot = policy.assistant
+        offModel = Dictionary(uniqueKeysWithValues: ContactPoint.allCases.compactMap { point in policy.offModelAction(point).map { (point, $0) } })
+        continueWithinMinutes = policy.continuationWindow
     }
 
     func policy(as model: ServiceModel) throws -> ServicePolicy {
@@ -51,10 +58,13 @@ struct PolicyDTO: Codable {
             guard let id = UUID(text: text) else { throw Problem.invalid(ValidationError(field: "calendarId", reason: "'\(text)' is not an id")) }
             calendar = id
         }
-        return ServicePolicy(model: model, offeredContactPoints: offeredContactPoints, humanReach: humanReach, sla: sla, calendarId: calendar,
-                             entryLevel: entryLevel, escalationCeiling: escalationCeiling, namedCSM: namedCSM, csmCapacity: csmCapacity,
-                             playbooks: playbooks, costPerContact: costPerContact, atRiskShare: atRiskShare, escalateOnRisk: escalateOnRisk,
-                             escalateOnBreach: escalateOnBreach, valueEscalations: valueEscalations, chatbot: chatbot)
+        var policy = ServicePolicy(model: model, offeredContactPoints: offeredContactPoints, humanReach: humanReach, sla: sla, calendarId: calendar,
+                                   entryLevel: entryLevel, escalationCeiling: escalationCeiling, namedCSM: namedCSM, csmCapacity: csmCapacity,
+                                   playbooks: playbooks, costPerContact: costPerContact, atRiskShare: atRiskShare, escalateOnRisk: escalateOnRisk,
+                                   escalateOnBreach: escalateOnBreach, valueEscalations: valueEscalations, chatbot: chatbot)
+        policy.offModel = offModel
+        policy.continueWithinMinutes = continueWithinMinutes
+        return policy
     }
 }
 

@@ -41,6 +41,14 @@ struct CallWebhookResultDTO: Encodable {
     /// Ring this person first (the account's named CSM for models that promise one).
     var ringFirst: Ring?
     var teamId: String?
+    /// `agent`, or `selfService` when the customer's model does not offer the phone and its
+    /// policy points such callers to self-service: play the portal's address or take a
+    /// callback request instead of ringing an agent.
+    var routingHint: String?
+    /// Why the call is outside the customer's model, when it is.
+    var offModel: String?
+    /// The customer portal, for `selfService`.
+    var selfServicePath: String?
     /// From the customer summary every contact point reads: what the account owes, the
     /// promises still open, and the visits and appointments to come.
     var billing: String?
@@ -69,6 +77,8 @@ struct CallWebhookResultDTO: Encodable {
         openCases = pop.openCases.map { OpenCase(id: $0.id.text, number: $0.number, subject: $0.subject, status: $0.status) }
         ringFirst = pop.csm.map { Ring(email: $0.email, name: $0.name, reason: "the account's named CSM") }
         teamId = pop.teamID?.text
+        routingHint = pop.routingHint
+        offModel = pop.offModelReason
     }
 }
 
@@ -98,6 +108,7 @@ extension API {
         let accepted = try await inbox.accept(checked.envelope)
         let pop = checked.envelope.providerKey.hasSuffix(":\(CallEventKind.newCall.rawValue)") ? try await app.calls.screenPop(checked.caller, brand: brand.id) : nil
         var dto = CallWebhookResultDTO(result: accepted.duplicate ? "duplicate" : "stored", callId: checked.callID, envelopeId: accepted.id, pop: pop)
+        if pop?.routingHint == "selfService" { dto.selfServicePath = "/portal/\(brand.slug)" }
         if let contact = pop?.contact {
             // What the agent who answers should know at once, the same facts the case page shows.
             let summary = try await app.customers.summary(of: contact.id, brand: brand.id)
