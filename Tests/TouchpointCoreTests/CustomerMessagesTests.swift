@@ -33,6 +33,19 @@ struct CustomerMessagesTests {
         #expect(polish.allSatisfy { !$0.contains("QUEUE") && !$0.contains(" the ") }, "English left in a Polish text")
     }
 
+    @Test func theWaitForAPersonIsToldAsTheEstimateSaysIt() {
+        let en = CustomerMessages(.en), pl = CustomerMessages(.pl)
+        let closed = WaitEstimate(humanAvailable: false, minutes: nil, probabilityOfWaiting: nil, explanation: "closed")
+        let soon = WaitEstimate(humanAvailable: true, minutes: 6.2, probabilityOfWaiting: 0.4, explanation: "queue")
+        let now = WaitEstimate(humanAvailable: true, minutes: 0.3, probabilityOfWaiting: 0.1, explanation: "free")
+        let swamped = WaitEstimate(humanAvailable: true, minutes: 41, probabilityOfWaiting: 1, demandExceedsCapacity: true, explanation: "over")
+        #expect(en.waitForPerson(soon) == "A person usually answers a new request within about 7 min.")
+        #expect(pl.waitForPerson(soon) == "Na nowe zgłoszenie odpowiadamy zwykle w ciągu około 7 min.")
+        #expect(en.waitForPerson(now) == "A person can answer a new request right away.")
+        #expect(en.waitForPerson(swamped) == "Many requests right now: expect to wait at least 41 min for a person.")
+        #expect(en.waitForPerson(closed).hasPrefix("Nobody can answer right now") && pl.waitForPerson(closed).hasPrefix("Teraz nikt"))
+    }
+
     @Test func theKeywordsATextTellsCustomersToSendAreUnderstood() throws {
         for (language, take, leave) in [(Language.en, "QUEUE", "QUEUE LEAVE"), (.pl, "NUMEREK", "NUMEREK REZYGNUJĘ")] {
             let say = CustomerMessages(language)

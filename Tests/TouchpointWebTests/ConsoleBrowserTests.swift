@@ -451,6 +451,9 @@ struct ConsoleBrowserTests {
             try await browser.open(link)
             try await browser.click("#use-link")
             try await Self.waitFor("the customer's requests") { try await browser.text("#requests").contains(target.subject) }
+            // When a person will answer, from the same estimate the routing API gives.
+            let estimate = try await server.store.waitEstimate(brand: server.brand.id, contactPoint: .portal, teamID: nil, topic: nil, account: contact.accountID)
+            #expect(try await browser.text("#portal-wait") == CustomerMessages(.en).waitForPerson(estimate.estimate))
             try await browser.screenshot("portal-home")
 
             try await browser.open(server.base + "/portal/acme/cases/\(target.number)")

@@ -249,6 +249,10 @@ struct WebhookTests {
             #expect(pop["offModel"] as? String == "Phone is not offered to Tech-touch customers (pointed to self-service)")
             let highTouch = try await Self.call(fixture, client, "newCall", "t2", at: "2026-11-25T10:00:00Z").answer
             #expect(highTouch["routingHint"] as? String == "agent" && highTouch["offModel"] == nil && highTouch["selfServicePath"] == nil)
+            // The wait for a person, as the routing API estimates it, for the phone system to announce.
+            let (_, estimate) = try await fixture.call(client, .get, "/api/v1/wait-estimate?contactPoint=phone&accountId=\(try #require((highTouch["account"] as? [String: Any])?["id"] as? String))")
+            #expect(highTouch["humanAvailable"] as? Bool == estimate["humanAvailable"] as? Bool && highTouch["waitExplanation"] as? String == estimate["explanation"] as? String)
+            #expect(highTouch["waitExplanation"] != nil && highTouch["demandExceedsCapacity"] as? Bool == estimate["demandExceedsCapacity"] as? Bool)
             // The phone system put him through anyway: served, and recorded as off-model.
             try await Self.call(fixture, client, "answer", "t1", at: "2026-11-25T10:00:20Z", from: "+48600700900", extra: #", "user": "agent@acme.example""#)
             let done = try await Self.call(fixture, client, "hangup", "t1", at: "2026-11-25T10:03:00Z", from: "+48600700900",

@@ -31,6 +31,23 @@ public struct CustomerMessages: Sendable, Spoken {
         }
     }
 
+    /// When a person will answer a new request, from the wait estimate for the customer's
+    /// model and the team that would take it.
+    public func waitForPerson(_ estimate: WaitEstimate) -> String {
+        guard estimate.humanAvailable, let minutes = estimate.minutes else {
+            return say("Nobody can answer right now: a person will reply as soon as the team is back.",
+                       "Teraz nikt nie może odpowiedzieć: odpowiemy, gdy tylko zespół wróci.")
+        }
+        let rounded = max(1, Int(minutes.rounded(.up)))
+        if estimate.demandExceedsCapacity {
+            return say("Many requests right now: expect to wait at least \(rounded) min for a person.",
+                       "Teraz mamy wiele zgłoszeń: odpowiedź zajmie co najmniej \(rounded) min.")
+        }
+        if minutes < 1 { return say("A person can answer a new request right away.", "Ktoś może od razu odpowiedzieć na nowe zgłoszenie.") }
+        return say("A person usually answers a new request within about \(rounded) min.",
+                   "Na nowe zgłoszenie odpowiadamy zwykle w ciągu około \(rounded) min.")
+    }
+
     /// Where a walk-in number stands, as the customer reads it.
     public func ticketState(_ state: Ticket.State) -> String {
         switch state {

@@ -49,6 +49,12 @@ struct CallWebhookResultDTO: Encodable {
     var offModel: String?
     /// The customer portal, for `selfService`.
     var selfServicePath: String?
+    /// The wait for a person on the phone now (the team the call would go to), for the phone
+    /// system to announce: whether anyone can answer, the expected minutes, and why.
+    var humanAvailable: Bool?
+    var estimatedWaitMinutes: Double?
+    var demandExceedsCapacity: Bool?
+    var waitExplanation: String?
     /// From the customer summary every contact point reads: what the account owes, the
     /// promises still open, and the visits and appointments to come.
     var billing: String?
@@ -109,6 +115,13 @@ extension API {
         let pop = checked.envelope.providerKey.hasSuffix(":\(CallEventKind.newCall.rawValue)") ? try await app.calls.screenPop(checked.caller, brand: brand.id) : nil
         var dto = CallWebhookResultDTO(result: accepted.duplicate ? "duplicate" : "stored", callId: checked.callID, envelopeId: accepted.id, pop: pop)
         if pop?.routingHint == "selfService" { dto.selfServicePath = "/portal/\(brand.slug)" }
+        if let pop {
+            let wait = try await app.routing.waitEstimate(brand: brand.id, contactPoint: .phone, teamID: pop.teamID, topic: nil, account: pop.account?.id).estimate
+            dto.humanAvailable = wait.humanAvailable
+            dto.estimatedWaitMinutes = wait.minutes.map { ($0 * 10).rounded() / 10 }
+            dto.demandExceedsCapacity = wait.demandExceedsCapacity
+            dto.waitExplanation = wait.explanation
+        }
         if let contact = pop?.contact {
             // What the agent who answers should know at once, the same facts the case page shows.
             let summary = try await app.customers.summary(of: contact.id, brand: brand.id)

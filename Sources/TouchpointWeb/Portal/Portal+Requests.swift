@@ -22,6 +22,8 @@ extension Portal {
         var empty: Bool
         /// A request whose survey waits: "How did we do on C-12?" links to it.
         var rate: RequestLine?
+        /// When a person will answer a new request here.
+        var wait: String
     }
 
     struct RequestLine {
@@ -48,11 +50,13 @@ extension Portal {
         let now = app.environment.now()
         let promises = summary.promises.map { Console.CommitmentLine(what: $0.what, due: TimeText($0.dueAt, reader), status: $0.status.rawValue, overdue: $0.dueAt < now) }
         let waiting = try await app.surveys.waiting(contact: session.contact.id, brand: brand.id, on: .portal)
+        let wait = try await app.routing.waitEstimate(brand: brand.id, contactPoint: .portal, teamID: nil, topic: nil, account: session.contact.accountID).estimate
         return pages.render("portal-home", HomeView(frame: frame("Your requests", brand, session),
                                                     notice: done == "profile" ? "Your profile was saved." : nil, requests: lines,
                                                     billing: summary.billing.flatMap { $0.invoiceCount == 0 ? nil : $0.sentence },
                                                     comingUp: comingUp, anyComingUp: !comingUp.isEmpty, promises: promises, anyPromises: !promises.isEmpty,
-                                                    empty: lines.isEmpty, rate: lines.first { $0.ref == waiting?.caseReference }))
+                                                    empty: lines.isEmpty, rate: lines.first { $0.ref == waiting?.caseReference },
+                                                    wait: Self.words.waitForPerson(wait)))
     }
 
     func newRequest(_ context: TouchpointContext) async throws -> Response {
