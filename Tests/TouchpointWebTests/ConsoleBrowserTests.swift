@@ -180,6 +180,24 @@ struct ConsoleBrowserTests {
             try await Self.waitFor("the new assignee") { try await browser.text("#case-assignee") == colleague.name }
             #expect(try await browser.script("return window.__sameDocument") as? String == "yes", "the page was not reloaded")
             try await browser.screenshot("case-live-update")
+
+            // On any page, even one that follows nothing: a case assigned to me is a toast and
+            // a count in the tab's title; one assigned to a colleague is not.
+            try await browser.open(server.base + "/console/kb")
+            try await Self.waitFor("the live connection") {
+                try await browser.script("return document.documentElement.dataset.live") as? String == "connected"
+            }
+            let me = try await server.store.staffUser(email: "agent1@acme.example")
+            let others = try await server.store.cases(brand: server.brand.id, filter: CaseFilter(statuses: active), limit: 3, cursor: nil).items
+                .filter { $0.id != target.id && $0.assigneeID != me.id }
+            let other = try #require(others.first)
+            _ = try await server.store.updateCase(other.id, brand: server.brand.id, actor: .system, update: CaseUpdate(assigneeID: .some(colleague.id)))
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try await browser.script("return document.querySelectorAll('#toasts .toast').length") as? Int == 0, "not mine")
+            _ = try await server.store.updateCase(other.id, brand: server.brand.id, actor: .system, update: CaseUpdate(assigneeID: .some(me.id)))
+            try await Self.waitFor("the toast") { try await browser.text("#toasts").contains("A case was assigned to you.") }
+            #expect(try await browser.script("return document.title") as? String == "(1) Help articles · Touchpoint")
+            try await browser.screenshot("console-toast")
         }
     }
 

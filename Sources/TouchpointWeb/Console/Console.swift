@@ -120,6 +120,8 @@ struct Console: Sendable {
 /// The frame of every signed-in page: who is signed in and the token their forms carry.
 struct Chrome {
     var title: String
+    /// The signed-in person's id: live notices addressed to them show on every page.
+    var userId: String
     var userName: String
     var role: String
     var csrf: String
@@ -129,6 +131,7 @@ struct Chrome {
 
     init(title: String, session: StaffSession) {
         self.title = title
+        self.userId = session.user.id.text
         self.userName = session.user.name
         self.role = session.user.role.rawValue
         self.csrf = session.csrfToken

@@ -10,6 +10,36 @@ struct LiveEvent: Encodable, Sendable {
     var accountId: String?
     var contactId: String?
     var at: String
+    /// The colleague the event is for (a case assigned to them, a notification), whose
+    /// console shows `note` as a notice wherever they are.
+    var userId: String?
+    var note: String?
+
+    init(event: String, caseId: String? = nil, accountId: String? = nil, contactId: String? = nil, at: String, userId: String? = nil, note: String? = nil) {
+        self.event = event
+        self.caseId = caseId
+        self.accountId = accountId
+        self.contactId = contactId
+        self.at = at
+        self.userId = userId
+        self.note = note
+    }
+
+    /// The event as a console hears it, with whom it is for and what to tell them.
+    init(_ event: DomainEvent) {
+        self.init(event: event.type.rawValue, caseId: event.caseID?.text, accountId: event.accountID?.text, contactId: event.contactID?.text,
+                  at: JSONIO.format(event.occurredAt))
+        func text(_ key: String) -> String? { if case .string(let value)? = event.payload[key] { value } else { nil } }
+        switch event.type {
+        case .caseAssigned:
+            userId = text("to")
+            note = "A case was assigned to you."
+        case .staffNotified:
+            userId = text("userId")
+            note = text("reason").map { "Notice: \($0)." } ?? "You have a new notice."
+        default: break
+        }
+    }
 }
 
 /// Fans recorded events out to the console pages and chats that are open. It follows the
@@ -130,8 +160,7 @@ final class LiveHub: @unchecked Sendable {
                         let events = try await app.lookups.events(brand: brand, since: since, limit: 500)
                         for event in events where sent[event.id] == nil {
                             sent[event.id] = event.occurredAt
-                            publish(LiveEvent(event: event.type.rawValue, caseId: event.caseID?.text, accountId: event.accountID?.text,
-                                              contactId: event.contactID?.text, at: JSONIO.format(event.occurredAt)), brand: brand)
+                            publish(LiveEvent(event), brand: brand)
                         }
                         guard events.count == 500, let last = events.last?.occurredAt, last > since else { break }
                         since = last

@@ -42,12 +42,46 @@
 // data-live-region (never one the person is typing in). Reconnects with a growing pause.
 (function () {
   "use strict";
-  var marker = document.getElementById("live");
-  if (!marker || !window.WebSocket || !window.fetch) return;
-  var kind = marker.dataset.live, caseId = marker.dataset.case, contactId = marker.dataset.contact;
+  var marker = document.getElementById("live"), notify = document.getElementById("notify");
+  if ((!marker && !notify) || !window.WebSocket || !window.fetch) return;
+  var kind = marker ? marker.dataset.live : null, caseId = marker && marker.dataset.case, contactId = marker && marker.dataset.contact;
   var pending = null, pause = 1000;
+  var me = notify ? notify.dataset.user : null, unseen = 0, title = document.title, shown = {};
+
+  // A notice for the signed-in person (a case assigned to them, a warning): a toast that
+  // stays until dismissed or ten seconds pass, and a count in the tab's title until the
+  // tab is looked at again.
+  function toast(event) {
+    var box = document.getElementById("toasts");
+    if (!box || !event.note) return;
+    // One change may be told twice (assigned, and notified of it): once is enough.
+    var key = (event.caseId || "") + "|" + event.event.split(".")[0];
+    if (shown[key] && Date.now() - shown[key] < 3000) return;
+    shown[key] = Date.now();
+    var item = document.createElement("div");
+    item.className = "toast";
+    var text = document.createElement("span");
+    text.textContent = event.note + " ";
+    var link = document.createElement("a");
+    link.href = "/console?view=mine";
+    link.textContent = "My cases";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "link";
+    close.textContent = "Dismiss";
+    close.addEventListener("click", function () { item.remove(); });
+    item.append(text, link, " ", close);
+    box.append(item);
+    setTimeout(function () { item.remove(); }, 10000);
+    unseen += 1;
+    document.title = "(" + unseen + ") " + title;
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { unseen = 0; document.title = title; }
+  });
 
   function concerns(event) {
+    if (!kind) return false;
     if (kind === "inbox") return !!event.caseId;
     if (kind === "walk-in") return /^(visit|desk|location)\./.test(event.event);
     return event.caseId === caseId || (contactId && event.contactId === contactId);
@@ -77,6 +111,7 @@
     socket.onmessage = function (message) {
       var event;
       try { event = JSON.parse(message.data); } catch (e) { return; }
+      if (me && event.userId === me) toast(event);
       // Several events of one change arrive together: refresh once.
       if (concerns(event) && !pending) pending = setTimeout(refresh, 150);
     };
