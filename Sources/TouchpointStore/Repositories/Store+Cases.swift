@@ -94,13 +94,13 @@ extension Store {
                                          on: config.availability(segmentation.model))
             let need = RoutingNeed(level: newCase.level, skills: Set(topic?.skills ?? []), teamID: request.teamID ?? topic?.teamId,
                                    namedCSM: policy.namedCSM ? profile?.ownerCSM : nil, namedPersonFirst: policy.humanReach == .namedPerson)
-            // A conversation that came in on its own (not a case staff opened) goes to the
-            // assistant first where the model says so and there are articles to answer from;
-            // it reaches a queue only when the assistant hands it over.
             // A contact on a contact point the model does not offer is served as the policy
             // says and recorded with the reason, so reports can count it.
             let offModel = explicitActor?.kind == .system ? nil : policy.offModelReason(request.contactPoint)
             if offModel != nil, !newCase.tags.contains("off-model") { newCase.tags.append("off-model") }
+            // A conversation that came in on its own (not a case staff opened) goes to the
+            // assistant first where the model says so and there are articles to answer from;
+            // it reaches a queue only when the assistant hands it over.
             var held = explicitActor == nil && policy.assistant.answersFirst(on: request.contactPoint)
             if held { held = try await Store.hasPublishedArticles(brand: brandID, on: db) }
             let routing = held
