@@ -109,4 +109,38 @@ struct DatabaseOutageTests {
         await database.shutdown()
         await cluster.remove()
     }
+
+    /// A loaded machine or a full backlog makes a connection attempt slow, not refused: taking
+    /// that for an outage refused every waiting call at once ("the database went away") while
+    /// the server was there. Only a refusal says the server is away.
+    @Test func aServerSlowToTakeAConnectionIsNotTakenForOneThatIsAway() async throws {
+        // setup: a listening socket whose backlog of one is full, so the kernel drops the next
+        // connection attempt (the client would retry after a second), as under heavy load.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(listener >= 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                guard bind(listener, raw, length) == 0, listen(listener, 0) == 0, getsockname(listener, raw, &length) == 0
+                else { throw POSIXError(.EADDRINUSE) }
+            }
+        }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let queued = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(queued, $0, length) }
+        }
+        #expect(connected == 0)
+
+        // act / assert: slow is there; a closed port is away.
+        let slow = await PostgresDatabase.accepts(host: "127.0.0.1", port: port)
+        #expect(slow, "a connection attempt that timed out was taken for a refusal")
+        close(queued)
+        close(listener)
+        let closed = await PostgresDatabase.accepts(host: "127.0.0.1", port: port)
+        #expect(!closed, "a refused connection was taken for a server that is there")
+    }
 }

@@ -131,12 +131,21 @@ public final class PostgresDatabase: Database {
         }
     }
 
-    /// Whether anything accepts a TCP connection at the server's address within a second.
+    /// Whether the server's address takes a TCP connection. Only a refusal (or an address that
+    /// does not resolve) counts as no: an attempt that merely takes longer than a second says
+    /// the machine is loaded or the server's backlog full, and calls then wait out their limit
+    /// instead of all being refused at once.
     static func accepts(host: String, port: Int) async -> Bool {
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connectTimeout(.seconds(1))
-        guard let channel = try? await bootstrap.connect(host: host, port: port).get() else { return false }
-        try? await channel.close()
-        return true
+        do {
+            let channel = try await bootstrap.connect(host: host, port: port).get()
+            try? await channel.close()
+            return true
+        } catch ChannelError.connectTimeout {
+            return true
+        } catch {
+            return false
+        }
     }
 
     /// The server said it is shutting down, crashed or is starting up (SQLSTATE 57P01–57P03).
