@@ -279,9 +279,13 @@ public enum DemoData {
                                                  what: ["Call back with the corrected invoice", "Send the green tariff offer", "Confirm the technician visit"][index % 3],
                                                  dueAt: now.addingTimeInterval(Double(rng.below(14 * 24) - 3 * 24) * 3600), ownerID: nil)
         }
-        // The kiosk's demo customer (C-10000) has the next free contracts appointment.
+        // The kiosk's demo customer (C-10000) has the next free contracts appointment an hour
+        // on: the booking is checked against the clock when it is written, and the seeding
+        // above can take a minute on a loaded machine, by which time a slot just after `now`
+        // has begun.
+        let bookable = max(now, store.environment.now()).addingTimeInterval(3600)
         if let first = contacts.first,
-           let slot = try await store.deskAppointmentSlots(location: centre.id, brand: acme.id, category: "C", from: now, limit: 1).first {
+           let slot = try await store.deskAppointmentSlots(location: centre.id, brand: acme.id, category: "C", from: bookable, limit: 1).first {
             _ = try await store.bookDeskAppointment(location: centre.id, brand: acme.id, category: "C", contact: first.id, start: slot, caseID: nil,
                                                     actor: .staff(csms[0].id))
         }
