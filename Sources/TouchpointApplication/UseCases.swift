@@ -11,6 +11,7 @@ public struct UseCases: Sendable {
     public let billing: Billing
     public let calls: Calls
     public let cases: Cases
+    public let caseViewers: CaseViewers
     public let chat: Chat
     public let chatbot: Chatbot
     public let commitments: Commitments
@@ -64,6 +65,7 @@ public struct UseCases: Sendable {
         health = AccountHealth(store: store)
         calls = Calls(store: store)
         cases = Cases(store: store)
+        caseViewers = CaseViewers(store: store)
         chat = Chat(store: store)
         commitments = Commitments(store: store)
         contacts = Contacts(store: store)

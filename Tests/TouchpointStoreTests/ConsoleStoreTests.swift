@@ -88,6 +88,91 @@ struct ConsoleStoreTests {
     }
 
     @Test(arguments: Backend.available)
+    func aCaseIsUnreadForEachPersonUntilTheyOpenItAndAgainWhenTheCustomerWrites(backend: Backend) async throws {
+        let clock = TestClock(Self.start)
+        try await withStore(backend, environment: clock.environment) { store in
+            let fx = try await Fixture.make(store)
+            let written = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("a@example.com")).case
+            let other = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("b@example.com")).case
+            let ids = [written.id, other.id]
+            #expect(try await store.unreadCases(ids, user: fx.agent.id, brand: fx.brand.id) == Set(ids))
+
+            // Opened by the agent: read for them, still unread for a colleague.
+            clock.set(Self.start.addingTimeInterval(60))
+            try await store.markRead(caseID: written.id, user: fx.agent.id)
+            #expect(try await store.unreadCases(ids, user: fx.agent.id, brand: fx.brand.id) == [other.id])
+            #expect(try await store.unreadCases(ids, user: fx.csm.id, brand: fx.brand.id) == Set(ids))
+
+            // Our reply and a note do not make it unread; the customer writing again does, even
+            // in a message dated before the agent looked (it arrived after).
+            clock.set(Self.start.addingTimeInterval(120))
+            _ = try await store.addInteraction(caseID: written.id, brand: fx.brand.id, actor: .staff(fx.agent.id),
+                                               request: NewInteraction(direction: .outbound, body: "We are on it."))
+            _ = try await store.addInteraction(caseID: written.id, brand: fx.brand.id, actor: .staff(fx.agent.id),
+                                               request: NewInteraction(direction: .internal, body: "Waiting for the meter data."))
+            #expect(try await store.unreadCases(ids, user: fx.agent.id, brand: fx.brand.id) == [other.id])
+            _ = try await store.addInteraction(caseID: written.id, brand: fx.brand.id, actor: .contact(written.contactID),
+                                               request: NewInteraction(direction: .inbound, body: "Any news?", occurredAt: Self.start))
+            #expect(try await store.unreadCases(ids, user: fx.agent.id, brand: fx.brand.id) == Set(ids))
+            clock.set(Self.start.addingTimeInterval(180))
+            try await store.markRead(caseID: written.id, user: fx.agent.id)
+            #expect(try await store.unreadCases(ids, user: fx.agent.id, brand: fx.brand.id) == [other.id])
+
+            // Another brand's lists never name these cases.
+            let globex = try await Fixture.make(store, slug: "globex")
+            #expect(try await store.unreadCases(ids, user: globex.agent.id, brand: globex.brand.id).isEmpty)
+            #expect(try await store.unreadCases([], user: fx.agent.id, brand: fx.brand.id).isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func colleaguesOnACaseAreSeenUntilTheyLeaveOrTheirPageGoesQuiet(backend: Backend) async throws {
+        let clock = TestClock(Self.start)
+        try await withStore(backend, environment: clock.environment) { store in
+            let fx = try await Fixture.make(store)
+            let opened = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("a@example.com")).case
+            let other = try await store.openCase(brand: fx.brand.id, actor: nil, request: try fx.email("b@example.com")).case
+            func seen(by reader: UserID, on id: CaseID = opened.id) async throws -> [String] {
+                CasePresence.viewers(try await store.presence(caseID: id, brand: fx.brand.id), reader: reader, now: clock.now)
+                    .map { "\($0.name)\($0.typing ? " typing" : "")" }
+            }
+
+            // Two people open the case; one starts writing, and a heartbeat keeps that.
+            try await store.markPresence(caseID: opened.id, brand: fx.brand.id, user: fx.agent.id, typing: nil)
+            try await store.markPresence(caseID: opened.id, brand: fx.brand.id, user: fx.csm.id, typing: true)
+            #expect(try await seen(by: fx.agent.id) == ["CSM typing"])
+            #expect(try await seen(by: fx.csm.id) == ["Agent"])
+            clock.set(Self.start.addingTimeInterval(3))
+            try await store.markPresence(caseID: opened.id, brand: fx.brand.id, user: fx.csm.id, typing: nil)
+            #expect(try await seen(by: fx.agent.id) == ["CSM typing"])
+            // Saying they stopped ends it at once; keys that go quiet end it on their own.
+            try await store.markPresence(caseID: opened.id, brand: fx.brand.id, user: fx.csm.id, typing: false)
+            #expect(try await seen(by: fx.agent.id) == ["CSM"])
+            try await store.markPresence(caseID: opened.id, brand: fx.brand.id, user: fx.csm.id, typing: true)
+            clock.set(Self.start.addingTimeInterval(3 + CasePresence.typingFor + 1))
+            #expect(try await seen(by: fx.agent.id) == ["CSM"])
+
+            // Leaving the page removes the mark; a page that closed without a word fades out,
+            // and its row goes with its person's next mark elsewhere.
+            try await store.leavePresence(caseID: opened.id, user: fx.csm.id)
+            #expect(try await seen(by: fx.agent.id).isEmpty)
+            clock.set(Self.start.addingTimeInterval(60))
+            #expect(try await seen(by: fx.csm.id).isEmpty)
+            #expect(try await store.presence(caseID: opened.id, brand: fx.brand.id).count == 1)
+            try await store.markPresence(caseID: other.id, brand: fx.brand.id, user: fx.agent.id, typing: nil)
+            #expect(try await store.presence(caseID: opened.id, brand: fx.brand.id).isEmpty)
+
+            // Another brand's people cannot mark the case, nor read who is on it.
+            let globex = try await Fixture.make(store, slug: "globex")
+            await #expect(throws: StoreError.self) {
+                try await store.markPresence(caseID: other.id, brand: globex.brand.id, user: globex.agent.id, typing: nil)
+            }
+            #expect(try await store.presence(caseID: other.id, brand: globex.brand.id).isEmpty)
+            #expect(try await store.presence(caseID: other.id, brand: fx.brand.id).count == 1)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func theAtRiskQueueFollowsTheClocks(backend: Backend) async throws {
         let clock = TestClock(Self.start)
         try await withStore(backend, environment: clock.environment) { store in

@@ -27,8 +27,8 @@ struct ConsoleBrowserTests {
         }
     }
 
-    static func waitFor(_ what: String, _ condition: () async throws -> Bool) async throws {
-        for _ in 0..<50 {
+    static func waitFor(_ what: String, within seconds: Int = 5, _ condition: () async throws -> Bool) async throws {
+        for _ in 0..<(seconds * 10) {
             if (try? await condition()) == true { return }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -198,6 +198,90 @@ struct ConsoleBrowserTests {
             try await Self.waitFor("the toast") { try await browser.text("#toasts").contains("A case was assigned to you.") }
             #expect(try await browser.script("return document.title") as? String == "(1) Help articles · Touchpoint")
             try await browser.screenshot("console-toast")
+        }
+    }
+
+    /// Collision indicators: two agents open one case and each sees the other; one writes
+    /// a note and the other sees that; one leaves and the other sees nobody.
+    @Test func twoAgentsOnOneCaseSeeEachOtherViewingAndWriting() async throws {
+        try await Self.withServer { server, browser in
+            let other = try await Browser()
+            var failure: (any Error)?
+            do {
+                try await Self.signIn(browser, server.base, as: "agent1@acme.example")
+                try await Self.signIn(other, server.base, as: "agent2@acme.example")
+                let me = try await server.store.staffUser(email: "agent1@acme.example")
+                let colleague = try await server.store.staffUser(email: "agent2@acme.example")
+                // A new case from a new customer: unread for me in the inbox ("Everything" lists
+                // it first).
+                let target = try await server.store.openCase(
+                    brand: server.brand.id, actor: nil,
+                    request: OpenCase(contactPoint: .email, from: try Identity(kind: .email, raw: "lena.kot@example.org"),
+                                      subject: "Meter reading disputed", body: "The reading on my bill is not what my meter says.")).case
+                let row = "document.querySelector('#cases tbody a[href=\"/console/cases/\(target.number)\"]').closest('tr')"
+                try await browser.open(server.base + "/console?view=all")
+                #expect(try await browser.script("return \(row).classList.contains('unread')") as? Bool == true, "a new case is unread")
+                try await browser.open(server.base + "/console/cases/\(target.number)")
+                #expect(try await browser.script("return document.getElementById('collision').hidden") as? Bool == true, "alone on the case")
+                try await other.open(server.base + "/console/cases/\(target.number)")
+                try await Self.waitFor("the colleague on the case", within: 10) {
+                    try await browser.text("#collision") == "\(colleague.name) is viewing this case."
+                }
+                try await Self.waitFor("me on the colleague's page", within: 10) {
+                    try await other.text("#collision") == "\(me.name) is viewing this case."
+                }
+
+                try await other.type("#note-body", "Checking the meter readings first")
+                try await Self.waitFor("the colleague writing", within: 10) {
+                    try await browser.text("#collision") == "\(colleague.name) is writing on this case."
+                }
+                try await browser.screenshot("case-collision")
+                try await browser.resize(width: 390, height: 844)
+                #expect(try await browser.script("return document.documentElement.scrollWidth <= window.innerWidth") as? Bool == true)
+                try await browser.screenshot("case-collision-390")
+                try await browser.resize(width: 1366, height: 900)
+
+                // The colleague mentions me in the note, choosing my name from the list
+                // "@" and the start of my name offer: I get a toast that leads to the case.
+                let start = String(me.name.dropLast())
+                try await other.type("#note-body", " @\(start)")
+                try await Self.waitFor("the names offered") { try await other.text("#mention-list").contains(me.name) }
+                try await other.screenshot("note-mention-list")
+                try await other.type("#note-body", "\u{E007}")
+                #expect(try await other.script("return document.getElementById('note-body').value") as? String
+                    == "Checking the meter readings first @\(me.name) ")
+                try await other.type("#note-body", "can you call the customer?")
+                try await other.click("#add-note")
+                try await Self.waitFor("the toast of the mention", within: 10) {
+                    try await browser.text("#toasts").contains("\(colleague.name) mentioned you: Checking the meter readings first @\(me.name) can you call the customer?")
+                }
+                #expect(try await browser.script("return document.querySelector('#toasts .toast a').getAttribute('href')") as? String
+                    == "/console/cases/\(target.number)")
+
+                // The colleague goes elsewhere: nobody else is on the case.
+                try await other.open(server.base + "/console/kb")
+                try await Self.waitFor("the colleague gone", within: 10) {
+                    try await browser.script("return document.getElementById('collision').hidden") as? Bool == true
+                }
+
+                // Read now that I opened it; the customer writing again makes it unread, live,
+                // in the inbox (per person: `ConsoleStoreTests`).
+                try await browser.open(server.base + "/console?view=all")
+                #expect(try await browser.script("return \(row).classList.contains('unread')") as? Bool == false, "opened, so read")
+                try await Self.waitFor("the live connection") {
+                    try await browser.script("return document.documentElement.dataset.live") as? String == "connected"
+                }
+                _ = try await server.store.addInteraction(caseID: target.id, brand: server.brand.id, actor: .contact(target.contactID),
+                                                          request: NewInteraction(direction: .inbound, body: "Any news about my reading?"))
+                try await Self.waitFor("the case unread again", within: 10) {
+                    try await browser.script("return \(row).classList.contains('unread')") as? Bool == true
+                }
+                try await browser.screenshot("inbox-unread")
+            } catch {
+                failure = error
+            }
+            await other.quit()
+            if let failure { throw failure }
         }
     }
 

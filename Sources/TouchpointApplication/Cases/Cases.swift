@@ -79,8 +79,23 @@ public struct Cases: Sendable {
 
     /// Adds a reply, a note or an inbound message to a case, moving its status where the
     /// interaction calls for it (a customer writing again reopens it).
+    /// An internal note by a colleague notifies the colleagues it mentions ("@Ola Nowak").
     public func addInteraction(caseID: CaseID, brand: BrandID, actor: Actor, request given: NewInteraction) async throws -> (Case, Interaction) {
-        try await store.addInteraction(caseID: caseID, brand: brand, actor: actor, request: given)
+        var request = given
+        if request.direction == .internal, actor.kind == .staff, let author = actor.id, request.body.contains("@") {
+            request.notices += try await mentionNotices(in: request.body, by: author, brand: brand)
+        }
+        return try await store.addInteraction(caseID: caseID, brand: brand, actor: actor, request: request)
+    }
+
+    /// Notifications for the colleagues `text` mentions, the author left out.
+    func mentionNotices(in text: String, by author: UserID, brand: BrandID) async throws -> [StaffNotice] {
+        let staff = try await store.staffUsers(brand: brand)
+        let people = staff.map { Mentions.Person(id: $0.id, name: $0.name, email: $0.email) }
+        let name = staff.first { $0.id == author }?.name ?? "A colleague"
+        return Mentions.find(in: text, among: people).filter { $0 != author }.map {
+            StaffNotice(userID: $0, reason: "\(name) mentioned you", what: Mentions.excerpt(text))
+        }
     }
 
     /// The interactions of a case, oldest first.

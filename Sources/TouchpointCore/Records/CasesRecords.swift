@@ -100,6 +100,9 @@ public struct NewInteraction: Sendable {
     /// The contact point whose transport carries an outbound message recorded on another
     /// one: the assistant's answers are `chatbot` interactions sent by email, SMS or WhatsApp.
     public var deliverVia: ContactPoint?
+    /// Colleagues told of this interaction (those an internal note mentions), written with
+    /// it as notifications.
+    public var notices: [StaffNotice] = []
 
     public init(
         direction: Direction, contactPoint: ContactPoint? = nil, body: String, html: String? = nil,
@@ -120,6 +123,21 @@ public struct NewInteraction: Sendable {
         self.from = from
         self.name = name
         self.automatic = automatic
+    }
+}
+
+/// A notification for one colleague: why, and what it is about.
+public struct StaffNotice: Sendable, Equatable {
+    public var userID: UserID
+    /// Said as the notification's subject ("Ola Nowak mentioned you").
+    public var reason: String
+    /// A few words of what it is about (the note's start).
+    public var what: String?
+
+    public init(userID: UserID, reason: String, what: String? = nil) {
+        self.userID = userID
+        self.reason = reason
+        self.what = what
     }
 }
 

@@ -539,7 +539,13 @@ extension Store {
                     WHERE id = \(bind: caseID.text)
                     """).run()
             }
-            try await Store.insert(events: contactEvents + self.events(drafts, brand: brand, actor: actor, account: next.accountID,
+            let notices = request.notices.map { notice in
+                var payload: [String: JSONValue] = ["userId": .string(notice.userID.text), "reason": .string(notice.reason),
+                                                    "interactionId": .string(interaction.id.text), "caseNumber": .int(current.number)]
+                if let what = notice.what { payload["what"] = .string(what) }
+                return EventDraft(type: .staffNotified, payload: payload)
+            }
+            try await Store.insert(events: contactEvents + self.events(drafts + notices, brand: brand, actor: actor, account: next.accountID,
                                                                        contact: next.contactID, caseID: caseID, at: now), on: db)
             try await also?(next, interaction, db)
             return (next, interaction)

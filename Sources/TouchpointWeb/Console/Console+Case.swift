@@ -71,6 +71,8 @@ extension Console {
         /// No contact point can carry a reply now (say why instead of a form that fails).
         var noReplyPoint = false
         var macros: [MacroOption]
+        /// Colleagues a note can mention ("@Ola Nowak"), offered as one types.
+        var mentionable: [Option] = []
         var statuses: [Option]
         var priorities: [Option]
         var agents: [Option]
@@ -204,6 +206,9 @@ extension Console {
         let item = try await findCase(context, brand: brand)
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
         let now = app.environment.now()
+        // What the customer wrote so far is read now (the inbox's unread marker); a failed
+        // mark must not keep the page from the reader.
+        try? await app.caseViewers.opened(caseID: item.id, user: session.user)
 
         async let summary = app.customers.summary(of: item.contactID, brand: brand)
         async let links = app.cases.links(caseID: item.id, brand: brand)
@@ -340,6 +345,7 @@ extension Console {
             nextStep: step.next?.words, active: item.status != .closed,
             merged: linkLines.first { $0.kind == "merged into" })
         view.hasTemplates = !view.templates.isEmpty
+        view.mentionable = people.filter { $0.id != session.user.id }.map { Option(value: $0.id.text, label: $0.name, selected: false) }
         view.undelivered = undelivered
         view.noReplyPoint = points.isEmpty
         // What the customer asked last on this case, with its subject, is what the articles should answer.

@@ -127,6 +127,8 @@ extension Console {
         var created: TimeText
         /// The newest reply did not reach the customer.
         var undelivered = false
+        /// The customer wrote since the reader last opened the case.
+        var unread = false
     }
 
     /// The cases a page shows at a time.
@@ -197,6 +199,7 @@ extension Console {
         let items = try await page
         let names = try await app.lookups.contactNames(items.items.map(\.contactID), brand: brand)
         let undelivered = try await app.lookups.casesWithUndeliveredReplies(items.items.map(\.id), brand: brand)
+        let unread = try await app.caseViewers.unread(items.items.map(\.id), reader: me)
         let staffList = try await staff
         let teamList = try await teams.map(\.team)
         let staffNames = Dictionary(staffList.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -208,7 +211,7 @@ extension Console {
                     team: item.teamID.flatMap { teamNames[$0] } ?? "—", takeable: item.status.isActive && item.assigneeID == nil,
                     sla: item.status.isActive ? item.sla?.label(at: now).flatMap { $0.needsAttention ? $0.words : nil } : nil,
                     due: item.status.isActive ? item.sla?.deadline.map { TimeText(due: $0, now: now, reader) } : nil,
-                    created: TimeText(item.createdAt, reader), undelivered: undelivered.contains(item.id))
+                    created: TimeText(item.createdAt, reader), undelivered: undelivered.contains(item.id), unread: unread.contains(item.id))
         }
         let counted = try await counts
         let base = query.firstPage

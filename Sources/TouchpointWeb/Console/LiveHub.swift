@@ -14,6 +14,8 @@ struct LiveEvent: Encodable, Sendable {
     /// console shows `note` as a notice wherever they are.
     var userId: String?
     var note: String?
+    /// The case's number, for a link to it from the notice.
+    var caseNumber: Int?
 
     init(event: String, caseId: String? = nil, accountId: String? = nil, contactId: String? = nil, at: String, userId: String? = nil, note: String? = nil) {
         self.event = event
@@ -35,8 +37,16 @@ struct LiveEvent: Encodable, Sendable {
             userId = text("to")
             note = "A case was assigned to you."
         case .staffNotified:
-            userId = text("userId")
-            note = text("reason").map { "Notice: \($0)." } ?? "You have a new notice."
+            // A promise falling due is its owner's (`staffId`).
+            userId = text("userId") ?? text("staffId")
+            if case .int(let number)? = event.payload["caseNumber"] { caseNumber = number }
+            let reason = text("reason").map { $0 == "commitmentDue" ? "A promise is due" : $0 }
+            // A mention or a promise says who or what ("Ola Nowak mentioned you: can you check…").
+            if let reason, let what = text("what") {
+                note = reason + ": " + what
+            } else {
+                note = reason.map { "Notice: \($0)." } ?? "You have a new notice."
+            }
         default: break
         }
     }

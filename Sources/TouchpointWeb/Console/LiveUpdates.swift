@@ -40,16 +40,28 @@ public func buildWebSocketRouter(app: UseCases, inbox: Inbox, config: WebConfig)
     } onUpgrade: { inbound, outbound, context in
         guard let signedIn = try await session(context.request) else { return }
         let events = hub.subscribe(brand: signedIn.user.brandID)
+        // One writer: the brand's events and the collision indicator both speak on the socket.
+        let (frames, sink) = AsyncStream.makeStream(of: String.self)
+        let presence = LivePresence(app: app, user: signedIn.user) { sink.yield($0) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             // The page closing ends the inbound stream, and with it the subscription.
-            group.addTask { for try await _ in inbound {} }
+            group.addTask {
+                for try await message in inbound.messages(maxSize: 4096) {
+                    if case .text(let text) = message { await presence.heard(text) }
+                }
+            }
             group.addTask {
                 for await event in events {
                     guard signedIn.expiresAt > app.environment.now() else { return }
-                    try await outbound.write(.text(String(decoding: try JSONIO.encoder.encode(event), as: UTF8.self)))
+                    sink.yield(String(decoding: try JSONIO.encoder.encode(event), as: UTF8.self))
                 }
             }
+            group.addTask { await presence.follow() }
+            group.addTask {
+                for await frame in frames { try await outbound.write(.text(frame)) }
+            }
             try await group.next()
+            sink.finish()
             group.cancelAll()
         }
     }

@@ -63,8 +63,8 @@
     var text = document.createElement("span");
     text.textContent = event.note + " ";
     var link = document.createElement("a");
-    link.href = "/console?view=mine";
-    link.textContent = "My cases";
+    link.href = event.caseNumber ? "/console/cases/" + event.caseNumber : "/console?view=mine";
+    link.textContent = event.caseNumber ? "Open the case" : "My cases";
     var close = document.createElement("button");
     close.type = "button";
     close.className = "link";
@@ -105,12 +105,48 @@
       });
   }
 
+  // Collision indicator: a case page says it is open (and whether its person is writing a
+  // reply or note) at least every ten seconds; the server tells it who else is on the case.
+  var socket = null, typingSince = 0, lastSaid = 0;
+  var collision = document.getElementById("collision");
+  function say(typing) {
+    if (kind !== "case" || !socket || socket.readyState !== 1) return;
+    var message = { type: "viewing", caseId: caseId };
+    if (typing !== undefined) message.typing = typing;
+    socket.send(JSON.stringify(message));
+    lastSaid = Date.now();
+  }
+  if (kind === "case") {
+    setInterval(function () {
+      // Typing goes quiet on its own after a few seconds without a key.
+      if (typingSince && Date.now() - typingSince > 5000) { typingSince = 0; say(false); }
+      else if (Date.now() - lastSaid >= 10000) say();
+    }, 1000);
+    document.addEventListener("input", function (event) {
+      var field = event.target;
+      if (!field.matches || !field.matches(".composer textarea, #chat-text")) return;
+      var writing = field.value.trim() !== "";
+      // Told again at most every three seconds while the keys go on.
+      if (writing && (!typingSince || Date.now() - typingSince > 3000)) { typingSince = Date.now(); say(true); }
+      else if (writing) typingSince = Date.now();
+      else if (typingSince) { typingSince = 0; say(false); }
+    });
+    document.addEventListener("submit", function () { if (typingSince) { typingSince = 0; say(false); } });
+  }
+  function showPresence(event) {
+    if (!collision || event.caseId !== caseId) return;
+    collision.textContent = event.text;
+    collision.hidden = !event.text;
+    collision.classList.toggle("typing", event.viewers.some(function (person) { return person.typing; }));
+  }
+
   function connect() {
-    var socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/console/live");
-    socket.onopen = function () { pause = 1000; document.documentElement.dataset.live = "connected"; };
+    socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/console/live");
+    socket.onopen = function () { pause = 1000; document.documentElement.dataset.live = "connected"; say(typingSince ? true : undefined); };
     socket.onmessage = function (message) {
       var event;
       try { event = JSON.parse(message.data); } catch (e) { return; }
+      if (event.event === "presence") { showPresence(event); return; }
       if (me && event.userId === me) toast(event);
       // Several events of one change arrive together: refresh once.
       if (concerns(event) && !pending) pending = setTimeout(refresh, 150);
@@ -151,6 +187,87 @@
     select.selectedIndex = 0;
     body.focus();
   });
+})();
+
+// Mentions: "@" and the start of a colleague's name in a note offers their names (the
+// server notifies whoever the saved note names). Arrow keys move, Enter or Tab puts the
+// name in, Escape closes; a click works too.
+(function () {
+  "use strict";
+  var source = document.getElementById("mention-people");
+  if (!source) return;
+  var names = Array.prototype.map.call(source.options, function (option) { return option.value; });
+  var list = document.createElement("ul");
+  list.id = "mention-list";
+  list.className = "mention-list";
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", "Colleagues");
+  list.hidden = true;
+  var field = null, start = -1, chosen = 0, shown = [];
+  function fold(text) { return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  function close() {
+    list.hidden = true;
+    shown = [];
+    if (field) { field.removeAttribute("aria-activedescendant"); field.setAttribute("aria-expanded", "false"); }
+  }
+  function render() {
+    list.textContent = "";
+    shown.forEach(function (name, index) {
+      var item = document.createElement("li");
+      item.id = "mention-" + index;
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", index === chosen ? "true" : "false");
+      item.textContent = name;
+      item.addEventListener("mousedown", function (event) { event.preventDefault(); pick(index); });
+      list.append(item);
+    });
+    field.insertAdjacentElement("afterend", list);
+    list.hidden = false;
+    field.setAttribute("aria-controls", list.id);
+    field.setAttribute("aria-expanded", "true");
+    field.setAttribute("aria-activedescendant", "mention-" + chosen);
+  }
+  function pick(index) {
+    var name = shown[index], end = field.selectionStart, value = field.value;
+    field.value = value.slice(0, start) + "@" + name + " " + value.slice(end);
+    var caret = start + name.length + 2;
+    field.setSelectionRange(caret, caret);
+    close();
+    field.focus();
+  }
+  document.addEventListener("input", function (event) {
+    var target = event.target;
+    if (!target.matches || !target.matches("textarea[data-mentions]")) return;
+    field = target;
+    var before = target.value.slice(0, target.selectionStart), at = before.lastIndexOf("@");
+    // A mention starts a word (an address like ola@example.com is not one).
+    if (at < 0 || (at > 0 && /[\w.]/.test(before.charAt(at - 1)))) return close();
+    var typed = fold(before.slice(at + 1));
+    if (typed.length > 40 || typed.indexOf("\n") >= 0) return close();
+    shown = names.filter(function (name) {
+      var folded = fold(name);
+      return folded.indexOf(typed) === 0 || folded.split(" ").some(function (part) { return part.indexOf(typed) === 0; });
+    }).slice(0, 6);
+    if (!shown.length) return close();
+    start = at;
+    chosen = 0;
+    render();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (list.hidden || event.target !== field) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      chosen = (chosen + (event.key === "ArrowDown" ? 1 : shown.length - 1)) % shown.length;
+      render();
+    } else if (event.key === "Enter" || event.key === "Tab") {
+      pick(chosen);
+    } else if (event.key === "Escape") {
+      close();
+    } else {
+      return;
+    }
+    event.preventDefault();
+  });
+  document.addEventListener("focusout", function (event) { if (event.target === field) setTimeout(close, 150); });
 })();
 
 // Suggested articles: "Insert link in reply" adds the article's title and address to the reply.
