@@ -37,6 +37,20 @@ struct MentionTests {
             #expect(told.first?.payload["what"] == .string("@CSM can you call him? cc @Agent, jan@example.org"))
             #expect(told.first?.payload["caseNumber"] == .int(opened.number) && told.first?.caseID == opened.id)
 
+            // On the CSM's list of notifications, new until they look; not on the agent's.
+            let notifications = UseCases(store: store).staffNotifications
+            #expect(try await notifications.unseen(for: fixture.csm) == 1)
+            let listed = try await notifications.list(for: fixture.csm)
+            #expect(listed.map { $0.event.noticeText } == ["Agent mentioned you: @CSM can you call him? cc @Agent, jan@example.org"])
+            #expect(listed.first?.seenAt == nil && listed.first?.event.caseID == opened.id)
+            #expect(try await notifications.list(for: fixture.agent).allSatisfy { $0.event.id != listed.first?.event.id })
+            try await notifications.markSeen(for: fixture.csm)
+            #expect(try await notifications.unseen(for: fixture.csm) == 0)
+            #expect(try await notifications.list(for: fixture.csm).first?.seenAt != nil)
+            // Paging on from the newest leaves it behind.
+            let first = try #require(listed.first)
+            #expect(try await notifications.list(for: fixture.csm, before: first.event.occurredAt).allSatisfy { $0.event.id != first.event.id })
+
             // A reply to the customer with an "@" in it mentions nobody.
             _ = try await cases.addInteraction(caseID: opened.id, brand: brand, actor: .staff(fixture.agent.id),
                                                request: NewInteraction(direction: .outbound, body: "Our @Admin team will call you."))

@@ -257,6 +257,21 @@ struct ConsoleBrowserTests {
                 }
                 #expect(try await browser.script("return document.querySelector('#toasts .toast a').getAttribute('href')") as? String
                     == "/console/cases/\(target.number)")
+                #expect(try await browser.script("return document.getElementById('notifications-count').hidden") as? Bool == false)
+
+                // On my list of notifications, newest first and new, with the case; looked at,
+                // the header has nothing new to count.
+                try await browser.open(server.base + "/console/notifications")
+                #expect(try await browser.text("#notifications li:first-child .notice-text")
+                    == "\(colleague.name) mentioned you: Checking the meter readings first @\(me.name) can you call the customer?")
+                #expect(try await browser.text("#notifications li:first-child .badge") == "new")
+                #expect(try await browser.script("return document.querySelector('#notifications li:first-child a').getAttribute('href')") as? String
+                    == "/console/cases/\(target.number)")
+                try await browser.screenshot("notifications")
+                try await browser.open(server.base + "/console/cases/\(target.number)")
+                try await Self.waitFor("the count read") {
+                    try await browser.script("return document.getElementById('notifications-count').hidden") as? Bool == true
+                }
 
                 // The colleague goes elsewhere: nobody else is on the case.
                 try await other.open(server.base + "/console/kb")

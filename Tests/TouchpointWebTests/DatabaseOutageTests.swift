@@ -115,32 +115,43 @@ struct DatabaseOutageTests {
     /// the server was there. Only a refusal says the server is away.
     @Test func aServerSlowToTakeAConnectionIsNotTakenForOneThatIsAway() async throws {
         // setup: a listening socket whose backlog of one is full, so the kernel drops the next
-        // connection attempt (the client would retry after a second), as under heavy load.
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #expect(listener >= 0)
+        // connection attempt (the client would retry after a second), as under heavy load;
+        // and a socket bound but not listening, which refuses (and holds its port, so no
+        // other test's server takes it meanwhile).
+        let (listener, port) = try Self.boundSocket(listening: true)
+        let (refusing, refusedPort) = try Self.boundSocket(listening: false)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let queued = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(queued, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(connected == 0)
+
+        // act / assert: slow is there; a refusal is away.
+        let slow = await PostgresDatabase.accepts(host: "127.0.0.1", port: port)
+        #expect(slow, "a connection attempt that timed out was taken for a refusal")
+        let closed = await PostgresDatabase.accepts(host: "127.0.0.1", port: refusedPort)
+        [queued, listener, refusing].forEach { close($0) }
+        #expect(!closed, "a refused connection was taken for a server that is there")
+    }
+
+    /// A TCP socket on 127.0.0.1 at a port the kernel chose (listening with a backlog of one
+    /// connection, or only bound), and that port.
+    static func boundSocket(listening: Bool) throws -> (Int32, Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         try withUnsafeMutablePointer(to: &address) { pointer in
             try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                guard bind(listener, raw, length) == 0, listen(listener, 0) == 0, getsockname(listener, raw, &length) == 0
+                guard fd >= 0, bind(fd, raw, length) == 0, !listening || listen(fd, 0) == 0, getsockname(fd, raw, &length) == 0
                 else { throw POSIXError(.EADDRINUSE) }
             }
         }
-        let port = Int(UInt16(bigEndian: address.sin_port))
-        let queued = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(queued, $0, length) }
-        }
-        #expect(connected == 0)
-
-        // act / assert: slow is there; a closed port is away.
-        let slow = await PostgresDatabase.accepts(host: "127.0.0.1", port: port)
-        #expect(slow, "a connection attempt that timed out was taken for a refusal")
-        close(queued)
-        close(listener)
-        let closed = await PostgresDatabase.accepts(host: "127.0.0.1", port: port)
-        #expect(!closed, "a refused connection was taken for a server that is there")
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 }

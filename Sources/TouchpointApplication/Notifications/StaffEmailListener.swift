@@ -16,10 +16,7 @@ public struct StaffEmailListener: EventListener {
     public var interests: Set<EventType> { [.staffNotified] }
 
     public func handle(_ events: [DomainEvent]) async throws {
-        let addressed = events.compactMap { event -> (event: DomainEvent, user: UserID)? in
-            guard case .string(let raw)? = event.payload["userId"] ?? event.payload["staffId"], let user = UUID(text: raw) else { return nil }
-            return (event, user)
-        }
+        let addressed = events.compactMap { event in event.recipient.map { (event: event, user: $0) } }
         let targets = try await store.staffEmailTargets(addressed.map { ($0.user, $0.event.brandID, $0.event.caseID) })
         let mails = zip(addressed, targets).compactMap { item, target in
             target.map { (mail: StaffNotificationEmail.compose(item.event, to: $0), recipient: $0.email, brand: item.event.brandID, id: item.event.id) }

@@ -258,3 +258,21 @@ public struct DomainEvent: Codable, Equatable, Sendable {
         self.occurredAt = occurredAt
     }
 }
+
+extension DomainEvent {
+    /// The colleague a notification is for: `userId`, or a promise's owner (`staffId`).
+    public var recipient: UserID? {
+        guard type == .staffNotified, case .string(let raw)? = payload["userId"] ?? payload["staffId"] else { return nil }
+        return UUID(text: raw)
+    }
+
+    /// A notification in the words its person reads ("Ola Nowak mentioned you: can you
+    /// check…", "A promise is due: call Jan back"); nil for other events.
+    public var noticeText: String? {
+        guard type == .staffNotified else { return nil }
+        func text(_ key: String) -> String? { if case .string(let value)? = payload[key] { value } else { nil } }
+        let reason = text("reason").map { $0 == "commitmentDue" ? "A promise is due" : $0 }
+        if let reason, let what = text("what") { return reason + ": " + what }
+        return reason.map { $0.prefix(1).uppercased() + $0.dropFirst() + "." } ?? "You have a new notice."
+    }
+}

@@ -167,6 +167,14 @@ extension Store {
                  event.contactID?.text, event.caseID?.text, event.type.onTimeline ? 1 : 0, JSONValue.serialize(event.payload),
                  Convert.ms(event.occurredAt)]
             }, perStatement: 500, on: db)
+        // A notification also goes on its person's list.
+        let notices = events.compactMap { event -> [Value]? in
+            guard event.type == .staffNotified, let user = event.recipient else { return nil }
+            return [event.id.text, user.text, event.brandID.text, Convert.ms(event.occurredAt)]
+        }
+        if !notices.isEmpty {
+            try await insertRows("INSERT INTO staff_notices (event_id, user_id, brand_id, at)", notices, perStatement: 500, on: db)
+        }
     }
 
     /// Updates many rows by id in a few statements

@@ -48,6 +48,7 @@ struct Console: Sendable {
         addTeamRoutes(to: group)
         addChannelRoutes(to: group)
         addHeldRoutes(to: group)
+        addNotificationRoutes(to: group)
         addWalkInRoutes(to: group)
         addVisitRoutes(to: group)
         addKnowledgeRoutes(to: group)

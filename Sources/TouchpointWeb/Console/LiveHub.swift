@@ -37,16 +37,9 @@ struct LiveEvent: Encodable, Sendable {
             userId = text("to")
             note = "A case was assigned to you."
         case .staffNotified:
-            // A promise falling due is its owner's (`staffId`).
-            userId = text("userId") ?? text("staffId")
+            userId = event.recipient?.text
             if case .int(let number)? = event.payload["caseNumber"] { caseNumber = number }
-            let reason = text("reason").map { $0 == "commitmentDue" ? "A promise is due" : $0 }
-            // A mention or a promise says who or what ("Ola Nowak mentioned you: can you check…").
-            if let reason, let what = text("what") {
-                note = reason + ": " + what
-            } else {
-                note = reason.map { "Notice: \($0)." } ?? "You have a new notice."
-            }
+            note = event.noticeText
         default: break
         }
     }

@@ -51,9 +51,27 @@
   // A notice for the signed-in person (a case assigned to them, a warning): a toast that
   // stays until dismissed or ten seconds pass, and a count in the tab's title until the
   // tab is looked at again.
+  // The header's count of unseen notifications: read once, then counted up by the toasts.
+  var badge = document.getElementById("notifications-count"), unseenNotices = 0;
+  function showCount(count) {
+    if (!badge) return;
+    unseenNotices = count;
+    badge.textContent = count > 0 ? String(count) : "";
+    badge.hidden = count === 0;
+    var link = document.getElementById("notifications-link");
+    if (count > 0) link.setAttribute("aria-label", "Notifications, " + count + " new");
+    else link.removeAttribute("aria-label");
+  }
+  if (badge && notify && location.pathname !== "/console/notifications") {
+    fetch("/console/notifications/unseen", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) { if (body) showCount(body.count); });
+  }
+
   function toast(event) {
     var box = document.getElementById("toasts");
     if (!box || !event.note) return;
+    if (event.event === "staff.notified") showCount(unseenNotices + 1);
     // One change may be told twice (assigned, and notified of it): once is enough.
     var key = (event.caseId || "") + "|" + event.event.split(".")[0];
     if (shown[key] && Date.now() - shown[key] < 3000) return;
