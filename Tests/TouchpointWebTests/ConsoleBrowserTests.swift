@@ -377,6 +377,63 @@ struct ConsoleBrowserTests {
         }
     }
 
+    /// The team lead's view: each team's backlog and each agent's load, counted here again
+    /// from the cases themselves, and every figure leads to its cases.
+    @Test func theLeadSeesEachTeamsBacklogAndEachAgentsLoad() async throws {
+        try await Self.withServer { server, browser in
+            try await Self.signIn(browser, server.base, as: "manager@acme.example")
+            try await browser.open(server.base + "/console/queues")
+            let brand = server.brand.id
+            let now = Date()
+            let backlog = try await server.store.cases(brand: brand, filter: CaseFilter(statuses: CaseStatus.allCases.filter(\.isActive)),
+                                                       limit: 1000, cursor: nil).items
+            let teams = try await server.store.teamProfiles(brand: brand).map(\.team)
+            func cell(_ row: String, _ column: Int) async throws -> String {
+                try await browser.script("""
+                    const row = [...document.querySelectorAll('#team-queues tbody tr')].find(r => r.querySelector('th').textContent.trim() === \(Self.jsString(row)));
+                    return row ? row.querySelectorAll('td')[\(column)].textContent.trim() : 'missing';
+                    """) as? String ?? ""
+            }
+            var checked = 0
+            for team in teams {
+                let mine = backlog.filter { $0.teamID == team.id }
+                #expect(try await cell(team.name, 0) == "\(mine.count)", "\(team.name): open")
+                #expect(try await cell(team.name, 1) == "\(mine.filter { $0.assigneeID == nil }.count)", "\(team.name): nobody on it")
+                #expect(try await cell(team.name, 3) == "\(mine.filter { $0.sla?.label(at: now) == .breached }.count)", "\(team.name): breached")
+                checked += mine.isEmpty ? 0 : 1
+            }
+            #expect(checked > 0, "the demo's teams have open cases")
+            let agents = try await server.store.agentProfiles(brand: brand).filter { $0.user.role.permissions.contains(.handleCases) }
+            for agent in agents {
+                let load = try await browser.script("""
+                    const row = [...document.querySelectorAll('#agent-loads tbody tr')].find(r => r.querySelector('th').textContent.trim() === \(Self.jsString(agent.user.name)));
+                    return row ? row.querySelectorAll('td')[2].textContent.trim() : 'missing';
+                    """) as? String ?? ""
+                #expect(load.hasPrefix("\(backlog.filter { $0.assigneeID == agent.user.id }.count) of \(agent.capacity)"), "\(agent.user.name): \(load)")
+            }
+            try await browser.screenshot("queues")
+
+            // A team's open figure opens its cases, as many as it said.
+            let busiest = try #require(teams.max { a, b in backlog.filter { $0.teamID == a.id }.count < backlog.filter { $0.teamID == b.id }.count })
+            let open = backlog.filter { $0.teamID == busiest.id }.count
+            _ = try await browser.script("""
+                [...document.querySelectorAll('#team-queues tbody tr')].find(r => r.querySelector('th').textContent.trim() === \(Self.jsString(busiest.name)))
+                  .querySelector('a.queue-open').click(); return 1;
+                """)
+            try await Self.waitFor("the team's cases") { try await browser.text("#range").hasSuffix(" of \(open)") }
+
+            try await browser.open(server.base + "/console/queues")
+            try await browser.resize(width: 390, height: 844)
+            #expect(try await browser.script("return document.documentElement.scrollWidth <= window.innerWidth") as? Bool == true)
+            try await browser.screenshot("queues-390")
+        }
+    }
+
+    /// A JavaScript string literal of `text`.
+    static func jsString(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    }
+
     @Test func theInboxSortsFiltersPagesAndChangesManyCasesAtOnce() async throws {
         try await Self.withServer { server, browser in
             try await Self.signIn(browser, server.base, as: "agent1@acme.example")

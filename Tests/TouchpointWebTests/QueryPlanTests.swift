@@ -233,7 +233,7 @@ struct QueryPlanTests {
                 consolePages: [
                     "/console", "/console?view=unassigned", "/console?view=mine", "/console?view=all&point=email", "/console/search?q=meter",
                     "/console/cases/\(item.number)", "/console/contacts/\(contact)", "/console/accounts/\(account.text)", "/console/walk-in",
-                    "/console/visits", "/console/notifications", "/console/notifications/unseen", "/console/admin/channels", "/console/admin/held", "/console/admin/models", "/console/admin/teams",
+                    "/console/visits", "/console/notifications", "/console/queues", "/console/notifications/unseen", "/console/admin/channels", "/console/admin/held", "/console/admin/models", "/console/admin/teams",
                     "/console?view=assistant", "/console?view=unassigned", "/console/kb", "/console/kb?q=faktura", "/console/kb/\(article.id.text)", "/portal/acme/help?lang=pl&q=jak%20zaplacic%20fakture",
                     "/portal/acme/help?lang=en&category=Meters", "/portal/acme/help/\(article.id.text)",
                     "/console/playbooks", "/console/playbooks/\(running.playbook.text)?try=1", "/console/surveys?by=agent&days=90",

@@ -49,6 +49,7 @@ struct Console: Sendable {
         addChannelRoutes(to: group)
         addHeldRoutes(to: group)
         addNotificationRoutes(to: group)
+        addQueueRoutes(to: group)
         addWalkInRoutes(to: group)
         addVisitRoutes(to: group)
         addKnowledgeRoutes(to: group)
