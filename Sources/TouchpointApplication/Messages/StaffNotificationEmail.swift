@@ -8,9 +8,7 @@ import TouchpointStore
 /// `Auto-Submitted: auto-generated`, so no machine answers it.
 enum StaffNotificationEmail {
     static func compose(_ event: DomainEvent, to target: StaffEmailTarget) -> OutboundMail {
-        var reason = "You have a notification"
-        if case .string(let text)? = event.payload["reason"] { reason = text == "commitmentDue" ? "A promise is due" : text }
-        if case .string(let what)? = event.payload["what"] { reason += ": \(what)" }
+        let reason = event.noticeSubject ?? "You have a notification"
         var subject = "\(target.brandName): \(reason)"
         var lines = [reason.prefix(1).uppercased() + reason.dropFirst() + "."]
         if let number = target.caseNumber, let caseSubject = target.caseSubject {

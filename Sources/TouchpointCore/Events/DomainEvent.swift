@@ -266,13 +266,21 @@ extension DomainEvent {
         return UUID(text: raw)
     }
 
-    /// A notification in the words its person reads ("Ola Nowak mentioned you: can you
-    /// check…", "A promise is due: call Jan back"); nil for other events.
+    /// What a notification is about, as a subject ("A promise is due: call Jan back", "Ola
+    /// Nowak mentioned you: can you check…", "new case #12 assigned"); nil for other events.
+    public var noticeSubject: String? {
+        guard type == .staffNotified, case .string(let raw)? = payload["reason"] else { return nil }
+        let reason = raw == "commitmentDue" ? "A promise is due" : raw
+        guard case .string(let what)? = payload["what"] else { return reason }
+        return reason + ": " + what
+    }
+
+    /// A notification as a sentence its person reads; nil for other events.
     public var noticeText: String? {
         guard type == .staffNotified else { return nil }
-        func text(_ key: String) -> String? { if case .string(let value)? = payload[key] { value } else { nil } }
-        let reason = text("reason").map { $0 == "commitmentDue" ? "A promise is due" : $0 }
-        if let reason, let what = text("what") { return reason + ": " + what }
-        return reason.map { $0.prefix(1).uppercased() + $0.dropFirst() + "." } ?? "You have a new notice."
+        guard let subject = noticeSubject else { return "You have a new notice." }
+        // A subject ending in what it is about is shown as it is; a bare reason becomes a sentence.
+        if case .string? = payload["what"] { return subject }
+        return subject.prefix(1).uppercased() + subject.dropFirst() + "."
     }
 }
