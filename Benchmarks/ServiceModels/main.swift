@@ -1,7 +1,8 @@
 // Service-model benchmark: the decisions Touchpoint makes at scale, timed in-process on
 // the pure core (the same functions the store and the scheduler call):
 //   1. segment 100,000 accounts with the default rules (with explanations)
-//   2. route 10,000 cases over 20 teams and 300 agents (loads change as cases land)
+//   2. route 10,000 cases over 50 teams and 500 agents with on-call rosters, a fifth of them
+//      after hours (loads change as cases land; who is on call is asked for every case)
 //   3. recompute the SLA deadlines of 100,000 open cases on a business calendar
 // and then the same through the store on SQLite (read, decide, write with events):
 //   4. re-segment 100,000 accounts after a rule change
@@ -46,40 +47,61 @@ measure("segment 100,000 accounts (dry run)", count: accounts.count, unit: "acco
     return result.changes.count
 }
 
-// 2. Routing.
+// 2. Routing, with on-call rosters: every team has one of three of its people, and a fifth of
+// the cases come while the team's people are off shift, so the person on call takes them.
 let skills = ["billing", "network", "meter", "field", "account", "spanish", "api", "hardware"]
-let teams = (0..<20).map { index in
+let teams = (0..<50).map { index in
     TeamRouting(id: UUID(), name: "Team \(index)", skills: Set(skills.shuffled(using: &rng).prefix(3)),
                 levels: Set(SupportLevel.allCases.filter { _ in Bool.random(using: &rng) }),
                 strategy: AssignmentStrategy.allCases.randomElement(using: &rng)!)
 }
-var agents = (0..<300).map { _ in
+var agents = (0..<500).map { _ in
     AgentState(id: UUID(), teamID: teams.randomElement(using: &rng)!.id, level: SupportLevel.allCases.randomElement(using: &rng),
                skills: Set(skills.shuffled(using: &rng).prefix(4)), capacity: 40, activeCases: Int.random(in: 0...10, using: &rng),
                presence: Int.random(in: 0..<5, using: &rng) == 0 ? .away : .available, onShift: true)
 }
-let needs = (0..<10_000).map { _ in
-    RoutingNeed(level: SupportLevel.allCases.randomElement(using: &rng)!, skills: Set(skills.shuffled(using: &rng).prefix(Int.random(in: 0...1, using: &rng))))
+var rosters: [TeamID: OnCallRoster] = [:]
+for team in teams {
+    let members = agents.filter { $0.teamID == team.id }.prefix(3).map(\.id)
+    guard !members.isEmpty else { continue }
+    rosters[team.id] = OnCallRoster(rotation: Array(members), timeZone: "Europe/Warsaw", startsOn: "2026-01-05",
+                                    overrides: [OnCallOverride(userId: members[0], from: Date(timeIntervalSince1970: 1_795_000_000),
+                                                               until: Date(timeIntervalSince1970: 1_795_100_000), reason: "swap")])
 }
-measure("route 10,000 cases (20 teams, 300 agents)", count: needs.count, unit: "cases") {
+let config = ServiceConfig(policies: [:], rules: RuleSet.defaults, topics: [], calendars: [:], staff: [], teams: [], rosters: rosters)
+let needs = (0..<10_000).map { _ in
+    RoutingNeed(level: SupportLevel.allCases.randomElement(using: &rng)!, skills: Set(skills.shuffled(using: &rng).prefix(Int.random(in: 0...1, using: &rng))),
+                model: .highTouch)
+}
+let night = agents.map { agent -> AgentState in
+    var off = agent
+    off.onShift = false
+    return off
+}
+measure("route 10,000 cases (50 teams, 500 agents, rosters; 1 in 5 after hours)", count: needs.count, unit: "cases") {
     var assigned = 0
     var index: [UUID: Int] = [:]
     for (position, agent) in agents.enumerated() { index[agent.id] = position }
     var cursors: [UUID: UUID] = [:]
-    for need in needs {
+    var paged = 0
+    let instant = Date(timeIntervalSince1970: 1_795_899_600)
+    for (number, need) in needs.enumerated() {
         let routed = teams.map { team -> TeamRouting in
             var copy = team
             copy.lastAssigned = cursors[team.id]
             return copy
         }
-        let decision = CaseRouter.route(need, teams: routed, agents: agents)
+        let afterHours = number % 5 == 0
+        let onCall = config.onCall(at: instant.addingTimeInterval(Double(number)), for: need.model ?? .highTouch)
+        let decision = CaseRouter.route(need, teams: routed, agents: afterHours ? night : agents, onCall: onCall)
+        if decision.onCall { paged += 1 }
         if let assignee = decision.assigneeID, let position = index[assignee] {
             agents[position].activeCases += 1
             assigned += 1
             if let cursor = decision.roundRobinCursor, let team = decision.teamID { cursors[team] = cursor }
         }
     }
-    return assigned
+    return assigned * 100_000 + paged
 }
 
 // 3. SLA deadlines.

@@ -351,6 +351,15 @@ extension DemoData {
             _ = try await store.updateAgent(user.id, brand: brand, actor: .system,
                                             changes: AgentChanges(skills: skills[user.role] ?? [], capacity: 40, presence: .available))
         }
+        // Weekly on-call turns for the teams high-touch customers reach around the clock,
+        // handed over on Mondays at 09:00. Everyone in the demo is at work, so nobody is paged
+        // until the people of a team go offline.
+        let people = Dictionary(staff.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
+        for (team, rotation) in [("Customer success", ["Celina Michalska", "Cyryl Baran"]), ("Technical", ["Igor Sikora", "Anna Pawlak"])] {
+            guard let id = teams[team]?.id else { continue }
+            _ = try await store.setRoster(OnCallRoster(rotation: rotation.compactMap { people[$0] }, timeZone: "Europe/Warsaw", startsOn: "2026-01-05"),
+                                          team: id, brand: brand, actor: .system)
+        }
     }
 }
 

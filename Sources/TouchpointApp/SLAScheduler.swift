@@ -1,11 +1,13 @@
 import Foundation
 import Logging
 import TouchpointApplication
+import TouchpointCore
 import TouchpointStore
 
 /// The scheduler inside `serve`: fires SLA warnings, breaches and time-based escalations
-/// when they fall due, and hands waiting cases to agents who have room. Deadlines live in
-/// the database, so a restart loses nothing; the store makes sure a firing happens once
+/// when they fall due, pages again (or the next person on call) when a page goes
+/// unanswered, and hands waiting cases to agents who have room. Deadlines live in the
+/// database, so a restart loses nothing; the store makes sure a firing happens once
 /// however many nodes run this loop.
 struct SLAScheduler: Sendable {
     let store: Store
@@ -24,6 +26,11 @@ struct SLAScheduler: Sendable {
                 let pass = try await store.fireDueSLAs(now: clock())
                 let reminders = try await store.fireCommitmentReminders(now: clock())
                 if reminders > 0 { logger.info("promises followed up", metadata: ["commitments": "\(reminders)"]) }
+                let pages = try await store.fireDuePages(now: clock())
+                if pages != PagePass() {
+                    logger.info("on-call pages", metadata: ["again": "\(pages.pagedAgain)", "handedOver": "\(pages.handedOver)",
+                                                            "unanswered": "\(pages.unanswered)", "settled": "\(pages.settled)"])
+                }
                 let missed = try await store.markMissedDeskAppointments(now: clock())
                 if missed > 0 { logger.info("desk appointments missed", metadata: ["appointments": "\(missed)"]) }
                 busy = pass.cases >= 200

@@ -77,7 +77,7 @@ struct RoutingPropertyTests {
         away.presence = .away
         let waiting = CaseRouter.route(need, teams: [desk, support], agents: [clerk, away])
         #expect(waiting.teamID == support.id && waiting.assigneeID == nil)
-        #expect(waiting.explanation.contains("busy or away"), "\(waiting.explanation)")
+        #expect(waiting.explanation.contains("agents are away"), "\(waiting.explanation)")
         // A basic case with both teams able still goes to the more specialised team.
         let basicClerk = AgentState(id: UUID(), teamID: desk.id, level: .basic, skills: [], capacity: 10, activeCases: 0, presence: .available, onShift: true)
         #expect(CaseRouter.route(RoutingNeed(level: .basic, skills: []), teams: [desk, support], agents: [basicClerk, senior]).teamID == desk.id)

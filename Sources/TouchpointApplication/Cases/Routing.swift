@@ -59,4 +59,41 @@ public struct Routing: Sendable {
     {
         try await store.waitEstimate(brand: brand, contactPoint: contactPoint, teamID: teamID, topic: topic, account: account)
     }
+
+    // MARK: On call
+
+    /// A team's on-call roster; nil when it has none.
+    public func roster(team: TeamID, brand: BrandID) async throws -> OnCallRoster? {
+        try await store.roster(team: team, brand: brand)
+    }
+
+    /// Sets (or, with nil, removes) a team's on-call roster.
+    public func setRoster(_ roster: OnCallRoster?, team: TeamID, brand: BrandID, actor: Actor) async throws -> OnCallRoster? {
+        try await store.setRoster(roster, team: team, brand: brand, actor: actor)
+    }
+
+    /// Adds an override to a team's roster (someone covers a span), checked like the whole roster.
+    public func addOverride(_ cover: OnCallOverride, team: TeamID, brand: BrandID, actor: Actor) async throws -> OnCallRoster {
+        guard var roster = try await store.roster(team: team, brand: brand) else {
+            throw StoreError.conflict("the team has no on-call roster yet; set one first")
+        }
+        roster.overrides.append(cover)
+        // Overrides that ended over 90 days ago are dropped, so the list does not grow forever.
+        let horizon = store.environment.now().addingTimeInterval(-90 * 86_400)
+        roster.overrides.removeAll { $0.until < horizon }
+        guard let saved = try await store.setRoster(roster, team: team, brand: brand, actor: actor) else {
+            throw StoreError.conflict("the roster was removed meanwhile")
+        }
+        return saved
+    }
+
+    /// The page of a case, if one was sent.
+    public func onCallPage(case id: CaseID, brand: BrandID) async throws -> OnCallPage? {
+        try await store.onCallPage(case: id, brand: brand)
+    }
+
+    /// The paged person says they are on it.
+    public func acknowledgePage(case id: CaseID, brand: BrandID, user: UserID) async throws -> OnCallPage {
+        try await store.acknowledgePage(case: id, brand: brand, user: user)
+    }
 }

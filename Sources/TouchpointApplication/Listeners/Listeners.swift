@@ -7,6 +7,7 @@ public enum Listeners {
     public static func all(store: Store, address: PublicAddress = PublicAddress(configured: UseCases.localURL)) -> [any EventListener] {
         [
             StaffEmailListener(store: store),
+            OnCallPageListener(store: store, address: address),
             ChatbotListener(chatbot: UseCases(store: store, address: address).chatbot),
             HealthListener(health: AccountHealth(store: store)),
             SurveyListener(surveys: Surveys(store: store, address: address)),

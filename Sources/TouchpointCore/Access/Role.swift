@@ -30,7 +30,7 @@ public enum Role: String, WireEnum {
         case .csm:
             granted.formUnion([.manageAccounts, .mergeContacts, .writeArticles])
         case .manager, .executive:
-            granted.formUnion([.manageAccounts, .mergeContacts, .readAudit, .manageMacros, .writeArticles])
+            granted.formUnion([.manageAccounts, .mergeContacts, .readAudit, .manageMacros, .writeArticles, .arrangeCover])
         case .admin:
             granted = Set(Permission.allCases)
         }
@@ -60,6 +60,8 @@ public enum Permission: String, WireEnum {
     case manageMacros
     /// Write, publish, restore and delete knowledge-base articles.
     case writeArticles
+    /// Put someone else on call for a span (an override of a team's on-call roster).
+    case arrangeCover
     /// Manage staff, teams and API tokens.
     case administer
 }

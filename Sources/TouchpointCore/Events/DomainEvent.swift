@@ -198,6 +198,14 @@ public enum EventType: String, WireEnum {
     case playbookLinkOpened = "playbook.linkOpened"
     /// Automation rules (quiet hours, frequency cap, time zone) changed.
     case automationSettingsUpdated = "automation.settingsUpdated"
+    /// A team's on-call roster was set or changed.
+    case rosterUpdated = "roster.updated"
+    /// The person on call was paged for a case (again, or the next person when unanswered).
+    case onCallPaged = "oncall.paged"
+    /// The person paged said they are on it.
+    case onCallAcknowledged = "oncall.acknowledged"
+    /// Everyone on the roster was paged for a case and nobody answered.
+    case onCallUnanswered = "oncall.unanswered"
 
     /// Whether the event is shown on timelines. Interactions appear there themselves, so
     /// their event stays in the audit log only, as do notices to staff and sign-ins.
@@ -260,16 +268,16 @@ public struct DomainEvent: Codable, Equatable, Sendable {
 }
 
 extension DomainEvent {
-    /// The colleague a notification is for: `userId`, or a promise's owner (`staffId`).
+    /// The colleague a notification (or a page) is for: `userId`, or a promise's owner (`staffId`).
     public var recipient: UserID? {
-        guard type == .staffNotified, case .string(let raw)? = payload["userId"] ?? payload["staffId"] else { return nil }
+        guard type == .staffNotified || type == .onCallPaged, case .string(let raw)? = payload["userId"] ?? payload["staffId"] else { return nil }
         return UUID(text: raw)
     }
 
     /// What a notification is about, as a subject ("A promise is due: call Jan back", "Ola
     /// Nowak mentioned you: can you check…", "new case #12 assigned"); nil for other events.
     public var noticeSubject: String? {
-        guard type == .staffNotified, case .string(let raw)? = payload["reason"] else { return nil }
+        guard type == .staffNotified || type == .onCallPaged, case .string(let raw)? = payload["reason"] else { return nil }
         let reason = raw == "commitmentDue" ? "A promise is due" : raw
         guard case .string(let what)? = payload["what"] else { return reason }
         return reason + ": " + what
@@ -277,7 +285,7 @@ extension DomainEvent {
 
     /// A notification as a sentence its person reads; nil for other events.
     public var noticeText: String? {
-        guard type == .staffNotified else { return nil }
+        guard type == .staffNotified || type == .onCallPaged else { return nil }
         guard let subject = noticeSubject else { return "You have a new notice." }
         // A subject ending in what it is about is shown as it is; a bare reason becomes a sentence.
         if case .string? = payload["what"] { return subject }

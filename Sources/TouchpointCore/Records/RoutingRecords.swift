@@ -45,14 +45,21 @@ public struct AgentProfile: Sendable {
     public var shiftCalendarID: CalendarID?
     /// Active cases assigned now (filled where it was counted).
     public var activeCases: Int
+    /// The number pages go to by SMS (E.164).
+    public var phone: String?
+    /// How the person is paged when on call.
+    public var pageBy: PageBy
 
-    public init(user: StaffUser, skills: [String], capacity: Int, presence: Presence, shiftCalendarID: CalendarID? = nil, activeCases: Int) {
+    public init(user: StaffUser, skills: [String], capacity: Int, presence: Presence, shiftCalendarID: CalendarID? = nil, activeCases: Int,
+                phone: String? = nil, pageBy: PageBy = .email) {
         self.user = user
         self.skills = skills
         self.capacity = capacity
         self.presence = presence
         self.shiftCalendarID = shiftCalendarID
         self.activeCases = activeCases
+        self.phone = phone
+        self.pageBy = pageBy
     }
 }
 
@@ -63,13 +70,22 @@ public struct AgentChanges: Sendable {
     public var presence: Presence?
     public var shiftCalendarID: CalendarID??
     public var teamID: TeamID??
+    public var phone: String??
+    public var pageBy: PageBy?
 
-    public init(skills: [String]? = nil, capacity: Int? = nil, presence: Presence? = nil, shiftCalendarID: CalendarID?? = nil, teamID: TeamID?? = nil)
-    {
+    public init(skills: [String]? = nil, capacity: Int? = nil, presence: Presence? = nil, shiftCalendarID: CalendarID?? = nil, teamID: TeamID?? = nil,
+                phone: String?? = nil, pageBy: PageBy? = nil) {
         self.skills = skills
         self.capacity = capacity
         self.presence = presence
         self.shiftCalendarID = shiftCalendarID
         self.teamID = teamID
+        self.phone = phone
+        self.pageBy = pageBy
     }
+}
+
+/// The contact point an on-call page goes to.
+public enum PageBy: String, WireEnum {
+    case sms, email
 }

@@ -24,6 +24,8 @@ public struct ServiceConfig: Sendable {
     public var staff: [AgentProfile]
     /// Teams with their routing settings (round-robin turns are read when routing).
     public var teams: [TeamProfile]
+    /// The teams' on-call rosters.
+    public var rosters: [TeamID: OnCallRoster]
 
     public func policy(_ model: ServiceModel) -> ServicePolicy { policies[model] ?? ServicePolicy.defaults(model) }
 
@@ -37,6 +39,17 @@ public struct ServiceConfig: Sendable {
         return .calendar(named.calendar)
     }
 
+    /// Per team, who is on call at `instant` for a case of `model`: only where the team's
+    /// roster covers the model and the model's service runs around the clock.
+    public func onCall(at instant: Date, for model: ServiceModel) -> [TeamID: UserID] {
+        guard policy(model).calendarId == nil else { return [:] }
+        var found: [TeamID: UserID] = [:]
+        for (team, roster) in rosters where roster.covers(model) {
+            if let shift = roster.shift(at: instant) { found[team] = shift.userID }
+        }
+        return found
+    }
+
     public func topic(_ name: String?) -> RoutingTopic? {
         guard let name = name?.lowercased() else { return nil }
         return topics.first { $0.name == name }
@@ -44,8 +57,9 @@ public struct ServiceConfig: Sendable {
 
     public init(
         policies: [ServiceModel: ServicePolicy], rules: RuleSet, topics: [RoutingTopic], calendars: [CalendarID: NamedCalendar],
-        staff: [AgentProfile], teams: [TeamProfile]
+        staff: [AgentProfile], teams: [TeamProfile], rosters: [TeamID: OnCallRoster] = [:]
     ) {
+        self.rosters = rosters
         self.policies = policies
         self.rules = rules
         self.topics = topics

@@ -130,8 +130,12 @@ public struct RoutingNeed: Sendable, Equatable {
     /// Whether the model promises a named person, so the CSM comes first whatever the
     /// team's strategy (otherwise only teams that assign by named CSM use them).
     public var namedPersonFirst: Bool
+    /// The case's service model (what the on-call rosters cover); nil when not known.
+    public var model: ServiceModel?
 
-    public init(level: SupportLevel, skills: Set<String>, teamID: TeamID? = nil, namedCSM: UserID? = nil, namedPersonFirst: Bool = false) {
+    public init(level: SupportLevel, skills: Set<String>, teamID: TeamID? = nil, namedCSM: UserID? = nil, namedPersonFirst: Bool = false,
+                model: ServiceModel? = nil) {
+        self.model = model
         self.level = level
         self.skills = skills
         self.teamID = teamID
@@ -147,12 +151,15 @@ public struct RoutingDecision: Sendable, Equatable {
     public var explanation: String
     /// The team's new round-robin position, when round-robin picked.
     public var roundRobinCursor: UserID?
+    /// Whether the assignee is the team's person on call, to be paged.
+    public var onCall: Bool
 
-    public init(teamID: TeamID?, assigneeID: UserID?, explanation: String, roundRobinCursor: UserID? = nil) {
+    public init(teamID: TeamID?, assigneeID: UserID?, explanation: String, roundRobinCursor: UserID? = nil, onCall: Bool = false) {
         self.teamID = teamID
         self.assigneeID = assigneeID
         self.explanation = explanation
         self.roundRobinCursor = roundRobinCursor
+        self.onCall = onCall
     }
 }
 
@@ -170,8 +177,12 @@ public enum CaseRouter {
     /// (reachable, with room, qualified for its level and skills); else one with a qualified
     /// member who can take it later; else any. Within each, the most specialised team (fewest
     /// other skills), then by name. A team that serves every level but has nobody at the
-    /// case's level never wins over one that does.
-    public static func team(for need: RoutingNeed, among teams: [TeamRouting], agents: [AgentState]) -> (team: TeamRouting?, why: String) {
+    /// case's level never wins over one that does. `onCall` names, per team, the person on
+    /// call who would take this case when nobody qualified is at work (only for cases their
+    /// roster covers): such a team ranks after one whose qualified people are at work but busy,
+    /// and before one whose people are all away.
+    public static func team(for need: RoutingNeed, among teams: [TeamRouting], agents: [AgentState],
+                            onCall: [TeamID: UserID] = [:]) -> (team: TeamRouting?, why: String) {
         if let named = need.teamID, let found = teams.first(where: { $0.id == named }) {
             return (found, "team \(found.name) as requested")
         }
@@ -183,10 +194,14 @@ public enum CaseRouter {
         func qualified(_ team: TeamRouting) -> [AgentState] {
             agents.filter { $0.teamID == team.id && $0.qualifies(skills: need.skills, level: need.level) }
         }
-        // 2: someone can take it now; 1: someone could, once back or with room; 0: nobody.
+        // 4: someone can take it now; 3: qualified people are at work but full; 2: nobody is
+        // at work but someone is on call; 1: someone could, once back; 0: nobody.
         func readiness(_ team: TeamRouting) -> Int {
             let members = qualified(team)
-            return members.contains { $0.isReachable && $0.hasRoom } ? 2 : members.isEmpty ? 0 : 1
+            if members.contains(where: { $0.isReachable && $0.hasRoom }) { return 4 }
+            if members.contains(where: \.isReachable) { return 3 }
+            if onCall[team.id] != nil { return 2 }
+            return members.isEmpty ? 0 : 1
         }
         let ranked = candidates.map { (team: $0, ready: readiness($0)) }
         let best = ranked.min { a, b in
@@ -195,20 +210,25 @@ public enum CaseRouter {
         }!
         var why = "team \(best.team.name) serves level \(need.level.rawValue) with \(skills)"
         switch best.ready {
-        case 2:
+        case 4:
             // Say so when a more specialised team was passed over for want of anyone free.
-            let passed = ranked.filter { $0.ready < 2 && ($0.team.skills.count, $0.team.name) < (best.team.skills.count, best.team.name) }
+            let passed = ranked.filter { $0.ready < 4 && ($0.team.skills.count, $0.team.name) < (best.team.skills.count, best.team.name) }
             if !passed.isEmpty {
                 why += "; it has a qualified agent free now, " + passed.map(\.team.name).sorted().joined(separator: ", ") + " has none"
             }
-        case 1: why += "; its qualified agents are busy or away"
+        case 3: why += "; its qualified agents are busy"
+        case 2: why += "; nobody qualified is at work, and someone is on call"
+        case 1: why += "; its qualified agents are away"
         default: why += "; nobody in any such team works at that level with those skills"
         }
         return (best.team, why)
     }
 
-    public static func route(_ need: RoutingNeed, teams: [TeamRouting], agents: [AgentState]) -> RoutingDecision {
-        let (chosen, reason) = team(for: need, among: teams, agents: agents)
+    /// Routes a case: a team, then an agent by its strategy. When nobody qualified in the
+    /// team is at work and `onCall` names the team's person on call (for a case their roster
+    /// covers), that person takes it and is paged.
+    public static func route(_ need: RoutingNeed, teams: [TeamRouting], agents: [AgentState], onCall: [TeamID: UserID] = [:]) -> RoutingDecision {
+        let (chosen, reason) = team(for: need, among: teams, agents: agents, onCall: onCall)
         var why = [reason]
         guard let team = chosen else { return RoutingDecision(teamID: nil, assigneeID: nil, explanation: reason) }
         let members = agents.filter { $0.teamID == team.id }
@@ -223,6 +243,11 @@ public enum CaseRouter {
             why.append("the named CSM is not available now")
         }
         guard !eligible.isEmpty else {
+            let atWork = members.contains { $0.isReachable && $0.qualifies(skills: need.skills, level: need.level) }
+            if !atWork, let person = onCall[team.id] {
+                why.append("nobody qualified is at work: the person on call takes it and is paged")
+                return RoutingDecision(teamID: team.id, assigneeID: person, explanation: why.joined(separator: "; "), onCall: true)
+            }
             why.append("queued: no available agent with room, level \(need.level.rawValue) and the skills")
             return RoutingDecision(teamID: team.id, assigneeID: nil, explanation: why.joined(separator: "; "))
         }

@@ -93,7 +93,8 @@ extension Store {
             newCase.sla = SLAState.start(at: occurredAt, targets: policy.sla[request.priority], atRiskShare: policy.atRiskShare,
                                          on: config.availability(segmentation.model))
             let need = RoutingNeed(level: newCase.level, skills: Set(topic?.skills ?? []), teamID: request.teamID ?? topic?.teamId,
-                                   namedCSM: policy.namedCSM ? profile?.ownerCSM : nil, namedPersonFirst: policy.humanReach == .namedPerson)
+                                   namedCSM: policy.namedCSM ? profile?.ownerCSM : nil, namedPersonFirst: policy.humanReach == .namedPerson,
+                                   model: segmentation.model)
             // A contact on a contact point the model does not offer is served as the policy
             // says and recorded with the reason, so reports can count it.
             let offModel = explicitActor?.kind == .system ? nil : policy.offModelReason(request.contactPoint)
@@ -133,7 +134,11 @@ extension Store {
             if let topic { routed["topic"] = .string(topic.name) }
             drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .caseRouted, actor: .system, accountID: accountID,
                                       contactID: contactID, caseID: newCase.id, payload: routed, occurredAt: now))
-            if let assignee = newCase.assigneeID {
+            if let assignee = newCase.assigneeID, routing.onCall, let team = newCase.teamID {
+                // The person on call is paged instead of told.
+                drafts += self.events(try await Store.openPage(for: newCase, number: number, user: assignee, team: team, now: now, on: db),
+                                      brand: brandID, actor: .system, account: accountID, contact: contactID, caseID: newCase.id, at: now)
+            } else if let assignee = newCase.assigneeID {
                 drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .staffNotified, actor: .system, accountID: accountID,
                                           contactID: contactID, caseID: newCase.id,
                                           payload: ["userId": .string(assignee.text), "reason": .string("new case #\(number) assigned")], occurredAt: now))

@@ -51,11 +51,12 @@ extension Store {
     /// Who gets each staff notification by email, in the order asked; nil where nobody does:
     /// the staff member has email notifications off, or the brand has no mailbox to send
     /// from. Four reads for the whole batch, however many notifications it holds.
-    public func staffEmailTargets(_ asked: [(user: UserID, brand: BrandID, caseID: CaseID?)]) async throws -> [StaffEmailTarget?] {
+    /// With `optedIn` false, everyone asked is a target (pages go out whatever the setting).
+    public func staffEmailTargets(_ asked: [(user: UserID, brand: BrandID, caseID: CaseID?)], optedIn: Bool = true) async throws -> [StaffEmailTarget?] {
         guard !asked.isEmpty else { return [] }
         return try await database.read { db in
             let brands = Array(Set(asked.map(\.brand.text))).sorted()
-            var staffQuery = SQLQueryString("SELECT id, brand_id, email, name FROM staff_users WHERE email_notifications = 1 AND ")
+            var staffQuery = SQLQueryString("SELECT id, brand_id, email, name FROM staff_users WHERE \(unsafeRaw: optedIn ? "email_notifications = 1" : "1 = 1") AND ")
             staffQuery.appendInterpolation(Store.inList("id", Array(Set(asked.map(\.user.text))).sorted()))
             var staff: [String: any SQLRow] = [:]
             for row in try await db.raw(staffQuery).all() { staff["\(try row.string("brand_id"))/\(try row.string("id"))"] = row }
@@ -103,6 +104,50 @@ extension Store {
                 try await Store.insertOutbox(OutboxMessage(mail: item.mail, attachments: []), recipient: item.recipient, brand: item.brand, caseID: nil,
                                              interactionID: nil, id: item.id, at: now, on: db)
             }
+        }
+    }
+
+    /// How each person asked is paged: their preferred contact point and phone number.
+    public func pagingContacts(_ users: [UserID]) async throws -> [UserID: (pageBy: PageBy, phone: String?)] {
+        guard !users.isEmpty else { return [:] }
+        return try await database.read { db in
+            var query = SQLQueryString("SELECT id, phone, page_by FROM staff_users WHERE ")
+            query.appendInterpolation(Store.inList("id", Array(Set(users.map(\.text))).sorted()))
+            var found: [UserID: (pageBy: PageBy, phone: String?)] = [:]
+            for row in try await db.raw(query).all() {
+                found[try row.uuid("id")] = (PageBy(rawValue: try row.string("page_by")) ?? .email, try row.optionalString("phone"))
+            }
+            return found
+        }
+    }
+
+    /// Queues texts to staff (pages by SMS) through each brand's SMS integration, once per
+    /// `id`. Returns the ids that cannot go by SMS because the brand has no integration
+    /// that sends, so the caller can send them another way.
+    public func queueStaffTexts(_ texts: [(text: String, recipient: String, brand: BrandID, id: UUID)]) async throws -> [UUID] {
+        guard !texts.isEmpty else { return [] }
+        let now = environment.now()
+        return try await database.write { db in
+            var query = SQLQueryString("SELECT id FROM outbox WHERE ")
+            query.appendInterpolation(Store.inList("id", texts.map(\.id.text)))
+            let queued = Set(try await db.raw(query).all().map { try $0.string("id") })
+            var routes: [BrandID: Integration?] = [:]
+            var unsent: [UUID] = []
+            for item in texts where !queued.contains(item.id.text) {
+                if routes[item.brand] == nil {
+                    routes[item.brand] = try await db.raw("""
+                        SELECT * FROM integrations WHERE brand_id = \(bind: item.brand.text) AND kind = 'sms' AND provider_url IS NOT NULL
+                        ORDER BY created_at, id LIMIT 1
+                        """).first().map(Store.integration(from:))
+                }
+                guard let route = routes[item.brand] ?? nil else {
+                    unsent.append(item.id)
+                    continue
+                }
+                try await Store.insertTextOutbox(TextContent(text: item.text), recipient: item.recipient, integration: route, caseID: nil,
+                                                 interactionID: nil, id: item.id, at: now, on: db)
+            }
+            return unsent
         }
     }
 }

@@ -68,7 +68,8 @@ extension Store {
             let user = try Store.staffUser(from: row)
             return AgentProfile(user: user, skills: Convert.strings(try row.string("skills")), capacity: try row.int("capacity"),
                                 presence: Presence(rawValue: try row.string("presence")) ?? .offline,
-                                shiftCalendarID: try row.optionalUUID("shift_calendar_id"), activeCases: active[user.id.text] ?? 0)
+                                shiftCalendarID: try row.optionalUUID("shift_calendar_id"), activeCases: active[user.id.text] ?? 0,
+                                phone: try row.optionalString("phone"), pageBy: PageBy(rawValue: try row.string("page_by")) ?? .email)
         }
     }
 
@@ -89,6 +90,12 @@ extension Store {
         let environment = self.environment
         try await database.write { db in
             try await Store.requireStaff(id, brand: brand, field: "id", on: db)
+            var phone = changes.phone
+            if let raw = changes.phone, let raw {
+                let code = try await db.raw("SELECT default_calling_code FROM brands WHERE id = \(bind: brand.text)").first()?.optionalString("default_calling_code")
+                phone = .some(try Identity.normalizePhone(raw, defaultCallingCode: code, field: "phone"))
+            }
+            let pageBy = try await Store.pageBy(changes.pageBy, phone: phone, user: id, on: db)
             if let calendar = changes.shiftCalendarID, let calendar { try await Store.requireCalendar(calendar, brand: brand, field: "shiftCalendarId", on: db) }
             if let team = changes.teamID, let team { try await Store.requireTeam(team, brand: brand, on: db) }
             var sql = SQLQueryString("UPDATE staff_users SET id = id")
@@ -97,6 +104,8 @@ extension Store {
             if let presence = changes.presence { sql.appendLiteral(", presence = "); sql.appendInterpolation(bind: presence.rawValue) }
             if let calendar = changes.shiftCalendarID { sql.appendLiteral(", shift_calendar_id = "); sql.appendInterpolation(bind: calendar?.text) }
             if let team = changes.teamID { sql.appendLiteral(", team_id = "); sql.appendInterpolation(bind: team?.text) }
+            if let phone { sql.appendLiteral(", phone = "); sql.appendInterpolation(bind: phone) }
+            if let pageBy { sql.appendLiteral(", page_by = "); sql.appendInterpolation(bind: pageBy.rawValue) }
             sql.appendLiteral(" WHERE id = ")
             sql.appendInterpolation(bind: id.text)
             try await db.raw(sql).run()
@@ -108,6 +117,21 @@ extension Store {
         configCache.invalidate(brand)
         if changes.presence == .available { _ = try await assignWaiting(brand: brand) }
         return try await agentProfile(id, brand: brand)
+    }
+
+    /// How a person is to be paged after a change: SMS needs a phone number (the one sent, or
+    /// the one on file); removing the number of someone paged by SMS pages them by email.
+    static func pageBy(_ asked: PageBy?, phone: String??, user: UserID, on db: any SQLDatabase) async throws -> PageBy? {
+        let row = try await db.raw("SELECT phone, page_by FROM staff_users WHERE id = \(bind: user.text)").first()
+        let stored = try row?.optionalString("phone")
+        let number = phone ?? stored
+        let storedWay = try row.flatMap { PageBy(rawValue: try $0.string("page_by")) }
+        let wanted = asked ?? storedWay ?? .email
+        if wanted == .sms, number == nil {
+            guard asked == nil else { throw ValidationError(field: "pageBy", reason: "paging by SMS needs a phone number") }
+            return .email
+        }
+        return asked
     }
 
     /// The cases table for counting agents' active cases. SQLite has no statistics to
@@ -163,7 +187,7 @@ extension Store {
         }.map(\.user.id))
         if let csm = need.namedCSM { candidates.insert(csm) }
         let agents = try await Store.agentStates(brand: brand, config: config, now: now, counting: candidates, on: db)
-        let decision = CaseRouter.route(need, teams: teams, agents: agents)
+        let decision = CaseRouter.route(need, teams: teams, agents: agents, onCall: need.model.map { config.onCall(at: now, for: $0) } ?? [:])
         try await recordTurn(decision, on: db)
         return decision
     }
@@ -192,7 +216,7 @@ extension Store {
         let topic = config.topic(item.topic)
         let policy = config.policy(item.serviceModel ?? config.rules.defaultModel)
         return RoutingNeed(level: item.level, skills: Set(topic?.skills ?? []), teamID: item.teamID ?? topic?.teamId,
-                           namedCSM: policy.namedCSM ? ownerCSM : nil, namedPersonFirst: policy.humanReach == .namedPerson)
+                           namedCSM: policy.namedCSM ? ownerCSM : nil, namedPersonFirst: policy.humanReach == .namedPerson, model: policy.model)
     }
 
     static func ownerCSM(account: AccountID?, on db: any SQLDatabase) async throws -> UserID? {
@@ -230,7 +254,10 @@ extension Store {
         if next.assigneeID != current.assigneeID {
             drafts.append(EventDraft(type: .caseAssigned, payload: ["field": .string("assigneeId"), "from": .optionalString(current.assigneeID?.text),
                                                                     "to": .optionalString(next.assigneeID?.text), "reason": .string(decision.explanation)]))
-            if let assignee = next.assigneeID {
+            if let assignee = next.assigneeID, decision.onCall, let team = next.teamID {
+                // The person on call is paged instead of told.
+                drafts += try await Store.openPage(for: next, number: next.number, user: assignee, team: team, now: now, on: db)
+            } else if let assignee = next.assigneeID {
                 drafts.append(EventDraft(type: .staffNotified, payload: ["userId": .string(assignee.text), "reason": .string("case assigned: \(decision.explanation)")]))
             }
         }
@@ -252,10 +279,12 @@ extension Store {
         let now = environment.now()
         // Nothing to do unless someone is at work with room: checked on a reader first, so an
         // idle pass costs the writer nothing.
+        // Someone on call takes the waiting cases their roster covers, too.
+        let onCall = Dictionary(uniqueKeysWithValues: ServiceModel.allCases.map { ($0, config.onCall(at: now, for: $0)) })
         let idle = try await database.read { db in
             try await Store.agentStates(brand: brand, config: config, now: now, on: db).allSatisfy { !($0.isReachable && $0.hasRoom && $0.level != nil) }
         }
-        if idle { return 0 }
+        if idle && onCall.values.allSatisfy(\.isEmpty) { return 0 }
         return try await database.write { db in
             let rows = try await db.raw("""
                 SELECT * FROM cases WHERE brand_id = \(bind: brand.text) AND assignee_id IS NULL AND status IN ('new', 'open') AND (bot_state IS NULL OR bot_state <> 'bot')
@@ -265,10 +294,11 @@ extension Store {
             var agents = try await Store.agentStates(brand: brand, config: config, now: now, on: db)
             var assigned = 0
             for row in rows {
-                guard agents.contains(where: { $0.isReachable && $0.hasRoom }) else { break }
                 let item = try Store.case(from: row)
                 let need = Store.need(for: item, config: config, ownerCSM: try await Store.ownerCSM(account: item.accountID, on: db))
-                let decision = CaseRouter.route(need, teams: self.withTurns(config.teams.map(\.routing)), agents: agents)
+                let covered = need.model.flatMap { onCall[$0] } ?? [:]
+                guard covered.isEmpty == false || agents.contains(where: { $0.isReachable && $0.hasRoom }) else { continue }
+                let decision = CaseRouter.route(need, teams: self.withTurns(config.teams.map(\.routing)), agents: agents, onCall: covered)
                 guard let assignee = decision.assigneeID else { continue }
                 try await self.recordTurn(decision, on: db)
                 if let index = agents.firstIndex(where: { $0.id == assignee }) { agents[index].activeCases += 1 }
@@ -378,9 +408,16 @@ extension Store {
             let need = RoutingNeed(level: level, skills: Set(routingTopic?.skills ?? []), teamID: teamID ?? routingTopic?.teamId)
             if let teamID, !teams.contains(where: { $0.team.id == teamID }) { throw StoreError.invalid(field: "teamId", reason: "no team \(teamID.text) in this brand") }
             let agents = try await Store.agentStates(brand: brand, config: config, now: now, on: db)
-            let decision = CaseRouter.route(need, teams: teams.map(\.routing), agents: agents)
+            let decision = CaseRouter.route(need, teams: teams.map(\.routing), agents: agents, onCall: model.map { config.onCall(at: now, for: $0) } ?? [:])
             guard let team = teams.first(where: { $0.team.id == decision.teamID }) else {
                 return (WaitEstimate(humanAvailable: false, minutes: nil, probabilityOfWaiting: nil, explanation: decision.explanation), nil, model)
+            }
+            // Nobody is at work, but the person on call answers within the roster's time.
+            if decision.onCall, let roster = config.rosters[team.team.id] {
+                let minutes = Double(roster.acknowledgeWithinMinutes)
+                return (WaitEstimate(humanAvailable: true, minutes: minutes, probabilityOfWaiting: 1,
+                                     explanation: "nobody is at work now; the person on call is paged and answers within \(roster.acknowledgeWithinMinutes) min"),
+                        team, model)
             }
             let qualified = agents.filter { $0.teamID == team.team.id && $0.isReachable && $0.qualifies(skills: need.skills, level: need.level) }
             let waiting = try await db.raw("""

@@ -62,7 +62,7 @@ extension Store {
         }
         return ServiceConfig(policies: policies, rules: rules, topics: topics, calendars: calendars,
                              staff: try await Store.agentProfiles(brand: brand, counting: false, on: db),
-                             teams: try await Store.teamProfiles(brand: brand, on: db))
+                             teams: try await Store.teamProfiles(brand: brand, on: db), rosters: try await Store.rosters(brand: brand, on: db))
     }
 
     static func putSetting(_ key: String, value: String, brand: BrandID, now: Date, on db: any SQLDatabase) async throws {

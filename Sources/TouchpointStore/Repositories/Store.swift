@@ -169,7 +169,7 @@ extension Store {
             }, perStatement: 500, on: db)
         // A notification also goes on its person's list.
         let notices = events.compactMap { event -> [Value]? in
-            guard event.type == .staffNotified, let user = event.recipient else { return nil }
+            guard let user = event.recipient else { return nil }
             return [event.id.text, user.text, event.brandID.text, Convert.ms(event.occurredAt)]
         }
         if !notices.isEmpty {

@@ -76,6 +76,10 @@ struct AgentDTO: Encodable {
     var activeCases: Int
     var presence: Presence
     var shiftCalendarId: String?
+    /// The number on-call pages go to by SMS.
+    var phone: String?
+    /// How the person is paged when on call: `sms` or `email`.
+    var pageBy: PageBy
 
     init(_ profile: AgentProfile) {
         id = profile.user.id.text
@@ -89,13 +93,15 @@ struct AgentDTO: Encodable {
         activeCases = profile.activeCases
         presence = profile.presence
         shiftCalendarId = profile.shiftCalendarID?.text
+        phone = profile.phone
+        pageBy = profile.pageBy
     }
 }
 
 struct AgentPatchRequest: Decodable {
     var changes: AgentChanges
 
-    enum CodingKeys: String, CodingKey { case skills, capacity, presence, shiftCalendarId, teamId }
+    enum CodingKeys: String, CodingKey { case skills, capacity, presence, shiftCalendarId, teamId, phone, pageBy }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -103,7 +109,9 @@ struct AgentPatchRequest: Decodable {
                                capacity: try c.decodeIfPresent(Int.self, forKey: .capacity),
                                presence: try c.decodeIfPresent(Presence.self, forKey: .presence),
                                shiftCalendarID: try c.decodePatch(UUID.self, forKey: .shiftCalendarId),
-                               teamID: try c.decodePatch(UUID.self, forKey: .teamId))
+                               teamID: try c.decodePatch(UUID.self, forKey: .teamId),
+                               phone: try c.decodePatch(String.self, forKey: .phone),
+                               pageBy: try c.decodeIfPresent(PageBy.self, forKey: .pageBy))
     }
 }
 

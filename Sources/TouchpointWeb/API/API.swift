@@ -58,6 +58,7 @@ public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Route
     api.addServiceModelRoutes(to: v1)
     api.addCalendarRoutes(to: v1)
     api.addRoutingRoutes(to: v1)
+    api.addOnCallRoutes(to: v1)
     api.addMailRoutes(to: v1)
     api.addWebhookRoutes(to: v1)
     api.addInboxRoutes(to: v1)

@@ -53,6 +53,8 @@ extension Console {
         /// Open cases of the customer that may be this same need, each with a one-click merge
         /// (the newer into the older).
         var sameNeed: [SameNeedLine] = []
+        /// The page to the person on call, while it waits for an answer.
+        var onCall: OnCallLine?
         var clocks: [ClockLine]
         var links: [LinkLine]
         var timeline: [TimelineLine]
@@ -86,6 +88,14 @@ extension Console {
 
     struct ChatPanel {
         var caseId: String
+    }
+
+    /// A page waiting for its answer, as the case page says it: to the reader (with the
+    /// button that answers it) or about a colleague.
+    struct OnCallLine {
+        var text: String
+        var mine: Bool
+        var action: String
     }
 
     /// A macro filled in for this case, ready to insert.
@@ -198,6 +208,7 @@ extension Console {
         "deescalate": "Case de-escalated.", "link": "Cases linked.", "merge": "Case merged into this one.",
         "transfer": "Chat transferred.", "template": "WhatsApp template sent.", "followup": "Follow-up case opened, linked to the closed one.",
         "call": "Call logged in the customer's history.", "written": "Message on its way to the customer.",
+        "on-call": "You said you are on it: nobody else will be paged.",
     ]
 
     func casePage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
@@ -312,6 +323,16 @@ extension Console {
                 return SameNeedLine(ref: ref, href: "/console/cases/\(other.number)", why: why,
                                     action: "/console/cases/\(olderIsOther ? item.number : other.number)/merge", into: olderIsOther ? other.number : item.number,
                                     button: olderIsOther ? "Merge this case into \(ref)" : "Merge \(ref) into this case")
+            },
+            onCall: try await app.routing.onCallPage(case: item.id, brand: brand).flatMap { paged in
+                guard paged.state == "open" else { return nil }
+                let next = reader.relative(to: paged.dueAt, now: now)
+                let then = paged.chain.drop { $0 != paged.userID }.dropFirst().first.flatMap { names[$0] }
+                let after = paged.pages < paged.pagesPerPerson ? "paged again" : then.map { "passed to \($0)" } ?? "the managers are told"
+                let text = paged.userID == session.user.id
+                    ? "You are on call for this case (page \(paged.pages) of \(paged.pagesPerPerson)). Say you are on it, or it is \(after) \(next)."
+                    : "\(names[paged.userID] ?? "Someone") is on call for this case and was paged (page \(paged.pages) of \(paged.pagesPerPerson)); without an answer it is \(after) \(next)."
+                return OnCallLine(text: text, mine: paged.userID == session.user.id, action: "/console/cases/\(item.number)/on-call")
             },
             clocks: (item.sla?.clocks ?? []).map { clock in
                 let label = clock.label(at: now)
@@ -514,6 +535,8 @@ extension Console {
             guard let note = form.text("body") else { throw ValidationError(field: "body", reason: "say what the follow-up is for") }
             let followUp = try await app.cases.openFollowUp(of: item.id, brand: brand, staff: caller.userID, subject: form.text("subject"), note: note)
             return Pages.redirect("/console/cases/\(followUp.number)?done=followup")
+        case "on-call":
+            _ = try await app.routing.acknowledgePage(case: item.id, brand: brand, user: caller.userID)
         case "link", "merge":
             guard let number = form.text("number").map({ $0.filter(\.isNumber) }).flatMap({ Int($0) }) else {
                 throw ValidationError(field: "number", reason: "give the other case's number")

@@ -26,6 +26,8 @@ extension Console {
         var riskHref: String
         var oldest: String?
         var hot: Bool
+        /// Who is on call for the team now and until when ("Celina Michalska until Mon 09:00").
+        var onCall: String?
     }
 
     struct AgentLoad {
@@ -51,6 +53,7 @@ extension Console {
         let reader = try await staffReader(brand)
         async let teamList = app.routing.teamProfiles(brand: brand)
         async let agentList = app.routing.agentProfiles(brand: brand)
+        async let config = app.serviceSettings.serviceConfig(brand: brand)
         let teams = try await teamList.map(\.team)
         let agents = try await agentList.filter { $0.user.role.permissions.contains(.handleCases) }
         let teamNames = Dictionary(teams.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -65,6 +68,8 @@ extension Console {
         }
         for agent in agents { filters.append(CaseFilter(statuses: active, assigneeID: agent.user.id, slaAtRiskBy: now)) }
         let counts = try await app.cases.caseCounts(brand: brand, filters: filters)
+        let rosters = try await config.rosters
+        let everyone = Dictionary(try await agentList.map { ($0.user.id, $0.user.name) }, uniquingKeysWith: { a, _ in a })
         var queues: [TeamQueue] = []
         for (index, team) in teams.enumerated() {
             let (open, unassigned, atRisk) = (counts[3 * index], counts[3 * index + 1], counts[3 * index + 2])
@@ -80,7 +85,8 @@ extension Console {
                 name: team.name, open: open, openHref: "/console?view=open&team=\(team.id.text)", unassigned: unassigned,
                 unassignedHref: "/console?view=open&team=\(team.id.text)&assignee=unassigned", atRisk: atRisk - breached, breached: breached, anyBreached: breached > 0,
                 riskHref: "/console?view=sla&team=\(team.id.text)", oldest: oldest.map { reader.relative(to: $0.createdAt, now: now) },
-                hot: breached > 0 || (unassigned > 0 && open > 0 && unassigned == open)))
+                hot: breached > 0 || (unassigned > 0 && open > 0 && unassigned == open),
+                onCall: rosters[team.id]?.shift(at: now).map { "\(everyone[$0.userID] ?? "someone") until \(reader.moment($0.until))" }))
         }
         let loads = agents.enumerated().map { index, agent in
             AgentLoad(name: agent.user.name, team: agent.user.teamID.flatMap { teamNames[$0] } ?? "—", presence: agent.presence.words,

@@ -88,6 +88,14 @@ enum EventText {
             }
             let comment = text("comment").map { ": “\($0)”" } ?? ""
             return nps ? "Would recommend us \(score) of 10\(point)\(comment)" : "Rated the handling \(score) of 5\(point)\(comment)"
+        case .onCallPaged:
+            let by = text("by") == PageBy.sms.rawValue ? "by SMS" : "by email"
+            let page = text("page").map { " (page \($0) of \(text("pagesPerPerson") ?? $0))" } ?? ""
+            return "On call: \(person("userId")) paged \(by)\(page)"
+        case .onCallAcknowledged:
+            let how = text("how").map { ": \($0)" } ?? ""
+            return "On call: \(person("userId")) is on it\(how)"
+        case .onCallUnanswered: return "On call: nobody answered (\(text("paged") ?? "every") people paged); the managers were told"
         default: return StaffWords.event(event.type.rawValue)
         }
     }

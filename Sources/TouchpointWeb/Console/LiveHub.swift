@@ -36,7 +36,7 @@ struct LiveEvent: Encodable, Sendable {
         case .caseAssigned:
             userId = text("to")
             note = "A case was assigned to you."
-        case .staffNotified:
+        case .staffNotified, .onCallPaged:
             userId = event.recipient?.text
             if case .int(let number)? = event.payload["caseNumber"] { caseNumber = number }
             note = event.noticeText
