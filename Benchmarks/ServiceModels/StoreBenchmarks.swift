@@ -55,6 +55,7 @@ func storeBenchmarks() async throws {
     }
     let people = try await healthBenchmark(store: store, database: database, brand: brand.id, rng: &rng)
     try await playbookBenchmark(store: store, database: database, brand: brand.id, contacts: people.contacts, accounts: people.accounts)
+    try await continuationBenchmark(store: store, brand: brand.id)
     await database.shutdown()
 }
 

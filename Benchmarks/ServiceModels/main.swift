@@ -10,7 +10,8 @@
 //   6. the daily health pass over 100,000 accounts with their history (target 10 seconds)
 //   7. the playbook runner over 100,000 active enrollments: steps/s when all are due at once
 //      (target ≥ 1,000/s), and the lag when they fall due at 1,667/s (target p99 ≤ 1 s)
-// Target on the 2-core machine: each under 2 seconds unless said. Run: Benchmarks/service-models.sh
+//   8. what the one-need-one-case lookup adds to intake (target ≤ 1 ms at p99)
+// Target on the 2-core machine: each under 2 seconds unless said. Run: Benchmarks/service-models.sh [--core]
 import Foundation
 import TouchpointCore
 
@@ -129,4 +130,5 @@ measure("recompute SLA deadlines of 100,000 open cases", count: states.count, un
     return due
 }
 
-try await storeBenchmarks()
+// `--core` stops here: the decisions alone, in seconds rather than minutes.
+if !CommandLine.arguments.contains("--core") { try await storeBenchmarks() }

@@ -280,4 +280,26 @@ struct ChatTests {
             await visitor.close()
         }
     }
+
+    @Test func theConsolesLiveSocketSaysWhyItCannotTakeAMessage() async throws {
+        try await TestServer.run { server in
+            let user = try await server.store.staffUser(email: "agent1@acme.example")
+            let (token, _) = try await server.store.startSession(user: user, userAgent: nil)
+            let live = try await SocketClient.open(port: server.port, path: "/console/live", headers: ["Cookie": "tp_session=\(token)", "Origin": server.base])
+            try live.send(["kind": "viewing"])
+            #expect(try await live.next("error", key: "event")["detail"] as? String == #"a message is a JSON object with a "type""#)
+            try live.send(["type": "typing"])
+            #expect((try await live.next("error", key: "event")["detail"] as? String)?.contains("unknown message type 'typing'") == true)
+            try live.send(["type": "viewing", "caseId": "42"])
+            #expect(try await live.next("error", key: "event")["detail"] as? String == #""caseId" must be the id of a case"#)
+            let stranger = UUID()
+            try live.send(["type": "viewing", "caseId": stranger.uuidString])
+            #expect(try await live.next("error", key: "event")["detail"] as? String == "no case \(stranger.text) here")
+            // A message it can take is answered with who else is on the case (nobody yet).
+            let item = try #require(try await server.store.cases(brand: server.brand.id, filter: CaseFilter(), limit: 1, cursor: nil).items.first)
+            try live.send(["type": "viewing", "caseId": item.id.text, "typing": false])
+            #expect(try await live.next("presence", key: "event")["caseId"] as? String == item.id.text)
+            await live.close()
+        }
+    }
 }

@@ -39,6 +39,26 @@ struct ConsoleBrowser {
         return response
     }
 
+    /// Posts a form as `multipart/form-data`, as a browser does for a form with a file input.
+    mutating func postMultipart(_ uri: String, _ fields: [String: String], files: [(field: String, name: String, type: String, data: [UInt8])])
+        async throws -> TestResponse {
+        let boundary = "----touchpoint-test-\(UUID().uuidString)"
+        var body: [UInt8] = []
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        for file in files {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: \(file.type)\r\n\r\n".utf8)
+            body += file.data + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
+        var headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(boundary)"]
+        if !cookies.isEmpty { headers[.cookie] = cookieHeader }
+        let response = try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: body))
+        remember(response)
+        return response
+    }
+
     /// The CSRF token in the forms of a page.
     static func csrf(_ response: TestResponse) -> String {
         let html = String(buffer: response.body)

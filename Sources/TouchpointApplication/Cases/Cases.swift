@@ -77,6 +77,12 @@ public struct Cases: Sendable {
         return outcome
     }
 
+    /// Stores files a person attaches to a reply or a note, once per brand by content, and
+    /// returns their references for the interaction.
+    public func storeAttachments(_ files: [(name: String, contentType: String, data: [UInt8])], brand: BrandID) async throws -> [AttachmentRef] {
+        try await store.saveAttachments(files, brand: brand)
+    }
+
     /// Adds a reply, a note or an inbound message to a case, moving its status where the
     /// interaction calls for it (a customer writing again reopens it).
     /// An internal note by a colleague notifies the colleagues it mentions ("@Ola Nowak").

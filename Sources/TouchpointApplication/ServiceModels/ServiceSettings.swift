@@ -11,6 +11,14 @@ public struct ServiceSettings: Sendable {
         try await store.serviceConfig(brand: brand)
     }
 
+    /// The policy a customer is served under: their account's model, the default model
+    /// for a customer without an account.
+    public func policy(of contact: Contact, brand: BrandID) async throws -> ServicePolicy {
+        let config = try await store.serviceConfig(brand: brand)
+        let model = try await contact.accountID.asyncMap { try await store.account($0, brand: brand).serviceModel } ?? nil
+        return config.policy(model ?? config.rules.defaultModel)
+    }
+
     /// Replaces a model's policy and moves the SLA deadlines of its open cases to the new
     /// targets and calendar. Returns the policy and how many cases were rescheduled.
     public func setPolicy(_ policy: ServicePolicy, brand: BrandID, actor: Actor) async throws -> (ServicePolicy, Int) {

@@ -191,9 +191,12 @@ public enum CaseRouter {
         guard !candidates.isEmpty else {
             return (nil, "no team serves level \(need.level.rawValue) with " + skills)
         }
-        func qualified(_ team: TeamRouting) -> [AgentState] {
-            agents.filter { $0.teamID == team.id && $0.qualifies(skills: need.skills, level: need.level) }
+        // Agents by team once, not a walk over every agent per candidate team.
+        var byTeam: [TeamID: [AgentState]] = [:]
+        for agent in agents where agent.qualifies(skills: need.skills, level: need.level) {
+            if let team = agent.teamID { byTeam[team, default: []].append(agent) }
         }
+        func qualified(_ team: TeamRouting) -> [AgentState] { byTeam[team.id] ?? [] }
         // 4: someone can take it now; 3: qualified people are at work but full; 2: nobody is
         // at work but someone is on call; 1: someone could, once back; 0: nobody.
         func readiness(_ team: TeamRouting) -> Int {

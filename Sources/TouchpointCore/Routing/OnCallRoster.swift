@@ -101,7 +101,7 @@ public struct OnCallRoster: Codable, Sendable, Equatable {
         return copy
     }
 
-    private var clock: ZoneClock { ZoneClock(zone: TimeZone(identifier: timeZone) ?? .gmt) }
+    private var clock: ZoneClock { ZoneClock(zone: Zones.named(timeZone)) }
     private var handoffMinute: Int { (try? OpeningHours.minute(handoffTime, field: "handoffTime")) ?? 540 }
 
     /// The local day of the first hand-off: the first `handoffDay` on or after `startsOn`.
@@ -172,6 +172,22 @@ public struct OnCallRoster: Codable, Sendable, Equatable {
 
     /// Whether the person on call takes cases of `model`.
     public func covers(_ model: ServiceModel) -> Bool { models.contains(model) }
+}
+
+/// Time zones by name, looked up once: routing asks every roster who is on call for every
+/// case, and building a zone from its name reads the time-zone database.
+enum Zones {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var known: [String: TimeZone] = [:]
+
+    static func named(_ identifier: String) -> TimeZone {
+        lock.withLock {
+            if let zone = known[identifier] { return zone }
+            let zone = TimeZone(identifier: identifier) ?? .gmt
+            if known.count < 1_000 { known[identifier] = zone }
+            return zone
+        }
+    }
 }
 
 /// What happens to a page nobody acknowledged in time.

@@ -30,6 +30,13 @@ extension ServicePolicy {
         return offModel?[point] ?? OffModelAction.defaultAction(point)
     }
 
+    /// Whether a customer of this model is offered `point` where they choose for themselves
+    /// (the kiosk's menu, the portal): the model offers it, or its policy serves it anyway.
+    /// Points sent to self-service or needing approval are not shown.
+    public func servesOnRequest(_ point: ContactPoint) -> Bool {
+        offModelAction(point).map { $0 == .serve } ?? true
+    }
+
     /// Why a contact on `point` is outside this model, as staff and reports read it; nil when
     /// the model offers it.
     public func offModelReason(_ point: ContactPoint) -> String? {

@@ -472,6 +472,10 @@ extension Store {
         if prepared.direction == .outbound {
             let target = try await self.case(caseID, brand: brand)
             let point = prepared.deliverVia ?? prepared.contactPoint ?? target.contactPoint
+            // Only email carries files to the customer; texts and chat would drop them unseen.
+            if !prepared.attachments.isEmpty, point != .email {
+                throw ValidationError(field: "attachment", reason: "files reach the customer by email only: reply on Email, or add them to an internal note")
+            }
             if point == .email, let route = try await replyRoute(caseID: caseID, brand: brand) {
                 outgoing = (try await self.brand(brand), route.mailbox, route.lastSender,
                             try await outboundMessageID(caseNumber: target.number, brand: brand, domain: route.mailbox.domain))

@@ -84,6 +84,20 @@ extension Store {
         return AttachmentRef(name: name, contentType: contentType, size: data.count, sha256: hash)
     }
 
+    /// Stores files staff attach to a reply or a note (each once per brand, under its hash)
+    /// and returns their references, in order.
+    public func saveAttachments(_ files: [(name: String, contentType: String, data: [UInt8])], brand: BrandID) async throws -> [AttachmentRef] {
+        guard !files.isEmpty else { return [] }
+        let now = environment.now()
+        return try await database.write { db in
+            var refs: [AttachmentRef] = []
+            for file in files {
+                refs.append(try await Store.storeAttachment(name: file.name, contentType: file.contentType, data: file.data, brand: brand, at: now, on: db))
+            }
+            return refs
+        }
+    }
+
     /// An attachment's bytes and type, when the brand has one with this hash.
     public func attachment(sha256: String, brand: BrandID) async throws -> (contentType: String, data: Data) {
         try await database.read { db in

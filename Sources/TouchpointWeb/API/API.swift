@@ -7,6 +7,8 @@ import TouchpointCore
 public struct WebConfig: Sendable {
     /// Largest accepted request body in bytes (413 beyond it).
     public var maxBodyBytes: Int
+    /// Largest console form with files (a reply with attachments), in bytes, all files together.
+    public var maxUploadBytes: Int
     /// The address people reach Touchpoint at (behind a proxy, its https URL); cookies are
     /// marked Secure when it is https.
     public var publicURL: String?
@@ -18,9 +20,10 @@ public struct WebConfig: Sendable {
     /// Connections served fully; a few more may ask `/health`, the rest get 503 at once.
     public var maxConnections: Int
 
-    public init(maxBodyBytes: Int = 1_048_576, publicURL: String? = nil, logSignInLinks: Bool = false, idleTimeout: Duration = .seconds(30),
-                maxConnections: Int = HTTPLimits.defaultMaxConnections()) {
+    public init(maxBodyBytes: Int = 1_048_576, maxUploadBytes: Int = 10 * 1_048_576, publicURL: String? = nil, logSignInLinks: Bool = false,
+                idleTimeout: Duration = .seconds(30), maxConnections: Int = HTTPLimits.defaultMaxConnections()) {
         self.maxBodyBytes = maxBodyBytes
+        self.maxUploadBytes = maxUploadBytes
         self.publicURL = publicURL
         self.logSignInLinks = logSignInLinks
         self.idleTimeout = idleTimeout
@@ -73,7 +76,7 @@ public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Route
     api.addChatbotRoutes(to: v1)
     api.addPlaybookRoutes(to: v1)
     let console = Console(app: app, inbox: inbox, pages: Pages(), cookies: CookiePolicy(secure: config.isHTTPS), publicURL: config.publicURL)
-    console.addRoutes(to: router, maxBodyBytes: config.maxBodyBytes)
+    console.addRoutes(to: router, maxBodyBytes: config.maxBodyBytes, maxUploadBytes: config.maxUploadBytes)
     Portal(app: app, pages: console.pages, cookies: console.cookies, config: config).addRoutes(to: router)
     Board.addRoutes(to: router, app: app, pages: console.pages)
     SurveyPage(app: app, pages: console.pages).addRoutes(to: router)

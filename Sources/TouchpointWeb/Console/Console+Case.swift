@@ -479,13 +479,21 @@ extension Console {
                 text = macro.render(Macro.values(customerName: customer.name, caseNumber: item.number, casePrefix: brandInfo.casePrefix,
                                                  subject: item.subject, agentName: session.user.name, brandName: brandInfo.name, accountName: account?.name))
             }
-            guard let body = text else { throw ValidationError(field: "body", reason: "write something first") }
+            // A file alone is a message too ("see the attached form").
+            guard let body = text ?? (form.files.contains { $0.field == "attachment" } ? "Attached: " + form.files.map(\.filename).joined(separator: ", ") : nil) else {
+                throw ValidationError(field: "body", reason: "write something first")
+            }
             let point = action == "reply" ? try form.text("contactPoint").map { raw in
                 guard let point = ContactPoint(rawValue: raw) else { throw ValidationError(field: "contactPoint", reason: "unknown contact point") }
                 return point
             } : nil
+            // Files chosen in the composer are stored (once per brand, by content) and go with it.
+            let files = form.files.filter { $0.field == "attachment" }
+            guard files.count <= 10 else { throw ValidationError(field: "attachment", reason: "attach at most 10 files") }
+            let attachments = try await app.cases.storeAttachments(files.map { ($0.filename, $0.contentType, $0.data) }, brand: brand)
             _ = try await app.cases.addInteraction(caseID: item.id, brand: brand, actor: actor,
-                                               request: NewInteraction(direction: action == "reply" ? .outbound : .internal, contactPoint: point, body: body))
+                                               request: NewInteraction(direction: action == "reply" ? .outbound : .internal, contactPoint: point, body: body,
+                                                                       attachments: attachments))
         case "template":
             // WhatsApp after the customer-care window: an approved template, one parameter per line.
             guard let chosen = form.text("template"), let slash = chosen.lastIndex(of: "/") else {

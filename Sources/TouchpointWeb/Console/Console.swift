@@ -22,7 +22,7 @@ struct Console: Sendable {
         return "http://" + (request.head.authority ?? "localhost")
     }
 
-    func addRoutes(to router: Router<TouchpointContext>, maxBodyBytes: Int) {
+    func addRoutes(to router: Router<TouchpointContext>, maxBodyBytes: Int, maxUploadBytes: Int? = nil) {
         let area = PageArea(
             cookie: cookies.session, home: "/console",
             // The sign-in form and its post, and the static files, are open to everyone.
@@ -34,7 +34,7 @@ struct Console: Sendable {
                 context.principal = session.principal
                 return session.csrfToken
             })
-        let group = router.group("console").add(middleware: PageMiddleware(area: area, pages: pages, maxBodyBytes: maxBodyBytes))
+        let group = router.group("console").add(middleware: PageMiddleware(area: area, pages: pages, maxBodyBytes: maxBodyBytes, maxUploadBytes: maxUploadBytes))
         group.get("static/{file}") { _, context in pages.asset(context.parameters.get("file") ?? "") }
         group.get("login") { request, context in signInPage(request, context) }
         group.post("login") { request, context in try await signIn(request, context) }

@@ -1,15 +1,23 @@
 import Foundation
 import TouchpointCore
 
-/// The fields of an `application/x-www-form-urlencoded` body (or a query string).
+/// The fields of an `application/x-www-form-urlencoded` body (or a query string), or of a
+/// `multipart/form-data` body with the files it carries.
 struct HTMLForm: Sendable {
     private var fields: [(name: String, value: String)]
+    /// The files sent with a multipart form.
+    private(set) var files: [UploadedFile] = []
 
     init(urlEncoded text: String) {
         fields = text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return (HTMLForm.decode(parts[0]), parts.count > 1 ? HTMLForm.decode(parts[1]) : "")
         }
+    }
+
+    init(fields: [(name: String, value: String)], files: [UploadedFile]) {
+        self.fields = fields
+        self.files = files
     }
 
     /// The first value of a field, nil when absent.

@@ -43,12 +43,21 @@ final class LivePresence: @unchecked Sendable {
         self.send = send
     }
 
-    /// Takes one message of the page; anything that is not a presence message is ignored,
-    /// as are cases the person's brand does not have.
+    /// What the page hears about a message it sent that could not be taken.
+    struct Refusal: Encodable {
+        var event = "error"
+        var detail: String
+    }
+
+    /// Takes one message of the page. One that cannot be read, of another type, or about a
+    /// case the person's brand does not have is answered with an `error` event saying why
+    /// (and changes nothing).
     func heard(_ text: String) async {
-        guard let said = try? JSONIO.decoder.decode(Said.self, from: Data(text.utf8)), said.type == "viewing",
-              let id = said.caseId.flatMap(UUID.init(text:))
-        else { return }
+        guard let said = try? JSONIO.decoder.decode(Said.self, from: Data(text.utf8)) else {
+            return refuse("a message is a JSON object with a \"type\"")
+        }
+        guard said.type == "viewing" else { return refuse("unknown message type '\(said.type.prefix(40))'; this socket takes \"viewing\"") }
+        guard let id = said.caseId.flatMap(UUID.init(text:)) else { return refuse("\"caseId\" must be the id of a case") }
         let previous = lock.withLock { () -> CaseID? in
             defer { caseID = id }
             return caseID
@@ -56,9 +65,13 @@ final class LivePresence: @unchecked Sendable {
         if let previous, previous != id { try? await app.caseViewers.leave(caseID: previous, user: user) }
         guard let viewers = try? await app.caseViewers.mark(caseID: id, user: user, typing: said.typing) else {
             lock.withLock { if caseID == id { caseID = nil } }
-            return
+            return refuse("no case \(id.text) here")
         }
         tell(viewers, on: id)
+    }
+
+    private func refuse(_ detail: String) {
+        if let data = try? JSONIO.encoder.encode(Refusal(detail: detail)) { send(String(decoding: data, as: UTF8.self)) }
     }
 
     /// Looks for colleagues coming and going until the socket closes, then leaves the case.

@@ -61,6 +61,8 @@ struct PageMiddleware: RouterMiddleware {
     let area: PageArea
     let pages: Pages
     let maxBodyBytes: Int
+    /// Largest multipart body (a form with files); nil: forms with files are held to `maxBodyBytes`.
+    var maxUploadBytes: Int? = nil
 
     static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
         + "form-action 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -102,11 +104,7 @@ struct PageMiddleware: RouterMiddleware {
         }
         if isPost {
             try Self.checkSameOrigin(request)
-            guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else {
-                throw Problem(.unsupportedMediaType, "forms are sent as application/x-www-form-urlencoded")
-            }
-            let body = try await request.body.collect(upTo: maxBodyBytes)
-            let form = HTMLForm(urlEncoded: String(buffer: body))
+            let form = try await Self.form(of: request, maxBodyBytes: maxBodyBytes, maxUploadBytes: maxUploadBytes ?? maxBodyBytes)
             // Sign-in forms have no session yet; they check their own token.
             if let csrf, !isPublic {
                 guard constantTimeEquals(form["csrf"] ?? "", csrf) else {
@@ -116,6 +114,29 @@ struct PageMiddleware: RouterMiddleware {
             context.form = form
         }
         return try await next(request, context)
+    }
+
+    /// A posted form's fields: URL-encoded, or multipart with files (up to `maxUploadBytes`
+    /// in all, answered 413 beyond; a body that cannot be read is 400 with the reason).
+    static func form(of request: Request, maxBodyBytes: Int, maxUploadBytes: Int) async throws -> HTMLForm {
+        let type = request.headers[.contentType] ?? ""
+        if let boundary = MultipartForm.boundary(contentType: type) {
+            let body: ByteBuffer
+            do { body = try await request.body.collect(upTo: maxUploadBytes) } catch {
+                throw Problem(.contentTooLarge, "The files are larger than the limit of \(maxUploadBytes / 1_048_576) MB together. Send fewer or smaller ones.")
+            }
+            do {
+                let parsed = try MultipartForm.parse(Array(body.readableBytesView), boundary: boundary)
+                return HTMLForm(fields: parsed.fields, files: parsed.files)
+            } catch {
+                throw Problem(.badRequest, "The form could not be read: \(error.description).")
+            }
+        }
+        guard type.hasPrefix("application/x-www-form-urlencoded") else {
+            throw Problem(.unsupportedMediaType, "forms are sent as application/x-www-form-urlencoded or multipart/form-data")
+        }
+        let body = try await request.body.collect(upTo: maxBodyBytes)
+        return HTMLForm(urlEncoded: String(buffer: body))
     }
 
     /// Browsers say where a form came from; a post from another site is refused even

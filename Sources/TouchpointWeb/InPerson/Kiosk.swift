@@ -121,6 +121,8 @@ struct KioskPages: Sendable {
         var topics: [Choice] = []
         var sent: SentView?
         var canQueue: Bool
+        /// Whether the identified customer's model lets them open a request here.
+        var canRequest = true
         var notice: String?
         var help: HelpView?
         var articleVersion: String?
@@ -297,6 +299,10 @@ struct KioskPages: Sendable {
             let asked = words.surveyPage(prompt.kind)
             return KioskSurvey(question: asked.question, reference: prompt.caseReference, low: asked.low, high: asked.high, scores: Array(prompt.kind.scores))
         }
+        // What the customer's model sends elsewhere (self-service, or staff's approval) is not on the menu.
+        let policy = try await app.serviceSettings.policy(of: contact, brand: kiosk.brandID)
+        page.canQueue = page.canQueue && policy.servesOnRequest(.inPerson)
+        page.canRequest = policy.servesOnRequest(.kiosk)
         page.menu = MenuView(name: contact.name?.split(separator: " ").first.map(String.init) ?? "", appointments: choices, hasAppointments: !choices.isEmpty,
                              survey: survey, thanks: thanks ? words.surveyPage(.csat).thanks : nil)
         return show(page)
@@ -373,6 +379,7 @@ struct KioskPages: Sendable {
         let kiosk = try kiosk(context)
         guard let locationID = kiosk.locationID else { throw Problem(.notFound, "this kiosk has no walk-in queue") }
         let session = try await customer(request, context)
+        if let session, let refused = try await offeredHere(.inPerson, request, context, session: session) { return refused }
         // A newcomer's wait just before this number is taken is this number's wait.
         let before = try await app.walkIn.queueState(location: locationID, brand: kiosk.brandID)
         let category = context.form?.text("category") ?? ""
@@ -431,9 +438,20 @@ struct KioskPages: Sendable {
         return show(page)
     }
 
+    /// Refuses, with the menu and a notice, what the identified customer's model does not serve here.
+    func offeredHere(_ point: ContactPoint, _ request: Request, _ context: TouchpointContext, session: KioskSession) async throws -> Response? {
+        let kiosk = try kiosk(context)
+        let contact = try await app.contacts.contact(session.contactID, brand: kiosk.brandID)
+        guard try await app.serviceSettings.policy(of: contact, brand: kiosk.brandID).servesOnRequest(point) else {
+            return try await menu(request, context, session: session, notice: "notOffered")
+        }
+        return nil
+    }
+
     func requestScreen(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let kiosk = try kiosk(context)
-        guard try await customer(request, context) != nil else { return Pages.redirect("/kiosk") }
+        guard let session = try await customer(request, context) else { return Pages.redirect("/kiosk") }
+        if let refused = try await offeredHere(.kiosk, request, context, session: session) { return refused }
         var page = try view(request, context, screen: "request", signedIn: true)
         let topics = try await app.serviceSettings.serviceConfig(brand: kiosk.brandID).topics
         page.chooseTopic = true
@@ -444,6 +462,7 @@ struct KioskPages: Sendable {
     func sendRequest(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let kiosk = try kiosk(context)
         guard let session = try await customer(request, context) else { return Pages.redirect("/kiosk") }
+        if let refused = try await offeredHere(.kiosk, request, context, session: session) { return refused }
         let contact = try await app.contacts.contact(session.contactID, brand: kiosk.brandID)
         guard let identity = contact.identities.first(where: { $0.kind == .customerNumber }) ?? contact.identities.first else {
             throw Problem(.conflict, "the customer has no identity")

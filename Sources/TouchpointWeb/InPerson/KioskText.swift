@@ -57,6 +57,8 @@ enum KioskText {
         "joinQueue": ["en": "Take a number for a desk", "pl": "Pobierz numerek do stanowiska"],
         "myAccount": ["en": "My account", "pl": "Moje konto"],
         "newRequest": ["en": "New request", "pl": "Nowa sprawa"],
+        "notOffered": ["en": "For your account this is done on our website: sign in to the customer portal, or ask our assistant there.",
+                       "pl": "Dla Twojego konta tę sprawę załatwisz na naszej stronie: zaloguj się do portalu klienta albo zapytaj tam naszego asystenta."],
         "done": ["en": "Done", "pl": "Zakończ"],
         "chooseCategory": ["en": "What is it about?", "pl": "W jakiej sprawie?"],
         "yourNumber": ["en": "Your number", "pl": "Twój numer"],

@@ -175,7 +175,12 @@ extension Portal {
         let session = try customer(context)
         let contact = session.contact
         let credentials = try await app.customerPortal.portalCredentials(brand: brand.id, email: contact.identities.first { $0.kind == .email }?.value ?? "")
-        let reachable = ContactPoint.allCases.filter { point in point == .portal || contact.identities.contains { $0.kind == point.identityKind } }
+        // Only the contact points the customer's model offers (and one chosen before) are offered here.
+        let offered = try await app.serviceSettings.policy(of: contact, brand: brand.id).offeredContactPoints
+        let reachable = ContactPoint.allCases.filter { point in
+            (point == .portal || contact.identities.contains { $0.kind == point.identityKind })
+                && (offered.contains(point) || point == contact.preferredContactPoint)
+        }
         return pages.render("portal-profile", ProfileView(
             frame: frame("Your profile", brand, session), name: contact.name ?? "",
             points: [Console.Option(value: "", label: "no preference", selected: contact.preferredContactPoint == nil)]

@@ -144,15 +144,16 @@ final class SocketClient: @unchecked Sendable {
     }
 
     /// The next frame of `type` (and matching `condition`) after the last one returned;
-    /// frames of other kinds in between are skipped.
-    func next(_ type: String, where condition: @escaping ([String: Any]) -> Bool = { _ in true },
+    /// frames of other kinds in between are skipped. `key` names the field that holds the
+    /// kind (`type` on the chat, `event` on the console's live socket).
+    func next(_ type: String, key: String = "type", where condition: @escaping ([String: Any]) -> Bool = { _ in true },
               sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
         for _ in 0..<250 {
             let found: [String: Any]? = lock.withLock {
                 while cursor < received.count {
                     let frame = received[cursor]
                     cursor += 1
-                    if frame["type"] as? String == type, condition(frame) { return frame }
+                    if frame[key] as? String == type, condition(frame) { return frame }
                 }
                 return nil
             }

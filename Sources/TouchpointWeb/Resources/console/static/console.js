@@ -165,6 +165,7 @@
       var event;
       try { event = JSON.parse(message.data); } catch (e) { return; }
       if (event.event === "presence") { showPresence(event); return; }
+      if (event.event === "error") { if (window.console) console.warn("live socket: " + event.detail); return; }
       if (me && event.userId === me) toast(event);
       // Several events of one change arrive together: refresh once.
       if (concerns(event) && !pending) pending = setTimeout(refresh, 150);
