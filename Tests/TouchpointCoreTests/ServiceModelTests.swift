@@ -207,11 +207,19 @@ struct ServiceModelTests {
         // 25 an hour × 6 min on 2 agents with nobody waiting yet: the wait is not "0 min".
         let overloaded = WaitEstimate.estimate(QueueSnapshot(waiting: 0, agents: 2, arrivalsPerHour: 25, averageHandleMinutes: 6, open: true, nextOpening: nil))
         #expect(overloaded.minutes == 3 && overloaded.demandExceedsCapacity && overloaded.probabilityOfWaiting == 1)
-        #expect(overloaded.explanation.contains("exceeds the 2 agent(s)"), "\(overloaded.explanation)")
+        #expect(overloaded.explanation.contains("exceeds the 2 agent(s)' worth at work"), "\(overloaded.explanation)")
         // Below capacity with a queue: the queue ahead (3 + 1) × 6 / 2 = 12 beats Erlang C's average.
         let queued = WaitEstimate.estimate(QueueSnapshot(waiting: 3, agents: 2, arrivalsPerHour: 10, averageHandleMinutes: 6, open: true, nextOpening: nil))
         #expect(queued.minutes == 12 && !queued.demandExceedsCapacity)
         let closed = WaitEstimate.estimate(QueueSnapshot(waiting: 0, agents: 3, arrivalsPerHour: 1, averageHandleMinutes: 6, open: false, nextOpening: nil))
         #expect(!closed.humanAvailable && closed.minutes == nil)
+        // On chat, two agents holding three chats each are six servers: the same 25 an hour
+        // (2.5 erlangs) is within capacity, with the Erlang C figure for six (checked by hand:
+        // P(wait) = 0.0474 for 6 servers at 2.5 erlangs).
+        let chats = WaitEstimate.estimate(QueueSnapshot(waiting: 0, agents: 2, arrivalsPerHour: 25, averageHandleMinutes: 6, open: true, nextOpening: nil,
+                                                        sessionsPerAgent: 3))
+        #expect(!chats.demandExceedsCapacity && abs((chats.probabilityOfWaiting ?? 1) - ErlangC.probabilityOfWaiting(agents: 6, traffic: 2.5)) < 1e-12)
+        #expect(abs(ErlangC.probabilityOfWaiting(agents: 6, traffic: 2.5) - 0.0474) < 0.0005)
+        #expect(chats.explanation.hasPrefix("2 agent(s) × 3 chats at once"), "\(chats.explanation)")
     }
 }

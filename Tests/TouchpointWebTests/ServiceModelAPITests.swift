@@ -169,6 +169,20 @@ struct ServiceModelAPITests {
             // The email case is an arrival for a chat estimate too: the same people answer both.
             let chatWait = try json(try await client.execute(uri: "/api/v1/wait-estimate?contactPoint=webChat&topic=billing", method: .get, headers: fx.headers("agent")))
             #expect((chatWait["explanation"] as? String)?.contains(", 1 arrivals/h") == true, "\(chatWait["explanation"] ?? "")")
+            // On chat each agent holds as many chats as the model's policy says (2 by default).
+            #expect((chatWait["explanation"] as? String)?.hasPrefix("1 agent(s) × 2 chats at once") == true, "\(chatWait["explanation"] ?? "")")
+            #expect(!((wait["explanation"] as? String)?.contains("chats at once") ?? true))
+            var techTouch = try json(try await client.execute(uri: "/api/v1/service-models/techTouch", method: .get, headers: fx.headers("agent")))
+            #expect(techTouch["chatsAtOnce"] as? Int == 2)
+            techTouch["model"] = nil
+            techTouch["chatsAtOnce"] = 0
+            let refused = try await client.execute(uri: "/api/v1/service-models/techTouch", method: .put, headers: fx.headers("admin"), body: body(techTouch))
+            let refusal = try json(refused)
+            #expect(refused.status == .unprocessableContent && refusal["field"] as? String == "chatsAtOnce")
+            techTouch["chatsAtOnce"] = 4
+            _ = try await client.execute(uri: "/api/v1/service-models/techTouch", method: .put, headers: fx.headers("admin"), body: body(techTouch))
+            let fourAtOnce = try json(try await client.execute(uri: "/api/v1/wait-estimate?contactPoint=webChat&topic=billing", method: .get, headers: fx.headers("agent")))
+            #expect((fourAtOnce["explanation"] as? String)?.hasPrefix("1 agent(s) × 4 chats at once") == true, "\(fourAtOnce["explanation"] ?? "")")
             let missing = try await client.execute(uri: "/api/v1/wait-estimate", method: .get, headers: fx.headers("agent"))
             #expect(try json(missing)["field"] as? String == "contactPoint")
 

@@ -37,8 +37,12 @@ public struct QueueSnapshot: Sendable, Equatable {
     /// Whether people work now (the team's and the model's calendars).
     public var open: Bool
     public var nextOpening: Date?
+    /// Contacts one agent handles at once (chats, as the model's policy says; 1 elsewhere).
+    public var sessionsPerAgent: Int
 
-    public init(waiting: Int, agents: Int, arrivalsPerHour: Double, averageHandleMinutes: Double, open: Bool, nextOpening: Date?) {
+    public init(waiting: Int, agents: Int, arrivalsPerHour: Double, averageHandleMinutes: Double, open: Bool, nextOpening: Date?,
+                sessionsPerAgent: Int = 1) {
+        self.sessionsPerAgent = max(1, sessionsPerAgent)
         self.waiting = waiting
         self.agents = agents
         self.arrivalsPerHour = arrivalsPerHour
@@ -83,18 +87,21 @@ public struct WaitEstimate: Sendable, Equatable {
         }
         let aht = max(0.5, queue.averageHandleMinutes)
         let traffic = queue.arrivalsPerHour * aht / 60
-        let pWait = ErlangC.probabilityOfWaiting(agents: queue.agents, traffic: traffic)
-        let erlang = ErlangC.averageWait(agents: queue.agents, traffic: traffic, handleTime: aht)
+        // An agent holding several chats at once is that many servers.
+        let servers = queue.agents * queue.sessionsPerAgent
+        let pWait = ErlangC.probabilityOfWaiting(agents: servers, traffic: traffic)
+        let erlang = ErlangC.averageWait(agents: servers, traffic: traffic, handleTime: aht)
         // A queue means every agent is busy; so does demand beyond them.
         let allBusy = queue.waiting > 0 || erlang == nil
-        let queueWait = allBusy ? Double(queue.waiting + 1) * aht / Double(queue.agents) : 0
+        let queueWait = allBusy ? Double(queue.waiting + 1) * aht / Double(servers) : 0
         let minutes = max(queueWait, erlang ?? queueWait)
-        var why = "\(queue.agents) agent(s), \(queue.waiting) waiting, \(Numbers.grouped(queue.arrivalsPerHour)) arrivals/h, handle time \(Numbers.grouped(aht)) min"
+        let sessions = queue.sessionsPerAgent > 1 ? " × \(queue.sessionsPerAgent) chats at once" : ""
+        var why = "\(queue.agents) agent(s)\(sessions), \(queue.waiting) waiting, \(Numbers.grouped(queue.arrivalsPerHour)) arrivals/h, handle time \(Numbers.grouped(aht)) min"
         if let erlang {
             why += "; Erlang C \(String(format: "%.1f", erlang)) min (P(wait) \(String(format: "%.2f", pWait)))"
             if allBusy { why += "; behind the \(queue.waiting) waiting \(String(format: "%.1f", queueWait)) min" }
         } else {
-            why += "; demand (\(String(format: "%.1f", traffic)) agents' worth) exceeds the \(queue.agents) agent(s): the wait is long and grows "
+            why += "; demand (\(String(format: "%.1f", traffic)) agents' worth) exceeds the \(servers) agent(s)' worth at work: the wait is long and grows "
                 + "while this lasts; behind the \(queue.waiting) waiting at least \(String(format: "%.1f", queueWait)) min"
         }
         return WaitEstimate(humanAvailable: true, minutes: (minutes * 10).rounded() / 10, probabilityOfWaiting: pWait,

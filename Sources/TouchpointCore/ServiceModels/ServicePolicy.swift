@@ -145,6 +145,14 @@ public struct ServicePolicy: Codable, Equatable, Sendable {
     /// (`OffModelAction.defaultAction` for those not named; nil in policies stored before).
     public var offModel: [ContactPoint: OffModelAction]?
 
+    /// How many chats one agent holds at once for customers of this model (nil in policies
+    /// stored before it existed: `defaultChatsAtOnce`). Wait estimates for web chat count
+    /// each agent this many times.
+    public var chatsAtOnce: Int?
+    public static let defaultChatsAtOnce = 2
+    /// Chats one agent holds at once (the default where none was stored).
+    public var chatConcurrency: Int { chatsAtOnce ?? Self.defaultChatsAtOnce }
+
     /// The continuation window in minutes (the default where none was stored).
     public var continuationWindow: Int { continueWithinMinutes ?? CaseContinuation.defaultWindowMinutes }
 
@@ -206,6 +214,9 @@ public struct ServicePolicy: Codable, Equatable, Sendable {
             }
         }
         copy.chatbot = try (chatbot ?? ChatbotPolicy.defaults(model)).validated()
+        if let chats = chatsAtOnce, !(1...10).contains(chats) {
+            throw ValidationError(field: "chatsAtOnce", reason: "must be between 1 and 10 chats, got \(chats)")
+        }
         if let window = continueWithinMinutes, !(0...(30 * 24 * 60)).contains(window) {
             throw ValidationError(field: "continueWithinMinutes", reason: "must be between 0 (never continue) and 43200 minutes (30 days), got \(window)")
         }

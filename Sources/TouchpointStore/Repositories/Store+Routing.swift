@@ -437,9 +437,11 @@ extension Store {
                 hours = config.availability(model)
                 open = hours.isOpen(at: now)
             }
+            // On chat one agent holds several conversations at once, as the model's policy says.
+            let concurrency = contactPoint == .webChat ? config.policy(model ?? config.rules.defaultModel).chatConcurrency : 1
             let snapshot = QueueSnapshot(waiting: waiting, agents: qualified.count, arrivalsPerHour: Double(arrivals),
                                          averageHandleMinutes: team.averageHandleMinutes, open: open,
-                                         nextOpening: open ? nil : hours.nextOpening(atOrAfter: now))
+                                         nextOpening: open ? nil : hours.nextOpening(atOrAfter: now), sessionsPerAgent: concurrency)
             return (WaitEstimate.estimate(snapshot), team, model)
         }
     }

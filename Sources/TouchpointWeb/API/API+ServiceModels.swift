@@ -28,6 +28,8 @@ struct PolicyDTO: Codable {
     var offModel: [ContactPoint: OffModelAction]?
     /// One need, one case: minutes a case stays open to a message on another contact point.
     var continueWithinMinutes: Int?
+    /// Chats one agent holds at once; wait estimates for web chat count each agent so often.
+    var chatsAtOnce: Int?
     /// Only in responses to a change: open cases whose deadlines moved.
     var rescheduledCases: Int?
 
@@ -50,6 +52,7 @@ struct PolicyDTO: Codable {
         chatbot = policy.assistant
         offModel = Dictionary(uniqueKeysWithValues: ContactPoint.allCases.compactMap { point in policy.offModelAction(point).map { (point, $0) } })
         continueWithinMinutes = policy.continuationWindow
+        chatsAtOnce = policy.chatConcurrency
     }
 
     func policy(as model: ServiceModel) throws -> ServicePolicy {
@@ -64,6 +67,7 @@ struct PolicyDTO: Codable {
                                    escalateOnBreach: escalateOnBreach, valueEscalations: valueEscalations, chatbot: chatbot)
         policy.offModel = offModel
         policy.continueWithinMinutes = continueWithinMinutes
+        policy.chatsAtOnce = chatsAtOnce
         return policy
     }
 }
