@@ -203,4 +203,52 @@ struct ServiceModelAPITests {
             #expect((routed["explanation"] as? String)?.contains("round-robin") == true)
         }
     }
+
+    @Test func anAccountGrowingStrategicGetsTheCSMOfItsRegionAndLanguageAndTheBookSuggestsOwners() async throws {
+        try await withAPI { fx, client in
+            // setup: two CSMs, one covering Mazowieckie in Polish, one Pomorskie in English
+            let ewa = try await fx.store.createStaffUser(brand: fx.brandID, email: "ewa@acme.example", name: "Ewa", role: .csm, team: nil)
+            let tom = try await fx.store.createStaffUser(brand: fx.brandID, email: "tom@acme.example", name: "Tom", role: .csm, team: nil)
+            let (status, ewaProfile) = try await fx.call(client, .patch, "/api/v1/staff/\(ewa.id.text)",
+                                                         #"{"regions": [" Mazowieckie ", "mazowieckie"], "languages": ["pl"]}"#)
+            #expect(status == .ok && ewaProfile["regions"] as? [String] == ["Mazowieckie"] && ewaProfile["languages"] as? [String] == ["pl"])
+            _ = try await fx.call(client, .patch, "/api/v1/staff/\(tom.id.text)", #"{"regions": ["Pomorskie"], "languages": ["en"]}"#)
+            #expect(try await fx.call(client, .patch, "/api/v1/staff/\(tom.id.text)", #"{"regions": [""]}"#).1["field"] as? String == "regions[0]")
+
+            // act: two small accounts, in Mazowieckie speaking Polish and in Pomorskie, grow strategic
+            let strategic = #"{"annualValue": 400000, "complexity": "high"}"#
+            func grown(_ body: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+                let (status, small) = try await fx.call(client, .post, "/api/v1/accounts", body)
+                #expect(status == .created && small["ownerCsmId"] == nil)
+                return try await fx.call(client, .patch, "/api/v1/accounts/\(small["id"] as? String ?? "")", strategic)
+            }
+            let (created, warsaw) = try await grown(#"{"name": "Huta Warszawa", "region": "Mazowieckie", "language": "pl"}"#)
+            let (_, gdansk) = try await grown(#"{"name": "Stocznia", "region": "pomorskie"}"#)
+            // check: each gets the CSM of its region, and says why
+            #expect(created == .ok && warsaw["region"] as? String == "Mazowieckie" && warsaw["language"] as? String == "pl")
+            #expect(warsaw["ownerCsmId"] as? String == ewa.id.text && gdansk["ownerCsmId"] as? String == tom.id.text, "\(warsaw) \(gdansk)")
+            let accountID = try #require((warsaw["id"] as? String).flatMap(UUID.init(uuidString:)))
+            let why = try await fx.store.auditLog(brand: fx.brandID, caseID: nil, limit: 100, cursor: nil).items
+                .first { $0.type == .accountUpdated && $0.accountID == accountID && $0.payload["why"] != nil }?.payload["why"]
+            #expect(why == .string("High-touch accounts have a named CSM: the CSM with the most room in Mazowieckie who speaks Polish"), "\(String(describing: why))")
+            let german = try await fx.call(client, .post, "/api/v1/accounts", #"{"name": "X", "language": "de"}"#)
+            #expect(german.0 == .unprocessableContent && german.1["field"] as? String == "language", "\(german)")
+
+            // With every book full, a third waits, and the book says so; with room again it suggests Ewa.
+            var policy = try await fx.call(client, .get, "/api/v1/service-models/highTouch").1
+            policy["model"] = nil
+            policy["csmCapacity"] = 1
+            _ = try await client.execute(uri: "/api/v1/service-models/highTouch", method: .put, headers: fx.headers("admin"), body: body(policy))
+            let (_, third) = try await grown(#"{"name": "Elektrownia", "region": "Mazowieckie"}"#)
+            #expect(third["ownerCsmId"] == nil || third["ownerCsmId"] is NSNull)
+            var owners = try #require(try await fx.call(client, .get, "/api/v1/csm/book").1["owners"] as? [[String: Any]])
+            #expect(owners.count == 1 && owners.first?["accountName"] as? String == "Elektrownia" && owners.first?["csmId"] == nil)
+            #expect(owners.first?["reason"] as? String == "every CSM's book is full for High-touch accounts")
+            policy["csmCapacity"] = 5
+            _ = try await client.execute(uri: "/api/v1/service-models/highTouch", method: .put, headers: fx.headers("admin"), body: body(policy))
+            owners = try #require(try await fx.call(client, .get, "/api/v1/csm/book").1["owners"] as? [[String: Any]])
+            #expect(owners.first?["csmId"] as? String == ewa.id.text && owners.first?["name"] as? String == "Ewa")
+            #expect(owners.first?["reason"] as? String == "the CSM with the most room in Mazowieckie")
+        }
+    }
 }

@@ -27,10 +27,16 @@ public struct AccountProfile: Codable, Equatable, Sendable {
     public var churnRisk: ChurnRisk
     /// The customer's IANA time zone (automated messages keep to its daytime; nil: the brand's).
     public var timeZone: String?
+    /// Where the customer is ("Mazowieckie", "North"): a CSM covering it is preferred.
+    public var region: String?
+    /// The language the customer speaks with us: a CSM who speaks it is preferred.
+    public var language: Language?
 
     public init(annualValue: Double = 0, averageOrderValue: Double = 0, complexity: ProductComplexity = .low,
                 stage: JourneyStage = .onboarding, goals: [String] = [], healthScore: Int = 50, ownerCSM: UserID? = nil,
-                renewalOn: CivilDate? = nil, churnRisk: ChurnRisk = .low, timeZone: String? = nil) {
+                renewalOn: CivilDate? = nil, churnRisk: ChurnRisk = .low, timeZone: String? = nil, region: String? = nil, language: Language? = nil) {
+        self.region = region
+        self.language = language
         self.annualValue = annualValue
         self.averageOrderValue = averageOrderValue
         self.complexity = complexity
@@ -52,6 +58,7 @@ public struct AccountProfile: Codable, Equatable, Sendable {
             throw ValidationError(field: "healthScore", reason: "must be between 0 and 100, got \(healthScore)")
         }
         if let timeZone { try Check.timeZone(timeZone) }
+        if let region { copy.region = try Check.text(region, field: "region", max: 100) }
         guard goals.count <= 50 else { throw ValidationError(field: "goals", reason: "at most 50 goals") }
         var trimmed: [String] = []
         for (index, goal) in goals.enumerated() {
@@ -99,6 +106,8 @@ public struct Account: Codable, Equatable, Sendable {
         if old.renewalOn != new.renewalOn { fields.append("renewalOn") }
         if old.churnRisk != new.churnRisk { fields.append("churnRisk") }
         if old.timeZone != new.timeZone { fields.append("timeZone") }
+        if old.region != new.region { fields.append("region") }
+        if old.language != new.language { fields.append("language") }
         return fields
     }
 }

@@ -14,12 +14,17 @@ public struct AccountChanges: Sendable {
     public var renewalOn: CivilDate??
     /// `.some(nil)` goes back to the brand's time zone.
     public var timeZone: String??
+    /// `.some(nil)` clears the region (or the language).
+    public var region: String??
+    public var language: Language??
 
     public init(
         name: String? = nil, annualValue: Double? = nil, averageOrderValue: Double? = nil, complexity: ProductComplexity? = nil,
         stage: JourneyStage? = nil, goals: [String]? = nil, healthScore: Int? = nil, ownerCSM: UserID?? = nil, renewalOn: CivilDate?? = nil,
-        timeZone: String?? = nil
+        timeZone: String?? = nil, region: String?? = nil, language: Language?? = nil
     ) {
+        self.region = region
+        self.language = language
         self.name = name
         self.annualValue = annualValue
         self.averageOrderValue = averageOrderValue
@@ -37,6 +42,8 @@ public struct AccountChanges: Sendable {
         if let annualValue { next.annualValue = annualValue }
         if let averageOrderValue { next.averageOrderValue = averageOrderValue }
         if let timeZone { next.timeZone = timeZone }
+        if let region { next.region = region }
+        if let language { next.language = language }
         if let complexity { next.complexity = complexity }
         if let stage { next.stage = stage }
         if let goals { next.goals = goals }

@@ -49,9 +49,14 @@ public struct AgentProfile: Sendable {
     public var phone: String?
     /// How the person is paged when on call.
     public var pageBy: PageBy
+    /// The regions a CSM covers and the languages they speak (new accounts of those go to them first).
+    public var regions: [String]
+    public var languages: [Language]
 
     public init(user: StaffUser, skills: [String], capacity: Int, presence: Presence, shiftCalendarID: CalendarID? = nil, activeCases: Int,
-                phone: String? = nil, pageBy: PageBy = .email) {
+                phone: String? = nil, pageBy: PageBy = .email, regions: [String] = [], languages: [Language] = []) {
+        self.regions = regions
+        self.languages = languages
         self.user = user
         self.skills = skills
         self.capacity = capacity
@@ -72,9 +77,13 @@ public struct AgentChanges: Sendable {
     public var teamID: TeamID??
     public var phone: String??
     public var pageBy: PageBy?
+    public var regions: [String]?
+    public var languages: [Language]?
 
     public init(skills: [String]? = nil, capacity: Int? = nil, presence: Presence? = nil, shiftCalendarID: CalendarID?? = nil, teamID: TeamID?? = nil,
-                phone: String?? = nil, pageBy: PageBy? = nil) {
+                phone: String?? = nil, pageBy: PageBy? = nil, regions: [String]? = nil, languages: [Language]? = nil) {
+        self.regions = regions
+        self.languages = languages
         self.skills = skills
         self.capacity = capacity
         self.presence = presence

@@ -38,8 +38,12 @@ public struct CSMBookReport: Sendable {
     public var suggestions: [Rebalance]
     /// The accounts a named CSM serves (owned or waiting for one), riskiest first.
     public var accounts: [BookEntry]
+    /// Who should take each account waiting for a CSM, largest first.
+    public var owners: [OwnerSuggestion]
 
-    public init(csms: [StaffUser], loads: [CSMLoad], unowned: [ServiceModel: Int], suggestions: [Rebalance], accounts: [BookEntry] = []) {
+    public init(csms: [StaffUser], loads: [CSMLoad], unowned: [ServiceModel: Int], suggestions: [Rebalance], accounts: [BookEntry] = [],
+                owners: [OwnerSuggestion] = []) {
+        self.owners = owners
         self.csms = csms
         self.loads = loads
         self.unowned = unowned

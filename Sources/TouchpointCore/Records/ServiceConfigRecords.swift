@@ -25,7 +25,11 @@ public struct ServiceConfig: Sendable {
     /// Teams with their routing settings (round-robin turns are read when routing).
     public var teams: [TeamProfile]
     /// The teams' on-call rosters.
-    public var rosters: [TeamID: OnCallRoster]
+    public var rosters: [TeamID: OnCallRoster] {
+        didSet { shifts = ShiftMemo() }
+    }
+    /// The current shift of each roster, once asked (see `onCall`).
+    private var shifts = ShiftMemo()
 
     public func policy(_ model: ServiceModel) -> ServicePolicy { policies[model] ?? ServicePolicy.defaults(model) }
 
@@ -40,12 +44,13 @@ public struct ServiceConfig: Sendable {
     }
 
     /// Per team, who is on call at `instant` for a case of `model`: only where the team's
-    /// roster covers the model and the model's service runs around the clock.
+    /// roster covers the model and the model's service runs around the clock. A shift found
+    /// is kept for the rest of its span, so routing asks the calendar once a shift, not once a case.
     public func onCall(at instant: Date, for model: ServiceModel) -> [TeamID: UserID] {
         guard policy(model).calendarId == nil else { return [:] }
         var found: [TeamID: UserID] = [:]
         for (team, roster) in rosters where roster.covers(model) {
-            if let shift = roster.shift(at: instant) { found[team] = shift.userID }
+            if let shift = shifts.shift(of: team, at: instant, in: roster) { found[team] = shift.userID }
         }
         return found
     }
@@ -66,5 +71,20 @@ public struct ServiceConfig: Sendable {
         self.calendars = calendars
         self.staff = staff
         self.teams = teams
+    }
+}
+
+/// The last shift found per team. A configuration is shared by every request of a brand
+/// until it changes, so this is a lock-guarded cache; a changed roster comes with a new
+/// configuration and a new memo.
+final class ShiftMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var found: [TeamID: OnCallShift] = [:]
+
+    func shift(of team: TeamID, at instant: Date, in roster: OnCallRoster) -> OnCallShift? {
+        if let known = lock.withLock({ found[team] }), known.from <= instant, instant < known.until { return known }
+        let shift = roster.shift(at: instant)
+        if let shift { lock.withLock { found[team] = shift } }
+        return shift
     }
 }

@@ -110,27 +110,32 @@ public struct OnCallRoster: Codable, Sendable, Equatable {
         return start + ((handoffDay.index - Weekday.of(dayNumber: start).index) % 7 + 7) % 7
     }
 
-    private func handoff(day: Int) -> Date {
-        Date(timeIntervalSince1970: Double(clock.instant(local: day * 86_400 + handoffMinute * 60)))
-    }
-
     /// The rotation's turn at `instant`: its position in the rotation and its span; nil before
-    /// the first hand-off.
+    /// the first hand-off. The zone, the hand-off minute and the first day are read once.
     public func turn(at instant: Date) -> (position: Int, from: Date, until: Date)? {
-        let days = weeksPerTurn * 7
-        let first = firstHandoffDay
-        guard instant >= handoff(day: first) else { return nil }
+        let clock = self.clock, minute = handoffMinute, first = firstHandoffDay, days = weeksPerTurn * 7
+        func handoff(_ number: Int) -> Date {
+            Date(timeIntervalSince1970: Double(clock.instant(local: (first + number * days) * 86_400 + minute * 60)))
+        }
         var number = (clock.localDay(instant.timeIntervalSince1970) - first).floorDiv(days)
+        var from = handoff(number)
         // Early on a hand-off day the previous turn still runs.
-        if handoff(day: first + number * days) > instant { number -= 1 }
-        return (number % rotation.count, handoff(day: first + number * days), handoff(day: first + (number + 1) * days))
+        if from > instant {
+            number -= 1
+            from = handoff(number)
+        }
+        guard number >= 0 else { return nil }
+        return (number % rotation.count, from, handoff(number + 1))
     }
 
     /// Who is on call at `instant`, and until when: the last override covering it, else the
     /// rotation's person (their span cut short where an override begins).
     public func shift(at instant: Date) -> OnCallShift? {
-        if let cover = overrides.last(where: { $0.from <= instant && instant < $0.until }) {
-            return OnCallShift(userID: cover.userId, from: cover.from, until: cover.until, overrideReason: cover.reason)
+        if let index = overrides.lastIndex(where: { $0.from <= instant && instant < $0.until }) {
+            let cover = overrides[index]
+            // A later override starting within this one takes over from then.
+            let takenOver = overrides[(index + 1)...].map(\.from).filter { $0 > instant && $0 < cover.until }.min()
+            return OnCallShift(userID: cover.userId, from: cover.from, until: takenOver ?? cover.until, overrideReason: cover.reason)
         }
         guard !rotation.isEmpty, let turn = turn(at: instant) else { return nil }
         let lastOverrideEnd = overrides.filter { $0.until <= instant }.map(\.until).max()
@@ -151,7 +156,7 @@ public struct OnCallRoster: Codable, Sendable, Equatable {
     }
 
     private func firstShift(after instant: Date) -> OnCallShift? {
-        let start = handoff(day: firstHandoffDay)
+        let start = Date(timeIntervalSince1970: Double(clock.instant(local: firstHandoffDay * 86_400 + handoffMinute * 60)))
         let cover = overrides.filter { $0.from > instant }.map(\.from).min()
         let at = min(start, cover ?? start)
         return at > instant ? shift(at: at) : nil

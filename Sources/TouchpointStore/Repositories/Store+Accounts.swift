@@ -15,11 +15,12 @@ extension Store {
             if let csm = account.profile.ownerCSM { try await Store.requireCSM(csm, brand: brand, on: db) }
             try await db.raw("""
                 INSERT INTO accounts (id, brand_id, name, annual_value, average_order_value, complexity, stage, goals, health_score, owner_csm_id,
-                    renewal_on, churn_risk, time_zone, created_at, updated_at)
+                    renewal_on, churn_risk, time_zone, region, language, created_at, updated_at)
                 VALUES (\(bind: account.id.text), \(bind: brand.text), \(bind: account.name), \(bind: account.profile.annualValue),
                 \(bind: account.profile.averageOrderValue), \(bind: account.profile.complexity.rawValue), \(bind: account.profile.stage.rawValue),
                 \(bind: Convert.json(account.profile.goals)), \(bind: account.profile.healthScore), \(bind: account.profile.ownerCSM?.text),
-                \(bind: account.profile.renewalOn?.description), \(bind: account.profile.churnRisk.rawValue), \(bind: account.profile.timeZone), \(bind: Convert.ms(now)), \(bind: Convert.ms(now)))
+                \(bind: account.profile.renewalOn?.description), \(bind: account.profile.churnRisk.rawValue), \(bind: account.profile.timeZone),
+                \(bind: account.profile.region), \(bind: account.profile.language?.rawValue), \(bind: Convert.ms(now)), \(bind: Convert.ms(now)))
                 """).run()
             try await Store.insert(events: event, on: db)
             try await self.segment(&account, config: config, actor: actor, now: now, on: db)
@@ -61,7 +62,8 @@ extension Store {
                 average_order_value = \(bind: newProfile.averageOrderValue), complexity = \(bind: newProfile.complexity.rawValue),
                 stage = \(bind: newProfile.stage.rawValue), goals = \(bind: Convert.json(newProfile.goals)), health_score = \(bind: newProfile.healthScore),
                 owner_csm_id = \(bind: newProfile.ownerCSM?.text), renewal_on = \(bind: newProfile.renewalOn?.description),
-                time_zone = \(bind: newProfile.timeZone), updated_at = \(bind: Convert.ms(now))
+                time_zone = \(bind: newProfile.timeZone), region = \(bind: newProfile.region), language = \(bind: newProfile.language?.rawValue),
+                updated_at = \(bind: Convert.ms(now))
                 WHERE id = \(bind: id.text)
                 """).run()
             let event = DomainEvent(id: environment.newID(), brandID: brand, type: .accountUpdated, actor: actor, accountID: id,
@@ -101,7 +103,8 @@ extension Store {
                 goals: Convert.strings(try row.string("goals")), healthScore: try row.int("health_score"),
                 ownerCSM: try row.optionalUUID("owner_csm_id"), renewalOn: try row.optionalString("renewal_on").flatMap(CivilDate.init),
                 churnRisk: try row.optionalString("churn_risk").flatMap(ChurnRisk.init(rawValue:)) ?? .low,
-                timeZone: try row.optionalString("time_zone")),
+                timeZone: try row.optionalString("time_zone"), region: try row.optionalString("region"),
+                language: try row.optionalString("language").flatMap(Language.init(rawValue:))),
             serviceModel: try row.optionalString("service_model").flatMap(ServiceModel.init(rawValue:)),
             modelExplanation: try row.optionalString("model_explanation"),
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
@@ -114,6 +117,7 @@ extension Store {
             "goals": .array(profile.goals.map(JSONValue.string)), "healthScore": .int(profile.healthScore),
             "ownerCSM": .optionalString(profile.ownerCSM?.text), "renewalOn": .optionalString(profile.renewalOn?.description),
             "churnRisk": .string(profile.churnRisk.rawValue), "timeZone": .optionalString(profile.timeZone),
+            "region": .optionalString(profile.region), "language": .optionalString(profile.language?.rawValue),
         ]
         all = all.filter { fields.contains($0.key) }
         return all

@@ -69,7 +69,9 @@ extension Store {
             return AgentProfile(user: user, skills: Convert.strings(try row.string("skills")), capacity: try row.int("capacity"),
                                 presence: Presence(rawValue: try row.string("presence")) ?? .offline,
                                 shiftCalendarID: try row.optionalUUID("shift_calendar_id"), activeCases: active[user.id.text] ?? 0,
-                                phone: try row.optionalString("phone"), pageBy: PageBy(rawValue: try row.string("page_by")) ?? .email)
+                                phone: try row.optionalString("phone"), pageBy: PageBy(rawValue: try row.string("page_by")) ?? .email,
+                                regions: Convert.strings(try row.string("regions")),
+                                languages: Convert.strings(try row.string("languages")).compactMap(Language.init(rawValue:)))
         }
     }
 
@@ -87,6 +89,7 @@ extension Store {
         if let capacity = changes.capacity, !(0...1000).contains(capacity) {
             throw ValidationError(field: "capacity", reason: "must be between 0 and 1000 active cases")
         }
+        let regions = try changes.regions.map { try CSMBook.regions($0, field: "regions") }
         let environment = self.environment
         try await database.write { db in
             try await Store.requireStaff(id, brand: brand, field: "id", on: db)
@@ -106,6 +109,11 @@ extension Store {
             if let team = changes.teamID { sql.appendLiteral(", team_id = "); sql.appendInterpolation(bind: team?.text) }
             if let phone { sql.appendLiteral(", phone = "); sql.appendInterpolation(bind: phone) }
             if let pageBy { sql.appendLiteral(", page_by = "); sql.appendInterpolation(bind: pageBy.rawValue) }
+            if let regions { sql.appendLiteral(", regions = "); sql.appendInterpolation(bind: Convert.json(regions)) }
+            if let languages = changes.languages {
+                sql.appendLiteral(", languages = ")
+                sql.appendInterpolation(bind: Convert.json(Language.allCases.filter(languages.contains).map(\.rawValue)))
+            }
             sql.appendLiteral(" WHERE id = ")
             sql.appendInterpolation(bind: id.text)
             try await db.raw(sql).run()

@@ -35,16 +35,19 @@ extension Store {
             account.profile.ownerCSM == nil && account.serviceModel.map { config.policy($0).namedCSM } == true
         }.sorted { ($0.profile.annualValue, $0.id.uuidString) > ($1.profile.annualValue, $1.id.uuidString) }
         guard !needing.isEmpty else { return ([:], []) }
-        let csms = try await db.raw("SELECT id FROM staff_users WHERE brand_id = \(bind: brand.text) AND role = 'csm'").all().map { try $0.uuid("id") }
+        let (csms, reach) = try await Store.csmReach(brand: brand, on: db)
         guard !csms.isEmpty else { return ([:], []) }
-        let book = CSMBook(policies: config.policies)
+        let book = CSMBook(policies: config.policies, reach: reach)
         // The accounts' new models are written already, so the books count them as they are now.
         var loads = book.loads(csms: csms, accounts: try await Store.bookAccounts(brand: brand, on: db))
         var owners: [AccountID: UserID] = [:]
         var events: [DomainEvent] = []
         for account in needing {
-            guard let model = account.serviceModel, let pick = book.pick(for: model, among: loads),
-                  let index = loads.firstIndex(where: { $0.csm == pick }) else { continue }
+            guard let model = account.serviceModel,
+                  let picked = book.pick(for: BookAccount(id: account.id, name: account.name, model: model, owner: nil, annualValue: account.profile.annualValue,
+                                                          region: account.profile.region, language: account.profile.language), among: loads),
+                  let index = loads.firstIndex(where: { $0.csm == picked.csm }) else { continue }
+            let (pick, why) = (picked.csm, picked.why)
             loads[index].utilization += book.weight(model)
             owners[account.id] = pick
             try await db.raw("UPDATE accounts SET owner_csm_id = \(bind: pick.text), updated_at = \(bind: Convert.ms(now)) WHERE id = \(bind: account.id.text)").run()
@@ -52,7 +55,7 @@ extension Store {
                                       contactID: nil, caseID: nil, payload: [
                                           "fields": .array([.string("ownerCSM")]), "from": .object(["ownerCSM": .null]),
                                           "to": .object(["ownerCSM": .string(pick.text)]),
-                                          "why": .string("\(model.words) accounts have a named CSM: the one with the most room")], occurredAt: now))
+                                          "why": .string("\(model.words) accounts have a named CSM: \(why)")], occurredAt: now))
         }
         return (owners, events)
     }
@@ -237,18 +240,19 @@ extension Store {
 
     public func csmBook(brand: BrandID) async throws -> CSMBookReport {
         let config = try await serviceConfig(brand: brand)
-        let (csms, accounts) = try await database.read { db in
+        let (csms, accounts, reach) = try await database.read { db in
             let csms = try await db.raw("SELECT * FROM staff_users WHERE brand_id = \(bind: brand.text) AND role = 'csm' ORDER BY name").all().map(Store.staffUser(from:))
             let accounts = try await Store.bookAccounts(brand: brand, on: db)
-            return (csms, accounts)
+            return (csms, accounts, try await Store.csmReach(brand: brand, on: db).reach)
         }
-        let book = CSMBook(policies: config.policies)
+        let book = CSMBook(policies: config.policies, reach: reach)
         var unowned: [ServiceModel: Int] = [:]
         for account in accounts where account.owner == nil && config.policy(account.model).namedCSM { unowned[account.model, default: 0] += 1 }
         let named = Set(ServiceModel.allCases.filter { config.policy($0).namedCSM })
         let entries = try await database.read { db in try await Store.bookEntries(brand: brand, models: named, on: db) }
-        return CSMBookReport(csms: csms, loads: book.loads(csms: csms.map(\.id), accounts: accounts), unowned: unowned,
-                             suggestions: book.rebalance(csms: csms.map(\.id), accounts: accounts), accounts: entries)
+        let loads = book.loads(csms: csms.map(\.id), accounts: accounts)
+        return CSMBookReport(csms: csms, loads: loads, unowned: unowned, suggestions: book.rebalance(csms: csms.map(\.id), accounts: accounts),
+                             accounts: entries, owners: book.suggestOwners(for: accounts.filter { $0.owner == nil }, loads: loads))
     }
 
     /// The accounts of the named-CSM models with their health, renewal and next open promise.
@@ -284,11 +288,24 @@ extension Store {
 
     static func bookAccounts(brand: BrandID, on db: any SQLDatabase) async throws -> [BookAccount] {
         try await db.raw("""
-            SELECT id, name, service_model, owner_csm_id, annual_value FROM accounts WHERE brand_id = \(bind: brand.text) AND service_model IS NOT NULL
+            SELECT id, name, service_model, owner_csm_id, annual_value, region, language FROM accounts
+            WHERE brand_id = \(bind: brand.text) AND service_model IS NOT NULL
             """).all().map {
             BookAccount(id: try $0.uuid("id"), name: try $0.string("name"), model: try $0.wire("service_model", as: ServiceModel.self),
-                        owner: try $0.optionalUUID("owner_csm_id"), annualValue: try $0.double("annual_value"))
+                        owner: try $0.optionalUUID("owner_csm_id"), annualValue: try $0.double("annual_value"), region: try $0.optionalString("region"),
+                        language: try $0.optionalString("language").flatMap(Language.init(rawValue:)))
         }
+    }
+
+    /// The brand's CSMs with the regions they cover and the languages they speak.
+    static func csmReach(brand: BrandID, on db: any SQLDatabase) async throws -> (ids: [UserID], reach: [UserID: CSMReach]) {
+        let rows = try await db.raw("SELECT id, regions, languages FROM staff_users WHERE brand_id = \(bind: brand.text) AND role = 'csm'").all()
+        var reach: [UserID: CSMReach] = [:]
+        for row in rows {
+            reach[try row.uuid("id")] = CSMReach(regions: Convert.strings(try row.string("regions")),
+                                                 languages: Convert.strings(try row.string("languages")).compactMap(Language.init(rawValue:)))
+        }
+        return (try rows.map { try $0.uuid("id") }, reach)
     }
 
     /// Makes `csm` (or, when nil, the CSM with the most room) the account's owner, within
@@ -303,8 +320,8 @@ extension Store {
             guard policy.namedCSM else {
                 throw StoreError.conflict("\(model.rawValue) accounts have no named CSM; they are served by the pool")
             }
-            let book = CSMBook(policies: config.policies)
-            let csms = try await db.raw("SELECT id FROM staff_users WHERE brand_id = \(bind: brand.text) AND role = 'csm'").all().map { try $0.uuid("id") }
+            let (csms, reach) = try await Store.csmReach(brand: brand, on: db)
+            let book = CSMBook(policies: config.policies, reach: reach)
             let others = try await Store.bookAccounts(brand: brand, on: db).filter { $0.id != id }
             let loads = book.loads(csms: csms, accounts: others)
             let chosen: UserID
@@ -315,7 +332,8 @@ extension Store {
                 }
                 chosen = csm
             } else {
-                guard let pick = book.pick(for: model, among: loads) else {
+                guard let pick = book.pick(for: BookAccount(id: id, name: account.name, model: model, owner: nil, annualValue: account.profile.annualValue,
+                                                            region: account.profile.region, language: account.profile.language), among: loads)?.csm else {
                     throw StoreError.conflict("every CSM's book is full for \(model.rawValue) accounts")
                 }
                 chosen = pick

@@ -80,6 +80,9 @@ struct AgentDTO: Encodable {
     var phone: String?
     /// How the person is paged when on call: `sms` or `email`.
     var pageBy: PageBy
+    /// The regions a CSM covers and the languages they speak.
+    var regions: [String]
+    var languages: [Language]
 
     init(_ profile: AgentProfile) {
         id = profile.user.id.text
@@ -95,13 +98,15 @@ struct AgentDTO: Encodable {
         shiftCalendarId = profile.shiftCalendarID?.text
         phone = profile.phone
         pageBy = profile.pageBy
+        regions = profile.regions
+        languages = profile.languages
     }
 }
 
 struct AgentPatchRequest: Decodable {
     var changes: AgentChanges
 
-    enum CodingKeys: String, CodingKey { case skills, capacity, presence, shiftCalendarId, teamId, phone, pageBy }
+    enum CodingKeys: String, CodingKey { case skills, capacity, presence, shiftCalendarId, teamId, phone, pageBy, regions, languages }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -111,7 +116,9 @@ struct AgentPatchRequest: Decodable {
                                shiftCalendarID: try c.decodePatch(UUID.self, forKey: .shiftCalendarId),
                                teamID: try c.decodePatch(UUID.self, forKey: .teamId),
                                phone: try c.decodePatch(String.self, forKey: .phone),
-                               pageBy: try c.decodeIfPresent(PageBy.self, forKey: .pageBy))
+                               pageBy: try c.decodeIfPresent(PageBy.self, forKey: .pageBy),
+                               regions: try c.decodeIfPresent([String].self, forKey: .regions),
+                               languages: try c.decodeIfPresent([Language].self, forKey: .languages))
     }
 }
 

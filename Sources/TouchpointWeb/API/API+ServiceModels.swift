@@ -182,9 +182,20 @@ struct CSMBookDTO: Encodable {
         }
     }
 
+    struct Owner: Encodable {
+        var accountId: String
+        var accountName: String
+        var model: ServiceModel
+        var csmId: String?
+        var name: String?
+        var reason: String
+    }
+
     var capacities: [ServiceModel: Int]
     var loads: [Load]
     var unownedAccounts: [ServiceModel: Int]
+    /// Who should take each account waiting for a CSM (`csmId` absent: every book is full).
+    var owners: [Owner]
     var suggestions: [Move]
     /// The accounts of the named-CSM models, riskiest first.
     var accounts: [Entry]
@@ -271,6 +282,10 @@ extension API {
                           overCapacity: $0.overCapacity, annualValue: $0.annualValue)
                 },
                 unownedAccounts: report.unowned,
+                owners: report.owners.map {
+                    .init(accountId: $0.accountID.text, accountName: $0.accountName, model: $0.model, csmId: $0.csm?.text,
+                          name: $0.csm.flatMap { names[$0] }, reason: $0.reason)
+                },
                 suggestions: report.suggestions.map {
                     .init(accountId: $0.accountID.text, accountName: $0.accountName, fromCsmId: $0.from.text, toCsmId: $0.to.text, reason: $0.reason)
                 },

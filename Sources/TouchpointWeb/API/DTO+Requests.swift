@@ -25,11 +25,13 @@ struct AccountCreateRequest: Decodable {
     var ownerCsmId: UUID?
     var renewalOn: CivilDate?
     var timeZone: String?
+    var region: String?
+    var language: Language?
 
     var profile: AccountProfile {
         AccountProfile(annualValue: annualValue ?? 0, averageOrderValue: averageOrderValue ?? 0, complexity: complexity ?? .low,
                        stage: stage ?? .onboarding, goals: goals ?? [], healthScore: healthScore ?? 50, ownerCSM: ownerCsmId, renewalOn: renewalOn,
-                       timeZone: timeZone)
+                       timeZone: timeZone, region: region, language: language)
     }
 }
 
@@ -37,7 +39,7 @@ struct AccountPatchRequest: Decodable {
     var changes: AccountChanges
 
     enum CodingKeys: String, CodingKey {
-        case name, annualValue, averageOrderValue, complexity, stage, goals, healthScore, ownerCsmId, renewalOn, timeZone
+        case name, annualValue, averageOrderValue, complexity, stage, goals, healthScore, ownerCsmId, renewalOn, timeZone, region, language
     }
 
     init(from decoder: any Decoder) throws {
@@ -52,7 +54,9 @@ struct AccountPatchRequest: Decodable {
             healthScore: try c.decodeIfPresent(Int.self, forKey: .healthScore),
             ownerCSM: try c.decodePatch(UUID.self, forKey: .ownerCsmId),
             renewalOn: try c.decodePatch(CivilDate.self, forKey: .renewalOn),
-            timeZone: try c.decodePatch(String.self, forKey: .timeZone))
+            timeZone: try c.decodePatch(String.self, forKey: .timeZone),
+            region: try c.decodePatch(String.self, forKey: .region),
+            language: try c.decodePatch(Language.self, forKey: .language))
     }
 }
 

@@ -87,6 +87,8 @@ struct AccountDTO: JSONWritable {
     var churnRisk: ChurnRisk
     var renewalOn: String?
     var timeZone: String?
+    var region: String?
+    var language: Language?
     var ownerCsmId: String?
     var serviceModel: ServiceModel?
     var modelExplanation: String?
@@ -107,6 +109,8 @@ struct AccountDTO: JSONWritable {
         churnRisk = item.profile.churnRisk
         renewalOn = item.profile.renewalOn?.description
         timeZone = item.profile.timeZone
+        region = item.profile.region
+        language = item.profile.language
         ownerCsmId = item.profile.ownerCSM?.text
         serviceModel = item.serviceModel
         modelExplanation = item.modelExplanation
@@ -128,6 +132,8 @@ struct AccountDTO: JSONWritable {
             $0.field("churnRisk", churnRisk)
             $0.field("renewalOn", renewalOn)
             $0.field("timeZone", timeZone)
+            $0.field("region", region)
+            $0.field("language", language)
             $0.field("ownerCsmId", ownerCsmId)
             $0.field("serviceModel", serviceModel)
             $0.field("modelExplanation", modelExplanation)
