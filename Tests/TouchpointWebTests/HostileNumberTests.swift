@@ -11,7 +11,7 @@ import Testing
 @Suite("Hostile numbers in the API")
 struct HostileNumberTests {
     /// Values around the limits of Double and Int, written as a client would send them.
-    static let extremes = ["1e19", "-1e19", "1e308", "-1e308", "9223372036854775808", "1.0000000000001e12"]
+    static let extremes = ["1e19", "-1e19", "1e308", "-1e308", "9223372036854775808", "1.0000000000001e12", "1e400", "-1e400"]
 
     @Test func amountsAndThresholdsAreBoundedAndNamed() async throws {
         try await withAPI { fx, client in
@@ -34,7 +34,7 @@ struct HostileNumberTests {
                     }
                 }
             }
-            for value in ["1e30", "101", "-1", "9223372036854775808"] {
+            for value in ["1e30", "101", "-1", "9223372036854775808", "1e400"] {
                 let health = try await post("/api/v1/accounts", #"{"name": "Shop", "healthScore": \#(value)}"#)
                 #expect(health.0 == .unprocessableContent && health.1["field"] as? String == "healthScore", "\(value): \(health)")
             }
@@ -49,12 +49,35 @@ struct HostileNumberTests {
 
     @Test func aSupportLevelOutOfRangeIsAnInvalidFieldNotMalformedJSON() async throws {
         try await withAPI { fx, client in
-            for value in ["1e30", "4", "0", "-1", "2.5", "9223372036854775808"] {
+            for value in ["1e30", "4", "0", "-1", "2.5", "9223372036854775808", "1e400"] {
                 let body = #"{"contactPoint": "email", "from": "jan@example.org", "subject": "Help", "body": "x", "level": \#(value)}"#
                 let response = try await client.execute(
                     uri: "/api/v1/cases", method: .post, headers: fx.headers("agent"), body: ByteBuffer(string: body))
                 let problem = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]) ?? [:]
                 #expect(response.status == .unprocessableContent && problem["field"] as? String == "level", "\(value): \(response.status) \(problem)")
+            }
+        }
+    }
+
+    /// A number beyond a Double (`1e400`) is named like any other out-of-range number, not
+    /// called malformed JSON; a body nested too deep to follow is still just malformed.
+    @Test func aNumberBeyondADoubleIsNamedAndDeepNestingIsRefusedCalmly() async throws {
+        try await withAPI { fx, client in
+            func post(_ json: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+                let response = try await client.execute(uri: "/api/v1/accounts", method: .post, headers: fx.headers("admin"), body: ByteBuffer(string: json))
+                return (response.status, (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]) ?? [:])
+            }
+            let nested = try await post(#"{"name": "Shop", "goals": ["a", "b"], "annualValue": 1E+400}"#)
+            #expect(nested.0 == .unprocessableContent && nested.1["field"] as? String == "annualValue", "\(nested)")
+            let inArray = try await post(#"{"name": "Shop", "goals": [1e400]}"#)
+            #expect(inArray.0 == .unprocessableContent && inArray.1["field"] as? String == "goals[0]", "\(inArray)")
+            let deep = try await post(#"{"name": "Shop", "goals": "# + String(repeating: "[", count: 100_000) + "1e400" + String(repeating: "]", count: 100_000) + "}")
+            #expect(deep.0 == .badRequest, "\(deep.0)")
+            let broken = try await post(#"{"name": "Shop", "annualValue": 1e400"#)
+            #expect(broken.0 == .badRequest, "malformed JSON stays malformed: \(broken)")
+            for word in ["nan", "inf", "-infinity", "0x1p9999"] {
+                let notJSON = try await post(#"{"name": "Shop", "annualValue": \#(word), "goals": [1e400]}"#)
+                #expect(notJSON.0 == .badRequest, "\(word) is not JSON: \(notJSON)")
             }
         }
     }

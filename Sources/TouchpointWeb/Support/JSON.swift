@@ -74,6 +74,10 @@ struct JSONIO: Sendable {
             if let tree = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]), let field = JSONIO.unfitNumber(in: tree) {
                 throw Problem.invalid(ValidationError(field: field, reason: "must be a whole number in its documented range"))
             }
+            // A number beyond a Double (1e400) makes the whole text "not valid JSON" to Foundation.
+            if let field = JSONIO.overflowingNumber(in: data) {
+                throw Problem.invalid(ValidationError(field: field, reason: "must be a number in its documented range"))
+            }
             throw DecodingError.dataCorrupted(context)
         }
     }
