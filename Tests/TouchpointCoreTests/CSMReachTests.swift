@@ -46,6 +46,18 @@ struct CSMReachTests {
         #expect(suggestions[0].reason.hasSuffix("in Mazowieckie") && suggestions[3].reason == "every CSM's book is full for High-touch accounts")
     }
 
+    @Test func aRebalancedAccountGoesToACSMOfItsRegion() {
+        let ewa = UUID(), tom = UUID(), ida = UUID()
+        let book = CSMBook(policies: book0, reach: [tom: CSMReach(regions: ["Pomorskie"], languages: []), ida: CSMReach(regions: [], languages: [])])
+        // Ewa holds 26 high-touch accounts (capacity 25); Tom's book is fuller than Ida's.
+        var accounts = (0..<25).map { BookAccount(id: UUID(), name: "E\($0)", model: .highTouch, owner: ewa, annualValue: Double(1_000 + $0)) }
+        accounts.append(BookAccount(id: UUID(), name: "Stocznia", model: .highTouch, owner: ewa, annualValue: 10, region: "Pomorskie"))
+        accounts += (0..<10).map { BookAccount(id: UUID(), name: "T\($0)", model: .highTouch, owner: tom, annualValue: 1) }
+        let moves = book.rebalance(csms: [ewa, tom, ida], accounts: accounts)
+        #expect(moves.count == 1 && moves.first?.accountName == "Stocznia" && moves.first?.to == tom, "\(moves)")
+        #expect(moves.first?.reason == "High-touch book over capacity; to the CSM with the most room in Pomorskie")
+    }
+
     @Test func regionsAreCheckedAndDeduplicated() throws {
         #expect(try CSMBook.regions([" Mazowieckie ", "mazowieckie", "Śląskie"], field: "regions") == ["Mazowieckie", "Śląskie"])
         #expect(throws: ValidationError.self) { try CSMBook.regions(["ok", " "], field: "regions") }

@@ -154,7 +154,8 @@ public struct CSMBook: Sendable {
     }
 
     /// Moves that bring every overloaded CSM within capacity where others have room: the
-    /// smallest accounts move first, so the largest relationships stay with their CSM.
+    /// smallest accounts move first, so the largest relationships stay with their CSM; each
+    /// goes to a CSM of its region and language where one has room (as `pick` chooses).
     public func rebalance(csms: [UserID], accounts: [BookAccount]) -> [Rebalance] {
         var loads = Dictionary(uniqueKeysWithValues: loads(csms: csms, accounts: accounts).map { ($0.csm, $0) })
         var moves: [Rebalance] = []
@@ -164,12 +165,12 @@ public struct CSMBook: Sendable {
             for account in owned {
                 guard loads[csm]!.overCapacity else { break }
                 let others = loads.values.filter { $0.csm != csm }
-                guard let target = pick(for: account.model, among: others) else { continue }
+                guard let target = pick(for: account, among: others) else { continue }
                 let w = weight(account.model)
                 loads[csm]!.utilization -= w
-                loads[target]!.utilization += w
-                moves.append(Rebalance(accountID: account.id, accountName: account.name, from: csm, to: target,
-                                       reason: "\(account.model.rawValue) book over capacity; the receiving CSM has room"))
+                loads[target.csm]!.utilization += w
+                moves.append(Rebalance(accountID: account.id, accountName: account.name, from: csm, to: target.csm,
+                                       reason: "\(account.model.words) book over capacity; to \(target.why)"))
             }
         }
         return moves
