@@ -377,6 +377,35 @@ struct ConsoleBrowserTests {
         }
     }
 
+    /// Changing a policy without JSON: lengths typed in the SLA table, a contact point
+    /// unticked, saved with the button; the page fits a phone.
+    @Test func anAdminChangesAPolicyInTheFormOnADesktopAndAPhone() async throws {
+        try await Self.withServer { server, browser in
+            try await Self.signIn(browser, server.base, as: DemoData.adminEmail)
+            try await browser.resize(width: 1366, height: 900)
+            try await browser.open(server.base + "/console/admin/models")
+            try await Self.waitFor("the policy form") { try await browser.script("return !!document.querySelector('#save-midTouch')") as? Bool == true }
+            _ = try await browser.script("document.querySelector('#midTouch-sla-normal-firstResponse').value = ''")
+            try await browser.type("#midTouch-sla-normal-firstResponse", "1 h 15 min")
+            try await browser.click("#policy-midTouch input[name=offered][value=sms]")
+            try await browser.screenshot("policy-form-1366")
+            try await browser.click("#save-midTouch")
+            try await Self.waitFor("the saved notice") { try await browser.text("#notice").hasPrefix("Mid-touch policy saved") }
+            let policy = try await server.store.serviceConfig(brand: server.brand.id).policy(.midTouch)
+            #expect(policy.sla.normal.firstResponseMinutes == 75 && !policy.offeredContactPoints.contains(.sms))
+            #expect(try await browser.script("return document.querySelector('#midTouch-sla-normal-firstResponse').value") as? String == "1 h 15 min")
+
+            try await browser.resize(width: 390, height: 844)
+            try await browser.open(server.base + "/console/admin/models")
+            let fits = try await browser.script("return document.documentElement.scrollWidth + ' of ' + window.innerWidth") as? String ?? ""
+            let parts = fits.split(separator: " ").compactMap { Int($0) }
+            #expect(parts.count == 2 && parts[0] <= parts[1], "\(fits) px")
+            try await browser.screenshot("policy-form-390")
+            _ = try await browser.script("document.querySelector('#calendar-new').scrollIntoView()")
+            try await browser.screenshot("calendar-grid-390")
+        }
+    }
+
     /// The team lead's view: each team's backlog and each agent's load, counted here again
     /// from the cases themselves, and every figure leads to its cases.
     @Test func theLeadSeesEachTeamsBacklogAndEachAgentsLoad() async throws {

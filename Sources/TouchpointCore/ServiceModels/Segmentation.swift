@@ -10,7 +10,8 @@ public enum SegmentAttribute: String, WireEnum {
     /// personal model.
     case churnRisk
 
-    var label: String {
+    /// The attribute as staff read it in a rule.
+    public var label: String {
         switch self {
         case .annualValue: "annual value"
         case .averageOrderValue: "average order value"
@@ -23,13 +24,14 @@ public enum SegmentAttribute: String, WireEnum {
         }
     }
 
-    var isNumeric: Bool { self == .annualValue || self == .averageOrderValue || self == .healthScore }
+    public var isNumeric: Bool { self == .annualValue || self == .averageOrderValue || self == .healthScore }
 }
 
 public enum ConditionOperator: String, WireEnum {
     case gte, gt, lte, lt, eq, ne, `in`, notIn, contains, notContains
 
-    var symbol: String {
+    /// The operator as a rule reads: "≥", "not in".
+    public var symbol: String {
         switch self {
         case .gte: "≥"
         case .gt: ">"

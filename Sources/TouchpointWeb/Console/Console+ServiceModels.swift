@@ -3,21 +3,26 @@ import Hummingbird
 import TouchpointApplication
 import TouchpointCore
 
-/// Administration of what decides service: the segmentation rules (with a dry run before
-/// saving) and each model's policy, edited as the same JSON the API takes and checked by
-/// the same decoding, so a mistake is shown with its field and nothing half-saved.
+/// Administration of what decides service: the segmentation rules (a builder, with a dry
+/// run before saving), each model's policy (a form) and the business calendars (a weekly
+/// grid). Each keeps the JSON the API takes as "Advanced", checked by the same decoding, so
+/// a mistake is shown with its field and nothing half-saved.
 extension Console {
     func addServiceModelRoutes(to group: RouterGroup<TouchpointContext>) {
-        group.get("admin/models") { _, context in try await modelsPage(context, rulesText: nil, policyTexts: [:], result: nil) }
+        group.get("admin/models") { _, context in try await modelsPage(context, ModelsState()) }
         group.post("admin/models") { _, context in try await changeModels(context) }
     }
 
     struct ModelsView {
         var chrome: Chrome
+        var builder: RuleForm.View
         var rules: String
+        var rulesOpen: Bool
         var policies: [PolicyBox]
         var calendars: [CalendarBox]
-        var newCalendar: String
+        var newCalendar: CalendarBox
+        /// Time zones to pick from while typing one.
+        var zones: [String]
         var notice: String?
         var error: String?
         var dryRun: DryRunBox?
@@ -25,13 +30,21 @@ extension Console {
 
     struct PolicyBox {
         var model: String
+        var title: String
+        var form: PolicyForm.View
         var text: String
+        /// What went wrong with this model's form, shown beside it.
+        var error: String?
+        var advancedOpen: Bool
     }
 
     struct CalendarBox {
         var id: String
         var name: String
+        var grid: CalendarForm.View
         var text: String
+        var error: String?
+        var advancedOpen: Bool
     }
 
     struct DryRunBox {
@@ -43,10 +56,20 @@ extension Console {
         var moreContacts: Int?
     }
 
-    struct ModelsResult {
+    /// What the page shows besides what is saved: fields as they were typed, and the result.
+    struct ModelsState {
+        var ruleValues: [String: String]?
+        var rulesText: String?
+        var policyValues: [ServiceModel: [String: String]] = [:]
+        var policyTexts: [ServiceModel: String] = [:]
+        var calendarValues: [String: [String: String]] = [:]
+        var calendarTexts: [String: String] = [:]
+        /// The box an error belongs to (`rules`, a model, a calendar key), so it shows there.
+        var errorAt: String?
         var notice: String?
         var error: String?
         var dryRun: DryRunBox?
+        var status: HTTPResponse.Status = .ok
     }
 
     static let prettyJSON: JSONEncoder = {
@@ -69,85 +92,147 @@ extension Console {
         }
         """
 
-    func modelsPage(_ context: TouchpointContext, rulesText: String?, policyTexts: [ServiceModel: String], result: ModelsResult?,
-                    calendarTexts: [String: String] = [:], status: HTTPResponse.Status = .ok) async throws -> Response {
+    func modelsPage(_ context: TouchpointContext, _ state: ModelsState) async throws -> Response {
         let session = try context.signedIn()
         guard session.principal.may(.administer) else { throw Problem(.forbidden, "only administrators change service models") }
         let brand = session.user.brandID
         let rules = try await app.accountModels.segmentationRules(brand: brand)
         let config = try await app.serviceSettings.serviceConfig(brand: brand)
+        let calendars = try await app.serviceSettings.calendars(brand: brand)
         var ruleSet = RuleSetDTO(rules: rules.rules, defaultModel: rules.defaultModel)
         ruleSet.changedAccounts = nil
+        // An error shows beside the box it belongs to; one that belongs to none at the top.
+        let boxed = state.errorAt != nil
         let view = ModelsView(
-            chrome: Chrome(title: "Service models", session: session), rules: rulesText ?? Self.pretty(ruleSet),
+            chrome: Chrome(title: "Service models", session: session),
+            builder: RuleForm.view(state.ruleValues ?? RuleForm.values(of: rules)),
+            rules: state.rulesText ?? Self.pretty(ruleSet), rulesOpen: state.rulesText != nil,
             policies: ServiceModel.allCases.map { model in
-                PolicyBox(model: model.rawValue, text: policyTexts[model] ?? Self.pretty(PolicyDTO(config.policy(model))))
+                let policy = config.policy(model)
+                let mine = state.errorAt == model.rawValue
+                return PolicyBox(
+                    model: model.rawValue, title: model.words,
+                    form: PolicyForm.view(model, state.policyValues[model] ?? PolicyForm.values(of: policy), calendars: calendars),
+                    text: state.policyTexts[model] ?? Self.pretty(PolicyDTO(policy)), error: mine ? state.error : nil,
+                    advancedOpen: state.policyTexts[model] != nil)
             },
-            calendars: try await app.serviceSettings.calendars(brand: brand).map { named in
+            calendars: calendars.map { named in
                 var dto = CalendarDTO(named)
                 dto.id = nil
-                return CalendarBox(id: named.id.text, name: named.name, text: calendarTexts[named.id.text] ?? Self.pretty(dto))
+                let key = named.id.text
+                return CalendarBox(
+                    id: key, name: named.name,
+                    grid: CalendarForm.view(key: key, state.calendarValues[key] ?? CalendarForm.values(name: named.name, of: named.calendar)),
+                    text: state.calendarTexts[key] ?? Self.pretty(dto), error: state.errorAt == key ? state.error : nil,
+                    advancedOpen: state.calendarTexts[key] != nil)
             },
-            newCalendar: calendarTexts["new"] ?? Self.calendarExample,
-            notice: result?.notice, error: result?.error, dryRun: result?.dryRun)
-        return pages.render("models", view, status: status)
+            newCalendar: CalendarBox(
+                id: "new", name: "", grid: CalendarForm.view(key: "new", state.calendarValues["new"] ?? CalendarForm.blank),
+                text: state.calendarTexts["new"] ?? Self.calendarExample, error: state.errorAt == "new" ? state.error : nil,
+                advancedOpen: state.calendarTexts["new"] != nil),
+            zones: TimeZone.knownTimeZoneIdentifiers.sorted(),
+            notice: state.notice, error: boxed && state.errorAt != "rules" ? nil : state.error, dryRun: state.dryRun)
+        return pages.render("models", view, status: state.status)
     }
 
     func changeModels(_ context: TouchpointContext) async throws -> Response {
         let session = try context.signedIn()
         guard session.principal.may(.administer) else { throw Problem(.forbidden, "only administrators change service models") }
-        let brand = session.user.brandID
-        let actor = Actor.staff(session.user.id)
         let form = context.form ?? HTMLForm(urlEncoded: "")
         let action = form["action"] ?? ""
+        if action.hasPrefix("builder") { return try await changeRulesInBuilder(context, action: action, form: form, session: session) }
+        if action.hasPrefix("calendar") { return try await changeCalendar(context, action: action, form: form, session: session) }
+        if action.hasPrefix("policy") { return try await changePolicy(context, action: action, form: form, session: session) }
+        guard action == "dryrun" || action == "rules" else { throw Problem(.badRequest, "unknown action") }
+        let text = form["rules"] ?? ""
         do {
-            if action == "dryrun" || action == "rules" {
-                let text = form["rules"] ?? ""
-                let body = try JSONIO.decoder.decode(RuleSetDTO.self, from: Data(text.utf8))
-                let candidate = RuleSet(rules: body.rules, defaultModel: body.defaultModel)
-                if action == "dryrun" {
-                    let run = try await app.accountModels.dryRun(candidate, brand: brand)
-                    let box = DryRunBox(
-                        counts: ServiceModel.allCases.map { Fact(label: $0.rawValue, value: "\(run.currentCounts[$0] ?? 0) → \(run.counts[$0] ?? 0)") },
-                        changes: run.changes.prefix(50).map { "\($0.name): \($0.from?.rawValue ?? "none") → \($0.to.rawValue) (\($0.explanation))" },
-                        more: run.changes.count > 50 ? run.changes.count - 50 : nil,
-                        contactChanges: run.contactChanges.prefix(50).map {
-                            "\($0.name ?? "(no name)"), \($0.title) at \($0.accountName): \($0.from.rawValue) → \($0.to.rawValue) (\($0.explanation))"
-                        },
-                        moreContacts: run.contactChanges.count > 50 ? run.contactChanges.count - 50 : nil)
-                    return try await modelsPage(context, rulesText: text, policyTexts: [:],
-                                                result: ModelsResult(notice: "Dry run: nothing was saved.", dryRun: box))
-                }
-                let (_, changed) = try await app.accountModels.setSegmentationRules(candidate, brand: brand, actor: actor)
-                return try await modelsPage(context, rulesText: nil, policyTexts: [:],
-                                            result: ModelsResult(notice: "Rules saved; \(changed) accounts changed model."))
-            }
-            if action.hasPrefix("calendar") {
-                return try await changeCalendar(context, action: action, form: form, session: session)
-            }
-            guard let model = action.split(separator: ":").last.flatMap({ ServiceModel(rawValue: String($0)) }), action.hasPrefix("policy:") else {
-                throw Problem(.badRequest, "unknown action")
-            }
-            let text = form["policy"] ?? ""
-            do {
-                let body = try JSONIO.decoder.decode(PolicyDTO.self, from: Data(text.utf8))
-                let (_, moved) = try await app.serviceSettings.setPolicy(try body.policy(as: model), brand: brand, actor: actor)
-                return try await modelsPage(context, rulesText: nil, policyTexts: [:],
-                                            result: ModelsResult(notice: "Policy of \(model.rawValue) saved; \(moved) open cases got new SLA deadlines."))
-            } catch {
-                return try await modelsPage(context, rulesText: nil, policyTexts: [model: text],
-                                            result: ModelsResult(error: "\(model.rawValue): " + Problem.from(error).detail), status: .unprocessableContent)
-            }
-        } catch let problem as Problem where problem.status == .badRequest {
-            throw problem
+            let body = try JSONIO.decoder.decode(RuleSetDTO.self, from: Data(text.utf8))
+            return try await tryOrSaveRules(context, RuleSet(rules: body.rules, defaultModel: body.defaultModel), dryRun: action == "dryrun",
+                                            session: session, state: ModelsState(rulesText: text))
         } catch {
             // What was typed stays in the box, with the reason next to it.
-            return try await modelsPage(context, rulesText: form["rules"], policyTexts: [:],
-                                        result: ModelsResult(error: Problem.from(error).detail), status: .unprocessableContent)
+            return try await modelsPage(context, ModelsState(rulesText: text, errorAt: "rules", error: Problem.from(error).detail,
+                                                             status: .unprocessableContent))
         }
     }
 
-    /// `calendar:new`, `calendar:<id>` (save) and `calendar-delete:<id>`.
+    /// A dry run (nothing saved; the fields stay as typed) or saving the rules.
+    func tryOrSaveRules(_ context: TouchpointContext, _ rules: RuleSet, dryRun: Bool, session: StaffSession, state: ModelsState) async throws -> Response {
+        let brand = session.user.brandID
+        if dryRun {
+            var shown = state
+            shown.notice = "Dry run: nothing was saved."
+            shown.dryRun = Self.dryRunBox(try await app.accountModels.dryRun(rules, brand: brand))
+            return try await modelsPage(context, shown)
+        }
+        let (_, changed) = try await app.accountModels.setSegmentationRules(rules, brand: brand, actor: .staff(session.user.id))
+        return try await modelsPage(context, ModelsState(notice: "Rules saved; \(changed) \(changed == 1 ? "account" : "accounts") changed model."))
+    }
+
+    static func dryRunBox(_ run: DryRun) -> DryRunBox {
+        DryRunBox(
+            counts: ServiceModel.allCases.map { Fact(label: $0.words, value: "\(run.currentCounts[$0] ?? 0) → \(run.counts[$0] ?? 0)") },
+            changes: run.changes.prefix(50).map { "\($0.name): \($0.from?.words ?? "none") → \($0.to.words) (\($0.explanation))" },
+            more: run.changes.count > 50 ? run.changes.count - 50 : nil,
+            contactChanges: run.contactChanges.prefix(50).map {
+                "\($0.name ?? "(no name)"), \($0.title) at \($0.accountName): \($0.from.words) → \($0.to.words) (\($0.explanation))"
+            },
+            moreContacts: run.contactChanges.count > 50 ? run.contactChanges.count - 50 : nil)
+    }
+
+    /// The rule builder: `builder-dryrun`, `builder-save`, `builder-rows` (show the form again
+    /// with fresh empty rows) and `builder-move:up|down|remove:<rule>`.
+    func changeRulesInBuilder(_ context: TouchpointContext, action: String, form: HTMLForm, session: StaffSession) async throws -> Response {
+        let change = action.hasPrefix("builder-move:") ? String(action.dropFirst("builder-move:".count)) : nil
+        let values = RuleForm.values(from: form, change: change)
+        guard action == "builder-dryrun" || action == "builder-save" else {
+            let notice = change == nil ? nil : "Order changed here; nothing is saved until you save the rules."
+            return try await modelsPage(context, ModelsState(ruleValues: values, notice: notice))
+        }
+        do {
+            let rules = try RuleForm.rules(from: values)
+            return try await tryOrSaveRules(context, rules, dryRun: action == "builder-dryrun", session: session, state: ModelsState(ruleValues: values))
+        } catch {
+            return try await modelsPage(context, ModelsState(ruleValues: values, errorAt: "rules", error: Self.sentence(error),
+                                                             status: .unprocessableContent))
+        }
+    }
+
+    /// `policy-form:<model>` (the form) and `policy:<model>` (the JSON under "Advanced").
+    func changePolicy(_ context: TouchpointContext, action: String, form: HTMLForm, session: StaffSession) async throws -> Response {
+        let brand = session.user.brandID
+        guard let model = action.split(separator: ":").last.flatMap({ ServiceModel(rawValue: String($0)) }) else {
+            throw Problem(.badRequest, "unknown action")
+        }
+        let fromForm = action.hasPrefix("policy-form:")
+        var state = ModelsState(errorAt: model.rawValue, status: .unprocessableContent)
+        do {
+            let policy: ServicePolicy
+            if fromForm {
+                state.policyValues[model] = PolicyForm.values(from: form)
+                policy = try PolicyForm.policy(from: form, over: try await app.serviceSettings.serviceConfig(brand: brand).policy(model))
+            } else {
+                state.policyTexts[model] = form["policy"] ?? ""
+                policy = try JSONIO.decoder.decode(PolicyDTO.self, from: Data((form["policy"] ?? "").utf8)).policy(as: model)
+            }
+            let (_, moved) = try await app.serviceSettings.setPolicy(policy, brand: brand, actor: .staff(session.user.id))
+            let deadlines = moved == 0 ? "" : "; \(moved) open \(moved == 1 ? "case has" : "cases have") new SLA deadlines"
+            return try await modelsPage(context, ModelsState(notice: "\(model.words) policy saved\(deadlines)."))
+        } catch {
+            state.error = fromForm ? Self.sentence(error) : Problem.from(error).detail
+            return try await modelsPage(context, state)
+        }
+    }
+
+    /// A form's validation error as one sentence: "Accounts per advisor: …".
+    static func sentence(_ error: any Error) -> String {
+        if let invalid = error as? ValidationError { return "\(invalid.field): \(invalid.reason)" }
+        return Problem.from(error).detail
+    }
+
+    /// `calendar-grid:<key>` (the weekly grid), `calendar-holidays:<key>` (add Poland's public
+    /// holidays to the grid, unsaved), `calendar:<key>` (the JSON) and `calendar-delete:<id>`;
+    /// the key is `new` or a calendar's id.
     func changeCalendar(_ context: TouchpointContext, action: String, form: HTMLForm, session: StaffSession) async throws -> Response {
         let brand = session.user.brandID
         let actor = Actor.staff(session.user.id)
@@ -158,20 +243,38 @@ extension Console {
             do {
                 try await app.serviceSettings.deleteCalendar(id, brand: brand)
             } catch {
-                return try await modelsPage(context, rulesText: nil, policyTexts: [:], result: ModelsResult(error: Problem.from(error).detail),
-                                            status: .conflict)
+                return try await modelsPage(context, ModelsState(errorAt: key, error: Problem.from(error).detail, status: .conflict))
             }
-            return try await modelsPage(context, rulesText: nil, policyTexts: [:], result: ModelsResult(notice: "Calendar deleted."))
+            return try await modelsPage(context, ModelsState(notice: "Calendar deleted."))
         }
-        let text = form["calendar"] ?? ""
+        if action.hasPrefix("calendar-holidays:") {
+            let year = Calendar(identifier: .gregorian).component(.year, from: app.environment.now())
+            let values = CalendarForm.addingPolishHolidays(to: CalendarForm.values(from: form), years: year...(year + 4))
+            return try await modelsPage(context, ModelsState(
+                calendarValues: [key: values],
+                notice: "Polish public holidays \(year)–\(year + 4) added to the form; save the calendar to keep them."))
+        }
+        let grid = action.hasPrefix("calendar-grid:")
+        var state = ModelsState(errorAt: key, status: .unprocessableContent)
         do {
             if let id { _ = try await app.serviceSettings.calendar(id, brand: brand) }
-            let body = try JSONIO.decoder.decode(CalendarDTO.self, from: Data(text.utf8))
-            let saved = try await app.serviceSettings.saveCalendar(id: id, name: body.name, calendar: try body.calendar(), brand: brand, actor: actor)
-            return try await modelsPage(context, rulesText: nil, policyTexts: [:], result: ModelsResult(notice: "Calendar \(saved.name) saved."))
+            let name: String
+            let calendar: BusinessCalendar
+            if grid {
+                let values = CalendarForm.values(from: form)
+                state.calendarValues[key] = values
+                let (typedName, definition) = try CalendarForm.definition(from: values)
+                (name, calendar) = (typedName, try definition.calendar())
+            } else {
+                state.calendarTexts[key] = form["calendar"] ?? ""
+                let body = try JSONIO.decoder.decode(CalendarDTO.self, from: Data((form["calendar"] ?? "").utf8))
+                (name, calendar) = (body.name, try body.calendar())
+            }
+            let saved = try await app.serviceSettings.saveCalendar(id: id, name: name, calendar: calendar, brand: brand, actor: actor)
+            return try await modelsPage(context, ModelsState(notice: "Calendar \(saved.name) saved."))
         } catch {
-            return try await modelsPage(context, rulesText: nil, policyTexts: [:], result: ModelsResult(error: "Calendar: " + Problem.from(error).detail),
-                                        calendarTexts: [key: text], status: .unprocessableContent)
+            state.error = grid ? Self.sentence(error) : "Calendar: " + Problem.from(error).detail
+            return try await modelsPage(context, state)
         }
     }
 }

@@ -198,11 +198,7 @@ enum PlaybookForm {
 
     // MARK: the form's view
 
-    struct Choice {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Choice = FormChoice
 
     struct StepRow {
         var index: Int
@@ -246,10 +242,7 @@ enum PlaybookForm {
         var placeholders: [String]
     }
 
-    static func choices(_ options: [(String, String)], _ selected: String?) -> [Choice] {
-        let chosen = Set((selected ?? "").split(separator: ",").map(String.init))
-        return options.map { Choice(value: $0.0, label: $0.1, selected: chosen.contains($0.0)) }
-    }
+    static func choices(_ options: [(String, String)], _ selected: String?) -> [Choice] { FormChoice.list(options, selected) }
 
     static func view(_ values: [String: String], teams: [(String, String)]) -> View {
         let written = (0..<50).filter { !(values["s\($0)-type"] ?? "").isEmpty }.count
