@@ -28,6 +28,27 @@ public struct Staff: Sendable {
         return try await store.updateBrand(id, language: language, timeZone: timeZone, actor: actor)
     }
 
+    /// Adds a team to the brand; a name the brand already uses (in any case) is refused.
+    public func addTeam(name: String, brand: BrandID) async throws -> Team {
+        let clean = try Check.text(name, field: "name", max: 200)
+        if try await store.teamProfiles(brand: brand).contains(where: { $0.team.name.lowercased() == clean.lowercased() }) {
+            throw StoreError.conflict("there is already a team named '\(clean)'")
+        }
+        return try await store.createTeam(brand: brand, name: clean)
+    }
+
+    /// Adds a staff member to the brand, in a team of the brand or none. With a password
+    /// hash they can sign in at once; without one, once an administrator sets a password.
+    public func addStaffMember(email: String, name: String, role: Role, team: TeamID?, passwordHash: String?, brand: BrandID,
+                               actor: Actor) async throws -> StaffUser {
+        if let team, try await !store.teamProfiles(brand: brand).contains(where: { $0.team.id == team }) {
+            throw ValidationError(field: "teamId", reason: "no team \(team.text) in this brand")
+        }
+        let user = try await store.createStaffUser(brand: brand, email: email, name: name, role: role, team: team)
+        if let passwordHash { try await store.setPasswordHash(passwordHash, userID: user.id, brand: brand, actor: actor) }
+        return user
+    }
+
     /// The staff member with this email address.
     public func staffUser(email: String) async throws -> StaffUser {
         try await store.staffUser(email: email)

@@ -116,3 +116,20 @@ extension HumanReach {
         }
     }
 }
+
+extension Role {
+    /// The role as staff say it: "Agent, level 2", "Administrator".
+    public var words: String {
+        switch self {
+        case .agentL1: "Agent, level 1"
+        case .agentL2: "Agent, level 2"
+        case .agentL3: "Agent, level 3"
+        case .csm: "Customer success manager"
+        case .technician: "Field technician"
+        case .billing: "Billing desk"
+        case .manager: "Manager"
+        case .executive: "Executive"
+        case .admin: "Administrator"
+        }
+    }
+}

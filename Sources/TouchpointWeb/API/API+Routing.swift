@@ -49,6 +49,19 @@ struct TeamProfileDTO: Encodable {
     }
 }
 
+struct NewTeamRequest: Decodable {
+    var name: String
+}
+
+struct NewStaffRequest: Decodable {
+    var email: String
+    var name: String
+    var role: Role
+    var teamId: String?
+    /// Set at once, so they can sign in; without it, an administrator sets one later.
+    var password: String?
+}
+
 struct TeamPatchRequest: Decodable {
     var changes: TeamChanges
 

@@ -51,6 +51,8 @@ public func buildRouter(app: UseCases, inbox: Inbox, config: WebConfig) -> Route
     v1.get("me") { _, context in try api.me(context) }
     v1.get("teams") { _, context in try await api.teams(context) }
     v1.get("staff") { _, context in try await api.staff(context) }
+    v1.post("teams") { request, context in try await api.addTeam(request, context) }
+    v1.post("staff") { request, context in try await api.addStaffMember(request, context) }
     v1.get("events") { request, context in try await api.events(request, context) }
     api.addAccountRoutes(to: v1)
     api.addHealthRoutes(to: v1)
@@ -195,6 +197,35 @@ struct API: Sendable {
         let caller = try context.caller(may: .readCustomers)
         let users = try await app.routing.agentProfiles(brand: caller.brandID)
         return try JSONIO.response(["items": users.map(AgentDTO.init)])
+    }
+
+    /// `POST /teams`: a new team, administrators only.
+    func addTeam(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let caller = try context.caller(may: .administer)
+        let body = try await io.decode(NewTeamRequest.self, from: request)
+        let team = try await app.staff.addTeam(name: body.name, brand: caller.brandID)
+        guard let profile = try await app.routing.teamProfiles(brand: caller.brandID).first(where: { $0.team.id == team.id }) else {
+            throw Problem(.notFound, "team \(team.id.text) not found")
+        }
+        return try JSONIO.response(TeamProfileDTO(profile), status: .created, headers: [.location: "/api/v1/teams/\(team.id.text)"])
+    }
+
+    /// `POST /staff`: a new staff member, administrators only; with `password` they can sign
+    /// in to the console at once.
+    func addStaffMember(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let caller = try context.caller(may: .administer)
+        let body = try await io.decode(NewStaffRequest.self, from: request)
+        var team: TeamID?
+        if let text = body.teamId {
+            guard let id = UUID(text: text) else { throw Problem.invalid(ValidationError(field: "teamId", reason: "'\(text)' is not an id")) }
+            team = id
+        }
+        var hash: String?
+        if let password = body.password { hash = try await Passwords.hash(try Passwords.validate(password)) }
+        let user = try await app.staff.addStaffMember(email: body.email, name: body.name, role: body.role, team: team, passwordHash: hash,
+                                                      brand: caller.brandID, actor: .staff(caller.userID))
+        return try JSONIO.response(AgentDTO(try await app.routing.agentProfile(user.id, brand: caller.brandID)), status: .created,
+                                   headers: [.location: "/api/v1/staff/\(user.id.text)"])
     }
 
     func events(_ request: Request, _ context: TouchpointContext) async throws -> Response {

@@ -15,6 +15,22 @@ extension Console {
             try await app.signIn.setPasswordHash(try await Passwords.hash(password), userID: id, brand: session.user.brandID, actor: .staff(session.user.id))
             return Pages.redirect("/console/admin/staff?done=password")
         }
+        group.post("admin/staff") { request, context in
+            let session = try context.signedIn()
+            guard session.principal.may(.administer) else { throw Problem(.forbidden, "only administrators add staff") }
+            let form = context.form ?? HTMLForm(urlEncoded: "")
+            do {
+                guard let role = Role(rawValue: form["role"] ?? "") else { throw ValidationError(field: "Role", reason: "choose one of the roles") }
+                var hash: String?
+                if let password = form.text("password") { hash = try await Passwords.hash(try Passwords.validate(password)) }
+                _ = try await app.staff.addStaffMember(email: form["email"] ?? "", name: form["name"] ?? "", role: role,
+                                                       team: form.text("team").flatMap(UUID.init(text:)), passwordHash: hash,
+                                                       brand: session.user.brandID, actor: .staff(session.user.id))
+            } catch {
+                return try await staffPage(request, context, error: Self.sentence(error), typed: form)
+            }
+            return Pages.redirect("/console/admin/staff?done=added")
+        }
         group.get("admin/macros") { request, context in
             try await macrosPage(context, notice: HTMLForm(urlEncoded: request.uri.query ?? "")["done"] != nil ? "Saved." : nil)
         }
@@ -144,7 +160,7 @@ extension Console {
             TokenLine(id: $0.id.text, name: $0.name, email: $0.email, scope: $0.scope.rawValue, created: TimeText($0.createdAt, reader),
                       revoked: $0.revokedAt.map { TimeText($0, reader) })
         }
-        let staff = try await app.lookups.staffUsers(brand: brand).map { Option(value: $0.email, label: "\($0.name) (\($0.role.rawValue))", selected: false) }
+        let staff = try await app.lookups.staffUsers(brand: brand).map { Option(value: $0.email, label: "\($0.name) (\($0.role.words))", selected: false) }
         var response = pages.render("tokens", TokensView(chrome: Chrome(title: "API tokens", session: session), created: created, tokens: tokens, staff: staff))
         response.headers[.cacheControl] = "no-store"
         return response
@@ -163,6 +179,17 @@ extension Console {
         var chrome: Chrome
         var notice: String?
         var people: [StaffLine]
+        /// Why the new staff member was not added.
+        var error: String?
+        var draft: PersonDraft
+    }
+
+    /// The new staff member's form, as typed (never the password).
+    struct PersonDraft {
+        var name: String
+        var email: String
+        var roles: [FormChoice]
+        var teams: [FormChoice]
     }
 
     struct StaffLine {
@@ -174,18 +201,24 @@ extension Console {
         var sessions: Int
     }
 
-    func staffPage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+    func staffPage(_ request: Request, _ context: TouchpointContext, error: String? = nil, typed: HTMLForm? = nil) async throws -> Response {
         let session = try context.signedIn()
         guard session.principal.may(.administer) else { throw Problem(.forbidden, "only administrators manage staff") }
         let brand = session.user.brandID
-        let teams = Dictionary(try await app.routing.teamProfiles(brand: brand).map { ($0.team.id, $0.team.name) }, uniquingKeysWith: { a, _ in a })
+        let profiles = try await app.routing.teamProfiles(brand: brand)
+        let teams = Dictionary(profiles.map { ($0.team.id, $0.team.name) }, uniquingKeysWith: { a, _ in a })
+        let draft = PersonDraft(
+            name: typed?["name"] ?? "", email: typed?["email"] ?? "",
+            roles: FormChoice.list(Role.allCases.map { ($0.rawValue, $0.words) }, typed?["role"] ?? Role.agentL1.rawValue),
+            teams: FormChoice.list([("", "No team")] + profiles.map { ($0.team.id.text, $0.team.name) }, typed?["team"]))
         var people: [StaffLine] = []
         for user in try await app.lookups.staffUsers(brand: brand) {
-            people.append(StaffLine(id: user.id.text, name: user.name, email: user.email, role: user.role.rawValue,
+            people.append(StaffLine(id: user.id.text, name: user.name, email: user.email, role: user.role.words,
                                     team: user.teamID.flatMap { teams[$0] } ?? "—", sessions: try await app.signIn.sessionCount(userID: user.id)))
         }
-        let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"] == "password"
-        return pages.render("staff", StaffView(chrome: Chrome(title: "Staff", session: session),
-                                               notice: done ? "Password set; that person's sessions were ended." : nil, people: people))
+        let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]
+        let notice = done.flatMap { ["password": "Password set; that person's sessions were ended.", "added": "Staff member added."][$0] }
+        return pages.render("staff", StaffView(chrome: Chrome(title: "Staff", session: session), notice: notice, people: people, error: error, draft: draft),
+                            status: error == nil ? .ok : .unprocessableContent)
     }
 }

@@ -346,7 +346,7 @@ extension Console {
             chat: chatSession.map { ChatPanel(caseId: $0.caseID.text) },
             transferTargets: (step.next.map { [Option(value: "next-level", label: "the next level (\($0.rawValue))", selected: false)] } ?? [])
                 + people.filter { $0.id != item.assigneeID && $0.role.permissions.contains(.handleCases) }
-                    .map { Option(value: "agent:\($0.id.text)", label: "\($0.name) (\($0.role.rawValue))", selected: false) },
+                    .map { Option(value: "agent:\($0.id.text)", label: "\($0.name) (\($0.role.words))", selected: false) },
             // WhatsApp templates are looked up only for customers who can be written to there.
             templates: points.contains(.whatsApp)
                 ? try await app.integrations.integrations(brand: brand).first { $0.kind == .whatsApp }?.templates.map {
@@ -359,7 +359,7 @@ extension Console {
             },
             priorities: Priority.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == item.priority) },
             agents: [Option(value: "", label: "nobody", selected: item.assigneeID == nil)]
-                + people.map { Option(value: $0.id.text, label: "\($0.name) (\($0.role.rawValue))", selected: $0.id == item.assigneeID) },
+                + people.map { Option(value: $0.id.text, label: "\($0.name) (\($0.role.words))", selected: $0.id == item.assigneeID) },
             teams: [Option(value: "", label: "no team", selected: item.teamID == nil)]
                 + teamList.map { Option(value: $0.team.id.text, label: $0.team.name, selected: $0.team.id == item.teamID) },
             canEscalate: item.status.isActive && step.next != nil, canDeescalate: item.status.isActive && step.previous != nil,

@@ -226,7 +226,7 @@ extension Console {
 
     /// A form's validation error as one sentence: "Accounts per advisor: …".
     static func sentence(_ error: any Error) -> String {
-        if let invalid = error as? ValidationError { return "\(invalid.field): \(invalid.reason)" }
+        if let invalid = error as? ValidationError { return invalid.field.prefix(1).uppercased() + invalid.field.dropFirst() + ": " + invalid.reason }
         return Problem.from(error).detail
     }
 

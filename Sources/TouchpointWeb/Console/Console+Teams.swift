@@ -8,6 +8,16 @@ import TouchpointCore
 extension Console {
     func addTeamRoutes(to group: RouterGroup<TouchpointContext>) {
         group.get("admin/teams") { request, context in try await teamsPage(request, context) }
+        group.post("admin/teams") { request, context in
+            let session = try requireAdmin(context)
+            let name = context.form?["name"] ?? ""
+            do {
+                _ = try await app.staff.addTeam(name: name, brand: session.user.brandID)
+            } catch {
+                return try await teamsPage(request, context, error: Self.sentence(error), newTeam: name)
+            }
+            return Pages.redirect("/console/admin/teams?done=added")
+        }
         group.post("admin/teams/{id}") { _, context in
             let session = try requireAdmin(context)
             let form = context.form ?? HTMLForm(urlEncoded: "")
@@ -63,6 +73,9 @@ extension Console {
     struct TeamsView {
         var chrome: Chrome
         var notice: String?
+        /// Why the new team was not added, and its name as typed.
+        var error: String?
+        var newTeam: String
         var teams: [TeamLine]
         var agents: [AgentLine]
     }
@@ -88,7 +101,7 @@ extension Console {
         var teams: [Option]
     }
 
-    func teamsPage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+    func teamsPage(_ request: Request, _ context: TouchpointContext, error: String? = nil, newTeam: String = "") async throws -> Response {
         let session = try requireAdmin(context)
         let brand = session.user.brandID
         let teams = try await app.routing.teamProfiles(brand: brand)
@@ -96,22 +109,35 @@ extension Console {
         let calendars = try await app.serviceSettings.calendars(brand: brand)
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]
         let view = TeamsView(
-            chrome: Chrome(title: "Teams and agents", session: session), notice: done.map { $0 == "team" ? "Team saved." : "Agent saved." },
+            chrome: Chrome(title: "Teams and agents", session: session),
+            notice: done.map { ["team": "Team saved.", "added": "Team added; give it skills and levels below."][$0] ?? "Agent saved." },
+            error: error, newTeam: newTeam,
             teams: teams.map { team in
                 TeamLine(id: team.team.id.text, name: team.team.name, skills: team.routing.skills.sorted().joined(separator: ", "),
-                         strategies: AssignmentStrategy.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == team.routing.strategy) },
+                         strategies: AssignmentStrategy.allCases.map { Option(value: $0.rawValue, label: $0.words, selected: $0 == team.routing.strategy) },
                          levels: SupportLevel.allCases.map { Option(value: "\($0.rawValue)", label: "level \($0.rawValue)", selected: team.routing.levels.contains($0)) },
                          calendars: [Option(value: "", label: "around the clock", selected: team.calendarID == nil)]
                             + calendars.map { Option(value: $0.id.text, label: $0.name, selected: $0.id == team.calendarID) },
                          handleMinutes: String(format: "%.0f", team.averageHandleMinutes))
             },
             agents: agents.map { agent in
-                AgentLine(id: agent.user.id.text, name: agent.user.name, role: agent.user.role.rawValue, skills: agent.skills.joined(separator: ", "),
+                AgentLine(id: agent.user.id.text, name: agent.user.name, role: agent.user.role.words, skills: agent.skills.joined(separator: ", "),
                           capacity: agent.capacity, active: agent.activeCases,
-                          presences: Presence.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == agent.presence) },
+                          presences: Presence.allCases.map { Option(value: $0.rawValue, label: $0.words, selected: $0 == agent.presence) },
                           teams: [Option(value: "", label: "no team", selected: agent.user.teamID == nil)]
                             + teams.map { Option(value: $0.team.id.text, label: $0.team.name, selected: $0.team.id == agent.user.teamID) })
             })
-        return pages.render("teams", view)
+        return pages.render("teams", view, status: error == nil ? .ok : .unprocessableContent)
+    }
+}
+
+extension AssignmentStrategy {
+    /// How a team hands out cases, as an administrator reads it.
+    var words: String {
+        switch self {
+        case .leastLoaded: "to whoever has the most room"
+        case .roundRobin: "to each person in turn"
+        case .namedCSM: "to the account's named advisor"
+        }
     }
 }

@@ -135,7 +135,7 @@ struct Chrome {
         self.title = title
         self.userId = session.user.id.text
         self.userName = session.user.name
-        self.role = session.user.role.rawValue
+        self.role = session.user.role.words
         self.csrf = session.csrfToken
         self.isAdmin = session.principal.may(.administer)
         self.writesMacros = session.principal.may(.manageMacros)

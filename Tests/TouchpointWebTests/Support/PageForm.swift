@@ -8,10 +8,15 @@ struct PageForm {
 
     /// The form that holds the submit button with this value (`name="action" value="…"`),
     /// with that button's action added as a browser adds the button pressed.
-    init?(_ html: String, button: String) {
-        guard let press = html.range(of: "value=\"\(button)\""),
-              let start = html.range(of: "<form", options: .backwards, range: html.startIndex..<press.lowerBound),
-              let end = html.range(of: "</form>", range: press.upperBound..<html.endIndex) else { return nil }
+    init?(_ html: String, button: String, formID: String? = nil) {
+        let anchor = formID.map { "id=\"\($0)\"" } ?? "value=\"\(button)\""
+        guard let press = html.range(of: anchor) else { return nil }
+        // The form around the anchor: the one it opens (an id on the form or an element
+        // around it), or the one before it (a button inside).
+        let before = html.range(of: "<form", options: .backwards, range: html.startIndex..<press.lowerBound)
+        let after = html.range(of: "<form", range: press.upperBound..<html.endIndex)
+        guard let start = formID != nil ? (before.flatMap { html[$0.lowerBound..<press.lowerBound].contains("</form>") ? nil : $0 } ?? after) : before,
+              let end = html.range(of: "</form>", range: start.upperBound..<html.endIndex) else { return nil }
         let form = String(html[start.lowerBound..<end.upperBound])
         let tag = try! NSRegularExpression(pattern: #"<(input|select|textarea)\b([^>]*)>"#, options: [.caseInsensitive])
         for match in tag.matches(in: form, range: NSRange(form.startIndex..., in: form)) {
@@ -38,7 +43,7 @@ struct PageForm {
                 if let chosen = values.first(where: { $0["selected"] != nil }) ?? values.first { fields.append((name, chosen["value"] ?? "")) }
             }
         }
-        fields.append(("action", button))
+        if !button.isEmpty { fields.append(("action", button)) }
     }
 
     /// The first value of a field.
