@@ -62,10 +62,6 @@ extension Portal {
         group.post("{brand}/help/{id}/feedback") { request, context in try await helpFeedback(request, context) }
     }
 
-    /// The reader's language: `lang` in the address, else the brand's.
-    func helpLanguage(_ request: Request, _ brand: Brand) -> Language {
-        HTMLForm(urlEncoded: request.uri.query ?? "")["lang"].flatMap(Language.init(rawValue:)) ?? brand.language
-    }
 
     func helpFrame(_ language: Language, _ brand: Brand, query: String = "") -> HelpFrame {
         HelpFrame(
@@ -79,7 +75,7 @@ extension Portal {
 
     func helpHome(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let brand = try await brand(context)
-        let language = helpLanguage(request, brand)
+        let language = try await language(request, brand, context.customer)
         let form = HTMLForm(urlEncoded: request.uri.query ?? "")
         let text = (form["q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let category = form["category"].flatMap { $0.isEmpty ? nil : $0 }
@@ -107,8 +103,7 @@ extension Portal {
         }
         let words = HelpWords(language)
         let title = text.isEmpty ? (category ?? words.help) : "\(words.resultsFor) “\(text)”"
-        var frame = frame(title, brand, context.customer)
-        frame.speak(language)
+        let frame = frame(title, brand, context.customer, speaking: language, request: request)
         return pages.render(
             "portal-help",
             HelpView(
@@ -130,8 +125,7 @@ extension Portal {
         let language = article.content.language
         let base = "/portal/\(brand.slug)/help"
         let other = try await app.knowledge.translations(of: article, reader: reader).first
-        var frame = frame(article.content.title, brand, context.customer)
-        frame.speak(language)
+        let frame = frame(article.content.title, brand, context.customer, speaking: language, request: request)
         let category = article.content.category.isEmpty ? nil : article.content.category
         return pages.render(
             "portal-help-article",

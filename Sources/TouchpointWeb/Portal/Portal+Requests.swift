@@ -5,9 +5,6 @@ import TouchpointCore
 
 /// The signed-in customer's pages: their requests, one request's conversation, their profile.
 extension Portal {
-    /// The portal speaks English (its pages are not translated yet).
-    static let words = CustomerMessages(.en)
-
     struct HomeView {
         var frame: Frame
         var notice: String?
@@ -39,24 +36,25 @@ extension Portal {
         let brand = try await brand(context)
         let session = try customer(context)
         let cases = try await app.customerPortal.portalCases(contactID: session.contact.id, brand: brand.id)
-        let reader = brand.reader(.en)
+        let language = try await language(request, brand, session)
+        let (say, words, reader) = (CustomerMessages(language), PortalWords(language), brand.reader(language))
         let lines = cases.map {
             RequestLine(href: "/portal/\(brand.slug)/cases/\($0.number)", ref: "\(brand.casePrefix)-\($0.number)", subject: $0.subject,
-                        status: Self.words.caseStatus($0.status), openedOn: $0.contactPoint.label, updated: TimeText($0.updatedAt, reader))
+                        status: say.caseStatus($0.status), openedOn: words.point($0.contactPoint), updated: TimeText($0.updatedAt, reader))
         }
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]
         let summary = try await app.customers.summary(of: session.contact.id, brand: brand.id)
-        let comingUp = try await ComingUpLine.lines(summary, app: app, brand: brand)
+        let comingUp = try await ComingUpLine.lines(summary, app: app, brand: brand, language: language)
         let now = app.environment.now()
         let promises = summary.promises.map { Console.CommitmentLine(what: $0.what, due: TimeText($0.dueAt, reader), status: $0.status.rawValue, overdue: $0.dueAt < now) }
         let waiting = try await app.surveys.waiting(contact: session.contact.id, brand: brand.id, on: .portal)
         let wait = try await app.routing.waitEstimate(brand: brand.id, contactPoint: .portal, teamID: nil, topic: nil, account: session.contact.accountID).estimate
-        return pages.render("portal-home", HomeView(frame: frame("Your requests", brand, session),
-                                                    notice: done == "profile" ? "Your profile was saved." : nil, requests: lines,
-                                                    billing: summary.billing.flatMap { $0.invoiceCount == 0 ? nil : $0.sentence },
+        return pages.render("portal-home", HomeView(frame: frame(words.yourRequests, brand, session, speaking: language, request: request),
+                                                    notice: done == "profile" ? words.profileSaved : nil, requests: lines,
+                                                    billing: summary.billing.flatMap { $0.invoiceCount == 0 ? nil : KioskText.billing($0, language: language.rawValue) },
                                                     comingUp: comingUp, anyComingUp: !comingUp.isEmpty, promises: promises, anyPromises: !promises.isEmpty,
                                                     empty: lines.isEmpty, rate: lines.first { $0.ref == waiting?.caseReference },
-                                                    wait: Self.words.waitForPerson(wait)))
+                                                    wait: say.waitForPerson(wait)))
     }
 
     func newRequest(_ context: TouchpointContext) async throws -> Response {
@@ -107,27 +105,29 @@ extension Portal {
         let session = try customer(context)
         guard let number = context.parameters.get("number").flatMap({ Int($0) }) else { throw Problem(.notFound, "request not found") }
         let (item, interactions) = try await app.customerPortal.portalCase(number: number, contactID: session.contact.id, brand: brand.id)
+        let language = try await language(request, brand, session)
+        let (say, words) = (CustomerMessages(language), PortalWords(language))
         let messages = interactions.map { interaction in
-            MessageLine(mine: interaction.direction == .inbound, author: interaction.direction == .inbound ? "You" : brand.name,
-                        point: interaction.contactPoint.label, time: TimeText(interaction.occurredAt, brand.reader(.en)),
+            MessageLine(mine: interaction.direction == .inbound, author: interaction.direction == .inbound ? words.you : brand.name,
+                        point: words.point(interaction.contactPoint), time: TimeText(interaction.occurredAt, brand.reader(language)),
                         text: interaction.direction == .inbound ? (interaction.metadata["fresh"] ?? interaction.text) : interaction.text)
         }
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]
         let ref = "\(brand.casePrefix)-\(item.number)"
         let notice = switch done {
-        case "reply": "Your message was added."
-        case "opened": "Thank you — your request was received."
-        case "survey": Self.words.surveyPage(.csat).thanks
+        case "reply": words.messageAdded
+        case "opened": words.requestReceived
+        case "survey": say.surveyPage(.csat).thanks
         default: String?.none
         }
         let waiting = try await app.surveys.waiting(contact: session.contact.id, brand: brand.id, on: .portal)
         return pages.render("portal-case", CaseView(
-            frame: frame("\(ref) \(item.subject)", brand, session), notice: notice,
-            ref: ref, number: item.number, subject: item.subject, status: Self.words.caseStatus(item.status),
+            frame: frame("\(ref) \(item.subject)", brand, session, speaking: language, request: request), notice: notice,
+            ref: ref, number: item.number, subject: item.subject, status: say.caseStatus(item.status),
             open: item.status != .closed && item.mergedInto == nil, messages: messages,
             survey: waiting.flatMap { prompt in
                 prompt.caseReference == ref
-                    ? SurveyForm(words: Self.words.surveyPage(prompt.kind), choices: Array(prompt.kind.scores),
+                    ? SurveyForm(words: say.surveyPage(prompt.kind), choices: Array(prompt.kind.scores),
                                  action: "/portal/\(brand.slug)/cases/\(item.number)/survey")
                     : nil
             }))
@@ -181,11 +181,14 @@ extension Portal {
             (point == .portal || contact.identities.contains { $0.kind == point.identityKind })
                 && (offered.contains(point) || point == contact.preferredContactPoint)
         }
+        let language = try await language(request, brand, session)
+        let words = PortalWords(language)
         return pages.render("portal-profile", ProfileView(
-            frame: frame("Your profile", brand, session), name: contact.name ?? "",
-            points: [Console.Option(value: "", label: "no preference", selected: contact.preferredContactPoint == nil)]
-                + reachable.filter(\.canReply).map { Console.Option(value: $0.rawValue, label: $0.label, selected: $0 == contact.preferredContactPoint) },
-            identities: contact.identities.filter { $0.kind != .chatVisitor }.map { "\($0.kind.words): \($0.value)" }, hasPassword: credentials?.passwordHash != nil))
+            frame: frame(words.yourProfile, brand, session, speaking: language, request: request), name: contact.name ?? "",
+            points: [Console.Option(value: "", label: words.noPreference, selected: contact.preferredContactPoint == nil)]
+                + reachable.filter(\.canReply).map { Console.Option(value: $0.rawValue, label: words.point($0), selected: $0 == contact.preferredContactPoint) },
+            identities: contact.identities.filter { $0.kind != .chatVisitor }.map { "\(words.identity($0.kind)): \($0.value)" },
+            hasPassword: credentials?.passwordHash != nil))
     }
 
     func saveProfile(_ context: TouchpointContext) async throws -> Response {

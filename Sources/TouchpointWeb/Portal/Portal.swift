@@ -42,6 +42,17 @@ struct Portal: Sendable {
             response.setCookie(cookies.cookie(cookies.portal, "", maxAge: 0))
             return response
         }
+        group.get("{brand}/language/{code}") { request, context in
+            // The language switch: remembered in a cookie, then back to the page it was pressed on.
+            let brand = try await brand(context)
+            guard let language = context.parameters.get("code").flatMap(Language.init(rawValue:)) else { throw Problem(.notFound, "There is no such language.") }
+            let back = HTMLForm(urlEncoded: request.uri.query ?? "")["back"] ?? ""
+            let home = "/portal/\(brand.slug)"
+            let safe = (back == home || back.hasPrefix(home + "/") || back.hasPrefix(home + "?")) && !back.contains("//") && !back.contains("\\") ? back : home
+            var response = Pages.redirect(safe)
+            response.setCookie(cookies.cookie(Self.languageCookie, language.rawValue, maxAge: 365 * 86_400))
+            return response
+        }
         group.get("{brand}") { request, context in try await home(request, context) }
         group.post("{brand}/requests") { _, context in try await newRequest(context) }
         group.get("{brand}/cases/{number}") { request, context in try await casePage(request, context) }
@@ -56,7 +67,7 @@ struct Portal: Sendable {
     static func isPublic(_ path: String) -> Bool {
         let parts = path.split(separator: "/")
         if parts.count <= 1 { return true }
-        return parts.count >= 3 && (parts[2] == "login" || parts[2] == "link" || parts[2] == "help")
+        return parts.count >= 3 && (parts[2] == "login" || parts[2] == "link" || parts[2] == "help" || parts[2] == "language")
     }
 
     // MARK: Views
@@ -71,17 +82,39 @@ struct Portal: Sendable {
         /// The language of the page's text, and the header's words in it.
         var lang = "en"
         var words = HelpWords(.en)
+        var portal = PortalWords(.en)
+        /// The language switch: where it leads, back to this page.
+        var otherHref = ""
 
         mutating func speak(_ language: Language) {
             lang = language.rawValue
             words = HelpWords(language)
+            portal = PortalWords(language)
         }
     }
 
-    func frame(_ title: String, _ brand: Brand, _ session: PortalSession?) -> Frame {
-        Frame(title: title, brandName: brand.name, slug: brand.slug,
-              customer: session.map { $0.contact.name ?? $0.contact.identities.first { $0.kind == .email }?.value ?? "you" },
-              csrf: session?.csrfToken)
+    /// The cookie that keeps the language a customer chose with the switch.
+    static let languageCookie = "tp_lang"
+
+    /// The language a portal page speaks: `lang` in the address or the switch's cookie,
+    /// else the signed-in customer's account's, else the browser's, else the brand's.
+    func language(_ request: Request, _ brand: Brand, _ session: PortalSession?) async throws -> Language {
+        let chosen = HTMLForm(urlEncoded: request.uri.query ?? "")["lang"] ?? request.cookies[Self.languageCookie]?.value
+        var account: Language?
+        if chosen.flatMap(Language.init(rawValue:)) == nil, let session, let id = session.contact.accountID {
+            account = try await app.accounts.account(id, brand: brand.id).profile.language
+        }
+        return LanguageChoice.choose(chosen: chosen, account: account, acceptLanguage: request.headers[.acceptLanguage], brand: brand.language)
+    }
+
+    func frame(_ title: String, _ brand: Brand, _ session: PortalSession?, speaking language: Language, request: Request) -> Frame {
+        var frame = Frame(title: title, brandName: brand.name, slug: brand.slug,
+                          customer: session.map { $0.contact.name ?? $0.contact.identities.first { $0.kind == .email }?.value ?? PortalWords(language).you },
+                          csrf: session?.csrfToken)
+        frame.speak(language)
+        let back = request.uri.path + (request.uri.query.map { "?" + $0.replacingOccurrences(of: #"(^|&)lang=[a-z]*"#, with: "", options: .regularExpression) } ?? "")
+        frame.otherHref = "/portal/\(brand.slug)/language/\(frame.portal.otherCode)?back=\(HTMLForm.encode(back))"
+        return frame
     }
 
     func brand(_ context: TouchpointContext) async throws -> Brand {
@@ -120,7 +153,9 @@ struct Portal: Sendable {
         if context.customer != nil, error == nil, !sent { return Pages.redirect("/portal/\(brand.slug)") }
         let token = cookies.signInToken(request)
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
-        var response = pages.render("portal-login", SignInView(frame: frame("Sign in", brand, nil), csrf: token, email: email, sent: sent,
+        let language = try await language(request, brand, nil)
+        var response = pages.render("portal-login", SignInView(frame: frame(PortalWords(language).signIn, brand, nil, speaking: language, request: request),
+                                                               csrf: token, email: email, sent: sent,
                                                                error: error, signedOut: query["signedOut"] != nil), status: status)
         cookies.offerSignIn(&response, token: token)
         return response
@@ -182,7 +217,9 @@ struct Portal: Sendable {
     func linkPage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
         let brand = try await brand(context)
         let csrf = cookies.signInToken(request)
-        var response = pages.render("portal-link", LinkView(frame: frame("Sign in", brand, nil), token: context.parameters.get("token") ?? "", csrf: csrf))
+        let language = try await language(request, brand, nil)
+        var response = pages.render("portal-link", LinkView(frame: frame(PortalWords(language).signIn, brand, nil, speaking: language, request: request),
+                                                            token: context.parameters.get("token") ?? "", csrf: csrf))
         cookies.offerSignIn(&response, token: csrf)
         return response
     }

@@ -18,14 +18,14 @@ struct ComingUpLine {
         }
         let reader = brand.reader(language)
         let visits = summary.visits.map {
-            (start: $0.start, line: ComingUpLine(what: "Technician's visit", at: TimeText($0.start, reader), place: $0.address ?? ""))
+            (start: $0.start, line: ComingUpLine(what: PortalWords(language).technicianVisit, at: TimeText($0.start, reader), place: $0.address ?? ""))
         }
         let desks = summary.deskAppointments.map { appointment in
             let place = places[appointment.locationID]
             let category = place?.setup.category(appointment.category)?.name ?? appointment.category
             return (
                 start: appointment.start,
-                line: ComingUpLine(what: "Appointment: \(category)", at: TimeText(appointment.start, place.map { ReaderTime(zone: $0.zone, language: language) } ?? reader),
+                line: ComingUpLine(what: "\(PortalWords(language).appointment) \(category)", at: TimeText(appointment.start, place.map { ReaderTime(zone: $0.zone, language: language) } ?? reader),
                                    place: place?.name ?? "")
             )
         }
