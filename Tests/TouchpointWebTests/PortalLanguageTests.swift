@@ -47,6 +47,9 @@ struct PortalLanguageTests {
             #expect(!home.contains("Your requests") && !home.contains("Ask something new"))
             let page = String(buffer: try await ola.get("/portal/acme/cases/\(opened.case.number)").body)
             #expect(page.contains("Twoja wiadomość") && page.contains("Stan:"))
+            // The sign-in link came in Polish too: the account's language, not the brand's.
+            let mail = try #require(try await fixture.store.outbox(brand: fixture.brandID, state: nil, limit: 20, cursor: nil).items.first { $0.recipient == "ola@example.org" })
+            #expect(mail.email?.mail.subject == CustomerMessages(.pl).portalLink(brand: "Acme", link: "").subject)
             let profile = String(buffer: try await ola.get("/portal/acme/profile").body)
             #expect(profile.contains("Twój profil") && profile.contains("E-mail: ola@example.org"))
 

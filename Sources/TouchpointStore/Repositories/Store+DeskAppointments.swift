@@ -176,7 +176,8 @@ extension Store {
     // MARK: Helpers
 
     func inviteToDesk(_ appointment: DeskAppointment, location: Location, method: ICalendar.Method, actor: Actor) async throws {
-        let language = try await brand(appointment.brandID).language
+        let brand = try await brand(appointment.brandID)
+        let language = try await database.read { db in try await Store.language(of: appointment.contactID, brand: brand, on: db) }
         let when = ReaderTime(zone: location.zone, language: language).span(appointment.start, appointment.end)
         let body = CustomerMessages(language).deskAppointment(place: location.name, when: when, timeZone: location.timeZone,
                                                               cancelled: method == .cancel)

@@ -198,8 +198,9 @@ extension Store {
     /// an email address (otherwise the visit is on the case and the .ics is downloadable).
     func inviteToVisit(_ visit: Appointment, method: ICalendar.Method, actor: Actor) async throws {
         let brand = try await self.brand(visit.brandID)
-        let when = brand.reader().span(visit.start, visit.end)
-        let body = CustomerMessages(brand.language).visit(method == .cancel ? .cancelled : visit.sequence == 0 ? .booked : .moved, when: when, address: visit.address)
+        let language = try await database.read { db in try await Store.language(ofCase: visit.caseID, brand: brand, on: db) }
+        let when = brand.reader(language).span(visit.start, visit.end)
+        let body = CustomerMessages(language).visit(method == .cancel ? .cancelled : visit.sequence == 0 ? .booked : .moved, when: when, address: visit.address)
         try await emailInvitation(try await visitCalendar(visit), method: method, name: method == .cancel ? "visit-cancelled.ics" : "visit.ics", body: body,
                                   metadata: ["appointment": visit.id.text], caseID: visit.caseID, brand: visit.brandID, actor: actor)
     }

@@ -220,7 +220,7 @@ extension Store {
         let interaction = Interaction(
             id: environment.newID(), brandID: brand.id, contactID: item.contactID, caseID: item.id, contactPoint: .email, direction: .outbound,
             authorKind: .system, authorID: nil,
-            text: CustomerMessages(brand.language).mailAcknowledgement(reference: reference, subject: item.subject),
+            text: CustomerMessages(try await Store.language(of: item.contactID, brand: brand, on: db)).mailAcknowledgement(reference: reference, subject: item.subject),
             providerMessageID: Store.outboundMessageID(caseNumber: item.number, brand: brand.id, domain: mailbox.domain, secret: secret),
             metadata: ["automatic": "acknowledgement"], occurredAt: now)
         try await Store.insert(interaction: interaction, now: now, on: db)

@@ -163,8 +163,9 @@ extension Store {
         guard
             let row = try await db.raw(
                 """
-                SELECT l.url, e.contact_id, e.brand_id, b.name, b.language FROM playbook_links l JOIN playbook_enrollments e ON e.id = l.enrollment_id
-                JOIN brands b ON b.id = e.brand_id WHERE l.token_hash = \(bind: Store.hash(token: token)) AND l.kind = 'unsubscribe'
+                SELECT l.url, e.contact_id, e.brand_id, b.name, COALESCE(a.language, b.language) AS language
+                FROM playbook_links l JOIN playbook_enrollments e ON e.id = l.enrollment_id JOIN brands b ON b.id = e.brand_id
+                LEFT JOIN contacts k ON k.id = e.contact_id LEFT JOIN accounts a ON a.id = k.account_id WHERE l.token_hash = \(bind: Store.hash(token: token)) AND l.kind = 'unsubscribe'
                 """
             ).first(), let point = ContactPoint(rawValue: try row.string("url"))
         else { return nil }

@@ -159,7 +159,7 @@ extension Store {
                 let step = definition.steps.indices.contains(enrollment.stepIndex) ? definition.steps[enrollment.stepIndex] : nil
                 var facts = EnrollmentFacts(
                     enrollment: enrollment, definition: definition, playbookName: definition.name, brandName: info.brand.name,
-                    language: info.brand.language,
+                    language: account?.profile.language ?? info.brand.language,
                     contactName: contact?.name, addresses: points, optedOut: out_, accountName: account?.name, profile: account?.profile,
                     model: account?.serviceModel ?? config.rules.defaultModel, csm: csm?.user,
                     csmHours: config.availability(calendar: csm?.shiftCalendarID),

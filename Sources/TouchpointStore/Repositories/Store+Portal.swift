@@ -33,7 +33,7 @@ extension Store {
             if let box = try await db.raw("SELECT * FROM mailboxes WHERE brand_id = \(bind: brandID.text) ORDER BY created_at, address LIMIT 1").first() {
                 let mailbox = try Store.mailbox(from: box)
                 let domain = mailbox.address.split(separator: "@").last.map(String.init) ?? "localhost"
-                let words = CustomerMessages(brand.language).portalLink(brand: brand.name, link: linkBase + token)
+                let words = CustomerMessages(try await Store.language(of: contactID, brand: brand, on: db)).portalLink(brand: brand.name, link: linkBase + token)
                 let mail = OutboundMail(
                     from: MailAddress(name: brand.name, address: mailbox.address), to: [MailAddress(name: try row.optionalString("name"), address: email)],
                     subject: words.subject, messageID: "portal-\(environment.newID().text)@\(domain)", date: now, text: words.text,

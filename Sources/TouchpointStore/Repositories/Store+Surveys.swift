@@ -79,7 +79,7 @@ extension Store {
                 .csat, brand: brandID, caseID: caseID, contact: item.contactID, account: item.accountID, on: point,
                 expiresAfterDays: settings.expiresAfterDays, store: self, at: now, on: db)
             let reference = "\(brand.casePrefix)-\(item.number)"
-            let words = CustomerMessages(brand.language)
+            let words = CustomerMessages(try await Store.language(of: item.contactID, brand: brand, on: db))
             switch point {
             case .email:
                 guard let email = reach.email, let mailbox = reach.mailbox else { return .failure(.unreachable) }
@@ -231,8 +231,10 @@ extension Store {
             guard
                 let row = try await db.raw(
                     """
-                    SELECT s.kind, s.score, s.comment, s.expires_at, s.answered_at, b.name AS brand_name, b.language, b.case_prefix, c.number, c.subject
+                    SELECT s.kind, s.score, s.comment, s.expires_at, s.answered_at, b.name AS brand_name, COALESCE(a.language, b.language) AS language,
+                           b.case_prefix, c.number, c.subject
                     FROM surveys s JOIN brands b ON b.id = s.brand_id LEFT JOIN cases c ON c.id = s.case_id
+                    LEFT JOIN accounts a ON a.id = s.account_id
                     WHERE s.token_hash = \(bind: Store.hash(token: token))
                     """
                 ).first()

@@ -31,7 +31,7 @@ extension Store {
         }
         let reply = TextBack(integrationID: integration.id, recipient: identity.value)
         var result = TextIntakeResult(caseID: nil, caseNumber: nil, interactionID: interactionID, opened: false, keyword: nil)
-        let say = CustomerMessages(brand.language)
+        let say = CustomerMessages(try await database.read { db in try await Store.language(of: contact, brand: brand, on: db) })
         func answer(_ answer: CustomerMessages.QueueAnswer) async throws -> TextIntakeResult {
             try await database.write { db in
                 try await self.text("\(brand.name): \(say.queue(answer))", to: reply, contact: contact, caseID: nil, point: point, at: now, on: db)
@@ -100,7 +100,7 @@ extension Store {
               let kind = try await db.raw("SELECT kind FROM integrations WHERE id = \(bind: integrationID)").first()?.string("kind"),
               let point = IntegrationKind(rawValue: kind)?.contactPoint else { return }
         guard let brand = try await db.raw("SELECT * FROM brands WHERE id = \(bind: ticket.brandID.text)").first().map(Store.brand(from:)) else { return }
-        let say = CustomerMessages(brand.language)
+        let say = CustomerMessages(try await Store.language(of: contact, brand: brand, on: db))
         let words = say.queueCalled(brand: brand.name, ticket: ticket.label, desk: location.setup.desk(desk)?.name ?? say.desk(desk), place: location.name)
         try await text(words, to: TextBack(integrationID: integrationID, recipient: phone),
                        contact: contact, caseID: ticket.caseID, point: point, at: now, on: db)
