@@ -80,8 +80,12 @@ struct WalkInStoreTests {
             let codes = try await store.outbox(brand: brand.id, state: nil, contactPoints: [.sms, .whatsApp], limit: 200, cursor: nil).items
             #expect(codes.count == 3 && codes.allSatisfy { $0.recipient == "+48600100400" })
             clock.set(clock.now.addingTimeInterval(15 * 60 + 1))
-            try await store.kioskSendCode(kiosk, phone: "+48600100400")
-            #expect(try await store.outbox(brand: brand.id, state: nil, contactPoints: [.sms, .whatsApp], limit: 200, cursor: nil).items.count == 4)
+            // The code speaks the screen's language.
+            try await store.kioskSendCode(kiosk, phone: "+48600100400", language: .pl)
+            let sent = try await store.outbox(brand: brand.id, state: nil, contactPoints: [.sms, .whatsApp], limit: 200, cursor: nil).items
+            #expect(sent.count == 4)
+            let polish = CustomerMessages(.pl).kioskCode(brand: brand.name, code: "CODE").components(separatedBy: "CODE")
+            #expect(sent.contains { item in polish.allSatisfy { item.text?.text.contains($0) == true } })
         }
     }
 }

@@ -23,8 +23,9 @@ public struct Kiosks: Sendable {
     /// the number is known: an unknown number simply gets no message. A kiosk sends one
     /// number at most `kioskCodesPerWindow` codes in `kioskCodeWindow`, known or not, so
     /// nobody can flood a phone with codes (or learn from a refusal which numbers are known).
-    public func kioskSendCode(_ kiosk: Kiosk, phone raw: String) async throws {
-        try await store.kioskSendCode(kiosk, phone: raw)
+    /// The text speaks `language`, the screen's (nil: the brand's).
+    public func kioskSendCode(_ kiosk: Kiosk, phone raw: String, language: Language? = nil) async throws {
+        try await store.kioskSendCode(kiosk, phone: raw, language: language)
     }
 
     /// Checks the code typed at the kiosk: five tries, five minutes.

@@ -65,7 +65,8 @@ extension Store {
     /// the number is known: an unknown number simply gets no message. A kiosk sends one
     /// number at most `kioskCodesPerWindow` codes in `kioskCodeWindow`, known or not, so
     /// nobody can flood a phone with codes (or learn from a refusal which numbers are known).
-    public func kioskSendCode(_ kiosk: Kiosk, phone raw: String) async throws {
+    /// The text is in `language`, the one the kiosk's screen speaks (nil: the brand's).
+    public func kioskSendCode(_ kiosk: Kiosk, phone raw: String, language: Language? = nil) async throws {
         let brand = try await self.brand(kiosk.brandID)
         let phone = try Identity(kind: .phone, raw: raw, defaultCallingCode: brand.defaultCallingCode, field: "phone")
         let code = String(format: "%06d", Int.random(in: 0..<1_000_000))
@@ -95,7 +96,7 @@ extension Store {
                         \(bind: Convert.ms(now.addingTimeInterval(Store.kioskCodeLength))), \(bind: sends), \(bind: Convert.ms(windowStart)))
                 """).run()
             guard known else { return }
-            try await Store.insertTextOutbox(TextContent(text: CustomerMessages(brand.language).kioskCode(brand: brand.name, code: code)), recipient: phone.value,
+            try await Store.insertTextOutbox(TextContent(text: CustomerMessages(language ?? brand.language).kioskCode(brand: brand.name, code: code)), recipient: phone.value,
                                              integration: integration, caseID: nil, interactionID: nil, id: environment.newID(), at: now, on: db)
         }
     }

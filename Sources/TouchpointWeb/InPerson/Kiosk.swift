@@ -53,7 +53,8 @@ struct KioskPages: Sendable {
         group.post("phone") { request, context in
             let phone = context.form?.text("phone") ?? ""
             do {
-                try await app.kiosks.kioskSendCode(try kiosk(context), phone: phone)
+                let kiosk = try kiosk(context)
+                try await app.kiosks.kioskSendCode(kiosk, phone: phone, language: Language(rawValue: language(request, kiosk)))
             } catch is ValidationError {
                 return try render(request, context, keypad: Keypad(action: "/kiosk/phone", field: "phone", label: "typePhone", error: "notRecognized"))
             } catch let refusal as KioskRefusal {
