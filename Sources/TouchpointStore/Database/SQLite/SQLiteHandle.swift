@@ -66,8 +66,15 @@ final class SQLiteHandle: @unchecked Sendable {
     private let lock = NSLock()
     private var statements: [String: Statement] = [:]
 
+    /// How long a statement waits for a lock another process holds (an operator's `sqlite3`
+    /// shell in a transaction, a backup) before SQLite reports the database busy. Within the
+    /// process there is one writer, and WAL readers never wait for it, so only another
+    /// process waits here; a request then answers 503 with `Retry-After` within a second
+    /// rather than hanging.
+    static let busyTimeoutMilliseconds: Int32 = 750
+
     /// Opens (creating if needed) the database at `path`.
-    init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws {
+    init(path: String, busyTimeoutMilliseconds: Int32 = SQLiteHandle.busyTimeoutMilliseconds) throws {
         var handle: OpaquePointer?
         // Each handle is used by one thread at a time (the lock), so SQLite's own mutexes
         // are not needed.

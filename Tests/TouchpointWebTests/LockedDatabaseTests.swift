@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TouchpointStore
+@testable import TouchpointWeb
+
+/// SQLite locked by another process (an operator's shell left in a write transaction): a
+/// write answers 503 with `Retry-After` within a second instead of waiting, reads go on,
+/// and writes work again as soon as the lock goes.
+@Suite("A SQLite file locked by another process")
+struct LockedDatabaseTests {
+    @Test func writesAreRefusedWithinASecondAndWorkAgainWhenTheLockGoes() async throws {
+        try await withAPI { fx, client in
+            let path = fx.directory + "/touchpoint.sqlite"
+            #expect(FileManager.default.fileExists(atPath: path))
+            // Another process takes the write lock and holds it for three seconds.
+            let holder = Process()
+            holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            holder.arguments = ["python3", "-c", """
+                import sqlite3, sys, time
+                db = sqlite3.connect(sys.argv[1], isolation_level=None)
+                db.execute("BEGIN IMMEDIATE")
+                print("locked", flush=True)
+                time.sleep(3)
+                db.execute("ROLLBACK")
+                """, path]
+            let out = Pipe()
+            holder.standardOutput = out
+            try holder.run()
+            _ = out.fileHandleForReading.availableData  // "locked": the lock is held
+            let started = Date()
+            let refused = try await client.execute(
+                uri: "/api/v1/cases", method: .post, headers: fx.headers("agent"),
+                body: body(["subject": "While locked", "contactPoint": "email", "from": "locked@example.com", "body": "Is anyone there?"]))
+            let waited = Date().timeIntervalSince(started)
+            #expect(refused.status == .serviceUnavailable && refused.headers[.retryAfter] != nil, "\(refused.status) \(String(buffer: refused.body))")
+            #expect(refused.headers[.contentType] == "application/problem+json")
+            #expect(waited < 2, "answered after \(waited) s (the busy wait is 0.75 s)")
+            // Reads do not wait for the lock.
+            let list = try await client.execute(uri: "/api/v1/cases?limit=1", method: .get, headers: fx.headers("agent"))
+            #expect(list.status == .ok)
+            holder.waitUntilExit()
+            let again = try await client.execute(
+                uri: "/api/v1/cases", method: .post, headers: fx.headers("agent"),
+                body: body(["subject": "After the lock", "contactPoint": "email", "from": "locked@example.com", "body": "Is anyone there?"]))
+            #expect(again.status == .created, "\(String(buffer: again.body))")
+        }
+    }
+}
