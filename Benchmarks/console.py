@@ -39,7 +39,7 @@ form = admin.open(base + "/console/login").read().decode()
 post(admin, "/console/login", {"csrf": csrf(form), "email": "admin@acme.example", "password": "touchpoint-demo", "next": "/console"})
 
 customer = session()
-email = re.search(r"email: ([^<\s]+)", case).group(1)
+email = re.search(r"(?i)email: ([^<\s]+)", case).group(1)
 form = customer.open(base + "/portal/acme/login").read().decode()
 post(customer, "/portal/acme/login", {"csrf": csrf(form), "email": email})
 time.sleep(0.5)

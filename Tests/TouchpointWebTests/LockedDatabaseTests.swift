@@ -14,19 +14,20 @@ struct LockedDatabaseTests {
         try await withAPI { fx, client in
             let path = fx.directory + "/touchpoint.sqlite"
             #expect(FileManager.default.fileExists(atPath: path))
-            // Another process takes the write lock and holds it for three seconds.
+            // Another process takes the write lock and holds it until told to let go.
             let holder = Process()
             holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             holder.arguments = ["python3", "-c", """
-                import sqlite3, sys, time
+                import sqlite3, sys
                 db = sqlite3.connect(sys.argv[1], isolation_level=None)
                 db.execute("BEGIN IMMEDIATE")
                 print("locked", flush=True)
-                time.sleep(3)
+                sys.stdin.readline()
                 db.execute("ROLLBACK")
                 """, path]
-            let out = Pipe()
+            let out = Pipe(), input = Pipe()
             holder.standardOutput = out
+            holder.standardInput = input
             try holder.run()
             _ = out.fileHandleForReading.availableData  // "locked": the lock is held
             let started = Date()
@@ -36,10 +37,12 @@ struct LockedDatabaseTests {
             let waited = Date().timeIntervalSince(started)
             #expect(refused.status == .serviceUnavailable && refused.headers[.retryAfter] != nil, "\(refused.status) \(String(buffer: refused.body))")
             #expect(refused.headers[.contentType] == "application/problem+json")
-            #expect(waited < 2, "answered after \(waited) s (the busy wait is 0.75 s)")
+            // The busy wait is 0.75 s (it was 10 s); the bound leaves room for a loaded machine.
+            #expect(waited < 5, "answered after \(waited) s")
             // Reads do not wait for the lock.
             let list = try await client.execute(uri: "/api/v1/cases?limit=1", method: .get, headers: fx.headers("agent"))
             #expect(list.status == .ok)
+            input.fileHandleForWriting.write(Data("go\n".utf8))
             holder.waitUntilExit()
             let again = try await client.execute(
                 uri: "/api/v1/cases", method: .post, headers: fx.headers("agent"),
