@@ -122,4 +122,71 @@ struct ListenerTests {
             #expect(try await store.listenerCheckpoint("flaky") != nil)
         }
     }
+
+    /// A backlog far longer than one batch: stopping the dispatcher (as SIGTERM does) ends
+    /// the round after the batch at hand rather than after the whole backlog, and the next
+    /// start hands over the rest from the checkpoint.
+    @Test(arguments: Backend.available)
+    func aStopEndsALongCatchUpAfterTheBatchAtHand(_ backend: Backend) async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
+        try await withStore(backend, environment: clock.environment) { store in
+            let fixture = try await Fixture.make(store)
+            for index in 0..<12 {
+                clock.set(clock.now.addingTimeInterval(1))
+                _ = try await store.openCase(brand: fixture.brand.id, actor: nil, request: try fixture.email("c\(index)@example.org"))
+            }
+            let slow = SlowListener()
+            let dispatcher = EventDispatcher(store: store, listeners: [slow], logger: Self.logger, lookback: .seconds(600), batch: 2)
+            let stop = StopBox()
+            slow.onFirst = { stop.stop() }
+            let running = Task { await dispatcher.run() }
+            stop.watch(running)
+            await running.value
+            #expect(slow.handled.count == 2, "one batch of two, not the twelve of the backlog")
+            // The next start goes on from the checkpoint (the look-back may hand some again).
+            await EventDispatcher(store: store, listeners: [slow], logger: Self.logger, lookback: .seconds(600), batch: 2).catchUp()
+            #expect(Set(slow.handled).count == 12)
+        }
+    }
+}
+
+/// Counts what it is handed and calls `onFirst` after the first batch.
+final class SlowListener: EventListener, @unchecked Sendable {
+    let name = "slow"
+    let interests: Set<EventType> = [.caseCreated]
+    private let lock = NSLock()
+    private(set) var handled: [UUID] = []
+    var onFirst: (@Sendable () -> Void)?
+
+    func handle(_ events: [DomainEvent]) async throws {
+        let first = lock.withLock { () -> Bool in
+            let first = handled.isEmpty
+            handled += events.map(\.id)
+            return first
+        }
+        if first { onFirst?() }
+    }
+}
+
+/// Cancels a task when asked, also when asked before the task is known.
+final class StopBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: Task<Void, Never>?
+    private var asked = false
+
+    func watch(_ task: Task<Void, Never>) {
+        let cancelNow = lock.withLock { () -> Bool in
+            self.task = task
+            return asked
+        }
+        if cancelNow { task.cancel() }
+    }
+
+    func stop() {
+        let task = lock.withLock { () -> Task<Void, Never>? in
+            asked = true
+            return self.task
+        }
+        task?.cancel()
+    }
 }

@@ -108,7 +108,9 @@ public struct EventDispatcher: Sendable {
                 }
                 var handled = 0
                 var from = since
-                while true {
+                // A stop (SIGTERM) ends a long catch-up between batches: the checkpoint is
+                // saved after each, so the next start goes on from there.
+                while !Task.isCancelled {
                     let positions = try await store.eventPositions(types: listener.interests, since: from, limit: batch * 4)
                     let fresh = positions.filter { seen[$0.id] == nil }.prefix(batch)
                     if !fresh.isEmpty {
