@@ -701,11 +701,15 @@ extension Store {
     static func appendWhere(_ sql: inout SQLQueryString, _ filter: CaseFilter, brand: BrandID, dialect: SQLDialectKind) {
         sql.appendLiteral("c.brand_id = ")
         sql.appendInterpolation(bind: brand.text)
+        // The assistant's cases are few: read from their own partial indexes, not by status,
+        // which SQLite without table statistics would prefer (a unary + keeps it off the
+        // status index; PostgreSQL plans by its statistics).
+        let status = filter.withAssistant == true && dialect == .sqlite ? "+c.status" : "c.status"
         if Set(filter.statuses) == Set(CaseStatus.allCases.filter(\.isActive)) {
             // Written out, as the partial indexes over the backlog say it (cases_active).
-            sql.appendLiteral(" AND c.status IN ('new', 'open', 'pending')")
+            sql.appendLiteral(" AND " + status + " IN ('new', 'open', 'pending')")
         } else if !filter.statuses.isEmpty {
-            sql.appendLiteral(" AND c.status IN (")
+            sql.appendLiteral(" AND " + status + " IN (")
             for (index, status) in filter.statuses.enumerated() {
                 if index > 0 { sql.appendLiteral(", ") }
                 sql.appendInterpolation(bind: status.rawValue)
