@@ -377,6 +377,42 @@ struct ConsoleBrowserTests {
         }
     }
 
+    /// The switch in the header turns the console Polish, and the longer Polish words still
+    /// fit a phone on every main page.
+    @Test func theConsoleInPolishFitsAPhone() async throws {
+        try await Self.withServer { server, browser in
+            try await Self.signIn(browser, server.base, as: "agent1@acme.example")
+            try await browser.resize(width: 1366, height: 900)
+            try await browser.open(server.base + "/console")
+            #expect(try await browser.text("#console-language") == "Polski")
+            try await browser.click("#console-language")
+            try await Self.waitFor("the Polish inbox") { try await browser.script("return document.documentElement.lang") as? String == "pl" }
+            #expect(try await browser.text("#inbox-heading") == "Moje sprawy")
+            let nav = try await browser.text(".top nav")
+            #expect(nav.contains("Skrzynka") && !nav.contains("Inbox"))
+            try await browser.screenshot("inbox-pl-1366")
+            let active = CaseStatus.allCases.filter(\.isActive)
+            let item = try #require(try await server.store.cases(brand: server.brand.id, filter: CaseFilter(statuses: active), limit: 1, cursor: nil).items.first)
+            let account = try #require(try await server.store.accounts(brand: server.brand.id, query: nil, stage: nil, limit: 1, cursor: nil).items.first)
+            try await browser.resize(width: 390, height: 844)
+            for path in ["/console?view=open", "/console/cases/\(item.number)", "/console/contacts/\(item.contactID.text)", "/console/accounts/\(account.id.text)",
+                         "/console/queues", "/console/walk-in", "/console/kb", "/console/notifications"] {
+                try await browser.open(server.base + path)
+                #expect(try await browser.script("return document.documentElement.lang") as? String == "pl", "\(path) speaks Polish")
+                let fits = try await browser.script("return document.documentElement.scrollWidth + ' of ' + window.innerWidth") as? String ?? ""
+                let parts = fits.split(separator: " ").compactMap { Int($0) }
+                #expect(parts.count == 2 && parts[0] <= parts[1], "\(path): \(fits) px")
+            }
+            try await browser.open(server.base + "/console/cases/\(item.number)")
+            #expect(try await browser.text("#timeline").contains("Historia klienta"))
+            try await browser.screenshot("case-pl-390")
+            // And back: the other language's link leads to the same page in English.
+            try await browser.click("#console-language")
+            try await Self.waitFor("the English case page") { try await browser.script("return document.documentElement.lang") as? String == "en" }
+            #expect(try await browser.url.hasSuffix("/console/cases/\(item.number)"))
+        }
+    }
+
     /// Changing a policy without JSON: lengths typed in the SLA table, a contact point
     /// unticked, saved with the button; the page fits a phone.
     @Test func anAdminChangesAPolicyInTheFormOnADesktopAndAPhone() async throws {

@@ -117,31 +117,11 @@ public struct PortalWords: Sendable {
 
     /// A contact point as a customer names it.
     public func point(_ point: ContactPoint) -> String {
-        guard language == .pl else { return point.label }
-        return switch point {
-        case .email: "E-mail"
-        case .phone: "Telefon"
-        case .webChat: "Czat"
-        case .sms: "SMS"
-        case .whatsApp: "WhatsApp"
-        case .portal: "Portal"
-        case .chatbot: "Asystent"
-        case .kiosk: "Kiosk"
-        case .inPerson: "Punkt obsługi"
-        case .fieldService: "Wizyta technika"
-        case .billing: "Dział rozliczeń"
-        }
+        point.label(language)
     }
 
     /// What an identity is, as the customer reads it beside its value.
     public func identity(_ kind: IdentityKind) -> String {
-        guard language == .pl else { return kind.words }
-        return switch kind {
-        case .email: "E-mail"
-        case .phone: "Telefon"
-        case .chatVisitor: "Czat"
-        case .whatsApp: "WhatsApp"
-        case .customerNumber: "Numer klienta"
-        }
+        kind.words(language)
     }
 }

@@ -55,14 +55,17 @@ public enum CaseContinuation {
     /// Why another open case of the same customer may be the same need as `item` — opened
     /// within the window of each other, topics not in conflict — for agents to merge with one
     /// click; nil when nothing suggests it.
-    public static func sameNeed(_ other: Case, as item: Case, windowMinutes: Int) -> String? {
+    public static func sameNeed(_ other: Case, as item: Case, windowMinutes: Int, language: Language = .en) -> String? {
         guard windowMinutes > 0, other.id != item.id, other.contactID == item.contactID, other.status.isActive, item.status.isActive,
               other.mergedInto == nil, item.mergedInto == nil else { return nil }
         if let a = other.topic, let b = item.topic, a != b { return nil }
         let gap = other.createdAt.timeIntervalSince(item.createdAt)
         guard abs(gap) <= Double(windowMinutes) * 60 else { return nil }
         let minutes = Int(abs(gap) / 60)
-        let span = minutes < 1 ? "within a minute of" : (minutes < 120 ? "\(minutes) min" : "\(minutes / 60) h") + (gap < 0 ? " before" : " after")
-        return "same customer, opened on \(other.contactPoint.label) \(span) this one, both still open"
+        let length = minutes < 120 ? "\(minutes) min" : language.say("\(minutes / 60) h", "\(minutes / 60) godz.")
+        let span = minutes < 1 ? language.say("within a minute of", "w ciągu minuty od")
+            : length + (gap < 0 ? language.say(" before", " przed") : language.say(" after", " po"))
+        return language.say("same customer, opened on \(other.contactPoint.label) \(span) this one, both still open",
+                            "ten sam klient, otwarta przez: \(other.contactPoint.label(language)) \(span) tej, obie wciąż otwarte")
     }
 }

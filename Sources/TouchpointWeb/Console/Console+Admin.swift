@@ -32,7 +32,7 @@ extension Console {
             return Pages.redirect("/console/admin/staff?done=added")
         }
         group.get("admin/macros") { request, context in
-            try await macrosPage(context, notice: HTMLForm(urlEncoded: request.uri.query ?? "")["done"] != nil ? "Saved." : nil)
+            try await macrosPage(context, notice: HTMLForm(urlEncoded: request.uri.query ?? "")["done"] != nil ? context.language.say("Saved.", "Zapisano.") : nil)
         }
         group.post("admin/macros") { _, context in
             let session = try context.signedIn()
@@ -78,7 +78,8 @@ extension Console {
         group.get("password") { request, context in
             let session = try context.signedIn()
             let query = HTMLForm(urlEncoded: request.uri.query ?? "")
-            return pages.render("password", PasswordView(chrome: Chrome(title: "Your account", session: session), done: query["done"] != nil, error: nil,
+            return pages.render("password", PasswordView(chrome: Chrome(title: context.language.say("Your account", "Twoje konto"), session: session),
+                                                         done: query["done"] != nil, error: nil,
                                                          emailNotifications: try await app.staffNotifications.emailNotifications(userID: session.user.id),
                                                          notificationsSaved: query["saved"] != nil))
         }
@@ -92,8 +93,8 @@ extension Console {
             let form = context.form ?? HTMLForm(urlEncoded: "")
             let current = try await app.signIn.credentials(email: session.user.email)
             guard try await Passwords.verify(form["current"] ?? "", hash: current?.passwordHash) else {
-                return pages.render("password", PasswordView(chrome: Chrome(title: "Your account", session: session), done: false,
-                                                             error: "The current password is not right.",
+                return pages.render("password", PasswordView(chrome: Chrome(title: context.language.say("Your account", "Twoje konto"), session: session), done: false,
+                                                             error: context.language.say("The current password is not right.", "Obecne hasło jest nieprawidłowe."),
                                                              emailNotifications: try await app.staffNotifications.emailNotifications(userID: session.user.id),
                                                              notificationsSaved: false), status: .unprocessableContent)
             }
@@ -129,9 +130,10 @@ extension Console {
             macros[index].body = draft.body
         }
         let fresh = draft.flatMap { $0.id == nil ? $0 : nil }
-        return pages.render("macros", MacrosView(chrome: Chrome(title: "Macros", session: session), notice: notice, error: error, macros: macros,
+        return pages.render("macros", MacrosView(chrome: Chrome(title: context.language.say("Macros", "Makra"), session: session), notice: notice, error: error, macros: macros,
                                                  placeholders: Macro.placeholders.sorted().map { "{{\($0)}}" },
-                                                 newName: fresh?.name, newBody: fresh?.body),
+                                                 newName: fresh?.name,
+                                                 newBody: fresh?.body ?? context.language.say("Hello {{customer.firstName}},", "Dzień dobry {{customer.firstName}},")),
                             status: error == nil ? .ok : .unprocessableContent)
     }
 
@@ -155,13 +157,14 @@ extension Console {
         let session = try context.signedIn()
         guard session.principal.may(.administer) else { throw Problem(.forbidden, "only administrators manage API tokens") }
         let brand = session.user.brandID
-        let reader = try await staffReader(brand)
+        let reader = try await staffReader(brand, context.language)
         let tokens = try await app.staff.apiTokens(brand: brand).map {
-            TokenLine(id: $0.id.text, name: $0.name, email: $0.email, scope: $0.scope.rawValue, created: TimeText($0.createdAt, reader),
+            TokenLine(id: $0.id.text, name: $0.name, email: $0.email,
+                      scope: $0.scope == .read ? context.language.say("read", "odczyt") : context.language.say("write", "zapis"), created: TimeText($0.createdAt, reader),
                       revoked: $0.revokedAt.map { TimeText($0, reader) })
         }
-        let staff = try await app.lookups.staffUsers(brand: brand).map { Option(value: $0.email, label: "\($0.name) (\($0.role.words))", selected: false) }
-        var response = pages.render("tokens", TokensView(chrome: Chrome(title: "API tokens", session: session), created: created, tokens: tokens, staff: staff))
+        let staff = try await app.lookups.staffUsers(brand: brand).map { Option(value: $0.email, label: "\($0.name) (\($0.role.words(context.language)))", selected: false) }
+        var response = pages.render("tokens", TokensView(chrome: Chrome(title: context.language.say("API tokens", "Tokeny API"), session: session), created: created, tokens: tokens, staff: staff))
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -205,20 +208,25 @@ extension Console {
         let session = try context.signedIn()
         guard session.principal.may(.administer) else { throw Problem(.forbidden, "only administrators manage staff") }
         let brand = session.user.brandID
+        let say = context.language
         let profiles = try await app.routing.teamProfiles(brand: brand)
         let teams = Dictionary(profiles.map { ($0.team.id, $0.team.name) }, uniquingKeysWith: { a, _ in a })
         let draft = PersonDraft(
             name: typed?["name"] ?? "", email: typed?["email"] ?? "",
-            roles: FormChoice.list(Role.allCases.map { ($0.rawValue, $0.words) }, typed?["role"] ?? Role.agentL1.rawValue),
-            teams: FormChoice.list([("", "No team")] + profiles.map { ($0.team.id.text, $0.team.name) }, typed?["team"]))
+            roles: FormChoice.list(Role.allCases.map { ($0.rawValue, $0.words(say)) }, typed?["role"] ?? Role.agentL1.rawValue),
+            teams: FormChoice.list([("", say.say("No team", "Bez zespołu"))] + profiles.map { ($0.team.id.text, $0.team.name) }, typed?["team"]))
         var people: [StaffLine] = []
         for user in try await app.lookups.staffUsers(brand: brand) {
-            people.append(StaffLine(id: user.id.text, name: user.name, email: user.email, role: user.role.words,
+            people.append(StaffLine(id: user.id.text, name: user.name, email: user.email, role: user.role.words(say),
                                     team: user.teamID.flatMap { teams[$0] } ?? "—", sessions: try await app.signIn.sessionCount(userID: user.id)))
         }
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]
-        let notice = done.flatMap { ["password": "Password set; that person's sessions were ended.", "added": "Staff member added."][$0] }
-        return pages.render("staff", StaffView(chrome: Chrome(title: "Staff", session: session), notice: notice, people: people, error: error, draft: draft),
+        let notices: [String: (en: String, pl: String)] = [
+            "password": ("Password set; that person's sessions were ended.", "Hasło ustawione; sesje tej osoby zostały zakończone."),
+            "added": ("Staff member added.", "Dodano pracownika."),
+        ]
+        let notice = done.flatMap { notices[$0] }.map { say.say($0.en, $0.pl) }
+        return pages.render("staff", StaffView(chrome: Chrome(title: say.say("Staff", "Pracownicy"), session: session), notice: notice, people: people, error: error, draft: draft),
                             status: error == nil ? .ok : .unprocessableContent)
     }
 }

@@ -17,6 +17,7 @@ extension Console {
         let caller = session.principal
         guard caller.may(.handleCases) else { throw Problem(.forbidden, "your role may not change cases") }
         let form = context.form ?? HTMLForm(urlEncoded: "")
+        let say = context.language
         // Back to the same list, page and filters; only a query string, so never elsewhere.
         let back = "/console?" + InboxQuery(HTMLForm(urlEncoded: form["return"] ?? "")).queryString
         func finish(_ summary: String, _ refusals: [String] = []) -> Response {
@@ -41,23 +42,27 @@ extension Console {
             if let raw = form.text("priority") { change.priority = try Priority(rawValue: raw).orInvalid(field: "priority", "choose a priority from the list") }
             if let raw = form.text("tag") { change.addTag = try Case.normalizedTags([raw], field: "tag").first }
         }
-        guard !numbers.isEmpty else { return finish("Select the cases to change first.") }
+        guard !numbers.isEmpty else { return finish(say.say("Select the cases to change first.", "Najpierw zaznacz sprawy do zmiany.")) }
         guard numbers.count <= 200 else { throw ValidationError(field: "case", reason: "at most 200 cases at once") }
-        guard !change.isEmpty else { return finish("Choose what to change for the selected cases.") }
+        guard !change.isEmpty else { return finish(say.say("Choose what to change for the selected cases.", "Wybierz, co zmienić w zaznaczonych sprawach.")) }
         let outcome = try await app.cases.apply(change, toCases: numbers, brand: caller.brandID, actor: .staff(caller.userID))
         let prefix = try await app.staff.brand(caller.brandID).casePrefix
         if let take, outcome.refused.isEmpty {
-            return finish(outcome.changed.isEmpty ? "\(prefix)-\(take) was yours already." : "\(prefix)-\(take) is yours now.")
+            return finish(outcome.changed.isEmpty ? say.say("\(prefix)-\(take) was yours already.", "\(prefix)-\(take) już była Twoja.")
+                                                  : say.say("\(prefix)-\(take) is yours now.", "\(prefix)-\(take) jest teraz Twoja."))
         }
         var parts: [String] = []
         if !outcome.changed.isEmpty {
-            parts.append(outcome.changed.count == 1 ? "\(prefix)-\(outcome.changed[0]) changed." : "\(outcome.changed.count) cases changed.")
+            parts.append(outcome.changed.count == 1 ? say.say("\(prefix)-\(outcome.changed[0]) changed.", "Zmieniono \(prefix)-\(outcome.changed[0]).")
+                         : say.say("\(outcome.changed.count) cases changed.", "Zmieniono: " + say.count(outcome.changed.count, ("", ""), ("sprawa", "sprawy", "spraw")) + "."))
         }
         if !outcome.unchanged.isEmpty {
-            parts.append(outcome.unchanged.count == 1 ? "1 case was already so." : "\(outcome.unchanged.count) cases were already so.")
+            parts.append(say.say(outcome.unchanged.count == 1 ? "1 case was already so." : "\(outcome.unchanged.count) cases were already so.",
+                                 "Bez zmian, bo już tak było: " + say.count(outcome.unchanged.count, ("", ""), ("sprawa", "sprawy", "spraw")) + "."))
         }
         if !outcome.refused.isEmpty {
-            parts.append(outcome.refused.count == 1 ? "1 case was left as it was:" : "\(outcome.refused.count) cases were left as they were:")
+            parts.append(say.say(outcome.refused.count == 1 ? "1 case was left as it was:" : "\(outcome.refused.count) cases were left as they were:",
+                                 "Pozostawiono bez zmian: " + say.count(outcome.refused.count, ("", ""), ("sprawa", "sprawy", "spraw")) + ":"))
         }
         return finish(parts.joined(separator: " "), outcome.refused.map { "\(prefix)-\($0.number): \($0.reason)" })
     }

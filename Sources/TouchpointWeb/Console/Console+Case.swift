@@ -32,6 +32,7 @@ extension Console {
         var number: Int
         var subject: String
         var status: String
+        var statusKey: String
         var priority: String
         var level: Int
         var step: String
@@ -161,6 +162,8 @@ extension Console {
         var subject: String
         var status: String
         var kind: String
+        /// This case went into the linked one.
+        var mergedInto = false
     }
 
     struct TimelineLine {
@@ -203,12 +206,17 @@ extension Console {
         var size: String
     }
 
-    static let notices: [String: String] = [
-        "reply": "Reply added to the history.", "note": "Note added.", "update": "Case updated.", "escalate": "Case escalated.",
-        "deescalate": "Case de-escalated.", "link": "Cases linked.", "merge": "Case merged into this one.",
-        "transfer": "Chat transferred.", "template": "WhatsApp template sent.", "followup": "Follow-up case opened, linked to the closed one.",
-        "call": "Call logged in the customer's history.", "written": "Message on its way to the customer.",
-        "on-call": "You said you are on it: nobody else will be paged.",
+    /// What the case page says after an action (`done=`), in English and Polish.
+    static let notices: [String: (en: String, pl: String)] = [
+        "reply": ("Reply added to the history.", "Odpowiedź dodana do historii."), "note": ("Note added.", "Notatka dodana."),
+        "update": ("Case updated.", "Sprawa zaktualizowana."), "escalate": ("Case escalated.", "Sprawa eskalowana."),
+        "deescalate": ("Case de-escalated.", "Eskalacja cofnięta."), "link": ("Cases linked.", "Sprawy powiązane."),
+        "merge": ("Case merged into this one.", "Sprawa połączona z tą."), "transfer": ("Chat transferred.", "Czat przekazany."),
+        "template": ("WhatsApp template sent.", "Szablon WhatsApp wysłany."),
+        "followup": ("Follow-up case opened, linked to the closed one.", "Otwarto sprawę następczą, powiązaną z zamkniętą."),
+        "call": ("Call logged in the customer's history.", "Rozmowa zapisana w historii klienta."),
+        "written": ("Message on its way to the customer.", "Wiadomość jest w drodze do klienta."),
+        "on-call": ("You said you are on it: nobody else will be paged.", "Potwierdzono, że się tym zajmujesz: nikt inny nie zostanie wezwany."),
     ]
 
     func casePage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
@@ -232,7 +240,8 @@ extension Console {
         async let botConversation = app.chatbot.conversation(caseID: item.id, brand: brand)
         let brandInfo = try await app.staff.brand(brand)
         let prefix = brandInfo.casePrefix
-        let reader = brandInfo.reader(.en)
+        let say = context.language
+        let reader = brandInfo.reader(say)
         let people = try await staff
         let names = Dictionary(people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let teamList = try await teams
@@ -248,10 +257,12 @@ extension Console {
         let deliveries = try await app.lookups.deliveryStates(outbound, brand: brand)
 
         let lines = page.items.map { entry in
-            var line = line(entry, customers: [customer.id: customer.name ?? "customer"], staff: names, prefix: prefix, numbers: caseNumbers, current: item.id,
+            var line = line(entry, customers: [customer.id: customer.name ?? say.say("customer", "klient")], staff: names, prefix: prefix, numbers: caseNumbers, current: item.id,
                             reader: reader)
             if let delivery = deliveries[entry.id], line.delivery == nil || delivery.state == .failed {
-                line.delivery = delivery.state == .sent ? "sent" : delivery.state == .failed ? "not delivered: \(delivery.error ?? "")" : "waiting in the outbox"
+                line.delivery = delivery.state == .sent ? say.say("sent", "wysłana")
+                    : delivery.state == .failed ? say.say("not delivered: ", "niedoręczona: ") + (delivery.error ?? "")
+                    : say.say("waiting in the outbox", "czeka w kolejce wysyłki")
                 line.deliveryFailed = delivery.state == .failed
             }
             if case .interaction(let message) = entry, message.direction == .outbound, message.authorKind == .staff {
@@ -277,7 +288,7 @@ extension Console {
             guard let delivery = deliveries[message.id], delivery.state == .sent || delivery.state == .failed else { return nil }
             return (delivery.state == .failed, delivery.error)
         }.first
-        let undelivered = lastOutcome?.failed == true ? (lastOutcome?.error ?? "the provider gave no reason") : nil
+        let undelivered = lastOutcome?.failed == true ? (lastOutcome?.error ?? say.say("the provider gave no reason", "dostawca nie podał przyczyny")) : nil
         // A message left while nobody could chat is answered by email.
         let answerBy = item.tags.contains("left-message") && points.contains(.email) ? ContactPoint.email : item.contactPoint
         let step = item.step
@@ -287,66 +298,72 @@ extension Console {
         let values = Macro.values(customerName: customer.name, caseNumber: item.number, casePrefix: prefix, subject: item.subject,
                                   agentName: session.user.name, brandName: brandInfo.name, accountName: accountInfo?.name)
         let linkLines = try await links.map { link in
-            LinkLine(href: "/console/cases/\(link.number)", ref: "\(prefix)-\(link.number)", subject: link.subject, status: link.status.rawValue,
-                     kind: link.kind == "mergedInto" ? "merged into" : link.kind == "merged" ? "merged here" : "related")
+            LinkLine(href: "/console/cases/\(link.number)", ref: "\(prefix)-\(link.number)", subject: link.subject, status: link.status.words(say),
+                     kind: link.kind == "mergedInto" ? say.say("merged into", "połączona z") : link.kind == "merged" ? say.say("merged here", "dołączona tutaj")
+                         : say.say("related", "powiązana"), mergedInto: link.kind == "mergedInto")
         }
         var view = CaseView(
             chrome: Chrome(title: "\(prefix)-\(item.number) \(item.subject)", session: session),
-            notice: query["done"].flatMap { Self.notices[$0] }, caseId: item.id.text, contactId: item.contactID.text,
-            ref: "\(prefix)-\(item.number)", number: item.number, subject: item.subject, status: item.status.rawValue,
-            priority: item.priority.rawValue, level: item.level.rawValue, step: step.words,
-            team: item.teamID.flatMap { id in teamList.first { $0.team.id == id }?.team.name } ?? "no team",
-            assignee: item.assigneeID.flatMap { names[$0] } ?? "unassigned",
-            model: item.serviceModel?.words, topic: item.topic, tags: item.tags, openedOn: item.contactPoint.label,
-            assistant: try await botConversation.map(Self.assistantLine),
-            contact: ContactCard(href: "/console/contacts/\(customer.id.text)", name: customer.name ?? customer.identities.first?.value ?? "unnamed contact", title: customer.title,
-                                 identities: customer.identities.map { "\($0.kind.words): \($0.value)" },
-                                 preferred: customer.preferredContactPoint?.label),
+            notice: query["done"].flatMap { Self.notices[$0] }.map { say.say($0.en, $0.pl) }, caseId: item.id.text, contactId: item.contactID.text,
+            ref: "\(prefix)-\(item.number)", number: item.number, subject: item.subject, status: item.status.words(say), statusKey: item.status.rawValue,
+            priority: item.priority.words(say), level: item.level.rawValue, step: step.words(say),
+            team: item.teamID.flatMap { id in teamList.first { $0.team.id == id }?.team.name } ?? say.say("no team", "bez zespołu"),
+            assignee: item.assigneeID.flatMap { names[$0] } ?? say.say("unassigned", "nieprzydzielona"),
+            model: item.serviceModel?.words, topic: item.topic, tags: item.tags, openedOn: item.contactPoint.label(say),
+            assistant: try await botConversation.map { Self.assistantLine($0, say) },
+            contact: ContactCard(href: "/console/contacts/\(customer.id.text)", name: customer.name ?? customer.identities.first?.value ?? say.say("unnamed contact", "kontakt bez nazwy"),
+                                 title: customer.title, identities: customer.identities.map { "\($0.kind.words(say)): \($0.value)" },
+                                 preferred: customer.preferredContactPoint?.label(say)),
             account: accountInfo.map { account in
                 AccountCard(href: "/console/accounts/\(account.id.text)", name: account.name, model: account.serviceModel?.words, why: account.modelExplanation,
                             csm: account.profile.ownerCSM.flatMap { names[$0] }, health: account.profile.healthScore,
-                            stage: account.profile.stage.words, annualValue: StaffWords.amount(account.profile.annualValue),
+                            stage: account.profile.stage.words(say), annualValue: StaffWords.amount(account.profile.annualValue),
                             billing: billingSentence)
             },
             commitments: about.promises.map { promise in
-                CommitmentLine(what: promise.what, due: TimeText(promise.dueAt, reader), status: promise.status.rawValue, overdue: promise.dueAt < now)
+                CommitmentLine(what: promise.what, due: TimeText(promise.dueAt, reader), status: promise.status.words(say), overdue: promise.dueAt < now)
             },
-            comingUp: try await ComingUpLine.lines(about, app: app, brand: brandInfo),
+            comingUp: try await ComingUpLine.lines(about, app: app, brand: brandInfo, language: say),
             otherOpenCases: about.openCases.filter { $0.id != item.id }.map {
-                LinkLine(href: "/console/cases/\($0.number)", ref: "\(prefix)-\($0.number)", subject: $0.subject, status: $0.status.rawValue, kind: $0.contactPoint.label)
+                LinkLine(href: "/console/cases/\($0.number)", ref: "\(prefix)-\($0.number)", subject: $0.subject, status: $0.status.words(say), kind: $0.contactPoint.label(say))
             },
             sameNeed: about.openCases.compactMap { other in
                 let window = config.policy(item.serviceModel ?? config.rules.defaultModel).continuationWindow
-                guard let why = CaseContinuation.sameNeed(other, as: item, windowMinutes: window) else { return nil }
+                guard let why = CaseContinuation.sameNeed(other, as: item, windowMinutes: window, language: say) else { return nil }
                 let olderIsOther = (other.createdAt, other.number) < (item.createdAt, item.number)
                 let ref = "\(prefix)-\(other.number)"
                 return SameNeedLine(ref: ref, href: "/console/cases/\(other.number)", why: why,
                                     action: "/console/cases/\(olderIsOther ? item.number : other.number)/merge", into: olderIsOther ? other.number : item.number,
-                                    button: olderIsOther ? "Merge this case into \(ref)" : "Merge \(ref) into this case")
+                                    button: olderIsOther ? say.say("Merge this case into \(ref)", "Połącz tę sprawę z \(ref)")
+                                        : say.say("Merge \(ref) into this case", "Dołącz \(ref) do tej sprawy"))
             },
             onCall: try await app.routing.onCallPage(case: item.id, brand: brand).flatMap { paged in
                 guard paged.state == "open" else { return nil }
                 let next = reader.relative(to: paged.dueAt, now: now)
                 let then = paged.chain.drop { $0 != paged.userID }.dropFirst().first.flatMap { names[$0] }
-                let after = paged.pages < paged.pagesPerPerson ? "paged again" : then.map { "passed to \($0)" } ?? "the managers are told"
+                let after = paged.pages < paged.pagesPerPerson ? say.say("paged again", "wezwanie zostanie ponowione")
+                    : then.map { say.say("passed to \($0)", "przekazana do: \($0)") } ?? say.say("the managers are told", "kierownicy zostaną powiadomieni")
                 let text = paged.userID == session.user.id
-                    ? "You are on call for this case (page \(paged.pages) of \(paged.pagesPerPerson)). Say you are on it, or it is \(after) \(next)."
-                    : "\(names[paged.userID] ?? "Someone") is on call for this case and was paged (page \(paged.pages) of \(paged.pagesPerPerson)); without an answer it is \(after) \(next)."
+                    ? say.say("You are on call for this case (page \(paged.pages) of \(paged.pagesPerPerson)). Say you are on it, or it is \(after) \(next).",
+                              "Masz dyżur przy tej sprawie (wezwanie \(paged.pages) z \(paged.pagesPerPerson)). Potwierdź, że się tym zajmujesz, inaczej \(after) \(next).")
+                    : say.say("\(names[paged.userID] ?? "Someone") is on call for this case and was paged (page \(paged.pages) of \(paged.pagesPerPerson)); without an answer it is \(after) \(next).",
+                              "\(names[paged.userID] ?? "Ktoś") ma dyżur przy tej sprawie i został wezwany (wezwanie \(paged.pages) z \(paged.pagesPerPerson)); bez odpowiedzi \(after) \(next).")
                 return OnCallLine(text: text, mine: paged.userID == session.user.id, action: "/console/cases/\(item.number)/on-call")
             },
             clocks: (item.sla?.clocks ?? []).map { clock in
                 let label = clock.label(at: now)
-                return ClockLine(label: clock.kind.title, state: label.words, due: clock.stoppedAt == nil ? clock.dueAt.map { TimeText(due: $0, now: now, reader) } : nil,
+                return ClockLine(label: clock.kind.title(say), state: label.words(say), due: clock.stoppedAt == nil ? clock.dueAt.map { TimeText(due: $0, now: now, reader) } : nil,
                                  alert: label.needsAttention)
             },
-            links: linkLines.filter { $0.kind != "merged into" },
+            links: linkLines.filter { !$0.mergedInto },
             timeline: lines,
             older: page.nextCursor.map { "/console/cases/\(item.number)?before=\(HTMLForm.encode($0))#timeline" },
-            replyPoints: points.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == answerBy) },
+            replyPoints: points.map { Option(value: $0.rawValue, label: $0.label(say), selected: $0 == answerBy) },
             chat: chatSession.map { ChatPanel(caseId: $0.caseID.text) },
-            transferTargets: (step.next.map { [Option(value: "next-level", label: "the next level (\($0.rawValue))", selected: false)] } ?? [])
+            transferTargets: (step.next.map { [Option(value: "next-level", label: say.say("the next level (\($0.words))", "wyższy poziom (\($0.words(say)))"),
+                                                      selected: false)] } ?? [])
                 + people.filter { $0.id != item.assigneeID && $0.role.permissions.contains(.handleCases) }
-                    .map { Option(value: "agent:\($0.id.text)", label: "\($0.name) (\($0.role.words))", selected: false) },
+                    .map { Option(value: "agent:\($0.id.text)", label: "\($0.name) (\($0.role.words(say)))", selected: false) },
             // WhatsApp templates are looked up only for customers who can be written to there.
             templates: points.contains(.whatsApp)
                 ? try await app.integrations.integrations(brand: brand).first { $0.kind == .whatsApp }?.templates.map {
@@ -355,16 +372,16 @@ extension Console {
                 : [],
             macros: try await macros.map { MacroOption(id: $0.id.text, name: $0.name, text: $0.render(values)) },
             statuses: ([item.status] + item.status.allowedNext.sorted { $0.rawValue < $1.rawValue }).map {
-                Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == item.status)
+                Option(value: $0.rawValue, label: $0.words(say), selected: $0 == item.status)
             },
-            priorities: Priority.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == item.priority) },
-            agents: [Option(value: "", label: "nobody", selected: item.assigneeID == nil)]
-                + people.map { Option(value: $0.id.text, label: "\($0.name) (\($0.role.words))", selected: $0.id == item.assigneeID) },
-            teams: [Option(value: "", label: "no team", selected: item.teamID == nil)]
+            priorities: Priority.allCases.map { Option(value: $0.rawValue, label: $0.words(say), selected: $0 == item.priority) },
+            agents: [Option(value: "", label: say.say("nobody", "nikt"), selected: item.assigneeID == nil)]
+                + people.map { Option(value: $0.id.text, label: "\($0.name) (\($0.role.words(say)))", selected: $0.id == item.assigneeID) },
+            teams: [Option(value: "", label: say.say("no team", "bez zespołu"), selected: item.teamID == nil)]
                 + teamList.map { Option(value: $0.team.id.text, label: $0.team.name, selected: $0.team.id == item.teamID) },
             canEscalate: item.status.isActive && step.next != nil, canDeescalate: item.status.isActive && step.previous != nil,
-            nextStep: step.next?.words, active: item.status != .closed,
-            merged: linkLines.first { $0.kind == "merged into" })
+            nextStep: step.next?.words(say), active: item.status != .closed,
+            merged: linkLines.first { $0.mergedInto })
         view.hasTemplates = !view.templates.isEmpty
         view.mentionable = people.filter { $0.id != session.user.id }.map { Option(value: $0.id.text, label: $0.name, selected: false) }
         view.undelivered = undelivered
@@ -403,8 +420,8 @@ extension Console {
         }
         func author(_ kind: AuthorKind, _ id: UUID?) -> String {
             switch kind {
-            case .staff: id.flatMap { staff[$0] } ?? "staff"
-            case .contact: id.flatMap { customers[$0] } ?? (customers.count == 1 ? customers.values.first! : "customer")
+            case .staff: id.flatMap { staff[$0] } ?? reader.say("staff", "pracownik")
+            case .contact: id.flatMap { customers[$0] } ?? (customers.count == 1 ? customers.values.first! : reader.say("customer", "klient"))
             case .system: "Touchpoint"
             }
         }
@@ -413,8 +430,8 @@ extension Console {
             let (ref, href) = caseLink(item.caseID)
             let author = item.authorKind == .contact ? (customers[item.contactID] ?? author(.contact, item.authorID)) : author(item.authorKind, item.authorID)
             var line = TimelineLine(
-                id: item.id.text, isEvent: false, time: TimeText(item.occurredAt, reader), point: item.contactPoint.label,
-                nature: item.nature == .high ? "high-contact" : "low-contact", direction: item.direction.rawValue, author: author,
+                id: item.id.text, isEvent: false, time: TimeText(item.occurredAt, reader), point: item.contactPoint.label(reader.language),
+                nature: item.nature == .high ? reader.say("high-contact", "z udziałem człowieka") : reader.say("low-contact", "samoobsługa"), direction: item.direction.rawValue, author: author,
                 text: item.metadata["fresh"] ?? item.text, caseRef: ref, caseHref: href, otherCase: item.caseID != current,
                 htmlHref: item.html == nil ? nil : "/console/interactions/\(item.id.text)/html",
                 attachments: item.attachments.map {
@@ -422,15 +439,16 @@ extension Console {
                 })
             line.hasAttachments = !item.attachments.isEmpty
             line.kindWords = switch (item.direction, item.metadata["call"]) {
-            case (.internal, "inbound"?): "call from the customer, logged by"
-            case (.internal, "outbound"?): "call to the customer, logged by"
-            case (.internal, _): "note by"
-            case (.inbound, _): "from"
-            case (.outbound, _): "reply by"
+            case (.internal, "inbound"?): reader.say("call from the customer, logged by", "rozmowa od klienta, zapisana przez")
+            case (.internal, "outbound"?): reader.say("call to the customer, logged by", "rozmowa do klienta, zapisana przez")
+            case (.internal, _): reader.say("note by", "notatka:")
+            case (.inbound, _): reader.say("from", "od")
+            case (.outbound, _): reader.say("reply by", "odpowiedź:")
             }
             // A provider's delivery report on a text message (email's state comes from the outbox).
             if let report = item.metadata["delivery"] {
-                line.delivery = report == "failed" ? "not delivered: \(item.metadata["deliveryError"] ?? "")" : report
+                line.delivery = report == "failed" ? reader.say("not delivered: ", "niedoręczona: ") + (item.metadata["deliveryError"] ?? "")
+                    : report == "delivered" ? reader.say("delivered", "doręczona") : report == "sent" ? reader.say("sent", "wysłana") : report
                 line.deliveryFailed = report == "failed"
             }
             return line
@@ -564,22 +582,24 @@ extension Console {
 
     /// The case number a search names, if it is a case reference of this brand.
     /// The assistant's part in a case, as an agent reads it on the case page.
-    static func assistantLine(_ conversation: BotConversation) -> String {
+    static func assistantLine(_ conversation: BotConversation, _ say: Language) -> String {
         let shown = conversation.shown.count
-        let tried = shown == 0 ? "no article shown" : shown == 1 ? "1 article shown" : "\(shown) articles shown"
+        let tried = shown == 0 ? say.say("no article shown", "nie pokazano artykułu")
+            : say.say(shown == 1 ? "1 article shown" : "\(shown) articles shown", "pokazano: " + say.count(shown, ("", ""), ("artykuł", "artykuły", "artykułów")))
         let why: String = switch conversation.handOffReason {
-        case .asked?: "the customer asked for a person"
-        case .stuck?: "its answers did not help"
-        case .noAnswer?: "it had no answer"
-        case .notHelped?: "the automatic answer did not help"
-        case .personAnswers?: "a person answers this customer"
+        case .asked?: say.say("the customer asked for a person", "klient poprosił o człowieka")
+        case .stuck?: say.say("its answers did not help", "jego odpowiedzi nie pomogły")
+        case .noAnswer?: say.say("it had no answer", "nie znał odpowiedzi")
+        case .notHelped?: say.say("the automatic answer did not help", "automatyczna odpowiedź nie pomogła")
+        case .personAnswers?: say.say("a person answers this customer", "temu klientowi odpowiada człowiek")
         case nil: ""
         }
         switch conversation.state {
-        case .bot: return "the assistant is answering (\(tried))"
-        case .waiting: return "handed to a person, waiting for an answer: \(why) (\(tried))"
-        case .human: return "a person took over from the assistant: \(why)"
-        case .resolved: return conversation.handedOffAt == nil ? "solved with the assistant (\(tried))" : "resolved after the assistant handed over"
+        case .bot: return say.say("the assistant is answering (\(tried))", "odpowiada asystent (\(tried))")
+        case .waiting: return say.say("handed to a person, waiting for an answer: \(why) (\(tried))", "przekazana człowiekowi, czeka na odpowiedź: \(why) (\(tried))")
+        case .human: return say.say("a person took over from the assistant: \(why)", "człowiek przejął rozmowę od asystenta: \(why)")
+        case .resolved: return conversation.handedOffAt == nil ? say.say("solved with the assistant (\(tried))", "rozwiązana z asystentem (\(tried))")
+            : say.say("resolved after the assistant handed over", "rozwiązana po przekazaniu przez asystenta")
         }
     }
 
@@ -610,11 +630,11 @@ extension ContactPoint {
 }
 
 extension SLAClockKind {
-    var title: String {
+    func title(_ say: Language) -> String {
         switch self {
-        case .firstResponse: "First response"
-        case .nextResponse: "Next response"
-        case .resolution: "Resolution"
+        case .firstResponse: say.say("First response", "Pierwsza odpowiedź")
+        case .nextResponse: say.say("Next response", "Kolejna odpowiedź")
+        case .resolution: say.say("Resolution", "Rozwiązanie")
         }
     }
 }

@@ -48,7 +48,7 @@ extension Console {
         let brand = session.user.brandID
         let teams = try await app.routing.teamProfiles(brand: brand)
         func options(_ selected: TeamID?) -> [Option] {
-            [Option(value: "", label: "no team", selected: selected == nil)]
+            [Option(value: "", label: context.language.say("no team", "bez zespołu"), selected: selected == nil)]
                 + teams.map { Option(value: $0.team.id.text, label: $0.team.name, selected: $0.team.id == selected) }
         }
         let mailboxes = try await app.mailboxes.mailboxes(brand: brand).map {
@@ -56,7 +56,8 @@ extension Console {
         }
         let counts = try await app.lookups.mailCounts(brand: brand)
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"] != nil
-        return pages.render("channels", ChannelsView(chrome: Chrome(title: "Channels", session: session), notice: done ? "Saved." : nil,
+        return pages.render("channels", ChannelsView(chrome: Chrome(title: context.language.say("Channels", "Kanały"), session: session),
+                                                     notice: done ? context.language.say("Saved.", "Zapisano.") : nil,
                                                      mailboxes: mailboxes, teams: options(nil), quarantined: counts.quarantined, failed: counts.failed,
                                                      waiting: counts.waiting,
                                                      integrations: try await integrationLines(brand: brand, secret: secret)))

@@ -79,22 +79,28 @@ extension Console {
         var components: [HealthLine]
         var missing: String?
 
-        init(_ view: AccountHealthView) {
+        init(_ view: AccountHealthView, _ say: Language) {
             score = view.report.score
-            risk = "\(view.churn.risk.rawValue.capitalized) churn risk"
+            risk = switch view.churn.risk {
+            case .low: say.say("Low churn risk", "Niskie ryzyko odejścia")
+            case .medium: say.say("Medium churn risk", "Średnie ryzyko odejścia")
+            case .high: say.say("High churn risk", "Wysokie ryzyko odejścia")
+            }
             highRisk = view.churn.risk == .high
             let change = view.trend.change
+            let since = view.trend.since.map(\.description) ?? ""
             trend = switch view.trend.direction {
-            case _ where view.trend.since == nil: "First computed today"
-            case .rising: "Up \(change) points since \(view.trend.since!)"
-            case .falling: "Down \(-change) points since \(view.trend.since!)"
-            case .steady: "Steady since \(view.trend.since!)"
+            case _ where view.trend.since == nil: say.say("First computed today", "Obliczone pierwszy raz dziś")
+            case .rising: say.say("Up \(change) points since \(since)", "Wzrost o \(change) pkt od \(since)")
+            case .falling: say.say("Down \(-change) points since \(since)", "Spadek o \(-change) pkt od \(since)")
+            case .steady: say.say("Steady since \(since)", "Bez zmian od \(since)")
             }
             reasons = view.churn.reasons
             components = view.report.components.map {
-                HealthLine(label: $0.signal.label, explanation: $0.explanation, points: String(format: "%.1f of %d", $0.contribution, $0.weight))
+                HealthLine(label: $0.signal.label, explanation: $0.explanation,
+                           points: String(format: say.say("%.1f of %d", "%.1f z %d"), $0.contribution, $0.weight))
             }
-            missing = view.report.missing.isEmpty ? nil : "No data yet: " + view.report.missing.map(\.label).joined(separator: ", ")
+            missing = view.report.missing.isEmpty ? nil : say.say("No data yet: ", "Brak danych: ") + view.report.missing.map(\.label).joined(separator: ", ")
         }
     }
 
@@ -139,20 +145,21 @@ extension Console {
         async let model = contact.accountID.asyncMap { try await app.accountModels.accountModel($0, brand: brand) }
         async let timeline = app.timelines.contactTimeline(contact.id, brand: brand, limit: 100, cursor: cursor)
         async let cases = app.cases.cases(brand: brand, filter: CaseFilter(contactID: contact.id), limit: 50, cursor: nil)
-        let name = contact.name ?? contact.identities.first?.value ?? "unnamed contact"
+        let say = context.language
+        let name = contact.name ?? contact.identities.first?.value ?? say.say("unnamed contact", "kontakt bez nazwy")
         let override = try await model?.contactOverrides.first { $0.contactID == contact.id }
         var view = try await customerView(
-            session: session, kind: "Contact", name: name, promisesOf: contact.accountID, timeline: try await timeline, cases: try await cases.items,
+            session: session, language: context.language, kind: say.say("Contact", "Kontakt"), name: name, promisesOf: contact.accountID, timeline: try await timeline, cases: try await cases.items,
             customers: [contact.id: name], olderBase: "/console/contacts/\(contact.id.text)")
         view.title = contact.title
-        view.identities = contact.identities.map { "\($0.kind.words): \($0.value)" }
+        view.identities = contact.identities.map { "\($0.kind.words(say)): \($0.value)" }
         if let account = try await account {
             view.accountHref = "/console/accounts/\(account.id.text)"
             view.accountName = account.name
         }
-        view.facts = [Fact(label: "Prefers", value: contact.preferredContactPoint?.label ?? "no preference")]
+        view.facts = [Fact(label: say.say("Prefers", "Woli"), value: contact.preferredContactPoint?.label(say) ?? say.say("no preference", "bez preferencji"))]
         view.duplicates = try await app.contacts.duplicates(of: contact.id, brand: brand).map { found in
-            DuplicateLine(href: "/console/contacts/\(found.contact.id.text)", name: found.contact.name ?? found.contact.identities.first?.value ?? "unnamed customer",
+            DuplicateLine(href: "/console/contacts/\(found.contact.id.text)", name: found.contact.name ?? found.contact.identities.first?.value ?? say.say("unnamed customer", "klient bez nazwy"),
                           why: found.reasons.joined(separator: "; "),
                           reachable: found.contact.identities.filter { $0.kind != .chatVisitor }.prefix(3).map(\.value).joined(separator: " · "),
                           id: found.contact.id.text)
@@ -167,20 +174,20 @@ extension Console {
             let writable = try await Self.deliverablePoints(for: contact, sending: app.integrations.sendingTextPoints(brand: brand))
             view.contactForm = ContactForm(
                 action: "/console/contacts/\(contact.id.text)/contact",
-                kinds: [Option(value: "call-in", label: "Log a call from the customer", selected: true),
-                        Option(value: "call-out", label: "Log a call we made", selected: false)]
-                    + writable.map { Option(value: "write:\($0.rawValue)", label: "Write on \($0.label)", selected: false) },
-                cases: [Option(value: "", label: "A new case", selected: true)]
+                kinds: [Option(value: "call-in", label: say.say("Log a call from the customer", "Zapisz rozmowę od klienta"), selected: true),
+                        Option(value: "call-out", label: say.say("Log a call we made", "Zapisz rozmowę wykonaną przez nas"), selected: false)]
+                    + writable.map { Option(value: "write:\($0.rawValue)", label: say.say("Write on \($0.label)", "Napisz: \($0.label(say))"), selected: false) },
+                cases: [Option(value: "", label: say.say("A new case", "Nowa sprawa"), selected: true)]
                     + open.map { Option(value: $0.id.text, label: "\(prefix)-\($0.number): \($0.subject)", selected: false) },
-                priorities: Priority.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == .normal) })
+                priorities: Priority.allCases.map { Option(value: $0.rawValue, label: $0.words(say), selected: $0 == .normal) })
         }
         if let override {
             view.model = override.segmentation.model.words
-            view.why = "Own model for this person: " + override.segmentation.explanation
+            view.why = say.say("Own model for this person: ", "Własny model tej osoby: ") + override.segmentation.explanation
         } else if let model = try await model {
             view.model = model.segmentation.model.words
             view.why = model.segmentation.explanation
-            view.policy = Self.policyFacts(model.policy)
+            view.policy = Self.policyFacts(model.policy, say)
         }
         return pages.render("customer", view)
     }
@@ -194,70 +201,75 @@ extension Console {
         async let contacts = app.contacts.contacts(brand: brand, accountID: id, identity: nil, query: nil, limit: 200, cursor: nil)
         async let timeline = app.timelines.accountTimeline(id, brand: brand, limit: 100, cursor: cursor)
         async let cases = app.cases.cases(brand: brand, filter: CaseFilter(accountID: id), limit: 50, cursor: nil)
+        let say = context.language
         let people = try await contacts.items
-        let names = Dictionary(people.map { ($0.id, $0.name ?? $0.identities.first?.value ?? "contact") }, uniquingKeysWith: { a, _ in a })
+        let names = Dictionary(people.map { ($0.id, $0.name ?? $0.identities.first?.value ?? say.say("contact", "kontakt")) }, uniquingKeysWith: { a, _ in a })
         let account = model.account
-        var view = try await customerView(session: session, kind: "Account", name: account.name, promisesOf: id, timeline: try await timeline,
+        var view = try await customerView(session: session, language: context.language, kind: say.say("Account", "Firma"), name: account.name, promisesOf: id, timeline: try await timeline,
                                           cases: try await cases.items, customers: names, olderBase: "/console/accounts/\(id.text)")
         let profile = account.profile
         let csm = try await profile.ownerCSM.asyncMap { csm in try await app.staff.staffUser(csm, brand: brand).name }
         view.facts = [
-            Fact(label: "Annual value", value: StaffWords.amount(profile.annualValue)),
-            Fact(label: "Average order", value: StaffWords.amount(profile.averageOrderValue)),
-            Fact(label: "Product complexity", value: profile.complexity.rawValue),
-            Fact(label: "Journey stage", value: profile.stage.words),
-            Fact(label: "CSM", value: csm ?? "none"),
-        ] + (profile.renewalOn.map { [Fact(label: "Renews on", value: $0.description)] } ?? []) + profile.goals.map { Fact(label: "Goal", value: $0) }
-        view.health = HealthPanel(try await app.health.health(account: id, brand: brand))
+            Fact(label: say.say("Annual value", "Wartość roczna"), value: StaffWords.amount(profile.annualValue)),
+            Fact(label: say.say("Average order", "Średnie zamówienie"), value: StaffWords.amount(profile.averageOrderValue)),
+            Fact(label: say.say("Product complexity", "Złożoność produktu"), value: profile.complexity.words(say)),
+            Fact(label: say.say("Journey stage", "Etap relacji"), value: profile.stage.words(say)),
+            Fact(label: say.say("CSM", "Opiekun"), value: csm ?? say.say("none", "brak")),
+        ] + (profile.renewalOn.map { [Fact(label: say.say("Renews on", "Odnowienie"), value: $0.description)] } ?? [])
+            + profile.goals.map { Fact(label: say.say("Goal", "Cel"), value: $0) }
+        view.health = HealthPanel(try await app.health.health(account: id, brand: brand), say)
         view.model = model.segmentation.model.words
         view.why = model.segmentation.explanation
-        view.policy = Self.policyFacts(model.policy)
+        view.policy = Self.policyFacts(model.policy, say)
         view.contacts = people.map { person in
-            PersonLine(href: "/console/contacts/\(person.id.text)", name: names[person.id] ?? "contact", title: person.title,
+            PersonLine(href: "/console/contacts/\(person.id.text)", name: names[person.id] ?? say.say("contact", "kontakt"), title: person.title,
                        model: model.contactOverrides.first { $0.contactID == person.id }?.segmentation.model.words)
         }
         return pages.render("customer", view)
     }
 
     /// What the model promises, in a few lines.
-    static func policyFacts(_ policy: ServicePolicy) -> [Fact] {
+    static func policyFacts(_ policy: ServicePolicy, _ say: Language) -> [Fact] {
         [
-            Fact(label: "A person", value: policy.humanReach.words),
-            Fact(label: "Contact points", value: policy.offeredContactPoints.map(\.label).joined(separator: ", ")),
-            Fact(label: "Starts at level", value: "\(policy.entryLevel.rawValue)"),
-            Fact(label: "Escalates up to", value: policy.escalationCeiling.words),
-            Fact(label: "Named CSM", value: policy.namedCSM ? "yes" : "no"),
-            Fact(label: "First response (normal)", value: "\(policy.sla.normal.firstResponseMinutes) min"),
-        ] + assistantFacts(policy.assistant)
+            Fact(label: say.say("A person", "Człowiek"), value: policy.humanReach.words(say)),
+            Fact(label: say.say("Contact points", "Punkty kontaktu"), value: policy.offeredContactPoints.map { $0.label(say) }.joined(separator: ", ")),
+            Fact(label: say.say("Starts at level", "Zaczyna od poziomu"), value: "\(policy.entryLevel.rawValue)"),
+            Fact(label: say.say("Escalates up to", "Eskalacja do"), value: policy.escalationCeiling.words(say)),
+            Fact(label: say.say("Named CSM", "Imienny opiekun"), value: policy.namedCSM ? say.say("yes", "tak") : say.say("no", "nie")),
+            Fact(label: say.say("First response (normal)", "Pierwsza odpowiedź (normalny)"), value: "\(policy.sla.normal.firstResponseMinutes) min"),
+        ] + assistantFacts(policy.assistant, say)
     }
 
     /// What the assistant does for a model, its thresholds included.
-    static func assistantFacts(_ bot: ChatbotPolicy) -> [Fact] {
+    static func assistantFacts(_ bot: ChatbotPolicy, _ say: Language) -> [Fact] {
         let role = switch bot.mode {
-        case .firstLine: "answers first"
-        case .suggests: "suggests articles while a person answers"
-        case .off: "off"
+        case .firstLine: say.say("answers first", "odpowiada pierwszy")
+        case .suggests: say.say("suggests articles while a person answers", "podpowiada artykuły, gdy odpowiada człowiek")
+        case .off: say.say("off", "wyłączony")
         }
-        guard bot.mode != .off else { return [Fact(label: "Assistant", value: role)] }
+        guard bot.mode != .off else { return [Fact(label: say.say("Assistant", "Asystent"), value: role)] }
         let person = switch bot.handOff {
-        case .never: "never a person"
-        case .whenAsked: "a person when the customer asks"
-        case .whenAskedOrStuck: "a person when asked, or after \(bot.failuresBeforeHandOff) answers that did not help"
+        case .never: say.say("never a person", "nigdy człowiek")
+        case .whenAsked: say.say("a person when the customer asks", "człowiek, gdy klient poprosi")
+        case .whenAskedOrStuck: say.say("a person when asked, or after \(bot.failuresBeforeHandOff) answers that did not help",
+                                        "człowiek na prośbę albo po \(bot.failuresBeforeHandOff) nieudanych odpowiedziach")
         }
         return [
-            Fact(label: "Assistant", value: bot.mode == .firstLine ? "\(role); \(person)" : role),
-            Fact(label: "Assistant answers on", value: bot.contactPoints.map(\.label).joined(separator: ", ")),
-            Fact(label: "Assistant confidence", value: String(format: "answers from %.0f%%, offers a choice from %.0f%%", bot.confidentAt * 100, bot.unsureAt * 100)),
+            Fact(label: say.say("Assistant", "Asystent"), value: bot.mode == .firstLine ? "\(role); \(person)" : role),
+            Fact(label: say.say("Assistant answers on", "Asystent odpowiada przez"), value: bot.contactPoints.map { $0.label(say) }.joined(separator: ", ")),
+            Fact(label: say.say("Assistant confidence", "Pewność asystenta"),
+                 value: String(format: say.say("answers from %.0f%%, offers a choice from %.0f%%", "odpowiada od %.0f%%, proponuje wybór od %.0f%%"),
+                               bot.confidentAt * 100, bot.unsureAt * 100)),
         ]
     }
 
     /// The parts contact and account pages share: promises, cases and the history.
-    func customerView(session: StaffSession, kind: String, name: String, promisesOf accountID: AccountID?, timeline: Page<TimelineEntry>, cases: [Case],
+    func customerView(session: StaffSession, language: Language, kind: String, name: String, promisesOf accountID: AccountID?, timeline: Page<TimelineEntry>, cases: [Case],
                       customers: [ContactID: String], olderBase: String) async throws -> CustomerView {
         let brand = session.user.brandID
         let brandInfo = try await app.staff.brand(brand)
         let prefix = brandInfo.casePrefix
-        let reader = brandInfo.reader(.en)
+        let reader = brandInfo.reader(language)
         let staff = Dictionary(try await app.lookups.staffUsers(brand: brand).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let numbers = try await numbers(of: timeline.items, brand: brand)
         let promises = try await accountID.asyncMap { try await app.commitments.commitments(accountID: $0, brand: brand, includeSettled: false) } ?? []
@@ -267,7 +279,7 @@ extension Console {
         return CustomerView(
             chrome: Chrome(title: name, session: session), kind: kind, name: name, title: nil, accountHref: nil, accountName: nil, facts: [],
             model: nil, why: nil, policy: [], identities: [], contacts: [],
-            commitments: promises.map { CommitmentLine(what: $0.what, due: TimeText($0.dueAt, reader), status: $0.status.rawValue, overdue: $0.dueAt < now) },
+            commitments: promises.map { CommitmentLine(what: $0.what, due: TimeText($0.dueAt, reader), status: $0.status.words(language), overdue: $0.dueAt < now) },
             billing: accountID.map { _ in BillingSummary(invoices: invoices, today: today).sentence },
             invoices: invoices.prefix(20).map { invoice in
                 let status = invoice.status(on: today)
@@ -275,8 +287,8 @@ extension Console {
                                    outstanding: Money.format(invoice.outstandingMinor), status: status.rawValue, overdue: status == .overdue)
             },
             cases: cases.map { item in
-                CaseRow(href: "/console/cases/\(item.number)", number: item.number, ref: "\(prefix)-\(item.number)", subject: item.subject, status: item.status.rawValue,
-                        priority: item.priority.rawValue, urgent: item.priority == .urgent || item.priority == .high, level: item.level.rawValue,
+                CaseRow(href: "/console/cases/\(item.number)", number: item.number, ref: "\(prefix)-\(item.number)", subject: item.subject, status: item.status.words(language),
+                        statusKey: item.status.rawValue, priority: item.priority.words(language), urgent: item.priority == .urgent || item.priority == .high, level: item.level.rawValue,
                         contact: customers[item.contactID] ?? "", assignee: item.assigneeID.flatMap { staff[$0] } ?? "—", team: "",
                         takeable: false, sla: nil, due: nil, created: TimeText(item.createdAt, reader))
             },

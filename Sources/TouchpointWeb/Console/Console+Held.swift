@@ -16,35 +16,40 @@ extension Console {
         group.post("admin/held") { _, context in
             let session = try requireAdmin(context)
             let form = context.form ?? HTMLForm(urlEncoded: "")
-            let notice = try await act(on: form, brand: session.user.brandID, actor: .staff(session.user.id))
+            let notice = try await act(on: form, brand: session.user.brandID, actor: .staff(session.user.id), say: context.language)
             return Pages.redirect("/console/admin/held?done=\(HTMLForm.encode(notice))")
         }
     }
 
     /// Carries out one button of the page and says what happened, in the words shown after the redirect.
-    private func act(on form: HTMLForm, brand: BrandID, actor: Actor) async throws -> String {
+    private func act(on form: HTMLForm, brand: BrandID, actor: Actor, say: Language) async throws -> String {
         let id = form.text("id").flatMap(UUID.init(text:))
         switch (form["action"] ?? "", id) {
         case ("rerun-mail", let id?):
             // The administrator looked at it: the per-sender limit that may have held it does not apply.
             let result = try await app.mailInbox.rerunMail(id, brand: brand, actor: actor, force: true)
-            return result.outcome == .quarantined ? "The email is still held: \(result.reason ?? "no reason given")." : "The email was taken in."
+            return result.outcome == .quarantined
+                ? say.say("The email is still held: \(result.reason ?? "no reason given").", "E-mail nadal jest wstrzymany: \(result.reason ?? "nie podano przyczyny").")
+                : say.say("The email was taken in.", "E-mail został przyjęty.")
         case ("discard-mail", let id?):
             try await app.mailInbox.discardMail(id, brand: brand, actor: actor)
-            return "The email was thrown away."
+            return say.say("The email was thrown away.", "E-mail został odrzucony.")
         case ("rerun-envelope", let id?):
             let envelope = try await inbox.rerun(id, brand: brand, actor: actor)
-            return envelope.state == .processed ? "The message was taken in." : "The message is still held: \(envelope.reason ?? "no reason given")."
+            return envelope.state == .processed ? say.say("The message was taken in.", "Wiadomość została przyjęta.")
+                : say.say("The message is still held: \(envelope.reason ?? "no reason given").",
+                          "Wiadomość nadal jest wstrzymana: \(envelope.reason ?? "nie podano przyczyny").")
         case ("discard-envelope", let id?):
             _ = try await app.envelopes.discardEnvelope(id, brand: brand, actor: actor)
-            return "The message was thrown away."
+            return say.say("The message was thrown away.", "Wiadomość została odrzucona.")
         case ("resend", let id?):
             _ = try await app.outbox.retryOutbox(id, brand: brand)
-            return "The message will be sent again."
+            return say.say("The message will be sent again.", "Wiadomość zostanie wysłana ponownie.")
         case ("resend-all", nil):
             let failed = try await app.outbox.outbox(brand: brand, state: .failed, limit: Self.heldPageSize, cursor: nil).items
             for item in failed { _ = try await app.outbox.retryOutbox(item.id, brand: brand) }
-            return failed.count == 1 ? "1 message will be sent again." : "\(failed.count) messages will be sent again."
+            return say.say(failed.count == 1 ? "1 message will be sent again." : "\(failed.count) messages will be sent again.",
+                           "Ponowna wysyłka: " + say.count(failed.count, ("", ""), ("wiadomość", "wiadomości", "wiadomości")) + ".")
         default:
             throw Problem(.badRequest, "the form names no message or no known action")
         }
@@ -105,25 +110,26 @@ extension Console {
         let held = try await mail.items
         let heldMessages = try await envelopes.items
         let numbers = try await app.lookups.caseNumbers(Array(Set(undelivered.compactMap(\.caseID))), brand: brand)
-        let reader = try await staffReader(brand)
+        let say = context.language
+        let reader = try await staffReader(brand, say)
         let view = HeldView(
-            chrome: Chrome(title: "Held and undelivered messages", session: session),
+            chrome: Chrome(title: say.say("Held and undelivered messages", "Wstrzymane i niedoręczone wiadomości"), session: session),
             notice: HTMLForm(urlEncoded: request.uri.query ?? "")["done"],
             mail: held.map {
                 HeldMail(
-                    id: $0.id.text, received: TimeText($0.receivedAt, reader), from: $0.sender ?? $0.envelopeFrom, subject: $0.subject ?? "(no subject)",
+                    id: $0.id.text, received: TimeText($0.receivedAt, reader), from: $0.sender ?? $0.envelopeFrom, subject: $0.subject ?? say.say("(no subject)", "(bez tematu)"),
                     mailbox: $0.mailbox, reason: $0.reason ?? "", attempts: $0.attempts)
             },
             anyMail: !held.isEmpty,
             messages: heldMessages.map {
                 HeldMessage(
-                    id: $0.id.text, received: TimeText($0.receivedAt, reader), contactPoint: $0.contactPoint.label, source: $0.source,
-                    stage: $0.stage.map(Self.stageText) ?? "", reason: $0.reason ?? "", attempts: $0.attempts)
+                    id: $0.id.text, received: TimeText($0.receivedAt, reader), contactPoint: $0.contactPoint.label(say), source: $0.source,
+                    stage: $0.stage.map { Self.stageText($0, say) } ?? "", reason: $0.reason ?? "", attempts: $0.attempts)
             },
             anyMessages: !heldMessages.isEmpty,
             undelivered: undelivered.map {
                 Undelivered(
-                    id: $0.id.text, created: TimeText($0.createdAt, reader), contactPoint: $0.contactPoint.label, recipient: $0.recipient,
+                    id: $0.id.text, created: TimeText($0.createdAt, reader), contactPoint: $0.contactPoint.label(say), recipient: $0.recipient,
                     what: $0.email?.mail.subject ?? $0.text.map { Self.firstWords($0.text) } ?? "",
                     caseNumber: $0.caseID.flatMap { numbers[$0] }, error: $0.lastError ?? "", attempts: $0.attempts)
             },
@@ -132,10 +138,10 @@ extension Console {
     }
 
     /// Where intake stopped, as an administrator says it.
-    static func stageText(_ stage: IntakeStage) -> String {
+    static func stageText(_ stage: IntakeStage, _ say: Language) -> String {
         switch stage {
-        case .normalize: "reading the provider's message"
-        case .record: "adding it to the history"
+        case .normalize: say.say("reading the provider's message", "odczytywanie wiadomości od dostawcy")
+        case .record: say.say("adding it to the history", "dodawanie do historii")
         }
     }
 

@@ -51,6 +51,31 @@ extension Console {
         var notice: String?
         var refusals: [String]
         var anyRefusals: Bool
+        /// Words every row repeats, said once for the page.
+        var words: RowWords
+    }
+
+    /// The words of a case row in the reader's language.
+    struct RowWords {
+        var customer: String
+        var status: String
+        var level: String
+        var assignee: String
+        var due: String
+        var take: String
+        var newMessage: String
+        var notDelivered: String
+
+        init(_ say: Language) {
+            customer = say.say("Customer", "Klient")
+            status = say.say("Status", "Status")
+            level = say.say("Level", "Poziom")
+            assignee = say.say("Assignee", "Prowadzi")
+            due = say.say("Due", "Termin")
+            take = say.say("Take", "Weź")
+            newMessage = say.say("New message from the customer", "Nowa wiadomość od klienta")
+            notDelivered = say.say("reply not delivered", "odpowiedź niedoręczona")
+        }
     }
 
     struct FoundLine {
@@ -112,7 +137,9 @@ extension Console {
         var number: Int
         var ref: String
         var subject: String
+        /// The status in words, and as stored for the style that colours it.
         var status: String
+        var statusKey: String
         var priority: String
         var urgent: Bool
         var level: Int
@@ -142,23 +169,24 @@ extension Console {
         let now = app.environment.now()
         let active = CaseStatus.allCases.filter(\.isActive)
         let me = session.user
+        let say = context.language
 
         // The queues in the side bar, each a filter the list and its count share.
         var queues: [(key: String, label: String, filter: CaseFilter)] = [
-            ("mine", "My cases", CaseFilter(statuses: active, assigneeID: me.id)),
+            ("mine", say.say("My cases", "Moje sprawy"), CaseFilter(statuses: active, assigneeID: me.id)),
             // What the assistant still holds is nobody's to pick up: it has a queue of its own.
-            ("unassigned", "Unassigned", CaseFilter(statuses: active, unassigned: true, withAssistant: false)),
-            ("sla", "SLA at risk", CaseFilter(slaAtRiskBy: now)),
+            ("unassigned", say.say("Unassigned", "Nieprzydzielone"), CaseFilter(statuses: active, unassigned: true, withAssistant: false)),
+            ("sla", say.say("SLA at risk", "SLA zagrożone"), CaseFilter(slaAtRiskBy: now)),
         ]
         if let team = me.teamID {
             for level in SupportLevel.allCases {
-                queues.append(("team\(level.rawValue)", "My team · level \(level.rawValue)",
+                queues.append(("team\(level.rawValue)", say.say("My team · level \(level.rawValue)", "Mój zespół · poziom \(level.rawValue)"),
                                CaseFilter(statuses: active, teamID: team, level: level, withAssistant: false)))
             }
         }
-        queues.append(("assistant", "With the assistant", CaseFilter(statuses: active, withAssistant: true)))
-        queues.append(("open", "All open", CaseFilter(statuses: active)))
-        queues.append(("all", "Everything", CaseFilter()))
+        queues.append(("assistant", say.say("With the assistant", "U asystenta"), CaseFilter(statuses: active, withAssistant: true)))
+        queues.append(("open", say.say("All open", "Wszystkie otwarte"), CaseFilter(statuses: active)))
+        queues.append(("all", say.say("Everything", "Wszystkie"), CaseFilter()))
 
         let selected = queues.first { $0.key == query.view } ?? queues[0]
         var filter = selected.filter
@@ -195,7 +223,7 @@ extension Console {
         async let saved = app.lookups.savedViews(userID: me.id)
         let brandInfo = try await app.staff.brand(brand)
         let prefix = brandInfo.casePrefix
-        let reader = brandInfo.reader(.en)
+        let reader = brandInfo.reader(context.language)
         let items = try await page
         let names = try await app.lookups.contactNames(items.items.map(\.contactID), brand: brand)
         let undelivered = try await app.lookups.casesWithUndeliveredReplies(items.items.map(\.id), brand: brand)
@@ -206,10 +234,10 @@ extension Console {
         let teamNames = Dictionary(teamList.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows = items.items.map { item in
             CaseRow(href: "/console/cases/\(item.number)", number: item.number, ref: "\(prefix)-\(item.number)", subject: item.subject,
-                    status: item.status.rawValue, priority: item.priority.rawValue, urgent: item.priority == .urgent || item.priority == .high,
+                    status: item.status.words(say), statusKey: item.status.rawValue, priority: item.priority.words(say), urgent: item.priority == .urgent || item.priority == .high,
                     level: item.level.rawValue, contact: names[item.contactID] ?? "", assignee: item.assigneeID.flatMap { staffNames[$0] } ?? "—",
                     team: item.teamID.flatMap { teamNames[$0] } ?? "—", takeable: item.status.isActive && item.assigneeID == nil,
-                    sla: item.status.isActive ? item.sla?.label(at: now).flatMap { $0.needsAttention ? $0.words : nil } : nil,
+                    sla: item.status.isActive ? item.sla?.label(at: now).flatMap { $0.needsAttention ? $0.words(say) : nil } : nil,
                     due: item.status.isActive ? item.sla?.deadline.map { TimeText(due: $0, now: now, reader) } : nil,
                     created: TimeText(item.createdAt, reader), undelivered: undelivered.contains(item.id), unread: unread.contains(item.id))
         }
@@ -221,7 +249,7 @@ extension Console {
         let pointLinks = ContactPoint.allCases.map { point in
             var linked = base
             linked.point = point
-            return QueueLink(label: point.label, href: "/console?" + linked.queryString, count: nil, current: query.point == point)
+            return QueueLink(label: point.label(say), href: "/console?" + linked.queryString, count: nil, current: query.point == point)
         }
 
         // Paging both ways: the next page carries the way back.
@@ -242,7 +270,7 @@ extension Console {
             previous = "/console?" + previousQuery.queryString
         }
         let total = query.q == nil ? counted.last : nil
-        let range = rows.isEmpty ? "" : "\(Self.grouped(query.at))–\(Self.grouped(query.at + rows.count - 1))" + (total.map { " of \(Self.countText($0))" } ?? "")
+        let range = rows.isEmpty ? "" : "\(Self.grouped(query.at))–\(Self.grouped(query.at + rows.count - 1))" + (total.map { say.say(" of ", " z ") + Self.countText($0) } ?? "")
 
         // A search finds the people and accounts it names too, not only their cases.
         var found: [FoundLine] = []
@@ -250,11 +278,11 @@ extension Console {
             async let people = app.contacts.contacts(brand: brand, accountID: nil, identity: nil, query: words, limit: 8, cursor: nil)
             async let companies = app.accounts.accounts(brand: brand, query: words, stage: nil, limit: 5, cursor: nil)
             found = try await companies.items.map {
-                FoundLine(href: "/console/accounts/\($0.id.text)", name: $0.name, detail: "Account" + ($0.serviceModel.map { " · \($0.words)" } ?? ""))
+                FoundLine(href: "/console/accounts/\($0.id.text)", name: $0.name, detail: say.say("Account", "Firma") + ($0.serviceModel.map { " · \($0.words)" } ?? ""))
             } + people.items.map { person in
                 let reach = person.identities.filter { $0.kind != .chatVisitor }.prefix(2).map(\.value).joined(separator: " · ")
-                return FoundLine(href: "/console/contacts/\(person.id.text)", name: person.name ?? person.identities.first?.value ?? "unnamed customer",
-                                 detail: "Customer" + (reach.isEmpty ? "" : " · \(reach)"))
+                return FoundLine(href: "/console/contacts/\(person.id.text)", name: person.name ?? person.identities.first?.value  ?? say.say("unnamed customer", "klient bez nazwy"),
+                                 detail: say.say("Customer", "Klient") + (reach.isEmpty ? "" : " · \(reach)"))
             }
         }
 
@@ -263,21 +291,27 @@ extension Console {
         }
         let people = staffList.sorted { $0.name < $1.name }
         let filters = [
-            FilterSelect(name: "status", label: "Status", options: options(CaseStatus.allCases, any: "Any status", chosen: query.status?.rawValue,
-                                                                           value: \.rawValue, label: \.rawValue)),
-            FilterSelect(name: "priority", label: "Priority", options: options(Priority.allCases, any: "Any priority", chosen: query.priority?.rawValue,
-                                                                               value: \.rawValue, label: \.rawValue)),
-            FilterSelect(name: "team", label: "Team", options: options(teamList, any: "Any team", chosen: query.team?.text, value: \.id.text, label: \.name)),
-            FilterSelect(name: "assignee", label: "Assignee",
-                         options: [Option(value: "", label: "Anyone", selected: query.assignee == nil),
-                                   Option(value: "unassigned", label: "Nobody yet", selected: query.assignee == "unassigned")]
+            FilterSelect(name: "status", label: say.say("Status", "Status"),
+                         options: options(CaseStatus.allCases, any: say.say("Any status", "Dowolny status"), chosen: query.status?.rawValue,
+                                          value: \.rawValue, label: { $0.words(say) })),
+            FilterSelect(name: "priority", label: say.say("Priority", "Priorytet"),
+                         options: options(Priority.allCases, any: say.say("Any priority", "Dowolny priorytet"), chosen: query.priority?.rawValue,
+                                          value: \.rawValue, label: { $0.words(say) })),
+            FilterSelect(name: "team", label: say.say("Team", "Zespół"),
+                         options: options(teamList, any: say.say("Any team", "Dowolny zespół"), chosen: query.team?.text, value: \.id.text, label: \.name)),
+            FilterSelect(name: "assignee", label: say.say("Assignee", "Prowadzi"),
+                         options: [Option(value: "", label: say.say("Anyone", "Ktokolwiek"), selected: query.assignee == nil),
+                                   Option(value: "unassigned", label: say.say("Nobody yet", "Jeszcze nikt"), selected: query.assignee == "unassigned")]
                              + people.map { Option(value: $0.id.text, label: $0.name, selected: query.assignee == $0.id.text) }),
-            FilterSelect(name: "level", label: "Level", options: options(SupportLevel.allCases, any: "Any level", chosen: query.level.map { "\($0.rawValue)" },
-                                                                         value: { "\($0.rawValue)" }, label: { "Level \($0.rawValue)" })),
-            FilterSelect(name: "model", label: "Service model", options: options(ServiceModel.allCases, any: "Any model", chosen: query.model?.rawValue,
-                                                                                 value: \.rawValue, label: \.words)),
-            FilterSelect(name: "point", label: "Contact point", options: options(ContactPoint.allCases, any: "Any contact point", chosen: query.point?.rawValue,
-                                                                                 value: \.rawValue, label: \.label)),
+            FilterSelect(name: "level", label: say.say("Level", "Poziom"),
+                         options: options(SupportLevel.allCases, any: say.say("Any level", "Dowolny poziom"), chosen: query.level.map { "\($0.rawValue)" },
+                                          value: { "\($0.rawValue)" }, label: { $0.words(say) })),
+            FilterSelect(name: "model", label: say.say("Service model", "Model obsługi"),
+                         options: options(ServiceModel.allCases, any: say.say("Any model", "Dowolny model"), chosen: query.model?.rawValue,
+                                          value: \.rawValue, label: \.words)),
+            FilterSelect(name: "point", label: say.say("Contact point", "Punkt kontaktu"),
+                         options: options(ContactPoint.allCases, any: say.say("Any contact point", "Dowolny punkt kontaktu"), chosen: query.point?.rawValue,
+                                          value: \.rawValue, label: { $0.label(say) })),
         ]
         var cleared = base
         (cleared.point, cleared.level, cleared.status, cleared.priority, cleared.team, cleared.assignee, cleared.model) = (nil, nil, nil, nil, nil, nil, nil)
@@ -292,21 +326,25 @@ extension Console {
         let dueSort = SortLink(href: sortLink(.deadline), ariaSort: order == .deadline ? "ascending" : nil, arrow: order == .deadline ? "↑" : "")
         let bulk = BulkForm(
             returnTo: query.queryString,
-            assignees: [Option(value: "", label: "Keep assignee", selected: true), Option(value: me.id.text, label: "Me", selected: false),
-                        Option(value: "unassigned", label: "Nobody", selected: false)]
+            assignees: [Option(value: "", label: say.say("Keep assignee", "Bez zmiany osoby"), selected: true),
+                        Option(value: me.id.text, label: say.say("Me", "Ja"), selected: false),
+                        Option(value: "unassigned", label: say.say("Nobody", "Nikt"), selected: false)]
                 + people.filter { $0.id != me.id }.map { Option(value: $0.id.text, label: $0.name, selected: false) },
-            teams: [Option(value: "", label: "Keep team", selected: true)] + teamList.map { Option(value: $0.id.text, label: $0.name, selected: false) },
-            statuses: [Option(value: "", label: "Keep status", selected: true)] + CaseStatus.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: false) },
-            priorities: [Option(value: "", label: "Keep priority", selected: true)] + Priority.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: false) })
+            teams: [Option(value: "", label: say.say("Keep team", "Bez zmiany zespołu"), selected: true)]
+                + teamList.map { Option(value: $0.id.text, label: $0.name, selected: false) },
+            statuses: [Option(value: "", label: say.say("Keep status", "Bez zmiany statusu"), selected: true)]
+                + CaseStatus.allCases.map { Option(value: $0.rawValue, label: $0.words(say), selected: false) },
+            priorities: [Option(value: "", label: say.say("Keep priority", "Bez zmiany priorytetu"), selected: true)]
+                + Priority.allCases.map { Option(value: $0.rawValue, label: $0.words(say), selected: false) })
         let done = BulkNotice(form: form, key: session.csrfToken)
         let view = InboxView(
-            chrome: Chrome(title: selected.label, session: session), heading: selected.label + (query.point.map { " · \($0.label)" } ?? ""),
+            chrome: Chrome(title: selected.label, session: session), heading: selected.label + (query.point.map { " · \($0.label(say))" } ?? ""),
             queues: queueLinks, points: pointLinks,
             savedViews: try await saved.map { SavedViewLink(id: $0.id.text, name: $0.name, href: "/console?" + $0.query) },
             rows: rows, empty: rows.isEmpty, next: items.nextCursor.map { _ in "/console?" + nextQuery.queryString }, previous: previous, range: range,
             q: query.q ?? "", view: selected.key, queryString: base.queryString, customers: found, anyCustomers: !found.isEmpty,
             filters: filters, filtered: query.isFiltered, clearFilters: "/console?" + cleared.queryString, caseSort: caseSort, dueSort: dueSort, bulk: bulk,
-            notice: done?.summary, refusals: done?.refusals ?? [], anyRefusals: !(done?.refusals.isEmpty ?? true))
+            notice: done?.summary, refusals: done?.refusals ?? [], anyRefusals: !(done?.refusals.isEmpty ?? true), words: RowWords(say))
         return pages.render("inbox", view)
     }
 

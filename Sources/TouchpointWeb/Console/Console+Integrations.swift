@@ -81,7 +81,8 @@ extension Console {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try await app.integrations.integrations(brand: brand).map { integration in
-            IntegrationLine(id: integration.id, kind: integration.kind.rawValue, name: integration.name, webhookPath: IntegrationDTO(integration).webhookPath,
+            IntegrationLine(id: integration.id, kind: integration.kind == .cti ? "CTI" : integration.kind == .sms ? "SMS" : "WhatsApp",
+                            name: integration.name, webhookPath: IntegrationDTO(integration).webhookPath,
                             providerURL: integration.providerURL, sendsMessages: integration.kind != .cti, isWhatsApp: integration.kind == .whatsApp,
                             templates: String(decoding: try encoder.encode(integration.templates), as: UTF8.self),
                             templateRows: (integration.templates + [MessageTemplate(name: "", language: "", text: "")]).enumerated().map { index, template in

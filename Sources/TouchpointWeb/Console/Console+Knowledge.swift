@@ -117,7 +117,7 @@ extension Console {
         let brand = session.user.brandID
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
         let text = (query["q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let reader = try await staffReader(brand)
+        let reader = try await staffReader(brand, context.language)
         let row = { self.row($0, reader) }
         let articles: [Article]
         if text.isEmpty {
@@ -133,7 +133,7 @@ extension Console {
         return pages.render(
             "kb",
             KnowledgeListView(
-                chrome: Chrome(title: "Help articles", session: session), query: text, articles: articles.map(row), empty: articles.isEmpty,
+                chrome: Chrome(title: context.language.say("Help articles", "Artykuły pomocy"), session: session), query: text, articles: articles.map(row), empty: articles.isEmpty,
                 canWrite: canWrite,
                 unanswered: analytics.unanswered.map {
                     MissRow(query: $0.query, searches: $0.searches, newHref: "/console/kb/new?title=\(HTMLForm.encode($0.query))")
@@ -144,8 +144,8 @@ extension Console {
     func row(_ article: Article, _ reader: ReaderTime) -> ArticleRow {
         let content = article.content
         return ArticleRow(
-            href: "/console/kb/\(article.id.text)", title: content.title, language: content.language.label, status: content.status.label,
-            visibility: content.visibility.label, category: content.category, version: article.version, helpful: article.helpful,
+            href: "/console/kb/\(article.id.text)", title: content.title, language: content.language.label, status: content.status.label(reader.language),
+            visibility: content.visibility.label(reader.language), category: content.category, version: article.version, helpful: article.helpful,
             notHelpful: article.notHelpful, views: article.views, updated: TimeText(article.updatedAt, reader))
     }
 
@@ -173,7 +173,7 @@ extension Console {
             draft.visibility = found.content.visibility
             draft.models = found.content.models
         }
-        return pages.render("kb-article", editView(session, draft: draft, article: nil, translationOf: original?.id))
+        return pages.render("kb-article", editView(session, context.language, draft: draft, article: nil, translationOf: original?.id))
     }
 
     func articlePage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
@@ -183,15 +183,16 @@ extension Console {
             throw Problem(.notFound, "There is no such article.")
         }
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
-        var view = editView(session, draft: article.content, article: article, translationOf: article.translationOf)
-        view.notice = query["done"].map { $0 == "restored" ? "Restored as a new version." : "Saved." }
+        var view = editView(session, context.language, draft: article.content, article: article, translationOf: article.translationOf)
+        view.notice = query["done"].map { $0 == "restored" ? context.language.say("Restored as a new version.", "Przywrócono jako nową wersję.")
+            : context.language.say("Saved.", "Zapisano.") }
         view.previewHTML = article.html
         let versions = try await app.knowledge.versions(article.id, brand: brand)
-        let reader = try await staffReader(brand)
+        let reader = try await staffReader(brand, context.language)
         let names = Dictionary(try await app.lookups.staffUsers(brand: brand).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         view.versions = versions.map { version in
             VersionRow(
-                version: version.version, note: version.note, author: version.authorID.flatMap { names[$0] } ?? "import",
+                version: version.version, note: version.note, author: version.authorID.flatMap { names[$0] } ?? context.language.say("import", "import"),
                 saved: TimeText(version.savedAt, reader),
                 helpful: version.helpful, notHelpful: version.notHelpful,
                 diffHref: version.version > 1 ? "/console/kb/\(article.id.text)?diff=\(version.version)#changes" : nil,
@@ -220,16 +221,16 @@ extension Console {
         return pages.render("kb-article", view)
     }
 
-    func editView(_ session: StaffSession, draft: ArticleDraft, article: Article?, translationOf: UUID?) -> ArticleEditView {
+    func editView(_ session: StaffSession, _ say: Language, draft: ArticleDraft, article: Article?, translationOf: UUID?) -> ArticleEditView {
         ArticleEditView(
-            chrome: Chrome(title: article == nil ? "New help article" : draft.title, session: session), notice: nil, error: nil,
+            chrome: Chrome(title: article == nil ? say.say("New help article", "Nowy artykuł pomocy") : draft.title, session: session), notice: nil, error: nil,
             isNew: article == nil, action: article.map { "/console/kb/\($0.id.text)" } ?? "/console/kb", id: article?.id.text,
             version: article?.version ?? 0,
             title: draft.title, summary: draft.summary, body: draft.body, category: draft.category, tags: draft.tags.joined(separator: ", "),
             translationOf: translationOf?.text, previewHTML: nil,
             languages: Language.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == draft.language) },
-            statuses: ArticleStatus.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == draft.status) },
-            visibilities: ArticleVisibility.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == draft.visibility) },
+            statuses: ArticleStatus.allCases.map { Option(value: $0.rawValue, label: $0.label(say), selected: $0 == draft.status) },
+            visibilities: ArticleVisibility.allCases.map { Option(value: $0.rawValue, label: $0.label(say), selected: $0 == draft.visibility) },
             models: ServiceModel.allCases.map { CheckBox(value: $0.rawValue, label: $0.words, checked: draft.models.contains($0)) },
             canWrite: session.principal.may(.writeArticles), versions: [], diff: nil, translations: [], translateHref: nil, customerHref: nil)
     }
@@ -263,20 +264,24 @@ extension Console {
             }
             return Pages.redirect("/console/kb/\(article.id.text)?done=saved")
         } catch let error as ValidationError {
-            var view = editView(session, draft: draft, article: nil, translationOf: form["translationOf"].flatMap(UUID.init(text:)))
+            var view = editView(session, context.language, draft: draft, article: nil, translationOf: form["translationOf"].flatMap(UUID.init(text:)))
             if let id {
                 view.isNew = false
                 view.action = "/console/kb/\(id.text)"
                 view.id = id.text
                 view.version = form["baseVersion"].flatMap { Int($0) } ?? 0
             }
-            view.error = "\(Self.fieldName(error.field)): \(error.reason)."
+            view.error = "\(Self.fieldName(error.field, context.language)): \(error.reason)."
             return pages.render("kb-article", view, status: .unprocessableContent)
         }
     }
 
-    static func fieldName(_ field: String) -> String {
-        ["title": "Title", "body": "Text", "summary": "Summary", "category": "Topic", "models": "Service models"][field] ?? field.capitalized
+    static func fieldName(_ field: String, _ say: Language) -> String {
+        let names: [String: (en: String, pl: String)] = [
+            "title": ("Title", "Tytuł"), "body": ("Text", "Tekst"), "summary": ("Summary", "Streszczenie"), "category": ("Topic", "Temat"),
+            "models": ("Service models", "Modele obsługi"),
+        ]
+        return names[field].map { say.say($0.en, $0.pl) } ?? field.capitalized
     }
 }
 
@@ -286,22 +291,26 @@ extension Language {
 }
 
 extension ArticleStatus {
-    var label: String {
+    var label: String { label(.en) }
+
+    func label(_ say: Language) -> String {
         switch self {
-        case .draft: "Draft"
-        case .published: "Published"
-        case .archived: "Archived"
+        case .draft: say.say("Draft", "Szkic")
+        case .published: say.say("Published", "Opublikowany")
+        case .archived: say.say("Archived", "Zarchiwizowany")
         }
     }
 }
 
 extension ArticleVisibility {
-    var label: String {
+    var label: String { label(.en) }
+
+    func label(_ say: Language) -> String {
         switch self {
-        case .public: "Everyone"
-        case .customers: "Signed-in customers"
-        case .models: "Customers on chosen service models"
-        case .internal: "Staff only"
+        case .public: say.say("Everyone", "Wszyscy")
+        case .customers: say.say("Signed-in customers", "Zalogowani klienci")
+        case .models: say.say("Customers on chosen service models", "Klienci wybranych modeli obsługi")
+        case .internal: say.say("Staff only", "Tylko pracownicy")
         }
     }
 }

@@ -48,7 +48,7 @@ extension Console {
         }
         let pageSize = 50
         let notices = try await app.staffNotifications.list(for: session.user, before: before, limit: pageSize)
-        let reader = try await staffReader(brand)
+        let reader = try await staffReader(brand, context.language)
         let prefix = try await app.staff.brand(brand).casePrefix
         let numbers = try await app.lookups.caseNumbers(Array(Set(notices.compactMap(\.event.caseID))), brand: brand)
         let lines = notices.map { notice in
@@ -61,7 +61,7 @@ extension Console {
         return pages.render(
             "notifications",
             NotificationsView(
-                chrome: Chrome(title: "Notifications", session: session), items: lines, empty: lines.isEmpty,
+                chrome: Chrome(title: context.language.say("Notifications", "Powiadomienia"), session: session), items: lines, empty: lines.isEmpty,
                 older: notices.count == pageSize ? notices.last.map { "/console/notifications?before=\(Int(($0.event.occurredAt.timeIntervalSince1970 * 1000).rounded()))" } : nil,
                 emailOn: try await app.staffNotifications.emailNotifications(userID: session.user.id)))
     }

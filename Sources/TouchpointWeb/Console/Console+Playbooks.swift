@@ -94,7 +94,7 @@ extension Console {
             }
             return pages.render(
                 "playbooks",
-                PlaybooksView(chrome: Chrome(title: "Playbooks", session: session), playbooks: lines, mayEdit: session.principal.may(.manageAccounts))
+                PlaybooksView(chrome: Chrome(title: context.language.say("Playbooks", "Scenariusze"), session: session), playbooks: lines, mayEdit: session.principal.may(.manageAccounts))
             )
         }
         group.get("playbooks/new") { _, context in
@@ -106,7 +106,7 @@ extension Console {
             let session = try context.signedIn()
             let query = HTMLForm(urlEncoded: request.uri.query ?? "")
             return try await playbookPage(
-                session: session, id: try Self.playbookID(context), dryRun: query["try"] != nil, notice: query["done"].map { _ in "Saved." })
+                session: session, language: context.language, id: try Self.playbookID(context), dryRun: query["try"] != nil, notice: query["done"].map { _ in "Saved." })
         }
         group.get("playbooks/{id}/edit") { _, context in
             let session = try context.signedIn()
@@ -168,7 +168,7 @@ extension Console {
         }
     }
 
-    func playbookPage(session: StaffSession, id: UUID, dryRun: Bool, notice: String?) async throws -> Response {
+    func playbookPage(session: StaffSession, language: Language, id: UUID, dryRun: Bool, notice: String?) async throws -> Response {
         let brand = session.user.brandID
         let playbook = try await app.playbooks.playbook(id, brand: brand)
         let definition = playbook.definition
@@ -177,7 +177,7 @@ extension Console {
         var run: PlaybookDryRun?
         if dryRun { run = try await app.playbooks.dryRun(definition, brand: brand, limit: 20) }
         let audience = PlaybookForm.describe(definition.audience)
-        let reader = try await staffReader(brand)
+        let reader = try await staffReader(brand, language)
         return pages.render(
             "playbook",
             PlaybookView(

@@ -50,7 +50,8 @@ extension Console {
         let brand = session.user.brandID
         let now = app.environment.now()
         let active = CaseStatus.allCases.filter(\.isActive)
-        let reader = try await staffReader(brand)
+        let say = context.language
+        let reader = try await staffReader(brand, say)
         async let teamList = app.routing.teamProfiles(brand: brand)
         async let agentList = app.routing.agentProfiles(brand: brand)
         async let config = app.serviceSettings.serviceConfig(brand: brand)
@@ -86,25 +87,26 @@ extension Console {
                 unassignedHref: "/console?view=open&team=\(team.id.text)&assignee=unassigned", atRisk: atRisk - breached, breached: breached, anyBreached: breached > 0,
                 riskHref: "/console?view=sla&team=\(team.id.text)", oldest: oldest.map { reader.relative(to: $0.createdAt, now: now) },
                 hot: breached > 0 || (unassigned > 0 && open > 0 && unassigned == open),
-                onCall: rosters[team.id]?.shift(at: now).map { "\(everyone[$0.userID] ?? "someone") until \(reader.moment($0.until))" }))
+                onCall: rosters[team.id]?.shift(at: now).map { say.say("\(everyone[$0.userID] ?? "someone") until \(reader.moment($0.until))",
+                                                                "\(everyone[$0.userID] ?? "ktoś") do \(reader.moment($0.until))") }))
         }
         let loads = agents.enumerated().map { index, agent in
-            AgentLoad(name: agent.user.name, team: agent.user.teamID.flatMap { teamNames[$0] } ?? "—", presence: agent.presence.words,
-                      away: agent.presence != .available, load: "\(agent.activeCases) of \(agent.capacity)", full: agent.activeCases >= agent.capacity,
+            AgentLoad(name: agent.user.name, team: agent.user.teamID.flatMap { teamNames[$0] } ?? "—", presence: agent.presence.words(say),
+                      away: agent.presence != .available, load: say.say("\(agent.activeCases) of \(agent.capacity)", "\(agent.activeCases) z \(agent.capacity)"), full: agent.activeCases >= agent.capacity,
                       atRisk: counts[3 * teams.count + index], href: "/console?view=open&assignee=\(agent.user.id.text)")
         }
-        return pages.render("queues", QueuesView(chrome: Chrome(title: "Queues and agents", session: session), teams: queues, agents: loads,
+        return pages.render("queues", QueuesView(chrome: Chrome(title: say.say("Queues and agents", "Kolejki i agenci"), session: session), teams: queues, agents: loads,
                                                  updated: TimeText(now, reader)))
     }
 }
 
 extension Presence {
     /// How a colleague's presence reads.
-    var words: String {
+    func words(_ say: Language) -> String {
         switch self {
-        case .available: "available"
-        case .away: "away"
-        case .offline: "offline"
+        case .available: say.say("available", "dostępny")
+        case .away: say.say("away", "zaraz wraca")
+        case .offline: say.say("offline", "niedostępny")
         }
     }
 }

@@ -33,6 +33,7 @@ extension Console {
             let by = query["by"].flatMap(SurveyGrouping.init(rawValue:)) ?? .contactPoint
             let days = query["days"].flatMap(Int.init).flatMap { [30, 90, 365].contains($0) ? $0 : nil } ?? 30
             let now = app.environment.now()
+            let say = context.language
             let results = try await app.surveys.results(
                 brand: session.user.brandID, kind: kind, from: now.addingTimeInterval(-Double(days) * 86_400), to: now.addingTimeInterval(1), by: by)
             func line(_ tally: SurveyTally) -> SurveyResultLine {
@@ -45,16 +46,20 @@ extension Console {
             return pages.render(
                 "surveys",
                 SurveyResultsView(
-                    chrome: Chrome(title: "Survey results", session: session),
-                    kinds: PlaybookForm.choices([("csat", "Satisfaction (1–5)"), ("nps", "Recommendation (0–10)")], kind.rawValue),
+                    chrome: Chrome(title: say.say("Survey results", "Wyniki ankiet"), session: session),
+                    kinds: PlaybookForm.choices([("csat", say.say("Satisfaction (1–5)", "Zadowolenie (1–5)")),
+                                                 ("nps", say.say("Recommendation (0–10)", "Polecenie (0–10)"))], kind.rawValue),
                     groupings: PlaybookForm.choices(
                         [
-                            ("contactPoint", "Contact point"), ("model", "Service model"), ("team", "Team"), ("agent", "Agent"), ("week", "Week"),
-                            ("month", "Month"),
+                            ("contactPoint", say.say("Contact point", "Punkt kontaktu")), ("model", say.say("Service model", "Model obsługi")),
+                            ("team", say.say("Team", "Zespół")), ("agent", say.say("Agent", "Agent")), ("week", say.say("Week", "Tydzień")),
+                            ("month", say.say("Month", "Miesiąc")),
                         ],
                         by.rawValue),
-                    periods: PlaybookForm.choices([("30", "Last 30 days"), ("90", "Last 90 days"), ("365", "Last year")], String(days)),
-                    scoreName: kind == .nps ? "Net promoter score" : "Satisfied (4–5)", total: line(results.total), lines: results.groups.map(line)))
+                    periods: PlaybookForm.choices([("30", say.say("Last 30 days", "Ostatnie 30 dni")), ("90", say.say("Last 90 days", "Ostatnie 90 dni")),
+                                                   ("365", say.say("Last year", "Ostatni rok"))], String(days)),
+                    scoreName: kind == .nps ? say.say("Net promoter score", "Wskaźnik NPS") : say.say("Satisfied (4–5)", "Zadowoleni (4–5)"),
+                    total: line(results.total), lines: results.groups.map(line)))
         }
     }
 }

@@ -108,23 +108,28 @@ extension Console {
         let agents = try await app.routing.agentProfiles(brand: brand)
         let calendars = try await app.serviceSettings.calendars(brand: brand)
         let done = HTMLForm(urlEncoded: request.uri.query ?? "")["done"]
+        let say = context.language
+        let notices: [String: (en: String, pl: String)] = [
+            "team": ("Team saved.", "Zespół zapisany."),
+            "added": ("Team added; give it skills and levels below.", "Zespół dodany; nadaj mu poniżej umiejętności i poziomy."),
+        ]
         let view = TeamsView(
-            chrome: Chrome(title: "Teams and agents", session: session),
-            notice: done.map { ["team": "Team saved.", "added": "Team added; give it skills and levels below."][$0] ?? "Agent saved." },
+            chrome: Chrome(title: say.say("Teams and agents", "Zespoły i agenci"), session: session),
+            notice: done.map { notices[$0].map { say.say($0.en, $0.pl) } ?? say.say("Agent saved.", "Agent zapisany.") },
             error: error, newTeam: newTeam,
             teams: teams.map { team in
                 TeamLine(id: team.team.id.text, name: team.team.name, skills: team.routing.skills.sorted().joined(separator: ", "),
-                         strategies: AssignmentStrategy.allCases.map { Option(value: $0.rawValue, label: $0.words, selected: $0 == team.routing.strategy) },
-                         levels: SupportLevel.allCases.map { Option(value: "\($0.rawValue)", label: "level \($0.rawValue)", selected: team.routing.levels.contains($0)) },
-                         calendars: [Option(value: "", label: "around the clock", selected: team.calendarID == nil)]
+                         strategies: AssignmentStrategy.allCases.map { Option(value: $0.rawValue, label: $0.words(say), selected: $0 == team.routing.strategy) },
+                         levels: SupportLevel.allCases.map { Option(value: "\($0.rawValue)", label: say.say("level \($0.rawValue)", "poziom \($0.rawValue)"), selected: team.routing.levels.contains($0)) },
+                         calendars: [Option(value: "", label: say.say("around the clock", "całą dobę"), selected: team.calendarID == nil)]
                             + calendars.map { Option(value: $0.id.text, label: $0.name, selected: $0.id == team.calendarID) },
                          handleMinutes: String(format: "%.0f", team.averageHandleMinutes))
             },
             agents: agents.map { agent in
-                AgentLine(id: agent.user.id.text, name: agent.user.name, role: agent.user.role.words, skills: agent.skills.joined(separator: ", "),
+                AgentLine(id: agent.user.id.text, name: agent.user.name, role: agent.user.role.words(say), skills: agent.skills.joined(separator: ", "),
                           capacity: agent.capacity, active: agent.activeCases,
-                          presences: Presence.allCases.map { Option(value: $0.rawValue, label: $0.words, selected: $0 == agent.presence) },
-                          teams: [Option(value: "", label: "no team", selected: agent.user.teamID == nil)]
+                          presences: Presence.allCases.map { Option(value: $0.rawValue, label: $0.words(context.language), selected: $0 == agent.presence) },
+                          teams: [Option(value: "", label: say.say("no team", "bez zespołu"), selected: agent.user.teamID == nil)]
                             + teams.map { Option(value: $0.team.id.text, label: $0.team.name, selected: $0.team.id == agent.user.teamID) })
             })
         return pages.render("teams", view, status: error == nil ? .ok : .unprocessableContent)
@@ -133,11 +138,13 @@ extension Console {
 
 extension AssignmentStrategy {
     /// How a team hands out cases, as an administrator reads it.
-    var words: String {
+    var words: String { words(.en) }
+
+    func words(_ say: Language) -> String {
         switch self {
-        case .leastLoaded: "to whoever has the most room"
-        case .roundRobin: "to each person in turn"
-        case .namedCSM: "to the account's named advisor"
+        case .leastLoaded: say.say("to whoever has the most room", "temu, kto ma najwięcej miejsca")
+        case .roundRobin: say.say("to each person in turn", "każdemu po kolei")
+        case .namedCSM: say.say("to the account's named advisor", "imiennemu doradcy firmy")
         }
     }
 }

@@ -34,7 +34,9 @@ extension Console {
     }
 
     /// A visit's state in the technician's words, never the stored name.
-    static let visitStatus: [Appointment.Status: String] = [.scheduled: "planned", .cancelled: "called off", .done: "done"]
+    static let visitStatus: [Appointment.Status: (en: String, pl: String)] = [
+        .scheduled: ("planned", "zaplanowana"), .cancelled: ("called off", "odwołana"), .done: ("done", "odbyta"),
+    ]
 
     struct VisitsView {
         var chrome: Chrome
@@ -67,7 +69,8 @@ extension Console {
         let query = HTMLForm(urlEncoded: request.uri.query ?? "")
         // The technician's day is the brand's local day, and the times on it its wall clock.
         let brandInfo = try await app.staff.brand(brand)
-        let reader = brandInfo.reader(.en)
+        let say = context.language
+        let reader = brandInfo.reader(say)
         let day = query.text("day").flatMap(CivilDate.init) ?? CivilDate(app.environment.now(), timeZone: brandInfo.zone)
         let (start, end) = day.bounds(in: brandInfo.zone)
         let visits = try await app.fieldService.appointments(technician: session.user.id, brand: brand, from: start, to: end)
@@ -76,14 +79,15 @@ extension Console {
         for visit in visits {
             let item = try await app.cases.case(visit.caseID, brand: brand)
             let contact = try await app.contacts.contact(item.contactID, brand: brand)
-            lines.append(VisitLine(id: visit.id.text, time: "\(reader.clock(visit.start))–\(reader.clock(visit.end))", status: Self.visitStatus[visit.status] ?? "",
-                                   open: visit.status == .scheduled, customer: contact.name ?? "customer",
+            lines.append(VisitLine(id: visit.id.text, time: "\(reader.clock(visit.start))–\(reader.clock(visit.end))", status: Self.visitStatus[visit.status].map { say.say($0.en, $0.pl) } ?? "",
+                                   open: visit.status == .scheduled, customer: contact.name ?? say.say("customer", "klient"),
                                    phone: contact.identities.first { $0.kind == .phone }?.value, address: visit.address,
                                    caseHref: "/console/cases/\(item.number)", caseRef: "\(prefix)-\(item.number)", subject: item.subject,
-                                   outcome: visit.outcome?.words))
+                                   outcome: visit.outcome?.words(say)))
         }
         return pages.render("visits", VisitsView(
-            chrome: Chrome(title: "My visits", session: session), notice: query["done"] != nil ? "Visit recorded." : nil, day: reader.day(start),
+            chrome: Chrome(title: say.say("My visits", "Moje wizyty"), session: session),
+            notice: query["done"] != nil ? say.say("Visit recorded.", "Wizyta zapisana.") : nil, day: reader.day(start),
             previous: day.adding(days: -1).description, next: day.adding(days: 1).description,
             previousLabel: reader.day(day.adding(days: -1).bounds(in: brandInfo.zone).start),
             nextLabel: reader.day(day.adding(days: 1).bounds(in: brandInfo.zone).start),

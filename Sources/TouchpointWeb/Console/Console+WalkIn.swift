@@ -85,6 +85,7 @@ extension Console {
         let seat = try await app.walkIn.deskOf(staff: session.user.id, brand: brand)
         let chosen = query.text("location").flatMap { raw in locations.first { $0.slug == raw || $0.id.text == raw } } ?? seat?.location ?? locations.first
         var panel: LocationPanel?
+        let say = context.language
         if let location = chosen {
             let state = try await app.walkIn.queueState(location: location.id, brand: brand)
             let staff = Dictionary(try await app.lookups.staffUsers(brand: brand).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -94,12 +95,13 @@ extension Console {
             let now = app.environment.now()
             func line(_ ticket: Ticket) -> TicketLine {
                 TicketLine(id: ticket.id.text, label: ticket.label, category: location.setup.category(ticket.category)?.name ?? ticket.category,
-                           state: ticket.state.rawValue, priority: ticket.priority,
-                           customer: ticket.contactID.map { names[$0] ?? "customer" },
+                           state: ticket.state.words(say), priority: ticket.priority,
+                           customer: ticket.contactID.map { names[$0] ?? say.say("customer", "klient") },
                            customerHref: ticket.contactID.map { "/console/contacts/\($0.text)" },
                            caseHref: ticket.caseID.flatMap { numbers[$0] }.map { "/console/cases/\($0)" },
                            waited: "\(Int(now.timeIntervalSince(ticket.takenAt) / 60)) min", calls: ticket.calls,
-                           transferred: ticket.targetDesk.map { "for desk \($0)" } ?? (ticket.category != ticket.issuedCategory ? "transferred" : nil))
+                           transferred: ticket.targetDesk.map { say.say("for desk \($0)", "do stanowiska \($0)") }
+                               ?? (ticket.category != ticket.issuedCategory ? say.say("transferred", "przekazany") : nil))
             }
             // Today's appointments, and the next free times to book.
             let today = location.bounds(of: CivilDate(now, timeZone: location.zone))
@@ -117,8 +119,8 @@ extension Console {
             let appointments = booked.map { appointment in
                 AppointmentLine(id: appointment.id.text, time: String(location.localTime(appointment.start).suffix(5)),
                                 category: location.setup.category(appointment.category)?.name ?? appointment.category,
-                                customer: bookedNames[appointment.contactID] ?? "customer", customerHref: "/console/contacts/\(appointment.contactID.text)",
-                                caseHref: bookedCases[appointment.caseID].map { "/console/cases/\($0)" }, state: appointment.state.rawValue,
+                                customer: bookedNames[appointment.contactID] ?? say.say("customer", "klient"), customerHref: "/console/contacts/\(appointment.contactID.text)",
+                                caseHref: bookedCases[appointment.caseID].map { "/console/cases/\($0)" }, state: appointment.state.words(say),
                                 canCheckIn: (try? DeskBooking.checkIn(appointment, at: now)) != nil, canCancel: appointment.state == .booked)
             }
             let myDesk = seat?.location.id == location.id ? seat?.desk : nil
@@ -126,25 +128,29 @@ extension Console {
             panel = LocationPanel(
                 id: location.id.text, name: location.name, boardHref: "/walk-in/board/\(try await app.staff.brand(brand).slug)/\(location.slug)",
                 desks: location.setup.desks.map { desk in
-                    DeskLine(code: desk.code, name: desk.name, serves: desk.categories.isEmpty ? "all" : desk.categories.joined(separator: ", "),
-                             staffedBy: state.openDesks[desk.code].map { staff[$0] ?? "someone" }, mine: desk.code == myDesk)
+                    DeskLine(code: desk.code, name: desk.name, serves: desk.categories.isEmpty ? say.say("all", "wszystkie") : desk.categories.joined(separator: ", "),
+                             staffedBy: state.openDesks[desk.code].map { staff[$0] ?? say.say("someone", "ktoś") }, mine: desk.code == myDesk)
                 },
                 myDesk: myDesk, current: current.map(line), waiting: state.waiting.map(line),
                 waits: state.waits.map { wait in
                     WaitLine(code: wait.category, name: location.setup.category(wait.category)?.name ?? wait.category, waiting: wait.waiting,
-                             text: wait.minutes.map { "about \($0) min" } ?? "no desk open")
+                             text: wait.minutes.map { say.say("about \($0) min", "około \($0) min") } ?? say.say("no desk open", "żadne stanowisko nie jest otwarte"))
                 },
                 categories: location.setup.categories.map { Option(value: $0.code, label: "\($0.code) — \($0.name)", selected: false) },
-                deskOptions: [Option(value: "", label: "any desk", selected: false)]
+                deskOptions: [Option(value: "", label: say.say("any desk", "dowolne stanowisko"), selected: false)]
                     + location.setup.desks.map { Option(value: $0.code, label: $0.name, selected: false) },
-                outcomes: VisitOutcome.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == .resolved) },
+                outcomes: VisitOutcome.allCases.map { Option(value: $0.rawValue, label: $0.label(say), selected: $0 == .resolved) },
                 appointments: appointments, slots: slots)
         }
-        let notices = ["next": "Next customer called.", "empty": "Nobody is waiting for this desk.", "ticket": "Number given.",
-                       "done": "Visit finished.", "moved": "Done.",
-                       "booked": "Appointment booked; the customer is invited by email when they have an address.", "checkedIn": "Checked in: a number is issued."]
+        let notices: [String: (en: String, pl: String)] = [
+            "next": ("Next customer called.", "Wezwano następnego klienta."), "empty": ("Nobody is waiting for this desk.", "Nikt nie czeka na to stanowisko."),
+            "ticket": ("Number given.", "Wydano numer."), "done": ("Visit finished.", "Wizyta zakończona."), "moved": ("Done.", "Gotowe."),
+            "booked": ("Appointment booked; the customer is invited by email when they have an address.",
+                       "Wizyta umówiona; klient dostanie zaproszenie e-mailem, jeśli ma adres."),
+            "checkedIn": ("Checked in: a number is issued.", "Zameldowano: wydano numer."),
+        ]
         return pages.render("walkin", WalkInView(
-            chrome: Chrome(title: "Service desk", session: session), notice: query["done"].flatMap { notices[$0] },
+            chrome: Chrome(title: say.say("Service desk", "Punkt obsługi"), session: session), notice: query["done"].flatMap { notices[$0] }.map { say.say($0.en, $0.pl) },
             locations: locations.map { Option(value: $0.slug, label: $0.name, selected: $0.id == chosen?.id) }, location: panel))
     }
 

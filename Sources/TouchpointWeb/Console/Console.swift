@@ -26,19 +26,25 @@ struct Console: Sendable {
         let area = PageArea(
             cookie: cookies.session, home: "/console",
             // The sign-in form and its post, and the static files, are open to everyone.
-            isPublic: { $0 == "/console/login" || $0.hasPrefix("/console/static/") },
+            isPublic: { $0 == "/console/login" || $0.hasPrefix("/console/static/") || $0.hasPrefix("/console/language/") },
             signIn: { "/console/login?next=\(HTMLForm.encode($0))" },
             authenticate: { [app] token, _, context in
                 guard let session = try await app.signIn.session(token: token) else { return nil }
                 context.session = session
                 context.principal = session.principal
                 return session.csrfToken
+            },
+            language: { [app] request, context in
+                if let chosen = Self.chosenLanguage(request) { return chosen }
+                guard let brand = context.session?.user.brandID else { return .en }
+                return try await app.staff.brand(brand).language
             })
         let group = router.group("console").add(middleware: PageMiddleware(area: area, pages: pages, maxBodyBytes: maxBodyBytes, maxUploadBytes: maxUploadBytes))
         group.get("static/{file}") { _, context in pages.asset(context.parameters.get("file") ?? "") }
         group.get("login") { request, context in signInPage(request, context) }
         group.post("login") { request, context in try await signIn(request, context) }
         group.post("logout") { request, _ in try await signOut(request) }
+        group.get("language/{code}") { request, context in try switchLanguage(request, context) }
         addInboxRoutes(to: group)
         addBulkRoutes(to: group)
         addCaseRoutes(to: group)
@@ -55,6 +61,30 @@ struct Console: Sendable {
         addKnowledgeRoutes(to: group)
         addPlaybookRoutes(to: group)
         addSurveyRoutes(to: group)
+    }
+
+    // MARK: Language
+
+    /// The cookie that keeps the language a person chose with the header's switch.
+    static let languageCookie = "tp_console_lang"
+
+    /// The language the person chose with the switch, else the one their browser prefers;
+    /// nil when neither says (then the brand's).
+    static func chosenLanguage(_ request: Request) -> Language? {
+        if let chosen = request.cookies[languageCookie].flatMap({ Language(rawValue: $0.value) }) { return chosen }
+        return request.headers[.acceptLanguage].flatMap(LanguageChoice.browserPreference)
+    }
+
+    /// The language switch: remembered for a year, then back to the page it was pressed on
+    /// (`back`, else the page the browser came from; only console pages).
+    func switchLanguage(_ request: Request, _ context: TouchpointContext) throws -> Response {
+        guard let language = context.parameters.get("code").flatMap(Language.init(rawValue:)) else {
+            throw Problem(.notFound, "There is no such language.")
+        }
+        let came = request.headers[.referer].flatMap(URLComponents.init(string:)).map { $0.percentEncodedPath + ($0.percentEncodedQuery.map { "?" + $0 } ?? "") }
+        var response = Pages.redirect(Self.localTarget(HTMLForm(urlEncoded: request.uri.query ?? "")["back"] ?? came))
+        response.setCookie(cookies.cookie(Self.languageCookie, language.rawValue, maxAge: 365 * 86_400))
+        return response
     }
 
     // MARK: Signing in and out
@@ -135,7 +165,8 @@ struct Chrome {
         self.title = title
         self.userId = session.user.id.text
         self.userName = session.user.name
-        self.role = session.user.role.words
+        // In the language the request's page speaks (set for the whole request by the middleware).
+        self.role = session.user.role.words(Pages.speaking ?? .en)
         self.csrf = session.csrfToken
         self.isAdmin = session.principal.may(.administer)
         self.writesMacros = session.principal.may(.manageMacros)
@@ -144,6 +175,25 @@ struct Chrome {
 }
 
 struct ErrorView {
+    /// The heading of an error page: the status's name, in Polish for a Polish reader.
+    static func title(_ problem: Problem, _ language: Language?) -> String {
+        guard language == .pl else { return problem.title }
+        switch problem.status.code {
+        case 400: return "Nie udało się odczytać żądania"
+        case 401: return "Zaloguj się ponownie"
+        case 403: return "Brak dostępu"
+        case 404: return "Nie ma takiej strony"
+        case 409: return "Konflikt ze zmianą kogoś innego"
+        case 413: return "Za dużo danych naraz"
+        case 415: return "Nieobsługiwany format"
+        case 422: return "Nie można tego zapisać"
+        case 429: return "Zbyt wiele prób"
+        case 503: return "Chwilowo niedostępne"
+        case 500...: return "Błąd serwera"
+        default: return problem.title
+        }
+    }
+
     var chrome: Chrome?
     var status: Int
     var title: String

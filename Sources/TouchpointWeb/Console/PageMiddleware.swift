@@ -51,6 +51,9 @@ struct PageArea: Sendable {
     /// Finds the session behind a cookie value, records it in the context and returns its
     /// CSRF token; nil when there is none.
     let authenticate: @Sendable (_ token: String, _ path: String, _ context: inout TouchpointContext) async throws -> String?
+    /// The language the area's pages speak, after the session is known; nil where each page
+    /// chooses its own (the portal, the kiosk).
+    var language: (@Sendable (_ request: Request, _ context: TouchpointContext) async throws -> Language)? = nil
 }
 
 /// Guards every page of an area (the console, the portal): security headers, the session
@@ -93,11 +96,28 @@ struct PageMiddleware: RouterMiddleware {
         var context = context
         let path = request.uri.path
         var csrf: String?
+        let isPublic = area.isPublic(path)
         if let token = request.cookies[area.cookie]?.value {
             csrf = try await area.authenticate(token, path, &context)
         }
+        var speaking: Language?
+        if let choose = area.language {
+            context.language = try await choose(request, context)
+            speaking = context.language
+        }
+        return await Pages.$speaking.withValue(speaking) { [context] in
+            // Answered here, an error page knows who is signed in and speaks their language.
+            do { return try await proceed(request, isPublic: isPublic, csrf: csrf, context: context, next: next) } catch {
+                return errorPage(Problem.from(error), request: request, context: context)
+            }
+        }
+    }
+
+    func proceed(_ request: Request, isPublic: Bool, csrf: String?, context: Context,
+                 next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let path = request.uri.path
         let isPost = request.method == .post
-        let isPublic = area.isPublic(path)
         if csrf == nil, !isPublic {
             guard !isPost else { throw Problem(.unauthorized, "Your session has ended. Sign in again; what you typed was not saved.") }
             return Pages.redirect(area.signIn(request.uri.query.map { "\(path)?\($0)" } ?? path))
@@ -168,10 +188,14 @@ struct PageMiddleware: RouterMiddleware {
         if problem.status.code >= 500 {
             context.logger.error("console request failed", metadata: ["path": "\(request.uri.path)", "detail": "\(problem.detail)"])
         }
-        let view = ErrorView(chrome: context.session.map { Chrome(title: problem.title, session: $0) }, status: Int(problem.status.code),
-                             title: problem.title, detail: problem.detail, signIn: problem.status == .unauthorized ? area.signIn(area.home) : nil,
+        // An error before the session was read (the database is down) speaks what the visitor
+        // chose or their browser prefers.
+        let language = area.language == nil ? nil : Pages.speaking ?? Console.chosenLanguage(request) ?? .en
+        let title = ErrorView.title(problem, language)
+        let view = ErrorView(chrome: context.session.map { Chrome(title: title, session: $0) }, status: Int(problem.status.code),
+                             title: title, detail: problem.detail, signIn: problem.status == .unauthorized ? area.signIn(area.home) : nil,
                              home: area.home)
-        var response = pages.render("error", view, status: problem.status)
+        var response = pages.render("error", view, status: problem.status, in: language)
         for field in problem.headers { response.headers.append(field) }
         return response
     }

@@ -1,10 +1,15 @@
 import Foundation
 import Hummingbird
 import Mustache
+import TouchpointCore
 
 /// The console's Mustache templates and static files, read from the bundle once at start.
 /// `{{value}}` escapes HTML; the templates never use the unescaped forms for data.
 struct Pages: Sendable {
+    /// The language the console's middleware chose for the request being answered: every
+    /// page it renders speaks it without each handler passing it on.
+    @TaskLocal static var speaking: Language?
+
     let library: MustacheLibrary
     let assets: [String: (type: String, body: ByteBuffer)]
 
@@ -31,9 +36,22 @@ struct Pages: Sendable {
         self.assets = assets
     }
 
-    /// Renders a page; pages are private to the signed-in user, so never cached.
-    func render(_ template: String, _ view: Any, status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(Self.box(view), withTemplate: template) ?? "template \(template) is missing"
+    /// Renders a page; pages are private to the signed-in user, so never cached. Templates
+    /// write their words in both languages, `{{#t}}Inbox|Skrzynka{{/t}}`, and read the
+    /// page's language as `{{speaking}}` and the switch to the other one as `{{switchTo}}`
+    /// (offered only on pages rendered in a language the reader chose: `in`, else the one
+    /// the console's middleware chose for the request; others are English).
+    func render(_ template: String, _ view: Any, status: HTTPResponse.Status = .ok, in chosen: Language? = nil) -> Response {
+        let language = chosen ?? Self.speaking
+        var root = Self.box(view)
+        // A view with its own `t` (the kiosk's words) keeps it.
+        if var fields = root as? [String: Any], fields["t"] == nil {
+            fields["t"] = Bilingual.lambda(language ?? .en)
+            fields["speaking"] = (language ?? .en).rawValue
+            if let language { fields["switchTo"] = LanguageSwitch(language == .pl ? .en : .pl) }
+            root = fields
+        }
+        let html = library.render(root, withTemplate: template) ?? "template \(template) is missing"
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }

@@ -16,6 +16,8 @@ public struct TouchpointContext: RequestContext {
     public var kiosk: Kiosk?
     /// A console form's fields, read (and its CSRF token checked) by the console middleware.
     var form: HTMLForm?
+    /// The language a console page speaks, chosen by the console's middleware.
+    var language: Language = .en
     /// The peer's IP address (the proxy's, behind one).
     let peerAddress: String?
 

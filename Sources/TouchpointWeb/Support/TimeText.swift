@@ -26,8 +26,9 @@ struct TimeText {
 }
 
 extension Console {
-    /// How the brand's staff read times in the console, which speaks English.
-    func staffReader(_ brand: BrandID) async throws -> ReaderTime {
-        try await app.staff.brand(brand).reader(.en)
+    /// How a member of the brand's staff reads times: in the brand's zone, in the language
+    /// the console speaks to them.
+    func staffReader(_ brand: BrandID, _ language: Language) async throws -> ReaderTime {
+        try await app.staff.brand(brand).reader(language)
     }
 }

@@ -1,4 +1,16 @@
 // Touchpoint console: small enhancements; every page works without this file.
+// The few words this script writes, in the language the page speaks (<html lang>); both
+// parts of the file below read them.
+var WORDS = {
+  en: { notifications: "Notifications, {n} new", openCase: "Open the case", myCases: "My cases", dismiss: "Dismiss",
+        updated: "Updated just now", visitor: "Visitor", you: "You", online: "visitor online", away: "visitor away",
+        theVisitor: "The visitor", colleague: "A colleague", typing: "{who} is typing…" },
+  pl: { notifications: "Powiadomienia, nowe: {n}", openCase: "Otwórz sprawę", myCases: "Moje sprawy", dismiss: "Zamknij",
+        updated: "Zaktualizowano przed chwilą", visitor: "Gość", you: "Ty", online: "gość jest online", away: "gość nieobecny",
+        theVisitor: "Gość", colleague: "Ktoś z zespołu", typing: "{who} pisze…" }
+};
+var phrases = WORDS[document.documentElement.lang] || WORDS.en;
+
 (function () {
   "use strict";
   // Times arrive written for the reader (the brand's zone, a 24-hour clock); they are
@@ -59,7 +71,7 @@
     badge.textContent = count > 0 ? String(count) : "";
     badge.hidden = count === 0;
     var link = document.getElementById("notifications-link");
-    if (count > 0) link.setAttribute("aria-label", "Notifications, " + count + " new");
+    if (count > 0) link.setAttribute("aria-label", phrases.notifications.replace("{n}", count));
     else link.removeAttribute("aria-label");
   }
   if (badge && notify && location.pathname !== "/console/notifications") {
@@ -82,11 +94,11 @@
     text.textContent = event.note + " ";
     var link = document.createElement("a");
     link.href = event.caseNumber ? "/console/cases/" + event.caseNumber : "/console?view=mine";
-    link.textContent = event.caseNumber ? "Open the case" : "My cases";
+    link.textContent = event.caseNumber ? phrases.openCase : phrases.myCases;
     var close = document.createElement("button");
     close.type = "button";
     close.className = "link";
-    close.textContent = "Dismiss";
+    close.textContent = phrases.dismiss;
     close.addEventListener("click", function () { item.remove(); });
     item.append(text, link, " ", close);
     box.append(item);
@@ -119,7 +131,7 @@
           region.replaceWith(next);
         });
         var status = document.getElementById("live-status");
-        if (status) status.textContent = "Updated just now";
+        if (status) status.textContent = phrases.updated;
       });
   }
 
@@ -324,7 +336,7 @@
       item = document.createElement("li");
       var who = document.createElement("span");
       who.className = "who";
-      who.textContent = message.from === "visitor" ? "Visitor" : (message.name || "You");
+      who.textContent = message.from === "visitor" ? phrases.visitor : (message.name || phrases.you);
       item.append(who, document.createTextNode(message.text));
       log.appendChild(item);
       log.scrollTop = log.scrollHeight;
@@ -341,7 +353,7 @@
     if (document.visibilityState === "visible" && lastSeq > readSent) { readSent = lastSeq; send({ type: "read", seq: lastSeq }); }
   }
   function online(yes) {
-    presence.textContent = yes ? "visitor online" : "visitor away";
+    presence.textContent = yes ? phrases.online : phrases.away;
     presence.classList.toggle("online", !!yes);
   }
 
@@ -370,8 +382,8 @@
         pending = pending.filter(function (p) { return p.clientId !== message.clientId; });
       } else if (message.type === "typing") {
         clearTimeout(typingClear);
-        var who = message.from === "visitor" ? "The visitor" : (message.name || "A colleague");
-        typingLine.textContent = message.active ? who + " is typing…" : "";
+        var who = message.from === "visitor" ? phrases.theVisitor : (message.name || phrases.colleague);
+        typingLine.textContent = message.active ? phrases.typing.replace("{who}", who) : "";
         // A lost "stopped typing" must not leave the line on for ever.
         if (message.active) typingClear = setTimeout(function () { typingLine.textContent = ""; }, 8000);
       } else if (message.type === "read" && message.from === "visitor") {
