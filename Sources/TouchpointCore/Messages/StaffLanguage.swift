@@ -220,3 +220,46 @@ extension VisitOutcome {
         }
     }
 }
+
+extension SegmentAttribute {
+    /// The attribute as staff read it in a rule, in `language`.
+    public func label(_ language: Language) -> String {
+        guard language == .pl else { return label }
+        return switch self {
+        case .annualValue: "wartość roczna"
+        case .averageOrderValue: "średnia wartość zamówienia"
+        case .complexity: "złożoność"
+        case .stage: "etap"
+        case .healthScore: "wynik kondycji"
+        case .goals: "cele"
+        case .contactRole: "rola kontaktu"
+        case .churnRisk: "ryzyko odejścia"
+        }
+    }
+}
+
+extension ConditionOperator {
+    /// The operator in `language`: "not in" / "nie w".
+    public func symbol(_ language: Language) -> String {
+        guard language == .pl else { return symbol }
+        return switch self {
+        case .in: "w"
+        case .notIn: "nie w"
+        case .contains: "zawiera"
+        case .notContains: "nie zawiera"
+        default: symbol
+        }
+    }
+}
+
+extension SLAClockKind {
+    /// "first response" / "pierwsza odpowiedź".
+    public func label(_ language: Language) -> String {
+        guard language == .pl else { return label }
+        return switch self {
+        case .firstResponse: "pierwsza odpowiedź"
+        case .nextResponse: "kolejna odpowiedź"
+        case .resolution: "rozwiązanie"
+        }
+    }
+}

@@ -8,6 +8,9 @@ enum CalendarForm {
     static let days: [(Weekday, String)] = [
         (.mon, "Monday"), (.tue, "Tuesday"), (.wed, "Wednesday"), (.thu, "Thursday"), (.fri, "Friday"), (.sat, "Saturday"), (.sun, "Sunday"),
     ]
+    static let polishDays: [Weekday: String] = [
+        .mon: "Poniedziałek", .tue: "Wtorek", .wed: "Środa", .thu: "Czwartek", .fri: "Piątek", .sat: "Sobota", .sun: "Niedziela",
+    ]
     /// Spans a day may have (the calendar's own limit).
     static let maxSpans = 24
 
@@ -135,8 +138,9 @@ enum CalendarForm {
         var isNew: Bool
     }
 
-    static func view(key: String, _ values: [String: String]) -> View {
-        let rows = days.map { day, label in
+    static func view(key: String, _ values: [String: String], _ say: Language) -> View {
+        let rows = days.map { day, english in
+            let label = say == .pl ? polishDays[day] ?? english : english
             let written = (0..<maxSpans).filter { !(values["\(day.rawValue)-from-\($0)"] ?? "").isEmpty || !(values["\(day.rawValue)-until-\($0)"] ?? "").isEmpty }
             let count = min(maxSpans, (written.last.map { $0 + 1 } ?? 0) + 1)
             return DayRow(day: day.rawValue, label: label, spans: (0..<count).map { index in

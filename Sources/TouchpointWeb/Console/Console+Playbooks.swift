@@ -100,19 +100,19 @@ extension Console {
         group.get("playbooks/new") { _, context in
             let session = try context.signedIn()
             guard session.principal.may(.manageAccounts) else { throw Problem(.forbidden, "your role may not write playbooks") }
-            return try await editor(session: session, id: nil, values: PlaybookForm.values(of: nil), error: nil)
+            return try await editor(session: session, say: context.language, id: nil, values: PlaybookForm.values(of: nil), error: nil)
         }
         group.get("playbooks/{id}") { request, context in
             let session = try context.signedIn()
             let query = HTMLForm(urlEncoded: request.uri.query ?? "")
             return try await playbookPage(
-                session: session, language: context.language, id: try Self.playbookID(context), dryRun: query["try"] != nil, notice: query["done"].map { _ in "Saved." })
+                session: session, language: context.language, id: try Self.playbookID(context), dryRun: query["try"] != nil, notice: query["done"].map { _ in context.language.say("Saved.", "Zapisano.") })
         }
         group.get("playbooks/{id}/edit") { _, context in
             let session = try context.signedIn()
             guard session.principal.may(.manageAccounts) else { throw Problem(.forbidden, "your role may not write playbooks") }
             let playbook = try await app.playbooks.playbook(try Self.playbookID(context), brand: session.user.brandID)
-            return try await editor(session: session, id: playbook.id, values: PlaybookForm.values(of: playbook), error: nil)
+            return try await editor(session: session, say: context.language, id: playbook.id, values: PlaybookForm.values(of: playbook), error: nil)
         }
         group.post("playbooks") { _, context in try await save(context, id: nil) }
         group.post("playbooks/{id}") { _, context in try await save(context, id: try Self.playbookID(context)) }
@@ -159,10 +159,10 @@ extension Console {
             return Pages.redirect("/console/playbooks/\(saved.id.text)?done=1")
         } catch let error as ValidationError {
             return try await editor(
-                session: session, id: id, values: PlaybookForm.values(from: form), error: PlaybookForm.explain(error), status: .unprocessableContent)
+                session: session, say: context.language, id: id, values: PlaybookForm.values(from: form), error: PlaybookForm.explain(error), status: .unprocessableContent)
         } catch StoreError.invalid(let field, let reason) {
             return try await editor(
-                session: session, id: id, values: PlaybookForm.values(from: form),
+                session: session, say: context.language, id: id, values: PlaybookForm.values(from: form),
                 error: PlaybookForm.explain(ValidationError(field: field, reason: reason)),
                 status: .unprocessableContent)
         }
@@ -176,29 +176,30 @@ extension Console {
         let enrollments = try await app.playbooks.enrollments(id, brand: brand, state: nil, limit: 50, cursor: nil).items
         var run: PlaybookDryRun?
         if dryRun { run = try await app.playbooks.dryRun(definition, brand: brand, limit: 20) }
-        let audience = PlaybookForm.describe(definition.audience)
+        let say = language
+        let audience = PlaybookForm.describe(definition.audience, say)
         let reader = try await staffReader(brand, language)
         return pages.render(
             "playbook",
             PlaybookView(
                 chrome: Chrome(title: definition.name, session: session), id: id.text, name: definition.name, description: definition.description,
-                trigger: definition.trigger.phrase, audience: audience, exits: definition.exitOn.map(PlaybookForm.exitLabel).joined(separator: ", "),
+                trigger: definition.trigger.phrase, audience: audience, exits: definition.exitOn.map { PlaybookForm.exitLabel($0, say) }.joined(separator: ", "),
                 version: playbook.version, paused: playbook.status == .paused, mayEdit: session.principal.may(.manageAccounts), notice: notice,
                 figures: figures.steps.map { item in
                     let step = definition.steps.first { $0.id == item.stepID }
                     return FigureLine(
-                        step: item.stepID, what: step.map(PlaybookForm.describe) ?? item.type.rawValue, taken: item.taken, sent: item.sent,
+                        step: item.stepID, what: step.map { PlaybookForm.describe($0, say) } ?? item.type.rawValue, taken: item.taken, sent: item.sent,
                         delivered: item.delivered, skipped: item.skipped, replied: item.replied)
                 },
                 enrollments: enrollments.map { item in
                     EnrollmentLine(
-                        id: item.id.text, playbookID: id.text, who: item.contactName ?? "Contact", account: item.accountName,
+                        id: item.id.text, playbookID: id.text, who: item.contactName ?? say.say("Contact", "Kontakt"), account: item.accountName,
                         contactID: item.contactID.text,
-                        state: PlaybookForm.stateLabel(item.state),
+                        state: PlaybookForm.stateLabel(item.state, say),
                         next: item.state == .active && item.version == playbook.version && definition.steps.indices.contains(item.stepIndex)
-                            ? PlaybookForm.describe(definition.steps[item.stepIndex]) : nil,
+                            ? PlaybookForm.describe(definition.steps[item.stepIndex], say) : nil,
                         due: item.state == .active ? item.dueAt.map { TimeText($0, reader) } : nil,
-                        reason: item.exitReason.map { "Stopped: \($0)" } ?? item.reason,
+                        reason: item.exitReason.map { say.say("Stopped: ", "Przerwany: ") + $0 } ?? item.reason,
                         version: item.version, running: item.state == .active)
                 },
                 dryRun: dryRun, wouldEnter: run?.total ?? 0,
@@ -219,14 +220,15 @@ extension Console {
     }
 
     func editor(
-        session: StaffSession, id: UUID?, values: [String: String], error: String?, status: HTTPResponse.Status = .ok
+        session: StaffSession, say: Language, id: UUID?, values: [String: String], error: String?, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let teams = try await app.routing.teamProfiles(brand: session.user.brandID).map { ($0.team.id.text, $0.team.name) }
+        let heading = id == nil ? say.say("New playbook", "Nowy scenariusz") : say.say("Edit playbook", "Edycja scenariusza")
         return pages.render(
             "playbook-edit",
             EditorView(
-                chrome: Chrome(title: id == nil ? "New playbook" : "Edit playbook", session: session),
-                action: id.map { "/console/playbooks/\($0.text)" } ?? "/console/playbooks", heading: id == nil ? "New playbook" : "Edit playbook",
-                error: error, form: PlaybookForm.view(values, teams: teams)), status: status)
+                chrome: Chrome(title: heading, session: session),
+                action: id.map { "/console/playbooks/\($0.text)" } ?? "/console/playbooks", heading: heading,
+                error: error, form: PlaybookForm.view(values, teams: teams, say)), status: status)
     }
 }

@@ -96,6 +96,7 @@ extension Console {
         let session = try context.signedIn()
         guard session.principal.may(.administer) else { throw Problem(.forbidden, "only administrators change service models") }
         let brand = session.user.brandID
+        let say = context.language
         let rules = try await app.accountModels.segmentationRules(brand: brand)
         let config = try await app.serviceSettings.serviceConfig(brand: brand)
         let calendars = try await app.serviceSettings.calendars(brand: brand)
@@ -104,15 +105,15 @@ extension Console {
         // An error shows beside the box it belongs to; one that belongs to none at the top.
         let boxed = state.errorAt != nil
         let view = ModelsView(
-            chrome: Chrome(title: "Service models", session: session),
-            builder: RuleForm.view(state.ruleValues ?? RuleForm.values(of: rules)),
+            chrome: Chrome(title: say.say("Service models", "Modele obsługi"), session: session),
+            builder: RuleForm.view(state.ruleValues ?? RuleForm.values(of: rules), say),
             rules: state.rulesText ?? Self.pretty(ruleSet), rulesOpen: state.rulesText != nil,
             policies: ServiceModel.allCases.map { model in
                 let policy = config.policy(model)
                 let mine = state.errorAt == model.rawValue
                 return PolicyBox(
                     model: model.rawValue, title: model.words,
-                    form: PolicyForm.view(model, state.policyValues[model] ?? PolicyForm.values(of: policy), calendars: calendars),
+                    form: PolicyForm.view(model, state.policyValues[model] ?? PolicyForm.values(of: policy), calendars: calendars, say),
                     text: state.policyTexts[model] ?? Self.pretty(PolicyDTO(policy)), error: mine ? state.error : nil,
                     advancedOpen: state.policyTexts[model] != nil)
             },
@@ -122,12 +123,12 @@ extension Console {
                 let key = named.id.text
                 return CalendarBox(
                     id: key, name: named.name,
-                    grid: CalendarForm.view(key: key, state.calendarValues[key] ?? CalendarForm.values(name: named.name, of: named.calendar)),
+                    grid: CalendarForm.view(key: key, state.calendarValues[key] ?? CalendarForm.values(name: named.name, of: named.calendar), say),
                     text: state.calendarTexts[key] ?? Self.pretty(dto), error: state.errorAt == key ? state.error : nil,
                     advancedOpen: state.calendarTexts[key] != nil)
             },
             newCalendar: CalendarBox(
-                id: "new", name: "", grid: CalendarForm.view(key: "new", state.calendarValues["new"] ?? CalendarForm.blank),
+                id: "new", name: "", grid: CalendarForm.view(key: "new", state.calendarValues["new"] ?? CalendarForm.blank, say),
                 text: state.calendarTexts["new"] ?? Self.calendarExample, error: state.errorAt == "new" ? state.error : nil,
                 advancedOpen: state.calendarTexts["new"] != nil),
             zones: TimeZone.knownTimeZoneIdentifiers.sorted(),
@@ -159,23 +160,26 @@ extension Console {
     /// A dry run (nothing saved; the fields stay as typed) or saving the rules.
     func tryOrSaveRules(_ context: TouchpointContext, _ rules: RuleSet, dryRun: Bool, session: StaffSession, state: ModelsState) async throws -> Response {
         let brand = session.user.brandID
+        let say = context.language
         if dryRun {
             var shown = state
-            shown.notice = "Dry run: nothing was saved."
-            shown.dryRun = Self.dryRunBox(try await app.accountModels.dryRun(rules, brand: brand))
+            shown.notice = say.say("Dry run: nothing was saved.", "Próba: nic nie zapisano.")
+            shown.dryRun = Self.dryRunBox(try await app.accountModels.dryRun(rules, brand: brand), say)
             return try await modelsPage(context, shown)
         }
         let (_, changed) = try await app.accountModels.setSegmentationRules(rules, brand: brand, actor: .staff(session.user.id))
-        return try await modelsPage(context, ModelsState(notice: "Rules saved; \(changed) \(changed == 1 ? "account" : "accounts") changed model."))
+        return try await modelsPage(context, ModelsState(notice: say.say(
+            "Rules saved; \(changed) \(changed == 1 ? "account" : "accounts") changed model.",
+            "Reguły zapisane; model zmieniło: " + say.count(changed, ("", ""), ("firma", "firmy", "firm")) + ".")))
     }
 
-    static func dryRunBox(_ run: DryRun) -> DryRunBox {
+    static func dryRunBox(_ run: DryRun, _ say: Language) -> DryRunBox {
         DryRunBox(
             counts: ServiceModel.allCases.map { Fact(label: $0.words, value: "\(run.currentCounts[$0] ?? 0) → \(run.counts[$0] ?? 0)") },
-            changes: run.changes.prefix(50).map { "\($0.name): \($0.from?.words ?? "none") → \($0.to.words) (\($0.explanation))" },
+            changes: run.changes.prefix(50).map { "\($0.name): \($0.from?.words ?? say.say("none", "brak")) → \($0.to.words) (\($0.explanation))" },
             more: run.changes.count > 50 ? run.changes.count - 50 : nil,
             contactChanges: run.contactChanges.prefix(50).map {
-                "\($0.name ?? "(no name)"), \($0.title) at \($0.accountName): \($0.from.words) → \($0.to.words) (\($0.explanation))"
+                "\($0.name ?? say.say("(no name)", "(bez nazwy)")), \($0.title) \(say.say("at", "w")) \($0.accountName): \($0.from.words) → \($0.to.words) (\($0.explanation))"
             },
             moreContacts: run.contactChanges.count > 50 ? run.contactChanges.count - 50 : nil)
     }
@@ -186,7 +190,8 @@ extension Console {
         let change = action.hasPrefix("builder-move:") ? String(action.dropFirst("builder-move:".count)) : nil
         let values = RuleForm.values(from: form, change: change)
         guard action == "builder-dryrun" || action == "builder-save" else {
-            let notice = change == nil ? nil : "Order changed here; nothing is saved until you save the rules."
+            let notice = change == nil ? nil : context.language.say("Order changed here; nothing is saved until you save the rules.",
+                                                                      "Kolejność zmieniona tutaj; nic nie zostanie zapisane, dopóki nie zapiszesz reguł.")
             return try await modelsPage(context, ModelsState(ruleValues: values, notice: notice))
         }
         do {
@@ -216,8 +221,10 @@ extension Console {
                 policy = try JSONIO.decoder.decode(PolicyDTO.self, from: Data((form["policy"] ?? "").utf8)).policy(as: model)
             }
             let (_, moved) = try await app.serviceSettings.setPolicy(policy, brand: brand, actor: .staff(session.user.id))
-            let deadlines = moved == 0 ? "" : "; \(moved) open \(moved == 1 ? "case has" : "cases have") new SLA deadlines"
-            return try await modelsPage(context, ModelsState(notice: "\(model.words) policy saved\(deadlines)."))
+            let say = context.language
+            let deadlines = moved == 0 ? "" : say.say("; \(moved) open \(moved == 1 ? "case has" : "cases have") new SLA deadlines",
+                                                      "; nowe terminy SLA: " + say.count(moved, ("", ""), ("otwarta sprawa", "otwarte sprawy", "otwartych spraw")))
+            return try await modelsPage(context, ModelsState(notice: say.say("\(model.words) policy saved\(deadlines).", "Zapisano politykę: \(model.words)\(deadlines).")))
         } catch {
             state.error = fromForm ? Self.sentence(error) : Problem.from(error).detail
             return try await modelsPage(context, state)
@@ -245,14 +252,15 @@ extension Console {
             } catch {
                 return try await modelsPage(context, ModelsState(errorAt: key, error: Problem.from(error).detail, status: .conflict))
             }
-            return try await modelsPage(context, ModelsState(notice: "Calendar deleted."))
+            return try await modelsPage(context, ModelsState(notice: context.language.say("Calendar deleted.", "Kalendarz usunięty.")))
         }
         if action.hasPrefix("calendar-holidays:") {
             let year = Calendar(identifier: .gregorian).component(.year, from: app.environment.now())
             let values = CalendarForm.addingPolishHolidays(to: CalendarForm.values(from: form), years: year...(year + 4))
             return try await modelsPage(context, ModelsState(
                 calendarValues: [key: values],
-                notice: "Polish public holidays \(year)–\(year + 4) added to the form; save the calendar to keep them."))
+                notice: context.language.say("Polish public holidays \(year)–\(year + 4) added to the form; save the calendar to keep them.",
+                                             "Polskie święta \(year)–\(year + 4) dodane do formularza; zapisz kalendarz, by je zachować.")))
         }
         let grid = action.hasPrefix("calendar-grid:")
         var state = ModelsState(errorAt: key, status: .unprocessableContent)
@@ -271,7 +279,7 @@ extension Console {
                 (name, calendar) = (body.name, try body.calendar())
             }
             let saved = try await app.serviceSettings.saveCalendar(id: id, name: name, calendar: calendar, brand: brand, actor: actor)
-            return try await modelsPage(context, ModelsState(notice: "Calendar \(saved.name) saved."))
+            return try await modelsPage(context, ModelsState(notice: context.language.say("Calendar \(saved.name) saved.", "Kalendarz \(saved.name) zapisany.")))
         } catch {
             state.error = grid ? Self.sentence(error) : "Calendar: " + Problem.from(error).detail
             return try await modelsPage(context, state)

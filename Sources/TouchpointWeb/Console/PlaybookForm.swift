@@ -7,38 +7,56 @@ enum PlaybookForm {
     /// Rows shown for steps: those written, and this many empty ones to add.
     static let spareSteps = 3
 
-    static let triggers: [(String, String)] = [
-        ("contactCreated", "A new contact is recorded"), ("caseResolved", "A case is resolved"), ("modelChanged", "The service model changes"),
-        ("journeyStageChanged", "The journey stage changes"), ("invoiceOverdue", "An invoice becomes overdue"),
-        ("healthBelow", "Health falls below the threshold"), ("lowSurveyScore", "A survey is answered with a low score"),
-        ("every", "Every so many days"), ("quarterly", "Every quarter"), ("beforeRenewal", "Days before the renewal date"),
+    /// A select's choices: the stored value, then its words in English and Polish.
+    typealias Words = [(value: String, en: String, pl: String)]
+
+    static let triggers: Words = [
+        ("contactCreated", "A new contact is recorded", "Zapisano nowy kontakt"), ("caseResolved", "A case is resolved", "Sprawa została rozwiązana"),
+        ("modelChanged", "The service model changes", "Zmienia się model obsługi"),
+        ("journeyStageChanged", "The journey stage changes", "Zmienia się etap relacji"),
+        ("invoiceOverdue", "An invoice becomes overdue", "Faktura staje się przeterminowana"),
+        ("healthBelow", "Health falls below the threshold", "Kondycja spada poniżej progu"),
+        ("lowSurveyScore", "A survey is answered with a low score", "Ankieta dostaje niską ocenę"),
+        ("every", "Every so many days", "Co tyle dni"), ("quarterly", "Every quarter", "Co kwartał"),
+        ("beforeRenewal", "Days before the renewal date", "Dni przed datą odnowienia"),
     ]
-    static let stepTypes: [(String, String)] = [
-        ("", "(no step)"), ("send", "Send a message"), ("wait", "Wait"), ("branch", "Branch"), ("task", "Create a task"),
-        ("meeting", "Propose a meeting"), ("survey", "Send a survey"), ("set", "Set a field"), ("end", "End"),
+    static let stepTypes: Words = [
+        ("", "(no step)", "(bez kroku)"), ("send", "Send a message", "Wyślij wiadomość"), ("wait", "Wait", "Czekaj"),
+        ("branch", "Branch", "Rozgałęzienie"), ("task", "Create a task", "Utwórz zadanie"), ("meeting", "Propose a meeting", "Zaproponuj spotkanie"),
+        ("survey", "Send a survey", "Wyślij ankietę"), ("set", "Set a field", "Ustaw pole"), ("end", "End", "Koniec"),
     ]
-    static let points: [(String, String)] = PlaybookStep.sendable.map { ($0.rawValue, $0.label) }
-    static let questions: [(String, String)] = [
-        ("replied", "The customer replied"), ("openedLink", "A link was opened"), ("surveyScoreBelow", "The survey score is below"),
-        ("caseOpen", "A case is open"), ("modelIs", "The service model is"),
+    static let questions: Words = [
+        ("replied", "The customer replied", "Klient odpowiedział"), ("openedLink", "A link was opened", "Otwarto link"),
+        ("surveyScoreBelow", "The survey score is below", "Wynik ankiety jest poniżej"), ("caseOpen", "A case is open", "Jest otwarta sprawa"),
+        ("modelIs", "The service model is", "Model obsługi to"),
+    ]
+    static let stages: Words = [
+        ("onboarding", "Onboarding", "Wdrożenie"), ("adoption", "Adoption", "Korzystanie"), ("renewal", "Renewal", "Odnowienie"),
+        ("expansion", "Expansion", "Rozwój"), ("atRisk", "At risk", "Zagrożony"), ("churned", "Churned", "Utracony"),
+    ]
+    static let exits: Words = [
+        ("replied", "the customer replies", "klient odpowie"), ("optedOut", "the customer opts out", "klient zrezygnuje"),
+        ("caseOpened", "the customer opens a case", "klient otworzy sprawę"), ("modelChanged", "the service model changes", "zmieni się model obsługi"),
     ]
     static let models: [(String, String)] = ServiceModel.allCases.map { ($0.rawValue, $0.words) }
-    static let stages: [(String, String)] = [
-        ("onboarding", "Onboarding"), ("adoption", "Adoption"), ("renewal", "Renewal"), ("expansion", "Expansion"), ("atRisk", "At risk"),
-        ("churned", "Churned"),
-    ]
-    static let exits: [(String, String)] = [
-        ("replied", "the customer replies"), ("optedOut", "the customer opts out"), ("caseOpened", "the customer opens a case"),
-        ("modelChanged", "the service model changes"),
-    ]
 
-    static func exitLabel(_ exit: PlaybookExit) -> String { exits.first { $0.0 == exit.rawValue }?.1 ?? exit.rawValue }
+    static func points(_ say: Language) -> [(String, String)] { PlaybookStep.sendable.map { ($0.rawValue, $0.label(say)) } }
 
-    static func stateLabel(_ state: EnrollmentState) -> String {
+    /// A table's choices in `say`.
+    static func said(_ table: Words, _ say: Language) -> [(String, String)] { table.map { ($0.value, say.say($0.en, $0.pl)) } }
+
+    /// A stored value's words from a table, or the value when the table lacks it.
+    static func word(_ table: Words, _ value: String?, _ say: Language) -> String? {
+        table.first { $0.value == value }.map { say.say($0.en, $0.pl) }
+    }
+
+    static func exitLabel(_ exit: PlaybookExit, _ say: Language) -> String { word(exits, exit.rawValue, say) ?? exit.rawValue }
+
+    static func stateLabel(_ state: EnrollmentState, _ say: Language) -> String {
         switch state {
-        case .active: "Running"
-        case .completed: "Finished"
-        case .exited: "Stopped"
+        case .active: say.say("Running", "W toku")
+        case .completed: say.say("Finished", "Zakończony")
+        case .exited: say.say("Stopped", "Przerwany")
         }
     }
 
@@ -244,73 +262,86 @@ enum PlaybookForm {
 
     static func choices(_ options: [(String, String)], _ selected: String?) -> [Choice] { FormChoice.list(options, selected) }
 
-    static func view(_ values: [String: String], teams: [(String, String)]) -> View {
+    static func view(_ values: [String: String], teams: [(String, String)], _ say: Language) -> View {
         let written = (0..<50).filter { !(values["s\($0)-type"] ?? "").isEmpty }.count
         let rows = (0..<min(50, written + spareSteps)).map { index -> StepRow in
             let value = { (name: String) in values["s\(index)-\(name)"] ?? "" }
             return StepRow(
-                index: index, number: index + 1, id: value("id"), types: choices(stepTypes, value("type")), points: choices(points, value("point")),
+                index: index, number: index + 1, id: value("id"), types: choices(said(stepTypes, say), value("type")), points: choices(points(say), value("point")),
                 enSubject: value("en-subject"), enBody: value("en-body"), plSubject: value("pl-subject"), plBody: value("pl-body"),
-                duration: value("duration"), businessDays: value("businessDays"), questions: choices(questions, value("when")), score: value("score"),
+                duration: value("duration"), businessDays: value("businessDays"), questions: choices(said(questions, say), value("when")), score: value("score"),
                 models: choices(models, value("models")), then: value("then"), otherwise: value("else"),
-                assignees: choices([("csm", "The account's CSM"), ("team", "A team")], value("assignee")), teams: choices(teams, value("team")),
-                title: value("title"), due: value("due"), after: value("after"),
-                surveys: choices([("nps", "Recommendation (0–10)"), ("csat", "Satisfaction (1–5)")], value("survey")),
-                fields: choices([("stage", "Journey stage"), ("tag", "Tag")], value("field")), value: value("value"))
+                assignees: choices([("csm", say.say("The account's CSM", "Opiekun firmy")), ("team", say.say("A team", "Zespół"))], value("assignee")),
+                teams: choices(teams, value("team")), title: value("title"), due: value("due"), after: value("after"),
+                surveys: choices([("nps", say.say("Recommendation (0–10)", "Polecenie (0–10)")), ("csat", say.say("Satisfaction (1–5)", "Zadowolenie (1–5)"))],
+                                 value("survey")),
+                fields: choices([("stage", say.say("Journey stage", "Etap relacji")), ("tag", say.say("Tag", "Etykieta"))], value("field")),
+                value: value("value"))
         }
         return View(
             name: values["name"] ?? "", description: values["description"] ?? "", active: values["status"] != "paused",
-            triggers: choices(triggers, values["trigger"]), threshold: values["threshold"] ?? "", days: values["days"] ?? "",
-            models: choices(models, values["models"]), stages: choices(stages, values["stages"]), roles: values["roles"] ?? "",
-            exits: choices(exits, values["exit"]), steps: rows, placeholders: PlaybookTemplate.variables.map { "{{\($0.name)}}" })
+            triggers: choices(said(triggers, say), values["trigger"]), threshold: values["threshold"] ?? "", days: values["days"] ?? "",
+            models: choices(models, values["models"]), stages: choices(said(stages, say), values["stages"]), roles: values["roles"] ?? "",
+            exits: choices(said(exits, say), values["exit"]), steps: rows, placeholders: PlaybookTemplate.variables.map { "{{\($0.name)}}" })
     }
 
     // MARK: sentences
 
-    static func describe(_ audience: PlaybookAudience) -> String {
+    static func describe(_ audience: PlaybookAudience, _ say: Language) -> String {
         var parts: [String] = []
-        if !audience.models.isEmpty {
-            parts.append(audience.models.map { model in models.first { $0.0 == model.rawValue }?.1 ?? model.rawValue }.joined(separator: ", "))
-        }
+        if !audience.models.isEmpty { parts.append(audience.models.map(\.words).joined(separator: ", ")) }
         if !audience.stages.isEmpty {
-            parts.append(
-                "in " + audience.stages.map { stage in stages.first { $0.0 == stage.rawValue }?.1 ?? stage.rawValue }.joined(separator: ", "))
+            parts.append(say.say("in ", "na etapie: ") + audience.stages.map { word(stages, $0.rawValue, say) ?? $0.rawValue }.joined(separator: ", "))
         }
-        if !audience.roles.isEmpty { parts.append("contacts whose role mentions " + audience.roles.joined(separator: " or ")) }
-        if !audience.conditions.isEmpty { parts.append("\(audience.conditions.count) more condition(s)") }
-        return parts.isEmpty ? "Every customer" : parts.joined(separator: "; ")
+        if !audience.roles.isEmpty {
+            parts.append(say.say("contacts whose role mentions ", "kontakty, których rola zawiera ") + audience.roles.joined(separator: say.say(" or ", " lub ")))
+        }
+        if !audience.conditions.isEmpty {
+            parts.append(say.say("\(audience.conditions.count) more condition(s)", "dodatkowe warunki: \(audience.conditions.count)"))
+        }
+        return parts.isEmpty ? say.say("Every customer", "Każdy klient") : parts.joined(separator: "; ")
     }
 
-    static func describe(_ step: PlaybookStep) -> String {
+    static func describe(_ step: PlaybookStep, _ say: Language) -> String {
+        let next = say.say("the next step", "następnego kroku")
         switch step.type {
         case .send:
-            let point = points.first { $0.0 == step.contactPoint?.rawValue }?.1 ?? "Message"
+            let point = step.contactPoint?.label(say) ?? say.say("Message", "Wiadomość")
             let subject = step.templates?.sorted { $0.key < $1.key }.first?.value.subject.map { ": “\($0)”" } ?? ""
             return "\(point)\(subject)"
         case .wait:
-            if let days = step.businessDays { return "Wait \(days) business day(s)" }
-            return "Wait \(step.duration.map(words) ?? "")"
+            if let days = step.businessDays { return say.say("Wait \(days) business day(s)", "Czekaj: dni robocze \(days)") }
+            return say.say("Wait ", "Czekaj ") + (step.duration.map { words($0, say) } ?? "")
         case .branch:
-            let question = questions.first { $0.0 == step.condition?.when.rawValue }?.1 ?? "?"
+            let question = word(questions, step.condition?.when.rawValue, say) ?? "?"
             let score = step.condition?.score.map { " \($0)" } ?? ""
-            return "If \(question.lowercased())\(score): go to \(step.then ?? "the next step"), otherwise \(step.else ?? "the next step")"
-        case .task: return "Task for \(step.assignee == .team ? "a team" : "the CSM"): \(step.title ?? "")"
-        case .meeting: return "Meeting with the CSM: \(step.title ?? "")"
-        case .survey: return step.survey == .csat ? "Satisfaction survey" : "Recommendation survey"
-        case .set: return step.field == .stage ? "Set the journey stage to \(step.value ?? "")" : "Tag the account \(step.value ?? "")"
-        case .end: return "End"
+            return say.say("If \(question.lowercased())\(score): go to \(step.then ?? next), otherwise \(step.else ?? next)",
+                           "Jeśli \(question.lowercased())\(score): przejdź do \(step.then ?? next), w przeciwnym razie do \(step.else ?? next)")
+        case .task:
+            return say.say("Task for \(step.assignee == .team ? "a team" : "the CSM"): ", "Zadanie dla: \(step.assignee == .team ? "zespół" : "opiekun"): ")
+                + (step.title ?? "")
+        case .meeting: return say.say("Meeting with the CSM: ", "Spotkanie z opiekunem: ") + (step.title ?? "")
+        case .survey: return step.survey == .csat ? say.say("Satisfaction survey", "Ankieta zadowolenia") : say.say("Recommendation survey", "Ankieta polecenia")
+        case .set:
+            return step.field == .stage ? say.say("Set the journey stage to ", "Ustaw etap relacji na ") + (step.value ?? "")
+                : say.say("Tag the account ", "Oznacz firmę etykietą ") + (step.value ?? "")
+        case .end: return say.say("End", "Koniec")
         }
     }
 
-    /// "3 days", "2 hours 30 minutes", "5 seconds".
-    static func words(_ duration: ISODuration) -> String {
+    /// "3 days", "2 hours 30 minutes", "5 seconds"; in Polish "3 dni", "2 godziny 30 minut".
+    static func words(_ duration: ISODuration, _ say: Language) -> String {
         var rest = duration.seconds
         var parts: [String] = []
-        for (size, name) in [(86_400, "day"), (3600, "hour"), (60, "minute"), (1, "second")] where rest >= size {
+        let units: [(Int, (String, String), (String, String, String))] = [
+            (86_400, ("day", "days"), ("dzień", "dni", "dni")), (3600, ("hour", "hours"), ("godzina", "godziny", "godzin")),
+            (60, ("minute", "minutes"), ("minuta", "minuty", "minut")), (1, ("second", "seconds"), ("sekunda", "sekundy", "sekund")),
+        ]
+        for (size, en, pl) in units where rest >= size {
             let count = rest / size
             rest %= size
-            parts.append("\(count) \(name)\(count == 1 ? "" : "s")")
+            parts.append(say.count(count, (one: en.0, other: en.1), (one: pl.0, few: pl.1, many: pl.2)))
         }
-        return parts.isEmpty ? "no time" : parts.joined(separator: " ")
+        return parts.isEmpty ? say.say("no time", "bez czekania") : parts.joined(separator: " ")
     }
 }

@@ -6,11 +6,12 @@ import TouchpointCore
 /// numbers. What the form does not show (costs, value rules, the assistant, playbooks) is
 /// kept from the saved policy; the JSON box under "Advanced" edits everything.
 enum PolicyForm {
-    static let reaches: [(String, String)] = HumanReach.allCases.map { ($0.rawValue, $0.words.prefix(1).uppercased() + $0.words.dropFirst()) }
-    static let levels: [(String, String)] = SupportLevel.allCases.map { ("\($0.rawValue)", "Level \($0.rawValue)") }
-    static let ceilings: [(String, String)] = EscalationStep.allCases.map { ($0.rawValue, $0.words.prefix(1).uppercased() + $0.words.dropFirst()) }
-    static let points: [(String, String)] = ContactPoint.allCases.map { ($0.rawValue, $0.label) }
-    static let priorities: [(Priority, String)] = [(.urgent, "Urgent"), (.high, "High"), (.normal, "Normal"), (.low, "Low")]
+    static func levels(_ say: Language) -> [(String, String)] { SupportLevel.allCases.map { ("\($0.rawValue)", $0.words(say)) } }
+    static func ceilings(_ say: Language) -> [(String, String)] {
+        EscalationStep.allCases.map { ($0.rawValue, $0.words(say).prefix(1).uppercased() + $0.words(say).dropFirst()) }
+    }
+    static func points(_ say: Language) -> [(String, String)] { ContactPoint.allCases.map { ($0.rawValue, $0.label(say)) } }
+    static let priorities: [Priority] = [.urgent, .high, .normal, .low]
 
     static func key(_ priority: Priority, _ kind: SLAClockKind) -> String { "sla-\(priority.rawValue)-\(kind.rawValue)" }
 
@@ -85,7 +86,7 @@ enum PolicyForm {
         policy.namedCSM = text("namedCSM") != nil
         policy.csmCapacity = try number("csmCapacity")
         var table = policy.sla
-        for (priority, _) in priorities {
+        for priority in priorities {
             var targets = table[priority]
             for kind in SLAClockKind.allCases {
                 let name = key(priority, kind)
@@ -137,8 +138,7 @@ enum PolicyForm {
     static func label(_ field: String) -> String {
         for priority in Priority.allCases {
             for kind in SLAClockKind.allCases where field == key(priority, kind) || field == "sla.\(priority.rawValue).\(kind.rawValue)Minutes" {
-                let name = priorities.first { $0.0 == priority }?.1 ?? priority.rawValue
-                return "\(name) priority, \(kind.label)"
+                return "\(priority.rawValue.prefix(1).uppercased() + priority.rawValue.dropFirst()) priority, \(kind.label)"
             }
         }
         return switch field {
@@ -186,17 +186,20 @@ enum PolicyForm {
         var continueWithin: String
     }
 
-    static func view(_ model: ServiceModel, _ values: [String: String], calendars: [NamedCalendar]) -> View {
-        let rows = priorities.map { priority, name in
-            SLARow(label: name, cells: SLAClockKind.allCases.map { kind in
-                SLACell(name: key(priority, kind), label: "\(name) priority, \(kind.label)", value: values[key(priority, kind)] ?? "")
+    static func view(_ model: ServiceModel, _ values: [String: String], calendars: [NamedCalendar], _ say: Language) -> View {
+        let rows = priorities.map { priority in
+            let name = priority.words(say).prefix(1).uppercased() + priority.words(say).dropFirst()
+            return SLARow(label: name, cells: SLAClockKind.allCases.map { kind in
+                SLACell(name: key(priority, kind), label: say.say("\(name) priority, \(kind.label)", "Priorytet \(priority.words(say)), \(kind.label(say))"),
+                        value: values[key(priority, kind)] ?? "")
             })
         }
-        let calendarOptions = [("", "Around the clock")] + calendars.map { ($0.id.text, $0.name) }
+        let calendarOptions = [("", say.say("Around the clock", "Całą dobę"))] + calendars.map { ($0.id.text, $0.name) }
+        let reaches = HumanReach.allCases.map { ($0.rawValue, $0.words(say).prefix(1).uppercased() + $0.words(say).dropFirst()) }
         return View(
-            model: model.rawValue, title: model.words, points: FormChoice.list(points, values["offered"]),
+            model: model.rawValue, title: model.words, points: FormChoice.list(points(say), values["offered"]),
             reaches: FormChoice.list(reaches, values["humanReach"]), calendars: FormChoice.list(calendarOptions, values["calendarId"]),
-            levels: FormChoice.list(levels, values["entryLevel"]), ceilings: FormChoice.list(ceilings, values["escalationCeiling"]),
+            levels: FormChoice.list(levels(say), values["entryLevel"]), ceilings: FormChoice.list(ceilings(say), values["escalationCeiling"]),
             namedCSM: !(values["namedCSM"] ?? "").isEmpty, csmCapacity: values["csmCapacity"] ?? "", sla: rows,
             atRiskPercent: values["atRiskPercent"] ?? "", escalateOnRisk: !(values["escalateOnRisk"] ?? "").isEmpty,
             escalateOnBreach: !(values["escalateOnBreach"] ?? "").isEmpty, chatsAtOnce: values["chatsAtOnce"] ?? "",

@@ -11,9 +11,11 @@ enum RuleForm {
     static let maxRules = 200
     static let maxConditions = 20
 
-    static let attributes: [(String, String)] = [("", "(no condition)")]
-        + SegmentAttribute.allCases.map { ($0.rawValue, $0.label.prefix(1).uppercased() + $0.label.dropFirst()) }
-    static let operators: [(String, String)] = ConditionOperator.allCases.map { ($0.rawValue, $0.symbol) }
+    static func attributes(_ say: Language) -> [(String, String)] {
+        [("", say.say("(no condition)", "(bez warunku)"))]
+            + SegmentAttribute.allCases.map { ($0.rawValue, $0.label(say).prefix(1).uppercased() + $0.label(say).dropFirst()) }
+    }
+    static func operators(_ say: Language) -> [(String, String)] { ConditionOperator.allCases.map { ($0.rawValue, $0.symbol(say)) } }
     static let models: [(String, String)] = ServiceModel.allCases.map { ($0.rawValue, $0.words) }
 
     // MARK: rules → fields
@@ -198,7 +200,8 @@ enum RuleForm {
         var hints: String
     }
 
-    static func view(_ values: [String: String]) -> View {
+    static func view(_ values: [String: String], _ say: Language) -> View {
+        let (attributes, operators) = (attributes(say), operators(say))
         let count = Int(values["count"] ?? "") ?? 0
         let blocks = (0...count).map { index -> RuleBlock in
             let spare = index == count
@@ -216,7 +219,9 @@ enum RuleForm {
         }
         return View(
             rules: blocks, defaults: FormChoice.list(models, values["defaultModel"]),
-            hints: "Complexity: low, medium, high. Stage: " + JourneyStage.allCases.map(\.words).joined(separator: ", ")
-                + ". Churn risk: low, medium, high. Several values for “in”: separate them with commas.")
+            hints: say.say("Complexity: low, medium, high. Stage: ", "Złożoność: low, medium, high. Etap: ")
+                + JourneyStage.allCases.map(\.words).joined(separator: ", ")
+                + say.say(". Churn risk: low, medium, high. Several values for “in”: separate them with commas.",
+                          ". Ryzyko odejścia: low, medium, high. Kilka wartości dla „w”: oddziel je przecinkami."))
     }
 }
