@@ -142,7 +142,7 @@ public struct StaffNotice: Sendable, Equatable {
 }
 
 /// Filters for listing cases; all optional and combined with AND.
-public struct CaseFilter: Sendable {
+public struct CaseFilter: Sendable, Equatable {
     public var statuses: [CaseStatus]
     public var teamID: TeamID?
     public var assigneeID: UserID?

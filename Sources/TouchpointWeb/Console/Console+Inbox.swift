@@ -215,8 +215,13 @@ extension Console {
 
         let queueFilters = queues.map(\.filter)
         let cursor = try query.cursor.map { try Cursor(token: $0) }
-        // A search's total would read every match: it is left out, the pages are not.
-        async let counts = app.cases.caseCounts(brand: brand, filters: queueFilters + (query.q == nil ? [listed] : []))
+        // A search's total would read every match: it is left out, the pages are not. A list
+        // that is its queue unfiltered has the queue's count already (the order counts nothing).
+        var unfiltered = listed
+        unfiltered.order = selected.filter.order
+        let totalAt: Int? =
+            if query.q != nil { nil } else if unfiltered == selected.filter { queues.firstIndex { $0.key == selected.key } } else { queueFilters.count }
+        async let counts = app.cases.caseCounts(brand: brand, filters: queueFilters + (totalAt == queueFilters.count ? [listed] : []))
         async let page = app.cases.cases(brand: brand, filter: listed, limit: Self.pageSize, cursor: cursor)
         async let staff = app.lookups.staffUsers(brand: brand)
         async let teams = app.routing.teamProfiles(brand: brand)
@@ -269,7 +274,7 @@ extension Console {
             }
             previous = "/console?" + previousQuery.queryString
         }
-        let total = query.q == nil ? counted.last : nil
+        let total = totalAt.map { counted[$0] }
         let range = rows.isEmpty ? "" : "\(Self.grouped(query.at))–\(Self.grouped(query.at + rows.count - 1))" + (total.map { say.say(" of ", " z ") + Self.countText($0) } ?? "")
 
         // A search finds the people and accounts it names too, not only their cases.
