@@ -80,23 +80,29 @@ public struct PlaybookTrigger: Codable, Equatable, Sendable {
     }
 
     /// Words for the console ("when a case is resolved", "every 90 days").
-    public var phrase: String {
+    public var phrase: String { phrase(.en) }
+
+    /// The trigger in `language`: "every 30 days" / "co 30 dni".
+    public func phrase(_ language: Language) -> String {
+        let say = language
         if let event {
             return switch event {
-            case .modelChanged: "when the account's service model changes"
-            case .journeyStageChanged: "when the account's journey stage changes"
-            case .contactCreated: "when a new contact is recorded"
-            case .caseResolved: "when a case is resolved"
-            case .invoiceOverdue: "when an invoice becomes overdue"
-            case .healthBelow: "when health falls below \(threshold ?? 0)"
-            case .lowSurveyScore: "when a survey is answered with a low score"
+            case .modelChanged: say.say("when the account's service model changes", "gdy zmienia się model obsługi firmy")
+            case .journeyStageChanged: say.say("when the account's journey stage changes", "gdy zmienia się etap relacji firmy")
+            case .contactCreated: say.say("when a new contact is recorded", "gdy zapisano nowy kontakt")
+            case .caseResolved: say.say("when a case is resolved", "gdy sprawa zostaje rozwiązana")
+            case .invoiceOverdue: say.say("when an invoice becomes overdue", "gdy faktura staje się przeterminowana")
+            case .healthBelow: say.say("when health falls below \(threshold ?? 0)", "gdy kondycja spada poniżej \(threshold ?? 0)")
+            case .lowSurveyScore: say.say("when a survey is answered with a low score", "gdy ankieta dostaje niską ocenę")
             }
         }
         let days = (interval?.seconds ?? 0) / 86_400
         return switch schedule {
-        case .every: "every \(days) days"
-        case .quarterly: "on the first day of each quarter"
-        case .beforeRenewal: days == 0 ? "on the renewal date" : "\(days) days before the renewal date"
+        case .every: say.say("every \(days) days", "co \(days) dni")
+        case .quarterly: say.say("on the first day of each quarter", "pierwszego dnia każdego kwartału")
+        case .beforeRenewal:
+            days == 0 ? say.say("on the renewal date", "w dniu odnowienia")
+                : say.say("\(days) days before the renewal date", say.count(days, ("", ""), ("dzień", "dni", "dni")) + " przed datą odnowienia")
         case nil: ""
         }
     }

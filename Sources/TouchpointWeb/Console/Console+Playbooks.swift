@@ -88,7 +88,7 @@ extension Console {
                 let counts = try await app.playbooks.figures(playbook.id, brand: brand).states
                 lines.append(
                     PlaybookLine(
-                        id: playbook.id.text, name: playbook.definition.name, trigger: playbook.definition.trigger.phrase,
+                        id: playbook.id.text, name: playbook.definition.name, trigger: playbook.definition.trigger.phrase(context.language),
                         paused: playbook.status == .paused,
                         version: playbook.version, active: counts[.active] ?? 0, completed: counts[.completed] ?? 0, exited: counts[.exited] ?? 0))
             }
@@ -183,7 +183,7 @@ extension Console {
             "playbook",
             PlaybookView(
                 chrome: Chrome(title: definition.name, session: session), id: id.text, name: definition.name, description: definition.description,
-                trigger: definition.trigger.phrase, audience: audience, exits: definition.exitOn.map { PlaybookForm.exitLabel($0, say) }.joined(separator: ", "),
+                trigger: definition.trigger.phrase(say), audience: audience, exits: definition.exitOn.map { PlaybookForm.exitLabel($0, say) }.joined(separator: ", "),
                 version: playbook.version, paused: playbook.status == .paused, mayEdit: session.principal.may(.manageAccounts), notice: notice,
                 figures: figures.steps.map { item in
                     let step = definition.steps.first { $0.id == item.stepID }

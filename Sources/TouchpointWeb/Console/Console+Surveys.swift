@@ -36,9 +36,18 @@ extension Console {
             let say = context.language
             let results = try await app.surveys.results(
                 brand: session.user.brandID, kind: kind, from: now.addingTimeInterval(-Double(days) * 86_400), to: now.addingTimeInterval(1), by: by)
+            // The tallies name their groups in English (as the API does): said again in the reader's language.
+            func label(_ tally: SurveyTally) -> String {
+                if tally.key.isEmpty { return say.say("All", "Wszystkie") }
+                return switch by {
+                case .contactPoint: ContactPoint(rawValue: tally.key)?.label(say) ?? tally.label
+                case .week: say.say("Week of ", "Tydzień od ") + tally.key
+                default: tally.label
+                }
+            }
             func line(_ tally: SurveyTally) -> SurveyResultLine {
                 SurveyResultLine(
-                    label: tally.label, sent: tally.sent, answered: tally.answered,
+                    label: label(tally), sent: tally.sent, answered: tally.answered,
                     rate: tally.responseRate.map { "\(Int(($0 * 100).rounded()))%" } ?? "—",
                     average: tally.average.map { String(format: "%.1f", $0) } ?? "—",
                     score: tally.score(kind).map { kind == .nps ? String(format: "%+.0f", $0) : "\(Int($0.rounded()))%" } ?? "—")
