@@ -92,6 +92,10 @@ struct FieldServiceTests {
                 formatter.timeZone = TimeZone(identifier: "Europe/Warsaw")
                 formatter.dateFormat = "EEEE d MMMM, HH:mm"
                 let day = formatter.string(from: date)
+                // The first free slot follows the clock: a visit that runs past midnight names both days.
+                var calendar = Calendar(identifier: .gregorian)
+                calendar.timeZone = formatter.timeZone
+                if !calendar.isDate(date, inSameDayAs: end) { return "\(day) – \(formatter.string(from: end))" }
                 formatter.dateFormat = "HH:mm"
                 return "\(day)–\(formatter.string(from: end))"
             }
