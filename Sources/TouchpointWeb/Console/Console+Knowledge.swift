@@ -291,8 +291,6 @@ extension Language {
 }
 
 extension ArticleStatus {
-    var label: String { label(.en) }
-
     func label(_ say: Language) -> String {
         switch self {
         case .draft: say.say("Draft", "Szkic")
@@ -303,8 +301,6 @@ extension ArticleStatus {
 }
 
 extension ArticleVisibility {
-    var label: String { label(.en) }
-
     func label(_ say: Language) -> String {
         switch self {
         case .public: say.say("Everyone", "Wszyscy")

@@ -138,8 +138,6 @@ extension Console {
 
 extension AssignmentStrategy {
     /// How a team hands out cases, as an administrator reads it.
-    var words: String { words(.en) }
-
     func words(_ say: Language) -> String {
         switch self {
         case .leastLoaded: say.say("to whoever has the most room", "temu, kto ma najwięcej miejsca")
