@@ -55,7 +55,10 @@ struct CustomerSummaryTests {
                 desks: [Desk(code: "1", name: "Desk 1")], calendarId: always.id)
             let centre = try await store.createLocation(
                 brand: brand, slug: "centre", name: "Centre", timeZone: "Europe/Warsaw", setup: setup, actor: .system)
-            let slot = try #require(try await store.deskAppointmentSlots(location: centre.id, brand: brand, category: "B", from: now, limit: 1).first)
+            // An hour ahead: the setup takes a minute or more on a loaded machine, long enough for a
+            // slot starting a few seconds after `now` to have passed by the time it is booked.
+            let slot = try #require(try await store.deskAppointmentSlots(
+                location: centre.id, brand: brand, category: "B", from: now.addingTimeInterval(3600), limit: 1).first)
             let desk = try await store.bookDeskAppointment(
                 location: centre.id, brand: brand, category: "B", contact: ewa.id, start: slot, caseID: tariff.id,
                 actor: .system)
