@@ -76,6 +76,42 @@ struct ListenerTests {
         }
     }
 
+    /// A notification email is in the language its person reads: their own choice, else
+    /// their brand's; a colleague who chose English keeps it on a Polish brand.
+    @Test(arguments: Backend.available)
+    func staffEmailsSpeakTheirPersonsLanguage(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let fixture = try await Fixture.make(store)
+            let brand = fixture.brand.id
+            _ = try await store.saveMailbox(
+                address: "support@acme.example", brand: brand, teamID: nil, forwardsOpenForSender: false, acknowledges: false,
+                actor: .system)
+            _ = try await store.updateBrand(brand, language: .pl, timeZone: nil, actor: .system)
+            let account = try await store.createAccount(brand: brand, actor: .system, name: "Sklep Jana", profile: AccountProfile())
+            let dispatcher = EventDispatcher(store: store, listeners: Listeners.all(store: store), logger: Self.logger)
+            try await store.setStaffLanguage(.en, userID: fixture.csm.id, brand: brand)
+            for owner in [fixture.agent, fixture.csm] {
+                _ = try await store.createCommitment(
+                    brand: brand, actor: .staff(owner.id), accountID: account.id, caseID: nil, what: "Oddzwonić do Jana",
+                    dueAt: Date().addingTimeInterval(-60), ownerID: owner.id)
+            }
+            #expect(try await store.fireCommitmentReminders(now: Date()) == 2)
+            await dispatcher.catchUp()
+            let queued = try await store.outbox(brand: brand, state: nil, limit: 50, cursor: nil).items
+            // The agent chose nothing: the brand's Polish.
+            let polish = try #require(queued.first { $0.recipient == fixture.agent.email }?.email?.mail)
+            #expect(polish.subject == "Acme: Mija termin obietnicy: Oddzwonić do Jana")
+            #expect(polish.text.contains("Odpowiedz w konsoli, nie na ten e-mail.") && !polish.text.contains("Answer in the console"))
+            #expect(polish.from.name == "Acme: powiadomienia")
+            // The CSM chose English.
+            let english = try #require(queued.first { $0.recipient == fixture.csm.email }?.email?.mail)
+            #expect(english.subject == "Acme: A promise is due: Oddzwonić do Jana" && english.text.contains("Answer in the console"))
+            // Read back, the person carries the choice (the console starts from it).
+            #expect(try await store.staffUser(email: fixture.csm.email).language == .en)
+            #expect(try await store.staffUser(email: fixture.agent.email).language == nil)
+        }
+    }
+
     /// The id of the `case.created` event of a case.
     static func created(_ store: Store, _ fixture: Fixture, _ id: CaseID) async throws -> UUID? {
         try await store.auditLog(brand: fixture.brand.id, caseID: id, limit: 20, cursor: nil).items.first { $0.type == .caseCreated }?.id

@@ -104,6 +104,44 @@ struct HealthScoreTests {
         #expect(report.components.first { $0.signal == .usage }?.score == 50)
     }
 
+    @Test func findingsReadInPolishWithTheirPluralForms() {
+        let report = HealthScore.compute(
+            HealthInputs(
+                model: .midTouch, openCases: 2, oldestOpenDays: 22, slaBreaches: 3, csat: (2.5, 4),
+                invoices: .init(overdue: 1, oldestOverdueDays: 1), contacts: 5, usage: (21, 60)),
+            settings: settings)
+        let text = Dictionary(uniqueKeysWithValues: report.components.map { ($0.signal, $0.finding.words(.pl)) })
+        #expect(text[.openCases] == "2 otwarte sprawy")
+        #expect(text[.caseAge] == "Najstarsza otwarta sprawa czeka 22 dni")
+        #expect(text[.slaBreaches] == "Przekroczone terminy odpowiedzi w ostatnich 90 dniach: 3")
+        #expect(text[.csat] == "Zadowolenie 2,5 z 5 (odpowiedzi: 4)")
+        #expect(text[.overdueInvoices] == "Zaległe faktury: 1, najstarsza 1 dzień po terminie")
+        #expect(text[.usage] == "Aktywni użytkownicy: 35% licencji (21 z 60)")
+        #expect(text[.contactFrequency] == "Rozmowy w ostatnich 90 dniach: 5, tak jak zakłada ten model obsługi")
+        // The English stays what the API and events have always said.
+        #expect(report.components.first { $0.signal == .slaBreaches }?.explanation == "3 response times missed in 90 days")
+        #expect(HealthFinding.openCases(5).words(.pl) == "5 otwartych spraw")
+        #expect(HealthFinding.openCases(1).words(.pl) == "1 otwarta sprawa")
+        #expect(HealthFinding.openCases(0).words(.pl) == "Brak otwartych spraw")
+        #expect(HealthFinding.oldestCaseWaited(days: 0.4).words(.pl) == "Najstarsza otwarta sprawa czeka krócej niż dzień")
+        #expect(HealthSignal.overdueInvoices.label(.pl) == "Zaległe faktury")
+    }
+
+    @Test func churnReasonsReadInPolish() {
+        let falling = HealthTrend(direction: .falling, change: -22, since: today.adding(days: -30), points: [])
+        let high = ChurnAssessment.assess(
+            score: 35, trend: falling, renewalOn: today.adding(days: 20), today: today, stage: .adoption,
+            inputs: HealthInputs(slaBreaches: 3, invoices: .init(overdue: 1, oldestOverdueDays: 31)))
+        #expect(
+            high.reasons(.pl) == [
+                "Niska kondycja (35 ze 100)", "Kondycja spadła o 22 pkt od 5 listopada 2026",
+                "Odnowienie 25 grudnia 2026, za 20 dni, a kondycja jest poniżej 60",
+                "Ostatnio przekroczone terminy odpowiedzi: 3", "Faktura 31 dni po terminie",
+            ])
+        #expect(ChurnReason.renewalNear(on: today.adding(days: 1), inDays: 1, healthBelow60: false).words(.pl)
+                == "Odnowienie 6 grudnia 2026, za 1 dzień, a kondycja spada")
+    }
+
     @Test func theTrendComparesWithAboutAMonthAgo() {
         let history = [
             HealthPoint(day: today.adding(days: -40), score: 90), HealthPoint(day: today.adding(days: -31), score: 80),

@@ -212,7 +212,7 @@ struct PlaybookTests {
         ).validated()
         var profile = AccountProfile(annualValue: 50_000, stage: .adoption)
         #expect(audience.admits(model: .midTouch, profile: profile, role: "Billing manager").admitted)
-        #expect(audience.admits(model: .techTouch, profile: profile, role: "Billing manager").reason == "the service model is techTouch")
+        #expect(audience.admits(model: .techTouch, profile: profile, role: "Billing manager").reason == "the service model is Tech-touch")
         #expect(audience.admits(model: .midTouch, profile: profile, role: "CTO").admitted == false)
         profile.annualValue = 5_000
         #expect(audience.admits(model: .midTouch, profile: profile, role: "billing").reason.contains("annual value 5,000 < 10,000") == true)

@@ -30,7 +30,7 @@ struct ServiceModelTests {
                     model: .techTouch, explanation: "Tech-touch: no rule matched (the default model)"),
         SegmentCase(name: "decision maker of a key account", profile: AccountProfile(annualValue: 60_000, stage: .adoption), role: "CFO, Decision Maker",
                     model: .highTouch,
-                    explanation: "High-touch: annual value 60,000 ≥ 50,000 and contact role 'CFO, Decision Maker' contains 'decision maker' (rule 'Strategic decision makers'); the account itself is midTouch"),
+                    explanation: "High-touch: annual value 60,000 ≥ 50,000 and contact role 'CFO, Decision Maker' contains 'decision maker' (rule 'Strategic decision makers'); the account itself is Mid-touch"),
         SegmentCase(name: "other user of a key account", profile: AccountProfile(annualValue: 60_000, stage: .adoption), role: "Engineer",
                     model: .midTouch, explanation: "Mid-touch: annual value 60,000 ≥ 50,000 (rule 'Key accounts')"),
     ])
@@ -40,6 +40,27 @@ struct ServiceModelTests {
             : rules.evaluateContact(profile: example.profile, role: example.role)
         #expect(result.model == example.model)
         #expect(result.explanation == example.explanation)
+    }
+
+    @Test func explanationsReadInPolish() {
+        let space = "\u{00A0}"
+        let strategic = rules.evaluate(SegmentSubject(profile: AccountProfile(annualValue: 240_000, complexity: .high, stage: .adoption, healthScore: 80)))
+        #expect(strategic.explanation(.pl) == "High-touch: wartość roczna 240\(space)000 ≥ 100\(space)000 i złożoność wysoka (reguła „Strategic”)")
+        let atRisk = rules.evaluate(SegmentSubject(profile: AccountProfile(annualValue: 12_500.5, stage: .atRisk, healthScore: 30)))
+        #expect(atRisk.explanation(.pl) == "Mid-touch: wynik kondycji 30 < 40 i wartość roczna 12\(space)500,5 ≥ 10\(space)000 (reguła „At risk”)")
+        let complex = rules.evaluate(SegmentSubject(profile: AccountProfile(annualValue: 900, complexity: .medium, stage: .adoption)))
+        #expect(complex.explanation(.pl) == "Low-touch: złożoność średnia w {średnia, wysoka} (reguła „Complex products”)")
+        let none = rules.evaluate(SegmentSubject(profile: AccountProfile(annualValue: 100, complexity: .low, stage: .adoption)))
+        #expect(none.explanation(.pl) == "Tech-touch: żadna reguła nie pasuje (model domyślny)")
+        let person = rules.evaluateContact(profile: AccountProfile(annualValue: 60_000, stage: .adoption), role: "CFO, Decision Maker")
+        #expect(person.explanation(.pl)
+                == "High-touch: wartość roczna 60\(space)000 ≥ 50\(space)000 i rola kontaktu „CFO, Decision Maker” zawiera „decision maker” (reguła „Strategic decision makers”); sama firma: Mid-touch")
+        // A condition that failed reads with the comparison that held instead, free text quoted,
+        // an empty role as none.
+        let unmet = SegmentCondition(.contactRole, .contains, .text("cfo")).test(SegmentSubject(profile: AccountProfile(), contactRole: ""))
+        #expect(!unmet.0 && unmet.1.words(.en) == "contact role (none) does not contain 'cfo'" && unmet.1.words(.pl) == "rola kontaktu (brak) nie zawiera „cfo”")
+        let stage = SegmentCondition(.stage, .ne, .text("atRisk")).test(SegmentSubject(profile: AccountProfile(stage: .atRisk)))
+        #expect(!stage.0 && stage.1.words(.en) == "stage at risk = 'at risk'" && stage.1.words(.pl) == "etap zagrożony = „zagrożony”")
     }
 
     @Test func perContactOverrideCanLowerTheModel() throws {

@@ -150,6 +150,86 @@ struct ConsoleLanguageTests {
         }
     }
 
+    /// Why an account has its model and how healthy it is are the console's own sentences:
+    /// they read in Polish too, with Polish numbers and plural forms, on the account, contact
+    /// and case pages.
+    @Test func theModelsReasonAndTheAccountsHealthReadInPolish() async throws {
+        try await withConsole { fixture, client in
+            let account = try await fixture.store.createAccount(brand: fixture.brandID, actor: .system, name: "Młyn Gdański",
+                                                                profile: AccountProfile(annualValue: 240_000, complexity: .high, stage: .adoption))
+            let opened = try await fixture.store.openCase(brand: fixture.brandID, actor: nil, request: OpenCase(
+                contactPoint: .phone, from: Identity(storedKind: .phone, value: "+48600700905"), name: "Ola Nowak", subject: "Brak prądu",
+                body: "Młyn nie ma prądu."))
+            _ = try await fixture.store.updateContact(opened.case.contactID, brand: fixture.brandID, actor: .system,
+                                                      changes: ContactChanges(accountID: .some(account.id)))
+            var agent = ConsoleBrowser(client)
+            _ = try await agent.signIn("agent@acme.example")
+            let why = "wartość roczna 240\u{00A0}000 ≥ 100\u{00A0}000 i złożoność wysoka (reguła „Strategic”)"
+            let englishPage = String(buffer: try await agent.get("/console/accounts/\(account.id.text)").body)
+            #expect(englishPage.contains("annual value 240,000 ≥ 100,000 and complexity high") && englishPage.contains("No open cases"))
+
+            _ = try await agent.get("/console/language/pl")
+            let page = String(buffer: try await agent.get("/console/accounts/\(account.id.text)").body)
+            #expect(page.contains("High-touch: " + why), "\(page)")
+            // The timeline says the recorded decision in Polish too.
+            #expect(page.contains("Model obsługi High-touch (High-touch: " + why + ")") && page.contains("Dodano firmę"))
+            // The case came before its contact joined the account, so the account has none open.
+            #expect(page.contains("Otwarte sprawy") && page.contains("Brak otwartych spraw") && page.contains("Żadna sprawa nie czeka"))
+            #expect(page.contains("Każdy termin odpowiedzi dotrzymany w ostatnich 90 dniach") && page.contains("Brak eskalacji w ostatnich 90 dniach"))
+            for english in ["annual value", "(rule", "open cases", "Open cases", "No case", "response time", "escalations in", "No data yet"] {
+                #expect(!page.contains(english), "the Polish account page says \(english)")
+            }
+            let contact = String(buffer: try await agent.get("/console/contacts/\(opened.case.contactID.text)").body)
+            #expect(contact.contains(why) && !contact.contains("annual value"))
+            let item = try await fixture.store.case(opened.case.id, brand: fixture.brandID)
+            let casePage = String(buffer: try await agent.get("/console/cases/\(item.number)").body)
+            #expect(casePage.contains(why) && !casePage.contains("annual value"))
+            #expect(casePage.contains("Sprawa otwarta") && casePage.contains("Dodano klienta") && !casePage.contains("Case opened"))
+        }
+    }
+
+    /// A person keeps their language on Your account: every browser they sign in on reads
+    /// it (before the browser's own preference), their notifications read in it, and leaving
+    /// it to the browser forgets it again.
+    @Test func aPersonsOwnLanguageFollowsThemToAnyBrowser() async throws {
+        try await withConsole { fixture, client in
+            var agent = ConsoleBrowser(client)
+            _ = try await agent.signIn("agent@acme.example")
+            let account = String(buffer: try await agent.get("/console/password").body)
+            #expect(account.contains("<option value=\"\" selected>As my browser prefers</option>") && account.contains("<option value=\"pl\">Polski</option>"))
+            let kept = try await agent.post("/console/language", ["csrf": ConsoleBrowser.csrf(try await agent.get("/console/password")), "language": "pl"])
+            #expect(kept.status == .seeOther && kept.headers[.location] == "/console/password?language=1")
+            let saved = String(buffer: try await agent.get("/console/password?language=1").body)
+            #expect(saved.contains("<option value=\"pl\" selected>Polski</option>") && saved.contains("Zapisano."))
+            // Nonsense is refused, and nothing changes.
+            let refused = try await agent.post("/console/language", ["csrf": ConsoleBrowser.csrf(try await agent.get("/console/password")), "language": "de"])
+            #expect(refused.status == .unprocessableContent)
+
+            // Another browser, English by its own preference: the person's Polish wins.
+            var elsewhere = ConsoleBrowser(client)
+            _ = try await elsewhere.signIn("agent@acme.example")
+            let inbox = String(buffer: try await client.execute(uri: "/console", method: .get,
+                                                                headers: [.cookie: elsewhere.cookieHeader, .acceptLanguage: "en-GB,en;q=0.9"]).body)
+            #expect(inbox.contains("<html lang=\"pl\">") && inbox.contains("Moje sprawy"))
+
+            // Their notifications read in Polish too.
+            let me = try await fixture.store.staffUser(email: "agent@acme.example")
+            let shop = try await fixture.store.createAccount(brand: fixture.brandID, actor: .system, name: "Sklep", profile: AccountProfile())
+            _ = try await fixture.store.createCommitment(brand: fixture.brandID, actor: .staff(me.id), accountID: shop.id, caseID: nil,
+                                                         what: "Oddzwonić do Jana", dueAt: Date().addingTimeInterval(-60), ownerID: me.id)
+            _ = try await fixture.store.fireCommitmentReminders(now: Date())
+            let notices = String(buffer: try await elsewhere.get("/console/notifications").body)
+            #expect(notices.contains("Mija termin obietnicy: Oddzwonić do Jana") && !notices.contains("A promise is due"))
+
+            // Left to the browser: this browser's switch is forgotten and the browser decides.
+            let cleared = try await agent.post("/console/language", ["csrf": ConsoleBrowser.csrf(try await agent.get("/console/password")), "language": ""])
+            agent.remember(cleared)
+            #expect(agent.cookies[Console.languageCookie] == nil)
+            #expect(try await fixture.store.staffUser(email: "agent@acme.example").language == nil)
+            #expect(String(buffer: try await agent.get("/console").body).contains("<html lang=\"en\">"))
+        }
+    }
+
     @Test func anAdministratorReadsTheAdminPagesInPolish() async throws {
         try await withConsole { _, client in
             var admin = ConsoleBrowser(client)

@@ -100,7 +100,7 @@ public struct Cases: Sendable {
         let people = staff.map { Mentions.Person(id: $0.id, name: $0.name, email: $0.email) }
         let name = staff.first { $0.id == author }?.name ?? "A colleague"
         return Mentions.find(in: text, among: people).filter { $0 != author }.map {
-            StaffNotice(userID: $0, reason: "\(name) mentioned you", what: Mentions.excerpt(text))
+            StaffNotice(userID: $0, reason: NoticeReason.mentioned(by: name).text, what: Mentions.excerpt(text))
         }
     }
 

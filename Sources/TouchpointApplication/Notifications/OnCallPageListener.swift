@@ -25,7 +25,7 @@ public struct OnCallPageListener: EventListener {
         var texts: [(text: String, recipient: String, brand: BrandID, id: UUID)] = []
         for page in pages {
             if let way = ways[page.user], way.pageBy == .sms, let phone = way.phone {
-                texts.append((text(page.event), phone, page.event.brandID, page.event.id))
+                texts.append((text(page.event, way.language), phone, page.event.brandID, page.event.id))
             }
         }
         let unsent = Set(try await store.queueStaffTexts(texts))
@@ -38,9 +38,9 @@ public struct OnCallPageListener: EventListener {
         try await store.queueEmails(mails)
     }
 
-    /// A page as one short text: what is asked and where the case is.
-    func text(_ event: DomainEvent) -> String {
-        var words = event.noticeText ?? "You are on call: a case needs you."
+    /// A page as one short text in its person's language: what is asked and where the case is.
+    func text(_ event: DomainEvent, _ language: Language) -> String {
+        var words = event.noticeText(language) ?? language.say("You are on call: a case needs you.", "Masz dyżur: sprawa czeka na Ciebie.")
         if case .int(let number)? = event.payload["caseNumber"] {
             words += " " + address.url + "/console/cases/\(number)"
         }

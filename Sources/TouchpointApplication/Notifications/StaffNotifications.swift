@@ -17,6 +17,12 @@ public struct StaffNotifications: Sendable {
         try await store.setEmailNotifications(on, userID: userID, brand: brand)
     }
 
+    /// Keeps the language a staff member reads the console and their emails in; nil leaves
+    /// it to their browser (and to the brand for emails).
+    public func setLanguage(_ language: Language?, userID: UserID, brand: BrandID) async throws {
+        try await store.setStaffLanguage(language, userID: userID, brand: brand)
+    }
+
     /// The person's notifications, newest first, with when each was seen (nil: new).
     public func list(for user: StaffUser, before: Date? = nil, limit: Int = 50) async throws -> [(event: DomainEvent, seenAt: Date?)] {
         try await store.notices(user: user.id, brand: user.brandID, before: before, limit: limit)

@@ -274,21 +274,10 @@ extension DomainEvent {
         return UUID(text: raw)
     }
 
-    /// What a notification is about, as a subject ("A promise is due: call Jan back", "Ola
+    /// What a notification is about, in English ("A promise is due: call Jan back", "Ola
     /// Nowak mentioned you: can you check…", "new case #12 assigned"); nil for other events.
-    public var noticeSubject: String? {
-        guard type == .staffNotified || type == .onCallPaged, case .string(let raw)? = payload["reason"] else { return nil }
-        let reason = raw == "commitmentDue" ? "A promise is due" : raw
-        guard case .string(let what)? = payload["what"] else { return reason }
-        return reason + ": " + what
-    }
+    public var noticeSubject: String? { noticeSubject(.en) }
 
-    /// A notification as a sentence its person reads; nil for other events.
-    public var noticeText: String? {
-        guard type == .staffNotified || type == .onCallPaged else { return nil }
-        guard let subject = noticeSubject else { return "You have a new notice." }
-        // A subject ending in what it is about is shown as it is; a bare reason becomes a sentence.
-        if case .string? = payload["what"] { return subject }
-        return subject.prefix(1).uppercased() + subject.dropFirst() + "."
-    }
+    /// A notification as an English sentence; nil for other events.
+    public var noticeText: String? { noticeText(.en) }
 }

@@ -55,53 +55,51 @@ public struct HealthTrend: Codable, Equatable, Sendable {
 /// more medium. The reasons are the findings, the weightiest first.
 public struct ChurnAssessment: Codable, Equatable, Sendable {
     public var risk: ChurnRisk
-    public var reasons: [String]
+    /// The findings behind the risk, the weightiest first.
+    public var findings: [ChurnReason]
+
+    /// The reasons in English, as the API and events carry them.
+    public var reasons: [String] { reasons(.en) }
+
+    /// The reasons in `language`.
+    public func reasons(_ language: Language) -> [String] { findings.map { $0.words(language) } }
 
     public static func assess(
         score: Int, trend: HealthTrend, renewalOn: CivilDate?, today: CivilDate, stage: JourneyStage,
         inputs: HealthInputs
     ) -> ChurnAssessment {
-        if stage == .churned { return ChurnAssessment(risk: .high, reasons: ["The account has left (journey stage: churned)"]) }
-        var findings: [(points: Int, reason: String)] = []
+        if stage == .churned { return ChurnAssessment(risk: .high, findings: [.churned]) }
+        var findings: [(points: Int, reason: ChurnReason)] = []
         if score < 40 {
-            findings.append((2, "Health is low (\(score) of 100)"))
+            findings.append((2, .lowHealth(score: score)))
         } else if score < 60 {
-            findings.append((1, "Health is middling (\(score) of 100)"))
+            findings.append((1, .middlingHealth(score: score)))
         }
         if let since = trend.since {
             let fell = -trend.change
             if fell >= 20 {
-                findings.append((2, "Health fell \(fell) points since \(since)"))
+                findings.append((2, .healthFell(points: fell, since: since)))
             } else if fell >= 10 {
-                findings.append((1, "Health fell \(fell) points since \(since)"))
+                findings.append((1, .healthFell(points: fell, since: since)))
             }
         }
         if let renewalOn {
             let days = renewalOn.days(since: today)
             if (0...90).contains(days), score < 60 || trend.direction == .falling {
-                findings.append(
-                    (
-                        days <= 30 ? 2 : 1,
-                        "Renewal on \(renewalOn), in \(days) \(days == 1 ? "day" : "days"), while health is "
-                            + (score < 60 ? "below 60" : "falling")
-                    ))
+                findings.append((days <= 30 ? 2 : 1, .renewalNear(on: renewalOn, inDays: days, healthBelow60: score < 60)))
             }
         }
-        if inputs.slaBreaches >= 2 { findings.append((1, "\(inputs.slaBreaches) response times missed lately")) }
-        if inputs.escalations >= 1 { findings.append((1, "\(inputs.escalations) \(inputs.escalations == 1 ? "case" : "cases") escalated lately")) }
+        if inputs.slaBreaches >= 2 { findings.append((1, .responseTimesMissed(inputs.slaBreaches))) }
+        if inputs.escalations >= 1 { findings.append((1, .escalated(inputs.escalations))) }
         if let invoices = inputs.invoices, invoices.overdue > 0, invoices.oldestOverdueDays >= 30 {
-            findings.append((1, "An invoice \(invoices.oldestOverdueDays) days overdue"))
+            findings.append((1, .invoiceOverdue(days: invoices.oldestOverdueDays)))
         }
-        if let csat = inputs.csat, csat.count > 0, csat.average < 3 {
-            findings.append((1, "Unhappy with recent service (satisfaction \(String(format: "%.1f", csat.average)) of 5)"))
-        }
-        if let nps = inputs.nps, nps.count > 0, nps.average <= 6 {
-            findings.append((1, "Would not recommend the company (\(String(format: "%.1f", nps.average)) of 10)"))
-        }
-        if stage == .atRisk { findings.append((1, "Marked at risk in the customer journey")) }
+        if let csat = inputs.csat, csat.count > 0, csat.average < 3 { findings.append((1, .unhappy(satisfaction: csat.average))) }
+        if let nps = inputs.nps, nps.count > 0, nps.average <= 6 { findings.append((1, .wouldNotRecommend(score: nps.average))) }
+        if stage == .atRisk { findings.append((1, .markedAtRisk)) }
         let points = findings.reduce(0) { $0 + $1.points }
         let risk: ChurnRisk = points >= 4 ? .high : points >= 2 ? .medium : .low
-        let reasons = findings.enumerated().sorted { ($0.element.points, -$0.offset) > ($1.element.points, -$1.offset) }.map(\.element.reason)
-        return ChurnAssessment(risk: risk, reasons: reasons)
+        let ordered = findings.enumerated().sorted { ($0.element.points, -$0.offset) > ($1.element.points, -$1.offset) }.map(\.element.reason)
+        return ChurnAssessment(risk: risk, findings: ordered)
     }
 }

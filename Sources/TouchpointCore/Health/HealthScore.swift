@@ -11,7 +11,10 @@ public struct HealthComponent: Codable, Equatable, Sendable {
     public var score: Double
     /// Points this signal adds to the health score; the contributions sum to the score.
     public var contribution: Double
-    public var explanation: String
+    /// What the signal found.
+    public var finding: HealthFinding
+    /// The finding in English, as the API and events carry it.
+    public var explanation: String { finding.words(.en) }
 }
 
 /// An account's health at one moment: the score and why.
@@ -28,7 +31,7 @@ public struct HealthReport: Codable, Equatable, Sendable {
 /// the remaining weights renormalised, so an account without invoices is not punished for it).
 public enum HealthScore {
     public static func compute(_ inputs: HealthInputs, settings: HealthSettings) -> HealthReport {
-        var present: [(signal: HealthSignal, value: Double, score: Double, explanation: String)] = []
+        var present: [(signal: HealthSignal, value: Double, score: Double, finding: HealthFinding)] = []
         var missing: [HealthSignal] = []
         for signal in HealthSignal.allCases where settings.weight(signal) > 0 {
             if let measured = measure(signal, inputs, settings: settings) {
@@ -46,87 +49,64 @@ public enum HealthScore {
         let components = present.enumerated().map { index, item in
             HealthComponent(
                 signal: item.signal, value: item.value, weight: settings.weight(item.signal), score: (item.score * 10).rounded() / 10,
-                contribution: Double(tenths[index]) / 10, explanation: item.explanation)
+                contribution: Double(tenths[index]) / 10, finding: item.finding)
         }
         return HealthReport(score: score, components: components, missing: missing)
     }
 
-    /// A signal's value, its own score and a sentence; nil when the account has no data for it.
-    static func measure(_ signal: HealthSignal, _ inputs: HealthInputs, settings: HealthSettings) -> (Double, Double, String)? {
+    /// A signal's value, its own score and what it found; nil when the account has no data for it.
+    static func measure(_ signal: HealthSignal, _ inputs: HealthInputs, settings: HealthSettings) -> (Double, Double, HealthFinding)? {
         let window = settings.windowDays
         switch signal {
         case .openCases:
             let n = inputs.openCases
-            return (Double(n), clamp(100 - 20 * Double(n)), n == 0 ? "No open cases" : "\(n) open \(n == 1 ? "case" : "cases")")
+            return (Double(n), clamp(100 - 20 * Double(n)), .openCases(n))
         case .caseAge:
-            guard let days = inputs.oldestOpenDays else { return (0, 100, "No case is waiting") }
+            guard let days = inputs.oldestOpenDays else { return (0, 100, .noCaseWaiting) }
             // Two days is a normal case; a month open means the customer has waited too long.
             let score = clamp(100 * (30 - days) / 28)
-            return (rounded(days), days <= 2 ? 100 : score, "The oldest open case has waited \(Self.days(days))")
+            return (rounded(days), days <= 2 ? 100 : score, .oldestCaseWaited(days: days))
         case .slaBreaches:
             let n = inputs.slaBreaches
-            return (
-                Double(n), clamp(100 - 25 * Double(n)),
-                n == 0 ? "Every response time met in \(window) days" : "\(n) response \(n == 1 ? "time" : "times") missed in \(window) days"
-            )
+            return (Double(n), clamp(100 - 25 * Double(n)), .responseTimesMissed(n, windowDays: window))
         case .escalations:
             let n = inputs.escalations
-            return (
-                Double(n), clamp(100 - 20 * Double(n)),
-                n == 0 ? "No escalations in \(window) days" : "\(n) \(n == 1 ? "escalation" : "escalations") in \(window) days"
-            )
+            return (Double(n), clamp(100 - 20 * Double(n)), .escalations(n, windowDays: window))
         case .csat:
             guard let csat = inputs.csat, csat.count > 0 else { return nil }
-            return (
-                rounded(csat.average), clamp((csat.average - 1) / 4 * 100),
-                "Satisfaction \(String(format: "%.1f", csat.average)) of 5 from \(csat.count) \(csat.count == 1 ? "answer" : "answers")"
-            )
+            return (rounded(csat.average), clamp((csat.average - 1) / 4 * 100), .satisfaction(average: csat.average, answers: csat.count))
         case .nps:
             guard let nps = inputs.nps, nps.count > 0 else { return nil }
-            return (
-                rounded(nps.average), clamp(nps.average * 10),
-                "Would recommend \(String(format: "%.1f", nps.average)) of 10 from \(nps.count) \(nps.count == 1 ? "answer" : "answers")"
-            )
+            return (rounded(nps.average), clamp(nps.average * 10), .recommendation(average: nps.average, answers: nps.count))
         case .overdueInvoices:
             guard let invoices = inputs.invoices else { return nil }
-            guard invoices.overdue > 0 else { return (0, 100, "Every invoice paid on time") }
+            guard invoices.overdue > 0 else { return (0, 100, .invoicesPaid) }
             let score = clamp(100 - 30 * Double(invoices.overdue) - Double(invoices.oldestOverdueDays) / 2)
-            return (
-                Double(invoices.overdue), score,
-                "\(invoices.overdue) overdue \(invoices.overdue == 1 ? "invoice" : "invoices"), "
-                    + "the oldest \(invoices.oldestOverdueDays) \(invoices.oldestOverdueDays == 1 ? "day" : "days") past due"
-            )
+            return (Double(invoices.overdue), score, .overdueInvoices(invoices.overdue, oldestDays: invoices.oldestOverdueDays))
         case .contactFrequency:
             guard let model = inputs.model else { return nil }
             let expected = settings.expectation(model)
             let n = inputs.contacts
-            let said = "\(n) \(n == 1 ? "conversation" : "conversations") in \(window) days"
             if n < expected.min {
-                return (Double(n), clamp(100 * Double(n) / Double(expected.min)), "\(said); at least \(expected.min) expected for this service model")
+                return (Double(n), clamp(100 * Double(n) / Double(expected.min)), .conversations(n, windowDays: window, expected: .atLeast(expected.min)))
             }
             if n > expected.max {
                 // Twice the expected number halves the score; three times leaves nothing.
                 let over = Double(n - expected.max) / Double(expected.max)
-                return (Double(n), clamp(100 - 50 * over), "\(said); at most \(expected.max) expected for this service model")
+                return (Double(n), clamp(100 - 50 * over), .conversations(n, windowDays: window, expected: .atMost(expected.max)))
             }
-            return (Double(n), 100, "\(said), as expected for this service model")
+            return (Double(n), 100, .conversations(n, windowDays: window, expected: .met))
         case .usage:
             guard let usage = inputs.usage, usage.licensed > 0 else { return nil }
             let share = usage.active / usage.licensed
             // Seven in ten licensed users active is a healthy adoption.
-            return (
-                rounded(share), clamp(share / 0.7 * 100),
-                "\(Int((share * 100).rounded()))% of licensed users active (\(Int(usage.active.rounded())) of \(Int(usage.licensed.rounded())))"
-            )
+            return (rounded(share), clamp(share / 0.7 * 100), .usage(active: usage.active, licensed: usage.licensed))
         case .engagement:
             guard let engagement = inputs.engagement, engagement.reached > 0 else { return nil }
             let share = Double(engagement.engaged) / Double(engagement.reached)
             // Ignoring automated mail is common and not alarming by itself (30); answering half
             // of it is as engaged as customers get (100).
-            return (
-                rounded(share), clamp(30 + share * 140),
-                "Answered \(engagement.engaged) of \(engagement.reached) automated \(engagement.reached == 1 ? "outreach" : "outreaches") in \(window) days"
-            )
+            return (rounded(share), clamp(30 + share * 140), .outreach(engaged: engagement.engaged, reached: engagement.reached, windowDays: window))
         }
     }
 
@@ -153,8 +133,4 @@ public enum HealthScore {
 
     static func clamp(_ value: Double) -> Double { min(100, max(0, value)) }
     static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
-    static func days(_ value: Double) -> String {
-        let whole = Int(value.rounded())
-        return value < 1 ? "less than a day" : "\(whole) \(whole == 1 ? "day" : "days")"
-    }
 }

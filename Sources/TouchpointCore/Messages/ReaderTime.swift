@@ -52,6 +52,11 @@ public struct ReaderTime: Sendable, Equatable, Spoken {
         return "\(weekday) \(p.day ?? 1) \(month)"
     }
 
+    /// A calendar day without a weekday: "25 December 2026" / "25 grudnia 2026".
+    public static func date(_ day: CivilDate, _ language: Language) -> String {
+        "\(day.day) \(months[language]![(day.month - 1) % 12]) \(day.year)"
+    }
+
     /// A moment in a sentence: "Friday 4 December, 15:00" / "piątek 4 grudnia, 15:00".
     public func when(_ date: Date) -> String {
         "\(day(date)), \(clock(date))"

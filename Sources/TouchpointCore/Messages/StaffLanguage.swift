@@ -146,6 +146,37 @@ extension CommitmentStatus {
     }
 }
 
+extension HealthSignal {
+    /// The signal's name in `language`: "Overdue invoices" / "Zaległe faktury".
+    public func label(_ language: Language) -> String {
+        guard language == .pl else { return label }
+        return switch self {
+        case .openCases: "Otwarte sprawy"
+        case .caseAge: "Najstarsza otwarta sprawa"
+        case .slaBreaches: "Przekroczone terminy odpowiedzi"
+        case .escalations: "Eskalacje"
+        case .csat: "Zadowolenie (CSAT)"
+        case .nps: "Gotowość polecenia (NPS)"
+        case .overdueInvoices: "Zaległe faktury"
+        case .contactFrequency: "Częstotliwość kontaktu"
+        case .usage: "Korzystanie z produktu"
+        case .engagement: "Odpowiedzi na wiadomości automatyczne"
+        }
+    }
+}
+
+extension ChurnRisk {
+    /// "high" / "wysokie" (ryzyko).
+    public func words(_ language: Language) -> String {
+        switch (self, language) {
+        case (_, .en): rawValue
+        case (.low, .pl): "niskie"
+        case (.medium, .pl): "średnie"
+        case (.high, .pl): "wysokie"
+        }
+    }
+}
+
 extension ProductComplexity {
     /// "high" / "wysoka".
     public func words(_ language: Language) -> String {

@@ -8,13 +8,17 @@ public struct StaffUser: Codable, Equatable, Sendable {
     public var name: String
     public var role: Role
     public var teamID: TeamID?
+    /// The language they chose for the console and their notification emails; nil: their
+    /// browser's in the console, the brand's in emails.
+    public var language: Language?
 
-    public init(id: UserID, brandID: BrandID, email: String, name: String, role: Role, teamID: TeamID?) {
+    public init(id: UserID, brandID: BrandID, email: String, name: String, role: Role, teamID: TeamID?, language: Language? = nil) {
         self.id = id
         self.brandID = brandID
         self.email = email
         self.name = name
         self.role = role
         self.teamID = teamID
+        self.language = language
     }
 }

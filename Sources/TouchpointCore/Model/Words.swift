@@ -69,20 +69,63 @@ extension JourneyStage {
 /// Stored names (event types, payload values) turned into the words staff read, for the
 /// places that show what was recorded: timelines and notifications.
 public enum StaffWords {
-    /// A value from an event's payload: a service model, escalation step, SLA clock or visit
-    /// outcome in words; anything else as it is.
-    public static func value(_ raw: String) -> String {
+    /// A value from an event's payload in `language`: a service model, escalation step, SLA
+    /// clock, visit outcome, case status or priority in words; anything else as it is.
+    public static func value(_ raw: String, _ language: Language) -> String {
         if let model = ServiceModel(rawValue: raw) { return model.words }
-        if let step = EscalationStep(rawValue: raw) { return step.words }
-        if let clock = SLAClockKind(rawValue: raw) { return clock.label }
-        if let outcome = Appointment.Outcome(rawValue: raw) { return outcome.words }
+        if let step = EscalationStep(rawValue: raw) { return step.words(language) }
+        if let clock = SLAClockKind(rawValue: raw) { return clock.label(language) }
+        if let outcome = Appointment.Outcome(rawValue: raw) { return outcome.words(language) }
+        if let status = CaseStatus(rawValue: raw) { return status.words(language) }
+        if let priority = Priority(rawValue: raw) { return priority.words(language) }
         return raw
     }
 
-    /// An event type without words of its own: "contact.created" reads "Contact created",
-    /// "deskAppointment.checkedIn" "Desk appointment checked in".
-    public static func event(_ type: String) -> String {
-        let spaced = type.replacingOccurrences(of: ".", with: " ").reduce(into: "") { text, character in
+    /// A changed field of a case as staff name it: "priority" reads "Priority" / "Priorytet".
+    public static func field(_ name: String, _ language: Language) -> String {
+        guard language == .pl else { return spaced(name) }
+        return switch name {
+        case "priority": "Priorytet"
+        case "status": "Status"
+        case "subject": "Temat"
+        case "topic": "Rodzaj sprawy"
+        case "tags": "Tagi"
+        case "teamId": "Zespół"
+        case "assigneeId": "Osoba"
+        case "serviceModel": "Model obsługi"
+        case "level": "Poziom wsparcia"
+        case "contactPoint": "Punkt kontaktu"
+        default: spaced(name)
+        }
+    }
+
+    /// An event without words of its own on a timeline: "contact.optedOut" reads "Contact
+    /// opted out" / "Klient zrezygnował z wiadomości".
+    public static func event(_ type: EventType, _ language: Language) -> String {
+        guard language == .pl else { return spaced(type.rawValue) }
+        return switch type {
+        case .contactOptedOut: "Klient zrezygnował z wiadomości"
+        case .portalLinkSent: "Wysłano link do portalu"
+        case .portalSignedIn: "Klient zalogował się w portalu"
+        case .playbookEntered: "Rozpoczęto scenariusz"
+        case .playbookStep: "Krok scenariusza"
+        case .playbookEnded: "Zakończono scenariusz"
+        case .playbookLinkOpened: "Klient otworzył link ze scenariusza"
+        case .assistantStateChanged: "Zmiana w rozmowie z asystentem"
+        case .accountHealthChanged: "Zmieniła się kondycja firmy"
+        case .intakeQuarantined, .mailQuarantined: "Wiadomość wstrzymana do sprawdzenia"
+        case .intakeRerun, .mailRerun: "Wiadomość przetworzona ponownie"
+        case .intakeDiscarded, .mailDiscarded: "Wiadomość odrzucona"
+        case .deskOpened: "Stanowisko otwarte"
+        case .deskClosed: "Stanowisko zamknięte"
+        default: spaced(type.rawValue)
+        }
+    }
+
+    /// A stored name spelled out: "deskAppointment.checkedIn" reads "Desk appointment
+    /// checked in".
+    static func spaced(_ name: String) -> String {
+        let spaced = name.replacingOccurrences(of: ".", with: " ").reduce(into: "") { text, character in
             if character.isUppercase { text += " " + character.lowercased() } else { text.append(character) }
         }
         return spaced.prefix(1).uppercased() + spaced.dropFirst()

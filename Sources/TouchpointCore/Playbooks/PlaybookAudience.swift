@@ -46,18 +46,18 @@ public struct PlaybookAudience: Codable, Equatable, Sendable {
 
     /// Whether a contact of an account (or without one) belongs, and if not, why.
     public func admits(model: ServiceModel, profile: AccountProfile?, role: String?) -> (admitted: Bool, reason: String) {
-        if !models.isEmpty, !models.contains(model) { return (false, "the service model is \(model.rawValue)") }
+        if !models.isEmpty, !models.contains(model) { return (false, "the service model is \(model.words)") }
         if !stages.isEmpty {
             guard let stage = profile?.stage, stages.contains(stage) else {
-                return (false, profile.map { "the journey stage is \($0.stage.rawValue)" } ?? "the contact has no account")
+                return (false, profile.map { "the journey stage is \($0.stage.words)" } ?? "the contact has no account")
             }
         }
         if !conditions.isEmpty {
             guard let profile else { return (false, "the contact has no account") }
             let subject = SegmentSubject(profile: profile, contactRole: role ?? "")
             for condition in conditions {
-                let (met, phrase) = condition.test(subject)
-                if !met { return (false, phrase) }
+                let (met, reading) = condition.test(subject)
+                if !met { return (false, reading.words(.en)) }
             }
         }
         if !roles.isEmpty {

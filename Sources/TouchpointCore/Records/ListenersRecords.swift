@@ -10,9 +10,12 @@ public struct StaffEmailTarget: Sendable, Equatable {
     /// The case the notification is about, when it is about one.
     public var caseNumber: Int?
     public var caseSubject: String?
+    /// The language the person reads in: their own choice, else the brand's.
+    public var language: Language
 
     public init(
-        name: String, email: String, mailbox: Mailbox, brandName: String, casePrefix: String, caseNumber: Int? = nil, caseSubject: String? = nil
+        name: String, email: String, mailbox: Mailbox, brandName: String, casePrefix: String, caseNumber: Int? = nil, caseSubject: String? = nil,
+        language: Language = .en
     ) {
         self.name = name
         self.email = email
@@ -21,5 +24,6 @@ public struct StaffEmailTarget: Sendable, Equatable {
         self.casePrefix = casePrefix
         self.caseNumber = caseNumber
         self.caseSubject = caseSubject
+        self.language = language
     }
 }

@@ -193,4 +193,12 @@ enum Numbers {
         }
         return (negative ? "-" : "") + text
     }
+
+    /// The number as `language` writes it: English `240,000.5`, Polish `240 000,5` (a
+    /// no-break space between groups, so a number never breaks across lines).
+    static func grouped(_ value: Double, _ language: Language) -> String {
+        let english = grouped(value)
+        guard language == .pl else { return english }
+        return String(english.map { $0 == "," ? "\u{00A0}" : $0 == "." ? "," : $0 })
+    }
 }

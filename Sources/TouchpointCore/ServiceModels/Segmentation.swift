@@ -133,11 +133,13 @@ public struct SegmentCondition: Codable, Equatable, Sendable {
         return copy
     }
 
-    /// Whether the subject meets the condition, and the phrase that says so.
-    func test(_ subject: SegmentSubject) -> (Bool, String) {
-        let label = attribute.label
-        func compare(_ actual: Double) -> (Bool, String) {
-            guard case .number(let expected) = value else { return (false, "") }
+    /// Whether the subject meets the condition, and how it held.
+    func test(_ subject: SegmentSubject) -> (Bool, ConditionReading) {
+        func reading(_ met: Bool, _ actual: ConditionValue) -> (Bool, ConditionReading) {
+            (met, ConditionReading(attribute: attribute, relation: met ? op : op.opposite, actual: actual, expected: value))
+        }
+        func compare(_ actual: Double) -> (Bool, ConditionReading) {
+            guard case .number(let expected) = value else { return reading(false, .number(actual)) }
             let met: Bool = switch op {
             case .gte: actual >= expected
             case .gt: actual > expected
@@ -147,10 +149,9 @@ public struct SegmentCondition: Codable, Equatable, Sendable {
             case .ne: actual != expected
             default: false
             }
-            let phrase = "\(label) \(Numbers.grouped(actual)) \(met ? op.symbol : negated(op)) \(Numbers.grouped(expected))"
-            return (met, phrase)
+            return reading(met, .number(actual))
         }
-        func match(_ actual: [String], shown: String) -> (Bool, String) {
+        func match(_ actual: [String]) -> (Bool, ConditionReading) {
             let wanted = value.texts.map { $0.lowercased() }
             let have = actual.map { $0.lowercased() }
             let met: Bool
@@ -163,38 +164,100 @@ public struct SegmentCondition: Codable, Equatable, Sendable {
             case .notContains: met = !wanted.contains { word in have.contains { $0.contains(word) } }
             default: met = false
             }
-            let expected = value.texts.count == 1 ? "'\(value.texts[0])'" : "{" + value.texts.joined(separator: ", ") + "}"
-            if (op == .eq && met) { return (met, "\(label) \(shown)") }
-            return (met, "\(label) \(shown) \(met ? op.symbol : negated(op)) \(expected)")
+            var result = reading(met, .list(actual.filter { !$0.isEmpty }))
+            // A met equality reads best alone: "complexity high", not "complexity high = 'high'".
+            if op == .eq && met { result.1.relation = nil }
+            return result
         }
         switch attribute {
         case .annualValue: return compare(subject.profile.annualValue)
         case .averageOrderValue: return compare(subject.profile.averageOrderValue)
         case .healthScore: return compare(Double(subject.profile.healthScore))
-        case .complexity: return match([subject.profile.complexity.rawValue], shown: subject.profile.complexity.rawValue)
-        case .stage: return match([subject.profile.stage.rawValue], shown: subject.profile.stage.rawValue)
-        case .churnRisk: return match([subject.profile.churnRisk.rawValue], shown: subject.profile.churnRisk.rawValue)
-        case .goals:
-            let goals = subject.profile.goals
-            return match(goals, shown: goals.isEmpty ? "(none)" : "'" + goals.joined(separator: "', '") + "'")
-        case .contactRole:
-            let role = subject.contactRole ?? ""
-            return match([role], shown: role.isEmpty ? "(none)" : "'\(role)'")
+        case .complexity: return match([subject.profile.complexity.rawValue])
+        case .stage: return match([subject.profile.stage.rawValue])
+        case .churnRisk: return match([subject.profile.churnRisk.rawValue])
+        case .goals: return match(subject.profile.goals)
+        case .contactRole: return match([subject.contactRole ?? ""])
+        }
+    }
+}
+
+extension ConditionOperator {
+    /// The comparison that holds when this one does not: `<` for `≥`, "in" for "not in".
+    var opposite: ConditionOperator {
+        switch self {
+        case .gte: .lt
+        case .gt: .lte
+        case .lte: .gt
+        case .lt: .gte
+        case .eq: .ne
+        case .ne: .eq
+        case .in: .notIn
+        case .notIn: .in
+        case .contains: .notContains
+        case .notContains: .contains
+        }
+    }
+}
+
+/// A condition as it held for one subject, kept as facts so that it reads in the reader's
+/// language: "annual value 240,000 ≥ 100,000", "wartość roczna 240 000 ≥ 100 000",
+/// "complexity high", "contact role (none) does not contain 'cfo'".
+public struct ConditionReading: Codable, Equatable, Sendable {
+    public var attribute: SegmentAttribute
+    /// The comparison that holds for the subject (the rule's own when met, its opposite when
+    /// not); nil for a met equality, which reads best alone.
+    public var relation: ConditionOperator?
+    /// The subject's value: a number, or texts (none: empty).
+    public var actual: ConditionValue
+    /// What the rule compares with.
+    public var expected: ConditionValue
+
+    /// The reading as a phrase in `language`.
+    public func words(_ language: Language) -> String {
+        let shown = "\(attribute.label(language)) \(subject(language))"
+        guard let relation else { return shown }
+        return "\(shown) \(relation.symbol(language)) \(rule(language))"
+    }
+
+    private var isFreeText: Bool { attribute == .goals || attribute == .contactRole }
+
+    private func subject(_ language: Language) -> String {
+        switch actual {
+        case .number(let number): return Numbers.grouped(number, language)
+        case .text(let text): return term(text, language)
+        case .list(let texts):
+            guard !texts.isEmpty else { return language.say("(none)", "(brak)") }
+            // Free text (goals, a contact's role) is quoted as the customer wrote it.
+            return texts.map { isFreeText ? quoted($0, language) : term($0, language) }.joined(separator: ", ")
         }
     }
 
-    private func negated(_ op: ConditionOperator) -> String {
-        switch op {
-        case .gte: "<"
-        case .gt: "≤"
-        case .lte: ">"
-        case .lt: "≥"
-        case .eq: "≠"
-        case .ne: "="
-        case .in: "not in"
-        case .notIn: "in"
-        case .contains: "does not contain"
-        case .notContains: "contains"
+    private func rule(_ language: Language) -> String {
+        switch expected {
+        case .number(let number): return Numbers.grouped(number, language)
+        case .text(let text): return quoted(term(text, language), language)
+        case .list(let texts) where texts.count == 1: return quoted(term(texts[0], language), language)
+        case .list(let texts): return "{" + texts.map { term($0, language) }.joined(separator: ", ") + "}"
+        }
+    }
+
+    private func quoted(_ text: String, _ language: Language) -> String {
+        language.say("'\(text)'", "„\(text)”")
+    }
+
+    /// A value as the reader says it: a stage, complexity or churn risk in their words ("at
+    /// risk", not `atRisk`); anything else as written.
+    private func term(_ text: String, _ language: Language) -> String {
+        guard !isFreeText else { return text }
+        func named<Term: CaseIterable & RawRepresentable<String>>(_: Term.Type, _ words: (Term) -> String) -> String {
+            Term.allCases.first { $0.rawValue.lowercased() == text.lowercased() }.map(words) ?? text
+        }
+        return switch attribute {
+        case .complexity: named(ProductComplexity.self) { $0.words(language) }
+        case .stage: named(JourneyStage.self) { $0.words(language) }
+        case .churnRisk: named(ChurnRisk.self) { $0.words(language) }
+        default: text
         }
     }
 }
@@ -275,16 +338,66 @@ public struct SegmentSubject: Sendable {
 }
 
 /// A model with the reason it was chosen.
-public struct Segmentation: Equatable, Sendable {
+public struct Segmentation: Codable, Equatable, Sendable {
     public var model: ServiceModel
     /// The name of the rule that matched, nil for the default.
     public var rule: String?
-    public var explanation: String
+    /// The matched rule's conditions as they held, in the rule's order (none for the default).
+    public var readings: [ConditionReading]
+    /// For a contact whose own rule gave another model than their account's: the account's.
+    public var accountModel: ServiceModel?
 
-    public init(model: ServiceModel, rule: String?, explanation: String) {
+    public init(model: ServiceModel, rule: String?, readings: [ConditionReading] = [], accountModel: ServiceModel? = nil) {
         self.model = model
         self.rule = rule
-        self.explanation = explanation
+        self.readings = readings
+        self.accountModel = accountModel
+    }
+
+    /// The facts as an event carries them (`because`), so a timeline says them again in its
+    /// reader's language.
+    /// Built by hand (a re-evaluation may write one per account), in the shape `Codable`
+    /// reads back.
+    public var payload: JSONValue {
+        func json(_ value: ConditionValue) -> JSONValue {
+            switch value {
+            case .number(let number): .double(number)
+            case .text(let text): .string(text)
+            case .list(let texts): .array(texts.map(JSONValue.string))
+            }
+        }
+        var object: [String: JSONValue] = ["model": .string(model.rawValue), "readings": .array(readings.map { reading in
+            var fields: [String: JSONValue] = ["attribute": .string(reading.attribute.rawValue), "actual": json(reading.actual), "expected": json(reading.expected)]
+            if let relation = reading.relation { fields["relation"] = .string(relation.rawValue) }
+            return .object(fields)
+        })]
+        if let rule { object["rule"] = .string(rule) }
+        if let accountModel { object["accountModel"] = .string(accountModel.rawValue) }
+        return .object(object)
+    }
+
+    /// The facts an event carried; nil when they do not read as a segmentation.
+    public init?(payload: JSONValue) {
+        guard let data = try? JSONEncoder().encode(payload), let read = try? JSONDecoder().decode(Segmentation.self, from: data) else { return nil }
+        self = read
+    }
+
+    /// Why, in English: what is stored on the account and sent in events and the API.
+    public var explanation: String { explanation(.en) }
+
+    /// Why, in `language`: "High-touch: annual value 240,000 ≥ 100,000 and complexity high
+    /// (rule 'Strategic')", "High-touch: wartość roczna 240 000 ≥ 100 000 i złożoność wysoka
+    /// (reguła „Strategic”)".
+    public func explanation(_ language: Language) -> String {
+        var text = "\(model.words): "
+        if let rule {
+            text += readings.map { $0.words(language) }.joined(separator: language.say(" and ", " i "))
+                + language.say(" (rule '\(rule)')", " (reguła „\(rule)”)")
+        } else {
+            text += language.say("no rule matched (the default model)", "żadna reguła nie pasuje (model domyślny)")
+        }
+        if let accountModel { text += language.say("; the account itself is \(accountModel.words)", "; sama firma: \(accountModel.words)") }
+        return text
     }
 }
 
@@ -293,19 +406,16 @@ extension RuleSet {
     public func evaluate(_ subject: SegmentSubject) -> Segmentation {
         for rule in rules {
             if subject.contactRole == nil && rule.isContactRule { continue }
-            var phrases: [String] = []
+            var readings: [ConditionReading] = []
             var matched = true
             for condition in rule.conditions {
-                let (met, phrase) = condition.test(subject)
+                let (met, reading) = condition.test(subject)
                 if !met { matched = false; break }
-                phrases.append(phrase)
+                readings.append(reading)
             }
-            if matched {
-                return Segmentation(model: rule.model, rule: rule.name,
-                                    explanation: "\(rule.model.words): " + phrases.joined(separator: " and ") + " (rule '\(rule.name)')")
-            }
+            if matched { return Segmentation(model: rule.model, rule: rule.name, readings: readings) }
         }
-        return Segmentation(model: defaultModel, rule: nil, explanation: "\(defaultModel.words): no rule matched (the default model)")
+        return Segmentation(model: defaultModel, rule: nil)
     }
 
     /// A contact's model: a contact rule that matches overrides the account's model.
@@ -316,7 +426,7 @@ extension RuleSet {
         guard let name = contact.rule, rules.first(where: { $0.name == name })?.isContactRule == true else { return contact }
         let account = evaluate(SegmentSubject(profile: profile))
         var mixed = contact
-        if contact.model != account.model { mixed.explanation += "; the account itself is \(account.model.rawValue)" }
+        if contact.model != account.model { mixed.accountModel = account.model }
         return mixed
     }
 }
@@ -359,7 +469,9 @@ public struct DryRun: Sendable {
         public var name: String
         public var from: ServiceModel?
         public var to: ServiceModel
-        public var explanation: String
+        /// Why the account would get `to`.
+        public var why: Segmentation
+        public var explanation: String { why.explanation }
     }
 
     /// A contact whose own model would change, other than along with their account.
@@ -371,7 +483,9 @@ public struct DryRun: Sendable {
         public var accountName: String
         public var from: ServiceModel
         public var to: ServiceModel
-        public var explanation: String
+        /// Why the contact would get `to`.
+        public var why: Segmentation
+        public var explanation: String { why.explanation }
     }
 
     /// Accounts per model under the candidate rules (every model listed, zero included).
@@ -397,7 +511,7 @@ public struct DryRun: Sendable {
             counts[result.model, default: 0] += 1
             if let model = account.current { current[model, default: 0] += 1 }
             if result.model != account.current {
-                changes.append(Change(accountID: account.id, name: account.name, from: account.current, to: result.model, explanation: result.explanation))
+                changes.append(Change(accountID: account.id, name: account.name, from: account.current, to: result.model, why: result))
             }
         }
         var contactChanges: [ContactChange] = []
@@ -411,7 +525,7 @@ public struct DryRun: Sendable {
             let accountAfter = rules.evaluate(SegmentSubject(profile: account.profile)).model
             guard before.model != accountBefore || after.model != accountAfter else { continue }
             contactChanges.append(ContactChange(contactID: contact.id, name: contact.name, title: contact.title, accountID: account.id,
-                                                accountName: account.name, from: before.model, to: after.model, explanation: after.explanation))
+                                                accountName: account.name, from: before.model, to: after.model, why: after))
         }
         return DryRun(counts: counts, currentCounts: current, changes: changes, contactChanges: contactChanges)
     }

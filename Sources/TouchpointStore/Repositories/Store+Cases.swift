@@ -141,7 +141,7 @@ extension Store {
             } else if let assignee = newCase.assigneeID {
                 drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .staffNotified, actor: .system, accountID: accountID,
                                           contactID: contactID, caseID: newCase.id,
-                                          payload: ["userId": .string(assignee.text), "reason": .string("new case #\(number) assigned")], occurredAt: now))
+                                          payload: ["userId": .string(assignee.text), "reason": .string(NoticeReason.newCaseAssigned(number: number).text)], occurredAt: now))
             }
             drafts.append(DomainEvent(id: environment.newID(), brandID: brandID, type: .interactionAdded, actor: actor, accountID: accountID,
                                       contactID: contactID, caseID: newCase.id,

@@ -128,7 +128,7 @@ extension Store {
             guard commitment.kind.followedUpByBilling else {
                 try await database.write { db in
                     try await Store.insert(events: self.events([EventDraft(type: .staffNotified, payload: [
-                        "reason": .string("commitmentDue"), "commitmentId": .string(commitment.id.text), "what": .string(commitment.what),
+                        "reason": .string(NoticeReason.promiseDue.text), "commitmentId": .string(commitment.id.text), "what": .string(commitment.what),
                         "staffId": .optionalString(commitment.ownerID?.text)])],
                         brand: brand, actor: .system, account: commitment.accountID, contact: nil, caseID: commitment.caseID, at: now), on: db)
                 }

@@ -56,7 +56,7 @@ extension Store {
         guard !asked.isEmpty else { return [] }
         return try await database.read { db in
             let brands = Array(Set(asked.map(\.brand.text))).sorted()
-            var staffQuery = SQLQueryString("SELECT id, brand_id, email, name FROM staff_users WHERE \(unsafeRaw: optedIn ? "email_notifications = 1" : "1 = 1") AND ")
+            var staffQuery = SQLQueryString("SELECT id, brand_id, email, name, language FROM staff_users WHERE \(unsafeRaw: optedIn ? "email_notifications = 1" : "1 = 1") AND ")
             staffQuery.appendInterpolation(Store.inList("id", Array(Set(asked.map(\.user.text))).sorted()))
             var staff: [String: any SQLRow] = [:]
             for row in try await db.raw(staffQuery).all() { staff["\(try row.string("brand_id"))/\(try row.string("id"))"] = row }
@@ -68,7 +68,7 @@ extension Store {
             for row in try await db.raw(boxQuery).all() where mailboxes[try row.string("brand_id")] == nil {
                 mailboxes[try row.string("brand_id")] = try Store.mailbox(from: row)
             }
-            var brandQuery = SQLQueryString("SELECT id, name, case_prefix FROM brands WHERE ")
+            var brandQuery = SQLQueryString("SELECT id, name, case_prefix, language FROM brands WHERE ")
             brandQuery.appendInterpolation(Store.inList("id", brands))
             var brandRows: [String: any SQLRow] = [:]
             for row in try await db.raw(brandQuery).all() { brandRows[try row.string("id")] = row }
@@ -86,7 +86,9 @@ extension Store {
                 let about = item.caseID.flatMap { cases[$0.text] }
                 return StaffEmailTarget(
                     name: try person.string("name"), email: try person.string("email"), mailbox: mailbox, brandName: try brand.string("name"),
-                    casePrefix: try brand.string("case_prefix"), caseNumber: try about?.int("number"), caseSubject: try about?.string("subject"))
+                    casePrefix: try brand.string("case_prefix"), caseNumber: try about?.int("number"), caseSubject: try about?.string("subject"),
+                    language: try person.optionalString("language").flatMap(Language.init(rawValue:))
+                        ?? Language(rawValue: try brand.optionalString("language") ?? "") ?? .en)
             }
         }
     }
@@ -107,15 +109,17 @@ extension Store {
         }
     }
 
-    /// How each person asked is paged: their preferred contact point and phone number.
-    public func pagingContacts(_ users: [UserID]) async throws -> [UserID: (pageBy: PageBy, phone: String?)] {
+    /// How each person asked is paged: their preferred contact point and phone number, and
+    /// the language they read (their own, else their brand's).
+    public func pagingContacts(_ users: [UserID]) async throws -> [UserID: (pageBy: PageBy, phone: String?, language: Language)] {
         guard !users.isEmpty else { return [:] }
         return try await database.read { db in
-            var query = SQLQueryString("SELECT id, phone, page_by FROM staff_users WHERE ")
-            query.appendInterpolation(Store.inList("id", Array(Set(users.map(\.text))).sorted()))
-            var found: [UserID: (pageBy: PageBy, phone: String?)] = [:]
+            var query = SQLQueryString("SELECT s.id, s.phone, s.page_by, COALESCE(s.language, b.language) AS language FROM staff_users s JOIN brands b ON b.id = s.brand_id WHERE ")
+            query.appendInterpolation(Store.inList("s.id", Array(Set(users.map(\.text))).sorted()))
+            var found: [UserID: (pageBy: PageBy, phone: String?, language: Language)] = [:]
             for row in try await db.raw(query).all() {
-                found[try row.uuid("id")] = (PageBy(rawValue: try row.string("page_by")) ?? .email, try row.optionalString("phone"))
+                found[try row.uuid("id")] = (PageBy(rawValue: try row.string("page_by")) ?? .email, try row.optionalString("phone"),
+                                             Language(rawValue: try row.string("language")) ?? .en)
             }
             return found
         }

@@ -77,10 +77,10 @@ extension Store {
     /// The `oncall.paged` event for one page: whom, how (their preferred contact point) and what to do.
     private static func pageDraft(user: UserID, number: Int, page: Int, of pages: Int, within minutes: Int, on db: any SQLDatabase) async throws -> EventDraft {
         let by = try await db.raw("SELECT page_by FROM staff_users WHERE id = \(bind: user.text)").first()?.string("page_by") ?? PageBy.email.rawValue
-        let reason = page == 1 ? "You are on call: case #\(number) needs you" : "Reminder \(page - 1): case #\(number) still needs you"
+        let reason = (page == 1 ? NoticeReason.onCall(number: number) : .onCallReminder(page - 1, number: number)).text
         return EventDraft(type: .onCallPaged, payload: [
             "userId": .string(user.text), "caseNumber": .int(number), "page": .int(page), "pagesPerPerson": .int(pages), "by": .string(by),
-            "acknowledgeWithinMinutes": .int(minutes), "reason": .string(reason), "what": .string("say you are on it within \(minutes) min")])
+            "acknowledgeWithinMinutes": .int(minutes), "reason": .string(reason), "what": .string(NoticeReason.acknowledge(within: minutes))])
     }
 
     static func page(from row: any SQLRow) throws -> OnCallPage {
@@ -188,7 +188,7 @@ extension Store {
                         for manager in managers {
                             drafts.append(EventDraft(type: .staffNotified, payload: [
                                 "userId": .string(try manager.string("id")), "caseNumber": .int(item.number),
-                                "reason": .string("nobody on call answered for case #\(item.number)")]))
+                                "reason": .string(NoticeReason.onCallUnanswered(number: item.number).text)]))
                         }
                         pass.unanswered += 1
                     }

@@ -266,7 +266,7 @@ extension Store {
                 // The person on call is paged instead of told.
                 drafts += try await Store.openPage(for: next, number: next.number, user: assignee, team: team, now: now, on: db)
             } else if let assignee = next.assigneeID {
-                drafts.append(EventDraft(type: .staffNotified, payload: ["userId": .string(assignee.text), "reason": .string("case assigned: \(decision.explanation)")]))
+                drafts.append(EventDraft(type: .staffNotified, payload: ["userId": .string(assignee.text), "reason": .string(NoticeReason.caseAssigned(why: decision.explanation).text)]))
             }
         }
         next.updatedAt = now

@@ -92,7 +92,7 @@ extension Store {
                     if firing.kind == .warning { pass.warnings += 1 } else { pass.breaches += 1 }
                     if let assignee = item.assigneeID {
                         drafts.append(EventDraft(type: .staffNotified, payload: [
-                            "userId": .string(assignee.text), "reason": .string("SLA \(firing.clock.rawValue) \(firing.kind == .warning ? "at risk" : "breached")")]))
+                            "userId": .string(assignee.text), "reason": .string(NoticeReason.sla(firing.clock, breached: firing.kind != .warning).text)]))
                     }
                 }
                 try await Store.insert(events: self.events(drafts, brand: item.brandID, actor: .system, account: item.accountID,

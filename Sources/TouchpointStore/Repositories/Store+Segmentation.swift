@@ -16,7 +16,8 @@ extension Store {
         account.modelExplanation = result.explanation
         guard previous != result.model else { return }
         try await Store.insert(events: events([EventDraft(type: .accountModelChanged, payload: [
-            "from": .optionalString(previous?.rawValue), "to": .string(result.model.rawValue), "why": .string(result.explanation)])],
+            "from": .optionalString(previous?.rawValue), "to": .string(result.model.rawValue), "why": .string(result.explanation),
+            "because": result.payload])],
             brand: account.brandID, actor: actor, account: account.id, contact: nil, caseID: nil, at: now), on: db)
         // A new account has no cases yet; only a change reaches work in progress.
         if previous != nil {
@@ -162,7 +163,7 @@ extension Store {
                 changes.append(DomainEvent(id: environment.newID(), brandID: brand, type: .accountModelChanged, actor: actor, accountID: account.id,
                                            contactID: nil, caseID: nil, payload: [
                                                "from": .optionalString(account.serviceModel?.rawValue), "to": .string(result.model.rawValue),
-                                               "why": .string(result.explanation)], occurredAt: now))
+                                               "why": .string(result.explanation), "because": result.payload], occurredAt: now))
                 if let previous = account.serviceModel {
                     var changed = account
                     changed.serviceModel = result.model

@@ -128,7 +128,8 @@ extension Store {
 
     static func staffUser(from row: any SQLRow) throws -> StaffUser {
         StaffUser(id: try row.uuid("id"), brandID: try row.uuid("brand_id"), email: try row.string("email"),
-                  name: try row.string("name"), role: try row.wire("role", as: Role.self), teamID: try row.optionalUUID("team_id"))
+                  name: try row.string("name"), role: try row.wire("role", as: Role.self), teamID: try row.optionalUUID("team_id"),
+                  language: try row.optionalString("language").flatMap(Language.init(rawValue:)))
     }
 
     // MARK: API tokens

@@ -10,6 +10,15 @@ extension Store {
         }
     }
 
+    /// Keeps the language a staff member reads in (nil: their browser's, else the brand's).
+    public func setStaffLanguage(_ language: Language?, userID: UserID, brand: BrandID) async throws {
+        try await database.write { db in
+            try await db.raw("""
+                UPDATE staff_users SET language = \(bind: language?.rawValue) WHERE id = \(bind: userID.text) AND brand_id = \(bind: brand.text)
+                """).run()
+        }
+    }
+
     public func setEmailNotifications(_ on: Bool, userID: UserID, brand: BrandID) async throws {
         try await database.write { db in
             try await db.raw("""

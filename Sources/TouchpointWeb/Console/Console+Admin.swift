@@ -81,7 +81,8 @@ extension Console {
             return pages.render("password", PasswordView(chrome: Chrome(title: context.language.say("Your account", "Twoje konto"), session: session),
                                                          done: query["done"] != nil, error: nil,
                                                          emailNotifications: try await app.staffNotifications.emailNotifications(userID: session.user.id),
-                                                         notificationsSaved: query["saved"] != nil))
+                                                         notificationsSaved: query["saved"] != nil, own: session.user.language,
+                                                         languageSaved: query["language"] != nil))
         }
         group.post("notifications") { _, context in
             let session = try context.signedIn()
@@ -96,7 +97,7 @@ extension Console {
                 return pages.render("password", PasswordView(chrome: Chrome(title: context.language.say("Your account", "Twoje konto"), session: session), done: false,
                                                              error: context.language.say("The current password is not right.", "Obecne hasło jest nieprawidłowe."),
                                                              emailNotifications: try await app.staffNotifications.emailNotifications(userID: session.user.id),
-                                                             notificationsSaved: false), status: .unprocessableContent)
+                                                             notificationsSaved: false, own: session.user.language), status: .unprocessableContent)
             }
             let password = try Passwords.validate(form["password"] ?? "")
             try await app.signIn.setPasswordHash(try await Passwords.hash(password), userID: session.user.id, brand: session.user.brandID,
@@ -176,6 +177,21 @@ extension Console {
         /// Notifications by email are on.
         var emailNotifications: Bool
         var notificationsSaved: Bool
+        /// The languages to read in, the person's own choice selected ("" follows the browser).
+        var languages: [Option]
+        var languageSaved: Bool
+
+        init(chrome: Chrome, done: Bool, error: String?, emailNotifications: Bool, notificationsSaved: Bool, own: Language?, languageSaved: Bool = false) {
+            self.chrome = chrome
+            self.done = done
+            self.error = error
+            self.emailNotifications = emailNotifications
+            self.notificationsSaved = notificationsSaved
+            self.languageSaved = languageSaved
+            let say = Pages.speaking ?? .en
+            languages = [Option(value: "", label: say.say("As my browser prefers", "Jak w mojej przeglądarce"), selected: own == nil),
+                         Option(value: "en", label: "English", selected: own == .en), Option(value: "pl", label: "Polski", selected: own == .pl)]
+        }
     }
 
     struct StaffView {

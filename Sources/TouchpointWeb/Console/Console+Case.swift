@@ -315,7 +315,8 @@ extension Console {
                                  title: customer.title, identities: customer.identities.map { "\($0.kind.words(say)): \($0.value)" },
                                  preferred: customer.preferredContactPoint?.label(say)),
             account: accountInfo.map { account in
-                AccountCard(href: "/console/accounts/\(account.id.text)", name: account.name, model: account.serviceModel?.words, why: account.modelExplanation,
+                AccountCard(href: "/console/accounts/\(account.id.text)", name: account.name, model: account.serviceModel?.words,
+                            why: Self.modelReason(account, rules: config.rules, say),
                             csm: account.profile.ownerCSM.flatMap { names[$0] }, health: account.profile.healthScore,
                             stage: account.profile.stage.words(say), annualValue: StaffWords.amount(account.profile.annualValue),
                             billing: billingSentence)
@@ -620,6 +621,14 @@ extension Console {
     func findCase(_ context: TouchpointContext, brand: BrandID) async throws -> Case {
         guard let raw = context.parameters.get("number"), let number = Int(raw), number > 0 else { throw Problem(.notFound, "case not found") }
         return try await app.cases.case(number: number, brand: brand)
+    }
+
+    /// Why the account has its model, in the reader's language: the rules say it again in
+    /// their words while they still give the stored model; otherwise (rules changed and the
+    /// account not yet re-evaluated) the stored English explanation is the truth.
+    static func modelReason(_ account: Account, rules: RuleSet, _ say: Language) -> String? {
+        let now = rules.evaluate(SegmentSubject(profile: account.profile))
+        return now.model == account.serviceModel ? now.explanation(say) : account.modelExplanation
     }
 }
 

@@ -88,19 +88,19 @@ extension Console {
             }
             highRisk = view.churn.risk == .high
             let change = view.trend.change
-            let since = view.trend.since.map(\.description) ?? ""
+            let since = view.trend.since.map { ReaderTime.date($0, say) } ?? ""
             trend = switch view.trend.direction {
             case _ where view.trend.since == nil: say.say("First computed today", "Obliczone pierwszy raz dziś")
             case .rising: say.say("Up \(change) points since \(since)", "Wzrost o \(change) pkt od \(since)")
             case .falling: say.say("Down \(-change) points since \(since)", "Spadek o \(-change) pkt od \(since)")
             case .steady: say.say("Steady since \(since)", "Bez zmian od \(since)")
             }
-            reasons = view.churn.reasons
+            reasons = view.churn.reasons(say)
             components = view.report.components.map {
-                HealthLine(label: $0.signal.label, explanation: $0.explanation,
+                HealthLine(label: $0.signal.label(say), explanation: $0.finding.words(say),
                            points: String(format: say.say("%.1f of %d", "%.1f z %d"), $0.contribution, $0.weight))
             }
-            missing = view.report.missing.isEmpty ? nil : say.say("No data yet: ", "Brak danych: ") + view.report.missing.map(\.label).joined(separator: ", ")
+            missing = view.report.missing.isEmpty ? nil : say.say("No data yet: ", "Brak danych: ") + view.report.missing.map { $0.label(say) }.joined(separator: ", ")
         }
     }
 
@@ -183,10 +183,10 @@ extension Console {
         }
         if let override {
             view.model = override.segmentation.model.words
-            view.why = say.say("Own model for this person: ", "Własny model tej osoby: ") + override.segmentation.explanation
+            view.why = say.say("Own model for this person: ", "Własny model tej osoby: ") + override.segmentation.explanation(say)
         } else if let model = try await model {
             view.model = model.segmentation.model.words
-            view.why = model.segmentation.explanation
+            view.why = model.segmentation.explanation(say)
             view.policy = Self.policyFacts(model.policy, say)
         }
         return pages.render("customer", view)
@@ -219,7 +219,7 @@ extension Console {
             + profile.goals.map { Fact(label: say.say("Goal", "Cel"), value: $0) }
         view.health = HealthPanel(try await app.health.health(account: id, brand: brand), say)
         view.model = model.segmentation.model.words
-        view.why = model.segmentation.explanation
+        view.why = model.segmentation.explanation(say)
         view.policy = Self.policyFacts(model.policy, say)
         view.contacts = people.map { person in
             PersonLine(href: "/console/contacts/\(person.id.text)", name: names[person.id] ?? say.say("contact", "kontakt"), title: person.title,

@@ -53,7 +53,7 @@ extension Console {
         let numbers = try await app.lookups.caseNumbers(Array(Set(notices.compactMap(\.event.caseID))), brand: brand)
         let lines = notices.map { notice in
             let number = notice.event.caseID.flatMap { numbers[$0] }
-            return NoticeLine(text: notice.event.noticeText ?? "", at: TimeText(notice.event.occurredAt, reader),
+            return NoticeLine(text: notice.event.noticeText(context.language) ?? "", at: TimeText(notice.event.occurredAt, reader),
                               href: number.map { "/console/cases/\($0)" }, ref: number.map { "\(prefix)-\($0)" }, new: notice.seenAt == nil)
         }
         // Listed once, seen: the count in the header goes back to nothing.

@@ -176,10 +176,10 @@ extension Console {
     static func dryRunBox(_ run: DryRun, _ say: Language) -> DryRunBox {
         DryRunBox(
             counts: ServiceModel.allCases.map { Fact(label: $0.words, value: "\(run.currentCounts[$0] ?? 0) → \(run.counts[$0] ?? 0)") },
-            changes: run.changes.prefix(50).map { "\($0.name): \($0.from?.words ?? say.say("none", "brak")) → \($0.to.words) (\($0.explanation))" },
+            changes: run.changes.prefix(50).map { "\($0.name): \($0.from?.words ?? say.say("none", "brak")) → \($0.to.words) (\($0.why.explanation(say)))" },
             more: run.changes.count > 50 ? run.changes.count - 50 : nil,
             contactChanges: run.contactChanges.prefix(50).map {
-                "\($0.name ?? say.say("(no name)", "(bez nazwy)")), \($0.title) \(say.say("at", "w")) \($0.accountName): \($0.from.words) → \($0.to.words) (\($0.explanation))"
+                "\($0.name ?? say.say("(no name)", "(bez nazwy)")), \($0.title) \(say.say("at", "w")) \($0.accountName): \($0.from.words) → \($0.to.words) (\($0.why.explanation(say)))"
             },
             moreContacts: run.contactChanges.count > 50 ? run.contactChanges.count - 50 : nil)
     }

@@ -35,6 +35,10 @@ struct Console: Sendable {
                 return session.csrfToken
             },
             language: { [app] request, context in
+                // This browser's switch, else the person's own choice, else their browser's
+                // preference, else the brand's language.
+                if let switched = request.cookies[Self.languageCookie].flatMap({ Language(rawValue: $0.value) }) { return switched }
+                if let own = context.session?.user.language { return own }
                 if let chosen = Self.chosenLanguage(request) { return chosen }
                 guard let brand = context.session?.user.brandID else { return .en }
                 return try await app.staff.brand(brand).language
@@ -45,6 +49,7 @@ struct Console: Sendable {
         group.post("login") { request, context in try await signIn(request, context) }
         group.post("logout") { request, _ in try await signOut(request) }
         group.get("language/{code}") { request, context in try switchLanguage(request, context) }
+        group.post("language") { request, context in try await keepLanguage(request, context) }
         addInboxRoutes(to: group)
         addBulkRoutes(to: group)
         addCaseRoutes(to: group)
@@ -68,13 +73,6 @@ struct Console: Sendable {
     /// The cookie that keeps the language a person chose with the header's switch.
     static let languageCookie = "tp_console_lang"
 
-    /// The language the person chose with the switch, else the one their browser prefers;
-    /// nil when neither says (then the brand's).
-    static func chosenLanguage(_ request: Request) -> Language? {
-        if let chosen = request.cookies[languageCookie].flatMap({ Language(rawValue: $0.value) }) { return chosen }
-        return request.headers[.acceptLanguage].flatMap(LanguageChoice.browserPreference)
-    }
-
     /// The language switch: remembered for a year, then back to the page it was pressed on
     /// (`back`, else the page the browser came from; only console pages).
     func switchLanguage(_ request: Request, _ context: TouchpointContext) throws -> Response {
@@ -84,6 +82,29 @@ struct Console: Sendable {
         let came = request.headers[.referer].flatMap(URLComponents.init(string:)).map { $0.percentEncodedPath + ($0.percentEncodedQuery.map { "?" + $0 } ?? "") }
         var response = Pages.redirect(Self.localTarget(HTMLForm(urlEncoded: request.uri.query ?? "")["back"] ?? came))
         response.setCookie(cookies.cookie(Self.languageCookie, language.rawValue, maxAge: 365 * 86_400))
+        return response
+    }
+
+    /// The language the person chose with the switch, else the one their browser prefers;
+    /// nil when neither says (then the signed-in person's, else the brand's).
+    static func chosenLanguage(_ request: Request) -> Language? {
+        if let chosen = request.cookies[languageCookie].flatMap({ Language(rawValue: $0.value) }) { return chosen }
+        return request.headers[.acceptLanguage].flatMap(LanguageChoice.browserPreference)
+    }
+
+    /// The language kept for the person (Your account): the console and their emails follow
+    /// it everywhere. This browser's switch is set to the same, or forgotten when the person
+    /// leaves it to the browser.
+    func keepLanguage(_ request: Request, _ context: TouchpointContext) async throws -> Response {
+        let session = try context.signedIn()
+        let raw = context.form?.text("language") ?? ""
+        guard raw.isEmpty || Language(rawValue: raw) != nil else {
+            throw ValidationError(field: "language", reason: "choose English, Polish or your browser's language")
+        }
+        let language = Language(rawValue: raw)
+        try await app.staffNotifications.setLanguage(language, userID: session.user.id, brand: session.user.brandID)
+        var response = Pages.redirect("/console/password?language=1")
+        response.setCookie(cookies.cookie(Self.languageCookie, language?.rawValue ?? "", maxAge: language == nil ? 0 : 365 * 86_400))
         return response
     }
 

@@ -14,6 +14,8 @@ struct LiveEvent: Encodable, Sendable {
     /// console shows `note` as a notice wherever they are.
     var userId: String?
     var note: String?
+    /// `note` in Polish, for a page that speaks Polish.
+    var notePl: String?
     /// The case's number, for a link to it from the notice.
     var caseNumber: Int?
 
@@ -36,10 +38,12 @@ struct LiveEvent: Encodable, Sendable {
         case .caseAssigned:
             userId = text("to")
             note = "A case was assigned to you."
+            notePl = "Przydzielono Ci sprawę."
         case .staffNotified, .onCallPaged:
             userId = event.recipient?.text
             if case .int(let number)? = event.payload["caseNumber"] { caseNumber = number }
-            note = event.noticeText
+            note = event.noticeText(.en)
+            notePl = event.noticeText(.pl)
         default: break
         }
     }

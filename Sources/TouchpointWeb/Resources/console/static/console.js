@@ -91,7 +91,7 @@ var phrases = WORDS[document.documentElement.lang] || WORDS.en;
     var item = document.createElement("div");
     item.className = "toast";
     var text = document.createElement("span");
-    text.textContent = event.note + " ";
+    text.textContent = (document.documentElement.lang === "pl" && event.notePl ? event.notePl : event.note) + " ";
     var link = document.createElement("a");
     link.href = event.caseNumber ? "/console/cases/" + event.caseNumber : "/console?view=mine";
     link.textContent = event.caseNumber ? phrases.openCase : phrases.myCases;
