@@ -48,3 +48,30 @@ struct NoticeWordsTests {
         #expect(mention.noticeText(.pl) == "Ola Nowak wspomina o Tobie: say you are on it within 5 min, please", "a colleague's own words stay theirs")
     }
 }
+
+/// Why a case went where it did reads in Polish: the router's English clauses read back.
+struct RoutingReasonTests {
+    static let reasons: [RoutingReason] = [
+        .noTeams, .requested(team: "Billing"), .noTeam(level: 2, skills: []), .noTeam(level: 3, skills: ["gas", "meters"]),
+        .serves(team: "First line", level: 1, skills: []), .serves(team: "Meter experts", level: 2, skills: ["meters"]),
+        .freeHere(passedOver: ["Gas", "Meters"]), .busy, .onCallOnly, .away, .nobodyQualified, .namedCSM, .namedCSMAway, .onCallTakes,
+        .queued(level: 2), .roundRobin, .leastLoaded(active: 3, capacity: 10), .other("moved by hand"),
+    ]
+
+    @Test(arguments: reasons)
+    func everyClauseReadsBackFromItsEnglish(_ reason: RoutingReason) {
+        #expect(RoutingReason(text: reason.text) == reason)
+        if case .other = reason { return }
+        #expect(reason.words(.pl) != reason.text)
+    }
+
+    @Test func aRoutersExplanationReadsInPolish() {
+        let team = TeamRouting(id: UUID(), name: "First line", skills: [], levels: [.basic], strategy: .leastLoaded)
+        let agent = AgentState(id: UUID(), teamID: team.id, level: .basic, skills: [], capacity: 8, activeCases: 2, presence: .available, onShift: true)
+        let decision = CaseRouter.route(RoutingNeed(level: .basic, skills: []), teams: [team], agents: [agent])
+        #expect(decision.explanation == "team First line serves level 1 with no special skills; least loaded (2 of 8 active cases)")
+        #expect(RoutingReason.explanation(decision.explanation, .pl)
+                == "zespół First line obsługuje poziom 1, bez szczególnych umiejętności; najmniej obciążona osoba (aktywne sprawy: 2 z 8)")
+        #expect(RoutingReason.explanation(decision.explanation, .en) == decision.explanation)
+    }
+}

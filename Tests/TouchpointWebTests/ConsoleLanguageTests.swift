@@ -185,6 +185,8 @@ struct ConsoleLanguageTests {
             let casePage = String(buffer: try await agent.get("/console/cases/\(item.number)").body)
             #expect(casePage.contains(why) && !casePage.contains("annual value"))
             #expect(casePage.contains("Sprawa otwarta") && casePage.contains("Dodano klienta") && !casePage.contains("Case opened"))
+            // Why the router sent it where it went, in Polish.
+            #expect(casePage.contains("Skierowana: marka nie ma jeszcze zespołów") && !casePage.contains("Routed:"))
         }
     }
 

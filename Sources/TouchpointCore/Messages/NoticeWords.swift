@@ -72,7 +72,7 @@ public enum NoticeReason: Equatable, Sendable {
         return switch self {
         case .promiseDue: say.say("A promise is due", "Mija termin obietnicy")
         case .newCaseAssigned(let number): say.say("new case #\(number) assigned", "nowa sprawa #\(number) przydzielona Tobie")
-        case .caseAssigned(let why): say.say("case assigned: \(why)", "przydzielono Ci sprawę: \(why)")
+        case .caseAssigned(let why): say.say("case assigned: \(why)", "przydzielono Ci sprawę: \(RoutingReason.explanation(why, .pl))")
         case .sla(let clock, let breached):
             breached ? say.say("SLA \(clock.label) breached", "Przekroczony termin: \(clock.label(.pl))")
                 : say.say("SLA \(clock.label) at risk", "Zagrożony termin: \(clock.label(.pl))")

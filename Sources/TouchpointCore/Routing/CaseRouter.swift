@@ -184,12 +184,12 @@ public enum CaseRouter {
     public static func team(for need: RoutingNeed, among teams: [TeamRouting], agents: [AgentState],
                             onCall: [TeamID: UserID] = [:]) -> (team: TeamRouting?, why: String) {
         if let named = need.teamID, let found = teams.first(where: { $0.id == named }) {
-            return (found, "team \(found.name) as requested")
+            return (found, RoutingReason.requested(team: found.name).text)
         }
         let candidates = candidates(for: need, among: teams)
-        let skills = need.skills.isEmpty ? "no special skills" : "skills " + need.skills.sorted().joined(separator: ", ")
+        let skills = need.skills.sorted()
         guard !candidates.isEmpty else {
-            return (nil, "no team serves level \(need.level.rawValue) with " + skills)
+            return (nil, RoutingReason.noTeam(level: need.level.rawValue, skills: skills).text)
         }
         // Agents by team once, not a walk over every agent per candidate team.
         var byTeam: [TeamID: [AgentState]] = [:]
@@ -211,20 +211,18 @@ public enum CaseRouter {
             if a.ready != b.ready { return a.ready > b.ready }
             return (a.team.skills.count, a.team.name) < (b.team.skills.count, b.team.name)
         }!
-        var why = "team \(best.team.name) serves level \(need.level.rawValue) with \(skills)"
+        var why: [RoutingReason] = [.serves(team: best.team.name, level: need.level.rawValue, skills: skills)]
         switch best.ready {
         case 4:
             // Say so when a more specialised team was passed over for want of anyone free.
             let passed = ranked.filter { $0.ready < 4 && ($0.team.skills.count, $0.team.name) < (best.team.skills.count, best.team.name) }
-            if !passed.isEmpty {
-                why += "; it has a qualified agent free now, " + passed.map(\.team.name).sorted().joined(separator: ", ") + " has none"
-            }
-        case 3: why += "; its qualified agents are busy"
-        case 2: why += "; nobody qualified is at work, and someone is on call"
-        case 1: why += "; its qualified agents are away"
-        default: why += "; nobody in any such team works at that level with those skills"
+            if !passed.isEmpty { why.append(.freeHere(passedOver: passed.map(\.team.name).sorted())) }
+        case 3: why.append(.busy)
+        case 2: why.append(.onCallOnly)
+        case 1: why.append(.away)
+        default: why.append(.nobodyQualified)
         }
-        return (best.team, why)
+        return (best.team, why.map(\.text).joined(separator: "; "))
     }
 
     /// Routes a case: a team, then an agent by its strategy. When nobody qualified in the
@@ -240,24 +238,24 @@ public enum CaseRouter {
 
         if team.strategy == .namedCSM || need.namedPersonFirst, let csm = need.namedCSM {
             if let owner = agents.first(where: { $0.id == csm }), owner.isReachable, owner.hasRoom {
-                why.append("the account's named CSM")
+                why.append(RoutingReason.namedCSM.text)
                 return RoutingDecision(teamID: team.id, assigneeID: csm, explanation: why.joined(separator: "; "))
             }
-            why.append("the named CSM is not available now")
+            why.append(RoutingReason.namedCSMAway.text)
         }
         guard !eligible.isEmpty else {
             let atWork = members.contains { $0.isReachable && $0.qualifies(skills: need.skills, level: need.level) }
             if !atWork, let person = onCall[team.id] {
-                why.append("nobody qualified is at work: the person on call takes it and is paged")
+                why.append(RoutingReason.onCallTakes.text)
                 return RoutingDecision(teamID: team.id, assigneeID: person, explanation: why.joined(separator: "; "), onCall: true)
             }
-            why.append("queued: no available agent with room, level \(need.level.rawValue) and the skills")
+            why.append(RoutingReason.queued(level: need.level.rawValue).text)
             return RoutingDecision(teamID: team.id, assigneeID: nil, explanation: why.joined(separator: "; "))
         }
         switch team.strategy {
         case .roundRobin:
             let next = eligible.first { last in team.lastAssigned.map { last.id.uuidString > $0.uuidString } ?? true } ?? eligible[0]
-            why.append("round-robin")
+            why.append(RoutingReason.roundRobin.text)
             return RoutingDecision(teamID: team.id, assigneeID: next.id, explanation: why.joined(separator: "; "), roundRobinCursor: next.id)
         case .leastLoaded, .namedCSM:
             // Least loaded by share of capacity; among equals the lowest adequate level, so
@@ -268,7 +266,7 @@ public enum CaseRouter {
                 if a.level != b.level { return (a.level?.rawValue ?? 9) < (b.level?.rawValue ?? 9) }
                 return a.id.uuidString < b.id.uuidString
             }!
-            why.append("least loaded (\(pick.activeCases) of \(pick.capacity) active cases)")
+            why.append(RoutingReason.leastLoaded(active: pick.activeCases, capacity: pick.capacity).text)
             return RoutingDecision(teamID: team.id, assigneeID: pick.id, explanation: why.joined(separator: "; "))
         }
     }

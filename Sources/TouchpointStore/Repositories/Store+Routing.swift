@@ -182,7 +182,7 @@ extension Store {
 
     /// Routes with the brand's teams and agents now, and moves the team's round-robin turn.
     func route(_ need: RoutingNeed, brand: BrandID, config: ServiceConfig, now: Date, on db: any SQLDatabase) async throws -> RoutingDecision {
-        guard !config.teams.isEmpty else { return RoutingDecision(teamID: nil, assigneeID: nil, explanation: "the brand has no teams") }
+        guard !config.teams.isEmpty else { return RoutingDecision(teamID: nil, assigneeID: nil, explanation: RoutingReason.noTeams.text) }
         let teams = withTurns(config.teams.map(\.routing))
         // Only qualified members of the teams that could own the case, and the named CSM,
         // can get it: their active cases are the only ones worth counting.

@@ -50,7 +50,7 @@ enum EventText {
         case .caseEscalated: return say.say("Escalated \(change)\(why)", "Eskalacja \(change)\(why)")
         case .caseDeescalated: return say.say("De-escalated \(change)\(why)", "Deeskalacja \(change)\(why)")
         case .caseAssigned: return say.say("Assigned to \(person("to"))", "Przydzielona: \(person("to"))")
-        case .caseRouted: return say.say("Routed: ", "Skierowana: ") + (text("why") ?? "")
+        case .caseRouted: return say.say("Routed: ", "Skierowana: ") + RoutingReason.explanation(text("why") ?? "", say)
         case .caseLinked: return say.say("Linked with another case", "Powiązana z inną sprawą")
         case .caseMerged: return say.say("Cases merged", "Sprawy połączone")
         case .caseContinued:
