@@ -216,7 +216,7 @@ class Sender(threading.Thread):
                 raise RuntimeError(f"{path} refused: {error.code} {error.read()[:300]!r}")
             return error.code
         except (OSError, urllib.error.URLError) as error:
-            self.note(began, "no answer" if isinstance(getattr(error, "reason", error), TimeoutError) else "connection failed")
+            self.note(began, f"no answer ({self.kind} {path.split('/')[-1]})" if isinstance(getattr(error, "reason", error), TimeoutError) else "connection failed")
             return None
 
     def webhook(self, path, payload):
@@ -261,7 +261,7 @@ class Sender(threading.Thread):
                 self.note(began, f"SMTP {error.smtp_code}")
                 return False
             except TimeoutError:
-                self.note(began, "no answer")
+                self.note(began, f"no answer ({self.kind})")
                 return False
             except (OSError, smtplib.SMTPException):
                 self.note(began, "connection failed")

@@ -238,6 +238,20 @@ struct WebhookTests {
         }
     }
 
+    /// The screen pop has a budget: reads that do not answer in time (a database that went
+    /// away just after the store) are given up and the stored event is answered without them.
+    @Test func theScreenPopNeverHoldsTheAnswerPastItsBudget() async throws {
+        let began = ContinuousClock.now
+        let late = await API.within(.milliseconds(200)) { () async throws -> Int in
+            try await Task.sleep(for: .seconds(30))
+            return 1
+        }
+        #expect(late == nil && ContinuousClock.now - began < .seconds(5), "the budget ends the wait and cancels the work")
+        #expect(await API.within(.seconds(5)) { 42 } == 42)
+        #expect(await API.within(.seconds(5)) { () async throws -> Int in throw StoreError.unavailable("the database went away") } == nil)
+        #expect(API.screenPopBudget < .seconds(10), "phone systems give up after about ten seconds")
+    }
+
     @Test func aCallerWhoseModelOffersNoPhoneIsPointedToSelfServiceAndCountedWhenServed() async throws {
         try await withAPI { fixture, client in
             let (_, _) = try await Self.highTouchCaller(fixture)

@@ -14,7 +14,7 @@ struct WebhookResultDTO: Encodable {
 }
 
 /// The answer to a call event; for `newCall` with who is calling and whom to ring.
-struct CallWebhookResultDTO: Encodable {
+struct CallWebhookResultDTO: Encodable, Sendable {
     struct Person: Encodable {
         var id: String
         var name: String?
@@ -61,21 +61,24 @@ struct CallWebhookResultDTO: Encodable {
     var openCommitments: [Promise]?
     var comingUp: [Upcoming]?
 
-    struct Promise: Encodable {
+    struct Promise: Encodable, Sendable {
         var what: String
         var dueAt: Date
     }
-    struct Upcoming: Encodable {
+    struct Upcoming: Encodable, Sendable {
         var what: String
         var at: String
         var place: String
     }
 
-    init(result: String, callId: String, envelopeId: UUID, pop: ScreenPop? = nil) {
+    init(result: String, callId: String, envelopeId: UUID) {
         self.result = result
         self.callId = callId
         self.envelopeId = envelopeId.text
-        guard let pop else { return }
+    }
+
+    /// Adds who is calling and whom to ring.
+    mutating func show(_ pop: ScreenPop) {
         known = pop.contact != nil
         contact = pop.contact.map { Person(id: $0.id.text, name: $0.name) }
         account = pop.account.map { Person(id: $0.id.text, name: $0.name) }
@@ -112,17 +115,35 @@ extension API {
         let brand = try await app.staff.brand(integration.brandID)
         let checked = try CallWebhook.envelope(raw: raw, integration: integration, brand: brand)
         let accepted = try await inbox.accept(checked.envelope)
-        let pop = checked.envelope.providerKey.hasSuffix(":\(CallEventKind.newCall.rawValue)") ? try await app.calls.screenPop(checked.caller, brand: brand.id) : nil
-        var dto = CallWebhookResultDTO(result: accepted.duplicate ? "duplicate" : "stored", callId: checked.callID, envelopeId: accepted.id, pop: pop)
-        if pop?.routingHint == "selfService" { dto.selfServicePath = "/portal/\(brand.slug)" }
-        if let pop {
-            let wait = try await app.routing.waitEstimate(brand: brand.id, contactPoint: .phone, teamID: pop.teamID, topic: nil, account: pop.account?.id).estimate
-            dto.humanAvailable = wait.humanAvailable
-            dto.estimatedWaitMinutes = wait.minutes.map { ($0 * 10).rounded() / 10 }
-            dto.demandExceedsCapacity = wait.demandExceedsCapacity
-            dto.waitExplanation = wait.explanation
+        let stored = CallWebhookResultDTO(result: accepted.duplicate ? "duplicate" : "stored", callId: checked.callID, envelopeId: accepted.id)
+        let status: HTTPResponse.Status = accepted.duplicate ? .ok : .accepted
+        guard checked.envelope.providerKey.hasSuffix(":\(CallEventKind.newCall.rawValue)") else { return try JSONIO.response(stored, status: status) }
+        // The event is stored: that is the answer the phone system waits for. The screen pop is
+        // a courtesy on top, so it gets a budget of its own: a database that went away just
+        // after the store (its reads may then wait on a connection that never answers) never
+        // holds the answer past the phone system's timeout.
+        let popped = await Self.within(Self.screenPopBudget) { [self] in
+            try await screenPop(stored, caller: checked.caller, brand: brand)
         }
-        if let contact = pop?.contact {
+        return try JSONIO.response(popped ?? stored, status: status)
+    }
+
+    /// How long the screen pop's reads may take before the call event is answered without it.
+    static let screenPopBudget: Duration = .seconds(4)
+
+    /// The stored call event's answer with who is calling: the contact, their account and
+    /// model, open cases, whom to ring, the wait for a person, and what the agent should know.
+    func screenPop(_ stored: CallWebhookResultDTO, caller: Identity?, brand: Brand) async throws -> CallWebhookResultDTO {
+        let pop = try await app.calls.screenPop(caller, brand: brand.id)
+        var dto = stored
+        dto.show(pop)
+        if pop.routingHint == "selfService" { dto.selfServicePath = "/portal/\(brand.slug)" }
+        let wait = try await app.routing.waitEstimate(brand: brand.id, contactPoint: .phone, teamID: pop.teamID, topic: nil, account: pop.account?.id).estimate
+        dto.humanAvailable = wait.humanAvailable
+        dto.estimatedWaitMinutes = wait.minutes.map { ($0 * 10).rounded() / 10 }
+        dto.demandExceedsCapacity = wait.demandExceedsCapacity
+        dto.waitExplanation = wait.explanation
+        if let contact = pop.contact {
             // What the agent who answers should know at once, the same facts the case page shows.
             let summary = try await app.customers.summary(of: contact.id, brand: brand.id)
             dto.billing = summary.billing?.sentence
@@ -131,7 +152,22 @@ extension API {
                 CallWebhookResultDTO.Upcoming(what: $0.what, at: $0.at.iso, place: $0.place)
             }
         }
-        return try JSONIO.response(dto, status: accepted.duplicate ? .ok : .accepted)
+        return dto
+    }
+
+    /// `work`'s result, or nil when it fails or takes longer than `budget` (it is then
+    /// cancelled, which ends a database call at once).
+    static func within<T: Sendable>(_ budget: Duration, _ work: @escaping @Sendable () async throws -> T) async -> T? {
+        await withTaskGroup(of: T?.self) { group in
+            group.addTask { try? await work() }
+            group.addTask {
+                try? await Task.sleep(for: budget)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
     }
 
     /// An SMS or WhatsApp message or delivery report: verified, checked and stored in the

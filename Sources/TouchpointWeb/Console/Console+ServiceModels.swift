@@ -255,8 +255,15 @@ extension Console {
             return try await modelsPage(context, ModelsState(notice: context.language.say("Calendar deleted.", "Kalendarz usunięty.")))
         }
         if action.hasPrefix("calendar-holidays:") {
-            let year = Calendar(identifier: .gregorian).component(.year, from: app.environment.now())
-            let values = CalendarForm.addingPolishHolidays(to: CalendarForm.values(from: form), years: year...(year + 4))
+            // This year where the calendar keeps its hours (on 31 December evening in Warsaw it
+            // is already next year), else where the brand does.
+            let typed = CalendarForm.values(from: form)
+            let brandZone = try await app.staff.brand(brand).timeZone
+            var local = Calendar(identifier: .gregorian)
+            local.timeZone = TimeZone(identifier: (typed["timeZone"] ?? "").trimmingCharacters(in: .whitespaces))
+                ?? TimeZone(identifier: brandZone) ?? .gmt
+            let year = local.component(.year, from: app.environment.now())
+            let values = CalendarForm.addingPolishHolidays(to: typed, years: year...(year + 4))
             return try await modelsPage(context, ModelsState(
                 calendarValues: [key: values],
                 notice: context.language.say("Polish public holidays \(year)–\(year + 4) added to the form; save the calendar to keep them.",
