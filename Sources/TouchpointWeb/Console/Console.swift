@@ -37,9 +37,9 @@ struct Console: Sendable {
             language: { [app] request, context in
                 // This browser's switch, else the person's own choice, else their browser's
                 // preference, else the brand's language.
-                if let switched = request.cookies[Self.languageCookie].flatMap({ Language(rawValue: $0.value) }) { return switched }
+                if let switched = Self.switchedLanguage(request) { return switched }
                 if let own = context.session?.user.language { return own }
-                if let chosen = Self.chosenLanguage(request) { return chosen }
+                if let browser = request.headers[.acceptLanguage].flatMap(LanguageChoice.browserPreference) { return browser }
                 guard let brand = context.session?.user.brandID else { return .en }
                 return try await app.staff.brand(brand).language
             })
@@ -85,11 +85,15 @@ struct Console: Sendable {
         return response
     }
 
-    /// The language the person chose with the switch, else the one their browser prefers;
-    /// nil when neither says (then the signed-in person's, else the brand's).
+    /// The language chosen with this browser's header switch.
+    static func switchedLanguage(_ request: Request) -> Language? {
+        request.cookies[languageCookie].flatMap { Language(rawValue: $0.value) }
+    }
+
+    /// Before anyone is known to be signed in (an unknown page): the switch, else the
+    /// browser's preference; nil when neither says.
     static func chosenLanguage(_ request: Request) -> Language? {
-        if let chosen = request.cookies[languageCookie].flatMap({ Language(rawValue: $0.value) }) { return chosen }
-        return request.headers[.acceptLanguage].flatMap(LanguageChoice.browserPreference)
+        switchedLanguage(request) ?? request.headers[.acceptLanguage].flatMap(LanguageChoice.browserPreference)
     }
 
     /// The language kept for the person (Your account): the console and their emails follow
