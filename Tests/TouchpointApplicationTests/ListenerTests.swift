@@ -34,11 +34,8 @@ struct ListenerTests {
     @Test(arguments: Backend.available)
     func staffNotificationsGoOutByEmailToThoseWhoWantThemOnce(_ backend: Backend) async throws {
         try await withStore(backend) { store in
-            let fixture = try await Fixture.make(store)
+            let fixture = try await Self.brandThatMails(store)
             let brand = fixture.brand.id
-            _ = try await store.saveMailbox(
-                address: "support@acme.example", brand: brand, teamID: nil, forwardsOpenForSender: false, acknowledges: false,
-                actor: .system)
             let opened = try await store.openCase(brand: brand, actor: nil, request: try fixture.email("jan@example.org", subject: "Meter broken"))
             let account = try await store.createAccount(brand: brand, actor: .system, name: "Jan's shop", profile: AccountProfile())
             let dispatcher = EventDispatcher(store: store, listeners: Listeners.all(store: store), logger: Self.logger)
@@ -81,11 +78,8 @@ struct ListenerTests {
     @Test(arguments: Backend.available)
     func staffEmailsSpeakTheirPersonsLanguage(_ backend: Backend) async throws {
         try await withStore(backend) { store in
-            let fixture = try await Fixture.make(store)
+            let fixture = try await Self.brandThatMails(store)
             let brand = fixture.brand.id
-            _ = try await store.saveMailbox(
-                address: "support@acme.example", brand: brand, teamID: nil, forwardsOpenForSender: false, acknowledges: false,
-                actor: .system)
             _ = try await store.updateBrand(brand, language: .pl, timeZone: nil, actor: .system)
             let account = try await store.createAccount(brand: brand, actor: .system, name: "Sklep Jana", profile: AccountProfile())
             let dispatcher = EventDispatcher(store: store, listeners: Listeners.all(store: store), logger: Self.logger)
@@ -110,6 +104,15 @@ struct ListenerTests {
             #expect(try await store.staffUser(email: fixture.csm.email).language == .en)
             #expect(try await store.staffUser(email: fixture.agent.email).language == nil)
         }
+    }
+
+    /// A brand with a mailbox to send its staff emails from.
+    static func brandThatMails(_ store: Store) async throws -> Fixture {
+        let fixture = try await Fixture.make(store)
+        _ = try await store.saveMailbox(
+            address: "support@acme.example", brand: fixture.brand.id, teamID: nil, forwardsOpenForSender: false, acknowledges: false,
+            actor: .system)
+        return fixture
     }
 
     /// The id of the `case.created` event of a case.

@@ -86,13 +86,14 @@ public enum NoticeReason: Equatable, Sendable {
     }
 
     /// What the on-call page asks of its person: "say you are on it within 15 min".
-    public static func acknowledge(within minutes: Int) -> String { "say you are on it within \(minutes) min" }
+    public static func acknowledge(within minutes: Int) -> String { "\(acknowledgeWithin)\(minutes) min" }
+    private static let acknowledgeWithin = "say you are on it within "
 
     /// A notification's "what" in `language`: the on-call request in words; anything else
     /// (a promise, the start of a note) is the colleague's own text.
     static func what(_ text: String, _ language: Language) -> String {
-        guard language == .pl, text.hasPrefix("say you are on it within "), text.hasSuffix(" min"),
-              let minutes = Int(text.dropFirst("say you are on it within ".count).dropLast(4)) else { return text }
+        guard language == .pl, text.hasPrefix(acknowledgeWithin), text.hasSuffix(" min"),
+              let minutes = Int(text.dropFirst(acknowledgeWithin.count).dropLast(4)) else { return text }
         return "potwierdź w ciągu \(minutes) min, że się tym zajmujesz"
     }
 }

@@ -64,8 +64,8 @@ enum EventText {
             return say.say("Promise \(status ?? "updated")", "Obietnica: \(status ?? "zmieniona")")
         case .accountModelChanged:
             // The facts of the decision read in the reader's language; older events have only
-            // the English sentence.
-            let because = payload["because"].flatMap(Segmentation.init(payload:))?.explanation(say) ?? text("why")
+            // the English sentence, which is also what English readers get.
+            let because = say == .en ? text("why") : payload["because"].flatMap(Segmentation.init(payload:))?.explanation(say) ?? text("why")
             return say.say("Service model ", "Model obsługi ") + change + (because.map { " (\($0))" } ?? "")
         case .contactCreated: return say.say("Customer added", "Dodano klienta")
         case .contactUpdated: return say.say("Customer details changed", "Zmieniono dane klienta")
