@@ -6,11 +6,11 @@ import TouchpointStore
 @testable import TouchpointWeb
 
 /// SQLite locked by another process (an operator's shell left in a write transaction): a
-/// write answers 503 with `Retry-After` within a second instead of waiting, reads go on,
+/// write answers 503 with `Retry-After` instead of waiting for it, reads go on,
 /// and writes work again as soon as the lock goes.
 @Suite("A SQLite file locked by another process")
 struct LockedDatabaseTests {
-    @Test func writesAreRefusedWithinASecondAndWorkAgainWhenTheLockGoes() async throws {
+    @Test func writesAreRefusedWhileLockedAndWorkAgainWhenTheLockGoes() async throws {
         try await withAPI { fx, client in
             let path = fx.directory + "/touchpoint.sqlite"
             #expect(FileManager.default.fileExists(atPath: path))
@@ -37,9 +37,10 @@ struct LockedDatabaseTests {
             let waited = Date().timeIntervalSince(started)
             #expect(refused.status == .serviceUnavailable && refused.headers[.retryAfter] != nil, "\(refused.status) \(String(buffer: refused.body))")
             #expect(refused.headers[.contentType] == "application/problem+json")
-            // The busy wait is 0.75 s (it was 10 s, so the old code answers after 10 s at the
-            // earliest); the bound leaves room for a machine loaded by the other tests (5.6 s seen).
-            #expect(waited < 8, "answered after \(waited) s")
+            // How long SQLite waits is the handle's busy timeout (`SQLiteBusyWaitTests`); a
+            // loaded CI machine took 9.8 s to answer a 0.75 s wait, so here the bound only
+            // says the request was answered while the lock was held, not left hanging.
+            #expect(waited < 60, "answered after \(waited) s")
             // Reads do not wait for the lock.
             let list = try await client.execute(uri: "/api/v1/cases?limit=1", method: .get, headers: fx.headers("agent"))
             #expect(list.status == .ok)
