@@ -255,3 +255,40 @@ struct ConsoleLanguageTests {
         }
     }
 }
+
+/// A person's console language over the API: an administrator sets anyone's, each person
+/// their own, and the console follows it.
+@Suite("A person's console language over the API")
+struct ConsoleLanguageAPITests {
+    @Test func anAdministratorSetsItAPersonChangesTheirOwnAndTheConsoleFollows() async throws {
+        try await withConsole { fixture, client in
+            let agent = try await fixture.store.staffUser(email: "agent@acme.example")
+            func call(_ uri: String, _ method: HTTPRequest.Method, as who: String, _ body: String) async throws -> TestResponse {
+                try await client.execute(uri: uri, method: method, headers: [.authorization: "Bearer \(fixture.tokens[who]!)", .contentType: "application/json"],
+                                         body: ByteBuffer(string: body))
+            }
+            // An administrator sets it; the answer and the person's record say it.
+            let set = try await call("/api/v1/staff/\(agent.id.text)", .patch, as: "admin", #"{"consoleLanguage": "pl"}"#)
+            #expect(set.status == .ok && String(buffer: set.body).contains(#""consoleLanguage":"pl""#), "\(String(buffer: set.body))")
+            #expect(try await fixture.store.staffUser(email: "agent@acme.example").language == .pl)
+            // A browser with nothing chosen signs in and reads Polish (the brand speaks English).
+            var browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("agent@acme.example")
+            #expect(String(buffer: try await browser.get("/console").body).contains("<html lang=\"pl\">"))
+            // Agents do not set other people's; a language the console does not speak is named.
+            #expect(try await call("/api/v1/staff/\(agent.id.text)", .patch, as: "agent", #"{"consoleLanguage": "en"}"#).status == .forbidden)
+            let german = try await call("/api/v1/me/language", .put, as: "agent", #"{"language": "de"}"#)
+            #expect(german.status == .unprocessableContent && String(buffer: german.body).contains("language"))
+            #expect(try await call("/api/v1/me/language", .put, as: "reader", #"{"language": "en"}"#).status == .forbidden)
+            // An empty body does not forget the choice.
+            #expect(try await call("/api/v1/me/language", .put, as: "agent", "{}").status == .unprocessableContent)
+            #expect(try await fixture.store.staffUser(email: "agent@acme.example").language == .pl)
+            // The person changes their own, then forgets it.
+            let english = try await call("/api/v1/me/language", .put, as: "agent", #"{"language": "en"}"#)
+            #expect(english.status == .ok && String(buffer: english.body).contains(#""consoleLanguage":"en""#))
+            let forgot = try await call("/api/v1/me/language", .put, as: "agent", #"{"language": null}"#)
+            #expect(forgot.status == .ok && !String(buffer: forgot.body).contains("consoleLanguage"))
+            #expect(try await fixture.store.staffUser(email: "agent@acme.example").language == nil)
+        }
+    }
+}

@@ -96,9 +96,13 @@ struct AgentDTO: Encodable {
     /// The regions a CSM covers and the languages they speak.
     var regions: [String]
     var languages: [Language]
+    /// The language the console, notification emails and on-call texts use for them (nil:
+    /// their browser's, else the brand's).
+    var consoleLanguage: Language?
 
     init(_ profile: AgentProfile) {
         id = profile.user.id.text
+        consoleLanguage = profile.user.language
         name = profile.user.name
         email = profile.user.email
         role = profile.user.role
@@ -118,11 +122,14 @@ struct AgentDTO: Encodable {
 
 struct AgentPatchRequest: Decodable {
     var changes: AgentChanges
+    /// The console language to keep for them; `.some(nil)` forgets it.
+    var consoleLanguage: Language??
 
-    enum CodingKeys: String, CodingKey { case skills, capacity, presence, shiftCalendarId, teamId, phone, pageBy, regions, languages }
+    enum CodingKeys: String, CodingKey { case skills, capacity, presence, shiftCalendarId, teamId, phone, pageBy, regions, languages, consoleLanguage }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        consoleLanguage = try c.decodePatch(Language.self, forKey: .consoleLanguage)
         changes = AgentChanges(skills: try c.decodeIfPresent([String].self, forKey: .skills),
                                capacity: try c.decodeIfPresent(Int.self, forKey: .capacity),
                                presence: try c.decodeIfPresent(Presence.self, forKey: .presence),
@@ -132,6 +139,22 @@ struct AgentPatchRequest: Decodable {
                                pageBy: try c.decodeIfPresent(PageBy.self, forKey: .pageBy),
                                regions: try c.decodeIfPresent([String].self, forKey: .regions),
                                languages: try c.decodeIfPresent([Language].self, forKey: .languages))
+    }
+}
+
+/// `PUT /me/language`: `{"language": "pl"}`, or `null` for the browser's language.
+struct ConsoleLanguageRequest: Decodable {
+    var language: Language?
+
+    enum CodingKeys: String, CodingKey { case language }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        // Required, though it may be null: an empty body must not forget the choice.
+        guard c.contains(.language) else {
+            throw DecodingError.keyNotFound(CodingKeys.language, .init(codingPath: [], debugDescription: "language is required"))
+        }
+        language = try c.decodeIfPresent(Language.self, forKey: .language)
     }
 }
 
@@ -258,7 +281,18 @@ extension API {
             let body = try await io.decode(AgentPatchRequest.self, from: request)
             let id = try context.parameters.id()
             _ = try await app.routing.agentProfile(id, brand: caller.brandID)
+            if let language = body.consoleLanguage {
+                try await app.staffNotifications.setLanguage(language, userID: id, brand: caller.brandID)
+            }
             return try JSONIO.response(AgentDTO(try await app.routing.updateAgent(id, brand: caller.brandID, actor: .staff(caller.userID), changes: body.changes)))
+        }
+        group.put("me/language") { request, context in
+            // Anyone may choose their own language, but not with a read-only token.
+            let caller = try context.caller(may: .readCustomers)
+            guard caller.scope != .read else { throw Problem(.forbidden, "this token is read-only") }
+            let body = try await io.decode(ConsoleLanguageRequest.self, from: request)
+            try await app.staffNotifications.setLanguage(body.language, userID: caller.userID, brand: caller.brandID)
+            return try JSONIO.response(AgentDTO(try await app.routing.agentProfile(caller.userID, brand: caller.brandID)))
         }
         group.put("me/presence") { request, context in
             let caller = try context.caller(may: .handleCases)

@@ -84,7 +84,7 @@ enum CalendarForm {
                 let from = values["\(day.rawValue)-from-\(index)"] ?? ""
                 let until = values["\(day.rawValue)-until-\(index)"] ?? ""
                 guard !from.isEmpty || !until.isEmpty else { continue }
-                let place = "\(label), hours \(index + 1)"
+                let place = (Pages.speaking ?? .en) == .pl ? "\(polishDays[day] ?? label), godziny \(index + 1)" : "\(label), hours \(index + 1)"
                 guard !from.isEmpty, !until.isEmpty else { throw ValidationError(field: place, reason: "write both when it opens and when it closes") }
                 do {
                     _ = try OpeningHours([from, until], field: place)

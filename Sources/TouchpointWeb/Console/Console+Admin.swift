@@ -51,7 +51,7 @@ extension Console {
                 _ = try await app.macros.saveMacro(id: id, brand: session.user.brandID, name: name, body: body)
             } catch let error where [.unprocessableContent, .badRequest].contains(Problem.from(error).status) {
                 // The form again, with what was typed and why it was not saved.
-                return try await macrosPage(context, error: Problem.from(error).detail, draft: (id, name, body))
+                return try await macrosPage(context, error: Self.sentence(error), draft: (id, name, body))
             }
             return Pages.redirect("/console/admin/macros?done=1")
         }

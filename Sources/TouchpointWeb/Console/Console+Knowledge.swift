@@ -271,7 +271,7 @@ extension Console {
                 view.id = id.text
                 view.version = form["baseVersion"].flatMap { Int($0) } ?? 0
             }
-            view.error = "\(Self.fieldName(error.field, context.language)): \(error.reason)."
+            view.error = "\(Self.fieldName(error.field, context.language)): \(RefusalWords.say(error.reason, context.language))."
             return pages.render("kb-article", view, status: .unprocessableContent)
         }
     }

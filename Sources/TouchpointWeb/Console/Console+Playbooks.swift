@@ -159,11 +159,11 @@ extension Console {
             return Pages.redirect("/console/playbooks/\(saved.id.text)?done=1")
         } catch let error as ValidationError {
             return try await editor(
-                session: session, say: context.language, id: id, values: PlaybookForm.values(from: form), error: PlaybookForm.explain(error), status: .unprocessableContent)
+                session: session, say: context.language, id: id, values: PlaybookForm.values(from: form), error: PlaybookForm.explain(error, context.language), status: .unprocessableContent)
         } catch StoreError.invalid(let field, let reason) {
             return try await editor(
                 session: session, say: context.language, id: id, values: PlaybookForm.values(from: form),
-                error: PlaybookForm.explain(ValidationError(field: field, reason: reason)),
+                error: PlaybookForm.explain(ValidationError(field: field, reason: reason), context.language),
                 status: .unprocessableContent)
         }
     }

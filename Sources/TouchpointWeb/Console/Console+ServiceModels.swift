@@ -152,7 +152,7 @@ extension Console {
                                             session: session, state: ModelsState(rulesText: text))
         } catch {
             // What was typed stays in the box, with the reason next to it.
-            return try await modelsPage(context, ModelsState(rulesText: text, errorAt: "rules", error: Problem.from(error).detail,
+            return try await modelsPage(context, ModelsState(rulesText: text, errorAt: "rules", error: Self.sentence(error),
                                                              status: .unprocessableContent))
         }
     }
@@ -226,15 +226,16 @@ extension Console {
                                                       "; nowe terminy SLA: " + say.count(moved, ("", ""), ("otwarta sprawa", "otwarte sprawy", "otwartych spraw")))
             return try await modelsPage(context, ModelsState(notice: say.say("\(model.words) policy saved\(deadlines).", "Zapisano politykę: \(model.words)\(deadlines).")))
         } catch {
-            state.error = fromForm ? Self.sentence(error) : Problem.from(error).detail
+            state.error = Self.sentence(error)
             return try await modelsPage(context, state)
         }
     }
 
     /// A form's validation error as one sentence: "Accounts per advisor: …".
+    /// In the reader's language (`RefusalWords`).
     static func sentence(_ error: any Error) -> String {
-        if let invalid = error as? ValidationError { return invalid.field.prefix(1).uppercased() + invalid.field.dropFirst() + ": " + invalid.reason }
-        return Problem.from(error).detail
+        let said = RefusalWords.sentence(error, Pages.speaking ?? .en)
+        return said.prefix(1).uppercased() + said.dropFirst()
     }
 
     /// `calendar-grid:<key>` (the weekly grid), `calendar-holidays:<key>` (add Poland's public
@@ -250,7 +251,7 @@ extension Console {
             do {
                 try await app.serviceSettings.deleteCalendar(id, brand: brand)
             } catch {
-                return try await modelsPage(context, ModelsState(errorAt: key, error: Problem.from(error).detail, status: .conflict))
+                return try await modelsPage(context, ModelsState(errorAt: key, error: Self.sentence(error), status: .conflict))
             }
             return try await modelsPage(context, ModelsState(notice: context.language.say("Calendar deleted.", "Kalendarz usunięty.")))
         }
@@ -288,7 +289,7 @@ extension Console {
             let saved = try await app.serviceSettings.saveCalendar(id: id, name: name, calendar: calendar, brand: brand, actor: actor)
             return try await modelsPage(context, ModelsState(notice: context.language.say("Calendar \(saved.name) saved.", "Kalendarz \(saved.name) zapisany.")))
         } catch {
-            state.error = grid ? Self.sentence(error) : "Calendar: " + Problem.from(error).detail
+            state.error = grid ? Self.sentence(error) : context.language.say("Calendar: ", "Kalendarz: ") + Self.sentence(error)
             return try await modelsPage(context, state)
         }
     }

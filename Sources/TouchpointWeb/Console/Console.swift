@@ -135,7 +135,8 @@ struct Console: Sendable {
         if context.session != nil, error == nil { return Pages.redirect(Self.localTarget(query["next"])) }
         let token = cookies.signInToken(request)
         let target = Self.localTarget(context.form?["next"] ?? query["next"])
-        var response = pages.render("login", SignInView(chrome: nil, csrf: token, next: target, email: email, error: error,
+        var response = pages.render("login", SignInView(chrome: nil, csrf: token, next: target, email: email,
+                                                        error: error.map { RefusalWords.say($0, context.language) },
                                                         signedOut: query["signedOut"] != nil), status: status)
         cookies.offerSignIn(&response, token: token)
         return response

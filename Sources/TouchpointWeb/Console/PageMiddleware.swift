@@ -193,7 +193,7 @@ struct PageMiddleware: RouterMiddleware {
         let language = area.language == nil ? nil : Pages.speaking ?? Console.chosenLanguage(request) ?? .en
         let title = ErrorView.title(problem, language)
         let view = ErrorView(chrome: context.session.map { Chrome(title: title, session: $0) }, status: Int(problem.status.code),
-                             title: title, detail: problem.detail, signIn: problem.status == .unauthorized ? area.signIn(area.home) : nil,
+                             title: title, detail: RefusalWords.detail(problem, language ?? .en), signIn: problem.status == .unauthorized ? area.signIn(area.home) : nil,
                              home: area.home)
         var response = pages.render("error", view, status: problem.status, in: language)
         for field in problem.headers { response.headers.append(field) }

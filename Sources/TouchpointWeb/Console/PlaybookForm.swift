@@ -205,13 +205,15 @@ enum PlaybookForm {
     }
 
     /// A validation error in the editor's words ("Step 2, the message in pl: …").
-    static func explain(_ error: ValidationError) -> String {
+    static func explain(_ error: ValidationError, _ language: Language) -> String {
         var place = error.field
-        if let range = place.range(of: #"^steps\[(\d+)\]"#, options: .regularExpression) {
+        if language == .pl {
+            place = RefusalWords.field(place, .pl)
+        } else if let range = place.range(of: #"^steps\[(\d+)\]"#, options: .regularExpression) {
             let number = (Int(place[range].dropFirst(6).dropLast()) ?? 0) + 1
             place = "Step \(number)" + place[range.upperBound...].replacingOccurrences(of: ".", with: " ")
         }
-        return "\(place): \(error.reason)"
+        return "\(place): \(RefusalWords.say(error.reason, language))"
     }
 
     // MARK: the form's view

@@ -138,7 +138,9 @@ enum PolicyForm {
     static func label(_ field: String) -> String {
         for priority in Priority.allCases {
             for kind in SLAClockKind.allCases where field == key(priority, kind) || field == "sla.\(priority.rawValue).\(kind.rawValue)Minutes" {
-                return "\(priority.rawValue.prefix(1).uppercased() + priority.rawValue.dropFirst()) priority, \(kind.label)"
+                let say = Pages.speaking ?? .en
+                return say.say("\(priority.rawValue.prefix(1).uppercased() + priority.rawValue.dropFirst()) priority, \(kind.label)",
+                               "Priorytet \(priority.words(say)), \(kind.label(say))")
             }
         }
         return switch field {

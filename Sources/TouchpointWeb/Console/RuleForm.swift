@@ -161,14 +161,15 @@ enum RuleForm {
 
     /// "rules[1].conditions[0].value" in the builder's words: "Rule 2, condition 1".
     static func place(_ field: String) -> String {
+        let say = Pages.speaking ?? .en
         var words: [String] = []
         if let range = field.range(of: #"rules\[(\d+)\]"#, options: .regularExpression) {
-            words.append("Rule \((Int(field[range].dropFirst(6).dropLast()) ?? 0) + 1)")
+            words.append(say.say("Rule", "Reguła") + " \((Int(field[range].dropFirst(6).dropLast()) ?? 0) + 1)")
         }
         if let range = field.range(of: #"conditions\[(\d+)\]"#, options: .regularExpression) {
-            words.append("condition \((Int(field[range].dropFirst(11).dropLast()) ?? 0) + 1)")
+            words.append(say.say("condition", "warunek") + " \((Int(field[range].dropFirst(11).dropLast()) ?? 0) + 1)")
         }
-        if field.hasSuffix(".name") { words.append("name") }
+        if field.hasSuffix(".name") { words.append(say.say("name", "nazwa")) }
         return words.isEmpty ? field : words.joined(separator: ", ")
     }
 

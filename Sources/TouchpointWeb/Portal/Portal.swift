@@ -156,7 +156,7 @@ struct Portal: Sendable {
         let language = try await language(request, brand, nil)
         var response = pages.render("portal-login", SignInView(frame: frame(PortalWords(language).signIn, brand, nil, speaking: language, request: request),
                                                                csrf: token, email: email, sent: sent,
-                                                               error: error, signedOut: query["signedOut"] != nil), status: status)
+                                                               error: error.map { RefusalWords.say($0, language) }, signedOut: query["signedOut"] != nil), status: status)
         cookies.offerSignIn(&response, token: token)
         return response
     }
