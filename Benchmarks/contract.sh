@@ -9,7 +9,7 @@
 # every numeric field of every body (gating too).
 #
 # Usage: Benchmarks/contract.sh [path/to/touchpoint] [examples-per-operation] [seed]
-#        CONTRACT_REPORT=0 … runs only the gate (as .ci/run does).
+#        CONTRACT_REPORT=0 … runs only the gate (as .ci/run does); CONTRACT_KEEP=DIR keeps the logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -45,6 +45,8 @@ if [ "${CONTRACT_REPORT:-1}" = 1 ]; then
     echo "reported (positive_data_acceptance, negative_data_rejection):"
     grep -E "❌ ST|generated" "$DATA/reported.log" || true
 fi
+# CONTRACT_KEEP=DIR keeps both schemathesis logs there (the failures in full).
+[ -z "${CONTRACT_KEEP:-}" ] || { mkdir -p "$CONTRACT_KEEP"; cp "$DATA"/*.log "$CONTRACT_KEEP"/; }
 if [ $gate -ne 0 ]; then
     echo "FAIL: the API disagrees with its document"
     sed -n '/^=* FAILURES =*$/,/^=* SUMMARY =*$/p' "$DATA/gate.log" | cut -c1-300 | head -150

@@ -209,6 +209,13 @@ struct APITests {
             let badQuery = try await client.execute(uri: "/api/v1/cases?status=done", method: .get, headers: fx.headers("agent"))
             #expect(badQuery.status == .unprocessableContent)
             #expect(try json(badQuery)["field"] as? String == "status")
+            // An id that is not one says what an id looks like, not Foundation's words for its type.
+            let badID = try await client.execute(uri: "/api/v1/cases", method: .post, headers: fx.headers("agent"),
+                                                 body: body(["contactPoint": "email", "from": "a@example.com", "subject": "s", "body": "b", "teamId": "team-1"]))
+            let idProblem = try json(badID)
+            #expect(badID.status == .unprocessableContent && idProblem["field"] as? String == "teamId")
+            let idReason = idProblem["reason"] as? String ?? ""
+            #expect(idReason.hasPrefix("must be an id such as ") && !idReason.contains("UUID"), "\(idReason)")
             let badCursor = try await client.execute(uri: "/api/v1/cases?cursor=%%%", method: .get, headers: fx.headers("agent"))
             #expect(badCursor.status == .unprocessableContent)
             let unknown = try await client.execute(uri: "/api/v1/accounts/\(UUID().uuidString)", method: .get, headers: fx.headers("agent"))

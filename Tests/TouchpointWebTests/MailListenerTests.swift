@@ -223,6 +223,15 @@ struct MailListenerTests {
             #expect(byAgent.status == .forbidden)
             let taken = try await client.execute(uri: "/api/v1/mailboxes/help@acme.example", method: .put, headers: fixture.headers("globex"), body: body([:]))
             #expect(taken.status == .conflict)
+            // The address may come percent-encoded, as clients that encode path segments send it.
+            let encoded = try await client.execute(uri: "/api/v1/mailboxes/help%40acme.example", method: .put, headers: fixture.headers("admin"),
+                                                   body: body(["forwardsOpenForSender": false]))
+            let encodedAddress = try json(encoded)["address"] as? String
+            #expect(encoded.status == .ok && encodedAddress == "help@acme.example", "\(String(buffer: encoded.body))")
+            let gone = try await client.execute(uri: "/api/v1/mailboxes/help%40acme.example", method: .delete, headers: fixture.headers("admin"))
+            #expect(gone.status == .noContent)
+            let left = String(buffer: try await client.execute(uri: "/api/v1/mailboxes", method: .get, headers: fixture.headers("admin")).body)
+            #expect(!left.contains("help@acme.example") && left.contains("support@acme.example"))
 
             let ids = try await fixture.store.receiveMail(raw: Array("\r\nbroken".utf8), envelopeFrom: "", recipients: ["support@acme.example"])
             _ = try await fixture.store.processMail(ids[0])

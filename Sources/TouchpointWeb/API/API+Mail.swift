@@ -93,7 +93,7 @@ extension API {
         }
         group.put("mailboxes/{address}") { request, context in
             let caller = try context.caller(may: .administer)
-            let address = context.parameters.get("address") ?? ""
+            let address = context.parameters.address
             let body = try await io.decode(MailboxRequest.self, from: request)
             let existing = try await app.mailboxes.mailbox(address: address).flatMap { $0.brandID == caller.brandID ? $0 : nil }
             let saved = try await app.mailboxes.saveMailbox(address: address, brand: caller.brandID, teamID: body.teamId ?? existing?.teamID,
@@ -103,7 +103,7 @@ extension API {
         }
         group.delete("mailboxes/{address}") { _, context in
             let caller = try context.caller(may: .administer)
-            try await app.mailboxes.deleteMailbox(address: context.parameters.get("address") ?? "", brand: caller.brandID, actor: .staff(caller.userID))
+            try await app.mailboxes.deleteMailbox(address: context.parameters.address, brand: caller.brandID, actor: .staff(caller.userID))
             return Response(status: .noContent)
         }
         group.get("mail/inbound") { request, context in
@@ -159,4 +159,12 @@ func attachmentDownload(app: UseCases, sha256: String?, brand: BrandID) async th
     return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment", .xContentTypeOptions: "nosniff",
                                            .contentSecurityPolicy: "sandbox; default-src 'none'"],
                     body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+extension Parameters {
+    /// The `{address}` of a mailbox route, percent-decoded: clients may send `@` as `%40`.
+    var address: String {
+        let raw = get("address") ?? ""
+        return raw.removingPercentEncoding ?? raw
+    }
 }

@@ -101,7 +101,9 @@ public struct Problem: HTTPResponseError, Encodable, Sendable {
             if context.codingPath.isEmpty {
                 return Problem(.badRequest, "the body is not valid JSON", field: "body", reason: "malformed JSON")
             }
-            return .invalid(ValidationError(field: path(context.codingPath), reason: context.debugDescription))
+            // Foundation's words for a malformed UUID name its own type; say what the field needs.
+            let reason = context.debugDescription.contains("UUID") ? "must be an id such as 01a25306-4851-778c-b5e6-9476fedaedf3" : context.debugDescription
+            return .invalid(ValidationError(field: path(context.codingPath), reason: reason))
         @unknown default:
             return Problem(.badRequest, "the body could not be read", field: "body", reason: "unreadable")
         }
