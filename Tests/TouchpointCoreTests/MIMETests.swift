@@ -325,6 +325,12 @@ struct MailClassificationTests {
         #expect(MailDate.parse("yesterday") == nil)
         #expect(MailDate.parse("Mon, 32 Nov 2026 09:30:00 +0100") == nil)
         #expect(MailDate.parse(nil) == nil)
+        // Found by fuzzing: a year or seconds beyond any calendar overflowed the arithmetic and
+        // stopped the process, for every retry of the message.
+        #expect(MailDate.parse("Tue, 24 Nov 00000000000000000000000100000000040444 10:00:00") == nil)
+        #expect(MailDate.parse("24 Nov 9223372036854775807 10:00:00 +0000") == nil)
+        #expect(MailDate.parse("24 Nov 2026 10:00:9223372036854775807 +0000") == nil)
+        #expect(MailDate.parse("24 Nov 2026 10:00:60 +0000")?.timeIntervalSince1970 == 1_795_514_460)
     }
 }
 

@@ -110,9 +110,13 @@ public enum MailDate {
         guard tokens.count >= 4, let day = Int(tokens[0]), let month = months[tokens[1].prefix(3).lowercased()],
               var year = Int(tokens[2]) else { return nil }
         if year < 50 { year += 2000 } else if year < 1000 { year += 1900 }
+        // A year or a second a sender made up (`Date: 24 Nov 100000000040444`) would overflow
+        // the arithmetic below; such a date is as good as none.
+        guard (1000...9999).contains(year) else { return nil }
         let time = tokens[3].split(separator: ":").compactMap { Int($0) }
         guard time.count >= 2, (0..<24).contains(time[0]), (0..<60).contains(time[1]) else { return nil }
         let seconds = time.count > 2 ? time[2] : 0
+        guard (0...60).contains(seconds) else { return nil }
         var offset = 0
         if tokens.count > 4 {
             let zone = tokens[4]
