@@ -9,6 +9,7 @@
 #
 # Usage: Benchmarks/fuzz.sh [seconds-per-target] [target…]        (default 60 s, all targets)
 #        FUZZ_RUNS=10000000 Benchmarks/fuzz.sh 0 [target…]         (a number of executions instead)
+#        FUZZ_WORKERS=2 …                                         (that many processes per target, one corpus)
 # FUZZ_TIMEOUT (default 10 s) is how long one input may take, in wall-clock time: raise it for
 # a long run at low priority beside other work, where a busy machine alone can exceed it.
 set -euo pipefail
@@ -54,20 +55,32 @@ for target in "${TARGETS[@]}"; do
         *) max_len=4096 ;;
     esac
     limits=(-max_len=$max_len -timeout=${FUZZ_TIMEOUT:-10} -rss_limit_mb=4096 -print_final_stats=1)
-    if [ -n "${FUZZ_RUNS:-}" ]; then limits+=(-runs="$FUZZ_RUNS"); else limits+=(-max_total_time="$SECONDS_EACH"); fi
+    # FUZZ_WORKERS processes share the corpus (what one finds, the others read at their next
+    # start) and split FUZZ_RUNS between them; the executions are their sum.
+    workers=${FUZZ_WORKERS:-1}
+    if [ -n "${FUZZ_RUNS:-}" ]; then limits+=(-runs=$(( (FUZZ_RUNS + workers - 1) / workers ))); else limits+=(-max_total_time="$SECONDS_EACH"); fi
     log="$OUT/fuzz-$target.log"
     started=$(date +%s)
     failed=0
-    if "$OUT/fuzz-$target" "${limits[@]}" -artifact_prefix="$OUT/crashes/$target-" "$corpus" "${seeds[@]}" >"$log" 2>&1; then
+    pids=()
+    for worker in $(seq 2 "$workers"); do
+        "$OUT/fuzz-$target" "${limits[@]}" -artifact_prefix="$OUT/crashes/$target-" "$corpus" "${seeds[@]}" >"$log.$worker" 2>&1 &
+        pids+=($!)
+    done
+    "$OUT/fuzz-$target" "${limits[@]}" -artifact_prefix="$OUT/crashes/$target-" "$corpus" "${seeds[@]}" >"$log" 2>&1 || failed=1
+    for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+    if [ $failed -eq 0 ]; then
         result="0 crashes"
     else
-        result="FAILED: see $log and $OUT/crashes/"
-        failed=1
+        result="FAILED: see $log* and $OUT/crashes/"
         status=1
     fi
     elapsed=$(( $(date +%s) - started ))
-    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-    printf '%-8s %14s %9s %11s %s\n' "$target" "${runs:-?}" "$elapsed" "$(( ${runs:-0} / (elapsed > 0 ? elapsed : 1) ))" "$result"
-    [ $failed -eq 0 ] || { grep -m5 -E "ERROR|Fatal error|panic|SUMMARY" "$log" || tail -20 "$log"; }
+    runs=0
+    for file in "$log" $(for worker in $(seq 2 "$workers"); do echo "$log.$worker"; done); do
+        runs=$(( runs + $(sed -n 's/^stat::number_of_executed_units: *//p' "$file" | tail -1 | grep . || echo 0) ))
+    done
+    printf '%-8s %14s %9s %11s %s\n' "$target" "$runs" "$elapsed" "$(( runs / (elapsed > 0 ? elapsed : 1) ))" "$result"
+    [ $failed -eq 0 ] || { grep -m5 -E "ERROR|Fatal error|panic|SUMMARY" "$log"* || tail -20 "$log"; }
 done
 exit $status
